@@ -1,0 +1,17 @@
+// One jest run covers every layer; `npm test` runs them all, `npx jest test/unit` one folder.
+// Sources and tests outside the published package are .cts files: see test/jest-resolver.cjs.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', diagnostics: { warnOnly: false } }];
+
+module.exports = {
+	rootDir: __dirname,
+	testEnvironment: 'node',
+	resolver: '<rootDir>/test/jest-resolver.cjs',
+	moduleFileExtensions: ['js', 'cjs', 'ts', 'cts', 'json'],
+	transform: { '^.+\\.c?ts$': tsJest },
+	testMatch: ['<rootDir>/test/**/*.test.cts'],
+	testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+	globalSetup: '<rootDir>/test/global-setup.cjs',
+	globalTeardown: '<rootDir>/test/global-teardown.cjs',
+	testTimeout: 60000,
+	maxWorkers: 2,
+};

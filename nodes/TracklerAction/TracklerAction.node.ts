@@ -1,0 +1,143 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { ensureNodeError } from '../shared/errors';
+import { listSearch, loadOptions } from '../shared/listSearch';
+import { operations, resourceDescriptions, resourceProperty } from './resources';
+import type { OperationResult, PreparedOperation } from './types';
+
+const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 20;
+
+export class TracklerAction implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Trackler',
+		name: 'tracklerAction',
+		icon: {
+			light: 'file:../../icons/trackler.svg',
+			dark: 'file:../../icons/trackler.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Work with Trackler Tracks, Track members, invitations, tags, forms, messages, appointments and e-mail',
+		defaults: { name: 'Trackler' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tracklerApi', required: true }],
+		properties: [
+			resourceProperty,
+			...resourceDescriptions,
+			{
+				displayName: 'Options',
+				name: 'nodeOptions',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Parallel Requests',
+						name: 'concurrency',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+						default: DEFAULT_CONCURRENCY,
+						description:
+							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { listSearch, loadOptions };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const continueOnFail = this.continueOnFail();
+		const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
+		const prepared: Array<PreparedOperation | undefined> = new Array(items.length);
+
+		const errorItem = (error: Error, itemIndex: number): INodeExecutionData[] => [
+			{
+				json: {
+					error: error.message,
+					...((error as { description?: string }).description
+						? { description: (error as { description?: string }).description }
+						: {}),
+				},
+				pairedItem: { item: itemIndex },
+			},
+		];
+
+		// 1. Read and check every item before anything is sent to Trackler.
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const resource = this.getNodeParameter('resource', itemIndex) as string;
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const handler = operations[resource]?.[operation];
+				if (!handler) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The operation "${operation}" of "${resource}" is not known`,
+						{
+							description: 'Choose a resource and an operation from the lists.',
+							itemIndex,
+						},
+					);
+				}
+				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
+			} catch (error) {
+				if (!continueOnFail) {
+					const nodeError = ensureNodeError(this.getNode(), error as Error, itemIndex);
+					throw nodeError;
+				}
+				results[itemIndex] = errorItem(error as Error, itemIndex);
+			}
+		}
+
+		// 2. Send, a few items at a time, keeping the output in input order.
+		const nodeOptions = this.getNodeParameter('nodeOptions', 0, {}) as IDataObject;
+		const concurrency = Math.min(
+			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
+			MAX_CONCURRENCY,
+		);
+		let next = 0;
+		const failures: Array<{ index: number; error: Error }> = [];
+		const worker = async () => {
+			while (failures.length === 0 && next < items.length) {
+				const itemIndex = next++;
+				const run = prepared[itemIndex];
+				if (!run) continue;
+				try {
+					const output: OperationResult = await run.call(this);
+					const objects = Array.isArray(output) ? output : [output];
+					results[itemIndex] = objects.map((json) => ({
+						json,
+						pairedItem: { item: itemIndex },
+					}));
+				} catch (error) {
+					if (!continueOnFail) {
+						failures.push({ index: itemIndex, error: error as Error });
+						return;
+					}
+					results[itemIndex] = errorItem(error as Error, itemIndex);
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+		if (failures.length) {
+			// Items run side by side: report the first failing item in input order.
+			throw failures.sort((a, b) => a.index - b.index)[0].error;
+		}
+
+		return [results.flatMap((output) => output ?? [])];
+	}
+}

@@ -1,0 +1,224 @@
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import type {
+	Appointment,
+	FormTemplate,
+	ListPage,
+	Scheduler,
+	Status,
+	Tag,
+	Track,
+	User,
+} from './api';
+import { tracklerApiRequest, tracklerApiRequestAllItems } from './transport';
+
+/** The app address of a Track, which a Track resource locator also accepts. */
+export const TRACK_URL_REGEX = 'https://app\\.trackler\\.nl/tracks/([0-9a-fA-F-]{36})';
+export const UUID_REGEX =
+	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+async function searchPage<T>(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	qs: IDataObject,
+	paginationToken: string | undefined,
+	toItem: (object: T) => INodeListSearchItems,
+): Promise<INodeListSearchResult> {
+	const page = (await tracklerApiRequest.call(ctx, 'GET', path, {
+		qs: {
+			...qs,
+			limit: 50,
+			...(paginationToken ? { cursor: paginationToken } : {}),
+		},
+	})) as ListPage<T>;
+	return {
+		results: page.data.map(toItem),
+		paginationToken: page.has_more && page.next_cursor ? page.next_cursor : undefined,
+	};
+}
+
+function matches(filter: string | undefined, ...texts: Array<string | null | undefined>): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return texts.some((text) => (text ?? '').toLowerCase().includes(needle));
+}
+
+export async function searchTracks(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await searchPage<Track>(
+		this,
+		'/tracks',
+		filter ? { q: filter } : {},
+		paginationToken,
+		(track) => ({
+			name: track.archived ? `${track.title} (archived)` : track.title,
+			value: track.id,
+			url: track.app_url,
+		}),
+	);
+}
+
+export async function searchUsers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	return await searchPage<User>(
+		this,
+		'/users',
+		filter ? { q: filter } : {},
+		paginationToken,
+		(user) => ({
+			name: `${user.name} (${user.email})`,
+			value: user.id,
+		}),
+	);
+}
+
+export async function searchAppointments(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const result = await searchPage<Appointment>(
+		this,
+		'/appointments',
+		{},
+		paginationToken,
+		(appointment) => ({
+			name: `${appointment.title} (${appointment.start_at.slice(0, 16).replace('T', ' ')} UTC)`,
+			value: appointment.id,
+		}),
+	);
+	result.results = result.results.filter((item) => matches(filter, item.name));
+	return result;
+}
+
+/** Small collections (tags, statuses, templates, schedulers): read all, filter here. */
+async function searchAll<T>(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	filter: string | undefined,
+	toItem: (object: T) => INodeListSearchItems,
+): Promise<INodeListSearchResult> {
+	const all = (await tracklerApiRequestAllItems.call(ctx, path)) as T[];
+	return {
+		results: all.map(toItem).filter((item) => matches(filter, item.name)),
+	};
+}
+
+export async function searchTags(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await searchAll<Tag>(this, '/tags', filter, (tag) => ({
+		name: tag.name,
+		value: tag.id,
+	}));
+}
+
+export async function searchStatuses(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await searchAll<Status>(this, '/statuses', filter, (status) => ({
+		name: `${status.name} (${status.group})`,
+		value: status.id,
+	}));
+}
+
+export async function searchFormTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await searchAll<FormTemplate>(this, '/form-templates', filter, (template) => ({
+		name: template.name,
+		value: template.id,
+	}));
+}
+
+export async function searchSchedulers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await searchAll<Scheduler>(this, '/schedulers', filter, (scheduler) => ({
+		name: scheduler.name,
+		value: scheduler.id,
+	}));
+}
+
+export async function searchTrackDesigns(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	return await searchAll<{ id: string; name: string }>(
+		this,
+		'/track-designs',
+		filter,
+		(design) => ({
+			name: design.name,
+			value: design.id,
+		}),
+	);
+}
+
+/** Options for multi-select fields (several tags, statuses, schedulers or templates at once). */
+async function options<T extends { id: string; name: string }>(
+	ctx: ILoadOptionsFunctions,
+	path: string,
+	describe?: (object: T) => string,
+): Promise<INodePropertyOptions[]> {
+	const all = (await tracklerApiRequestAllItems.call(ctx, path)) as T[];
+	return all
+		.map((object) => ({
+			name: object.name,
+			value: object.id,
+			description: describe?.(object),
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function getTags(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await options<Tag>(this, '/tags');
+}
+
+export async function getStatuses(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await options<Status>(this, '/statuses', (status) => `Group: ${status.group}`);
+}
+
+export async function getSchedulers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await options<Scheduler>(this, '/schedulers');
+}
+
+export async function getFormTemplates(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	return await options<FormTemplate>(this, '/form-templates');
+}
+
+export const listSearch = {
+	searchTracks,
+	searchUsers,
+	searchAppointments,
+	searchTags,
+	searchStatuses,
+	searchFormTemplates,
+	searchSchedulers,
+	searchTrackDesigns,
+};
+
+export const loadOptions = {
+	getTags,
+	getStatuses,
+	getSchedulers,
+	getFormTemplates,
+};

@@ -1,0 +1,189 @@
+import { randomUUID } from 'crypto';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import type { ListPage, Problem } from './api';
+
+export type TracklerContext =
+	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
+
+export const CREDENTIAL_TYPE = 'tracklerApi';
+
+export interface TracklerRequestOptions {
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** Sent as Idempotency-Key on a POST; one is made when not given. Stays the same across retries. */
+	idempotencyKey?: string;
+	/** Item the request is made for, so n8n shows the error on that item. */
+	itemIndex?: number;
+	/** Retries after a 429, a 5xx or a network failure (default 4). */
+	maxRetries?: number;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'EAI_AGAIN',
+]);
+const MAX_WAIT_MS = 60_000;
+
+/** The API's base address: the credential's API URL plus the version path. */
+export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const apiUrl = String(credentials.apiUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	return `${apiUrl}/v1`;
+}
+
+/** How long to wait before retry number `attempt` (0-based), honouring Retry-After when the API sent one. */
+export function retryDelayMs(attempt: number, retryAfterHeader?: string | string[]): number {
+	const header = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
+	if (header !== undefined && header !== '') {
+		const seconds = Number(header);
+		if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_WAIT_MS);
+		const date = Date.parse(header);
+		if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_WAIT_MS);
+	}
+	const base = 500 * 2 ** attempt;
+	return Math.min(base + Math.floor(Math.random() * 250), MAX_WAIT_MS);
+}
+
+function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (value === undefined || value === null) return undefined;
+	return Array.isArray(value) ? String(value[0]) : String(value);
+}
+
+function isProblem(body: unknown): body is Problem {
+	return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
+}
+
+function problemDescription(problem: Problem): string | undefined {
+	const parts: string[] = [];
+	if (problem.detail) parts.push(problem.detail);
+	for (const fieldError of problem.errors ?? []) {
+		parts.push(`${fieldError.field}: ${fieldError.message}`);
+	}
+	return parts.length ? parts.join('\n') : undefined;
+}
+
+/**
+ * One call to the Trackler API through n8n's authenticated request helper.
+ * Retries 429 (after Retry-After), 5xx and network failures with backoff, keeping the same
+ * Idempotency-Key on every attempt of a POST, and turns problem details into a NodeApiError.
+ */
+export async function tracklerApiRequest<T = IDataObject>(
+	this: TracklerContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: TracklerRequestOptions = {},
+): Promise<T> {
+	const baseUrl = await tracklerBaseUrl.call(this);
+	const headers: IDataObject = { Accept: 'application/json' };
+	if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
+
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${baseUrl}${path}`,
+		headers,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
+	if (options.body !== undefined) request.body = options.body;
+
+	const maxRetries = options.maxRetries ?? 4;
+	for (let attempt = 0; ; attempt++) {
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				request,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code =
+				(error as { code?: string; cause?: { code?: string } }).code ??
+				(error as { cause?: { code?: string } }).cause?.code;
+			if (attempt < maxRetries && code !== undefined && RETRYABLE_NETWORK.has(code)) {
+				await sleep(retryDelayMs(attempt));
+				continue;
+			}
+			throw new NodeApiError(this.getNode(), error as JsonObject, {
+				message: `Could not reach Trackler at ${baseUrl}`,
+				description: `Check the API URL in the Trackler credential and that the server is up (${code ?? 'no answer'}).`,
+				itemIndex: options.itemIndex,
+			});
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) return response.body as T;
+
+		if (attempt < maxRetries && RETRYABLE_STATUS.has(status)) {
+			await sleep(
+				retryDelayMs(attempt, headerValue(response.headers as IDataObject, 'retry-after')),
+			);
+			continue;
+		}
+
+		const body = response.body;
+		const problem: Problem | undefined = isProblem(body) ? body : undefined;
+		throw new NodeApiError(
+			this.getNode(),
+			(problem ?? {
+				status,
+				body: String(body ?? ''),
+			}) as unknown as JsonObject,
+			{
+				message: problem ? `${problem.title} (${status})` : `Trackler answered HTTP ${status}`,
+				description: problem ? problemDescription(problem) : undefined,
+				httpCode: String(status),
+				itemIndex: options.itemIndex,
+			},
+		);
+	}
+}
+
+/**
+ * Walks a list endpoint's cursor pagination. With `limit`, stops after that many objects;
+ * without it, returns every page.
+ */
+export async function tracklerApiRequestAllItems<T = IDataObject>(
+	this: TracklerContext,
+	path: string,
+	qs: IDataObject = {},
+	limit?: number,
+	itemIndex?: number,
+): Promise<T[]> {
+	const results: T[] = [];
+	let cursor: string | null | undefined;
+	do {
+		const remaining = limit === undefined ? 100 : Math.min(100, limit - results.length);
+		if (remaining <= 0) break;
+		const page = (await tracklerApiRequest.call(this, 'GET', path, {
+			qs: { ...qs, limit: remaining, ...(cursor ? { cursor } : {}) },
+			itemIndex,
+		})) as ListPage<T>;
+		results.push(...page.data);
+		cursor = page.has_more ? page.next_cursor : null;
+	} while (cursor);
+	return limit === undefined ? results : results.slice(0, limit);
+}

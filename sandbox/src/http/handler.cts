@@ -1,0 +1,77 @@
+// What a route handler gets and returns, and the list/cursor helpers all lists share.
+import { ApiError } from './problem.cjs';
+import type { Store } from '../store/store.cjs';
+
+export interface Ctx {
+	store: Store;
+	/** Path parameters, by their contract name. */
+	params: Record<string, string>;
+	/** Query parameters, coerced to their contract types. */
+	query: Record<string, unknown>;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	body: any;
+	/** The user the API token acts as. */
+	userId: string;
+	/** The request path (Problem `instance`). */
+	instance: string;
+	services: Services;
+}
+
+/** Things outside the store that some handlers need (the webhook deliverer). */
+export interface Services {
+	sendTest(subscriptionId: string, eventType: string): Promise<{ event_id: string; delivery_state: 'pending' | 'delivered' | 'failed' }>;
+	kick(): void;
+}
+
+export interface Result {
+	status: number;
+	body: unknown;
+	headers?: Record<string, string>;
+}
+
+export type Handler = (ctx: Ctx) => Result | Promise<Result>;
+
+export const ok = (body: unknown, status = 200): Result => ({ status, body });
+
+export interface ListPage<T> {
+	object: 'list';
+	data: T[];
+	has_more: boolean;
+	next_cursor: string | null;
+}
+
+export function encodeCursor(value: Record<string, unknown>): string {
+	return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/** Decodes an opaque cursor made by `encodeCursor` for the list `kind`; anything else is `400 bad_request`. */
+export function decodeCursor(raw: unknown, kind: string): Record<string, unknown> | undefined {
+	if (raw === undefined) return undefined;
+	try {
+		const value = JSON.parse(Buffer.from(String(raw), 'base64url').toString('utf8')) as Record<string, unknown>;
+		if (value && typeof value === 'object' && value.k === kind) return value;
+	} catch {
+		// fall through
+	}
+	throw new ApiError('bad_request', 'The cursor cannot be read; pass the next_cursor of the previous page unchanged.');
+}
+
+export function limitOf(query: Record<string, unknown>): number {
+	return typeof query.limit === 'number' ? query.limit : 25;
+}
+
+/** Pages an in-memory list with an offset cursor (for the small collections). */
+export function pageArray<T>(items: T[], query: Record<string, unknown>, kind: string): ListPage<T> {
+	const cursor = decodeCursor(query.cursor, kind);
+	const offset = cursor ? Number(cursor.o) : 0;
+	if (!Number.isInteger(offset) || offset < 0) throw new ApiError('bad_request', 'The cursor cannot be read.');
+	const limit = limitOf(query);
+	const data = items.slice(offset, offset + limit);
+	const hasMore = offset + limit < items.length;
+	return { object: 'list', data, has_more: hasMore, next_cursor: hasMore ? encodeCursor({ k: kind, o: offset + limit }) : null };
+}
+
+export function sinceFilter<T extends { updated_at: string }>(items: T[], query: Record<string, unknown>): T[] {
+	const since = query.updated_since as string | undefined;
+	return since ? items.filter((x) => x.updated_at >= since) : items;
+}

@@ -1,0 +1,98 @@
+// RFC 9457 problem details, the only error format the sandbox answers with.
+
+export type ProblemCode =
+	| 'bad_request'
+	| 'unauthorized'
+	| 'forbidden'
+	| 'not_found'
+	| 'validation_failed'
+	| 'conflict'
+	| 'idempotency_key_reused'
+	| 'track_archived'
+	| 'rate_limited'
+	| 'internal_error'
+	| 'service_unavailable';
+
+export interface FieldError {
+	field: string;
+	message: string;
+	code: string;
+}
+
+const TITLES: Record<ProblemCode, string> = {
+	bad_request: 'Bad request',
+	unauthorized: 'Unauthorized',
+	forbidden: 'Forbidden',
+	not_found: 'Not found',
+	validation_failed: 'Validation failed',
+	conflict: 'Conflict',
+	idempotency_key_reused: 'Idempotency key reused',
+	track_archived: 'Track archived',
+	rate_limited: 'Too many requests',
+	internal_error: 'Internal error',
+	service_unavailable: 'Service unavailable',
+};
+
+const STATUS: Record<ProblemCode, number> = {
+	bad_request: 400,
+	unauthorized: 401,
+	forbidden: 403,
+	not_found: 404,
+	validation_failed: 422,
+	conflict: 409,
+	idempotency_key_reused: 422,
+	track_archived: 409,
+	rate_limited: 429,
+	internal_error: 500,
+	service_unavailable: 503,
+};
+
+export class ApiError extends Error {
+	readonly status: number;
+	constructor(
+		readonly code: ProblemCode,
+		readonly detail: string,
+		readonly errors?: FieldError[],
+		status?: number,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(detail);
+		this.status = status ?? STATUS[code];
+	}
+}
+
+export function codeForStatus(status: number): ProblemCode {
+	for (const [code, s] of Object.entries(STATUS)) if (s === status) return code as ProblemCode;
+	if (status >= 500) return 'internal_error';
+	return 'bad_request';
+}
+
+export interface Problem {
+	type: string;
+	title: string;
+	status: number;
+	detail: string;
+	instance: string;
+	code: ProblemCode;
+	errors?: FieldError[];
+}
+
+export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number): Problem {
+	const p: Problem = {
+		type: `https://api.trackler.nl/problems/${code}`,
+		title: TITLES[code],
+		status: status ?? STATUS[code],
+		detail,
+		instance,
+		code,
+	};
+	if (errors) p.errors = errors;
+	return p;
+}
+
+export const notFound = (what: string): ApiError => new ApiError('not_found', `No ${what} with this id in the workspace.`);
+export const trackArchived = (): ApiError =>
+	new ApiError('track_archived', 'The Track is archived and can no longer be changed; unarchive it first.');
+export const conflict = (detail: string): ApiError => new ApiError('conflict', detail);
+export const invalid = (field: string, message: string, code = 'invalid_value'): ApiError =>
+	new ApiError('validation_failed', 'The request has 1 invalid field.', [{ field, message, code }]);

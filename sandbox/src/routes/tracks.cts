@@ -1,0 +1,186 @@
+import { encodeCursor, decodeCursor, limitOf, type Handler } from '../http/handler.cjs';
+import { notFound, type FieldError } from '../http/problem.cjs';
+import type { Store, TrackRow, TagRow, S } from '../store/store.cjs';
+import { failIfErrors, notFoundField, requireOpenTrack, requireTrack } from './common.cjs';
+
+/** Creates a Track with its tags and first leader; emits track.created then track.tag_added for each tag. */
+export function createTrack(
+	store: Store,
+	input: { title: string; status_id?: string; design_id?: string | null; tag_ids?: string[]; metadata?: Record<string, string>; leader_id?: string | null; created_at?: string },
+): S['Track'] {
+	const id = store.uuid();
+	const now = input.created_at ?? store.now();
+	const status = input.status_id ?? store.firstStatus()?.id;
+	if (!status) throw new Error('the workspace has no statuses');
+	store.run(
+		'INSERT INTO tracks (id, title, status_id, design_id, metadata, archived, archived_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, NULL, ?, ?)',
+		id, input.title, status, input.design_id ?? null, JSON.stringify(input.metadata ?? {}), now, now,
+	);
+	if (input.leader_id) store.run('INSERT INTO track_members (id, track_id, user_id, role, added_at) VALUES (?, ?, ?, ?, ?)', store.uuid(), id, input.leader_id, 'track_leader', now);
+	const row = store.trackRow(id) as TrackRow;
+	store.emit('track.created', id, { object: store.trackObj(row) });
+	for (const tagId of input.tag_ids ?? []) {
+		store.run('INSERT OR IGNORE INTO track_tags (track_id, tag_id) VALUES (?, ?)', id, tagId);
+		const tag = store.tagRow(tagId) as TagRow;
+		store.emit('track.tag_added', id, { object: store.trackObj(row), tag: store.tagObj(tag) });
+	}
+	return store.trackObj(row);
+}
+
+function checkRefs(store: Store, body: { status_id?: string; design_id?: string | null; tag_ids?: string[] }): FieldError[] {
+	const errors: FieldError[] = [];
+	if (body.status_id !== undefined && !store.statusRow(body.status_id)) errors.push(notFoundField('status_id', 'status'));
+	if (body.design_id && !store.designRow(body.design_id)) errors.push(notFoundField('design_id', 'Track Design'));
+	(body.tag_ids ?? []).forEach((t, i) => {
+		if (!store.tagRow(t)) errors.push(notFoundField(`tag_ids[${i}]`, 'tag'));
+	});
+	return errors;
+}
+
+export const routes: Record<string, Handler> = {
+	listTracks: ({ store, query }) => {
+		const where: string[] = [];
+		const args: unknown[] = [];
+		if (typeof query.q === 'string') {
+			where.push("title LIKE ? ESCAPE '\\'");
+			args.push(`%${query.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+		}
+		if (query.status_id) {
+			where.push('status_id = ?');
+			args.push(query.status_id);
+		}
+		if (query.tag_id) {
+			where.push('id IN (SELECT track_id FROM track_tags WHERE tag_id = ?)');
+			args.push(query.tag_id);
+		}
+		if (typeof query.archived === 'boolean') {
+			where.push('archived = ?');
+			args.push(query.archived ? 1 : 0);
+		}
+		if (query.updated_since) {
+			where.push('updated_at >= ?');
+			args.push(query.updated_since);
+		}
+		const cursor = decodeCursor(query.cursor, 'tracks');
+		if (cursor) {
+			where.push('seq < ?');
+			args.push(Number(cursor.s));
+		}
+		const limit = limitOf(query);
+		const rows = store.all<TrackRow>(
+			`SELECT * FROM tracks ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`,
+			...args,
+			limit + 1,
+		);
+		const hasMore = rows.length > limit;
+		const page = rows.slice(0, limit);
+		return {
+			status: 200,
+			body: {
+				object: 'list',
+				data: page.map((r) => store.trackObj(r)),
+				has_more: hasMore,
+				next_cursor: hasMore ? encodeCursor({ k: 'tracks', s: page[page.length - 1].seq }) : null,
+			},
+		};
+	},
+	createTrack: ({ store, body, userId }) => {
+		failIfErrors(checkRefs(store, body));
+		const track = createTrack(store, { ...body, tag_ids: body.tag_ids ?? [], leader_id: userId });
+		return { status: 201, body: track };
+	},
+	getTrack: ({ store, params }) => ({ status: 200, body: store.trackObj(requireTrack(store, params.track_id)) }),
+	updateTrack: ({ store, params, body }) => {
+		const row = requireOpenTrack(store, params.track_id);
+		failIfErrors(checkRefs(store, body));
+		const before = store.trackObj(row);
+		const previous: Record<string, unknown> = {};
+		const sets: string[] = [];
+		const args: unknown[] = [];
+		if (body.title !== undefined && body.title !== row.title) {
+			previous.title = row.title;
+			sets.push('title = ?');
+			args.push(body.title);
+		}
+		if (body.design_id !== undefined && body.design_id !== row.design_id) {
+			previous.design = before.design;
+			sets.push('design_id = ?');
+			args.push(body.design_id);
+		}
+		if (body.metadata !== undefined) {
+			const meta: Record<string, string> = { ...before.metadata };
+			for (const [k, v] of Object.entries(body.metadata as Record<string, string | null>)) {
+				if (v === null) delete meta[k];
+				else meta[k] = v;
+			}
+			if (Object.keys(meta).length > 50) failIfErrors([{ field: 'metadata', message: 'a Track has at most 50 metadata keys', code: 'too_large' }]);
+			if (JSON.stringify(meta) !== JSON.stringify(before.metadata)) {
+				previous.metadata = before.metadata;
+				sets.push('metadata = ?');
+				args.push(JSON.stringify(meta));
+			}
+		}
+		const statusChanged = body.status_id !== undefined && body.status_id !== row.status_id;
+		if (statusChanged) {
+			sets.push('status_id = ?');
+			args.push(body.status_id);
+		}
+		if (sets.length === 0) return { status: 200, body: before };
+		sets.push('updated_at = ?');
+		args.push(store.now());
+		store.run(`UPDATE tracks SET ${sets.join(', ')} WHERE id = ?`, ...args, row.id);
+		const after = store.trackById(row.id) as S['Track'];
+		if (Object.keys(previous).length) store.emit('track.updated', row.id, { object: after, previous });
+		if (statusChanged) store.emit('track.status_changed', row.id, { object: after, previous: { status: before.status } });
+		return { status: 200, body: after };
+	},
+	deleteTrack: ({ store, params }) => {
+		const row = requireTrack(store, params.track_id);
+		const last = store.trackObj(row);
+		for (const table of ['track_tags', 'track_members', 'invitations', 'forms', 'messages', 'appointments']) {
+			store.run(`DELETE FROM ${table} WHERE track_id = ?`, row.id);
+		}
+		store.run('DELETE FROM tracks WHERE id = ?', row.id);
+		store.emit('track.deleted', row.id, { object: last });
+		return { status: 200, body: { id: row.id, object: 'track', deleted: true } };
+	},
+	archiveTrack: ({ store, params }) => {
+		const row = requireTrack(store, params.track_id);
+		if (row.archived === 1) return { status: 200, body: store.trackObj(row) };
+		const now = store.now();
+		store.run('UPDATE tracks SET archived = 1, archived_at = ?, updated_at = ? WHERE id = ?', now, now, row.id);
+		const after = store.trackById(row.id) as S['Track'];
+		store.emit('track.archived', row.id, { object: after });
+		return { status: 200, body: after };
+	},
+	unarchiveTrack: ({ store, params }) => {
+		const row = requireTrack(store, params.track_id);
+		if (row.archived === 0) return { status: 200, body: store.trackObj(row) };
+		store.run('UPDATE tracks SET archived = 0, archived_at = NULL, updated_at = ? WHERE id = ?', store.now(), row.id);
+		const after = store.trackById(row.id) as S['Track'];
+		store.emit('track.unarchived', row.id, { object: after });
+		return { status: 200, body: after };
+	},
+	addTrackTags: ({ store, params, body }) => {
+		const row = requireOpenTrack(store, params.track_id);
+		failIfErrors(checkRefs(store, { tag_ids: body.tag_ids }));
+		for (const tagId of body.tag_ids as string[]) {
+			const res = store.run('INSERT OR IGNORE INTO track_tags (track_id, tag_id) VALUES (?, ?)', row.id, tagId);
+			if (res.changes === 0) continue;
+			store.touchTrack(row.id);
+			store.emit('track.tag_added', row.id, { object: store.trackById(row.id) as S['Track'], tag: store.tagObj(store.tagRow(tagId) as TagRow) });
+		}
+		return { status: 200, body: store.trackById(row.id) };
+	},
+	removeTrackTag: ({ store, params }) => {
+		const row = requireOpenTrack(store, params.track_id);
+		const tag = store.tagRow(params.tag_id);
+		if (!tag) throw notFound('tag');
+		const res = store.run('DELETE FROM track_tags WHERE track_id = ? AND tag_id = ?', row.id, tag.id);
+		if (res.changes > 0) {
+			store.touchTrack(row.id);
+			store.emit('track.tag_removed', row.id, { object: store.trackById(row.id) as S['Track'], tag: store.tagObj(tag) });
+		}
+		return { status: 200, body: store.trackById(row.id) };
+	},
+};

@@ -1,0 +1,74 @@
+// The sandbox's SQLite schema: one table a resource (JSON columns where handy), plus events,
+// webhook subscriptions, deliveries and their attempts, idempotency records, e-mails and the clock.
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workspace (id TEXT PRIMARY KEY, name TEXT NOT NULL, time_zone TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  workspace_role TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS statuses (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, grp TEXT NOT NULL, grp_order INTEGER NOT NULL, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tags (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE COLLATE NOCASE, color TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS track_designs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS form_templates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, description TEXT, questions TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS schedulers (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, duration_minutes INTEGER NOT NULL, booking_url TEXT NOT NULL,
+  active INTEGER NOT NULL, owner_id TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tracks (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, status_id TEXT NOT NULL, design_id TEXT,
+  metadata TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tracks_status ON tracks(status_id, seq);
+CREATE INDEX IF NOT EXISTS tracks_archived ON tracks(archived, seq);
+CREATE INDEX IF NOT EXISTS tracks_updated ON tracks(updated_at);
+CREATE TABLE IF NOT EXISTS track_tags (track_id TEXT NOT NULL, tag_id TEXT NOT NULL, PRIMARY KEY (track_id, tag_id));
+CREATE INDEX IF NOT EXISTS track_tags_tag ON track_tags(tag_id, track_id);
+CREATE TABLE IF NOT EXISTS track_members (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, track_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, added_at TEXT NOT NULL,
+  UNIQUE (track_id, user_id));
+CREATE TABLE IF NOT EXISTS invitations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, track_id TEXT NOT NULL, email TEXT NOT NULL, role TEXT NOT NULL, delivery TEXT NOT NULL,
+  state TEXT NOT NULL, link_token TEXT NOT NULL, send_count INTEGER NOT NULL, last_sent_at TEXT, expires_at TEXT NOT NULL, responded_at TEXT,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS invitations_track ON invitations(track_id, seq);
+CREATE TABLE IF NOT EXISTS forms (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, track_id TEXT NOT NULL, template_id TEXT NOT NULL, title TEXT NOT NULL,
+  assignee_id TEXT NOT NULL, state TEXT NOT NULL, due_at TEXT, submitted_at TEXT, submission TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS forms_track ON forms(track_id, seq);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, track_id TEXT NOT NULL, author_id TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_track ON messages(track_id, seq);
+CREATE TABLE IF NOT EXISTS appointments (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, track_id TEXT NOT NULL, scheduler_id TEXT, source TEXT NOT NULL, title TEXT NOT NULL,
+  start_at TEXT NOT NULL, end_at TEXT NOT NULL, location TEXT, meeting_url TEXT, organizer_id TEXT NOT NULL, participants TEXT NOT NULL,
+  state TEXT NOT NULL, cancellation_reason TEXT, cancelled_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS appointments_start ON appointments(start_at, seq);
+CREATE INDEX IF NOT EXISTS appointments_track ON appointments(track_id, start_at);
+CREATE TABLE IF NOT EXISTS emails (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, track_id TEXT, doc TEXT NOT NULL, sent_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, track_id TEXT, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_type ON events(type, seq);
+CREATE INDEX IF NOT EXISTS events_created ON events(created_at);
+CREATE TABLE IF NOT EXISTS webhook_subscriptions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_types TEXT NOT NULL, filters TEXT NOT NULL,
+  description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+  body TEXT NOT NULL, is_test INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
+  last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(state, next_attempt_at);
+CREATE INDEX IF NOT EXISTS deliveries_sub ON deliveries(subscription_id, seq);
+CREATE TABLE IF NOT EXISTS delivery_attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, attempted_at TEXT NOT NULL, status INTEGER,
+  error TEXT, duration_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS delivery_attempts_delivery ON delivery_attempts(delivery_id, seq);
+CREATE TABLE IF NOT EXISTS idempotency (
+  key TEXT PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
+  body TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL, frozen_at INTEGER);
+`;
