@@ -1,0 +1,100 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Invitation } from '../../../shared/api';
+import { checkEmail, getId, getRequiredString, locator } from '../../../shared/fields';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+
+const show = { resource: ['invitation'], operation: ['send'] };
+
+export const description: INodeProperties[] = [
+	locator('Track', 'trackId', {
+		description: 'The Track to invite the person to',
+		displayOptions: { show },
+	}),
+	{
+		displayName: 'E-Mail',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		required: true,
+		default: '',
+		description: 'E-mail address of the person to invite',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Role',
+		name: 'role',
+		type: 'options',
+		options: [
+			{
+				name: 'Track Leader',
+				value: 'track_leader',
+				description: 'A coach or facilitator of the Track',
+			},
+			{ name: 'Trackee', value: 'trackee', description: 'A participant of the Track' },
+		],
+		default: 'trackee',
+		description: 'The role the person gets in the Track after accepting',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Delivery',
+		name: 'delivery',
+		type: 'options',
+		options: [
+			{
+				name: 'Return Link Only',
+				value: 'link',
+				description:
+					'Trackler sends nothing; share the invitation link from the output yourself',
+			},
+			{
+				name: 'Send Invitation E-Mail',
+				value: 'email',
+				description: 'Trackler e-mails the invitation to the address',
+			},
+		],
+		default: 'email',
+		description: 'How the invitation reaches the person',
+		displayOptions: { show },
+	},
+];
+
+const ROLES = ['trackee', 'track_leader'];
+const DELIVERIES = ['email', 'link'];
+
+export const send: TracklerOperation = {
+	prepare(itemIndex) {
+		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+		const email = checkEmail.call(
+			this,
+			getRequiredString.call(this, 'email', itemIndex, 'E-Mail', 'Enter the e-mail address of the person to invite'),
+			itemIndex,
+			'E-Mail',
+		);
+		const role = this.getNodeParameter('role', itemIndex, 'trackee') as string;
+		if (!ROLES.includes(role)) {
+			throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
+				description: 'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
+				itemIndex,
+			});
+		}
+		const delivery = this.getNodeParameter('delivery', itemIndex, 'email') as string;
+		if (!DELIVERIES.includes(delivery)) {
+			throw new NodeOperationError(this.getNode(), `Delivery "${delivery}" is not known`, {
+				description:
+					'Set Delivery to Send Invitation E-Mail or Return Link Only (email or link in an expression).',
+				itemIndex,
+			});
+		}
+		const body: IDataObject = { email, role, delivery };
+		return async function () {
+			return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/invitations`, {
+				body,
+				itemIndex,
+			})) as Invitation;
+		};
+	},
+};

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
+import { ApiError, conflict, notFound } from '../http/problem.cjs';
+import type { SubscriptionRow, S } from '../store/store.cjs';
+
+function requireAdmin({ store, userId }: Ctx): void {
+	const u = store.userRow(userId);
+	if (!u || u.workspace_role === 'member') {
+		throw new ApiError('forbidden', 'Managing webhook subscriptions needs the owner or admin workspace role.');
+	}
+}
+
+function requireSubscription(ctx: Ctx): SubscriptionRow {
+	requireAdmin(ctx);
+	const r = ctx.store.subscriptionRow(ctx.params.subscription_id);
+	if (!r) throw notFound('webhook subscription');
+	return r;
+}
+
+function normFilters(f: Partial<S['WebhookFilters']> | undefined): S['WebhookFilters'] {
+	return { tag_ids: f?.tag_ids ?? [], status_ids: f?.status_ids ?? [], scheduler_ids: f?.scheduler_ids ?? [], form_template_ids: f?.form_template_ids ?? [] };
+}
+
+export const routes: Record<string, Handler> = {
+	listWebhookSubscriptions: (ctx) => {
+		requireAdmin(ctx);
+		const rows = ctx.store.all<SubscriptionRow>('SELECT * FROM webhook_subscriptions ORDER BY seq DESC');
+		return { status: 200, body: pageArray(rows.map((r) => ctx.store.subscriptionObj(r)), ctx.query, 'webhook_subscriptions') };
+	},
+	createWebhookSubscription: (ctx) => {
+		requireAdmin(ctx);
+		const { store, body } = ctx;
+		const id = store.uuid();
+		const now = store.now();
+		const secret = `whsec_${randomBytes(24).toString('base64')}`;
+		store.run(
+			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?)`,
+			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, now, now,
+		);
+		const obj = store.subscriptionObj(store.subscriptionRow(id) as SubscriptionRow);
+		return { status: 201, body: { ...obj, secret, created_at: obj.created_at, updated_at: obj.updated_at } };
+	},
+	getWebhookSubscription: (ctx) => ({ status: 200, body: ctx.store.subscriptionObj(requireSubscription(ctx)) }),
+	updateWebhookSubscription: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store, body } = ctx;
+		const sets: string[] = ['updated_at = ?'];
+		const args: unknown[] = [store.now()];
+		if (body.url !== undefined) {
+			sets.push('url = ?');
+			args.push(body.url);
+		}
+		if (body.event_types !== undefined) {
+			sets.push('event_types = ?');
+			args.push(JSON.stringify(body.event_types));
+		}
+		if (body.filters !== undefined) {
+			sets.push('filters = ?');
+			args.push(JSON.stringify(normFilters(body.filters)));
+		}
+		if (body.description !== undefined) {
+			sets.push('description = ?');
+			args.push(body.description);
+		}
+		if (body.enabled === true) sets.push('enabled = 1', 'disabled_reason = NULL');
+		if (body.enabled === false) sets.push('enabled = 0', "disabled_reason = 'disabled_by_user'");
+		store.run(`UPDATE webhook_subscriptions SET ${sets.join(', ')} WHERE id = ?`, ...args, row.id);
+		if (body.enabled === true) ctx.services.kick();
+		return { status: 200, body: store.subscriptionObj(store.subscriptionRow(row.id) as SubscriptionRow) };
+	},
+	deleteWebhookSubscription: (ctx) => {
+		const row = requireSubscription(ctx);
+		ctx.store.run('DELETE FROM webhook_subscriptions WHERE id = ?', row.id);
+		ctx.store.run("UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL, updated_at = ? WHERE subscription_id = ? AND state = 'pending'", ctx.store.now(), row.id);
+		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true } };
+	},
+	testWebhookSubscription: async (ctx) => {
+		const row = requireSubscription(ctx);
+		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before sending a test.');
+		const result = await ctx.services.sendTest(row.id, ctx.body.event_type);
+		return {
+			status: 202,
+			body: { object: 'webhook_test', subscription_id: row.id, event_id: result.event_id, event_type: ctx.body.event_type, delivery_state: result.delivery_state },
+		};
+	},
+};

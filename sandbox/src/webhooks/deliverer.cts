@@ -1,0 +1,170 @@
+// The delivery loop: POSTs pending deliveries (setTimeout-based, stoppable), retries with the backoff
+// schedule, disables a subscription on 410. Timestamps and retry times use the real wall clock.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { DeliveryRow, Store } from '../store/store.cjs';
+import { sign } from './signer.cjs';
+
+export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+const MAX_TIMER = 60_000;
+
+export interface AttemptResult {
+	delivery_id: string;
+	subscription_id: string;
+	event_id: string;
+	event_type: string;
+	attempt: number;
+	status: number | null;
+	error: string | null;
+	state: DeliveryRow['state'];
+}
+
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal: AbortSignal): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const u = new URL(url);
+		const mod = u.protocol === 'https:' ? https : http;
+		const req = mod.request(
+			u,
+			{ method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }, agent: false, timeout: timeoutMs, signal },
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+				res.on('error', reject);
+			},
+		);
+		req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
+export class Deliverer {
+	private timer: NodeJS.Timeout | undefined;
+	private stopped = false;
+	private readonly inflight = new Map<string, Promise<AttemptResult | undefined>>();
+	private readonly abort = new AbortController();
+
+	constructor(
+		private readonly store: Store,
+		private readonly schedule: number[] = DEFAULT_RETRY_SCHEDULE,
+		private readonly timeoutMs = 15_000,
+	) {}
+
+	start(): void {
+		this.planNext();
+	}
+
+	/** Something new may be due: look again right away. */
+	kick(): void {
+		if (this.stopped) return;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = setTimeout(() => void this.runDue(), 0);
+		this.timer.unref();
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.abort.abort();
+		await Promise.allSettled([...this.inflight.values()]);
+	}
+
+	private planNext(): void {
+		if (this.stopped) return;
+		if (this.timer) clearTimeout(this.timer);
+		const next = this.store.get<{ t: number | null }>(
+			`SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+			 WHERE d.state = 'pending' AND d.next_attempt_at IS NOT NULL AND s.enabled = 1`,
+		)?.t;
+		if (next === null || next === undefined) return;
+		const delay = Math.min(Math.max(0, next - Date.now()), MAX_TIMER);
+		this.timer = setTimeout(() => void this.runDue(), delay);
+		this.timer.unref();
+	}
+
+	private pending(dueOnly: boolean, subscriptionId?: string): DeliveryRow[] {
+		return this.store.all<DeliveryRow>(
+			`SELECT d.* FROM deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+			 WHERE d.state = 'pending' AND d.is_test = 0 AND s.enabled = 1 AND (? = 0 OR d.next_attempt_at <= ?) AND (? IS NULL OR d.subscription_id = ?)
+			 ORDER BY d.seq`,
+			dueOnly ? 1 : 0, Date.now(), subscriptionId ?? null, subscriptionId ?? null,
+		);
+	}
+
+	private async runDue(): Promise<void> {
+		if (this.stopped) return;
+		this.timer = undefined;
+		try {
+			await Promise.all(this.pending(true).map((d) => this.attempt(d)));
+		} finally {
+			this.planNext();
+		}
+	}
+
+	/** Attempts every pending delivery now (or only the due ones) and waits for the answers. */
+	async flush(dueOnly = false, subscriptionId?: string): Promise<AttemptResult[]> {
+		const waits = [...this.inflight.values()];
+		const results = await Promise.all([...this.pending(dueOnly, subscriptionId).map((d) => this.attempt(d)), ...waits]);
+		this.planNext();
+		const seen = new Set<string>();
+		return results.filter((r): r is AttemptResult => {
+			if (!r || seen.has(r.delivery_id)) return false;
+			seen.add(r.delivery_id);
+			return true;
+		});
+	}
+
+	attempt(row: DeliveryRow): Promise<AttemptResult | undefined> {
+		const running = this.inflight.get(row.id);
+		if (running) return running;
+		const p = this.doAttempt(row.id).finally(() => this.inflight.delete(row.id));
+		this.inflight.set(row.id, p);
+		return p;
+	}
+
+	private async doAttempt(deliveryId: string): Promise<AttemptResult | undefined> {
+		if (this.stopped) return undefined;
+		const row = this.store.get<DeliveryRow>('SELECT * FROM deliveries WHERE id = ?', deliveryId);
+		if (!row || row.state !== 'pending') return undefined;
+		const sub = this.store.subscriptionRow(row.subscription_id);
+		if (!sub || sub.enabled !== 1) return undefined;
+		const timestamp = Math.floor(Date.now() / 1000);
+		const headers = {
+			'content-type': 'application/json',
+			'user-agent': 'Trackler-Webhooks/1.0 (sandbox)',
+			'webhook-id': row.event_id,
+			'webhook-timestamp': String(timestamp),
+			'webhook-signature': sign(sub.secret, row.event_id, timestamp, row.body),
+		};
+		const started = Date.now();
+		let status: number | null = null;
+		let error: string | null = null;
+		try {
+			status = await post(sub.url, headers, row.body, this.timeoutMs, this.abort.signal);
+		} catch (e) {
+			error = e instanceof Error ? e.message || e.name : String(e);
+		}
+		if (this.stopped || !this.store.db.open) return undefined;
+		const attempt = row.attempts + 1;
+		const nowIso = new Date().toISOString();
+		let state: DeliveryRow['state'] = 'pending';
+		let next: number | null = null;
+		this.store.tx(() => {
+			this.store.run(
+				'INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)',
+				row.id, attempt, nowIso, status, error, Date.now() - started,
+			);
+			if (status !== null && status >= 200 && status < 300) state = 'delivered';
+			else if (status === 410) {
+				state = 'failed';
+				this.store.run("UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'endpoint_gone', updated_at = ? WHERE id = ?", this.store.now(), sub.id);
+			} else if (row.is_test === 1 || attempt > this.schedule.length) state = 'failed';
+			else next = Date.now() + this.schedule[attempt - 1];
+			this.store.run(
+				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?',
+				state, attempt, next, status, error, nowIso, row.id,
+			);
+		});
+		return { delivery_id: row.id, subscription_id: sub.id, event_id: row.event_id, event_type: row.event_type, attempt, status, error, state };
+	}
+}

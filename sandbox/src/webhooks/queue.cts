@@ -1,0 +1,48 @@
+// Turns events into delivery rows for every enabled subscription whose types and filters match.
+import type { ApiEvent, Store, SubscriptionRow, S } from '../store/store.cjs';
+
+export function matchesFilters(store: Store, sub: SubscriptionRow, event: ApiEvent): boolean {
+	const types = JSON.parse(sub.event_types) as string[];
+	if (!types.includes(event.type)) return false;
+	const f = JSON.parse(sub.filters) as S['WebhookFilters'];
+	const obj = event.data.object as { object: string; scheduler_id?: string | null; template?: { id: string } };
+	let track: S['Track'] | undefined;
+	const getTrack = (): S['Track'] | undefined => {
+		if (track) return track;
+		track = obj.object === 'track' ? (event.data.object as S['Track']) : event.track_id ? store.trackById(event.track_id) : undefined;
+		return track;
+	};
+	if (f.tag_ids.length && event.track_id) {
+		const ids = new Set((getTrack()?.tags ?? []).map((t) => t.id));
+		if (event.data.tag) ids.add(event.data.tag.id);
+		if (!f.tag_ids.some((id) => ids.has(id))) return false;
+	}
+	if (f.status_ids.length && event.track_id) {
+		const status = getTrack()?.status.id;
+		if (!status || !f.status_ids.includes(status)) return false;
+	}
+	if (f.scheduler_ids.length && event.type.startsWith('appointment.')) {
+		if (!obj.scheduler_id || !f.scheduler_ids.includes(obj.scheduler_id)) return false;
+	}
+	if (f.form_template_ids.length && event.type === 'form.submitted') {
+		if (!obj.template || !f.form_template_ids.includes(obj.template.id)) return false;
+	}
+	return true;
+}
+
+export function registerQueue(store: Store): void {
+	store.onEvent((event) => {
+		const subs = store.all<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE enabled = 1');
+		if (!subs.length) return;
+		const body = JSON.stringify(event);
+		const now = store.now();
+		for (const sub of subs) {
+			if (!matchesFilters(store, sub, event)) continue;
+			store.run(
+				`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
+				 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
+				store.uuid(), sub.id, event.id, event.type, body, Date.now(), now, now,
+			);
+		}
+	});
+}

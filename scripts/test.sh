@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: contract lint, type checks, n8n's build and strict lint, the package's
+# zero-dependency rule, then every jest test (unit, sandbox, nodes over HTTP, real n8n).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+step() { echo; echo "=== $*"; }
+
+step "native addons"; bash scripts/ensure-native.sh
+step "contract lint (Redocly)"; npm run --silent api:lint
+step "contract types are current"; npm run --silent api:check
+step "type check (package and tooling)"; npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.dev.json
+step "build (n8n-node build)"; npx n8n-node build
+step "lint (n8n-node lint, strict)"; npx n8n-node lint
+step "published package has no runtime dependencies"
+node -e '
+const p = require("./package.json");
+const deps = Object.keys(p.dependencies || {});
+const peers = Object.keys(p.peerDependencies || {});
+if (deps.length) { console.error("runtime dependencies are not allowed: " + deps.join(", ")); process.exit(1); }
+if (peers.join() !== "n8n-workflow") { console.error("peerDependencies must be n8n-workflow only, found: " + peers.join(", ")); process.exit(1); }
+if (JSON.stringify(p.files) !== JSON.stringify(["dist"])) { console.error("files must be [\"dist\"]"); process.exit(1); }
+console.log("ok: no dependencies, peer n8n-workflow only, files [dist]");'
+
+step "jest"
+mkdir -p .artifacts
+status=0
+npx jest --ci "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
+node -e '
+const r = require("./.artifacts/jest-results.json");
+console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));' || true
+exit $status
