@@ -14,6 +14,7 @@ import type {
 	Status,
 	Tag,
 	Track,
+	TrackMember,
 	User,
 } from './api';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from './transport';
@@ -205,6 +206,33 @@ export async function getFormTemplates(
 	return await options<FormTemplate>(this, '/form-templates');
 }
 
+/**
+ * The members of the Track chosen in the node's `trackId` parameter (for picking e-mail recipients
+ * or appointment participants). Empty until a Track is chosen.
+ */
+export async function getTrackMembers(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const raw = this.getCurrentNodeParameter('trackId', { extractValue: true }) as unknown;
+	const value = String(
+		typeof raw === 'object' && raw !== null ? ((raw as IDataObject).value ?? '') : (raw ?? ''),
+	).trim();
+	const fromUrl = value.match(new RegExp(TRACK_URL_REGEX));
+	const trackId = fromUrl ? fromUrl[1] : value;
+	if (!new RegExp(`^${UUID_REGEX}$`).test(trackId)) return [];
+	const members = (await tracklerApiRequestAllItems.call(
+		this,
+		`/tracks/${trackId}/members`,
+	)) as TrackMember[];
+	return members
+		.map((member) => ({
+			name: `${member.user.name} (${member.role === 'track_leader' ? 'Track Leader' : 'Trackee'})`,
+			value: member.user.id,
+			description: member.user.email,
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export const listSearch = {
 	searchTracks,
 	searchUsers,
@@ -221,4 +249,5 @@ export const loadOptions = {
 	getStatuses,
 	getSchedulers,
 	getFormTemplates,
+	getTrackMembers,
 };

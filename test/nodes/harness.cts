@@ -389,7 +389,9 @@ export function createHarness(): NodeHarness {
 			evaluateExpression: (expression: string) => expression,
 			sendMessageToUI: () => {},
 		};
-		return await nodeType.execute.call(context as unknown as IExecuteFunctions);
+		const output = await nodeType.execute.call(context as unknown as IExecuteFunctions);
+		if (!Array.isArray(output)) throw new Error('The node returned no output');
+		return output as INodeExecutionData[][];
 	};
 
 	const loadContext = (

@@ -17,14 +17,14 @@ export function createTrack(
 		id, input.title, status, input.design_id ?? null, JSON.stringify(input.metadata ?? {}), now, now,
 	);
 	if (input.leader_id) store.run('INSERT INTO track_members (id, track_id, user_id, role, added_at) VALUES (?, ?, ?, ?, ?)', store.uuid(), id, input.leader_id, 'track_leader', now);
-	const row = store.trackRow(id) as TrackRow;
-	store.emit('track.created', id, { object: store.trackObj(row) });
+	// The Track is created with its tags in one go, so every event carries the Track as the API returns it.
+	for (const tagId of input.tag_ids ?? []) store.run('INSERT OR IGNORE INTO track_tags (track_id, tag_id) VALUES (?, ?)', id, tagId);
+	const track = store.trackObj(store.trackRow(id) as TrackRow);
+	store.emit('track.created', id, { object: track });
 	for (const tagId of input.tag_ids ?? []) {
-		store.run('INSERT OR IGNORE INTO track_tags (track_id, tag_id) VALUES (?, ?)', id, tagId);
-		const tag = store.tagRow(tagId) as TagRow;
-		store.emit('track.tag_added', id, { object: store.trackObj(row), tag: store.tagObj(tag) });
+		store.emit('track.tag_added', id, { object: track, tag: store.tagObj(store.tagRow(tagId) as TagRow) });
 	}
-	return store.trackObj(row);
+	return track;
 }
 
 function checkRefs(store: Store, body: { status_id?: string; design_id?: string | null; tag_ids?: string[] }): FieldError[] {

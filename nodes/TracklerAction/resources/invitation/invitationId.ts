@@ -15,7 +15,7 @@ export function invitationIdField(operation: string): INodeProperties {
 		required: true,
 		default: '',
 		placeholder: 'e.g. 6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23',
-		description: `The ID (a UUID) of the invitation. ${WHERE_FROM}, e.g. {{ $json.id }}.`,
+		description: `The ID (a UUID) of the invitation. ${WHERE_FROM}.`,
 		displayOptions: { show: { resource: ['invitation'], operation: [operation] } },
 	};
 }

@@ -47,8 +47,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Return Link Only',
 				value: 'link',
-				description:
-					'Trackler sends nothing; share the invitation link from the output yourself',
+				description: 'Trackler sends nothing; share the invitation link from the output yourself',
 			},
 			{
 				name: 'Send Invitation E-Mail',
@@ -70,14 +69,21 @@ export const send: TracklerOperation = {
 		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 		const email = checkEmail.call(
 			this,
-			getRequiredString.call(this, 'email', itemIndex, 'E-Mail', 'Enter the e-mail address of the person to invite'),
+			getRequiredString.call(
+				this,
+				'email',
+				itemIndex,
+				'E-Mail',
+				'Enter the e-mail address of the person to invite',
+			),
 			itemIndex,
 			'E-Mail',
 		);
 		const role = this.getNodeParameter('role', itemIndex, 'trackee') as string;
 		if (!ROLES.includes(role)) {
 			throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
-				description: 'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
+				description:
+					'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
 				itemIndex,
 			});
 		}

@@ -1,0 +1,112 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Appointment } from '../../../shared/api';
+import { getDateTime, getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { tracklerApiRequestAllItems } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+
+const show = { resource: ['appointment'], operation: ['getAll'] };
+
+const STATES = ['scheduled', 'cancelled'];
+
+export const description: INodeProperties[] = [
+	...returnAllAndLimit('appointment', 'getAll'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			locator('Scheduler', 'schedulerId', {
+				required: false,
+				description: 'Return only appointments booked through this Scheduler',
+			}),
+			{
+				displayName: 'Starts After',
+				name: 'startsAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Return only appointments that start at or after this moment',
+			},
+			{
+				displayName: 'Starts Before',
+				name: 'startsBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Return only appointments that start before this moment',
+			},
+			{
+				displayName: 'State',
+				name: 'state',
+				type: 'options',
+				options: [
+					{ name: 'Cancelled', value: 'cancelled' },
+					{ name: 'Scheduled', value: 'scheduled' },
+				],
+				default: 'scheduled',
+				description: 'Return only appointments in this state',
+			},
+			locator('Track', 'trackId', {
+				required: false,
+				description: 'Return only appointments in this Track',
+			}),
+		],
+	},
+];
+
+export const getAll: TracklerOperation = {
+	prepare(itemIndex) {
+		const limit = getLimit.call(this, itemIndex);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const qs: IDataObject = {};
+		if (filters.trackId !== undefined) {
+			qs.track_id = getId.call(this, 'filters.trackId', itemIndex, 'Track');
+		}
+		if (filters.schedulerId !== undefined) {
+			qs.scheduler_id = getId.call(this, 'filters.schedulerId', itemIndex, 'Scheduler');
+		}
+		const startsAfter =
+			filters.startsAfter !== undefined
+				? getDateTime.call(this, 'filters.startsAfter', itemIndex, 'Starts After')
+				: undefined;
+		const startsBefore =
+			filters.startsBefore !== undefined
+				? getDateTime.call(this, 'filters.startsBefore', itemIndex, 'Starts Before')
+				: undefined;
+		if (startsAfter && startsBefore && Date.parse(startsBefore) <= Date.parse(startsAfter)) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Starts Before (${startsBefore}) is not after Starts After (${startsAfter})`,
+				{
+					description:
+						'Set Starts Before to a later moment than Starts After, or remove one of them.',
+					itemIndex,
+				},
+			);
+		}
+		if (startsAfter) qs.starts_after = startsAfter;
+		if (startsBefore) qs.starts_before = startsBefore;
+		if (filters.state !== undefined && filters.state !== '') {
+			const state = String(filters.state);
+			if (!STATES.includes(state)) {
+				throw new NodeOperationError(this.getNode(), `State "${state}" is not known`, {
+					description: 'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
+					itemIndex,
+				});
+			}
+			qs.state = state;
+		}
+		return async function () {
+			return (await tracklerApiRequestAllItems.call(
+				this,
+				'/appointments',
+				qs,
+				limit,
+				itemIndex,
+			)) as Appointment[];
+		};
+	},
+};

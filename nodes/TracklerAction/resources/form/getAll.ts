@@ -1,0 +1,69 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Form } from '../../../shared/api';
+import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { tracklerApiRequestAllItems } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+
+const show = { resource: ['form'], operation: ['getAll'] };
+
+const STATES = ['open', 'submitted'];
+
+export const description: INodeProperties[] = [
+	locator('Track', 'trackId', {
+		description: 'The Track whose forms to list',
+		displayOptions: { show },
+	}),
+	...returnAllAndLimit('form', 'getAll'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'State',
+				name: 'state',
+				type: 'options',
+				options: [
+					{ name: 'Open', value: 'open', description: 'Not filled in yet' },
+					{ name: 'Submitted', value: 'submitted', description: 'Filled in and sent' },
+				],
+				default: 'open',
+				description: 'Return only forms in this state',
+			},
+		],
+	},
+];
+
+export const getAll: TracklerOperation = {
+	prepare(itemIndex) {
+		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+		const limit = getLimit.call(this, itemIndex);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const qs: IDataObject = {};
+		if (filters.state !== undefined && filters.state !== '') {
+			const state = String(filters.state);
+			if (!STATES.includes(state)) {
+				throw new NodeOperationError(this.getNode(), `State "${state}" is not known`, {
+					description:
+						'Set the State filter to Open or Submitted (open or submitted in an expression).',
+					itemIndex,
+				});
+			}
+			qs.state = state;
+		}
+		return async function () {
+			return (await tracklerApiRequestAllItems.call(
+				this,
+				`/tracks/${trackId}/forms`,
+				qs,
+				limit,
+				itemIndex,
+			)) as Form[];
+		};
+	},
+};

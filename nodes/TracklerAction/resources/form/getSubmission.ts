@@ -1,0 +1,56 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import type { FormSubmission } from '../../../shared/api';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+import { formIdField, getFormId } from './formId';
+
+export const description: INodeProperties[] = [
+	formIdField('getSubmission'),
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return the answers as one object keyed by question text (easy to use in the next node) instead of the list of question and answer pairs',
+		displayOptions: { show: { resource: ['form'], operation: ['getSubmission'] } },
+	},
+];
+
+/**
+ * The submission with its answers as `{ "<question>": answer }`. A question text that occurs
+ * twice gets " (2)", " (3)"… so no answer is lost.
+ */
+export function simplifySubmission(submission: FormSubmission): IDataObject {
+	const answers: IDataObject = {};
+	for (const answer of submission.answers) {
+		let key = answer.question;
+		for (let n = 2; key in answers; n++) key = `${answer.question} (${n})`;
+		answers[key] = answer.answer as IDataObject[keyof IDataObject];
+	}
+	return {
+		form_id: submission.form_id,
+		track_id: submission.track_id,
+		template: submission.template,
+		submitted_at: submission.submitted_at,
+		submitted_by: submission.submitted_by,
+		answers,
+	};
+}
+
+export const getSubmission: TracklerOperation = {
+	prepare(itemIndex) {
+		const formId = getFormId.call(this, itemIndex);
+		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+		return async function () {
+			const submission = (await tracklerApiRequest.call(
+				this,
+				'GET',
+				`/forms/${formId}/submission`,
+				{ itemIndex },
+			)) as FormSubmission;
+			return simplify ? simplifySubmission(submission) : (submission as unknown as IDataObject);
+		};
+	},
+};

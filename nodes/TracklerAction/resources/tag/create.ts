@@ -1,0 +1,75 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Tag } from '../../../shared/api';
+import { getRequiredString } from '../../../shared/fields';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+
+const show = { resource: ['tag'], operation: ['create'] };
+const COLOR = /^#[0-9A-Fa-f]{6}$/;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Leiderschap',
+		description: 'Name of the new tag (1 to 50 characters, unique in the workspace ignoring case)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Color',
+				name: 'color',
+				type: 'color',
+				default: '#4f46e5',
+				description:
+					'Colour of the tag as hex RGB, such as #4f46e5. Trackler picks one when left out.',
+			},
+		],
+	},
+];
+
+export const create: TracklerOperation = {
+	prepare(itemIndex) {
+		const name = getRequiredString.call(
+			this,
+			'name',
+			itemIndex,
+			'Name',
+			'Enter a name for the tag',
+		);
+		if (name.length > 50) {
+			throw new NodeOperationError(this.getNode(), 'Name is longer than 50 characters', {
+				description: 'Shorten the tag name to at most 50 characters.',
+				itemIndex,
+			});
+		}
+		const body: { name: string; color?: string } = { name };
+		const color = String(
+			this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '',
+		).trim();
+		if (color) {
+			if (!COLOR.test(color)) {
+				throw new NodeOperationError(this.getNode(), `Color "${color}" is not a hex colour`, {
+					description: 'Use # and six hex digits, such as #4f46e5.',
+					itemIndex,
+				});
+			}
+			body.color = color;
+		}
+		return async function () {
+			return (await tracklerApiRequest.call(this, 'POST', '/tags', { body, itemIndex })) as Tag;
+		};
+	},
+};

@@ -1,0 +1,122 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { Tag } from '../../../shared/api';
+import { ensureNodeError } from '../../../shared/errors';
+import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
+import { getIdList, splitList } from '../track/common';
+
+const TAG_NAME_MAX = 50;
+
+/** The tag pickers shared by Add to Track and Remove from Track. */
+export function tagSelectionFields(operation: string, verb: string): INodeProperties[] {
+	const show = { resource: ['tag'], operation: [operation] };
+	return [
+		{
+			displayName: 'Tag Names or IDs',
+			name: 'tagIds',
+			type: 'multiOptions',
+			typeOptions: { loadOptionsMethod: 'getTags' },
+			default: [],
+			description: `Tags to ${verb}; can be combined with Tags by Name. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Tags by Name',
+			name: 'tagNames',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Leiderschap, Loopbaan',
+			description: `Names of tags to ${verb}, separated by commas; matched against the workspace's tags ignoring case`,
+			displayOptions: { show },
+		},
+	];
+}
+
+export interface TagSelection {
+	ids: string[];
+	names: string[];
+}
+
+/** Reads and checks the chosen tags (sends nothing). At least one tag is needed. */
+export function getTagSelection(this: IExecuteFunctions, itemIndex: number): TagSelection {
+	const ids = getIdList.call(this, 'tagIds', itemIndex, 'Tag');
+	const names: string[] = [];
+	for (const name of splitList(this.getNodeParameter('tagNames', itemIndex, ''))) {
+		if (name.length > TAG_NAME_MAX) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Tag name "${name.slice(0, 60)}…" is longer than ${TAG_NAME_MAX} characters`,
+				{ description: 'Tag names have at most 50 characters; check Tags by Name.', itemIndex },
+			);
+		}
+		if (!names.some((known) => known.toLowerCase() === name.toLowerCase())) names.push(name);
+	}
+	if (ids.length === 0 && names.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'No tags chosen', {
+			description:
+				'Choose at least one tag under Tag Names or IDs, or type names under Tags by Name.',
+			itemIndex,
+		});
+	}
+	return { ids, names };
+}
+
+function isConflict(error: unknown): boolean {
+	return error instanceof NodeApiError && String(error.httpCode) === '409';
+}
+
+/**
+ * Turns the selection into tag IDs: names are matched against the workspace's tags ignoring case.
+ * An unknown name is an error, unless `createMissing` is on: then the tag is created first.
+ */
+export async function resolveTagIds(
+	this: IExecuteFunctions,
+	selection: TagSelection,
+	itemIndex: number,
+	createMissing: boolean,
+): Promise<string[]> {
+	const ids = [...selection.ids];
+	if (selection.names.length === 0) return ids;
+	const byName = async () =>
+		new Map(
+			(
+				(await tracklerApiRequestAllItems.call(this, '/tags', {}, undefined, itemIndex)) as Tag[]
+			).map((tag) => [tag.name.toLowerCase(), tag.id]),
+		);
+	let known = await byName();
+	for (const name of selection.names) {
+		let id = known.get(name.toLowerCase());
+		if (!id && createMissing) {
+			try {
+				const tag = (await tracklerApiRequest.call(this, 'POST', '/tags', {
+					body: { name },
+					itemIndex,
+				})) as Tag;
+				id = tag.id;
+			} catch (error) {
+				// Another item may have created it a moment ago: look again.
+				const nodeError = ensureNodeError(this.getNode(), error as Error, itemIndex);
+				if (!isConflict(nodeError)) throw nodeError;
+				known = await byName();
+				id = known.get(name.toLowerCase());
+				if (!id) throw nodeError;
+			}
+			known.set(name.toLowerCase(), id);
+		}
+		if (!id) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Tag "${name}" does not exist in the workspace`,
+				{
+					description: createMissing
+						? 'Check the spelling under Tags by Name.'
+						: 'Check the spelling under Tags by Name, pick the tag from the list instead, or (for Add to Track) switch on Create Missing Tags to create it.',
+					itemIndex,
+				},
+			);
+		}
+		if (!ids.includes(id)) ids.push(id);
+	}
+	return ids;
+}

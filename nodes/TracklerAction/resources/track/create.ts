@@ -1,0 +1,99 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { Track } from '../../../shared/api';
+import { getRequiredString, locator } from '../../../shared/fields';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+import { getIdList, getMetadataPairs, getOptionalId, metadataPairsField } from './common';
+
+const show = { resource: ['track'], operation: ['create'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. Loopbaancoaching Sanne de Vries',
+		description: 'Title of the new Track (1 to 200 characters)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			metadataPairsField(
+				'Metadata',
+				'metadata',
+				'Internal key/value pairs for workflows and integrations; never shown to Trackees',
+			),
+			locator('Status', 'statusId', {
+				required: false,
+				description: 'Status of the new Track. Trackler uses the first Status when left out.',
+			}),
+			{
+				displayName: 'Tag Names or IDs',
+				name: 'tagIds',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getTags' },
+				default: [],
+				description:
+					'Tags to put on the new Track. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			locator('Track Design', 'designId', {
+				required: false,
+				description: 'Track Design to set the new Track up from',
+			}),
+		],
+	},
+];
+
+export const create: TracklerOperation = {
+	prepare(itemIndex) {
+		const title = getRequiredString.call(
+			this,
+			'title',
+			itemIndex,
+			'Title',
+			'Enter a title for the Track',
+		);
+		if (title.length > 200) {
+			throw new NodeOperationError(this.getNode(), 'Title is longer than 200 characters', {
+				description: 'Shorten the title to at most 200 characters.',
+				itemIndex,
+			});
+		}
+		const body: IDataObject = { title };
+		const designId = getOptionalId.call(
+			this,
+			'additionalFields.designId',
+			itemIndex,
+			'Track Design',
+		);
+		if (designId) body.design_id = designId;
+		const statusId = getOptionalId.call(this, 'additionalFields.statusId', itemIndex, 'Status');
+		if (statusId) body.status_id = statusId;
+		const tagIds = getIdList.call(this, 'additionalFields.tagIds', itemIndex, 'Tag');
+		if (tagIds.length) body.tag_ids = tagIds;
+		const metadata = getMetadataPairs.call(
+			this,
+			'additionalFields.metadata',
+			itemIndex,
+			'Metadata',
+		);
+		if (metadata) body.metadata = metadata;
+
+		return async function () {
+			return (await tracklerApiRequest.call(this, 'POST', '/tracks', {
+				body,
+				itemIndex,
+			})) as Track;
+		};
+	},
+};

@@ -1,0 +1,65 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { TrackMember } from '../../../shared/api';
+import { getId, locator } from '../../../shared/fields';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { TracklerOperation } from '../../types';
+
+const show = { resource: ['trackMember'], operation: ['add'] };
+
+export const ROLE_OPTIONS = [
+	{
+		name: 'Track Leader',
+		value: 'track_leader',
+		description: 'A coach or facilitator of the Track',
+	},
+	{ name: 'Trackee', value: 'trackee', description: 'A participant of the Track' },
+];
+
+export const description: INodeProperties[] = [
+	locator('Track', 'trackId', { displayOptions: { show } }),
+	locator('User', 'userId', {
+		displayOptions: { show },
+		description: 'The workspace member to add to the Track',
+	}),
+	{
+		displayName: 'Role',
+		name: 'role',
+		type: 'options',
+		options: ROLE_OPTIONS,
+		default: 'trackee',
+		description: 'Role of the user in the Track',
+		displayOptions: { show },
+	},
+];
+
+export function checkRole(
+	this: IExecuteFunctions,
+	role: string,
+	itemIndex: number,
+): 'trackee' | 'track_leader' {
+	if (role === 'trackee' || role === 'track_leader') return role;
+	throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
+		description: 'Use Trackee (trackee) or Track Leader (track_leader).',
+		itemIndex,
+	});
+}
+
+export const add: TracklerOperation = {
+	prepare(itemIndex) {
+		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+		const userId = getId.call(this, 'userId', itemIndex, 'User');
+		const role = checkRole.call(
+			this,
+			String(this.getNodeParameter('role', itemIndex, 'trackee')),
+			itemIndex,
+		);
+		return async function () {
+			return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/members`, {
+				body: { user_id: userId, role },
+				itemIndex,
+			})) as TrackMember;
+		};
+	},
+};

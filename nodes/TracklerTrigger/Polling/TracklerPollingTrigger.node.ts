@@ -1,0 +1,302 @@
+import type {
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { loadOptions } from '../../shared/listSearch';
+import { eventOptions } from '../events';
+import { pollAppointmentTiming } from './modes/appointmentTiming';
+import { MAX_LOOK_BACK_HOURS } from './modes/common';
+import { pollNewEvents } from './modes/newEvents';
+import { pollTrackDate } from './modes/trackDate';
+
+const offsetUnit = (
+	name: string,
+	show: Record<string, string[]>,
+	fallback: string,
+): INodeProperties => ({
+	displayName: 'Offset Unit',
+	name,
+	type: 'options',
+	options: [
+		{ name: 'Days', value: 'days' },
+		{ name: 'Hours', value: 'hours' },
+		{ name: 'Minutes', value: 'minutes' },
+	],
+	default: fallback,
+	description:
+		"Unit of the offset. Days follow the calendar in the workflow's time zone (the same clock time a day earlier or later, also across daylight saving changes); minutes and hours are exact.",
+	displayOptions: { show },
+});
+
+const tagAndStatusFilters: INodeProperties[] = [
+	{
+		displayName: 'Status Names or IDs',
+		name: 'statusIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getStatuses' },
+		default: [],
+		description:
+			'Fire only for Tracks in one of these Statuses. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Tag Names or IDs',
+		name: 'tagIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getTags' },
+		default: [],
+		description:
+			'Fire only for Tracks that have at least one of these Tags. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+];
+
+export class TracklerPollingTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Trackler Polling Trigger',
+		name: 'tracklerPollingTrigger',
+		icon: {
+			light: 'file:../../../icons/trackler.svg',
+			dark: 'file:../../../icons/trackler.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["mode"]}}',
+		description:
+			'Starts the workflow at a moment around a Trackler appointment, when a date stored on a Track arrives, or on new Trackler events, by asking Trackler on a schedule (works behind a firewall)',
+		defaults: { name: 'Trackler Polling Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'tracklerApi', required: true }],
+		properties: [
+			{
+				displayName: 'Trigger On',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Appointment Timing',
+						value: 'appointmentTiming',
+						description:
+							'A set time before or after an appointment starts, when it starts, or after it ends',
+					},
+					{
+						name: 'Date/Time in a Track',
+						value: 'trackDate',
+						description:
+							"When a date or date-time stored in a Track's Metadata (or a fixed date-time) arrives, once per Track",
+					},
+					{
+						name: 'New Events',
+						value: 'newEvents',
+						description:
+							'New Trackler events (the same events and output as the Trackler Trigger), read from the events feed',
+					},
+				],
+				default: 'appointmentTiming',
+			},
+
+			// Appointment timing
+			{
+				displayName: 'When',
+				name: 'appointmentTiming',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'After It Ends', value: 'afterEnd' },
+					{ name: 'After It Starts', value: 'afterStart' },
+					{ name: 'Before It Starts', value: 'beforeStart' },
+					{ name: 'When It Starts', value: 'atStart' },
+				],
+				default: 'beforeStart',
+				description:
+					'When to fire for each scheduled appointment. Cancelled and deleted appointments never fire; a rescheduled appointment fires once for its new time.',
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+			},
+			{
+				displayName: 'Offset',
+				name: 'appointmentOffset',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 15,
+				description: 'How long before or after the moment to fire',
+				displayOptions: {
+					show: {
+						mode: ['appointmentTiming'],
+						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+					},
+				},
+			},
+			offsetUnit(
+				'appointmentOffsetUnit',
+				{
+					mode: ['appointmentTiming'],
+					appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+				},
+				'minutes',
+			),
+			{
+				displayName: 'Filters',
+				name: 'appointmentFilters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+				options: [
+					{
+						displayName: 'Scheduler Names or IDs',
+						name: 'schedulerIds',
+						type: 'multiOptions',
+						typeOptions: { loadOptionsMethod: 'getSchedulers' },
+						default: [],
+						description:
+							'Fire only for appointments booked through one of these Schedulers (appointments made by hand are then left out). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					...tagAndStatusFilters,
+				],
+			},
+
+			// Date/time in a Track
+			{
+				displayName: 'Moment',
+				name: 'momentSource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Date in Track Metadata',
+						value: 'metadata',
+						description: 'A Metadata field of each Track holds the date or date-time',
+					},
+					{
+						name: 'Fixed Date-Time',
+						value: 'fixed',
+						description: 'One date-time set here, for every Track that is not archived',
+					},
+				],
+				default: 'metadata',
+				displayOptions: { show: { mode: ['trackDate'] } },
+			},
+			{
+				displayName: 'Metadata Key',
+				name: 'metadataKey',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. Einddatum',
+				description:
+					"Name of the Track Metadata field that holds the date (2026-12-01, 1-12-2026) or date-time (2026-12-01T09:00 or with a time zone). A date without a time means midnight in the workflow's time zone.",
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
+			},
+			{
+				displayName: 'Date and Time',
+				name: 'fixedMoment',
+				type: 'dateTime',
+				default: '',
+				required: true,
+				description: "The moment to fire for every Track, in the workflow's time zone",
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
+			},
+			{
+				displayName: 'When',
+				name: 'momentTiming',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'After the Moment', value: 'after' },
+					{ name: 'At the Moment', value: 'at' },
+					{ name: 'Before the Moment', value: 'before' },
+				],
+				default: 'at',
+				displayOptions: { show: { mode: ['trackDate'] } },
+			},
+			{
+				displayName: 'Offset',
+				name: 'momentOffset',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 1,
+				description: 'How long before or after the moment to fire',
+				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
+			},
+			offsetUnit(
+				'momentOffsetUnit',
+				{ mode: ['trackDate'], momentTiming: ['before', 'after'] },
+				'days',
+			),
+			{
+				displayName: 'Filters',
+				name: 'trackFilters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: tagAndStatusFilters,
+			},
+
+			// New events
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: eventOptions(),
+				default: [],
+				required: true,
+				description: 'The Trackler events to start the workflow on',
+				displayOptions: { show: { mode: ['newEvents'] } },
+			},
+			{
+				displayName: 'Simplify',
+				name: 'simplify',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to return a flat, easy-to-map version of each event instead of the event exactly as Trackler sends it',
+				displayOptions: { show: { mode: ['newEvents'] } },
+			},
+
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Longest Appointment (Hours)',
+						name: 'longestAppointmentHours',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 24,
+						description:
+							'For "After It Ends": appointments are looked up by start time, so the node also reads appointments that started up to this many hours earlier to find those ending now',
+						displayOptions: { show: { '/mode': ['appointmentTiming'] } },
+					},
+					{
+						displayName: 'Look Back on First Activation (Hours)',
+						name: 'lookBackHours',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: MAX_LOOK_BACK_HOURS },
+						default: 0,
+						description:
+							'When the workflow is first published, also fire for what happened or came due this many hours before. 0 starts from the moment of publishing and replays nothing.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = { loadOptions };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const mode = this.getNodeParameter('mode', 'appointmentTiming') as string;
+		if (mode === 'trackDate') return await pollTrackDate(this);
+		if (mode === 'newEvents') return await pollNewEvents(this);
+		return await pollAppointmentTiming(this);
+	}
+}

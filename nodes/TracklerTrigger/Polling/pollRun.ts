@@ -1,0 +1,134 @@
+import type {
+	IDataObject,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import type { ListPage } from '../../shared/api';
+import { CREDENTIAL_TYPE, tracklerApiRequest, tracklerBaseUrl } from '../../shared/transport';
+
+/** How far back every window reaches past the previous poll, for data that shows up late. */
+export const OVERLAP_MS = 10 * 60_000;
+/** Share of n8n's poll budget the node uses before it stops fetching and leaves the rest to the next poll. */
+const BUDGET_SHARE = 0.7;
+const DEFAULT_BUDGET_MS = 60_000;
+/** Requests run in parallel when the node fetches one object per firing (for example each Track). */
+export const FETCH_CONCURRENCY = 4;
+
+function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	if (value === undefined || value === null) return undefined;
+	return Array.isArray(value) ? String(value[0]) : String(value);
+}
+
+/**
+ * One poll: Trackler's clock, the time budget, and GET requests that also read the server's
+ * `Date` header.
+ *
+ * Time: the node compares Trackler's moments with Trackler's clock, which is the `Date` header of
+ * the first answer in the poll (second precision). When no answer carried one, it uses n8n's clock
+ * plus the difference measured at an earlier poll (`skewMs`, kept in the static data).
+ */
+export class PollRun {
+	readonly zone: string;
+	readonly manual: boolean;
+	private serverNowMs: number | undefined;
+	private readonly deadline: number;
+	skewMs: number;
+
+	constructor(
+		readonly ctx: IPollFunctions,
+		skewMs = 0,
+	) {
+		this.zone = ctx.getTimezone();
+		this.manual = ctx.getMode() === 'manual';
+		this.skewMs = skewMs;
+		const budget =
+			typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : DEFAULT_BUDGET_MS;
+		const usable = Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_BUDGET_MS;
+		this.deadline = Date.now() + usable * BUDGET_SHARE;
+	}
+
+	/** Whether the poll may still start another request batch. */
+	hasTime(): boolean {
+		return Date.now() < this.deadline;
+	}
+
+	/** Trackler's current time for this poll; fixed at the first answer that carried a Date header. */
+	now(): number {
+		return this.serverNowMs ?? Date.now() + this.skewMs;
+	}
+
+	/** Makes sure `now()` comes from Trackler: asks `GET /me` when no answer of this poll carried the time yet. */
+	async syncClock(): Promise<number> {
+		if (this.serverNowMs === undefined) await this.get('/me');
+		return this.now();
+	}
+
+	/** A GET that also notes the server's time; failures go through the shared transport (retries, problem details). */
+	async get<T = IDataObject>(path: string, qs: IDataObject = {}): Promise<T> {
+		const baseUrl = await tracklerBaseUrl.call(this.ctx);
+		let response: IN8nHttpFullResponse | undefined;
+		try {
+			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				CREDENTIAL_TYPE,
+				{
+					method: 'GET',
+					url: `${baseUrl}${path}`,
+					qs,
+					headers: { Accept: 'application/json' },
+					json: true,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				},
+			)) as IN8nHttpFullResponse;
+		} catch {
+			response = undefined;
+		}
+		if (response && response.statusCode >= 200 && response.statusCode < 300) {
+			this.noteServerTime(headerValue(response.headers as IDataObject, 'date'));
+			return response.body as T;
+		}
+		// Not a success at the first try: let the shared transport retry (429, 5xx, network) or explain.
+		return (await tracklerApiRequest.call(this.ctx, 'GET', path, { qs })) as unknown as T;
+	}
+
+	/** One page of a list. */
+	async page<T>(path: string, qs: IDataObject): Promise<ListPage<T>> {
+		return await this.get<ListPage<T>>(path, qs);
+	}
+
+	private noteServerTime(date: string | undefined): void {
+		if (this.serverNowMs !== undefined || !date) return;
+		const ms = Date.parse(date);
+		if (Number.isNaN(ms)) return;
+		this.serverNowMs = ms;
+		this.skewMs = ms - Date.now();
+	}
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
+export async function mapLimit<T, R>(
+	items: T[],
+	limit: number,
+	fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+	const results: R[] = new Array(items.length);
+	let next = 0;
+	const worker = async (): Promise<void> => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await fn(items[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return results;
+}
+
+export function toItems(objects: IDataObject[]): INodeExecutionData[][] | null {
+	if (!objects.length) return null;
+	return [objects.map((json) => ({ json }))];
+}

@@ -1,0 +1,172 @@
+// `npm run demo`: a local Trackler sandbox and a real n8n with this package, ready to click through.
+//
+//  - builds the package when dist/ is stale, installs the pinned n8n (scripts/n8n-runtime),
+//  - starts the sandbox with the demo workspace on .demo/sandbox.db (port 4010, or the next free one),
+//  - starts n8n with the package on port 5678 (or the next free one), user folder .demo/n8n,
+//  - sets up the owner (once), the "Trackler sandbox" credential (once; its URL follows the sandbox),
+//    imports templates/*.json (once, by name) and publishes those marked active,
+//  - prints where everything is and runs until Ctrl+C, then stops both.
+//
+// Everything persists in .demo/ (gitignored); delete that folder to start afresh.
+// Options: --line v1 (n8n 1.x instead of 2.x), --verbose (echo n8n's log).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
+import { ensureBuilt, freePort, installN8n, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
+
+/** The demo's n8n login (a local, throw-away instance on 127.0.0.1). */
+export const DEMO_EMAIL = 'demo@trackler.local';
+export const DEMO_PASSWORD = 'TracklerDemo2025';
+const CREDENTIAL_NAME = 'Trackler sandbox';
+
+const DEMO_DIR = path.join(REPO_ROOT, '.demo');
+
+function say(line = ''): void {
+	process.stdout.write(`${line}\n`);
+}
+
+interface CredentialSummary {
+	id: string;
+	name: string;
+	type: string;
+}
+
+/** Creates the sandbox credential, or points the existing one (by name) at the sandbox. */
+async function ensureCredential(n8n: N8nHandle, sandbox: Sandbox): Promise<CredentialSummary> {
+	const data = { apiUrl: sandbox.baseUrl, apiToken: sandbox.token };
+	const list = await n8n.rest<{ data: CredentialSummary[] }>('GET', '/credentials');
+	if (!list.ok) throw new Error(`listing n8n credentials failed: HTTP ${list.status}`);
+	const existing = list.body.data.find((c) => c.type === 'tracklerApi' && c.name === CREDENTIAL_NAME);
+	if (!existing) {
+		const created = await n8n.createCredential('tracklerApi', CREDENTIAL_NAME, data);
+		say(`  created the n8n credential "${CREDENTIAL_NAME}"`);
+		return created;
+	}
+	const full = await n8n.rest('GET', `/credentials/${existing.id}?includeData=true`);
+	const current = full.ok ? (full.body?.data?.data as Record<string, unknown> | undefined) : undefined;
+	if (current?.apiUrl !== data.apiUrl) {
+		const upd = await n8n.rest('PATCH', `/credentials/${existing.id}`, { name: CREDENTIAL_NAME, type: 'tracklerApi', data });
+		if (!upd.ok) throw new Error(`updating the n8n credential failed: HTTP ${upd.status}`);
+		say(`  pointed the n8n credential "${CREDENTIAL_NAME}" at ${sandbox.baseUrl}`);
+	}
+	return existing;
+}
+
+/** Imports templates/*.json that n8n does not have yet (by name); publishes those marked active. */
+async function importTemplates(n8n: N8nHandle, credential: CredentialSummary): Promise<string[]> {
+	const dir = path.join(REPO_ROOT, 'templates');
+	if (!fs.existsSync(dir)) return [];
+	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const existing = new Set((await n8n.listWorkflows()).map((w) => w.name));
+	const imported: string[] = [];
+	for (const file of files) {
+		let json: Record<string, any>;
+		try {
+			json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+		} catch (e) {
+			say(`  skipped templates/${file}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+			continue;
+		}
+		if (!json.name || !Array.isArray(json.nodes)) {
+			say(`  skipped templates/${file}: not an n8n workflow`);
+			continue;
+		}
+		if (existing.has(json.name)) continue;
+		for (const node of json.nodes as Array<{ credentials?: Record<string, unknown> }>) {
+			if (node.credentials && 'tracklerApi' in node.credentials) node.credentials.tracklerApi = { id: credential.id, name: credential.name };
+		}
+		try {
+			const wf = await n8n.createWorkflow(json);
+			imported.push(json.name);
+			if (json.active === true) {
+				await n8n.publishWorkflow(wf.id);
+				say(`  imported and published "${json.name}"`);
+			} else say(`  imported "${json.name}"`);
+		} catch (e) {
+			say(`  could not import templates/${file}: ${e instanceof Error ? e.message : String(e)}`);
+		}
+	}
+	return imported;
+}
+
+async function main(): Promise<void> {
+	const line: N8nLine = process.argv.includes('--line') && process.argv[process.argv.indexOf('--line') + 1] === 'v1' ? 'v1' : 'v2';
+	const verbose = process.argv.includes('--verbose');
+	fs.mkdirSync(DEMO_DIR, { recursive: true });
+
+	say('Trackler demo: preparing (the first run installs n8n, a few minutes) …');
+	if (ensureBuilt()) say('  built the package (dist/)');
+	installN8n(line);
+
+	const sandboxPort = await freePort(4010);
+	const sandbox = await startSandbox({
+		port: sandboxPort,
+		host: '127.0.0.1',
+		dbPath: path.join(DEMO_DIR, 'sandbox.db'),
+		seed: 'demo',
+		token: DEMO_TOKEN,
+	});
+	say(`  sandbox is up at ${sandbox.url}`);
+
+	let n8n: N8nHandle | undefined;
+	let stopping = false;
+	const stopAll = async (code: number): Promise<void> => {
+		if (stopping) return;
+		stopping = true;
+		say('\nStopping n8n and the sandbox …');
+		try {
+			await n8n?.stop();
+		} finally {
+			await sandbox.close();
+		}
+		say('Stopped.');
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stopAll(0));
+	process.on('SIGTERM', () => void stopAll(0));
+
+	try {
+		say('  starting n8n (about half a minute) …');
+		n8n = await startN8n({
+			line,
+			userFolder: path.join(DEMO_DIR, line === 'v1' ? 'n8n-v1' : 'n8n'),
+			port: 5678,
+			ownerEmail: DEMO_EMAIL,
+			ownerPassword: DEMO_PASSWORD,
+			verbose,
+			handleSignals: false,
+		});
+		const credential = await ensureCredential(n8n, sandbox);
+		await importTemplates(n8n, credential);
+	} catch (e) {
+		process.stderr.write(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+		await stopAll(1);
+		return;
+	}
+
+	const auth = `-H "Authorization: Bearer ${sandbox.token}"`;
+	say('');
+	say(`Trackler demo is running (n8n ${n8n.version}). Press Ctrl+C to stop.`);
+	say('');
+	say(`  n8n editor:        ${n8n.baseUrl}/`);
+	say(`  n8n login:         ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+	say(`  n8n credential:    "${CREDENTIAL_NAME}" (Trackler API, already set up)`);
+	say(`  Trackler sandbox:  ${sandbox.url}   (credential API URL: ${sandbox.baseUrl})`);
+	say(`  sandbox API token: ${sandbox.token}`);
+	say(`  n8n log:           ${path.relative(process.cwd(), n8n.logFile)}`);
+	say('');
+	say('  Try the sandbox:');
+	say(`    curl -s ${auth} ${sandbox.url}/me`);
+	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"title":"Coaching Demo"}' ${sandbox.url}/tracks`);
+	say(`    curl -s ${auth} ${sandbox.baseUrl}/_sandbox/deliveries`);
+	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"advance_seconds":3600}' ${sandbox.baseUrl}/_sandbox/clock`);
+	say('');
+	say('  Everything is kept in .demo/ (delete it to start afresh).');
+	// keep running until a signal arrives
+	setInterval(() => undefined, 1 << 30);
+}
+
+main().catch((e: unknown) => {
+	process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+	process.exit(1);
+});

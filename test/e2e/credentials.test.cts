@@ -1,0 +1,92 @@
+// A real n8n loads the built package and tests the Trackler credential against a running sandbox.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
+import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
+import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+
+/** The `name`s of the built nodes or credentials the package declares (package.json "n8n" → dist files). */
+function declaredNames(kind: 'nodes' | 'credentials'): string[] {
+	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+	const names: string[] = [];
+	for (const file of (pkg.n8n?.[kind] ?? []) as string[]) {
+		// what is built now: other nodes may be declared before they exist
+		if (!fs.existsSync(path.join(REPO_ROOT, file))) continue;
+		const mod = require(path.join(REPO_ROOT, file)) as Record<string, new () => { name?: string; description?: { name: string } }>;
+		for (const Cls of Object.values(mod)) {
+			if (typeof Cls !== 'function') continue;
+			const inst = new Cls();
+			const name = kind === 'nodes' ? inst.description?.name : inst.name;
+			if (name) names.push(name);
+		}
+	}
+	return names;
+}
+
+describeE2e('n8n with the Trackler package (real n8n)', () => {
+	let n8n: N8nHandle;
+	let sandbox: Sandbox;
+
+	beforeAll(async () => {
+		[n8n, sandbox] = await Promise.all([sharedN8n(), startSandbox({ port: 0, seed: 'demo' })]);
+	}, 300_000);
+
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+
+	test('lists our credential type and every node the package declares', async () => {
+		const credentialNames = (await n8n.credentialTypes()).map((c) => c.name);
+		expect(credentialNames).toContain('tracklerApi');
+		for (const name of declaredNames('credentials')) expect(credentialNames).toContain(name);
+
+		const nodeNames = (await n8n.nodeTypes()).map((t) => t.name);
+		const declared = declaredNames('nodes');
+		expect(declared.length).toBeGreaterThan(0);
+		for (const name of declared) expect(nodeNames).toContain(`${NODE_TYPE_PREFIX}${name}`);
+	});
+
+	test('the credential test passes with the sandbox token', async () => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler sandbox'), {
+			apiUrl: sandbox.baseUrl,
+			apiToken: sandbox.token,
+		});
+		const result = await n8n.testCredential(cred.id);
+		expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
+	});
+
+	test('an API URL with a trailing slash works too', async () => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler slash'), {
+			apiUrl: `${sandbox.baseUrl}/`,
+			apiToken: sandbox.token,
+		});
+		expect((await n8n.testCredential(cred.id)).status).toBe('OK');
+	});
+
+	test('a wrong token fails with our message and without the token', async () => {
+		const wrongToken = 'trk_wrong_0123456789abcdef0123456789abcdef';
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler wrong token'), {
+			apiUrl: sandbox.baseUrl,
+			apiToken: wrongToken,
+		});
+		const result = await n8n.testCredential(cred.id);
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('Trackler did not accept this API token');
+		expect(result.message).not.toContain(wrongToken);
+		expect(result.message).not.toContain(sandbox.token);
+	});
+
+	test('an API URL where no Trackler API answers fails with our message', async () => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler wrong url'), {
+			apiUrl: `${sandbox.baseUrl}/not-trackler`,
+			apiToken: sandbox.token,
+		});
+		const result = await n8n.testCredential(cred.id);
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('No Trackler API answers at this API URL');
+	});
+
+	test('the sandbox saw no contract violations', () => {
+		expect(sandbox.contractViolations).toEqual([]);
+	});
+});

@@ -1,0 +1,319 @@
+// The Trackler Trigger in a real n8n (a private one: this suite restarts it) against the sandbox,
+// both on 127.0.0.1: publishing makes exactly one subscription for n8n's production URL, sandbox
+// events start exactly one execution each, filters hold, unpublishing (also 20 times in a row)
+// leaves nothing behind, forged / stale / replayed deliveries start nothing, and a restart of n8n
+// neither duplicates the subscription nor breaks verification.
+import { randomUUID } from 'node:crypto';
+
+import { sign } from '../../sandbox/src/webhooks/signer.cjs';
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
+import { describeE2e } from './harness/shared.cjs';
+
+const NODE_NAME = 'Trackler Trigger';
+
+interface Subscription {
+	id: string;
+	url: string;
+	event_types: string[];
+	filters: Record<string, string[]>;
+	enabled: boolean;
+	description: string | null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeE2e('Trackler Trigger in a real n8n', () => {
+	let n8n: N8nHandle;
+	let sb: TestSandbox;
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		[n8n, sb] = await Promise.all([startN8n(), startTestSandbox()]);
+		credential = await n8n.createCredential('tracklerApi', 'Trackler sandbox (trigger)', {
+			apiUrl: sb.baseUrl,
+			apiToken: sb.token,
+		});
+	}, 300_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sb?.close();
+	}, 60_000);
+
+	afterEach(() => {
+		expect(sb.sandbox.contractViolations).toEqual([]);
+	});
+
+	async function createTriggerWorkflow(
+		name: string,
+		parameters: Record<string, unknown>,
+	): Promise<{ id: string; url: string }> {
+		const webhookId = randomUUID();
+		const workflow = await n8n.createWorkflow({
+			name,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: NODE_NAME,
+					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters,
+					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		return { id: workflow.id, url: `${n8n.baseUrl}/webhook/${webhookId}/webhook` };
+	}
+
+	async function subscriptions(url?: string): Promise<Subscription[]> {
+		const res = await sb.api('GET', '/webhook-subscriptions?limit=100');
+		expect(res.status).toBe(200);
+		const all = res.body.data as Subscription[];
+		return url === undefined ? all : all.filter((s) => s.url === url);
+	}
+
+	/** Delivers what is pending now; returns the HTTP statuses n8n answered. */
+	async function flush(): Promise<Array<{ event_type: string; status: number | null; state: string }>> {
+		const res = await sb.testApi('POST', '/webhooks/flush', {});
+		expect(res.status).toBe(200);
+		return res.body.data;
+	}
+
+	async function executionCount(workflowId: string): Promise<number> {
+		return (await n8n.listExecutions(workflowId, { limit: 250 })).length;
+	}
+
+	/** Waits for `count` executions, then checks (after deliveries settled) there are not more. */
+	async function exactlyExecutions(workflowId: string, count: number): Promise<N8nExecution[]> {
+		const executions = await n8n.waitForExecutions(workflowId, count, 30_000, { includeData: true });
+		await flush();
+		await sleep(1500);
+		expect(await executionCount(workflowId)).toBe(count);
+		return executions;
+	}
+
+	function output(execution: N8nExecution): Record<string, any> {
+		const run = execution.data?.resultData?.runData?.[NODE_NAME]?.[0];
+		expect(run).toBeDefined();
+		const items = run.data.main[0] as Array<{ json: Record<string, any> }>;
+		expect(items).toHaveLength(1);
+		return items[0].json;
+	}
+
+	async function post(url: string, raw: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+		return { status: res.status, text: await res.text() };
+	}
+
+	function secretOf(subscriptionId: string): string {
+		const row = sb.sandbox.store.subscriptionRow(subscriptionId);
+		expect(row).toBeDefined();
+		return (row as { secret: string }).secret;
+	}
+
+	test('publish → one subscription; sandbox events → one execution each; forged / stale / replayed → nothing; restart keeps one', async () => {
+		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{ id: string; name: string }>;
+		const statuses = (await sb.api('GET', '/statuses?limit=100')).body.data as Array<{ id: string; name: string }>;
+		const schedulers = (await sb.api('GET', '/schedulers?limit=100')).body.data as Array<{ id: string; active: boolean }>;
+		const templates = (await sb.api('GET', '/form-templates?limit=100')).body.data as Array<{ id: string; name: string }>;
+
+		const wf = await createTriggerWorkflow('Trackler events (e2e)', {
+			events: ['track.created', 'track.status_changed', 'track.tag_added', 'appointment.booked', 'form.submitted'],
+			filters: {},
+			options: {},
+		});
+		await n8n.publishWorkflow(wf.id);
+		const subs = await subscriptions();
+		expect(subs).toHaveLength(1);
+		expect(subs[0]).toMatchObject({
+			url: wf.url,
+			enabled: true,
+			description: 'n8n: Trackler events (e2e)',
+			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
+		});
+		expect([...subs[0].event_types].sort()).toEqual(
+			['appointment.booked', 'form.submitted', 'track.created', 'track.status_changed', 'track.tag_added'],
+		);
+		const subscriptionId = subs[0].id;
+
+		// 1. track.created
+		const track = (await sb.api('POST', '/tracks', { title: 'Coaching Sanne de Vries (e2e)' })).body as {
+			id: string;
+			status: { id: string; name: string };
+		};
+		let results = await flush();
+		expect(results.map((r) => [r.event_type, r.status])).toEqual([['track.created', 200]]);
+		let executions = await exactlyExecutions(wf.id, 1);
+		expect(output(executions[0])).toMatchObject({
+			type: 'track.created',
+			track_id: track.id,
+			data: { object: { id: track.id, title: 'Coaching Sanne de Vries (e2e)' } },
+		});
+
+		// 2. track.status_changed, with changes
+		const target = statuses.find((s) => s.id !== track.status.id) as { id: string; name: string };
+		expect((await sb.api('PATCH', `/tracks/${track.id}`, { status_id: target.id })).status).toBe(200);
+		results = await flush();
+		expect(results.map((r) => [r.event_type, r.status])).toEqual([['track.status_changed', 200]]);
+		executions = await exactlyExecutions(wf.id, 2);
+		expect(output(executions[1])).toMatchObject({
+			type: 'track.status_changed',
+			changes: { status: { from: { id: track.status.id }, to: { id: target.id, name: target.name } } },
+		});
+
+		// 3. track.tag_added
+		expect((await sb.api('POST', `/tracks/${track.id}/tags`, { tag_ids: [tags[0].id] })).status).toBe(200);
+		await flush();
+		executions = await exactlyExecutions(wf.id, 3);
+		expect(output(executions[2])).toMatchObject({ type: 'track.tag_added', data: { tag: { id: tags[0].id } } });
+
+		// 4. appointment.booked through a Scheduler (the sandbox's booking page)
+		const scheduler = schedulers.find((s) => s.active) as { id: string };
+		const booked = await sb.testApi('POST', `/schedulers/${scheduler.id}/book`, {
+			track_id: track.id,
+			start_at: '2030-01-07T09:00:00Z',
+			participant: { email: 'sanne.e2e@example.com', name: 'Sanne' },
+		});
+		expect(booked.status).toBe(201);
+		await flush();
+		executions = await exactlyExecutions(wf.id, 4);
+		expect(output(executions[3])).toMatchObject({
+			type: 'appointment.booked',
+			data: { object: { id: booked.body.id, source: 'scheduler', scheduler_id: scheduler.id } },
+		});
+
+		// 5. form.submitted (a form assigned to a member of a demo Track, submitted through the test API)
+		const demoTracks = (await sb.api('GET', '/tracks?limit=100&archived=false')).body.data as Array<{ id: string; member_count: number }>;
+		const withMembers = demoTracks.find((t) => t.member_count > 0) as { id: string };
+		const members = (await sb.api('GET', `/tracks/${withMembers.id}/members`)).body.data as Array<{ user: { id: string } }>;
+		const form = await sb.api('POST', `/tracks/${withMembers.id}/forms`, { template_id: templates[0].id, assignee_id: members[0].user.id });
+		expect(form.status).toBe(201);
+		const submitted = await sb.testApi('POST', `/forms/${form.body.id}/submit`, { answers: {} });
+		expect(submitted.status).toBe(200);
+		await flush();
+		executions = await exactlyExecutions(wf.id, 5);
+		expect(output(executions[4])).toMatchObject({
+			type: 'form.submitted',
+			data: { object: { id: form.body.id }, submission: { form_id: form.body.id } },
+		});
+
+		// Straight to n8n's webhook URL: forged, stale, replayed.
+		const secret = secretOf(subscriptionId);
+		const event = {
+			id: randomUUID(),
+			object: 'event',
+			type: 'track.created',
+			created_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			track_id: track.id,
+			data: { object: { ...track, object: 'track' } },
+		};
+		const raw = JSON.stringify(event);
+		const now = Math.floor(Date.now() / 1000);
+		const headersFor = (id: string, ts: number, body: string, key = secret) => ({
+			'webhook-id': id,
+			'webhook-timestamp': String(ts),
+			'webhook-signature': sign(key, id, ts, body),
+		});
+		const forged = await post(wf.url, raw, headersFor(event.id, now, raw, `whsec_${Buffer.from('forged-secret-forged').toString('base64')}`));
+		expect(forged.status).toBe(401);
+		expect(forged.text).toContain('signature');
+		const tampered = await post(wf.url, raw.replace('Sanne', 'Piet'), headersFor(event.id, now, raw));
+		expect(tampered.status).toBe(401);
+		const stale = await post(wf.url, raw, headersFor(event.id, now - 600, raw));
+		expect(stale.status).toBe(401);
+		expect(stale.text).toContain('old');
+		const unsigned = await post(wf.url, raw, {});
+		expect(unsigned.status).toBe(401);
+		await sleep(1500);
+		expect(await executionCount(wf.id)).toBe(5);
+
+		// Replay of an event n8n already ran (the first delivery's id, freshly signed): 200, nothing runs.
+		const firstEventId = output(executions[0]).id as string;
+		const replayBody = JSON.stringify({ ...event, id: firstEventId });
+		const replay = await post(wf.url, replayBody, headersFor(firstEventId, now, replayBody));
+		expect(replay.status).toBe(200);
+		await sleep(1500);
+		expect(await executionCount(wf.id)).toBe(5);
+
+		// A genuine delivery signed right now runs once; its replay does not.
+		const genuine = await post(wf.url, raw, headersFor(event.id, now, raw));
+		expect(genuine.status).toBe(200);
+		await exactlyExecutions(wf.id, 6);
+		const again = await post(wf.url, raw, headersFor(event.id, now, raw));
+		expect(again.status).toBe(200);
+		await sleep(1500);
+		expect(await executionCount(wf.id)).toBe(6);
+
+		// Restart n8n while published: still exactly one subscription (the same), deliveries still verify.
+		await n8n.restart();
+		const afterRestart = await subscriptions();
+		expect(afterRestart.map((s) => s.id)).toEqual([subscriptionId]);
+		await sb.api('POST', '/tracks', { title: 'After the restart (e2e)' });
+		results = await flush();
+		expect(results.map((r) => [r.event_type, r.status])).toEqual([['track.created', 200]]);
+		executions = await exactlyExecutions(wf.id, 7);
+		expect(output(executions[6])).toMatchObject({ type: 'track.created', data: { object: { title: 'After the restart (e2e)' } } });
+		// the ledger survived the restart too
+		const replayAfterRestart = await post(wf.url, raw, headersFor(event.id, Math.floor(Date.now() / 1000), raw));
+		expect(replayAfterRestart.status).toBe(200);
+		await sleep(1500);
+		expect(await executionCount(wf.id)).toBe(7);
+
+		await n8n.unpublishWorkflow(wf.id);
+		expect(await subscriptions()).toEqual([]);
+		await n8n.deleteWorkflow(wf.id);
+	}, 600_000);
+
+	test('a tag filter holds', async () => {
+		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{ id: string; name: string }>;
+		const [wanted, other] = tags;
+		const wf = await createTriggerWorkflow('Trackler tag filter (e2e)', {
+			events: ['track.created', 'track.tag_added'],
+			filters: { tagIds: [wanted.id] },
+			options: { simplify: true },
+		});
+		await n8n.publishWorkflow(wf.id);
+		const [sub, ...rest] = await subscriptions(wf.url);
+		expect(rest).toHaveLength(0);
+		expect(sub.filters.tag_ids).toEqual([wanted.id]);
+
+		const track = (await sb.api('POST', '/tracks', { title: 'Filtered (e2e)', tag_ids: [other.id] })).body as { id: string };
+		await sb.api('POST', `/tracks/${track.id}/tags`, { tag_ids: [wanted.id] });
+		await flush();
+		const executions = await exactlyExecutions(wf.id, 1);
+		expect(output(executions[0])).toMatchObject({
+			event_type: 'track.tag_added',
+			track_id: track.id,
+			track_title: 'Filtered (e2e)',
+			tag_id: wanted.id,
+			tag_name: wanted.name,
+		});
+
+		await n8n.unpublishWorkflow(wf.id);
+		expect(await subscriptions(wf.url)).toEqual([]);
+		await n8n.deleteWorkflow(wf.id);
+	}, 300_000);
+
+	test('20 publish / unpublish cycles leave no orphans', async () => {
+		const wf = await createTriggerWorkflow('Trackler cycles (e2e)', { events: ['message.created'], filters: {}, options: {} });
+		const ids = new Set<string>();
+		const started = Date.now();
+		for (let i = 0; i < 20; i++) {
+			await n8n.publishWorkflow(wf.id);
+			const subs = await subscriptions();
+			expect(subs.map((s) => s.url)).toEqual([wf.url]);
+			ids.add(subs[0].id);
+			await n8n.unpublishWorkflow(wf.id);
+			expect(await subscriptions()).toEqual([]);
+		}
+		expect(ids.size).toBe(20);
+		// For the report: how long a publish + unpublish cycle takes here.
+		process.stderr.write(`[webhookTrigger] 20 publish/unpublish cycles took ${Date.now() - started} ms\n`);
+		await n8n.deleteWorkflow(wf.id);
+	}, 300_000);
+});

@@ -1,0 +1,78 @@
+// Shared set-up for the node tests: a sandbox per test file, the node, credentials and a few
+// checks (errors carry no secret, items keep their pairing).
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+import type { HarnessCredentials } from './harness.cjs';
+
+export const node = new TracklerAction();
+
+export interface NodeTestContext {
+	sb: TestSandbox;
+	credentials: HarnessCredentials;
+}
+
+/** Starts a demo sandbox before the file's tests and closes it after them. */
+export function useSandbox(): NodeTestContext {
+	const context = {} as NodeTestContext;
+	beforeAll(async () => {
+		context.sb = await startTestSandbox();
+		context.credentials = { apiUrl: context.sb.baseUrl, apiToken: context.sb.token };
+	});
+	afterAll(async () => {
+		await context.sb?.close();
+	});
+	return context;
+}
+
+/** Runs `fn`, expects it to throw, and returns the error. */
+export async function catchError(fn: () => Promise<unknown>): Promise<Error & Record<string, any>> {
+	try {
+		await fn();
+	} catch (error) {
+		return error as Error & Record<string, any>;
+	}
+	throw new Error('expected an error, but none was thrown');
+}
+
+/** Everything a user could see of an error or output, as text. */
+export function visibleText(value: unknown): string {
+	if (value instanceof Error) {
+		const error = value as Error & Record<string, unknown>;
+		return [
+			error.message,
+			String(error.description ?? ''),
+			JSON.stringify(error),
+			JSON.stringify(error.cause ?? null),
+			JSON.stringify(error.context ?? null),
+			error.stack ?? '',
+		].join('\n');
+	}
+	return JSON.stringify(value);
+}
+
+export function jsonOf(output: INodeExecutionData[][]): Array<Record<string, any>> {
+	return output[0].map((item) => item.json as Record<string, any>);
+}
+
+export function pairedIndexes(output: INodeExecutionData[][]): number[] {
+	return output[0].map((item) => (item.pairedItem as { item: number }).item);
+}
+
+export async function createTrack(
+	sb: TestSandbox,
+	title: string,
+	extra: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+	const response = await sb.api('POST', '/tracks', { title, ...extra });
+	if (response.status !== 201) throw new Error(`could not create a Track: ${response.text}`);
+	return response.body;
+}
+
+export async function setFaults(sb: TestSandbox, faults: Record<string, unknown>): Promise<void> {
+	const response = await sb.testApi('POST', '/faults', faults);
+	if (response.status !== 200) throw new Error(`could not set faults: ${response.text}`);
+}
+
+export const MISSING_ID = '00000000-0000-4000-8000-000000000000';

@@ -1,0 +1,580 @@
+// The Trackler Polling Trigger against the in-process sandbox over real HTTP, with a hand-made poll
+// context whose static data survives "restarts". The sandbox clock is frozen and moved by the tests;
+// the node follows it through the API's Date header.
+import type { IDataObject } from 'n8n-workflow';
+
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+import { createPollHarness, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
+
+const T0 = '2026-03-02T08:00:00.000Z'; // a Monday; Europe/Amsterdam is UTC+1 then
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const t0 = Date.parse(T0);
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+let sb: TestSandbox;
+let harness: PollHarness;
+let trackId: string;
+
+async function ok<T = any>(
+	promise: Promise<{ status: number; body: T; text: string }>,
+): Promise<T> {
+	const res = await promise;
+	if (res.status >= 300) throw new Error(`sandbox answered ${res.status}: ${res.text}`);
+	return res.body;
+}
+
+async function setClock(ms: number): Promise<void> {
+	await ok(sb.testApi('POST', '/clock', { set: iso(ms), freeze: true }));
+}
+
+async function createTrack(title: string, metadata: Record<string, string> = {}): Promise<any> {
+	return await ok(sb.api('POST', '/tracks', { title, metadata }));
+}
+
+async function createAppointment(
+	track: string,
+	startMs: number,
+	minutes = 60,
+	title = 'Sessie',
+): Promise<any> {
+	return await ok(
+		sb.api('POST', `/tracks/${track}/appointments`, {
+			title,
+			start_at: iso(startMs),
+			end_at: iso(startMs + minutes * MIN),
+		}),
+	);
+}
+
+/** Polls at sandbox time `ms` and returns the items' JSON. */
+async function pollAt(ms: number, options: PollOptions): Promise<IDataObject[]> {
+	await setClock(ms);
+	return jsonOf(await harness.poll(options));
+}
+
+function appointmentParams(timing: string, offset = 0, unit = 'minutes', extra: IDataObject = {}) {
+	return {
+		mode: 'appointmentTiming',
+		appointmentTiming: timing,
+		appointmentOffset: offset,
+		appointmentOffsetUnit: unit,
+		appointmentFilters: {},
+		options: {},
+		...extra,
+	};
+}
+
+const idsOf = (items: IDataObject[], field = 'appointment'): string[] =>
+	items.map((item) => String((item[field] as IDataObject).id));
+
+beforeAll(async () => {
+	sb = await startTestSandbox();
+	await ok(sb.testApi('POST', '/faults', { rate_limit: { limit: 100000, window_seconds: 60 } }));
+	await setClock(t0);
+	harness = createPollHarness(sb);
+	trackId = (await createTrack('Coaching Polling')).id;
+});
+
+afterAll(async () => {
+	await sb?.close();
+});
+
+describe('appointment timing', () => {
+	const cases: Array<{
+		timing: string;
+		offset: number;
+		unit: string;
+		fires: (start: number, end: number) => number;
+	}> = [
+		{ timing: 'beforeStart', offset: 30, unit: 'minutes', fires: (s) => s - 30 * MIN },
+		{ timing: 'atStart', offset: 0, unit: 'minutes', fires: (s) => s },
+		{ timing: 'afterStart', offset: 2, unit: 'hours', fires: (s) => s + 2 * HOUR },
+		{ timing: 'afterEnd', offset: 15, unit: 'minutes', fires: (_s, e) => e + 15 * MIN },
+		{ timing: 'beforeStart', offset: 1, unit: 'days', fires: (s) => s - 24 * HOUR },
+	];
+
+	let stretch = 0;
+	test.each(cases)(
+		'$timing $offset $unit fires exactly once, at its moment',
+		async ({ timing, offset, unit, fires }) => {
+			const base = t0 + (10 + 5 * stretch++) * 24 * HOUR; // a fresh stretch of time for each case
+			await setClock(base);
+			const staticData: IDataObject = {};
+			const parameters = appointmentParams(timing, offset, unit);
+			expect(await pollAt(base, { parameters, staticData })).toEqual([]); // first activation
+
+			const start = base + 2 * 24 * HOUR;
+			const end = start + 90 * MIN;
+			const appointment = await createAppointment(trackId, start, 90);
+			const at = fires(start, end);
+
+			expect(await pollAt(at - 5 * MIN, { parameters, staticData })).toEqual([]);
+			const items = await pollAt(at + 1 * MIN, { parameters, staticData });
+			expect(idsOf(items)).toEqual([appointment.id]);
+			expect(items[0].fires_at).toBe(iso(at));
+			expect(items[0].time_zone).toBe('Europe/Amsterdam');
+			expect(String(items[0].fires_at_local)).toMatch(/\+0[12]:00$/);
+			expect(Date.parse(String(items[0].fires_at_local))).toBe(at);
+			expect((items[0].track as IDataObject).id).toBe(trackId);
+
+			// the same poll again, a later poll, and a restart (new context, same static data): nothing twice
+			expect(await pollAt(at + 2 * MIN, { parameters, staticData })).toEqual([]);
+			const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			expect(await pollAt(at + 3 * MIN, { parameters, staticData: restarted })).toEqual([]);
+		},
+	);
+
+	test('cancelled and deleted appointments never fire; a rescheduled one fires once for its new time', async () => {
+		const base = t0 + 40 * 24 * HOUR;
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('atStart');
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const start = base + 3 * HOUR;
+		const cancelled = await createAppointment(trackId, start, 60, 'Wordt geannuleerd');
+		const deleted = await createAppointment(trackId, start, 60, 'Wordt verwijderd');
+		const moved = await createAppointment(trackId, start, 60, 'Wordt verzet');
+		const kept = await createAppointment(trackId, start, 60, 'Gaat door');
+		await ok(sb.api('POST', `/appointments/${cancelled.id}/cancel`, { reason: 'ziek' }));
+		await ok(sb.api('DELETE', `/appointments/${deleted.id}`));
+		const newStart = start + 2 * HOUR;
+		await ok(
+			sb.testApi('POST', `/appointments/${moved.id}/reschedule`, { start_at: iso(newStart) }),
+		);
+
+		expect(idsOf(await pollAt(start + MIN, { parameters, staticData }))).toEqual([kept.id]);
+		expect(await pollAt(start + 30 * MIN, { parameters, staticData })).toEqual([]);
+		const movedItems = await pollAt(newStart + MIN, { parameters, staticData });
+		expect(idsOf(movedItems)).toEqual([moved.id]);
+		expect(movedItems[0].fires_at).toBe(iso(newStart));
+		expect(await pollAt(newStart + 5 * MIN, { parameters, staticData })).toEqual([]);
+
+		// moved again after it fired: fires once more, for the newer time only
+		const later = newStart + 5 * HOUR;
+		await ok(sb.testApi('POST', `/appointments/${moved.id}/reschedule`, { start_at: iso(later) }));
+		expect(await pollAt(later - MIN, { parameters, staticData })).toEqual([]);
+		expect(idsOf(await pollAt(later + MIN, { parameters, staticData }))).toEqual([moved.id]);
+		expect(await pollAt(later + 2 * MIN, { parameters, staticData })).toEqual([]);
+	});
+
+	test('many appointments at one moment across a page boundary, with a restart in the middle', async () => {
+		const base = t0 + 60 * 24 * HOUR;
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('beforeStart', 10, 'minutes');
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const start = base + HOUR;
+		const made = new Set<string>();
+		for (let i = 0; i < 130; i++)
+			made.add((await createAppointment(trackId, start, 30, `Groep ${i}`)).id);
+
+		// a tiny time budget: the poll stops after the first page and keeps the rest for the next poll
+		const first = await pollAt(start - 9 * MIN, { parameters, staticData, budgetMs: 1 });
+		expect(first.length).toBe(100);
+		// "restart": a new context with the stored static data only
+		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		const second = await pollAt(start - 8 * MIN, { parameters, staticData: restarted });
+		const third = await pollAt(start - 7 * MIN, { parameters, staticData: restarted });
+		const all = [...idsOf(first), ...idsOf(second), ...idsOf(third)];
+		expect(all.length).toBe(130);
+		expect(new Set(all)).toEqual(made);
+	});
+
+	test('a slow poll (gap of a day) emits everything that came due, once', async () => {
+		const base = t0 + 80 * 24 * HOUR;
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('afterEnd', 5, 'minutes');
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const made: string[] = [];
+		for (let h = 1; h <= 20; h += 3)
+			made.push((await createAppointment(trackId, base + h * HOUR, 45)).id);
+		const items = await pollAt(base + 24 * HOUR, { parameters, staticData });
+		expect(idsOf(items).sort()).toEqual([...made].sort());
+		expect(await pollAt(base + 24 * HOUR + 2 * MIN, { parameters, staticData })).toEqual([]);
+	});
+
+	test('first activation does not replay; the look-back option does', async () => {
+		const base = t0 + 100 * 24 * HOUR;
+		await setClock(base - 2 * HOUR);
+		const past = await createAppointment(trackId, base - 20 * MIN, 30, 'Al begonnen');
+		const parameters = appointmentParams('atStart');
+
+		const plain: IDataObject = {};
+		expect(await pollAt(base, { parameters, staticData: plain })).toEqual([]);
+		expect(await pollAt(base + MIN, { parameters, staticData: plain })).toEqual([]); // the overlap stops at activation
+
+		const withLookBack: IDataObject = {};
+		const replay = await pollAt(base, {
+			parameters: { ...parameters, options: { lookBackHours: 1 } },
+			staticData: withLookBack,
+		});
+		expect(idsOf(replay)).toEqual([past.id]);
+		expect(
+			await pollAt(base + MIN, {
+				parameters: { ...parameters, options: { lookBackHours: 1 } },
+				staticData: withLookBack,
+			}),
+		).toEqual([]);
+	});
+
+	test('filters: Scheduler, Tag and Status of the Track', async () => {
+		const base = t0 + 120 * 24 * HOUR;
+		const tags = (await ok(sb.api('GET', '/tags'))).data as Array<{ id: string }>;
+		const tagged = await createTrack('Met tag');
+		await ok(sb.api('POST', `/tracks/${tagged.id}/tags`, { tag_ids: [tags[0].id] }));
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('atStart', 0, 'minutes', {
+			appointmentFilters: { tagIds: [tags[0].id] },
+		});
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const yes = await createAppointment(tagged.id, base + HOUR);
+		await createAppointment(trackId, base + HOUR);
+		expect(idsOf(await pollAt(base + HOUR + MIN, { parameters, staticData }))).toEqual([yes.id]);
+
+		const schedulers = (await ok(sb.api('GET', '/schedulers'))).data as Array<{ id: string }>;
+		const bySched: IDataObject = {};
+		const schedParams = appointmentParams('atStart', 0, 'minutes', {
+			appointmentFilters: { schedulerIds: [schedulers[0].id] },
+		});
+		expect(await pollAt(base + 2 * HOUR, { parameters: schedParams, staticData: bySched })).toEqual(
+			[],
+		);
+		await createAppointment(trackId, base + 3 * HOUR); // manual: no Scheduler
+		expect(
+			await pollAt(base + 3 * HOUR + MIN, { parameters: schedParams, staticData: bySched }),
+		).toEqual([]);
+	});
+
+	test('manual mode returns a real sample and leaves the static data alone', async () => {
+		const base = t0 + 140 * 24 * HOUR;
+		await setClock(base);
+		const a = await createAppointment(trackId, base + 2 * HOUR);
+		const staticData: IDataObject = {};
+		await pollAt(base, { parameters: appointmentParams('beforeStart', 15), staticData });
+		const before = JSON.stringify(staticData);
+		const sample = jsonOf(
+			await harness.poll({
+				parameters: appointmentParams('beforeStart', 15),
+				staticData,
+				mode: 'manual',
+			}),
+		);
+		expect(sample.length).toBe(1);
+		expect((sample[0].appointment as IDataObject).id).toBe(a.id);
+		expect(sample[0].fires_at).toBe(iso(base + 2 * HOUR - 15 * MIN));
+		expect(JSON.stringify(staticData)).toBe(before);
+	});
+});
+
+describe('date/time in a Track', () => {
+	const params = (extra: IDataObject = {}) => ({
+		mode: 'trackDate',
+		momentSource: 'metadata',
+		metadataKey: 'Einddatum',
+		momentTiming: 'at',
+		momentOffset: 0,
+		momentOffsetUnit: 'days',
+		trackFilters: {},
+		options: {},
+		...extra,
+	});
+
+	test('fires when a Metadata date arrives (in the workflow time zone), once per Track per moment', async () => {
+		const base = Date.parse('2026-09-01T06:00:00Z'); // Amsterdam is UTC+2 in September
+		await setClock(base);
+		const key = 'Einddatum';
+		const p = params({ metadataKey: key });
+		const dateOnly = await createTrack('Datum', { [key]: '2026-09-03' }); // midnight in Amsterdam = 2026-09-02T22:00Z
+		const dateTime = await createTrack('Datum en tijd', { [key]: '2026-09-02T10:00' }); // 08:00Z
+		const withZone = await createTrack('Met zone', { [key]: '2026-09-02T09:30:00Z' });
+		const archived = await createTrack('Gearchiveerd', { [key]: '2026-09-02T10:00' });
+		await ok(sb.api('POST', `/tracks/${archived.id}/archive`));
+		const deleted = await createTrack('Verwijderd', { [key]: '2026-09-02T10:00' });
+		await createTrack('Geen datum', { [key]: 'binnenkort' });
+
+		const staticData: IDataObject = {};
+		expect(await pollAt(base, { parameters: p, staticData })).toEqual([]); // full read of all Tracks
+		await ok(sb.api('DELETE', `/tracks/${deleted.id}`));
+
+		const first = await pollAt(Date.parse('2026-09-02T08:00:30Z'), { parameters: p, staticData });
+		expect(idsOf(first, 'track')).toEqual([dateTime.id]);
+		expect(first[0].fires_at).toBe('2026-09-02T08:00:00.000Z');
+		expect(first[0].moment_local).toBe('2026-09-02T10:00:00+02:00');
+		expect(first[0].value).toBe('2026-09-02T10:00');
+
+		expect(
+			idsOf(
+				await pollAt(Date.parse('2026-09-02T09:31:00Z'), { parameters: p, staticData }),
+				'track',
+			),
+		).toEqual([withZone.id]);
+
+		// the date of one Track changes after the index was built: the new moment counts
+		await ok(
+			sb.api('PATCH', `/tracks/${dateOnly.id}`, { metadata: { [key]: '2026-09-02T12:00' } }),
+		);
+		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		expect(
+			await pollAt(Date.parse('2026-09-02T09:45:00Z'), { parameters: p, staticData: restarted }),
+		).toEqual([]);
+		const moved = await pollAt(Date.parse('2026-09-02T10:00:10Z'), {
+			parameters: p,
+			staticData: restarted,
+		});
+		expect(idsOf(moved, 'track')).toEqual([dateOnly.id]);
+		expect(moved[0].moment_local).toBe('2026-09-02T12:00:00+02:00');
+		expect(
+			await pollAt(Date.parse('2026-09-03T01:00:00Z'), { parameters: p, staticData: restarted }),
+		).toEqual([]);
+
+		// a Track created later with a date in the future is picked up by the delta read
+		const late = await createTrack('Later', { [key]: '2026-09-04' });
+		expect(
+			await pollAt(Date.parse('2026-09-03T12:00:00Z'), { parameters: p, staticData: restarted }),
+		).toEqual([]);
+		const lateItems = await pollAt(Date.parse('2026-09-03T22:05:00Z'), {
+			parameters: p,
+			staticData: restarted,
+		});
+		expect(idsOf(lateItems, 'track')).toEqual([late.id]);
+		expect(lateItems[0].fires_at_local).toBe('2026-09-04T00:00:00+02:00');
+	});
+
+	test('offset before the moment, in days', async () => {
+		const base = Date.parse('2026-10-01T06:00:00Z');
+		await setClock(base);
+		const key = 'Startdatum';
+		const p = params({
+			metadataKey: key,
+			momentTiming: 'before',
+			momentOffset: 2,
+			momentOffsetUnit: 'days',
+		});
+		const track = await createTrack('Start', { [key]: '2026-10-10 09:00' });
+		const staticData: IDataObject = {};
+		expect(await pollAt(base, { parameters: p, staticData })).toEqual([]);
+		expect(await pollAt(Date.parse('2026-10-08T06:59:00Z'), { parameters: p, staticData })).toEqual(
+			[],
+		);
+		const items = await pollAt(Date.parse('2026-10-08T07:01:00Z'), { parameters: p, staticData });
+		expect(idsOf(items, 'track')).toEqual([track.id]);
+		expect(items[0].fires_at_local).toBe('2026-10-08T09:00:00+02:00');
+	});
+
+	test('a fixed date-time fires once for every Track that is not archived', async () => {
+		const base = Date.parse('2026-11-01T06:00:00Z');
+		await setClock(base);
+		const p = params({ momentSource: 'fixed', fixedMoment: '2026-11-02T09:00:00' });
+		const staticData: IDataObject = {};
+		expect(await pollAt(base, { parameters: p, staticData })).toEqual([]);
+		const expected = (await ok(sb.api('GET', '/tracks?archived=false&limit=100'))).data
+			.length as number;
+		const items = await pollAt(Date.parse('2026-11-02T08:01:00Z'), { parameters: p, staticData });
+		expect(items.length).toBe(expected);
+		expect(new Set(idsOf(items, 'track')).size).toBe(expected);
+		expect(items.every((item) => (item.track as IDataObject).archived === false)).toBe(true);
+		expect(items[0].fires_at).toBe('2026-11-02T08:00:00.000Z');
+		expect(await pollAt(Date.parse('2026-11-02T08:02:00Z'), { parameters: p, staticData })).toEqual(
+			[],
+		);
+	});
+
+	test('manual mode returns a sample Track without touching the static data', async () => {
+		const key = 'Evaluatie';
+		await createTrack('Evaluatie', { [key]: '2026-12-24' });
+		const staticData: IDataObject = { untouched: true };
+		const sample = jsonOf(
+			await harness.poll({ parameters: params({ metadataKey: key }), staticData, mode: 'manual' }),
+		);
+		expect(sample.length).toBe(1);
+		expect(sample[0].value).toBe('2026-12-24');
+		expect(staticData).toEqual({ untouched: true });
+	});
+});
+
+describe('new events', () => {
+	const params = (extra: IDataObject = {}) => ({
+		mode: 'newEvents',
+		events: ['message.created', 'track.created'],
+		simplify: true,
+		options: {},
+		...extra,
+	});
+
+	test('first activation does not replay; new events come once, many with one timestamp across pages and a restart', async () => {
+		const base = Date.parse('2027-01-04T09:00:00Z');
+		await setClock(base);
+		await createTrack('Voor activatie');
+		const staticData: IDataObject = {};
+		expect(await pollAt(base, { parameters: params(), staticData })).toEqual([]);
+		expect(await pollAt(base + MIN, { parameters: params(), staticData })).toEqual([]);
+
+		// 150 messages with one frozen timestamp (the clock does not move meanwhile)
+		await setClock(base + 2 * MIN);
+		const bodies = new Set<string>();
+		for (let i = 0; i < 150; i++) {
+			const body = `Bericht ${i}`;
+			bodies.add(body);
+			await ok(sb.api('POST', `/tracks/${trackId}/messages`, { body }));
+		}
+		const first = jsonOf(await harness.poll({ parameters: params(), staticData, budgetMs: 1 }));
+		expect(first.length).toBe(100);
+		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		const second = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
+		const third = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
+		const all = [...first, ...second, ...third];
+		expect(all.length).toBe(150);
+		expect(new Set(all.map((item) => item.event_id)).size).toBe(150);
+		expect(new Set(all.map((item) => item.message_body))).toEqual(bodies);
+		expect(all.every((item) => item.event_type === 'message.created')).toBe(true);
+
+		// a created Track is read too (the two chosen types, nothing else)
+		const made = await createTrack('Na activatie');
+		const next = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
+		expect(next.map((item) => [item.event_type, item.object_id])).toEqual([
+			['track.created', made.id],
+		]);
+	});
+
+	test('look-back replays recent events; Simplify off gives the raw event', async () => {
+		const base = Date.parse('2027-02-01T09:00:00Z');
+		await setClock(base - 30 * MIN);
+		const made = await createTrack('Recent');
+		await setClock(base);
+		const staticData: IDataObject = {};
+		const items = jsonOf(
+			await harness.poll({
+				parameters: params({ simplify: false, options: { lookBackHours: 1 } }),
+				staticData,
+			}),
+		);
+		const raw = items.find(
+			(item) =>
+				(item.data as IDataObject).object &&
+				((item.data as IDataObject).object as IDataObject).id === made.id,
+		);
+		expect(raw).toBeDefined();
+		expect(raw?.object).toBe('event');
+		expect(items.every((item) => Date.parse(String(item.created_at)) >= base - HOUR)).toBe(true);
+		expect(
+			jsonOf(
+				await harness.poll({
+					parameters: params({ simplify: false, options: { lookBackHours: 1 } }),
+					staticData,
+				}),
+			),
+		).toEqual([]);
+	});
+
+	test('manual mode returns the latest matching event and leaves the cursor', async () => {
+		const staticData: IDataObject = {};
+		await harness.poll({ parameters: params(), staticData });
+		const before = JSON.stringify(staticData);
+		const made = await createTrack('Voorbeeld');
+		const sample = jsonOf(await harness.poll({ parameters: params(), staticData, mode: 'manual' }));
+		expect(sample.length).toBe(1);
+		expect(sample[0].object_id).toBe(made.id);
+		expect(JSON.stringify(staticData)).toBe(before);
+		// the published trigger still gets it
+		expect(
+			jsonOf(await harness.poll({ parameters: params(), staticData })).map(
+				(item) => item.object_id,
+			),
+		).toEqual([made.id]);
+	});
+});
+
+describe('request count of an idle poll', () => {
+	const modes: Array<{ name: string; parameters: IDataObject; idle: number }> = [
+		{
+			name: 'appointment timing',
+			parameters: appointmentParams('beforeStart', 1, 'hours'),
+			idle: 2,
+		},
+		{
+			name: 'date in Track Metadata',
+			parameters: {
+				mode: 'trackDate',
+				momentSource: 'metadata',
+				metadataKey: 'Einddatum',
+				momentTiming: 'at',
+				options: {},
+			},
+			idle: 1,
+		},
+		{
+			name: 'fixed date-time',
+			parameters: {
+				mode: 'trackDate',
+				momentSource: 'fixed',
+				fixedMoment: '2031-01-01T09:00:00',
+				momentTiming: 'at',
+				options: {},
+			},
+			idle: 1,
+		},
+		{
+			name: 'new events',
+			parameters: { mode: 'newEvents', events: ['track.created', 'form.submitted'], options: {} },
+			idle: 1,
+		},
+	];
+
+	async function measure(
+		tracks: number,
+	): Promise<Record<string, { activation: number; idle: number[] }>> {
+		const own = await startTestSandbox({ seed: 'empty' });
+		try {
+			const call = async (path: string, body: unknown) => {
+				const res = await own.testApi('POST', path, body);
+				if (res.status >= 300) throw new Error(`${path}: ${res.status} ${res.text}`);
+			};
+			await call('/faults', { rate_limit: { limit: 100000, window_seconds: 60 } });
+			await call('/clock', { set: '2030-06-03T08:00:00Z' });
+			await call('/seed', { tracks });
+			await call('/clock', { set: '2030-06-03T09:00:00Z' });
+			const counts: Record<string, { activation: number; idle: number[] }> = {};
+			const own_harness = createPollHarness(own);
+			for (const mode of modes) {
+				const staticData: IDataObject = {};
+				own_harness.requests.length = 0;
+				await own_harness.poll({ parameters: mode.parameters, staticData });
+				const activation = own_harness.requests.length;
+				const idle: number[] = [];
+				for (const step of [60, 3600, 86400]) {
+					await call('/clock', { advance_seconds: step });
+					own_harness.requests.length = 0;
+					expect(
+						jsonOf(await own_harness.poll({ parameters: mode.parameters, staticData })),
+					).toEqual([]);
+					idle.push(own_harness.requests.length);
+				}
+				counts[mode.name] = { activation, idle };
+				await call('/clock', { set: '2030-06-03T09:00:00Z' });
+			}
+			return counts;
+		} finally {
+			await own.close();
+		}
+	}
+
+	test('is the same constant at 10 and at 10,000 Tracks', async () => {
+		const small = await measure(10);
+		const large = await measure(10_000);
+		// eslint-disable-next-line no-console
+		console.log(
+			`polling trigger request counts (activation, idle polls after 1 min / 1 h / 1 day):\n${modes
+				.map(
+					(m) =>
+						`  ${m.name}: 10 Tracks ${small[m.name].activation} + ${small[m.name].idle.join('/')}; 10,000 Tracks ${large[m.name].activation} + ${large[m.name].idle.join('/')}`,
+				)
+				.join('\n')}`,
+		);
+		for (const mode of modes) {
+			expect(small[mode.name].idle).toEqual([mode.idle, mode.idle, mode.idle]);
+			expect(large[mode.name].idle).toEqual([mode.idle, mode.idle, mode.idle]);
+		}
+		// only the first activation of "date in Track Metadata" reads every Track once (100 a page)
+		expect(small['date in Track Metadata'].activation).toBe(1);
+		expect(large['date in Track Metadata'].activation).toBe(100);
+	}, 180_000);
+});
