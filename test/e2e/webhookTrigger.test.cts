@@ -67,7 +67,11 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});
-		return { id: workflow.id, url: `${n8n.baseUrl}/webhook/${webhookId}/webhook` };
+		// n8n's public API may give the node a webhookId of its own: read back the one it stored.
+		const stored = await n8n.getWorkflow(workflow.id);
+		const trigger = stored.nodes.find((n: { name: string }) => n.name === NODE_NAME) as { webhookId?: string };
+		expect(trigger.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+		return { id: workflow.id, url: `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook` };
 	}
 
 	async function subscriptions(url?: string): Promise<Subscription[]> {

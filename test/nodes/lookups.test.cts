@@ -15,21 +15,24 @@ describe('Lookups: Get Many', () => {
 		['scheduler', '/schedulers'],
 		['formTemplate', '/form-templates'],
 		['user', '/users'],
-	])('%s Get Many returns what the API lists, with Return All and a limit', async (resource, path) => {
-		const expected = await list(path);
-		expect(expected.length).toBeGreaterThan(0);
-		const all = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
-			parameters: { resource, operation: 'getAll', returnAll: true },
-		});
-		expect(jsonOf(all)).toEqual(expected);
-		const one = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
-			parameters: { resource, operation: 'getAll', limit: 1 },
-		});
-		expect(jsonOf(one)).toEqual(expected.slice(0, 1));
-		expect(one[0][0].pairedItem).toEqual({ item: 0 });
-	});
+	])(
+		'%s Get Many returns what the API lists, with Return All and a limit',
+		async (resource, path) => {
+			const expected = await list(path);
+			expect(expected.length).toBeGreaterThan(0);
+			const all = await createHarness().executeNode(node, {
+				credentials: ctx.credentials,
+				parameters: { resource, operation: 'getAll', returnAll: true },
+			});
+			expect(jsonOf(all)).toEqual(expected);
+			const one = await createHarness().executeNode(node, {
+				credentials: ctx.credentials,
+				parameters: { resource, operation: 'getAll', limit: 1 },
+			});
+			expect(jsonOf(one)).toEqual(expected.slice(0, 1));
+			expect(one[0][0].pairedItem).toEqual({ item: 0 });
+		},
+	);
 
 	it('User Get Many searches name and e-mail', async () => {
 		const users = await list('/users');
@@ -38,11 +41,18 @@ describe('Lookups: Get Many', () => {
 		const h = createHarness();
 		const output = await h.executeNode(node, {
 			credentials: ctx.credentials,
-			parameters: { resource: 'user', operation: 'getAll', returnAll: true, filters: { search: needle } },
+			parameters: {
+				resource: 'user',
+				operation: 'getAll',
+				returnAll: true,
+				filters: { search: needle },
+			},
 		});
 		const found = jsonOf(output);
 		expect(found.map((u) => u.id)).toContain(target.id);
-		expect(found.every((u) => `${u.name} ${u.email}`.toLowerCase().includes(needle.toLowerCase()))).toBe(true);
+		expect(
+			found.every((u) => `${u.name} ${u.email}`.toLowerCase().includes(needle.toLowerCase())),
+		).toBe(true);
 		expect(new URL(h.requests[0].url).searchParams.get('q')).toBe(needle);
 	});
 

@@ -1,6 +1,14 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { catchError, createTrack, jsonOf, MISSING_ID, node, setFaults, useSandbox } from './fixtures.cjs';
+import {
+	catchError,
+	createTrack,
+	jsonOf,
+	MISSING_ID,
+	node,
+	setFaults,
+	useSandbox,
+} from './fixtures.cjs';
 import { createHarness, rl } from './harness.cjs';
 
 const ctx = useSandbox();
@@ -123,7 +131,12 @@ describe('Tag: Add to Track', () => {
 		const error = await catchError(() =>
 			createHarness().executeNode(node, {
 				credentials: ctx.credentials,
-				parameters: { resource: 'tag', operation: 'addToTrack', trackId: rl(MISSING_ID), tagIds: [a.id] },
+				parameters: {
+					resource: 'tag',
+					operation: 'addToTrack',
+					trackId: rl(MISSING_ID),
+					tagIds: [a.id],
+				},
 			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -150,7 +163,9 @@ describe('Tag: Remove from Track', () => {
 		expect(jsonOf(output)[0].tags).toEqual([{ id: c.id, name: c.name }]);
 		const deletes = h.requests.filter((r) => r.method === 'DELETE');
 		expect(deletes.map((r) => r.url.split('/').pop())).toEqual([a.id, b.id]);
-		expect((await ctx.sb.api('GET', `/tracks/${track.id}`)).body.tags).toEqual([{ id: c.id, name: c.name }]);
+		expect((await ctx.sb.api('GET', `/tracks/${track.id}`)).body.tags).toEqual([
+			{ id: c.id, name: c.name },
+		]);
 	});
 
 	it('an unknown name is an error and nothing is removed', async () => {
@@ -181,10 +196,19 @@ describe('Tag: Create and Get Many', () => {
 		const h = createHarness();
 		const output = await h.executeNode(node, {
 			credentials: ctx.credentials,
-			parameters: { resource: 'tag', operation: 'create', name: 'Mentoring', additionalFields: { color: '#12AB34' } },
+			parameters: {
+				resource: 'tag',
+				operation: 'create',
+				name: 'Mentoring',
+				additionalFields: { color: '#12AB34' },
+			},
 		});
 		const [tag] = jsonOf(output);
-		expect(tag).toMatchObject({ object: 'tag', name: 'Mentoring', color: expect.stringMatching(/^#12ab34$/i) });
+		expect(tag).toMatchObject({
+			object: 'tag',
+			name: 'Mentoring',
+			color: expect.stringMatching(/^#12ab34$/i),
+		});
 		expect((await workspaceTags()).map((t) => t.id)).toContain(tag.id);
 
 		const error = await catchError(() =>

@@ -173,7 +173,7 @@ async function readWindow(
 			const firesAt = firingMoment(appointment, settings, run.zone);
 			if (firesAt < since || firesAt >= until) continue;
 			const key = ledgerKey(appointment.id, firesAt);
-			if (due.some((entry) => entry.key === key)) continue;
+			if (hasEntry(ledger, key) || due.some((entry) => entry.key === key)) continue;
 			due.push({ appointment, firesAt, key });
 		}
 		cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
