@@ -413,6 +413,9 @@ export class TracklerTrigger implements INodeType {
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const json = options.simplify === true ? simplifyEvent(event) : eventItem(event);
-		return { workflowData: [this.helpers.returnJsonArray([json])] };
+		// Answer here instead of leaving it to n8n: n8n then saves the static data (the ledger of seen ids)
+		// before the execution starts; otherwise the new id would be lost and a replay would run again.
+		res.status(200).json({ received: true });
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([json])] };
 	}
 }

@@ -26,10 +26,14 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 
 	beforeAll(async () => {
 		[n8n, sb] = await Promise.all([sharedN8n(), startTestSandbox()]);
-		credential = await n8n.createCredential('tracklerApi', `Trackler sandbox (polling ${randomUUID().slice(0, 8)})`, {
-			apiUrl: sb.baseUrl,
-			apiToken: sb.token,
-		});
+		credential = await n8n.createCredential(
+			'tracklerApi',
+			`Trackler sandbox (polling ${randomUUID().slice(0, 8)})`,
+			{
+				apiUrl: sb.baseUrl,
+				apiToken: sb.token,
+			},
+		);
 	}, 300_000);
 
 	afterAll(async () => {
@@ -40,7 +44,10 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		await sb?.close();
 	}, 60_000);
 
-	async function publishPolling(name: string, parameters: Record<string, unknown>): Promise<string> {
+	async function publishPolling(
+		name: string,
+		parameters: Record<string, unknown>,
+	): Promise<string> {
 		const workflow = await n8n.createWorkflow({
 			name,
 			nodes: [
@@ -81,7 +88,7 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		const eventsWf = await publishPolling('Polling: new events', {
 			mode: 'newEvents',
 			events: ['message.created'],
-			simplify: true,
+			options: { simplify: true },
 		});
 
 		// After publishing (each activation poll only sets its starting point): make things come due.
@@ -100,7 +107,9 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 				metadata: { Terugbellen: new Date(now + 30_000).toISOString() },
 			})
 		).body;
-		const message = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo vanuit de E2E-test' })).body;
+		const message = (
+			await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo vanuit de E2E-test' })
+		).body;
 		expect(message.id).toBeDefined();
 
 		const [appointmentRuns, trackDateRuns, eventRuns] = await Promise.all([
@@ -113,7 +122,9 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		expect(appointmentRuns[0].status).toBe('success');
 		expect(itemsOf(appointmentRuns[0]).length).toBe(1);
 		expect(appointmentItem.appointment.id).toBe(appointment.id);
-		expect(appointmentItem.fires_at).toBe(new Date(Date.parse(appointment.start_at) - 60_000).toISOString());
+		expect(appointmentItem.fires_at).toBe(
+			new Date(Date.parse(appointment.start_at) - 60_000).toISOString(),
+		);
 		expect(appointmentItem.time_zone).toBe('Europe/Amsterdam');
 		expect(appointmentItem.track.id).toBe(track.id);
 
@@ -122,7 +133,9 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		expect(trackDateItems[0].metadata_key).toBe('Terugbellen');
 
 		const eventItems = itemsOf(eventRuns[0]);
-		expect(eventItems.map((item) => [item.event_type, item.message_id])).toEqual([['message.created', message.id]]);
+		expect(eventItems.map((item) => [item.event_type, item.message_id])).toEqual([
+			['message.created', message.id],
+		]);
 
 		// One more poll of every workflow: nothing new, so no second execution.
 		await sleep(65_000);

@@ -41,9 +41,16 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		await sb?.close();
 	}, 60_000);
 
-	afterEach(() => {
+	const created: string[] = [];
+
+	afterEach(async () => {
+		// A failed test must not leave a published workflow (and its subscription) to the next one.
+		for (const id of created.splice(0)) {
+			await n8n.unpublishWorkflow(id).catch(() => undefined);
+			await n8n.deleteWorkflow(id).catch(() => undefined);
+		}
 		expect(sb.sandbox.contractViolations).toEqual([]);
-	});
+	}, 60_000);
 
 	async function createTriggerWorkflow(
 		name: string,
@@ -67,6 +74,7 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});
+		created.push(workflow.id);
 		// n8n's public API may give the node a webhookId of its own: read back the one it stored.
 		const stored = await n8n.getWorkflow(workflow.id);
 		const trigger = stored.nodes.find((n: { name: string }) => n.name === NODE_NAME) as { webhookId?: string };

@@ -89,7 +89,7 @@ describe('Tag: Add to Track', () => {
 	});
 
 	it('several items creating the same missing tag at once end with one tag', async () => {
-		const tracks = [];
+		const tracks: Array<Record<string, any>> = [];
 		for (let i = 0; i < 3; i++) tracks.push(await createTrack(ctx.sb, `Race ${i}`));
 		const output = await createHarness().executeNode(node, {
 			credentials: ctx.credentials,

@@ -110,7 +110,8 @@ describe('persistence', () => {
 		const port = probe.port;
 		await probe.close();
 		try {
-			const first = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000] });
+			// (the deliverer may already have tried once by itself; the flush tries again)
+			const first = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000] });
 			const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 			const sub = (await (await fetch(`${first.url}/webhook-subscriptions`, { method: 'POST', headers: h, body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, event_types: ['track.created'] }) })).json()) as { id: string; secret: string };
 			const track = (await (await fetch(`${first.url}/tracks`, { method: 'POST', headers: h, body: JSON.stringify({ title: 'Blijft bestaan' }) })).json()) as { id: string };
@@ -123,7 +124,7 @@ describe('persistence', () => {
 			await first.close();
 
 			const receiver = await startWebhookReceiver(200, port);
-			const second = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000] });
+			const second = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000] });
 			try {
 				const got = await fetch(`${second.url}/tracks/${track.id}`, { headers: h });
 				expect(got.status).toBe(200);
@@ -135,7 +136,8 @@ describe('persistence', () => {
 				const [hook] = await receiver.waitFor(1);
 				expect(hook.body.data.object.id).toBe(track.id);
 				const log = (await (await fetch(`${second.testApiUrl}/deliveries?subscription_id=${sub.id}`, { headers: h })).json()) as { data: Array<{ state: string; attempts: number }> };
-				expect(log.data[0]).toMatchObject({ state: 'delivered', attempts: 2 });
+				expect(log.data[0].state).toBe('delivered');
+				expect(log.data[0].attempts).toBeGreaterThanOrEqual(2);
 				expect(second.contractViolations).toEqual([]);
 			} finally {
 				await second.close();

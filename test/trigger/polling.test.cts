@@ -76,7 +76,15 @@ beforeAll(async () => {
 	trackId = (await createTrack('Coaching Polling')).id;
 });
 
+afterEach(() => {
+	expect(sb.sandbox.contractViolations).toEqual([]);
+});
+
 afterAll(async () => {
+	// eslint-disable-next-line no-console
+	console.log(
+		`Date headers given the sandbox clock's time by the poll harness: ${harness?.datePatched}`,
+	);
 	await sb?.close();
 });
 
@@ -395,8 +403,7 @@ describe('new events', () => {
 	const params = (extra: IDataObject = {}) => ({
 		mode: 'newEvents',
 		events: ['message.created', 'track.created'],
-		simplify: true,
-		options: {},
+		options: { simplify: true },
 		...extra,
 	});
 
@@ -443,7 +450,7 @@ describe('new events', () => {
 		const staticData: IDataObject = {};
 		const items = jsonOf(
 			await harness.poll({
-				parameters: params({ simplify: false, options: { lookBackHours: 1 } }),
+				parameters: params({ options: { simplify: false, lookBackHours: 1 } }),
 				staticData,
 			}),
 		);
@@ -453,12 +460,13 @@ describe('new events', () => {
 				((item.data as IDataObject).object as IDataObject).id === made.id,
 		);
 		expect(raw).toBeDefined();
-		expect(raw?.object).toBe('event');
+		expect(raw?.type).toBe('track.created');
+		expect(Object.keys(raw ?? {}).sort()).toEqual(['created_at', 'data', 'id', 'track_id', 'type']);
 		expect(items.every((item) => Date.parse(String(item.created_at)) >= base - HOUR)).toBe(true);
 		expect(
 			jsonOf(
 				await harness.poll({
-					parameters: params({ simplify: false, options: { lookBackHours: 1 } }),
+					parameters: params({ options: { simplify: false, lookBackHours: 1 } }),
 					staticData,
 				}),
 			),

@@ -250,15 +250,6 @@ export class TracklerPollingTrigger implements INodeType {
 				description: 'The Trackler events to start the workflow on',
 				displayOptions: { show: { mode: ['newEvents'] } },
 			},
-			{
-				displayName: 'Simplify',
-				name: 'simplify',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to return a flat, easy-to-map version of each event instead of the event exactly as Trackler sends it',
-				displayOptions: { show: { mode: ['newEvents'] } },
-			},
 
 			{
 				displayName: 'Options',
@@ -285,6 +276,15 @@ export class TracklerPollingTrigger implements INodeType {
 						default: 0,
 						description:
 							'When the workflow is first published, also fire for what happened or came due this many hours before. 0 starts from the moment of publishing and replays nothing.',
+					},
+					{
+						displayName: 'Simplify',
+						name: 'simplify',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to return a flat, easy-to-map object (event_id, event_type, occurred_at, track_id, the main fields of the object, changes) instead of the raw event, as the Trackler Trigger does',
+						displayOptions: { show: { '/mode': ['newEvents'] } },
 					},
 				],
 			},

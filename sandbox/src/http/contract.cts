@@ -197,7 +197,7 @@ const MESSAGES: Record<string, (e: ErrorObject) => [string, string]> = {
 	additionalProperties: () => ['unknown_field', 'is not a known field'],
 	type: (e) => ['invalid_type', `must be of type ${String((e.params as Json).type)}`],
 	format: (e) => ['invalid_format', `must be a valid ${String((e.params as Json).format)}`],
-	minLength: (e) => [(e.params as Json).limit === 1 ? 'too_short' : 'too_short', (e.params as Json).limit === 1 ? 'must not be empty' : `must be at least ${String((e.params as Json).limit)} characters`],
+	minLength: (e) => ['too_short', (e.params as Json).limit === 1 ? 'must not be empty' : `must be at least ${String((e.params as Json).limit)} characters`],
 	maxLength: (e) => ['too_long', `must be at most ${String((e.params as Json).limit)} characters`],
 	minimum: (e) => ['too_small', `must be at least ${String((e.params as Json).limit)}`],
 	maximum: (e) => ['too_large', `must be at most ${String((e.params as Json).limit)}`],
@@ -222,7 +222,11 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, prefix =
 		if (e.keyword === 'additionalProperties')
 			field = fieldPath(prefix, `${e.instancePath}/${String((e.params as Json).additionalProperty)}`);
 		if (e.keyword === 'propertyNames') continue;
-		const [code, message] = (MESSAGES[e.keyword] ?? (() => ['invalid_value', e.message ?? 'is invalid']))(e);
+		let [code, message] = (MESSAGES[e.keyword] ?? (() => ['invalid_value', e.message ?? 'is invalid']))(e);
+		if (e.propertyName !== undefined) {
+			field = fieldPath(prefix, `${e.instancePath}/${e.propertyName}`);
+			message = `key ${message}`;
+		}
 		const key = `${field}|${code}`;
 		if (seen.has(key)) continue;
 		seen.add(key);

@@ -63,6 +63,12 @@ export interface N8nExecution {
 	[key: string]: unknown;
 }
 
+export interface PublicationStatus {
+	/** in_progress | published | partial | failed | not_published */
+	status: string;
+	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
+}
+
 export interface N8nWorkflow {
 	id: string;
 	name: string;
@@ -119,10 +125,13 @@ export interface N8nHandle {
 	createWorkflow(json: Record<string, any>): Promise<N8nWorkflow>;
 	getWorkflow(id: string): Promise<N8nWorkflow>;
 	listWorkflows(): Promise<N8nWorkflow[]>;
-	/** Puts a workflow live (2.x publish, 1.x activate). */
-	publishWorkflow(id: string): Promise<void>;
-	/** Takes a workflow off-line (2.x unpublish, 1.x deactivate). */
-	unpublishWorkflow(id: string): Promise<void>;
+	/** Puts a workflow live (2.x publish, 1.x activate) and waits until its triggers are active;
+	 *  throws with the triggers' error messages when n8n could not activate them. */
+	publishWorkflow(id: string, timeoutMs?: number): Promise<void>;
+	/** Takes a workflow off-line (2.x unpublish, 1.x deactivate) and waits until it is. */
+	unpublishWorkflow(id: string, timeoutMs?: number): Promise<void>;
+	/** 2.x: the workflow's publication status with each trigger's state (1.x: from `active`). */
+	publicationStatus(id: string): Promise<PublicationStatus>;
 	deleteWorkflow(id: string): Promise<void>;
 	/** Executions of a workflow, newest first. */
 	listExecutions(workflowId: string, opts?: { includeData?: boolean; limit?: number }): Promise<N8nExecution[]>;
@@ -536,6 +545,8 @@ class N8nInstance implements N8nHandle {
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			EXECUTIONS_DATA_PRUNE: 'false',
+			// 2.x: pick up publish/unpublish requests at once (default: every 15 s)
+			N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '250',
 			// n8n 2.x: no background look-ups of n8n's online catalogues (no internet here anyway)
 			N8N_DISABLED_MODULES: this.line === 'v2' ? 'mcp-registry,instance-ai,workflow-builder,chat-hub,insights' : undefined,
 			...this.opts.env,
@@ -752,14 +763,44 @@ class N8nInstance implements N8nHandle {
 		return out;
 	}
 
-	async publishWorkflow(id: string): Promise<void> {
+	async publishWorkflow(id: string, timeoutMs = 30_000): Promise<void> {
 		const res = this.line === 'v1' ? await this.publicApi('POST', `/workflows/${id}/activate`) : await this.publicApi('POST', `/workflows/${id}/publish`, {});
 		if (!res.ok) throw httpError(res, `publishing workflow ${id} failed`);
+		if (this.line === 'v1') return; // 1.x activates synchronously
+		// 2.x activates the triggers in the background (a publication outbox): wait for the outcome.
+		const st = await this.waitForPublication(id, (s) => s.status !== 'in_progress' && s.status !== 'not_published', timeoutMs);
+		if (st.status !== 'published') {
+			const why = st.triggers.filter((t) => t.errorMessage).map((t) => t.errorMessage).join('; ');
+			throw new Error(`publishing workflow ${id} ended as "${st.status}"${why ? `: ${why}` : ''}`);
+		}
 	}
 
-	async unpublishWorkflow(id: string): Promise<void> {
+	async unpublishWorkflow(id: string, timeoutMs = 30_000): Promise<void> {
 		const res = await this.publicApi('POST', `/workflows/${id}/${this.line === 'v1' ? 'deactivate' : 'unpublish'}`);
 		if (!res.ok) throw httpError(res, `unpublishing workflow ${id} failed`);
+		if (this.line === 'v1') return;
+		await this.waitForPublication(id, (s) => s.status === 'not_published', timeoutMs);
+	}
+
+	async publicationStatus(id: string): Promise<PublicationStatus> {
+		if (this.line === 'v1') {
+			const wf = await this.getWorkflow(id);
+			return { status: wf.active ? 'published' : 'not_published', triggers: [] };
+		}
+		const res = await this.rest('GET', `/workflows/${id}/publication-status`);
+		if (!res.ok) throw httpError(res, `reading the publication status of workflow ${id} failed`);
+		const d = res.body?.data ?? res.body;
+		return { status: d.status, triggers: Array.isArray(d.triggers) ? d.triggers : [] };
+	}
+
+	private async waitForPublication(id: string, done: (s: PublicationStatus) => boolean, timeoutMs: number): Promise<PublicationStatus> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const st = await this.publicationStatus(id);
+			if (done(st)) return st;
+			if (Date.now() > deadline) throw new Error(`workflow ${id}: publication status still "${st.status}" after ${timeoutMs} ms`);
+			await sleep(200);
+		}
 	}
 
 	async deleteWorkflow(id: string): Promise<void> {

@@ -10,7 +10,7 @@ import { startN8n } from './n8n.cjs';
   const t = Date.now(); await n.restart(); console.log('restart ms', Date.now() - t, 'startMs', n.startMs);
   console.log((await n.runWebhook('hello', { a: 1 })).status);
   console.log((await n.waitForExecutions(wf.id, 1, 20000, { includeData: true })).map((e) => [e.id, e.status, !!e.data]));
-  await n.unpublishWorkflow(wf.id);
+  console.log(await n.publicationStatus(wf.id)); await n.unpublishWorkflow(wf.id); console.log(await n.publicationStatus(wf.id));
   console.log((await n.runWebhook('hello', { a: 1 })).status);
   await n.stop();
 })().catch((e) => { console.error(e); process.exit(1); });
