@@ -10,6 +10,7 @@ module.exports = {
 	transform: { '^.+\\.c?ts$': tsJest },
 	testMatch: ['<rootDir>/test/**/*.test.cts'],
 	testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+	modulePathIgnorePatterns: ['<rootDir>/dist'],
 	globalSetup: '<rootDir>/test/global-setup.cjs',
 	globalTeardown: '<rootDir>/test/global-teardown.cjs',
 	testTimeout: 60000,
