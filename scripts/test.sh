@@ -21,6 +21,7 @@ if (peers.join() !== "n8n-workflow") { console.error("peerDependencies must be n
 if (JSON.stringify(p.files) !== JSON.stringify(["dist"])) { console.error("files must be [\"dist\"]"); process.exit(1); }
 console.log("ok: no dependencies, peer n8n-workflow only, files [dist]");'
 
+step "Chromium for the editor test"; bash scripts/ensure-chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
 step "jest"
 mkdir -p .artifacts
 status=0

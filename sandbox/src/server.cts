@@ -180,6 +180,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		res.writeHead(status, {
 			'content-type': status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8',
 			'content-length': String(Buffer.byteLength(text)),
+			// Trackler's "now": the sandbox clock, so that clients that read the Date header (the
+			// polling trigger does) follow POST /_sandbox/clock like they would follow Trackler's time.
+			date: new Date(store.clock.nowMs()).toUTCString(),
 			...headers,
 		});
 		res.end(text);

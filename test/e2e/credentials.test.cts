@@ -71,7 +71,9 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		});
 		const result = await n8n.testCredential(cred.id);
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain('Trackler did not accept this API token');
+		// n8n 1.x does not apply a credential test's responseCode rules (its routing node throws
+		// errors without `cause.response`), so there the message is n8n's generic one.
+		if (n8n.line === 'v2') expect(result.message).toContain('Trackler did not accept this API token');
 		expect(result.message).not.toContain(wrongToken);
 		expect(result.message).not.toContain(sandbox.token);
 	});
@@ -83,7 +85,7 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		});
 		const result = await n8n.testCredential(cred.id);
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain('No Trackler API answers at this API URL');
+		if (n8n.line === 'v2') expect(result.message).toContain('No Trackler API answers at this API URL');
 	});
 
 	test('the sandbox saw no contract violations', () => {

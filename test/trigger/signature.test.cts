@@ -36,14 +36,22 @@ function headers(
 	};
 }
 
-function verify(h: Record<string, string | string[] | undefined>, body: string | Buffer = BODY, secret = SECRET) {
+function verify(
+	h: Record<string, string | string[] | undefined>,
+	body: string | Buffer = BODY,
+	secret = SECRET,
+) {
 	return verifyWebhook({ secret, headers: h, rawBody: body, now: NOW_MS, toleranceSeconds: 300 });
 }
 
 describe('verifyWebhook', () => {
 	it('accepts a valid delivery (string and Buffer body) and returns its id and timestamp', () => {
 		expect(verify(headers())).toEqual({ ok: true, id: ID, timestamp: NOW_S });
-		expect(verify(headers(), Buffer.from(BODY, 'utf8'))).toEqual({ ok: true, id: ID, timestamp: NOW_S });
+		expect(verify(headers(), Buffer.from(BODY, 'utf8'))).toEqual({
+			ok: true,
+			id: ID,
+			timestamp: NOW_S,
+		});
 	});
 
 	it('accepts a signature made by the sandbox signer', () => {
@@ -67,9 +75,15 @@ describe('verifyWebhook', () => {
 	});
 
 	it('rejects a tampered body, id or timestamp', () => {
-		expect(verify(headers(), BODY.replace('Sanne', 'Sanna'))).toMatchObject({ ok: false, code: 'invalid_signature' });
+		expect(verify(headers(), BODY.replace('Sanne', 'Sanna'))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
 		expect(verify(headers(), `${BODY} `)).toMatchObject({ ok: false, code: 'invalid_signature' });
-		expect(verify(headers({ 'webhook-id': 'b'.repeat(36) }))).toMatchObject({ ok: false, code: 'invalid_signature' });
+		expect(verify(headers({ 'webhook-id': 'b'.repeat(36) }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
 		const h = headers();
 		h['webhook-timestamp'] = String(NOW_S - 1);
 		expect(verify(h)).toMatchObject({ ok: false, code: 'invalid_signature' });
@@ -78,8 +92,14 @@ describe('verifyWebhook', () => {
 	it('accepts timestamps exactly 300 s old or ahead and rejects 301 s', () => {
 		expect(verify(headers({}, NOW_S - 300)).ok).toBe(true);
 		expect(verify(headers({}, NOW_S + 300)).ok).toBe(true);
-		expect(verify(headers({}, NOW_S - 301))).toMatchObject({ ok: false, code: 'timestamp_too_old' });
-		expect(verify(headers({}, NOW_S + 301))).toMatchObject({ ok: false, code: 'timestamp_in_future' });
+		expect(verify(headers({}, NOW_S - 301))).toMatchObject({
+			ok: false,
+			code: 'timestamp_too_old',
+		});
+		expect(verify(headers({}, NOW_S + 301))).toMatchObject({
+			ok: false,
+			code: 'timestamp_in_future',
+		});
 	});
 
 	it('uses the tolerance it is given and takes a Date as now', () => {
@@ -95,7 +115,10 @@ describe('verifyWebhook', () => {
 
 	it('rejects a timestamp that is not Unix seconds', () => {
 		for (const ts of ['2025-09-16T19:04:00Z', '-5', '1758049440.5', `${NOW_MS}000`]) {
-			const h = headers({ 'webhook-timestamp': ts, 'webhook-signature': signature(KEY, ID, ts, BODY) });
+			const h = headers({
+				'webhook-timestamp': ts,
+				'webhook-signature': signature(KEY, ID, ts, BODY),
+			});
 			expect(verify(h)).toMatchObject({ ok: false, code: 'invalid_timestamp' });
 		}
 	});
@@ -106,9 +129,14 @@ describe('verifyWebhook', () => {
 			expect(result).toMatchObject({ ok: false, code: 'missing_header' });
 			expect(!result.ok && result.reason).toContain(name);
 		}
-		expect(verify(headers({ 'webhook-signature': '  ' }))).toMatchObject({ ok: false, code: 'missing_header' });
+		expect(verify(headers({ 'webhook-signature': '  ' }))).toMatchObject({
+			ok: false,
+			code: 'missing_header',
+		});
 		const none = verify({});
-		expect(!none.ok && none.reason).toBe('Missing header: webhook-id, webhook-timestamp, webhook-signature');
+		expect(!none.ok && none.reason).toBe(
+			'Missing header: webhook-id, webhook-timestamp, webhook-signature',
+		);
 	});
 
 	it('accepts when any of several space-separated signatures matches', () => {
@@ -116,20 +144,41 @@ describe('verifyWebhook', () => {
 		const old = signature(randomBytes(24), ID, NOW_S, BODY);
 		expect(verify(headers({ 'webhook-signature': `${old} ${good}` })).ok).toBe(true);
 		expect(verify(headers({ 'webhook-signature': `${good} ${old}` })).ok).toBe(true);
-		expect(verify(headers({ 'webhook-signature': `${old} ${old}` }))).toMatchObject({ ok: false, code: 'invalid_signature' });
+		expect(verify(headers({ 'webhook-signature': `${old} ${old}` }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
 	});
 
 	it('ignores other versions and malformed entries', () => {
 		const mac = signature(KEY, ID, NOW_S, BODY).slice(3);
-		expect(verify(headers({ 'webhook-signature': `v2,${mac}` }))).toMatchObject({ ok: false, code: 'invalid_signature' });
-		expect(verify(headers({ 'webhook-signature': mac }))).toMatchObject({ ok: false, code: 'invalid_signature' });
-		expect(verify(headers({ 'webhook-signature': 'v1,not*base64' }))).toMatchObject({ ok: false, code: 'invalid_signature' });
-		expect(verify(headers({ 'webhook-signature': `v1,${mac.slice(0, 20)}` }))).toMatchObject({ ok: false, code: 'invalid_signature' });
+		expect(verify(headers({ 'webhook-signature': `v2,${mac}` }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
+		expect(verify(headers({ 'webhook-signature': mac }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
+		expect(verify(headers({ 'webhook-signature': 'v1,not*base64' }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
+		expect(verify(headers({ 'webhook-signature': `v1,${mac.slice(0, 20)}` }))).toMatchObject({
+			ok: false,
+			code: 'invalid_signature',
+		});
 		expect(verify(headers({ 'webhook-signature': `v2,${mac} v1,${mac}` })).ok).toBe(true);
 	});
 
 	it('refuses a secret that is not a whsec_ secret, even when the key would match', () => {
-		for (const secret of [KEY.toString('base64'), 'whsec_', 'whsec_***', '', 'WHSEC_' + KEY.toString('base64')]) {
+		for (const secret of [
+			KEY.toString('base64'),
+			'whsec_',
+			'whsec_***',
+			'',
+			'WHSEC_' + KEY.toString('base64'),
+		]) {
 			expect(verify(headers(), BODY, secret)).toMatchObject({ ok: false, code: 'invalid_secret' });
 		}
 	});

@@ -382,7 +382,15 @@ async function request(
 		init.body = typeof body === 'string' ? body : JSON.stringify(body);
 		(init.headers as Record<string, string>)['content-type'] = 'application/json';
 	}
-	const res = await fetch(url, init);
+	let res: Response;
+	try {
+		res = await fetch(url, init);
+	} catch (err) {
+		// A kept-alive connection the server closed meanwhile ("other side closed"): once more.
+		const code = (err as { cause?: { code?: string } }).cause?.code;
+		if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw err;
+		res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+	}
 	const text = await res.text();
 	let parsed: unknown = text;
 	try {
