@@ -1,7 +1,7 @@
 // A real n8n loads the built package and tests the Trackler credential against a running sandbox.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
 
@@ -25,10 +25,10 @@ function declaredNames(kind: 'nodes' | 'credentials'): string[] {
 
 describeE2e('n8n with the Trackler package (real n8n)', () => {
 	let n8n: N8nHandle;
-	let sandbox: Sandbox;
+	let sandbox: TestSandbox;
 
 	beforeAll(async () => {
-		[n8n, sandbox] = await Promise.all([sharedN8n(), startSandbox({ port: 0, seed: 'demo' })]);
+		[n8n, sandbox] = await Promise.all([sharedN8n(), startTestSandbox()]);
 	}, 300_000);
 
 	afterAll(async () => {
@@ -89,6 +89,6 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 	});
 
 	test('the sandbox saw no contract violations', () => {
-		expect(sandbox.contractViolations).toEqual([]);
+		expect(sandbox.sandbox.contractViolations).toEqual([]);
 	});
 });

@@ -77,7 +77,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		created.push(workflow.id);
 		// n8n's public API may give the node a webhookId of its own: read back the one it stored.
 		const stored = await n8n.getWorkflow(workflow.id);
-		const trigger = stored.nodes.find((n: { name: string }) => n.name === NODE_NAME) as { webhookId?: string };
+		const trigger = stored.nodes.find((n: { name: string }) => n.name === NODE_NAME) as {
+			webhookId?: string;
+		};
 		expect(trigger.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 		return { id: workflow.id, url: `${n8n.baseUrl}/webhook/${trigger.webhookId}/webhook` };
 	}
@@ -90,7 +92,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 	}
 
 	/** Delivers what is pending now; returns the HTTP statuses n8n answered. */
-	async function flush(): Promise<Array<{ event_type: string; status: number | null; state: string }>> {
+	async function flush(): Promise<
+		Array<{ event_type: string; status: number | null; state: string }>
+	> {
 		const res = await sb.testApi('POST', '/webhooks/flush', {});
 		expect(res.status).toBe(200);
 		return res.body.data;
@@ -102,7 +106,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 
 	/** Waits for `count` executions, then checks (after deliveries settled) there are not more. */
 	async function exactlyExecutions(workflowId: string, count: number): Promise<N8nExecution[]> {
-		const executions = await n8n.waitForExecutions(workflowId, count, 30_000, { includeData: true });
+		const executions = await n8n.waitForExecutions(workflowId, count, 30_000, {
+			includeData: true,
+		});
 		await flush();
 		await sleep(1500);
 		expect(await executionCount(workflowId)).toBe(count);
@@ -117,8 +123,16 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		return items[0].json;
 	}
 
-	async function post(url: string, raw: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+	async function post(
+		url: string,
+		raw: string,
+		headers: Record<string, string>,
+	): Promise<{ status: number; text: string }> {
+		const res = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: raw,
+		});
 		return { status: res.status, text: await res.text() };
 	}
 
@@ -129,13 +143,31 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 	}
 
 	test('publish → one subscription; sandbox events → one execution each; forged / stale / replayed → nothing; restart keeps one', async () => {
-		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{ id: string; name: string }>;
-		const statuses = (await sb.api('GET', '/statuses?limit=100')).body.data as Array<{ id: string; name: string }>;
-		const schedulers = (await sb.api('GET', '/schedulers?limit=100')).body.data as Array<{ id: string; active: boolean }>;
-		const templates = (await sb.api('GET', '/form-templates?limit=100')).body.data as Array<{ id: string; name: string }>;
+		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{
+			id: string;
+			name: string;
+		}>;
+		const statuses = (await sb.api('GET', '/statuses?limit=100')).body.data as Array<{
+			id: string;
+			name: string;
+		}>;
+		const schedulers = (await sb.api('GET', '/schedulers?limit=100')).body.data as Array<{
+			id: string;
+			active: boolean;
+		}>;
+		const templates = (await sb.api('GET', '/form-templates?limit=100')).body.data as Array<{
+			id: string;
+			name: string;
+		}>;
 
 		const wf = await createTriggerWorkflow('Trackler events (e2e)', {
-			events: ['track.created', 'track.status_changed', 'track.tag_added', 'appointment.booked', 'form.submitted'],
+			events: [
+				'track.created',
+				'track.status_changed',
+				'track.tag_added',
+				'appointment.booked',
+				'form.submitted',
+			],
 			filters: {},
 			options: {},
 		});
@@ -148,13 +180,18 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			description: 'n8n: Trackler events (e2e)',
 			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
 		});
-		expect([...subs[0].event_types].sort()).toEqual(
-			['appointment.booked', 'form.submitted', 'track.created', 'track.status_changed', 'track.tag_added'],
-		);
+		expect([...subs[0].event_types].sort()).toEqual([
+			'appointment.booked',
+			'form.submitted',
+			'track.created',
+			'track.status_changed',
+			'track.tag_added',
+		]);
 		const subscriptionId = subs[0].id;
 
 		// 1. track.created
-		const track = (await sb.api('POST', '/tracks', { title: 'Coaching Sanne de Vries (e2e)' })).body as {
+		const track = (await sb.api('POST', '/tracks', { title: 'Coaching Sanne de Vries (e2e)' }))
+			.body as {
 			id: string;
 			status: { id: string; name: string };
 		};
@@ -169,20 +206,29 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 
 		// 2. track.status_changed, with changes
 		const target = statuses.find((s) => s.id !== track.status.id) as { id: string; name: string };
-		expect((await sb.api('PATCH', `/tracks/${track.id}`, { status_id: target.id })).status).toBe(200);
+		expect((await sb.api('PATCH', `/tracks/${track.id}`, { status_id: target.id })).status).toBe(
+			200,
+		);
 		results = await flush();
 		expect(results.map((r) => [r.event_type, r.status])).toEqual([['track.status_changed', 200]]);
 		executions = await exactlyExecutions(wf.id, 2);
 		expect(output(executions[1])).toMatchObject({
 			type: 'track.status_changed',
-			changes: { status: { from: { id: track.status.id }, to: { id: target.id, name: target.name } } },
+			changes: {
+				status: { from: { id: track.status.id }, to: { id: target.id, name: target.name } },
+			},
 		});
 
 		// 3. track.tag_added
-		expect((await sb.api('POST', `/tracks/${track.id}/tags`, { tag_ids: [tags[0].id] })).status).toBe(200);
+		expect(
+			(await sb.api('POST', `/tracks/${track.id}/tags`, { tag_ids: [tags[0].id] })).status,
+		).toBe(200);
 		await flush();
 		executions = await exactlyExecutions(wf.id, 3);
-		expect(output(executions[2])).toMatchObject({ type: 'track.tag_added', data: { tag: { id: tags[0].id } } });
+		expect(output(executions[2])).toMatchObject({
+			type: 'track.tag_added',
+			data: { tag: { id: tags[0].id } },
+		});
 
 		// 4. appointment.booked through a Scheduler (the sandbox's booking page)
 		const scheduler = schedulers.find((s) => s.active) as { id: string };
@@ -200,10 +246,16 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		});
 
 		// 5. form.submitted (a form assigned to a member of a demo Track, submitted through the test API)
-		const demoTracks = (await sb.api('GET', '/tracks?limit=100&archived=false')).body.data as Array<{ id: string; member_count: number }>;
+		const demoTracks = (await sb.api('GET', '/tracks?limit=100&archived=false')).body
+			.data as Array<{ id: string; member_count: number }>;
 		const withMembers = demoTracks.find((t) => t.member_count > 0) as { id: string };
-		const members = (await sb.api('GET', `/tracks/${withMembers.id}/members`)).body.data as Array<{ user: { id: string } }>;
-		const form = await sb.api('POST', `/tracks/${withMembers.id}/forms`, { template_id: templates[0].id, assignee_id: members[0].user.id });
+		const members = (await sb.api('GET', `/tracks/${withMembers.id}/members`)).body.data as Array<{
+			user: { id: string };
+		}>;
+		const form = await sb.api('POST', `/tracks/${withMembers.id}/forms`, {
+			template_id: templates[0].id,
+			assignee_id: members[0].user.id,
+		});
 		expect(form.status).toBe(201);
 		const submitted = await sb.testApi('POST', `/forms/${form.body.id}/submit`, { answers: {} });
 		expect(submitted.status).toBe(200);
@@ -231,10 +283,23 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			'webhook-timestamp': String(ts),
 			'webhook-signature': sign(key, id, ts, body),
 		});
-		const forged = await post(wf.url, raw, headersFor(event.id, now, raw, `whsec_${Buffer.from('forged-secret-forged').toString('base64')}`));
+		const forged = await post(
+			wf.url,
+			raw,
+			headersFor(
+				event.id,
+				now,
+				raw,
+				`whsec_${Buffer.from('forged-secret-forged').toString('base64')}`,
+			),
+		);
 		expect(forged.status).toBe(401);
 		expect(forged.text).toContain('signature');
-		const tampered = await post(wf.url, raw.replace('Sanne', 'Piet'), headersFor(event.id, now, raw));
+		const tampered = await post(
+			wf.url,
+			raw.replace('Sanne', 'Piet'),
+			headersFor(event.id, now, raw),
+		);
 		expect(tampered.status).toBe(401);
 		const stale = await post(wf.url, raw, headersFor(event.id, now - 600, raw));
 		expect(stale.status).toBe(401);
@@ -269,9 +334,16 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		results = await flush();
 		expect(results.map((r) => [r.event_type, r.status])).toEqual([['track.created', 200]]);
 		executions = await exactlyExecutions(wf.id, 7);
-		expect(output(executions[6])).toMatchObject({ type: 'track.created', data: { object: { title: 'After the restart (e2e)' } } });
+		expect(output(executions[6])).toMatchObject({
+			type: 'track.created',
+			data: { object: { title: 'After the restart (e2e)' } },
+		});
 		// the ledger survived the restart too
-		const replayAfterRestart = await post(wf.url, raw, headersFor(event.id, Math.floor(Date.now() / 1000), raw));
+		const replayAfterRestart = await post(
+			wf.url,
+			raw,
+			headersFor(event.id, Math.floor(Date.now() / 1000), raw),
+		);
 		expect(replayAfterRestart.status).toBe(200);
 		await sleep(1500);
 		expect(await executionCount(wf.id)).toBe(7);
@@ -282,7 +354,10 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 	}, 600_000);
 
 	test('a tag filter holds', async () => {
-		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{ id: string; name: string }>;
+		const tags = (await sb.api('GET', '/tags?limit=100')).body.data as Array<{
+			id: string;
+			name: string;
+		}>;
 		const [wanted, other] = tags;
 		const wf = await createTriggerWorkflow('Trackler tag filter (e2e)', {
 			events: ['track.created', 'track.tag_added'],
@@ -294,7 +369,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		expect(rest).toHaveLength(0);
 		expect(sub.filters.tag_ids).toEqual([wanted.id]);
 
-		const track = (await sb.api('POST', '/tracks', { title: 'Filtered (e2e)', tag_ids: [other.id] })).body as { id: string };
+		const track = (
+			await sb.api('POST', '/tracks', { title: 'Filtered (e2e)', tag_ids: [other.id] })
+		).body as { id: string };
 		await sb.api('POST', `/tracks/${track.id}/tags`, { tag_ids: [wanted.id] });
 		await flush();
 		const executions = await exactlyExecutions(wf.id, 1);
@@ -312,7 +389,11 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 	}, 300_000);
 
 	test('20 publish / unpublish cycles leave no orphans', async () => {
-		const wf = await createTriggerWorkflow('Trackler cycles (e2e)', { events: ['message.created'], filters: {}, options: {} });
+		const wf = await createTriggerWorkflow('Trackler cycles (e2e)', {
+			events: ['message.created'],
+			filters: {},
+			options: {},
+		});
 		const ids = new Set<string>();
 		const started = Date.now();
 		for (let i = 0; i < 20; i++) {
@@ -325,7 +406,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		}
 		expect(ids.size).toBe(20);
 		// For the report: how long a publish + unpublish cycle takes here.
-		process.stderr.write(`[webhookTrigger] 20 publish/unpublish cycles took ${Date.now() - started} ms\n`);
+		process.stderr.write(
+			`[webhookTrigger] 20 publish/unpublish cycles took ${Date.now() - started} ms\n`,
+		);
 		await n8n.deleteWorkflow(wf.id);
 	}, 300_000);
 });

@@ -137,7 +137,11 @@ async function deliver(
 	};
 	const ctx = {
 		...baseContext(setup),
-		getRequestObject: () => ({ rawBody: Buffer.from(delivery.raw, 'utf8'), body: parsed, headers: delivery.headers }),
+		getRequestObject: () => ({
+			rawBody: Buffer.from(delivery.raw, 'utf8'),
+			body: parsed,
+			headers: delivery.headers,
+		}),
 		getResponseObject: () => res,
 		getHeaderData: () => delivery.headers,
 		getBodyData: () => parsed,
@@ -158,7 +162,12 @@ function fromReceived(hook: ReceivedWebhook) {
 	};
 }
 
-function signed(secret: string, id: string, raw: string, timestamp = Math.floor(Date.now() / 1000)) {
+function signed(
+	secret: string,
+	id: string,
+	raw: string,
+	timestamp = Math.floor(Date.now() / 1000),
+) {
 	const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');
 	return {
@@ -263,7 +272,9 @@ describe('checkExists / create / delete', () => {
 		expect(await hooks.create.call(hookContext(setup))).toBe(true);
 		const second = setup.staticData.subscriptionId;
 		expect(second).not.toBe(first);
-		expect((await subscriptions()).map((s) => s.event_types)).toEqual([['track.created', 'member.added']]);
+		expect((await subscriptions()).map((s) => s.event_types)).toEqual([
+			['track.created', 'member.added'],
+		]);
 
 		// other filters
 		setup.parameters.filters = { tagIds: [tags[0].id] };
@@ -274,7 +285,9 @@ describe('checkExists / create / delete', () => {
 		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
 
 		// disabled by Trackler (or a user): make a fresh one
-		await sb.api('PATCH', `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}`, { enabled: false });
+		await sb.api('PATCH', `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}`, {
+			enabled: false,
+		});
 		expect(await hooks.checkExists.call(hookContext(setup))).toBe(false);
 		expect(await subscriptions()).toEqual([]);
 	});
@@ -291,7 +304,10 @@ describe('checkExists / create / delete', () => {
 			webhookUrl: `${receiver.url}/lost`,
 		};
 		await activate(setup);
-		const lost: Setup = { ...setup, staticData: { subscriptionId: setup.staticData.subscriptionId } };
+		const lost: Setup = {
+			...setup,
+			staticData: { subscriptionId: setup.staticData.subscriptionId },
+		};
 		expect(await hooks.checkExists.call(hookContext(lost))).toBe(false);
 		expect((await subscriptions()).map((s) => s.id)).toEqual([other.body.id]);
 		expect(lost.staticData).toEqual({});
@@ -319,7 +335,10 @@ describe('checkExists / create / delete', () => {
 			webhookUrl: `${receiver.url}/gone`,
 		};
 		await activate(setup);
-		const removed = await sb.api('DELETE', `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}`);
+		const removed = await sb.api(
+			'DELETE',
+			`/webhook-subscriptions/${String(setup.staticData.subscriptionId)}`,
+		);
 		expect(removed.status).toBe(200);
 		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
 		expect(setup.staticData).toEqual({});
@@ -354,7 +373,11 @@ describe('checkExists / create / delete', () => {
 	}, 30_000);
 
 	it('refuses to create without events', async () => {
-		const setup: Setup = { parameters: { events: [] }, staticData: {}, webhookUrl: `${receiver.url}/none` };
+		const setup: Setup = {
+			parameters: { events: [] },
+			staticData: {},
+			webhookUrl: `${receiver.url}/none`,
+		};
 		await expect(hooks.create.call(hookContext(setup))).rejects.toThrow('No events selected');
 		expect(await subscriptions()).toEqual([]);
 	});
@@ -428,13 +451,18 @@ describe('webhook()', () => {
 		const from = receiver.received.length;
 		await sb.api('PATCH', `/tracks/${track.id}`, { status_id: target.id });
 		const deliveries = await flushDeliveries(from, 2);
-		const change = deliveries.find((d) => d.body.type === 'track.status_changed') as ReceivedWebhook;
+		const change = deliveries.find(
+			(d) => d.body.type === 'track.status_changed',
+		) as ReceivedWebhook;
 		expect(change).toBeDefined();
 
 		const raw = await deliver(setup, fromReceived(change));
 		const json = raw.result.workflowData?.[0]?.[0]?.json as IDataObject;
 		expect(json.changes).toMatchObject({
-			status: { from: { id: track.status.id, name: track.status.name }, to: { id: target.id, name: target.name } },
+			status: {
+				from: { id: track.status.id, name: track.status.name },
+				to: { id: target.id, name: target.name },
+			},
 		});
 
 		setup.parameters.options = { simplify: true };
@@ -453,20 +481,41 @@ describe('webhook()', () => {
 
 	it('refuses forged, stale, future and unsigned deliveries with 401 and no execution', async () => {
 		const secret = String(setup.staticData.secret);
-		const raw = JSON.stringify({ id: 'e1', object: 'event', type: 'track.created', created_at: '2025-09-01T12:00:00Z', track_id: null, data: { object: { object: 'track' } } });
+		const raw = JSON.stringify({
+			id: 'e1',
+			object: 'event',
+			type: 'track.created',
+			created_at: '2025-09-01T12:00:00Z',
+			track_id: null,
+			data: { object: { object: 'track' } },
+		});
 		const now = Math.floor(Date.now() / 1000);
 		const good = signed(secret, 'evt-forged-1', raw);
 
-		const cases: Array<[string, { headers: Record<string, string | undefined>; raw: string }, string]> = [
-			['tampered body', { ...good, raw: raw.replace('track.created', 'track.deleted') }, 'invalid_signature'],
-			['wrong secret', signed(`whsec_${Buffer.from('not the secret').toString('base64')}`, 'evt-forged-2', raw), 'invalid_signature'],
+		const cases: Array<
+			[string, { headers: Record<string, string | undefined>; raw: string }, string]
+		> = [
+			[
+				'tampered body',
+				{ ...good, raw: raw.replace('track.created', 'track.deleted') },
+				'invalid_signature',
+			],
+			[
+				'wrong secret',
+				signed(`whsec_${Buffer.from('not the secret').toString('base64')}`, 'evt-forged-2', raw),
+				'invalid_signature',
+			],
 			['stale', signed(secret, 'evt-stale', raw, now - 3600), 'timestamp_too_old'],
 			['future', signed(secret, 'evt-future', raw, now + 3600), 'timestamp_in_future'],
 			['unsigned', { raw, headers: { 'content-type': 'application/json' } }, 'missing_header'],
 		];
 		for (const [label, delivery, code] of cases) {
 			const answer = await deliver(setup, delivery);
-			expect({ label, status: answer.status, code: answer.body?.code }).toEqual({ label, status: 401, code });
+			expect({ label, status: answer.status, code: answer.body?.code }).toEqual({
+				label,
+				status: 401,
+				code,
+			});
 			expect(answer.result).toEqual({ noWebhookResponse: true });
 			expect(JSON.stringify(answer.body)).not.toContain(secret);
 		}
@@ -477,7 +526,12 @@ describe('webhook()', () => {
 
 	it('answers 400 to a signed body that is not JSON or not an event', async () => {
 		const secret = String(setup.staticData.secret);
-		for (const raw of ['not json {', '{"hello":"world"}', '[]', '{"id":"x","type":"track.created"}']) {
+		for (const raw of [
+			'not json {',
+			'{"hello":"world"}',
+			'[]',
+			'{"id":"x","type":"track.created"}',
+		]) {
 			const answer = await deliver(setup, signed(secret, `evt-${raw.length}`, raw));
 			expect(answer.status).toBe(400);
 			expect(answer.result).toEqual({ noWebhookResponse: true });
@@ -485,7 +539,14 @@ describe('webhook()', () => {
 	});
 
 	it('acknowledges events of types it did not select without an execution', async () => {
-		const raw = JSON.stringify({ id: 'evt-msg', object: 'event', type: 'message.created', created_at: '2025-09-01T12:00:00Z', track_id: null, data: { object: { object: 'message', id: 'm1' } } });
+		const raw = JSON.stringify({
+			id: 'evt-msg',
+			object: 'event',
+			type: 'message.created',
+			created_at: '2025-09-01T12:00:00Z',
+			track_id: null,
+			data: { object: { object: 'message', id: 'm1' } },
+		});
 		const answer = await deliver(setup, signed(String(setup.staticData.secret), 'evt-msg', raw));
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ ignored: true });
@@ -494,7 +555,14 @@ describe('webhook()', () => {
 
 	it('answers 401 when it has no secret (never set up)', async () => {
 		const secret = String(setup.staticData.secret);
-		const raw = JSON.stringify({ id: 'e', object: 'event', type: 'track.created', created_at: '2025-09-01T12:00:00Z', track_id: null, data: { object: { object: 'track' } } });
+		const raw = JSON.stringify({
+			id: 'e',
+			object: 'event',
+			type: 'track.created',
+			created_at: '2025-09-01T12:00:00Z',
+			track_id: null,
+			data: { object: { object: 'track' } },
+		});
 		const answer = await deliver({ ...setup, staticData: {} }, signed(secret, 'e', raw));
 		expect(answer.status).toBe(401);
 		expect(answer.result.workflowData).toBeUndefined();
@@ -505,7 +573,14 @@ describe('webhook()', () => {
 		const seen: Record<string, number> = { ancient: now - 25 * 3600 };
 		for (let i = 0; i < 1000; i++) seen[`id-${i}`] = now - 3600 + i;
 		setup.staticData.seen = seen;
-		const raw = JSON.stringify({ id: 'fresh', object: 'event', type: 'track.created', created_at: '2025-09-01T12:00:00Z', track_id: null, data: { object: { object: 'track' } } });
+		const raw = JSON.stringify({
+			id: 'fresh',
+			object: 'event',
+			type: 'track.created',
+			created_at: '2025-09-01T12:00:00Z',
+			track_id: null,
+			data: { object: { object: 'track' } },
+		});
 		const answer = await deliver(setup, signed(String(setup.staticData.secret), 'fresh', raw));
 		expect(answer.result.workflowData).toHaveLength(1);
 		const after = setup.staticData.seen ?? {};

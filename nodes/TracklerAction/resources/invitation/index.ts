@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { TracklerOperation } from '../../types';
+import * as getOp from './get';
 import * as getAllOp from './getAll';
 import * as resendOp from './resend';
 import * as resetOp from './reset';
@@ -15,6 +16,13 @@ export const invitationDescription: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['invitation'] } },
 		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get an invitation',
+				description:
+					'Get one invitation by its ID, with its current state (sent, accepted, declined, expired or revoked) and how often it was sent',
+			},
 			{
 				name: 'Get Many',
 				value: 'getAll',
@@ -52,6 +60,7 @@ export const invitationDescription: INodeProperties[] = [
 		default: 'send',
 	},
 	...sendOp.description,
+	...getOp.description,
 	...getAllOp.description,
 	...resendOp.description,
 	...resetOp.description,
@@ -59,6 +68,7 @@ export const invitationDescription: INodeProperties[] = [
 ];
 
 export const invitationOperations: Record<string, TracklerOperation> = {
+	get: getOp.get,
 	getAll: getAllOp.getAll,
 	resend: resendOp.resend,
 	reset: resetOp.reset,
