@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shared/api';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
@@ -27,8 +27,20 @@ interface TriggerStaticData {
 
 const SEEN_MAX_AGE_SECONDS = 24 * 60 * 60;
 const SEEN_MAX_ENTRIES = 1000;
-/** How long after creating a test subscription the sample event is asked for. */
-const SAMPLE_DELAY_MS = 1000;
+const TEST_SUBSCRIPTIONS_MAX = 50;
+
+/**
+ * Subscriptions made for "Listen for test event", by workflow and node. n8n gives a test webhook the
+ * static data written in `create` only after `create` returns, so the sample event (which Trackler
+ * delivers right away) and an early `delete` find id and secret here instead. In memory only: test
+ * webhooks live in the n8n process that registered them, for a few minutes.
+ */
+const testSubscriptions = new Map<string, { subscriptionId: string; secret: string }>();
+
+function testKey(ctx: IHookFunctions | IWebhookFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}:${node.webhookId ?? node.name}`;
+}
 
 function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
@@ -98,9 +110,6 @@ async function requestSample(
 	subscriptionId: string,
 	eventType: EventType,
 ): Promise<void> {
-	// n8n attaches the new secret to the test registration only after `create` returns; wait a moment so
-	// the sample does not arrive before the trigger can verify it.
-	await sleep(SAMPLE_DELAY_MS);
 	try {
 		await tracklerApiRequest.call(ctx, 'POST', `/webhook-subscriptions/${subscriptionId}/test`, {
 			body: { event_type: eventType },
@@ -341,16 +350,29 @@ export class TracklerTrigger implements INodeType {
 				data.secret = subscription.secret;
 
 				if (this.getMode() === 'manual') {
-					// Not awaited on purpose: see requestSample.
-					void requestSample(this, subscription.id, events[0]);
+					const key = testKey(this);
+					testSubscriptions.delete(key);
+					testSubscriptions.set(key, {
+						subscriptionId: subscription.id,
+						secret: subscription.secret,
+					});
+					while (testSubscriptions.size > TEST_SUBSCRIPTIONS_MAX) {
+						testSubscriptions.delete(testSubscriptions.keys().next().value as string);
+					}
+					await requestSample(this, subscription.id, events[0]);
 				}
 				return true;
 			},
 
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const data = staticData(this);
-				if (data.subscriptionId) {
-					await deleteSubscription(this, data.subscriptionId);
+				const key = testKey(this);
+				const subscriptionId = data.subscriptionId ?? testSubscriptions.get(key)?.subscriptionId;
+				if (subscriptionId) {
+					await deleteSubscription(this, subscriptionId);
+				}
+				if (testSubscriptions.get(key)?.subscriptionId === subscriptionId) {
+					testSubscriptions.delete(key);
 				}
 				delete data.subscriptionId;
 				delete data.secret;
@@ -369,7 +391,10 @@ export class TracklerTrigger implements INodeType {
 		};
 
 		const data = staticData(this);
-		if (!data.secret) {
+		const secret =
+			data.secret ??
+			(this.getMode() === 'manual' ? testSubscriptions.get(testKey(this))?.secret : undefined);
+		if (!secret) {
 			return respond(401, {
 				error: 'This trigger has no signing secret. Deactivate and activate the workflow.',
 			});
@@ -384,7 +409,7 @@ export class TracklerTrigger implements INodeType {
 		if (rawBody === undefined) rawBody = JSON.stringify(this.getBodyData());
 
 		const verdict = verifyWebhook({
-			secret: data.secret,
+			secret,
 			headers: this.getHeaderData() as Record<string, string | string[] | undefined>,
 			rawBody,
 			now: Date.now(),

@@ -53,7 +53,9 @@ describeE2e('Trackler action node in a real n8n', () => {
 	let evaluationTemplate: Json;
 
 	beforeAll(async () => {
-		[n8n, sb] = await Promise.all([sharedN8n(), startTestSandbox()]);
+		// The sandbox first: if n8n fails to start, afterAll still closes it and jest can exit.
+		sb = await startTestSandbox();
+		n8n = await sharedN8n();
 		credential = await n8n.createCredential('tracklerApi', uniqueName('Trackler action e2e'), {
 			apiUrl: sb.baseUrl,
 			apiToken: sb.token,
@@ -125,13 +127,19 @@ describeE2e('Trackler action node in a real n8n', () => {
 		];
 		const connections: Json = {};
 		for (let i = 0; i < nodes.length - 1; i++) {
-			connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+			connections[nodes[i].name] = {
+				main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
+			};
 		}
 		const workflow = await n8n.createWorkflow({
 			name: uniqueName(title),
 			nodes,
 			connections,
-			settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+			settings: {
+				executionOrder: 'v1',
+				saveDataSuccessExecution: 'all',
+				saveDataErrorExecution: 'all',
+			},
 		});
 		workflowIds.push(workflow.id);
 		await n8n.publishWorkflow(workflow.id);
@@ -143,13 +151,17 @@ describeE2e('Trackler action node in a real n8n', () => {
 
 	function expectSuccess(execution: N8nExecution): void {
 		const error = execution.data?.resultData?.error;
-		expect({ status: execution.status, error: error?.message }).toEqual({ status: 'success', error: undefined });
+		expect({ status: execution.status, error: error?.message }).toEqual({
+			status: 'success',
+			error: undefined,
+		});
 	}
 
 	test('Track, Tag, Track Member, E-mail, Message and the lookups in one chain', async () => {
 		const title = `E2E Track ${randomUUID().slice(0, 8)}`;
 		const keepTag = `Onboarding ${randomUUID().slice(0, 6)}`;
 		const dropTag = `Tijdelijk ${randomUUID().slice(0, 6)}`;
+		const newTag = `Nieuw ${randomUUID().slice(0, 6)}`;
 		const trackId = "={{ $('Create Track').first().json.id }}";
 		const { execution, response } = await runChain(
 			'Action e2e: Track chain',
@@ -170,7 +182,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 					{ resource: 'user', operation: 'getAll', limit: 1, filters: { search: 'fatima' } },
 					{ executeOnce: true },
 				),
-				trackler('Get User', { resource: 'user', operation: 'get', userId: byId('={{ $json.id }}') }),
+				trackler('Get User', {
+					resource: 'user',
+					operation: 'get',
+					userId: byId('={{ $json.id }}'),
+				}),
 				trackler('Create Track', {
 					resource: 'track',
 					operation: 'create',
@@ -198,13 +214,21 @@ describeE2e('Trackler action node in a real n8n', () => {
 						removeMetadataKeys: 'Tijdelijk',
 					},
 				}),
-				trackler('Archive Track', { resource: 'track', operation: 'archive', trackId: byId('={{ $json.id }}') }),
+				trackler('Archive Track', {
+					resource: 'track',
+					operation: 'archive',
+					trackId: byId('={{ $json.id }}'),
+				}),
 				trackler('Unarchive Track', {
 					resource: 'track',
 					operation: 'unarchive',
 					trackId: byId('={{ $json.id }}'),
 				}),
-				trackler('Get Track', { resource: 'track', operation: 'get', trackId: byId('={{ $json.id }}') }),
+				trackler('Get Track', {
+					resource: 'track',
+					operation: 'get',
+					trackId: byId('={{ $json.id }}'),
+				}),
 				trackler('Find Track', {
 					resource: 'track',
 					operation: 'getAll',
@@ -215,7 +239,8 @@ describeE2e('Trackler action node in a real n8n', () => {
 					resource: 'tag',
 					operation: 'addToTrack',
 					trackId: byId(trackId),
-					tagNames: "={{ $('Webhook').first().json.body.keepTag }}, {{ $('Webhook').first().json.body.dropTag }}",
+					tagNames:
+						"={{ $('Webhook').first().json.body.keepTag }}, {{ $('Webhook').first().json.body.dropTag }}",
 					createMissingTags: true,
 				}),
 				trackler('Remove Tag', {
@@ -256,7 +281,12 @@ describeE2e('Trackler action node in a real n8n', () => {
 					trackId: byId(trackId),
 					message: "=Welkom! Je coach is {{ $('Get User').first().json.name }}.",
 				}),
-				trackler('Get Messages', { resource: 'message', operation: 'getAll', trackId: byId(trackId), limit: 10 }),
+				trackler('Get Messages', {
+					resource: 'message',
+					operation: 'getAll',
+					trackId: byId(trackId),
+					limit: 10,
+				}),
 				trackler(
 					'Remove Member',
 					{
@@ -267,8 +297,15 @@ describeE2e('Trackler action node in a real n8n', () => {
 					},
 					{ executeOnce: true },
 				),
+				trackler('Create Tag', {
+					resource: 'tag',
+					operation: 'create',
+					name: "={{ $('Webhook').first().json.body.newTag }}",
+					additionalFields: { color: '#2e7d32' },
+				}),
+				trackler('Get Tags', { resource: 'tag', operation: 'getAll', returnAll: true }),
 			],
-			{ title, cohort: '2026-voorjaar', keepTag, dropTag },
+			{ title, cohort: '2026-voorjaar', keepTag, dropTag, newTag },
 		);
 		expectSuccess(execution);
 
@@ -278,22 +315,38 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(statuses.every((s) => s.object === 'status')).toBe(true);
 		const active = statuses.find((s) => s.name === 'Actief traject') as Json;
 		expect(outputOf(execution, 'Get Schedulers').map((s) => s.object)).toContain('scheduler');
-		expect(outputOf(execution, 'Get Form Templates').map((t) => t.name)).toContain('Evaluatie coachsessie');
-		expect(outputOf(execution, 'Find User')).toEqual([expect.objectContaining({ id: fatima.id, object: 'user' })]);
-		expect(outputOf(execution, 'Get User')).toEqual([expect.objectContaining({ id: fatima.id, email: fatima.email })]);
+		expect(outputOf(execution, 'Get Form Templates').map((t) => t.name)).toContain(
+			'Evaluatie coachsessie',
+		);
+		expect(outputOf(execution, 'Find User')).toEqual([
+			expect.objectContaining({ id: fatima.id, object: 'user' }),
+		]);
+		expect(outputOf(execution, 'Get User')).toEqual([
+			expect.objectContaining({ id: fatima.id, email: fatima.email }),
+		]);
 
 		const [created] = outputOf(execution, 'Create Track');
 		expect(created).toEqual(
-			expect.objectContaining({ object: 'track', title, metadata: { Bron: 'website', Tijdelijk: 'weg ermee' } }),
+			expect.objectContaining({
+				object: 'track',
+				title,
+				metadata: { Bron: 'website', Tijdelijk: 'weg ermee' },
+			}),
 		);
 		const [updated] = outputOf(execution, 'Update Track');
-		expect(updated.status).toEqual(expect.objectContaining({ id: active.id, name: 'Actief traject' }));
+		expect(updated.status).toEqual(
+			expect.objectContaining({ id: active.id, name: 'Actief traject' }),
+		);
 		expect(updated.metadata).toEqual({ Bron: 'website', Cohort: '2026-voorjaar' });
-		expect(outputOf(execution, 'Archive Track')).toEqual([expect.objectContaining({ id: created.id, archived: true })]);
+		expect(outputOf(execution, 'Archive Track')).toEqual([
+			expect.objectContaining({ id: created.id, archived: true }),
+		]);
 		expect(outputOf(execution, 'Unarchive Track')).toEqual([
 			expect.objectContaining({ id: created.id, archived: false, archived_at: null }),
 		]);
-		expect(outputOf(execution, 'Get Track')).toEqual([expect.objectContaining({ id: created.id, title })]);
+		expect(outputOf(execution, 'Get Track')).toEqual([
+			expect.objectContaining({ id: created.id, title }),
+		]);
 		expect(outputOf(execution, 'Find Track').map((t) => t.id)).toEqual([created.id]);
 
 		const [tagged] = outputOf(execution, 'Add Tags');
@@ -302,7 +355,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(untagged.tags.map((t: Json) => t.name)).toEqual([keepTag]);
 
 		expect(outputOf(execution, 'Add Member')).toEqual([
-			expect.objectContaining({ object: 'track_member', track_id: created.id, role: 'track_leader' }),
+			expect.objectContaining({
+				object: 'track_member',
+				track_id: created.id,
+				role: 'track_leader',
+			}),
 		]);
 		const members = outputOf(execution, 'Get Members');
 		expect(members.map((m) => m.user.id)).toContain(fatima.id);
@@ -310,21 +367,39 @@ describeE2e('Trackler action node in a real n8n', () => {
 
 		const [email] = outputOf(execution, 'E-mail Track Leaders');
 		expect(email).toEqual(
-			expect.objectContaining({ object: 'email', track_id: created.id, subject: `Nieuw traject: ${title}` }),
+			expect.objectContaining({
+				object: 'email',
+				track_id: created.id,
+				subject: `Nieuw traject: ${title}`,
+			}),
 		);
 		expect(email.body).toBe(`Er zijn ${members.length} leden in dit traject.`);
-		expect(email.recipients.map((r: Json) => r.user_id).sort()).toEqual(members.map((m) => m.user.id).sort());
+		expect(email.recipients.map((r: Json) => r.user_id).sort()).toEqual(
+			members.map((m) => m.user.id).sort(),
+		);
 
 		const [message] = outputOf(execution, 'Send Message');
 		expect(message).toEqual(
-			expect.objectContaining({ object: 'message', track_id: created.id, body: `Welkom! Je coach is ${fatima.name}.` }),
+			expect.objectContaining({
+				object: 'message',
+				track_id: created.id,
+				body: `Welkom! Je coach is ${fatima.name}.`,
+			}),
 		);
 		expect(outputOf(execution, 'Get Messages').map((m) => m.id)).toEqual([message.id]);
-		expect(outputOf(execution, 'Remove Member')).toEqual([expect.objectContaining({ deleted: true })]);
+		expect(outputOf(execution, 'Remove Member')).toEqual([
+			expect.objectContaining({ deleted: true }),
+		]);
 
-		// "respond when the last node finishes": the webhook answered with Remove Member's output
+		expect(outputOf(execution, 'Create Tag')).toEqual([
+			expect.objectContaining({ object: 'tag', name: newTag, color: '#2e7d32' }),
+		]);
+		const allTags = outputOf(execution, 'Get Tags');
+		expect(allTags.map((t) => t.name)).toEqual(expect.arrayContaining([keepTag, dropTag, newTag]));
+
+		// "respond when the last node finishes": the webhook answered with the last node's items
 		expect(response.status).toBe(200);
-		expect(response.body).toEqual(outputOf(execution, 'Remove Member'));
+		expect(response.body).toEqual(allTags);
 
 		// --- what the sandbox holds now
 		const track = (await sb.api('GET', `/tracks/${created.id}`)).body;
@@ -371,9 +446,26 @@ describeE2e('Trackler action node in a real n8n', () => {
 					role: 'trackee',
 					delivery: 'email',
 				}),
-				trackler('Resend Invitation', { resource: 'invitation', operation: 'resend', invitationId: '={{ $json.id }}' }),
-				trackler('Reset Invitation', { resource: 'invitation', operation: 'reset', invitationId: '={{ $json.id }}' }),
-				trackler('Revoke Invitation', { resource: 'invitation', operation: 'revoke', invitationId: '={{ $json.id }}' }),
+				trackler('Resend Invitation', {
+					resource: 'invitation',
+					operation: 'resend',
+					invitationId: '={{ $json.id }}',
+				}),
+				trackler('Reset Invitation', {
+					resource: 'invitation',
+					operation: 'reset',
+					invitationId: '={{ $json.id }}',
+				}),
+				trackler('Revoke Invitation', {
+					resource: 'invitation',
+					operation: 'revoke',
+					invitationId: '={{ $json.id }}',
+				}),
+				trackler('Get Invitation', {
+					resource: 'invitation',
+					operation: 'get',
+					invitationId: '={{ $json.id }}',
+				}),
 				trackler('Get Revoked Invitations', {
 					resource: 'invitation',
 					operation: 'getAll',
@@ -392,7 +484,10 @@ describeE2e('Trackler action node in a real n8n', () => {
 						cachedResultName: evaluationTemplate.name,
 					},
 					assigneeId: byId("={{ $('Webhook').first().json.body.trackee }}"),
-					additionalFields: { title: 'Evaluatie na de intake', dueDate: "={{ $now.plus({ days: 7 }).toISO() }}" },
+					additionalFields: {
+						title: 'Evaluatie na de intake',
+						dueDate: '={{ $now.plus({ days: 7 }).toISO() }}',
+					},
 				}),
 				trackler('Get Open Forms', {
 					resource: 'form',
@@ -423,6 +518,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 					appointmentId: byId('={{ $json.id }}'),
 					reason: 'Lotte is ziek; we plannen opnieuw.',
 				}),
+				trackler('Get Appointment', {
+					resource: 'appointment',
+					operation: 'get',
+					appointmentId: byId('={{ $json.id }}'),
+				}),
 				trackler('Appointments of Track', {
 					resource: 'appointment',
 					operation: 'getAll',
@@ -441,14 +541,27 @@ describeE2e('Trackler action node in a real n8n', () => {
 		]);
 		const [sentInv] = outputOf(execution, 'Send Invitation');
 		expect(sentInv).toEqual(
-			expect.objectContaining({ object: 'invitation', track_id: created.id, email: invitee, state: 'sent', send_count: 1 }),
+			expect.objectContaining({
+				object: 'invitation',
+				track_id: created.id,
+				email: invitee,
+				state: 'sent',
+				send_count: 1,
+			}),
 		);
 		const [resent] = outputOf(execution, 'Resend Invitation');
-		expect(resent).toEqual(expect.objectContaining({ id: sentInv.id, state: 'sent', send_count: 2 }));
+		expect(resent).toEqual(
+			expect.objectContaining({ id: sentInv.id, state: 'sent', send_count: 2 }),
+		);
 		const [reset] = outputOf(execution, 'Reset Invitation');
 		expect(reset).toEqual(expect.objectContaining({ id: sentInv.id, state: 'sent' }));
 		expect(reset.link).not.toBe(sentInv.link);
-		expect(outputOf(execution, 'Revoke Invitation')).toEqual([expect.objectContaining({ id: sentInv.id, state: 'revoked' })]);
+		expect(outputOf(execution, 'Revoke Invitation')).toEqual([
+			expect.objectContaining({ id: sentInv.id, state: 'revoked' }),
+		]);
+		expect(outputOf(execution, 'Get Invitation')).toEqual([
+			expect.objectContaining({ id: sentInv.id, state: 'revoked', email: invitee }),
+		]);
 		expect(outputOf(execution, 'Get Revoked Invitations').map((i) => i.id)).toEqual([sentInv.id]);
 
 		const [form] = outputOf(execution, 'Create Form');
@@ -467,14 +580,30 @@ describeE2e('Trackler action node in a real n8n', () => {
 
 		const [appointment] = outputOf(execution, 'Create Appointment');
 		expect(appointment).toEqual(
-			expect.objectContaining({ object: 'appointment', track_id: created.id, source: 'manual', state: 'scheduled' }),
+			expect.objectContaining({
+				object: 'appointment',
+				track_id: created.id,
+				source: 'manual',
+				state: 'scheduled',
+			}),
 		);
 		expect(Date.parse(appointment.end_at) - Date.parse(appointment.start_at)).toBe(45 * 60_000);
 		expect(appointment.participants.map((p: Json) => p.email).sort()).toEqual(
 			[lotte.email, 'henk.jansen@zorggroep-oost.example'].sort(),
 		);
 		expect(outputOf(execution, 'Cancel Appointment')).toEqual([
-			expect.objectContaining({ id: appointment.id, state: 'cancelled', cancellation_reason: 'Lotte is ziek; we plannen opnieuw.' }),
+			expect.objectContaining({
+				id: appointment.id,
+				state: 'cancelled',
+				cancellation_reason: 'Lotte is ziek; we plannen opnieuw.',
+			}),
+		]);
+		expect(outputOf(execution, 'Get Appointment')).toEqual([
+			expect.objectContaining({
+				id: appointment.id,
+				state: 'cancelled',
+				location: 'Oudegracht 112, Utrecht',
+			}),
 		]);
 		expect(outputOf(execution, 'Appointments of Track')).toEqual([
 			expect.objectContaining({ id: appointment.id, state: 'cancelled' }),
@@ -486,40 +615,56 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect((await sb.api('GET', `/invitations/${sentInv.id}`)).body).toEqual(
 			expect.objectContaining({ state: 'revoked', email: invitee }),
 		);
-		expect((await sb.api('GET', `/forms/${form.id}`)).body).toEqual(expect.objectContaining({ state: 'open' }));
+		expect((await sb.api('GET', `/forms/${form.id}`)).body).toEqual(
+			expect.objectContaining({ state: 'open' }),
+		);
 		expect((await sb.api('GET', `/appointments/${appointment.id}`)).body).toEqual(
 			expect.objectContaining({ state: 'cancelled', cancelled_at: expect.any(String) }),
 		);
 
 		// Lotte fills in the form in Trackler; a second workflow reads the answers and deletes the Track.
 		const answers = {
-			'Hoe heb je deze sessie ervaren?': 'Heel fijn',
+			'Hoe waardevol was deze sessie (1-10)?': 9,
 			'Wat neem je mee uit deze sessie?': 'Grenzen aangeven.',
 			'Onderwerp voor de volgende sessie': 'Loopbaankeuze',
 		};
+		expect(evaluationTemplate.questions.map((q: Json) => q.question).sort()).toEqual(
+			Object.keys(answers).sort(),
+		);
 		const submitted = await sb.testApi('POST', `/forms/${form.id}/submit`, { answers });
 		expect(submitted.status).toBe(200);
 
 		const second = await runChain(
 			'Action e2e: submission and delete',
 			[
-				trackler('Get Form', { resource: 'form', operation: 'get', formId: '={{ $json.body.formId }}' }),
+				trackler('Get Form', {
+					resource: 'form',
+					operation: 'get',
+					formId: '={{ $json.body.formId }}',
+				}),
 				trackler('Get Submission', {
 					resource: 'form',
 					operation: 'getSubmission',
 					formId: '={{ $json.id }}',
 					simplify: true,
 				}),
+				trackler('Delete Appointment', {
+					resource: 'appointment',
+					operation: 'delete',
+					appointmentId: byId("={{ $('Webhook').first().json.body.appointmentId }}"),
+				}),
 				trackler('Delete Track', {
 					resource: 'track',
 					operation: 'delete',
-					trackId: byId('={{ $json.track_id }}'),
+					trackId: byId("={{ $('Get Submission').first().json.track_id }}"),
 				}),
 			],
-			{ formId: form.id },
+			{ formId: form.id, appointmentId: appointment.id },
 		);
 		expectSuccess(second.execution);
-		expect(outputOf(second.execution, 'Get Form')).toEqual([expect.objectContaining({ id: form.id, state: 'submitted' })]);
+		expect(outputOf(second.execution, 'Get Form')).toEqual([
+			expect.objectContaining({ id: form.id, state: 'submitted' }),
+		]);
 		const [simple] = outputOf(second.execution, 'Get Submission');
 		expect(simple).toEqual(
 			expect.objectContaining({
@@ -529,7 +674,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 			}),
 		);
 		expect(Object.keys(simple.answers).sort()).toEqual(Object.keys(answers).sort());
-		expect(simple.answers['Wat neem je mee uit deze sessie?']).toBe('Grenzen aangeven.');
+		expect(simple.answers).toEqual(answers);
+		expect(outputOf(second.execution, 'Delete Appointment')).toEqual([
+			expect.objectContaining({ id: appointment.id, deleted: true }),
+		]);
+		expect((await sb.api('GET', `/appointments/${appointment.id}`)).status).toBe(404);
 		expect(outputOf(second.execution, 'Delete Track')).toEqual([
 			expect.objectContaining({ id: created.id, deleted: true }),
 		]);
@@ -538,17 +687,28 @@ describeE2e('Trackler action node in a real n8n', () => {
 
 	test('Continue On Fail gives an error item; without it the execution fails with the problem title', async () => {
 		const getMissing = (extra: Json) =>
-			trackler('Get Missing Track', { resource: 'track', operation: 'get', trackId: byId('={{ $json.body.trackId }}') }, extra);
+			trackler(
+				'Get Missing Track',
+				{ resource: 'track', operation: 'get', trackId: byId('={{ $json.body.trackId }}') },
+				extra,
+			);
 
-		const tolerant = await runChain('Action e2e: continue on fail', [getMissing({ onError: 'continueRegularOutput' })], {
-			trackId: MISSING_TRACK,
-		});
+		const tolerant = await runChain(
+			'Action e2e: continue on fail',
+			[getMissing({ onError: 'continueRegularOutput' })],
+			{
+				trackId: MISSING_TRACK,
+			},
+		);
 		expectSuccess(tolerant.execution);
 		const [errorItem] = outputOf(tolerant.execution, 'Get Missing Track');
 		expect(errorItem.error).toMatch(/Not found \(404\)/);
+		expect(errorItem.description).toMatch(/with this id/);
 		expect(tolerant.response.status).toBe(200);
 
-		const strict = await runChain('Action e2e: failing', [getMissing({})], { trackId: MISSING_TRACK });
+		const strict = await runChain('Action e2e: failing', [getMissing({})], {
+			trackId: MISSING_TRACK,
+		});
 		expect(strict.execution.status).toBe('error');
 		const failure = strict.execution.data?.resultData?.error as Json;
 		expect(failure?.message).toMatch(/Not found \(404\)/);
@@ -568,7 +728,10 @@ describeE2e('Trackler action node in a real n8n', () => {
 		for (const node of asImported.nodes as Json[]) {
 			if (node.credentials?.tracklerApi) delete node.credentials.tracklerApi.id;
 		}
-		const imported = await n8n.createWorkflow({ ...asImported, name: uniqueName(String(example.name)) });
+		const imported = await n8n.createWorkflow({
+			...asImported,
+			name: uniqueName(String(example.name)),
+		});
 		workflowIds.push(imported.id);
 		expect((await n8n.getWorkflow(imported.id)).nodes.map((n: Json) => n.name).sort()).toEqual(
 			(example.nodes as Json[]).map((n) => n.name).sort(),
@@ -577,14 +740,20 @@ describeE2e('Trackler action node in a real n8n', () => {
 		// And with a real credential chosen, it works: publish, accept an invitation in Trackler.
 		const wired = structuredClone(example);
 		for (const node of wired.nodes as Json[]) {
-			if (node.credentials?.tracklerApi) node.credentials.tracklerApi = { id: credential.id, name: credential.name };
+			if (node.credentials?.tracklerApi)
+				node.credentials.tracklerApi = { id: credential.id, name: credential.name };
 			if (node.type === TRIGGER) node.webhookId = randomUUID();
 		}
-		const live = await n8n.createWorkflow({ ...wired, name: uniqueName(`${String(example.name)} (live)`) });
+		const live = await n8n.createWorkflow({
+			...wired,
+			name: uniqueName(`${String(example.name)} (live)`),
+		});
 		workflowIds.push(live.id);
 		await n8n.publishWorkflow(live.id);
 
-		const track = (await sb.api('POST', '/tracks', { title: `E2E voorbeeld ${randomUUID().slice(0, 8)}` })).body;
+		const track = (
+			await sb.api('POST', '/tracks', { title: `E2E voorbeeld ${randomUUID().slice(0, 8)}` })
+		).body;
 		const newcomer = `nieuw.${randomUUID().slice(0, 8)}@example.com`;
 		const invite = await sb.api('POST', `/tracks/${track.id}/invitations`, {
 			email: newcomer,
@@ -592,7 +761,13 @@ describeE2e('Trackler action node in a real n8n', () => {
 			delivery: 'link',
 		});
 		expect(invite.status).toBe(201);
-		expect((await sb.testApi('POST', `/invitations/${invite.body.id}/accept`, { name: 'Nieuwe Trackee' })).status).toBe(200);
+		expect(
+			(
+				await sb.testApi('POST', `/invitations/${invite.body.id}/accept`, {
+					name: 'Nieuwe Trackee',
+				})
+			).status,
+		).toBe(200);
 		await sb.testApi('POST', '/webhooks/flush', {});
 
 		const [run] = await n8n.waitForExecutions(live.id, 1, 60_000, { includeData: true });

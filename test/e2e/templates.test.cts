@@ -147,7 +147,7 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 
 		// Import every template (as the demo does: prepareTemplate), shortened, and publish them all.
 		const files = fs.readdirSync(TEMPLATE_DIR).filter((f) => f.endsWith('.json')).sort();
-		expect(files.length).toBeGreaterThanOrEqual(9);
+		expect(files.length).toBeGreaterThanOrEqual(13);
 		for (const file of files) {
 			const ready = shorten(await prepareTemplate(readTemplate(file), credential, { apiUrl: sb.baseUrl, apiToken: sb.token }));
 			const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
@@ -263,6 +263,55 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			});
 		}
 		Object.assign(stimuli, { firstTrack, secondTrack });
+
+		// (j) two appointments in five days: one cancelled with a reason, one deleted.
+		const cancelTrack = await newTrack('Geannuleerd templates');
+		const inFiveDays = DateTime.fromMillis(now, { zone: ZONE }).plus({ days: 5 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+		const [toCancel, toDelete] = await Promise.all(
+			['Sessie 2', 'Sessie 3'].map((title, i) =>
+				api('POST', `/tracks/${cancelTrack.id}/appointments`, {
+					title,
+					start_at: inFiveDays.plus({ days: i }).toUTC().toISO(),
+					end_at: inFiveDays.plus({ days: i, hours: 1 }).toUTC().toISO(),
+				}),
+			),
+		);
+		await api('POST', `/appointments/${toCancel.id}/cancel`, { reason: 'Ziek' });
+		await api('DELETE', `/appointments/${toDelete.id}`);
+		Object.assign(stimuli, { cancelTrack, inFiveDays });
+
+		// (k) an invitation declined.
+		const declineTrack = await newTrack('Afgeslagen templates');
+		const declined = await api('POST', `/tracks/${declineTrack.id}/invitations`, {
+			email: `nee.${randomUUID().slice(0, 8)}@example.com`,
+			role: 'trackee',
+			delivery: 'link',
+		});
+		await testApi('POST', `/invitations/${declined.id}/decline`, {});
+		Object.assign(stimuli, { declineTrack, declined });
+
+		// (l) a Track with an open invitation archived.
+		const closeTrack = await newTrack('Gesloten templates');
+		const pending = await api('POST', `/tracks/${closeTrack.id}/invitations`, {
+			email: `later.${randomUUID().slice(0, 8)}@example.com`,
+			role: 'trackee',
+			delivery: 'link',
+		});
+		await api('POST', `/tracks/${closeTrack.id}/archive`, {});
+		Object.assign(stimuli, { closeTrack, pending });
+
+		// (m) two appointments that start 45 seconds from now, one online.
+		const onlineTrack = await newTrack('Online templates');
+		const offlineTrack = await newTrack('Op locatie templates');
+		for (const [track, meetingUrl] of [[onlineTrack, 'https://meet.example.com/templates-e2e'], [offlineTrack, null]] as const) {
+			await api('POST', `/tracks/${track.id}/appointments`, {
+				title: 'Online sessie',
+				start_at: new Date(now + 45_000).toISOString(),
+				end_at: new Date(now + 3600_000).toISOString(),
+				...(meetingUrl ? { meeting_url: meetingUrl } : {}),
+			});
+		}
+		Object.assign(stimuli, { onlineTrack, offlineTrack });
 	}, 60_000);
 
 	test('(a) form submitted → a message in the Track says who submitted which form', async () => {
@@ -334,15 +383,16 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			return inv.send_count === 2 ? inv : undefined;
 		}, 120_000);
 		expect(resent.state).toBe('sent');
-		// three invitation.sent events ran: the open one, the accepted one, and the link invitation of (b)
-		const runs = await n8n.waitForExecutions(workflows.get('invitation-resend-after-3-days.json') as string, 3, 90_000, { includeData: true });
-		expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+		// five invitation.sent events ran: the open and the accepted one, and the link invitations of (b), (k), (l)
+		const runs = await n8n.waitForExecutions(workflows.get('invitation-resend-after-3-days.json') as string, 5, 90_000, { includeData: true });
+		expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
 		const resends = runs.filter((r) => r.data?.resultData?.runData?.['Resend Invitation']);
 		expect(resends).toHaveLength(1);
 		expect((await api('GET', `/invitations/${stimuli.accepted.id}`)).send_count).toBe(1);
 		expect((await api('GET', `/invitations/${stimuli.linkInvitation.id}`)).send_count).toBe(0);
-		const toOpen = (await outbox()).filter((m) => m.recipients.some((r: Json) => r.email === stimuli.open.email));
-		expect(toOpen).toHaveLength(2);
+		// the sandbox's outbox: the invitation e-mail went out twice, to the invited address
+		const toOpen = (await outbox()).filter((m) => m.kind === 'invitation' && m.invitation_id === stimuli.open.id);
+		expect(toOpen.map((m) => m.to.map((r: Json) => r.email))).toEqual([[stimuli.open.email], [stimuli.open.email]]);
 	}, 200_000);
 
 	test('(i) first appointment ended → Track moves to Actief traject; a Track with an earlier appointment stays in Intake', async () => {
@@ -356,6 +406,86 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		expect((await api('GET', `/tracks/${stimuli.secondTrack.id}`)).status.name).toBe('Intake');
 		expect((await api('GET', `/tracks/${stimuli.firstTrack.id}`)).status.name).toBe('Actief traject');
 	}, 260_000);
+
+	test('(j) appointment cancelled or deleted → a message in the Track', async () => {
+		const day = (d: DateTime): string => d.toFormat("d-M-yyyy 'om' HH:mm");
+		const start = stimuli.inFiveDays as DateTime;
+		const cancelled = `De afspraak "Sessie 2" van ${day(start)} is geannuleerd. Reden: Ziek`;
+		const deleted = `De afspraak "Sessie 3" van ${day(start.plus({ days: 1 }))} is verwijderd.`;
+		await eventually('both messages', async () => {
+			const bodies = await messages(stimuli.cancelTrack.id);
+			return bodies.includes(cancelled) && bodies.includes(deleted);
+		});
+	}, 200_000);
+
+	test('(k) invitation declined → an e-mail to the Track Leaders', async () => {
+		const subject = `${stimuli.declined.email} heeft de uitnodiging afgeslagen`;
+		const mail = await eventually('the declined e-mail', async () => (await outbox()).find((m) => m.subject === subject));
+		expect(mail.track_id).toBe(stimuli.declineTrack.id);
+		expect(mail.recipients.map((r: Json) => [r.email, r.role])).toEqual([['ingrid@praktijkdekoers.example', 'track_leader']]);
+	}, 200_000);
+
+	test('(l) Track archived → its open invitation is revoked', async () => {
+		await eventually('the revoke', async () => (await api('GET', `/invitations/${stimuli.pending.id}`)).state === 'revoked');
+	}, 200_000);
+
+	test('(m) appointment starts → the meeting link in the Track, only for online appointments', async () => {
+		const expected = '"Online sessie" begint nu. Doe mee via https://meet.example.com/templates-e2e';
+		await eventually('the meeting link', async () => (await messages(stimuli.onlineTrack.id)).includes(expected), 240_000);
+		const runs = await n8n.listExecutions(workflows.get('appointment-started-meeting-link.json') as string, { includeData: true });
+		const seen = runs.flatMap((r) => triggerOutput(r).map((item) => item.track?.id));
+		expect(seen).toEqual(expect.arrayContaining([stimuli.onlineTrack.id, stimuli.offlineTrack.id]));
+		expect((await messages(stimuli.offlineTrack.id)).filter((m) => m.includes('begint nu'))).toEqual([]);
+	}, 260_000);
+
+	test('versions: an edit goes live when published; publishing the earlier version restores it', async () => {
+		const id = workflows.get('form-submitted-message.json') as string;
+		const original = await n8n.getWorkflow(id);
+		const firstVersion = String(original.activeVersionId ?? original.versionId);
+		const submit = async (title: string): Promise<Json> => {
+			const track = await newTrack('Versies templates');
+			await api('POST', `/tracks/${track.id}/members`, { user_id: joost.id, role: 'trackee' });
+			const form = await api('POST', `/tracks/${track.id}/forms`, { template_id: evaluationTemplate.id, assignee_id: joost.id, title });
+			await testApi('POST', `/forms/${form.id}/submit`, { answers: {} });
+			return track;
+		};
+		const publishVersion = async (versionId?: string): Promise<void> => {
+			const res = await n8n.publicApi('POST', `/workflows/${id}/publish`, versionId ? { versionId } : {});
+			expect(res.status).toBe(200);
+			const deadline = Date.now() + 30_000;
+			while ((await n8n.publicationStatus(id)).status !== 'published') {
+				if (Date.now() > deadline) throw new Error('not published');
+				await sleep(200);
+			}
+		};
+
+		// Edit the message (a new version), publish it: the new text is live.
+		const nodes = structuredClone(original.nodes) as Json[];
+		const send = nodes.find((n) => n.name === 'Send Message') as Json;
+		send.parameters.message = '=Nieuw ingevuld: {{ $json.form_title }}';
+		const put = await n8n.publicApi('PUT', `/workflows/${id}`, {
+			name: original.name,
+			nodes,
+			connections: original.connections,
+			settings: { executionOrder: 'v1', timezone: ZONE },
+		});
+		expect(put.status).toBe(200);
+		await publishVersion();
+		const edited = await submit('Evaluatie versie 2');
+		await eventually('the edited message', async () => (await messages(edited.id)).includes('Nieuw ingevuld: Evaluatie versie 2'));
+
+		// n8n's workflow history lists both versions; publishing the first one restores it.
+		const history = await n8n.publicApi<{ data: Array<{ versionId: string }> }>('GET', `/workflows/${id}/history`);
+		expect(history.status).toBe(200);
+		expect(history.body.data.map((v) => v.versionId)).toEqual(expect.arrayContaining([firstVersion]));
+		expect(history.body.data.length).toBeGreaterThanOrEqual(2);
+		await publishVersion(firstVersion);
+		const restored = await submit('Evaluatie versie 1');
+		await eventually('the restored message', async () =>
+			(await messages(restored.id)).includes('Joost Mulder heeft het formulier "Evaluatie versie 1" ingediend.'),
+		);
+		expect((await messages(restored.id)).some((m) => m.startsWith('Nieuw ingevuld'))).toBe(false);
+	}, 200_000);
 
 	test('no template run failed', async () => {
 		for (const [file, id] of workflows) {

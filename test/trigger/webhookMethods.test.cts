@@ -400,6 +400,15 @@ describe('checkExists / create / delete', () => {
 			id: sample.body.id,
 			type: 'form.submitted',
 		});
+		// n8n hands a test webhook the static data written in create() only after create() returned: a
+		// sample arriving sooner (or an early delete) must still find the secret and the id.
+		const early: Setup = { ...setup, staticData: {} };
+		const earlyAnswer = await deliver(early, fromReceived(sample));
+		expect(earlyAnswer.result.workflowData?.[0]?.[0]?.json).toMatchObject({ id: sample.body.id });
+		const inProduction = await deliver({ ...early, mode: 'trigger' }, fromReceived(sample));
+		expect(inProduction.status).toBe(401);
+		expect(await hooks.delete.call(hookContext(early))).toBe(true);
+		expect(await subscriptions()).toEqual([]);
 	});
 });
 
