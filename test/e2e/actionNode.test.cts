@@ -783,7 +783,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(JSON.stringify(leaderMail)).toContain(newcomer);
 		await n8n.unpublishWorkflow(live.id);
 		// unpublishing removes the trigger's subscription again
-		for (let i = 0; i < 20; i++) {
+		for (let i = 0; i < 40; i++) {
 			const subs = (await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Json[];
 			if (subs.length === 0) break;
 			await sleep(250);

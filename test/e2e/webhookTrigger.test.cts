@@ -368,6 +368,9 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		const [sub, ...rest] = await subscriptions(wf.url);
 		expect(rest).toHaveLength(0);
 		expect(sub.filters.tag_ids).toEqual([wanted.id]);
+		// Publishing again keeps exactly one subscription.
+		await n8n.publishWorkflow(wf.id);
+		expect((await subscriptions(wf.url)).length).toBe(1);
 
 		const track = (
 			await sb.api('POST', '/tracks', { title: 'Filtered (e2e)', tag_ids: [other.id] })
@@ -387,6 +390,35 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		expect(await subscriptions(wf.url)).toEqual([]);
 		await n8n.deleteWorkflow(wf.id);
 	}, 300_000);
+
+	test('"Listen for test event" subscribes the test URL, gets a sample at once, runs once and cleans up', async () => {
+		const wf = await createTriggerWorkflow('Trackler listen (e2e)', {
+			events: ['form.submitted'],
+			filters: {},
+			options: {},
+		});
+		const run = await n8n.rest('POST', `/workflows/${wf.id}/run`, {
+			triggerToStartFrom: { name: NODE_NAME },
+		});
+		expect(run.status).toBe(200);
+		expect(run.body.data).toMatchObject({ waitingForWebhook: true });
+		const testUrl = wf.url.replace('/webhook/', '/webhook-test/');
+		const executions = await n8n.waitForExecutions(wf.id, 1, 30_000, { includeData: true });
+		expect(executions[0].mode).toBe('manual');
+		expect(executions[0].status).toBe('success');
+		expect(output(executions[0])).toMatchObject({ type: 'form.submitted' });
+		const deliveries = (await sb.testApi('GET', '/deliveries')).body.data as Array<{
+			test: boolean;
+			state: string;
+			last_status: number;
+		}>;
+		expect(deliveries.filter((d) => d.test).map((d) => [d.state, d.last_status])).toEqual([
+			['delivered', 200],
+		]);
+		await sleep(1500);
+		expect(await subscriptions(testUrl)).toEqual([]);
+		expect(await subscriptions()).toEqual([]);
+	}, 120_000);
 
 	test('20 publish / unpublish cycles leave no orphans', async () => {
 		const wf = await createTriggerWorkflow('Trackler cycles (e2e)', {
