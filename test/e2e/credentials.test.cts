@@ -28,7 +28,9 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 	let sandbox: TestSandbox;
 
 	beforeAll(async () => {
-		[n8n, sandbox] = await Promise.all([sharedN8n(), startTestSandbox()]);
+		// The sandbox first: if n8n then fails to start, afterAll can still close the sandbox.
+		sandbox = await startTestSandbox();
+		n8n = await sharedN8n();
 	}, 300_000);
 
 	afterAll(async () => {

@@ -3,7 +3,8 @@
 // package and a sandbox. It logs in as the owner, opens a workflow holding a Trackler action node
 // (Track → Get, Track locator "From list"), and checks what a user sees: the node with our icon on
 // the canvas, the Resource and Operation fields, the Track list filled by our `searchTracks`
-// method (and its search), and our nodes in the node creator. A screenshot of every step goes to
+// method (and its search), our nodes in the node creator, and the template of templates/ with the
+// most Trackler nodes opened on the canvas, every one with our icon. A screenshot of every step goes to
 // .artifacts/screenshots/ (a dot-folder: `n8n-node build` copies *.png found elsewhere into dist/).
 //
 // Without Chromium the suite skips with a message; with CI=true it fails instead.

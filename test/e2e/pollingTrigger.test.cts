@@ -25,7 +25,9 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 	const workflowIds: string[] = [];
 
 	beforeAll(async () => {
-		[n8n, sb] = await Promise.all([sharedN8n(), startTestSandbox()]);
+		// The sandbox first: if n8n then fails to start, afterAll can still close the sandbox.
+		sb = await startTestSandbox();
+		n8n = await sharedN8n();
 		credential = await n8n.createCredential(
 			'tracklerApi',
 			`Trackler sandbox (polling ${randomUUID().slice(0, 8)})`,
