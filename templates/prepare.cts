@@ -59,8 +59,13 @@ async function listAll(lookup: TemplateLookup, endpoint: string): Promise<Named[
 		const res = await fetch(`${base}/v1${endpoint}?${qs}`, {
 			headers: { authorization: `Bearer ${lookup.apiToken}`, accept: 'application/json' },
 		});
-		if (!res.ok) throw new Error(`GET ${endpoint} answered HTTP ${res.status} while resolving template names`);
-		const page = (await res.json()) as { data: Named[]; has_more: boolean; next_cursor: string | null };
+		if (!res.ok)
+			throw new Error(`GET ${endpoint} answered HTTP ${res.status} while resolving template names`);
+		const page = (await res.json()) as {
+			data: Named[];
+			has_more: boolean;
+			next_cursor: string | null;
+		};
 		out.push(...page.data);
 		cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
 	} while (cursor);
@@ -76,14 +81,19 @@ function listLocators(value: unknown, key: string, found: Array<{ key: string; r
 	if (!value || typeof value !== 'object') return;
 	const obj = value as Json;
 	if (obj.__rl === true) {
-		if (obj.mode === 'list' && typeof obj.cachedResultName === 'string') found.push({ key, rl: obj });
+		if (obj.mode === 'list' && typeof obj.cachedResultName === 'string')
+			found.push({ key, rl: obj });
 		return;
 	}
 	for (const [k, v] of Object.entries(obj)) listLocators(v, k, found);
 }
 
 /** A ready-to-import copy of `template` (see the top of this file). */
-export async function prepareTemplate(template: Json, credential: TemplateCredential, lookup?: TemplateLookup): Promise<Json> {
+export async function prepareTemplate(
+	template: Json,
+	credential: TemplateCredential,
+	lookup?: TemplateLookup,
+): Promise<Json> {
 	const json = structuredClone(template) as Json;
 	if (!Array.isArray(json.nodes)) throw new Error(`template "${String(json.name)}" has no nodes`);
 	const cache = new Map<string, Promise<Named[]>>();

@@ -76,7 +76,8 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 
 	async function testApi<T = any>(method: string, p: string, body?: unknown): Promise<T> {
 		const res = await sb.testApi<T>(method, p, body);
-		if (res.status >= 300) throw new Error(`test API ${method} ${p} → HTTP ${res.status}: ${res.text}`);
+		if (res.status >= 300)
+			throw new Error(`test API ${method} ${p} → HTTP ${res.status}: ${res.text}`);
 		return res.body;
 	}
 
@@ -89,7 +90,10 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	}
 
 	async function messages(trackId: string): Promise<string[]> {
-		const page = await api<{ data: Array<{ body: string }> }>('GET', `/tracks/${trackId}/messages?limit=100`);
+		const page = await api<{ data: Array<{ body: string }> }>(
+			'GET',
+			`/tracks/${trackId}/messages?limit=100`,
+		);
 		return page.data.map((m) => m.body);
 	}
 
@@ -98,13 +102,18 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	}
 
 	/** Polls `probe` (delivering pending webhooks first) until it returns something truthy. */
-	async function eventually<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 180_000): Promise<T> {
+	async function eventually<T>(
+		what: string,
+		probe: () => Promise<T | undefined | false | null>,
+		timeoutMs = 180_000,
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			await sb.testApi('POST', '/webhooks/flush', {});
 			const got = await probe();
 			if (got) return got;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}\n--- n8n log ---\n${n8n.logTail(30)}`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out waiting for: ${what}\n--- n8n log ---\n${n8n.logTail(30)}`);
 			await sleep(1000);
 		}
 	}
@@ -130,7 +139,8 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		const templates = (await api<{ data: Json[] }>('GET', '/form-templates?limit=100')).data;
 		intakeTemplate = templates.find((t) => t.name === 'Intakeformulier') as Json;
 		evaluationTemplate = templates.find((t) => t.name === 'Evaluatie coachsessie') as Json;
-		for (const v of [joost, lotte, statusIntake, statusActive, intakeTemplate, evaluationTemplate]) expect(v?.id).toEqual(expect.any(String));
+		for (const v of [joost, lotte, statusIntake, statusActive, intakeTemplate, evaluationTemplate])
+			expect(v?.id).toEqual(expect.any(String));
 		const tracks = (await api<{ data: Json[] }>('GET', '/tracks?limit=100&archived=true')).data;
 		noor = tracks.find((t) => t.title === 'Leiderschapstraject Noor Bakker') as Json;
 		expect(noor?.archived).toBe(true);
@@ -143,18 +153,30 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		await testApi('POST', '/clock', { reset: true });
 		const recent = await newTrack('Net gearchiveerd');
 		recentArchived = await api('POST', `/tracks/${recent.id}/archive`, {});
-		expect(Date.parse(oldArchived.archived_at)).toBeLessThan(DateTime.now().minus({ months: 23, days: 15 }).toMillis());
+		expect(Date.parse(oldArchived.archived_at)).toBeLessThan(
+			DateTime.now().minus({ months: 23, days: 15 }).toMillis(),
+		);
 
 		// Import every template (as the demo does: prepareTemplate), shortened, and publish them all.
-		const files = fs.readdirSync(TEMPLATE_DIR).filter((f) => f.endsWith('.json')).sort();
+		const files = fs
+			.readdirSync(TEMPLATE_DIR)
+			.filter((f) => f.endsWith('.json'))
+			.sort();
 		expect(files.length).toBeGreaterThanOrEqual(13);
 		for (const file of files) {
-			const ready = shorten(await prepareTemplate(readTemplate(file), credential, { apiUrl: sb.baseUrl, apiToken: sb.token }));
+			const ready = shorten(
+				await prepareTemplate(readTemplate(file), credential, {
+					apiUrl: sb.baseUrl,
+					apiToken: sb.token,
+				}),
+			);
 			const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
 			workflows.set(file, wf.id);
 		}
 		await Promise.all([...workflows.values()].map((id) => n8n.publishWorkflow(id, 60_000)));
-		process.stderr.write(`[templates] ${workflows.size} templates imported and published after ${Date.now() - started} ms\n`);
+		process.stderr.write(
+			`[templates] ${workflows.size} templates imported and published after ${Date.now() - started} ms\n`,
+		);
 	}, 400_000);
 
 	afterAll(async () => {
@@ -184,7 +206,10 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			title: 'Intakeformulier Joost',
 		});
 		await testApi('POST', `/forms/${intakeForm.id}/submit`, {
-			answers: { 'Waar wil je aan werken?': ['Loopbaan', 'Werkdruk en energie'], 'Heb je eerder coaching gehad?': false },
+			answers: {
+				'Waar wil je aan werken?': ['Loopbaan', 'Werkdruk en energie'],
+				'Heb je eerder coaching gehad?': false,
+			},
 		});
 		const evalTrack = await newTrack('Evaluatie templates');
 		await api('POST', `/tracks/${evalTrack.id}/members`, { user_id: lotte.id, role: 'trackee' });
@@ -193,13 +218,19 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			assignee_id: lotte.id,
 			title: 'Evaluatie sessie 1',
 		});
-		await testApi('POST', `/forms/${evalForm.id}/submit`, { answers: { 'Onderwerp voor de volgende sessie': 'Loopbaan' } });
+		await testApi('POST', `/forms/${evalForm.id}/submit`, {
+			answers: { 'Onderwerp voor de volgende sessie': 'Loopbaan' },
+		});
 		Object.assign(stimuli, { intakeTrack, evalTrack });
 
 		// (b) a link invitation accepted by a newcomer.
 		const welcomeTrack = await newTrack('Welkom templates');
 		const newcomer = `nieuw.${randomUUID().slice(0, 8)}@example.com`;
-		const linkInvitation = await api('POST', `/tracks/${welcomeTrack.id}/invitations`, { email: newcomer, role: 'trackee', delivery: 'link' });
+		const linkInvitation = await api('POST', `/tracks/${welcomeTrack.id}/invitations`, {
+			email: newcomer,
+			role: 'trackee',
+			delivery: 'link',
+		});
 		await testApi('POST', `/invitations/${linkInvitation.id}/accept`, { name: 'Nieuwe Trackee' });
 		Object.assign(stimuli, { newcomer, linkInvitation });
 
@@ -213,7 +244,9 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		// (d) a manual appointment in ten days.
 		const now = await sandboxNow();
 		const meetingTrack = await newTrack('Afspraak templates');
-		const start = DateTime.fromMillis(now, { zone: ZONE }).plus({ days: 10 }).set({ hour: 14, minute: 30, second: 0, millisecond: 0 });
+		const start = DateTime.fromMillis(now, { zone: ZONE })
+			.plus({ days: 10 })
+			.set({ hour: 14, minute: 30, second: 0, millisecond: 0 });
 		const manual = await api('POST', `/tracks/${meetingTrack.id}/appointments`, {
 			title: 'Sessie 1: kennismaking',
 			start_at: start.toUTC().toISO(),
@@ -266,7 +299,9 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 
 		// (j) two appointments in five days: one cancelled with a reason, one deleted.
 		const cancelTrack = await newTrack('Geannuleerd templates');
-		const inFiveDays = DateTime.fromMillis(now, { zone: ZONE }).plus({ days: 5 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
+		const inFiveDays = DateTime.fromMillis(now, { zone: ZONE })
+			.plus({ days: 5 })
+			.set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
 		const [toCancel, toDelete] = await Promise.all(
 			['Sessie 2', 'Sessie 3'].map((title, i) =>
 				api('POST', `/tracks/${cancelTrack.id}/appointments`, {
@@ -303,7 +338,10 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		// (m) two appointments that start 45 seconds from now, one online.
 		const onlineTrack = await newTrack('Online templates');
 		const offlineTrack = await newTrack('Op locatie templates');
-		for (const [track, meetingUrl] of [[onlineTrack, 'https://meet.example.com/templates-e2e'], [offlineTrack, null]] as const) {
+		for (const [track, meetingUrl] of [
+			[onlineTrack, 'https://meet.example.com/templates-e2e'],
+			[offlineTrack, null],
+		] as const) {
 			await api('POST', `/tracks/${track.id}/appointments`, {
 				title: 'Online sessie',
 				start_at: new Date(now + 45_000).toISOString(),
@@ -316,9 +354,13 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 
 	test('(a) form submitted → a message in the Track says who submitted which form', async () => {
 		const expected = 'Joost Mulder heeft het formulier "Intakeformulier Joost" ingediend.';
-		await eventually('the form message', async () => (await messages(stimuli.intakeTrack.id)).includes(expected));
+		await eventually('the form message', async () =>
+			(await messages(stimuli.intakeTrack.id)).includes(expected),
+		);
 		await eventually('the evaluation form message', async () =>
-			(await messages(stimuli.evalTrack.id)).includes('Lotte Visser heeft het formulier "Evaluatie sessie 1" ingediend.'),
+			(await messages(stimuli.evalTrack.id)).includes(
+				'Lotte Visser heeft het formulier "Evaluatie sessie 1" ingediend.',
+			),
 		);
 		expect((await messages(stimuli.intakeTrack.id)).filter((m) => m === expected)).toHaveLength(1);
 	}, 200_000);
@@ -331,25 +373,37 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		});
 		expect(tags).toEqual(['Burn-out preventie', 'Loopbaan']);
 		// Both submissions ran through the workflow; the evaluation stopped at "Is Intakeformulier".
-		const runs = await n8n.waitForExecutions(workflows.get('tag-track-from-intake-form.json') as string, 2, 60_000);
+		const runs = await n8n.waitForExecutions(
+			workflows.get('tag-track-from-intake-form.json') as string,
+			2,
+			60_000,
+		);
 		expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
 		expect((await api('GET', `/tracks/${stimuli.evalTrack.id}`)).tags).toEqual([]);
-		expect((await api('GET', `/tracks/${stimuli.intakeTrack.id}`)).tags.map((t: Json) => t.name).sort()).toEqual(tags);
+		expect(
+			(await api('GET', `/tracks/${stimuli.intakeTrack.id}`)).tags.map((t: Json) => t.name).sort(),
+		).toEqual(tags);
 	}, 200_000);
 
 	test('(b) invitation accepted → a welcome e-mail to the person who accepted', async () => {
-		const mail = await eventually('the welcome e-mail', async () => (await outbox()).find((m) => m.subject === 'Welkom, Nieuwe Trackee!'));
+		const mail = await eventually('the welcome e-mail', async () =>
+			(await outbox()).find((m) => m.subject === 'Welkom, Nieuwe Trackee!'),
+		);
 		expect(mail.recipients.map((r: Json) => r.email)).toEqual([stimuli.newcomer]);
 		expect(mail.track_id).toBe(stimuli.linkInvitation.track_id);
 		expect(mail.body).toContain('Hoi Nieuwe Trackee');
 		// the e-mail invitation accepted in (g) got its own welcome, to that person only
-		const other = await eventually('the second welcome e-mail', async () => (await outbox()).find((m) => m.subject === 'Welkom, Snelle Trackee!'));
+		const other = await eventually('the second welcome e-mail', async () =>
+			(await outbox()).find((m) => m.subject === 'Welkom, Snelle Trackee!'),
+		);
 		expect(other.recipients.map((r: Json) => r.email)).toEqual([stimuli.accepted.email]);
 	}, 200_000);
 
 	test('(c) Track unarchived → an e-mail to its Trackees', async () => {
 		const subject = `${stimuli.reopenTrack.title} is weer geopend`;
-		const mail = await eventually('the unarchive e-mail', async () => (await outbox()).find((m) => m.subject === subject));
+		const mail = await eventually('the unarchive e-mail', async () =>
+			(await outbox()).find((m) => m.subject === subject),
+		);
 		expect(mail.recipients.map((r: Json) => [r.email, r.role])).toEqual([[lotte.email, 'trackee']]);
 		expect(mail.body).toContain(stimuli.reopenTrack.app_url);
 	}, 200_000);
@@ -357,14 +411,21 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	test('(d) appointment created → a message with its title, Dutch date and time, and place', async () => {
 		const when = (stimuli.manualStart as DateTime).toFormat("d-M-yyyy 'om' HH:mm");
 		const expected = `Nieuwe afspraak: Sessie 1: kennismaking op ${when} in Oudegracht 112, Utrecht.`;
-		await eventually('the appointment message', async () => (await messages(stimuli.meetingTrack.id)).includes(expected));
+		await eventually('the appointment message', async () =>
+			(await messages(stimuli.meetingTrack.id)).includes(expected),
+		);
 	}, 200_000);
 
 	test('(e) archived for 23 months → deleted; archived recently → kept', async () => {
-		await eventually('the old archived Track to be deleted', async () => (await sb.api('GET', `/tracks/${oldArchived.id}`)).status === 404);
+		await eventually(
+			'the old archived Track to be deleted',
+			async () => (await sb.api('GET', `/tracks/${oldArchived.id}`)).status === 404,
+		);
 		expect((await sb.api('GET', `/tracks/${recentArchived.id}`)).status).toBe(200);
 		expect((await sb.api('GET', `/tracks/${noor.id}`)).status).toBe(200);
-		const runs = await n8n.listExecutions(workflows.get('delete-tracks-archived-23-months.json') as string);
+		const runs = await n8n.listExecutions(
+			workflows.get('delete-tracks-archived-23-months.json') as string,
+		);
 		expect(runs.length).toBeGreaterThanOrEqual(1);
 		expect(runs.every((r) => r.status === 'success')).toBe(true);
 	}, 200_000);
@@ -372,31 +433,62 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	test('(f) 24 hours before an appointment → a reminder message in its Track', async () => {
 		const startLocal = DateTime.fromISO(stimuli.soon.start_at, { zone: ZONE }).toFormat('HH:mm');
 		const expected = `Herinnering: morgen om ${startLocal} is je afspraak "Coachsessie herinnering". Tot dan!`;
-		await eventually('the reminder', async () => (await messages(stimuli.reminderTrack.id)).includes(expected), 240_000);
-		const runs = await n8n.listExecutions(workflows.get('appointment-reminder-24-hours.json') as string);
+		await eventually(
+			'the reminder',
+			async () => (await messages(stimuli.reminderTrack.id)).includes(expected),
+			240_000,
+		);
+		const runs = await n8n.listExecutions(
+			workflows.get('appointment-reminder-24-hours.json') as string,
+		);
 		expect(runs.map((r) => r.status)).toEqual(['success']);
 	}, 260_000);
 
 	test('(g) invitation still open after the wait → resent (send_count 2); an accepted one is not', async () => {
-		const resent = await eventually('the resend', async () => {
-			const inv = await api('GET', `/invitations/${stimuli.open.id}`);
-			return inv.send_count === 2 ? inv : undefined;
-		}, 120_000);
+		const resent = await eventually(
+			'the resend',
+			async () => {
+				const inv = await api('GET', `/invitations/${stimuli.open.id}`);
+				return inv.send_count === 2 ? inv : undefined;
+			},
+			120_000,
+		);
 		expect(resent.state).toBe('sent');
 		// five invitation.sent events ran: the open and the accepted one, and the link invitations of (b), (k), (l)
-		const runs = await n8n.waitForExecutions(workflows.get('invitation-resend-after-3-days.json') as string, 5, 90_000, { includeData: true });
-		expect(runs.map((r) => r.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+		const runs = await n8n.waitForExecutions(
+			workflows.get('invitation-resend-after-3-days.json') as string,
+			5,
+			90_000,
+			{ includeData: true },
+		);
+		expect(runs.map((r) => r.status)).toEqual([
+			'success',
+			'success',
+			'success',
+			'success',
+			'success',
+		]);
 		const resends = runs.filter((r) => r.data?.resultData?.runData?.['Resend Invitation']);
 		expect(resends).toHaveLength(1);
 		expect((await api('GET', `/invitations/${stimuli.accepted.id}`)).send_count).toBe(1);
 		expect((await api('GET', `/invitations/${stimuli.linkInvitation.id}`)).send_count).toBe(0);
 		// the sandbox's outbox: the invitation e-mail went out twice, to the invited address
-		const toOpen = (await outbox()).filter((m) => m.kind === 'invitation' && m.invitation_id === stimuli.open.id);
-		expect(toOpen.map((m) => m.to.map((r: Json) => r.email))).toEqual([[stimuli.open.email], [stimuli.open.email]]);
+		const toOpen = (await outbox()).filter(
+			(m) => m.kind === 'invitation' && m.invitation_id === stimuli.open.id,
+		);
+		expect(toOpen.map((m) => m.to.map((r: Json) => r.email))).toEqual([
+			[stimuli.open.email],
+			[stimuli.open.email],
+		]);
 	}, 200_000);
 
 	test('(i) first appointment ended → Track moves to Actief traject; a Track with an earlier appointment stays in Intake', async () => {
-		await eventually('the status change', async () => (await api('GET', `/tracks/${stimuli.firstTrack.id}`)).status.id === statusActive.id, 240_000);
+		await eventually(
+			'the status change',
+			async () =>
+				(await api('GET', `/tracks/${stimuli.firstTrack.id}`)).status.id === statusActive.id,
+			240_000,
+		);
 		const wf = workflows.get('first-appointment-status-active.json') as string;
 		// the poll that saw the first Track's appointment end also saw the second's (same end)
 		const runs = await n8n.waitForExecutions(wf, 1, 30_000, { includeData: true });
@@ -404,7 +496,9 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		expect(seen).toEqual(expect.arrayContaining([stimuli.firstTrack.id, stimuli.secondTrack.id]));
 		expect(runs.every((r) => r.status === 'success')).toBe(true);
 		expect((await api('GET', `/tracks/${stimuli.secondTrack.id}`)).status.name).toBe('Intake');
-		expect((await api('GET', `/tracks/${stimuli.firstTrack.id}`)).status.name).toBe('Actief traject');
+		expect((await api('GET', `/tracks/${stimuli.firstTrack.id}`)).status.name).toBe(
+			'Actief traject',
+		);
 	}, 260_000);
 
 	test('(j) appointment cancelled or deleted → a message in the Track', async () => {
@@ -420,22 +514,39 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 
 	test('(k) invitation declined → an e-mail to the Track Leaders', async () => {
 		const subject = `${stimuli.declined.email} heeft de uitnodiging afgeslagen`;
-		const mail = await eventually('the declined e-mail', async () => (await outbox()).find((m) => m.subject === subject));
+		const mail = await eventually('the declined e-mail', async () =>
+			(await outbox()).find((m) => m.subject === subject),
+		);
 		expect(mail.track_id).toBe(stimuli.declineTrack.id);
-		expect(mail.recipients.map((r: Json) => [r.email, r.role])).toEqual([['ingrid@praktijkdekoers.example', 'track_leader']]);
+		expect(mail.recipients.map((r: Json) => [r.email, r.role])).toEqual([
+			['ingrid@praktijkdekoers.example', 'track_leader'],
+		]);
 	}, 200_000);
 
 	test('(l) Track archived → its open invitation is revoked', async () => {
-		await eventually('the revoke', async () => (await api('GET', `/invitations/${stimuli.pending.id}`)).state === 'revoked');
+		await eventually(
+			'the revoke',
+			async () => (await api('GET', `/invitations/${stimuli.pending.id}`)).state === 'revoked',
+		);
 	}, 200_000);
 
 	test('(m) appointment starts → the meeting link in the Track, only for online appointments', async () => {
-		const expected = '"Online sessie" begint nu. Doe mee via https://meet.example.com/templates-e2e';
-		await eventually('the meeting link', async () => (await messages(stimuli.onlineTrack.id)).includes(expected), 240_000);
-		const runs = await n8n.listExecutions(workflows.get('appointment-started-meeting-link.json') as string, { includeData: true });
+		const expected =
+			'"Online sessie" begint nu. Doe mee via https://meet.example.com/templates-e2e';
+		await eventually(
+			'the meeting link',
+			async () => (await messages(stimuli.onlineTrack.id)).includes(expected),
+			240_000,
+		);
+		const runs = await n8n.listExecutions(
+			workflows.get('appointment-started-meeting-link.json') as string,
+			{ includeData: true },
+		);
 		const seen = runs.flatMap((r) => triggerOutput(r).map((item) => item.track?.id));
 		expect(seen).toEqual(expect.arrayContaining([stimuli.onlineTrack.id, stimuli.offlineTrack.id]));
-		expect((await messages(stimuli.offlineTrack.id)).filter((m) => m.includes('begint nu'))).toEqual([]);
+		expect(
+			(await messages(stimuli.offlineTrack.id)).filter((m) => m.includes('begint nu')),
+		).toEqual([]);
 	}, 260_000);
 
 	test('versions: an edit goes live when published; publishing the earlier version restores it', async () => {
@@ -445,12 +556,20 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		const submit = async (title: string): Promise<Json> => {
 			const track = await newTrack('Versies templates');
 			await api('POST', `/tracks/${track.id}/members`, { user_id: joost.id, role: 'trackee' });
-			const form = await api('POST', `/tracks/${track.id}/forms`, { template_id: evaluationTemplate.id, assignee_id: joost.id, title });
+			const form = await api('POST', `/tracks/${track.id}/forms`, {
+				template_id: evaluationTemplate.id,
+				assignee_id: joost.id,
+				title,
+			});
 			await testApi('POST', `/forms/${form.id}/submit`, { answers: {} });
 			return track;
 		};
 		const publishVersion = async (versionId?: string): Promise<void> => {
-			const res = await n8n.publicApi('POST', `/workflows/${id}/publish`, versionId ? { versionId } : {});
+			const res = await n8n.publicApi(
+				'POST',
+				`/workflows/${id}/publish`,
+				versionId ? { versionId } : {},
+			);
 			expect(res.status).toBe(200);
 			const deadline = Date.now() + 30_000;
 			while ((await n8n.publicationStatus(id)).status !== 'published') {
@@ -472,17 +591,26 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		expect(put.status).toBe(200);
 		await publishVersion();
 		const edited = await submit('Evaluatie versie 2');
-		await eventually('the edited message', async () => (await messages(edited.id)).includes('Nieuw ingevuld: Evaluatie versie 2'));
+		await eventually('the edited message', async () =>
+			(await messages(edited.id)).includes('Nieuw ingevuld: Evaluatie versie 2'),
+		);
 
 		// n8n's workflow history lists both versions; publishing the first one restores it.
-		const history = await n8n.publicApi<{ data: Array<{ versionId: string }> }>('GET', `/workflows/${id}/history`);
+		const history = await n8n.publicApi<{ data: Array<{ versionId: string }> }>(
+			'GET',
+			`/workflows/${id}/history`,
+		);
 		expect(history.status).toBe(200);
-		expect(history.body.data.map((v) => v.versionId)).toEqual(expect.arrayContaining([firstVersion]));
+		expect(history.body.data.map((v) => v.versionId)).toEqual(
+			expect.arrayContaining([firstVersion]),
+		);
 		expect(history.body.data.length).toBeGreaterThanOrEqual(2);
 		await publishVersion(firstVersion);
 		const restored = await submit('Evaluatie versie 1');
 		await eventually('the restored message', async () =>
-			(await messages(restored.id)).includes('Joost Mulder heeft het formulier "Evaluatie versie 1" ingediend.'),
+			(await messages(restored.id)).includes(
+				'Joost Mulder heeft het formulier "Evaluatie versie 1" ingediend.',
+			),
 		);
 		expect((await messages(restored.id)).some((m) => m.startsWith('Nieuw ingevuld'))).toBe(false);
 	}, 200_000);
@@ -490,7 +618,9 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	test('no template run failed', async () => {
 		for (const [file, id] of workflows) {
 			const runs = await n8n.listExecutions(id);
-			const failed = runs.filter((r) => r.status !== 'success' && r.status !== 'waiting' && r.status !== 'running');
+			const failed = runs.filter(
+				(r) => r.status !== 'success' && r.status !== 'waiting' && r.status !== 'running',
+			);
 			expect({ file, failed: failed.map((r) => r.id) }).toEqual({ file, failed: [] });
 		}
 	}, 60_000);
