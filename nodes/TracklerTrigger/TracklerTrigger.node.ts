@@ -12,7 +12,7 @@ import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shar
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 import type { EventType, TrackerEvent } from './events';
-import { eventChanges, eventOptions, isEventType, simplifyEvent } from './events';
+import { eventOptions, eventOutput, isEventType } from './events';
 import { verifyWebhook } from './signature';
 
 type Filters = WebhookSubscription['filters'];
@@ -155,26 +155,6 @@ function isTracklerEvent(value: unknown): value is TrackerEvent {
 		!!data.object &&
 		typeof data.object === 'object'
 	);
-}
-
-/** The event as the node outputs it by default: the envelope, its data, and `changes` for updates. */
-function eventItem(event: TrackerEvent): IDataObject {
-	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
-	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
-	if (event.data.tag !== undefined) data.tag = event.data.tag as unknown as IDataObject;
-	if (event.data.submission !== undefined) {
-		data.submission = event.data.submission as unknown as IDataObject;
-	}
-	const item: IDataObject = {
-		id: event.id,
-		type: event.type,
-		created_at: event.created_at,
-		track_id: event.track_id,
-		data,
-	};
-	const changes = eventChanges(event);
-	if (changes) item.changes = changes as unknown as IDataObject;
-	return item;
 }
 
 export class TracklerTrigger implements INodeType {
@@ -437,7 +417,7 @@ export class TracklerTrigger implements INodeType {
 		}
 
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const json = options.simplify === true ? simplifyEvent(event) : eventItem(event);
+		const json = eventOutput(event, options.simplify === true);
 		// Answer here instead of leaving it to n8n: n8n then saves the static data (the ledger of seen ids)
 		// before the execution starts; otherwise the new id would be lost and a replay would run again.
 		res.status(200).json({ received: true });

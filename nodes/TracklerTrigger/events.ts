@@ -354,3 +354,27 @@ export function simplifyEvent(event: TrackerEvent): IDataObject {
 	}
 	return result;
 }
+
+/**
+ * One event as both triggers output it: `{ id, type, created_at, track_id, data, changes? }`, or
+ * with Simplify the flat form of `simplifyEvent`.
+ */
+export function eventOutput(event: TrackerEvent, simplify: boolean): IDataObject {
+	if (simplify) return simplifyEvent(event);
+	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
+	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
+	if (event.data.tag !== undefined) data.tag = event.data.tag as unknown as IDataObject;
+	if (event.data.submission !== undefined) {
+		data.submission = event.data.submission as unknown as IDataObject;
+	}
+	const item: IDataObject = {
+		id: event.id,
+		type: event.type,
+		created_at: event.created_at,
+		track_id: event.track_id,
+		data,
+	};
+	const changes = eventChanges(event);
+	if (changes) item.changes = changes as unknown as IDataObject;
+	return item;
+}

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, ListPage, TrackerEvent } from '../../../shared/api';
 import { ensureNodeError } from '../../../shared/errors';
-import { eventChanges, isEventType, simplifyEvent } from '../../events';
+import { eventOutput, isEventType } from '../../events';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, pruneLedger, readState, writeState } from '../ledger';
 import { OVERLAP_MS, PollRun, toItems } from '../pollRun';
@@ -41,30 +41,6 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 		simplify: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).simplify === true,
 		lookBackMs: lookBackMs(ctx),
 	};
-}
-
-/**
- * The same output as the webhook trigger (Trackler Trigger): `{ id, type, created_at, track_id, data,
- * changes? }`, or with Simplify the flat form of `simplifyEvent`.
- */
-export function eventOutput(event: TrackerEvent, simplify: boolean): IDataObject {
-	if (simplify) return simplifyEvent(event);
-	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
-	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
-	if (event.data.tag !== undefined) data.tag = event.data.tag as unknown as IDataObject;
-	if (event.data.submission !== undefined) {
-		data.submission = event.data.submission as unknown as IDataObject;
-	}
-	const item: IDataObject = {
-		id: event.id,
-		type: event.type,
-		created_at: event.created_at,
-		track_id: event.track_id,
-		data,
-	};
-	const changes = eventChanges(event);
-	if (changes) item.changes = changes as unknown as IDataObject;
-	return item;
 }
 
 async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExecutionData[][]> {
