@@ -87,7 +87,8 @@ export class TracklerApi implements ICredentialType {
 				properties: {
 					key: 'code',
 					value: 'rate_limited',
-					message: 'Trackler is limiting requests for this token right now. Wait a minute and test again.',
+					message:
+						'Trackler is limiting requests for this token right now. Wait a minute and test again.',
 				},
 			},
 			{
@@ -103,7 +104,8 @@ export class TracklerApi implements ICredentialType {
 				properties: {
 					key: 'code',
 					value: 'internal_error',
-					message: 'Trackler ran into an error answering the test. Wait a few minutes and test again.',
+					message:
+						'Trackler ran into an error answering the test. Wait a few minutes and test again.',
 				},
 			},
 			{
