@@ -5,21 +5,24 @@
 //  - starts n8n with the package on port 5678 (or the next free one), user folder .demo/n8n,
 //  - sets up the owner (once), the "Trackler sandbox" credential (once; its URL follows the sandbox),
 //    imports templates/*.json (once, by name) and publishes those marked active,
+//  - writes .demo/demo.json (addresses, sandbox token, n8n login and API key; private, mode 600) for
+//    `npm run demo:trigger` (scripts/demo-trigger.cts), and removes it again on stop,
 //  - prints where everything is and runs until Ctrl+C, then stops both.
 //
 // Everything persists in .demo/ (gitignored); delete that folder to start afresh.
 // Options: --line v1 (n8n 1.x instead of 2.x), --verbose (echo n8n's log).
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
-import { ensureBuilt, freePort, installN8n, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
+import { ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
+import { prepareTemplate } from '../templates/prepare.cjs';
+import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './demo-state.cjs';
 
 /** The demo's n8n login (a local, throw-away instance on 127.0.0.1). */
 export const DEMO_EMAIL = 'demo@trackler.local';
 export const DEMO_PASSWORD = 'TracklerDemo2025';
 const CREDENTIAL_NAME = 'Trackler sandbox';
-
-const DEMO_DIR = path.join(REPO_ROOT, '.demo');
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
@@ -53,7 +56,7 @@ async function ensureCredential(n8n: N8nHandle, sandbox: Sandbox): Promise<Crede
 }
 
 /** Imports templates/*.json that n8n does not have yet (by name); publishes those marked active. */
-async function importTemplates(n8n: N8nHandle, credential: CredentialSummary): Promise<string[]> {
+async function importTemplates(n8n: N8nHandle, credential: CredentialSummary, sandbox: Sandbox): Promise<string[]> {
 	const dir = path.join(REPO_ROOT, 'templates');
 	if (!fs.existsSync(dir)) return [];
 	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -72,11 +75,11 @@ async function importTemplates(n8n: N8nHandle, credential: CredentialSummary): P
 			continue;
 		}
 		if (existing.has(json.name)) continue;
-		for (const node of json.nodes as Array<{ credentials?: Record<string, unknown> }>) {
-			if (node.credentials && 'tracklerApi' in node.credentials) node.credentials.tracklerApi = { id: credential.id, name: credential.name };
-		}
 		try {
-			const wf = await n8n.createWorkflow(json);
+			// the credential, fresh webhook ids, "From List" values resolved by name in this workspace
+			const ready = await prepareTemplate(json, { id: credential.id, name: credential.name }, { apiUrl: sandbox.baseUrl, apiToken: sandbox.token });
+			const wf = await n8n.createWorkflow(ready);
+			existing.add(json.name);
 			imported.push(json.name);
 			if (json.active === true) {
 				await n8n.publishWorkflow(wf.id);
@@ -89,13 +92,26 @@ async function importTemplates(n8n: N8nHandle, credential: CredentialSummary): P
 	return imported;
 }
 
+/** The sandbox's SQLite driver is a native addon that `npm ci` does not build here (.npmrc has
+ *  ignore-scripts=true): build it once, as `npm test` does. */
+function ensureNative(): void {
+	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-native.sh')], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+	if (res.status !== 0) throw new Error('building better-sqlite3 (scripts/ensure-native.sh) failed; see the lines above');
+}
+
 async function main(): Promise<void> {
 	const line: N8nLine = process.argv.includes('--line') && process.argv[process.argv.indexOf('--line') + 1] === 'v1' ? 'v1' : 'v2';
 	const verbose = process.argv.includes('--verbose');
 	fs.mkdirSync(DEMO_DIR, { recursive: true });
+	const running = readDemoState();
+	if (running && running.pid !== process.pid && isAlive(running.pid)) {
+		process.stderr.write(`The demo is already running (process ${running.pid}): n8n at ${running.n8n.baseUrl}/ . Stop it with Ctrl+C first.\n`);
+		process.exit(1);
+	}
 
 	say('Trackler demo: preparing (the first run installs n8n, a few minutes) …');
 	if (ensureBuilt()) say('  built the package (dist/)');
+	ensureNative();
 	installN8n(line);
 
 	const sandboxPort = await freePort(4010);
@@ -114,6 +130,7 @@ async function main(): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		say('\nStopping n8n and the sandbox …');
+		removeDemoState();
 		try {
 			await n8n?.stop();
 		} finally {
@@ -137,7 +154,14 @@ async function main(): Promise<void> {
 			handleSignals: false,
 		});
 		const credential = await ensureCredential(n8n, sandbox);
-		await importTemplates(n8n, credential);
+		await importTemplates(n8n, credential, sandbox);
+		writeDemoState({
+			pid: process.pid,
+			startedAt: new Date().toISOString(),
+			sandbox: { url: sandbox.url, baseUrl: sandbox.baseUrl, testApiUrl: sandbox.testApiUrl, token: sandbox.token },
+			n8n: n8n.state(),
+			credential: { id: credential.id, name: credential.name },
+		});
 	} catch (e) {
 		process.stderr.write(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}\n`);
 		await stopAll(1);
@@ -160,6 +184,14 @@ async function main(): Promise<void> {
 	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"title":"Coaching Demo"}' ${sandbox.url}/tracks`);
 	say(`    curl -s ${auth} ${sandbox.baseUrl}/_sandbox/deliveries`);
 	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"advance_seconds":3600}' ${sandbox.baseUrl}/_sandbox/clock`);
+	say('');
+	say('  See a template run (in another terminal; each command acts in the sandbox as a Trackler user would):');
+	say('    npm run demo:trigger -- form-submitted         a Trackee submits an intake form → message + tags in the Track');
+	say('    npm run demo:trigger -- invitation-accepted    an invitation is accepted → welcome e-mail');
+	say('    npm run demo:trigger -- track-unarchived       an archived Track is opened again → e-mail to its Trackees');
+	say('    npm run demo:trigger -- appointment-created    a coach makes an appointment → message in the Track');
+	say('    npm run demo:trigger                           all choices');
+	say(`  then open Executions in n8n (${n8n.baseUrl}/home/executions) to see the runs.`);
 	say('');
 	say('  Everything is kept in .demo/ (delete it to start afresh).');
 	// keep running until a signal arrives

@@ -1,5 +1,7 @@
 // A real n8n loads the built package and tests the Trackler credential against a running sandbox.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
@@ -73,9 +75,9 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		});
 		const result = await n8n.testCredential(cred.id);
 		expect(result.status).toBe('Error');
-		// n8n 1.x does not apply a credential test's responseCode rules (its routing node throws
-		// errors without `cause.response`), so there the message is n8n's generic one.
-		if (n8n.line === 'v2') expect(result.message).toContain('Trackler did not accept this API token');
+		// On both lines: the credential test decides by the answer's body (responseSuccessBody rules),
+		// which n8n 1.x applies too (it cannot see a failed request's status code).
+		expect(result.message).toContain('Trackler did not accept this API token');
 		expect(result.message).not.toContain(wrongToken);
 		expect(result.message).not.toContain(sandbox.token);
 	});
@@ -87,7 +89,38 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		});
 		const result = await n8n.testCredential(cred.id);
 		expect(result.status).toBe('Error');
-		if (n8n.line === 'v2') expect(result.message).toContain('No Trackler API answers at this API URL');
+		expect(result.message).toContain('No Trackler API answers at this API URL');
+	});
+
+	test('a server that is not Trackler (an HTML 404 page, another JSON API answering 200) fails with our message', async () => {
+		const servers = [
+			http.createServer((_req, res) => {
+				res.writeHead(404, { 'content-type': 'text/html' });
+				res.end('<!doctype html><html><body><h1>Not Found</h1></body></html>');
+			}),
+			http.createServer((_req, res) => {
+				res.writeHead(200, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ status: 'ok', user: { name: 'someone' } }));
+			}),
+		];
+		try {
+			for (const server of servers) {
+				await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+				const { port } = server.address() as AddressInfo;
+				const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler not trackler'), {
+					apiUrl: `http://127.0.0.1:${port}`,
+					apiToken: sandbox.token,
+				});
+				const result = await n8n.testCredential(cred.id);
+				expect(result.status).toBe('Error');
+				expect(result.message).toContain('No Trackler API answers at this API URL');
+			}
+		} finally {
+			for (const server of servers) {
+				server.closeAllConnections();
+				await new Promise<void>((resolve) => server.close(() => resolve()));
+			}
+		}
 	});
 
 	test('the sandbox saw no contract violations', () => {

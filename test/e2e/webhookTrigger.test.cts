@@ -397,9 +397,7 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			filters: {},
 			options: {},
 		});
-		const run = await n8n.rest('POST', `/workflows/${wf.id}/run`, {
-			triggerToStartFrom: { name: NODE_NAME },
-		});
+		const run = await n8n.runManually(wf.id, { triggerToStartFrom: NODE_NAME });
 		expect(run.status).toBe(200);
 		expect(run.body.data).toMatchObject({ waitingForWebhook: true });
 		const testUrl = wf.url.replace('/webhook/', '/webhook-test/');

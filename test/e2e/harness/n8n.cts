@@ -138,6 +138,11 @@ export interface N8nHandle {
 	/** Waits until the workflow has at least `count` finished executions; returns them oldest first. */
 	waitForExecutions(workflowId: string, count: number, timeoutMs?: number, opts?: { includeData?: boolean }): Promise<N8nExecution[]>;
 	getExecution(id: string, includeData?: boolean): Promise<N8nExecution>;
+	/** Starts a manual run as the editor's "Execute workflow" / "Listen for test event" does
+	 *  (POST /rest/workflows/{id}/run, optionally from one trigger). 2.x reads the stored workflow;
+	 *  1.x wants it in the body (`workflowData`), so on 1.x it is read first and sent along.
+	 *  Never throws on HTTP errors of the run request. */
+	runManually(id: string, opts?: { triggerToStartFrom?: string }): Promise<ApiResponse>;
 	/** Calls a production webhook of a published workflow: {baseUrl}/webhook/{path}. */
 	runWebhook(webhookPath: string, body?: unknown, opts?: { method?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
 	/** The last lines of n8n's log (for error messages). */
@@ -847,6 +852,17 @@ class N8nInstance implements N8nHandle {
 		const res = await this.publicApi<N8nExecution>('GET', `/executions/${id}?includeData=${String(includeData)}`);
 		if (!res.ok) throw httpError(res, `reading execution ${id} failed`);
 		return res.body;
+	}
+
+	async runManually(id: string, opts: { triggerToStartFrom?: string } = {}): Promise<ApiResponse> {
+		const body: Record<string, unknown> = {};
+		if (opts.triggerToStartFrom) body.triggerToStartFrom = { name: opts.triggerToStartFrom };
+		if (this.line === 'v1') {
+			const wf = await this.rest('GET', `/workflows/${id}`);
+			if (!wf.ok) throw httpError(wf, `reading workflow ${id} failed`);
+			body.workflowData = wf.body?.data ?? wf.body;
+		}
+		return this.rest('POST', `/workflows/${id}/run`, body);
 	}
 
 	async runWebhook(webhookPath: string, body?: unknown, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
