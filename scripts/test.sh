@@ -22,11 +22,25 @@ if (JSON.stringify(p.files) !== JSON.stringify(["dist"])) { console.error("files
 console.log("ok: no dependencies, peer n8n-workflow only, files [dist]");'
 
 step "Chromium for the editor test"; bash scripts/ensure-chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
-step "jest"
+step "jest (n8n 2.41 for the real-n8n tests)"
 mkdir -p .artifacts
+rm -f .artifacts/jest-results*.json
 status=0
 npx jest --ci "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
+
+# The real-n8n subset that covers every node, again on the last n8n 1.x line (system Node).
+# Skipped when a subset of the tests was asked for, or when the real-n8n tests are skipped.
+if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
+  step "jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
+  npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
+fi
+
 node -e '
-const r = require("./.artifacts/jest-results.json");
-console.log(`\njest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));' || true
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+for (const f of fs.readdirSync(".artifacts").filter((f) => /^jest-results.*\.json$/.test(f))) {
+  const r = JSON.parse(fs.readFileSync(".artifacts/" + f, "utf8"));
+  passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
+}
+console.log(`\njest: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));' || true
 exit $status

@@ -9,6 +9,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shared/api';
+import { idsFromList } from '../shared/fields';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 import type { EventType, TrackerEvent } from './events';
@@ -202,42 +203,16 @@ export class TracklerTrigger implements INodeType {
 				description:
 					'Only events that match every filter set here start the workflow. A filter that does not apply to an event type is ignored.',
 				options: [
-					{
-						displayName: 'Form Template Names or IDs',
-						name: 'formTemplateIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getFormTemplates' },
-						default: [],
-						description:
-							'Form Submitted events only for forms made from these Form Templates. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
-					{
-						displayName: 'Scheduler Names or IDs',
-						name: 'schedulerIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getSchedulers' },
-						default: [],
-						description:
-							'Appointment events only for appointments of these Schedulers. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
-					{
-						displayName: 'Status Names or IDs',
-						name: 'statusIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getStatuses' },
-						default: [],
-						description:
-							'Only events of Tracks in one of these Statuses. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
-					{
-						displayName: 'Tag Names or IDs',
-						name: 'tagIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getTags' },
-						default: [],
-						description:
-							'Only events of Tracks with any of these Tags (for tag events also the Tag added or removed). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
+					idsFromList(
+						'Form Template',
+						'Form Submitted events only for forms made from these Form Templates',
+					),
+					idsFromList('Scheduler', 'Appointment events only for appointments of these Schedulers'),
+					idsFromList('Status', 'Only events of Tracks in one of these Statuses'),
+					idsFromList(
+						'Tag',
+						'Only events of Tracks with any of these Tags (for tag events also the Tag added or removed)',
+					),
 				],
 			},
 			{

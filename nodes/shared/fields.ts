@@ -243,3 +243,53 @@ export function getLimit(this: IExecuteFunctions, itemIndex: number): number | u
 	}
 	return limit;
 }
+
+/**
+ * Reads an optional options-type filter (e.g. `filters.state`): undefined when it is not set, the
+ * value when it is one of `allowed`, otherwise an error naming the field with `fix` as its remedy.
+ */
+export function getOptionFilter(
+	this: IExecuteFunctions,
+	parameter: string,
+	itemIndex: number,
+	label: string,
+	allowed: readonly string[],
+	fix: string,
+): string | undefined {
+	const raw = this.getNodeParameter(parameter, itemIndex, '') as unknown;
+	if (raw === undefined || raw === '') return undefined;
+	const value = String(raw);
+	if (!allowed.includes(value)) {
+		throw new NodeOperationError(this.getNode(), `${label} "${value}" is not known`, {
+			description: fix,
+			itemIndex,
+		});
+	}
+	return value;
+}
+
+type ListKind = 'Tag' | 'Status' | 'Scheduler' | 'Form Template';
+
+/** Each kind's parameter name and loadOptions method (in listSearch.ts). */
+const LIST_FIELD: Record<ListKind, { name: string; loadOptionsMethod: string }> = {
+	Tag: { name: 'tagIds', loadOptionsMethod: 'getTags' },
+	Status: { name: 'statusIds', loadOptionsMethod: 'getStatuses' },
+	Scheduler: { name: 'schedulerIds', loadOptionsMethod: 'getSchedulers' },
+	'Form Template': { name: 'formTemplateIds', loadOptionsMethod: 'getFormTemplates' },
+};
+
+/**
+ * A multi-select of workspace objects filled by a loadOptions method (e.g. "Tag Names or IDs",
+ * named `tagIds`); `purpose` is the first sentence of its description.
+ */
+export function idsFromList(kind: ListKind, purpose: string): INodeProperties {
+	const { name, loadOptionsMethod } = LIST_FIELD[kind];
+	return {
+		displayName: `${kind} Names or IDs`,
+		name,
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod },
+		default: [],
+		description: `${purpose}. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { idsFromList } from '../../shared/fields';
 import { loadOptions } from '../../shared/listSearch';
 import { eventOptions } from '../events';
 import { pollAppointmentTiming } from './modes/appointmentTiming';
@@ -34,24 +35,8 @@ const offsetUnit = (
 });
 
 const tagAndStatusFilters: INodeProperties[] = [
-	{
-		displayName: 'Status Names or IDs',
-		name: 'statusIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getStatuses' },
-		default: [],
-		description:
-			'Fire only for Tracks in one of these Statuses. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
-	{
-		displayName: 'Tag Names or IDs',
-		name: 'tagIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getTags' },
-		default: [],
-		description:
-			'Fire only for Tracks that have at least one of these Tags. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	idsFromList('Status', 'Fire only for Tracks in one of these Statuses'),
+	idsFromList('Tag', 'Fire only for Tracks that have at least one of these Tags'),
 ];
 
 export class TracklerPollingTrigger implements INodeType {
@@ -148,15 +133,10 @@ export class TracklerPollingTrigger implements INodeType {
 				default: {},
 				displayOptions: { show: { mode: ['appointmentTiming'] } },
 				options: [
-					{
-						displayName: 'Scheduler Names or IDs',
-						name: 'schedulerIds',
-						type: 'multiOptions',
-						typeOptions: { loadOptionsMethod: 'getSchedulers' },
-						default: [],
-						description:
-							'Fire only for appointments booked through one of these Schedulers (appointments made by hand are then left out). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
+					idsFromList(
+						'Scheduler',
+						'Fire only for appointments booked through one of these Schedulers (appointments made by hand are then left out)',
+					),
 					...tagAndStatusFilters,
 				],
 			},

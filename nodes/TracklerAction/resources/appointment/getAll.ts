@@ -2,7 +2,14 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Appointment } from '../../../shared/api';
-import { getDateTime, getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import {
+	getDateTime,
+	getId,
+	getLimit,
+	getOptionFilter,
+	locator,
+	returnAllAndLimit,
+} from '../../../shared/fields';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
 
@@ -89,16 +96,15 @@ export const getAll: TracklerOperation = {
 		}
 		if (startsAfter) qs.starts_after = startsAfter;
 		if (startsBefore) qs.starts_before = startsBefore;
-		if (filters.state !== undefined && filters.state !== '') {
-			const state = String(filters.state);
-			if (!STATES.includes(state)) {
-				throw new NodeOperationError(this.getNode(), `State "${state}" is not known`, {
-					description: 'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
-					itemIndex,
-				});
-			}
-			qs.state = state;
-		}
+		const state = getOptionFilter.call(
+			this,
+			'filters.state',
+			itemIndex,
+			'State',
+			STATES,
+			'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
+		);
+		if (state) qs.state = state;
 		return async function () {
 			return (await tracklerApiRequestAllItems.call(
 				this,

@@ -1,8 +1,13 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Invitation } from '../../../shared/api';
-import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import {
+	getId,
+	getLimit,
+	getOptionFilter,
+	locator,
+	returnAllAndLimit,
+} from '../../../shared/fields';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
 
@@ -46,18 +51,16 @@ export const getAll: TracklerOperation = {
 	prepare(itemIndex) {
 		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 		const limit = getLimit.call(this, itemIndex);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 		const qs: IDataObject = {};
-		if (filters.state !== undefined && filters.state !== '') {
-			const state = String(filters.state);
-			if (!STATES.includes(state)) {
-				throw new NodeOperationError(this.getNode(), `State "${state}" is not known`, {
-					description: `Set the State filter to one of: ${STATES.join(', ')}.`,
-					itemIndex,
-				});
-			}
-			qs.state = state;
-		}
+		const state = getOptionFilter.call(
+			this,
+			'filters.state',
+			itemIndex,
+			'State',
+			STATES,
+			`Set the State filter to one of: ${STATES.join(', ')}.`,
+		);
+		if (state) qs.state = state;
 		return async function () {
 			return (await tracklerApiRequestAllItems.call(
 				this,

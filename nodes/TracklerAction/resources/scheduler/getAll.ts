@@ -1,23 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import type { Scheduler } from '../../../shared/api';
-import { getLimit, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import { listOperation } from '../listOperation';
 
-export const description: INodeProperties[] = [...returnAllAndLimit('scheduler', 'getAll')];
-
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const limit = getLimit.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				'/schedulers',
-				{},
-				limit,
-				itemIndex,
-			)) as Scheduler[];
-		};
-	},
-};
+export const { description, getAll } = listOperation<Scheduler>('scheduler', '/schedulers');

@@ -1,23 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
-
 import type { Status } from '../../../shared/api';
-import { getLimit, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import { listOperation } from '../listOperation';
 
-export const description: INodeProperties[] = [...returnAllAndLimit('status', 'getAll')];
-
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const limit = getLimit.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				'/statuses',
-				{},
-				limit,
-				itemIndex,
-			)) as Status[];
-		};
-	},
-};
+export const { description, getAll } = listOperation<Status>('status', '/statuses');

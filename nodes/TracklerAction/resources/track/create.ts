@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { getRequiredString, locator } from '../../../shared/fields';
+import { getRequiredString, idsFromList, locator } from '../../../shared/fields';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
 import { getIdList, getMetadataPairs, getOptionalId, metadataPairsField } from './common';
@@ -37,15 +37,7 @@ export const description: INodeProperties[] = [
 				required: false,
 				description: 'Status of the new Track. Trackler uses the first Status when left out.',
 			}),
-			{
-				displayName: 'Tag Names or IDs',
-				name: 'tagIds',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getTags' },
-				default: [],
-				description:
-					'Tags to put on the new Track. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
+			idsFromList('Tag', 'Tags to put on the new Track'),
 			locator('Track Design', 'designId', {
 				required: false,
 				description: 'Track Design to set the new Track up from',
