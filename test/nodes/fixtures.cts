@@ -4,18 +4,37 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
-import type { HarnessCredentials } from './harness.cjs';
+import {
+	createHarness,
+	type ExecuteNodeOptions,
+	type HarnessCredentials,
+	type NodeHarness,
+} from './harness.cjs';
 
 export const node = new TracklerAction();
 
 export interface NodeTestContext {
 	sb: TestSandbox;
 	credentials: HarnessCredentials;
+	/** A fresh harness (its own `requests`) whose `run` executes the Trackler node with `credentials`. */
+	harness(): NodeTestHarness;
+}
+
+export interface NodeTestHarness extends NodeHarness {
+	run(options: Omit<ExecuteNodeOptions, 'credentials'>): Promise<INodeExecutionData[][]>;
 }
 
 /** Starts a demo sandbox before the file's tests and closes it after them. */
 export function useSandbox(): NodeTestContext {
-	const context = {} as NodeTestContext;
+	const context = {
+		harness() {
+			const h = createHarness();
+			return Object.assign(h, {
+				run: (options: Omit<ExecuteNodeOptions, 'credentials'>) =>
+					h.executeNode(node, { credentials: context.credentials, ...options }),
+			});
+		},
+	} as NodeTestContext;
 	beforeAll(async () => {
 		context.sb = await startTestSandbox();
 		context.credentials = { apiUrl: context.sb.baseUrl, apiToken: context.sb.token };
@@ -58,6 +77,11 @@ export function jsonOf(output: INodeExecutionData[][]): Array<Record<string, any
 
 export function pairedIndexes(output: INodeExecutionData[][]): number[] {
 	return output[0].map((item) => (item.pairedItem as { item: number }).item);
+}
+
+/** The `data` of one page (up to 100) of a list endpoint, read straight from the sandbox. */
+export async function listData(sb: TestSandbox, path: string): Promise<Array<Record<string, any>>> {
+	return (await sb.api('GET', `${path}?limit=100`)).body.data;
 }
 
 export async function createTrack(

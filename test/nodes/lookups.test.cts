@@ -1,13 +1,19 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { catchError, jsonOf, MISSING_ID, node, useSandbox, visibleText } from './fixtures.cjs';
-import { createHarness, rl } from './harness.cjs';
+import {
+	catchError,
+	jsonOf,
+	listData,
+	MISSING_ID,
+	node,
+	useSandbox,
+	visibleText,
+} from './fixtures.cjs';
+import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
 
-async function list(path: string): Promise<Array<Record<string, any>>> {
-	return (await ctx.sb.api('GET', `${path}?limit=100`)).body.data;
-}
+const list = (path: string) => listData(ctx.sb, path);
 
 describe('Lookups: Get Many', () => {
 	it.each([
@@ -20,13 +26,11 @@ describe('Lookups: Get Many', () => {
 		async (resource, path) => {
 			const expected = await list(path);
 			expect(expected.length).toBeGreaterThan(0);
-			const all = await createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			const all = await ctx.harness().run({
 				parameters: { resource, operation: 'getAll', returnAll: true },
 			});
 			expect(jsonOf(all)).toEqual(expected);
-			const one = await createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			const one = await ctx.harness().run({
 				parameters: { resource, operation: 'getAll', limit: 1 },
 			});
 			expect(jsonOf(one)).toEqual(expected.slice(0, 1));
@@ -38,9 +42,8 @@ describe('Lookups: Get Many', () => {
 		const users = await list('/users');
 		const target = users[users.length - 1];
 		const needle = target.email.split('@')[0].toUpperCase();
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'user',
 				operation: 'getAll',
@@ -57,10 +60,9 @@ describe('Lookups: Get Many', () => {
 	});
 
 	it('refuses a limit below 1 before sending', async () => {
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: { resource: 'status', operation: 'getAll', limit: -3 },
 			}),
 		);
@@ -72,8 +74,7 @@ describe('Lookups: Get Many', () => {
 describe('User: Get', () => {
 	it('gets one user by ID', async () => {
 		const [user] = await list('/users');
-		const output = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const output = await ctx.harness().run({
 			parameters: { resource: 'user', operation: 'get', userId: rl(user.id, 'list') },
 		});
 		expect(jsonOf(output)).toEqual([user]);
@@ -83,8 +84,7 @@ describe('User: Get', () => {
 		const [user] = await list('/users');
 		const problem = (await ctx.sb.api('GET', `/users/${MISSING_ID}`)).body;
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: { resource: 'user', operation: 'get', userId: rl(MISSING_ID) },
 			}),
 		);
@@ -93,8 +93,7 @@ describe('User: Get', () => {
 		expect(visibleText(error)).not.toContain(ctx.sb.token);
 
 		const ids = [MISSING_ID, user.id];
-		const output = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const output = await ctx.harness().run({
 			continueOnFail: true,
 			items: ids.map((id) => ({ id })),
 			parameters: (i) => ({ resource: 'user', operation: 'get', userId: rl(ids[i]) }),
@@ -105,10 +104,9 @@ describe('User: Get', () => {
 	});
 
 	it('refuses an ID that is not a UUID before sending', async () => {
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: { resource: 'user', operation: 'get', userId: rl('sanne') },
 			}),
 		);
@@ -120,7 +118,7 @@ describe('User: Get', () => {
 
 describe('Harness: load options and list search', () => {
 	it('loads tag and status options and searches Tracks and users', async () => {
-		const h = createHarness();
+		const h = ctx.harness();
 		const tags = await h.loadOptions(node, 'getTags', ctx.credentials);
 		expect(tags.map((t) => t.value).sort()).toEqual((await list('/tags')).map((t) => t.id).sort());
 		const statuses = await h.loadOptions(node, 'getStatuses', ctx.credentials);

@@ -4,26 +4,23 @@ import {
 	catchError,
 	createTrack,
 	jsonOf,
+	listData,
 	MISSING_ID,
-	node,
 	setFaults,
 	useSandbox,
 } from './fixtures.cjs';
-import { createHarness, rl } from './harness.cjs';
+import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
 
-async function workspaceTags(): Promise<Array<Record<string, any>>> {
-	return (await ctx.sb.api('GET', '/tags?limit=100')).body.data;
-}
+const workspaceTags = () => listData(ctx.sb, '/tags');
 
 describe('Tag: Add to Track', () => {
 	it('adds tags chosen from the list and typed by name (any case) in one POST', async () => {
 		const [a, b, c] = await workspaceTags();
 		const track = await createTrack(ctx.sb, 'Tag me');
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'tag',
 				operation: 'addToTrack',
@@ -46,10 +43,9 @@ describe('Tag: Add to Track', () => {
 	it('an unknown name is an error naming the tag and the fix; nothing is added', async () => {
 		const [a] = await workspaceTags();
 		const track = await createTrack(ctx.sb, 'Unknown tag');
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: {
 					resource: 'tag',
 					operation: 'addToTrack',
@@ -68,9 +64,8 @@ describe('Tag: Add to Track', () => {
 
 	it('creates a missing tag first when Create Missing Tags is on', async () => {
 		const track = await createTrack(ctx.sb, 'Create missing');
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'tag',
 				operation: 'addToTrack',
@@ -91,8 +86,7 @@ describe('Tag: Add to Track', () => {
 	it('several items creating the same missing tag at once end with one tag', async () => {
 		const tracks: Array<Record<string, any>> = [];
 		for (let i = 0; i < 3; i++) tracks.push(await createTrack(ctx.sb, `Race ${i}`));
-		const output = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const output = await ctx.harness().run({
 			items: tracks.map(() => ({})),
 			parameters: (i) => ({
 				resource: 'tag',
@@ -113,10 +107,9 @@ describe('Tag: Add to Track', () => {
 	it('refuses an empty selection and a bad ID before sending', async () => {
 		const track = await createTrack(ctx.sb, 'Empty selection');
 		for (const extra of [{}, { tagIds: ['nope'] }, { tagNames: ' , ' }]) {
-			const h = createHarness();
+			const h = ctx.harness();
 			const error = await catchError(() =>
-				h.executeNode(node, {
-					credentials: ctx.credentials,
+				h.run({
 					parameters: { resource: 'tag', operation: 'addToTrack', trackId: rl(track.id), ...extra },
 				}),
 			);
@@ -129,8 +122,7 @@ describe('Tag: Add to Track', () => {
 	it('adding to a missing Track is a 404 NodeApiError', async () => {
 		const [a] = await workspaceTags();
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: {
 					resource: 'tag',
 					operation: 'addToTrack',
@@ -148,9 +140,8 @@ describe('Tag: Remove from Track', () => {
 	it('sends one DELETE per tag and returns the final Track', async () => {
 		const [a, b, c] = await workspaceTags();
 		const track = await createTrack(ctx.sb, 'Untag me', { tag_ids: [a.id, b.id, c.id] });
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'tag',
 				operation: 'removeFromTrack',
@@ -171,10 +162,9 @@ describe('Tag: Remove from Track', () => {
 	it('an unknown name is an error and nothing is removed', async () => {
 		const [a] = await workspaceTags();
 		const track = await createTrack(ctx.sb, 'Keep tags', { tag_ids: [a.id] });
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: {
 					resource: 'tag',
 					operation: 'removeFromTrack',
@@ -193,9 +183,8 @@ describe('Tag: Remove from Track', () => {
 
 describe('Tag: Create and Get Many', () => {
 	it('creates a tag with a colour; a duplicate name is a 409', async () => {
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'tag',
 				operation: 'create',
@@ -212,8 +201,7 @@ describe('Tag: Create and Get Many', () => {
 		expect((await workspaceTags()).map((t) => t.id)).toContain(tag.id);
 
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: { resource: 'tag', operation: 'create', name: 'MENTORING' },
 			}),
 		);
@@ -223,9 +211,8 @@ describe('Tag: Create and Get Many', () => {
 
 	it('retries a 500 on Create with the same Idempotency-Key; one tag is made', async () => {
 		await setFaults(ctx.sb, { fail_next: [{ status: 500, count: 1, path_prefix: '/tags' }] });
-		const h = createHarness();
-		await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		await h.run({
 			parameters: { resource: 'tag', operation: 'create', name: 'Herhaald' },
 		});
 		expect(h.requests.map((r) => r.status)).toEqual([500, 201]);
@@ -239,10 +226,9 @@ describe('Tag: Create and Get Many', () => {
 			{ name: 'Ok', additionalFields: { color: 'red' } },
 			{ name: 'x'.repeat(51) },
 		]) {
-			const h = createHarness();
+			const h = ctx.harness();
 			const error = await catchError(() =>
-				h.executeNode(node, {
-					credentials: ctx.credentials,
+				h.run({
 					parameters: { resource: 'tag', operation: 'create', ...parameters },
 				}),
 			);
@@ -253,13 +239,11 @@ describe('Tag: Create and Get Many', () => {
 
 	it('lists tags with Return All and with a limit', async () => {
 		const all = await workspaceTags();
-		const everything = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const everything = await ctx.harness().run({
 			parameters: { resource: 'tag', operation: 'getAll', returnAll: true },
 		});
 		expect(jsonOf(everything)).toEqual(all);
-		const two = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const two = await ctx.harness().run({
 			parameters: { resource: 'tag', operation: 'getAll', limit: 2 },
 		});
 		expect(jsonOf(two)).toEqual(all.slice(0, 2));

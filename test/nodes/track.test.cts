@@ -4,6 +4,7 @@ import {
 	catchError,
 	createTrack,
 	jsonOf,
+	listData,
 	MISSING_ID,
 	node,
 	pairedIndexes,
@@ -15,21 +16,16 @@ import { createHarness, rl } from './harness.cjs';
 
 const ctx = useSandbox();
 
-async function statuses(): Promise<Array<Record<string, any>>> {
-	return (await ctx.sb.api('GET', '/statuses?limit=100')).body.data;
-}
-async function tags(): Promise<Array<Record<string, any>>> {
-	return (await ctx.sb.api('GET', '/tags?limit=100')).body.data;
-}
+const statuses = () => listData(ctx.sb, '/statuses');
+const tags = () => listData(ctx.sb, '/tags');
 
 describe('Track: Create', () => {
 	it('creates a Track with status, tags, Track Design and metadata', async () => {
 		const [, second] = await statuses();
 		const [tagA, tagB] = await tags();
 		const design = (await ctx.sb.api('GET', '/track-designs')).body.data[0];
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'track',
 				operation: 'create',
@@ -70,10 +66,9 @@ describe('Track: Create', () => {
 	});
 
 	it('refuses an empty title in any item before sending anything', async () => {
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				items: [{ title: 'Good' }, { title: '   ' }],
 				parameters: (i) => ({
 					resource: 'track',
@@ -102,10 +97,9 @@ describe('Track: Create', () => {
 			{ metadata: { pairs: [{ key: ' ', value: '1' }] } },
 			{ statusId: rl('not-a-uuid') },
 		]) {
-			const h = createHarness();
+			const h = ctx.harness();
 			const error = await catchError(() =>
-				h.executeNode(node, {
-					credentials: ctx.credentials,
+				h.run({
 					parameters: { resource: 'track', operation: 'create', title: 'X', additionalFields },
 				}),
 			);
@@ -116,10 +110,9 @@ describe('Track: Create', () => {
 	});
 
 	it('answers 422 with the field error for a Status the workspace does not have', async () => {
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: {
 					resource: 'track',
 					operation: 'create',
@@ -137,9 +130,8 @@ describe('Track: Create', () => {
 
 	it('retries a 429 and keeps the Idempotency-Key; one Track is created', async () => {
 		await setFaults(ctx.sb, { fail_next: [{ status: 429, count: 1, path_prefix: '/tracks' }] });
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: { resource: 'track', operation: 'create', title: 'Retried after 429' },
 		});
 		expect(jsonOf(output)[0].title).toBe('Retried after 429');
@@ -153,9 +145,8 @@ describe('Track: Create', () => {
 
 	it('retries a 5xx and keeps the Idempotency-Key', async () => {
 		await setFaults(ctx.sb, { fail_next: [{ status: 500, count: 1, path_prefix: '/tracks' }] });
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: { resource: 'track', operation: 'create', title: 'Retried after 500' },
 		});
 		expect(jsonOf(output)[0].title).toBe('Retried after 500');
@@ -170,8 +161,7 @@ describe('Track: Get', () => {
 	it('gets a Track by ID and by its app URL', async () => {
 		const track = await createTrack(ctx.sb, 'Get me');
 		for (const trackId of [rl(track.id), rl(track.app_url, 'url'), rl(track.id.toUpperCase())]) {
-			const output = await createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			const output = await ctx.harness().run({
 				parameters: { resource: 'track', operation: 'get', trackId },
 			});
 			expect(jsonOf(output)).toEqual([track]);
@@ -182,8 +172,7 @@ describe('Track: Get', () => {
 		const problem = (await ctx.sb.api('GET', `/tracks/${MISSING_ID}`)).body;
 		expect(problem.status).toBe(404);
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: { resource: 'track', operation: 'get', trackId: rl(MISSING_ID) },
 			}),
 		);
@@ -210,9 +199,8 @@ describe('Track: Get', () => {
 		const a = await createTrack(ctx.sb, 'COF A');
 		const b = await createTrack(ctx.sb, 'COF B');
 		const ids = [a.id, MISSING_ID, b.id, 'not-an-id'];
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			continueOnFail: true,
 			items: ids.map((id) => ({ id })),
 			parameters: (i) => ({ resource: 'track', operation: 'get', trackId: rl(ids[i]) }),
@@ -235,9 +223,8 @@ describe('Track: Get', () => {
 		await setFaults(ctx.sb, {
 			fail_next: [{ status: 503, count: 1, path_prefix: `/tracks/${created[0].id}` }],
 		});
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			items: created.map((track) => ({ id: track.id })),
 			parameters: (i) => ({
 				resource: 'track',
@@ -268,8 +255,7 @@ describe('Track: Get Many', () => {
 		await ctx.sb.api('POST', `/tracks/${three.id}/archive`);
 		const run = async (filters: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
 			jsonOf(
-				await createHarness().executeNode(node, {
-					credentials: ctx.credentials,
+				await ctx.harness().run({
 					parameters: {
 						resource: 'track',
 						operation: 'getAll',
@@ -302,9 +288,8 @@ describe('Track: Get Many', () => {
 		const second = (await ctx.sb.api('GET', `/tracks?limit=100&cursor=${first.next_cursor}`)).body;
 		expect(second.has_more).toBe(false);
 		const count = first.data.length + second.data.length;
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: { resource: 'track', operation: 'getAll', returnAll: true },
 		});
 		expect(output[0]).toHaveLength(count);
@@ -318,10 +303,8 @@ describe('Track: Get Many', () => {
 			{ resource: 'track', operation: 'getAll', limit: 0 },
 			{ resource: 'track', operation: 'getAll', filters: { updatedSince: 'yesterday-ish' } },
 		]) {
-			const h = createHarness();
-			const error = await catchError(() =>
-				h.executeNode(node, { credentials: ctx.credentials, parameters }),
-			);
+			const h = ctx.harness();
+			const error = await catchError(() => h.run({ parameters }));
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect(h.requests).toHaveLength(0);
 		}
@@ -334,9 +317,8 @@ describe('Track: Update', () => {
 		const track = await createTrack(ctx.sb, 'Update me', {
 			metadata: { keep: '1', drop: '2', change: 'old' },
 		});
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'track',
 				operation: 'update',
@@ -369,10 +351,9 @@ describe('Track: Update', () => {
 
 	it('refuses an update with no fields, naming the fix, before sending', async () => {
 		const track = await createTrack(ctx.sb, 'Nothing to change');
-		const h = createHarness();
+		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.executeNode(node, {
-				credentials: ctx.credentials,
+			h.run({
 				parameters: {
 					resource: 'track',
 					operation: 'update',
@@ -393,10 +374,9 @@ describe('Track: Update', () => {
 			{ setMetadata: { pairs: [{ key: 'a', value: '1' }] }, removeMetadataKeys: 'a' },
 			{ title: '  ' },
 		]) {
-			const h = createHarness();
+			const h = ctx.harness();
 			const error = await catchError(() =>
-				h.executeNode(node, {
-					credentials: ctx.credentials,
+				h.run({
 					parameters: {
 						resource: 'track',
 						operation: 'update',
@@ -413,8 +393,7 @@ describe('Track: Update', () => {
 	it('answers 422 naming status_id for a Status the sandbox does not know', async () => {
 		const track = await createTrack(ctx.sb, 'Bad status update');
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: {
 					resource: 'track',
 					operation: 'update',
@@ -434,8 +413,7 @@ describe('Track: Archive, Unarchive, Delete', () => {
 	it('archives, refuses changes while archived, unarchives and deletes', async () => {
 		const track = await createTrack(ctx.sb, 'Lifecycle');
 		const run = (operation: string, extra: Record<string, unknown> = {}) =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: { resource: 'track', operation, trackId: rl(track.id), ...extra },
 			});
 
@@ -461,9 +439,8 @@ describe('Track: Archive, Unarchive, Delete', () => {
 		await setFaults(ctx.sb, {
 			fail_next: [{ status: 503, count: 1, path_prefix: `/tracks/${track.id}/archive` }],
 		});
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: { resource: 'track', operation: 'archive', trackId: rl(track.id) },
 		});
 		expect(jsonOf(output)[0].archived).toBe(true);
@@ -473,8 +450,7 @@ describe('Track: Archive, Unarchive, Delete', () => {
 
 	it('deleting a missing Track is a 404 NodeApiError', async () => {
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: { resource: 'track', operation: 'delete', trackId: rl(MISSING_ID) },
 			}),
 		);

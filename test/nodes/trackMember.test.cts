@@ -4,37 +4,32 @@ import {
 	catchError,
 	createTrack,
 	jsonOf,
+	listData,
 	MISSING_ID,
-	node,
 	pairedIndexes,
 	setFaults,
 	useSandbox,
 	visibleText,
 } from './fixtures.cjs';
-import { createHarness, rl } from './harness.cjs';
+import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
 
 async function otherUsers(): Promise<Array<Record<string, any>>> {
 	const me = (await ctx.sb.api('GET', '/me')).body.user;
-	const users = (await ctx.sb.api('GET', '/users?limit=100')).body.data as Array<
-		Record<string, any>
-	>;
+	const users = await listData(ctx.sb, '/users');
 	return users.filter((user) => user.id !== me.id);
 }
 
-async function members(trackId: string): Promise<Array<Record<string, any>>> {
-	return (await ctx.sb.api('GET', `/tracks/${trackId}/members?limit=100`)).body.data;
-}
+const members = (trackId: string) => listData(ctx.sb, `/tracks/${trackId}/members`);
 
 describe('Track Member', () => {
 	it('adds a Trackee and a Track Leader, lists them with a role filter, removes one', async () => {
 		const track = await createTrack(ctx.sb, 'Members');
 		const [trackee, leader] = await otherUsers();
-		const h = createHarness();
+		const h = ctx.harness();
 		const added = jsonOf(
-			await h.executeNode(node, {
-				credentials: ctx.credentials,
+			await h.run({
 				items: [{}, {}],
 				parameters: (i) => ({
 					resource: 'trackMember',
@@ -57,8 +52,7 @@ describe('Track Member', () => {
 		expect(stored.map((m) => m.user.id)).toEqual(expect.arrayContaining([trackee.id, leader.id]));
 
 		const leaders = jsonOf(
-			await createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			await ctx.harness().run({
 				parameters: {
 					resource: 'trackMember',
 					operation: 'getAll',
@@ -72,15 +66,13 @@ describe('Track Member', () => {
 		expect(leaders.map((m) => m.user.id)).toContain(leader.id);
 		expect(leaders.map((m) => m.user.id)).not.toContain(trackee.id);
 
-		const all = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const all = await ctx.harness().run({
 			parameters: { resource: 'trackMember', operation: 'getAll', trackId: rl(track.id), limit: 2 },
 		});
 		expect(jsonOf(all)).toEqual(stored.slice(0, 2));
 
 		const removed = jsonOf(
-			await createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			await ctx.harness().run({
 				parameters: {
 					resource: 'trackMember',
 					operation: 'remove',
@@ -98,8 +90,7 @@ describe('Track Member', () => {
 		const track = await createTrack(ctx.sb, 'Twice');
 		const [a, b] = await otherUsers();
 		await ctx.sb.api('POST', `/tracks/${track.id}/members`, { user_id: a.id });
-		const output = await createHarness().executeNode(node, {
-			credentials: ctx.credentials,
+		const output = await ctx.harness().run({
 			continueOnFail: true,
 			items: [{}, {}],
 			parameters: (i) => ({
@@ -117,8 +108,7 @@ describe('Track Member', () => {
 		expect(visibleText(output)).not.toContain(ctx.sb.token);
 
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: {
 					resource: 'trackMember',
 					operation: 'add',
@@ -134,8 +124,7 @@ describe('Track Member', () => {
 	it('adding an unknown user is a 422 naming user_id', async () => {
 		const track = await createTrack(ctx.sb, 'Unknown user');
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: {
 					resource: 'trackMember',
 					operation: 'add',
@@ -154,8 +143,7 @@ describe('Track Member', () => {
 		const [user] = await otherUsers();
 		const problem = (await ctx.sb.api('DELETE', `/tracks/${track.id}/members/${user.id}`)).body;
 		const error = await catchError(() =>
-			createHarness().executeNode(node, {
-				credentials: ctx.credentials,
+			ctx.harness().run({
 				parameters: {
 					resource: 'trackMember',
 					operation: 'remove',
@@ -182,10 +170,9 @@ describe('Track Member', () => {
 			[{ operation: 'getAll', trackId: rl(track.id), limit: 0 }, /Limit/],
 		];
 		for (const [parameters, message] of cases) {
-			const h = createHarness();
+			const h = ctx.harness();
 			const error = await catchError(() =>
-				h.executeNode(node, {
-					credentials: ctx.credentials,
+				h.run({
 					parameters: { resource: 'trackMember', ...parameters },
 				}),
 			);
@@ -202,9 +189,8 @@ describe('Track Member', () => {
 		await setFaults(ctx.sb, {
 			fail_next: [{ status: 429, count: 1, path_prefix: `/tracks/${track.id}/members` }],
 		});
-		const h = createHarness();
-		const output = await h.executeNode(node, {
-			credentials: ctx.credentials,
+		const h = ctx.harness();
+		const output = await h.run({
 			parameters: {
 				resource: 'trackMember',
 				operation: 'add',
