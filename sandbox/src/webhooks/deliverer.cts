@@ -1,5 +1,6 @@
 // The delivery loop: POSTs pending deliveries (setTimeout-based, stoppable), retries with the backoff
 // schedule, disables a subscription on 410. Timestamps and retry times use the real wall clock.
+import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { DeliveryRow, Store } from '../store/store.cjs';
@@ -42,7 +43,12 @@ export class Deliverer {
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
 	private readonly inflight = new Map<string, Promise<AttemptResult | undefined>>();
-	private readonly abort = new AbortController();
+	private readonly abort = (() => {
+		// One signal stops every delivery in flight when the sandbox closes; a flush sends many at once.
+		const controller = new AbortController();
+		setMaxListeners(0, controller.signal);
+		return controller;
+	})();
 
 	constructor(
 		private readonly store: Store,
