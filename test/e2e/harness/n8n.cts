@@ -885,7 +885,12 @@ class N8nInstance implements N8nHandle {
 			child.once('exit', () => resolve());
 		});
 		killGroup(pid, 'SIGTERM');
-		const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<boolean>((resolve) => {
+			timer = setTimeout(() => resolve(true), 10_000);
+		});
+		const timedOut = await Promise.race([exited.then(() => false), timeout]);
+		clearTimeout(timer); // a pending 10 s timer would keep jest waiting after the suite
 		if (timedOut) killGroup(pid, 'SIGKILL');
 		// the group's other members (the task runner) may outlive the leader for a moment
 		for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);
