@@ -81,7 +81,6 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-	// eslint-disable-next-line no-console
 	console.log(
 		`Date headers given the sandbox clock's time by the poll harness: ${harness?.datePatched}`,
 	);
@@ -568,7 +567,6 @@ describe('request count of an idle poll', () => {
 	test('is the same constant at 10 and at 10,000 Tracks', async () => {
 		const small = await measure(10);
 		const large = await measure(10_000);
-		// eslint-disable-next-line no-console
 		console.log(
 			`polling trigger request counts (activation, idle polls after 1 min / 1 h / 1 day):\n${modes
 				.map(

@@ -8,7 +8,6 @@ export interface Ctx {
 	params: Record<string, string>;
 	/** Query parameters, coerced to their contract types. */
 	query: Record<string, unknown>;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	body: any;
 	/** The user the API token acts as. */
 	userId: string;
