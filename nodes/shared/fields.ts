@@ -158,6 +158,24 @@ export function getRequiredString(
 	return value;
 }
 
+/** Stops an item whose text is longer than the API accepts, naming the field and the fix. */
+export function checkMaxLength(
+	this: IExecuteFunctions,
+	value: string,
+	max: number,
+	itemIndex: number,
+	label: string,
+	what: string,
+): string {
+	if (value.length > max) {
+		throw new NodeOperationError(this.getNode(), `${label} is longer than ${max} characters`, {
+			description: `Shorten ${what} to at most ${max} characters.`,
+			itemIndex,
+		});
+	}
+	return value;
+}
+
 export function checkEmail(
 	this: IExecuteFunctions,
 	value: string,

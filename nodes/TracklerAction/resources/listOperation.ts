@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { tracklerApiRequestAllItems } from '../../shared/transport';
-import type { TracklerOperation } from '../types';
+import type { PreparedOperation, TracklerOperation } from '../types';
 
 /**
  * A Get Many operation without filters: Return All / Limit, then every object of `path` (walking
@@ -16,11 +16,23 @@ export function listOperation<T extends IDataObject>(
 		description: [...returnAllAndLimit(resource, 'getAll')],
 		getAll: {
 			prepare(itemIndex) {
-				const limit = getLimit.call(this, itemIndex);
-				return async function () {
-					return (await tracklerApiRequestAllItems.call(this, path, {}, limit, itemIndex)) as T[];
-				};
+				return listRequest<T>(path, {}, getLimit.call(this, itemIndex), itemIndex);
 			},
 		},
+	};
+}
+
+/**
+ * The run step of every Get Many: all objects of `path` matching `qs` (walking the cursors), or the
+ * first `limit` of them.
+ */
+export function listRequest<T extends IDataObject>(
+	path: string,
+	qs: IDataObject,
+	limit: number | undefined,
+	itemIndex: number,
+): PreparedOperation {
+	return async function () {
+		return (await tracklerApiRequestAllItems.call(this, path, qs, limit, itemIndex)) as T[];
 	};
 }

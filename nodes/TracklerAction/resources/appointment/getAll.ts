@@ -10,8 +10,8 @@ import {
 	locator,
 	returnAllAndLimit,
 } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 
 const show = { resource: ['appointment'], operation: ['getAll'] };
 
@@ -105,14 +105,6 @@ export const getAll: TracklerOperation = {
 			'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
 		);
 		if (state) qs.state = state;
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				'/appointments',
-				qs,
-				limit,
-				itemIndex,
-			)) as Appointment[];
-		};
+		return listRequest<Appointment>('/appointments', qs, limit, itemIndex);
 	},
 };

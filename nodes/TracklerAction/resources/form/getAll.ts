@@ -8,8 +8,8 @@ import {
 	locator,
 	returnAllAndLimit,
 } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 
 const show = { resource: ['form'], operation: ['getAll'] };
 
@@ -58,14 +58,6 @@ export const getAll: TracklerOperation = {
 			'Set the State filter to Open or Submitted (open or submitted in an expression).',
 		);
 		if (state) qs.state = state;
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				`/tracks/${trackId}/forms`,
-				qs,
-				limit,
-				itemIndex,
-			)) as Form[];
-		};
+		return listRequest<Form>(`/tracks/${trackId}/forms`, qs, limit, itemIndex);
 	},
 };

@@ -8,8 +8,8 @@ import {
 	locator,
 	returnAllAndLimit,
 } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 
 const show = { resource: ['invitation'], operation: ['getAll'] };
 
@@ -61,14 +61,6 @@ export const getAll: TracklerOperation = {
 			`Set the State filter to one of: ${STATES.join(', ')}.`,
 		);
 		if (state) qs.state = state;
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				`/tracks/${trackId}/invitations`,
-				qs,
-				limit,
-				itemIndex,
-			)) as Invitation[];
-		};
+		return listRequest<Invitation>(`/tracks/${trackId}/invitations`, qs, limit, itemIndex);
 	},
 };

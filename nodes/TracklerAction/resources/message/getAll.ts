@@ -2,8 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Message } from '../../../shared/api';
 import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 
 const show = { resource: ['message'], operation: ['getAll'] };
 
@@ -19,14 +19,6 @@ export const getAll: TracklerOperation = {
 	prepare(itemIndex) {
 		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 		const limit = getLimit.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				`/tracks/${trackId}/messages`,
-				{},
-				limit,
-				itemIndex,
-			)) as Message[];
-		};
+		return listRequest<Message>(`/tracks/${trackId}/messages`, {}, limit, itemIndex);
 	},
 };

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
-import { getRequiredString } from '../../../shared/fields';
+import { checkMaxLength, getRequiredString } from '../../../shared/fields';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
 
@@ -49,12 +49,7 @@ export const create: TracklerOperation = {
 			'Name',
 			'Enter a name for the tag',
 		);
-		if (name.length > 50) {
-			throw new NodeOperationError(this.getNode(), 'Name is longer than 50 characters', {
-				description: 'Shorten the tag name to at most 50 characters.',
-				itemIndex,
-			});
-		}
+		checkMaxLength.call(this, name, 50, itemIndex, 'Name', 'the tag name');
 		const body: { name: string; color?: string } = { name };
 		const color = String(
 			this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '',

@@ -1,8 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { getRequiredString, idsFromList, locator } from '../../../shared/fields';
+import { checkMaxLength, getRequiredString, idsFromList, locator } from '../../../shared/fields';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
 import { getIdList, getMetadataPairs, getOptionalId, metadataPairsField } from './common';
@@ -55,12 +54,7 @@ export const create: TracklerOperation = {
 			'Title',
 			'Enter a title for the Track',
 		);
-		if (title.length > 200) {
-			throw new NodeOperationError(this.getNode(), 'Title is longer than 200 characters', {
-				description: 'Shorten the title to at most 200 characters.',
-				itemIndex,
-			});
-		}
+		checkMaxLength.call(this, title, 200, itemIndex, 'Title', 'the title');
 		const body: IDataObject = { title };
 		const designId = getOptionalId.call(
 			this,

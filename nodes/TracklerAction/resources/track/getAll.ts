@@ -2,9 +2,9 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { getDateTime, getLimit, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
+import { checkMaxLength, getDateTime, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 import { getIdList } from './common';
 
 const show = { resource: ['track'], operation: ['getAll'] };
@@ -74,12 +74,7 @@ export const getAll: TracklerOperation = {
 		const qs: IDataObject = {};
 		const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
 		if (search) {
-			if (search.length > 200) {
-				throw new NodeOperationError(this.getNode(), 'Search is longer than 200 characters', {
-					description: 'Shorten the search text to at most 200 characters.',
-					itemIndex,
-				});
-			}
+			checkMaxLength.call(this, search, 200, itemIndex, 'Search', 'the search text');
 			qs.q = search;
 		}
 		const [statusId] = getIdList.call(this, 'filters.statusId', itemIndex, 'Status');
@@ -98,14 +93,6 @@ export const getAll: TracklerOperation = {
 		const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
 		if (updatedSince) qs.updated_since = updatedSince;
 
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				'/tracks',
-				qs,
-				limit,
-				itemIndex,
-			)) as Track[];
-		};
+		return listRequest<Track>('/tracks', qs, limit, itemIndex);
 	},
 };

@@ -2,8 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { TrackMember } from '../../../shared/api';
 import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 import { checkRole, ROLE_OPTIONS } from './add';
 
 const show = { resource: ['trackMember'], operation: ['getAll'] };
@@ -38,14 +38,6 @@ export const getAll: TracklerOperation = {
 		const qs: IDataObject = {};
 		const role = this.getNodeParameter('filters.role', itemIndex, '') as string;
 		if (role) qs.role = checkRole.call(this, role, itemIndex);
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				`/tracks/${trackId}/members`,
-				qs,
-				limit,
-				itemIndex,
-			)) as TrackMember[];
-		};
+		return listRequest<TrackMember>(`/tracks/${trackId}/members`, qs, limit, itemIndex);
 	},
 };

@@ -2,8 +2,8 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { User } from '../../../shared/api';
 import { getLimit, returnAllAndLimit } from '../../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { TracklerOperation } from '../../types';
+import { listRequest } from '../listOperation';
 
 const show = { resource: ['user'], operation: ['getAll'] };
 
@@ -36,14 +36,6 @@ export const getAll: TracklerOperation = {
 		const qs: IDataObject = {};
 		const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
 		if (search) qs.q = search;
-		return async function () {
-			return (await tracklerApiRequestAllItems.call(
-				this,
-				'/users',
-				qs,
-				limit,
-				itemIndex,
-			)) as User[];
-		};
+		return listRequest<User>('/users', qs, limit, itemIndex);
 	},
 };
