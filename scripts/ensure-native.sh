@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # The sandbox's SQLite driver (better-sqlite3) is a native addon. The repo's .npmrc turns install
-# scripts off (one of n8n's lint plugins has a preinstall that breaks npm), so build it here, once.
+# scripts off (one of n8n's lint plugins has a preinstall that breaks npm), so it is built here.
+# Same rule as the n8n runtime's installer: on every call, prove that it loads and opens a database
+# (well under a second); when it does not, build it, whatever npm configuration this script
+# inherited, and prove it again before going on.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-if ! node -e "new (require('better-sqlite3'))(':memory:').close()" >/dev/null 2>&1; then
-  echo "[setup] building better-sqlite3 for $(node -v) (once, about 2 minutes)" >&2
-  npm rebuild better-sqlite3 --ignore-scripts=false --loglevel=error >&2
+probe() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1 as x').get()" 2>&1; }
+if ! why="$(probe)"; then
+  echo "[setup] better-sqlite3 does not load for $(node -v) ($(grep -m1 -iE "error" <<<"$why" || head -n1 <<<"$why")); building it (about 2 minutes)" >&2
+  env -u npm_config_ignore_scripts npm rebuild better-sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2
+  if ! why="$(probe)"; then
+    echo "[setup] better-sqlite3 still does not load after the build: $(head -n1 <<<"$why")" >&2
+    echo "[setup] fix: check that python3, make and g++ are installed, then run 'npm ci' again" >&2
+    exit 1
+  fi
 fi
