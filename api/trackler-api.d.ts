@@ -1570,7 +1570,7 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
@@ -1762,7 +1762,10 @@ export interface components {
             tag_ids: string[];
         };
         SendInvitationRequest: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @description An address Trackler can send e-mail to, such as `name@example.com`. Besides being a valid e-mail address, its domain must contain a dot, so a bare host such as `a@org` is refused with `validation_failed`.
+             */
             email: string;
             /** @default trackee */
             role: components["schemas"]["TrackRole"];
@@ -1809,7 +1812,10 @@ export interface components {
          * @description A guest, by name and e-mail address.
          */
         AppointmentParticipantByEmail: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @description An address Trackler can send e-mail to, such as `name@example.com`. Besides being a valid e-mail address, its domain must contain a dot, so a bare host such as `a@org` is refused with `validation_failed`.
+             */
             email: string;
             name: string;
         };
@@ -2060,10 +2066,7 @@ export interface components {
          * @example 25
          */
         Limit: number;
-        /**
-         * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-         * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-         */
+        /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
         Cursor: string;
         /**
          * @description Returns only objects whose `updated_at` is at or after this moment.
@@ -2210,10 +2213,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2322,10 +2322,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2399,10 +2396,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2520,10 +2514,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2581,10 +2572,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2649,10 +2637,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2732,10 +2717,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -2789,7 +2771,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "has_more": true,
-                     *       "next_cursor": "eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ"
+                     *       "next_cursor": "eyJrIjoidHJhY2tzIiwicyI6MjV9"
                      *     }
                      */
                     "application/json": components["schemas"]["TrackList"];
@@ -3245,10 +3227,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -3619,10 +3598,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4017,10 +3993,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4294,10 +4267,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4548,10 +4518,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -4915,10 +4882,7 @@ export interface operations {
                  * @example 25
                  */
                 limit?: components["parameters"]["Limit"];
-                /**
-                 * @description The `next_cursor` of the previous page. Send the same filters as for that page.
-                 * @example eyJjIjoiMjAyNS0wOS0xNVQwODozMDowMFoifQ
-                 */
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
@@ -5307,7 +5271,7 @@ export interface operations {
             query?: {
                 /**
                  * @description The `next_cursor` of a previous answer; returns the events after it.
-                 * @example ZXZ0XzAwMDAwMDAwMDEyMzQ1
+                 * @example eyJrIjoiZXZlbnRzIiwicyI6MTIzNDV9
                  */
                 cursor?: string;
                 /**
@@ -5420,7 +5384,7 @@ export interface operations {
                      *         }
                      *       ],
                      *       "has_more": false,
-                     *       "next_cursor": "ZXZ0XzAwMDAwMDAwMDEyMzQ3"
+                     *       "next_cursor": "eyJrIjoiZXZlbnRzIiwicyI6MTIzNDd9"
                      *     }
                      */
                     "application/json": components["schemas"]["EventList"];

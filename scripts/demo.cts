@@ -10,13 +10,16 @@
 //  - prints where everything is and runs until Ctrl+C, then stops both.
 //
 // Everything persists in .demo/ (gitignored); delete that folder to start afresh.
-// Options: --line v1 (n8n 1.x instead of 2.x), --verbose (echo n8n's log).
+// Options: --line v1 (n8n 1.x instead of 2.x), --port N (n8n's port; default 5678 or the next free one),
+// --sandbox-port N (default 4010 or the next free one), --verbose (echo n8n's log).
+// When something cannot start, it prints one line with the reason and one with the fix (demo-failure.cts).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
 import { ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
 import { prepareTemplate } from '../templates/prepare.cjs';
+import { explainN8nFailure, explainSandboxFailure, formatFailure } from './demo-failure.cjs';
 import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './demo-state.cjs';
 
 /** The demo's n8n login (a local, throw-away instance on 127.0.0.1). */
@@ -99,9 +102,38 @@ function ensureNative(): void {
 	if (res.status !== 0) throw new Error('building better-sqlite3 (scripts/ensure-native.sh) failed; see the lines above');
 }
 
+function option(name: string): string | undefined {
+	const i = process.argv.indexOf(`--${name}`);
+	return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** A port given on the command line, or undefined; exits with the fix when it is not a port. */
+function portOption(name: string): number | undefined {
+	const raw = option(name);
+	if (raw === undefined) return undefined;
+	const port = Number(raw);
+	if (!Number.isInteger(port) || port < 1 || port > 65535) {
+		process.stderr.write(`The demo could not start: --${name} must be a port number (1-65535), got ${JSON.stringify(raw)}.\nFix: for example \`npm run demo -- --${name} 5700\`.\n`);
+		process.exit(2);
+	}
+	return port;
+}
+
+/** The port to use: an explicit one must be free; otherwise the default or the next free one. */
+async function pickPort(explicit: number | undefined, fallback: number, flag: string): Promise<number> {
+	if (explicit === undefined) return freePort(fallback);
+	if ((await freePort(explicit)) !== explicit) {
+		process.stderr.write(`The demo could not start: port ${explicit} is taken.\nFix: stop the program that uses it, or choose another one with --${flag}.\n`);
+		process.exit(1);
+	}
+	return explicit;
+}
+
 async function main(): Promise<void> {
-	const line: N8nLine = process.argv.includes('--line') && process.argv[process.argv.indexOf('--line') + 1] === 'v1' ? 'v1' : 'v2';
+	const line: N8nLine = option('line') === 'v1' ? 'v1' : 'v2';
 	const verbose = process.argv.includes('--verbose');
+	const n8nPort = await pickPort(portOption('port'), 5678, 'port');
+	const sandboxPortWanted = portOption('sandbox-port');
 	fs.mkdirSync(DEMO_DIR, { recursive: true });
 	const running = readDemoState();
 	if (running && running.pid !== process.pid && isAlive(running.pid)) {
@@ -111,17 +143,24 @@ async function main(): Promise<void> {
 
 	say('Trackler demo: preparing (the first run installs n8n, a few minutes) …');
 	if (ensureBuilt()) say('  built the package (dist/)');
-	ensureNative();
-	installN8n(line);
+	let runtimeDir: string;
+	try {
+		ensureNative();
+		runtimeDir = installN8n(line);
+	} catch (e) {
+		process.stderr.write(formatFailure('', explainN8nFailure(e, {})));
+		process.exit(1);
+	}
 
-	const sandboxPort = await freePort(4010);
-	const sandbox = await startSandbox({
-		port: sandboxPort,
-		host: '127.0.0.1',
-		dbPath: path.join(DEMO_DIR, 'sandbox.db'),
-		seed: 'demo',
-		token: DEMO_TOKEN,
-	});
+	const sandboxPort = await pickPort(sandboxPortWanted, 4010, 'sandbox-port');
+	const dbPath = path.join(DEMO_DIR, 'sandbox.db');
+	let sandbox: Sandbox;
+	try {
+		sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1', dbPath, seed: 'demo', token: DEMO_TOKEN });
+	} catch (e) {
+		process.stderr.write(formatFailure('the sandbox', explainSandboxFailure(e, { port: sandboxPort, dbPath })));
+		process.exit(1);
+	}
 	say(`  sandbox is up at ${sandbox.url}`);
 
 	let n8n: N8nHandle | undefined;
@@ -142,12 +181,13 @@ async function main(): Promise<void> {
 	process.on('SIGINT', () => void stopAll(0));
 	process.on('SIGTERM', () => void stopAll(0));
 
+	const userFolder = path.join(DEMO_DIR, line === 'v1' ? 'n8n-v1' : 'n8n');
 	try {
 		say('  starting n8n (about half a minute) …');
 		n8n = await startN8n({
 			line,
-			userFolder: path.join(DEMO_DIR, line === 'v1' ? 'n8n-v1' : 'n8n'),
-			port: 5678,
+			userFolder,
+			port: n8nPort,
 			ownerEmail: DEMO_EMAIL,
 			ownerPassword: DEMO_PASSWORD,
 			verbose,
@@ -163,7 +203,8 @@ async function main(): Promise<void> {
 			credential: { id: credential.id, name: credential.name },
 		});
 	} catch (e) {
-		process.stderr.write(`\nThe demo could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+		const failure = explainN8nFailure(e, { logFile: path.join(userFolder, 'n8n.log'), runtimeDir, port: n8nPort });
+		process.stderr.write(`\n${formatFailure(n8n ? 'the workspace in n8n' : 'n8n', failure)}`);
 		await stopAll(1);
 		return;
 	}

@@ -21,6 +21,11 @@ if (peers.join() !== "n8n-workflow") { console.error("peerDependencies must be n
 if (JSON.stringify(p.files) !== JSON.stringify(["dist"])) { console.error("files must be [\"dist\"]"); process.exit(1); }
 console.log("ok: no dependencies, peer n8n-workflow only, files [dist]");'
 
+if [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
+  # Both pinned n8n runtimes, checked on every run (about a second each) and installed or repaired when needed.
+  step "n8n runtimes (scripts/n8n-runtime/install.sh)"
+  bash scripts/n8n-runtime/install.sh v2 && bash scripts/n8n-runtime/install.sh v1
+fi
 step "Chromium for the editor test"; bash scripts/ensure-chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
 step "jest (n8n 2.41 for the real-n8n tests)"
 mkdir -p .artifacts

@@ -228,8 +228,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const apiPath = pathname.slice(3) || '/';
 		const matched = contract.match(method, apiPath);
 		if (!('op' in matched)) {
-			const detail = matched.pathMatched ? `${method} is not supported on ${pathname}.` : `There is no endpoint ${method} ${pathname}.`;
-			return sendProblem(new ApiError('not_found', detail));
+			if (matched.pathMatched) {
+				const allow = matched.allow.join(', ');
+				return sendProblem(new ApiError('method_not_allowed', `${method} is not supported on ${pathname}; this path allows ${allow}.`), { Allow: allow });
+			}
+			return sendProblem(new ApiError('not_found', `There is no endpoint ${method} ${pathname}.`));
 		}
 		const { op, pathParams } = matched;
 		let rawBody = '';

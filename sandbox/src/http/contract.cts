@@ -50,7 +50,8 @@ export interface Operation {
 export interface Contract {
 	doc: Json;
 	operations: Operation[];
-	match(method: string, pathname: string): { op: Operation; pathParams: Record<string, string> } | { pathMatched: boolean } ;
+	/** The operation for a method and path; else whether the path exists, with the methods it allows. */
+	match(method: string, pathname: string): { op: Operation; pathParams: Record<string, string> } | { pathMatched: boolean; allow: string[] };
 	ajv: Ajv2020;
 }
 
@@ -163,17 +164,19 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 		operations,
 		ajv,
 		match(method, pathname) {
-			let pathMatched = false;
+			const allow: string[] = [];
 			for (const op of operations) {
 				const m = op.regex.exec(pathname);
 				if (!m) continue;
-				pathMatched = true;
-				if (op.method !== method) continue;
+				if (op.method !== method) {
+					if (!allow.includes(op.method)) allow.push(op.method);
+					continue;
+				}
 				const pathParams: Record<string, string> = {};
 				op.pathParamNames.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1])));
 				return { op, pathParams };
 			}
-			return { pathMatched };
+			return { pathMatched: allow.length > 0, allow };
 		},
 	};
 	cached = contract;

@@ -5,6 +5,7 @@ export type ProblemCode =
 	| 'unauthorized'
 	| 'forbidden'
 	| 'not_found'
+	| 'method_not_allowed'
 	| 'validation_failed'
 	| 'conflict'
 	| 'idempotency_key_reused'
@@ -24,6 +25,7 @@ const TITLES: Record<ProblemCode, string> = {
 	unauthorized: 'Unauthorized',
 	forbidden: 'Forbidden',
 	not_found: 'Not found',
+	method_not_allowed: 'Method not allowed',
 	validation_failed: 'Validation failed',
 	conflict: 'Conflict',
 	idempotency_key_reused: 'Idempotency key reused',
@@ -38,6 +40,7 @@ const STATUS: Record<ProblemCode, number> = {
 	unauthorized: 401,
 	forbidden: 403,
 	not_found: 404,
+	method_not_allowed: 405,
 	validation_failed: 422,
 	conflict: 409,
 	idempotency_key_reused: 422,
