@@ -31,12 +31,27 @@ const UI_TIMEOUT = 30_000;
 type Json = Record<string, any>;
 
 /** Reads `read()` until `done` holds or the time is up; returns the last value (assert on it). */
-async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await read();
 		if (done(value) || Date.now() > deadline) return value;
 		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** Reads a URL through the page's request context; a dropped connection on a busy machine
+ *  (ECONNRESET and the like) is tried again until the deadline, an HTTP answer is returned as is. */
+async function fetchWithRetry(page: Page, url: string, timeoutMs = 60_000): Promise<{ status: number; text: string }> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		try {
+			const res = await page.request.get(url, { timeout: 30_000 });
+			return { status: res.status(), text: await res.text() };
+		} catch (e) {
+			if (Date.now() > deadline) throw e;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
 	}
 }
 
@@ -310,10 +325,10 @@ describeEditor('the n8n editor in headless Chromium', () => {
 		expect(state.w).toBeGreaterThan(0);
 		expect(state.h).toBeGreaterThan(0);
 		expect(state.shownWidth).toBeGreaterThan(10);
-		const served = await page.request.get(state.src);
-		expect(served.status()).toBe(200);
+		const served = await fetchWithRetry(page, state.src);
+		expect(served.status).toBe(200);
 		const file = path.join(REPO_ROOT, 'icons', path.basename(new URL(state.src).pathname));
-		expect(await served.text()).toBe(fs.readFileSync(file, 'utf8'));
+		expect(served.text).toBe(fs.readFileSync(file, 'utf8'));
 	}
 
 	async function expectVisibleText(scope: Locator, text: string): Promise<void> {

@@ -828,7 +828,7 @@ class N8nInstance implements N8nHandle {
 		return res.body.data;
 	}
 
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 30_000, opts: { includeData?: boolean } = {}): Promise<N8nExecution[]> {
+	async waitForExecutions(workflowId: string, count: number, timeoutMs = 120_000, opts: { includeData?: boolean } = {}): Promise<N8nExecution[]> {
 		const deadline = Date.now() + timeoutMs;
 		let seen: N8nExecution[] = [];
 		for (;;) {
