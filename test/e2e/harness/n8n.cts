@@ -5,7 +5,7 @@
 // helpers over n8n's public API (/api/v1, X-N8N-API-KEY) and its internal REST API (/rest, cookie).
 //
 // Node types of the package are registered as `n8n-nodes-trackler.<node name>`
-// (e.g. `n8n-nodes-trackler.trackler`); credential types keep their plain name (`tracklerApi`).
+// (e.g. `n8n-nodes-trackler.tracklerAction`, `n8n-nodes-trackler.tracklerTrigger`); credential types keep their plain name (`tracklerApi`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
