@@ -320,6 +320,15 @@ function untrackGroup(pid: number): void {
 	unregisterPid(pid);
 }
 
+/** Other helpers' processes (own process group) get the same guarantees as n8n: killed when this
+ *  process exits, and listed for jest's global teardown. */
+export function trackProcessGroup(pid: number): void {
+	trackGroup(pid, true);
+}
+export function untrackProcessGroup(pid: number): void {
+	untrackGroup(pid);
+}
+
 /** When jest's global setup made a run folder, every started n8n is listed there so that the
  *  global teardown can kill whatever a crashed worker left behind. */
 function registryDir(): string | undefined {
