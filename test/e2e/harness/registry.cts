@@ -20,6 +20,8 @@ export interface LocalRegistry {
 	readonly token: string;
 	/** Publishes a tarball (`npm publish <file>`), as the release workflow would, without provenance. */
 	publish(tarball: string): void;
+	/** Runs npm with the publishing user's npmrc (nothing else of ours); never throws. */
+	npmAsPublisher(args: string[], cwd: string): { status: number | null; output: string };
 	/** The registry's metadata document of a package (GET /<name>). */
 	packument(name: string): Promise<any>;
 	/** The registry's log (for error messages). */
@@ -185,6 +187,10 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 			// with an OIDC identity can give; a local registry test publishes without it.
 			publish: (tarball) => {
 				run('npm', ['publish', tarball, '--registry', `${url}/`, '--provenance=false', '--ignore-scripts', '--tag', 'latest'], { cwd: dir, env: publishEnv });
+			},
+			npmAsPublisher: (args, cwd) => {
+				const res = spawnSync('npm', args, { cwd, env: publishEnv, encoding: 'utf8', timeout: 180_000 });
+				return { status: res.status, output: `${res.stdout ?? ''}\n${res.stderr ?? ''}` };
 			},
 			packument: async (name) => (await fetch(`${url}/${encodeURIComponent(name)}`)).json(),
 			logTail,
