@@ -1,4 +1,4 @@
-// One jest run covers every layer; `npm test` runs them all, `npx jest test/<layer>` one folder (test/sandbox, test/nodes, test/trigger, test/e2e).
+// One jest run covers every layer; `npm test` runs them all, `npx jest test/<layer>` one folder (test/sandbox, test/nodes, test/trigger, test/package, test/e2e).
 // Sources and tests outside the published package are .cts files: see test/jest-resolver.cjs.
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', diagnostics: { warnOnly: false } }];
 
