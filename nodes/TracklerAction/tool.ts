@@ -147,8 +147,17 @@ export function toolError(
 	const node = ctx.getNode();
 	const description = error.description ?? '';
 	if (error instanceof NodeApiError && String(error.httpCode) === '404') {
+		if (/submission/i.test(description)) {
+			const id = givenId(ctx, 'Form', itemIndex);
+			return new NodeOperationError(node, `The form ${id ?? 'you gave'} has not been submitted yet`, {
+				description:
+					'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
+				itemIndex,
+			});
+		}
 		const match = /No ([A-Za-z ]+?) with this id/.exec(description);
-		const kind = match ? match[1] : resource.charAt(0).toUpperCase() + resource.slice(1);
+		const found = match ? match[1] : resource;
+		const kind = found.charAt(0).toUpperCase() + found.slice(1);
 		const id = givenId(ctx, kind, itemIndex);
 		return new NodeOperationError(node, `No ${kind} has the id ${id ?? 'you gave'}`, {
 			description: nextStepFor(kind),
