@@ -174,6 +174,13 @@ export function toolError(
 			itemIndex,
 		});
 	}
+	if (error instanceof NodeApiError && /^(429|5\d\d)$/.test(String(error.httpCode))) {
+		return new NodeOperationError(node, `Trackler could not carry out the request: ${error.message}`, {
+			description:
+				'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
+			itemIndex,
+		});
+	}
 	if (error instanceof NodeApiError && String(error.httpCode) === '422') {
 		return new NodeOperationError(node, error.message, {
 			description: `${description}\nCorrect these values and call the tool again.`.trim(),
