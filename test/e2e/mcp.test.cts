@@ -327,14 +327,16 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 		expect(faults.status).toBe(200);
 		const injectedBefore = sb.sandbox.injectedFaults;
 		const outcomes = { succeeded: 0, failed: 0 };
-		const rounds = 3;
+		let rounds = 0;
 		try {
 			const note = (answer: ToolAnswer) => {
 				if (answer.isError) expect(answer.text).toContain('Trackler could not carry out the request');
 				outcomes[answer.isError ? 'failed' : 'succeeded'] += 1;
 				return answer;
 			};
-			for (let round = 0; round < rounds; round++) {
+			// At least 3 rounds, and more (up to 10) until the sandbox has injected a fault.
+			for (let round = 0; round < 10 && (round < 3 || sb.sandbox.injectedFaults === injectedBefore); round++) {
+				rounds += 1;
 				const stamp = `${Date.now()}-${round}`;
 				note(await call('find_tracks', { title_contains: 'Sanne' }));
 				note(await call('get_track', { track_id: sanne.id }));
@@ -377,10 +379,10 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 		}
 		const injected = sb.sandbox.injectedFaults - injectedBefore;
 		process.stderr.write(
-			`[mcp] under a 10% error rate: ${injected} faults injected; ${outcomes.succeeded} tool calls succeeded, ${outcomes.failed} failed clearly\n`,
+			`[mcp] under a 10% error rate: ${injected} faults injected in ${rounds} rounds; ${outcomes.succeeded} tool calls succeeded, ${outcomes.failed} failed clearly\n`,
 		);
 		expect(outcomes.succeeded + outcomes.failed).toBe(8 * rounds);
-		// The faults did happen (the test's own look-ups count too; ~100 requests at 10%).
+		// The faults did happen (the test's own look-ups count too).
 		expect(injected).toBeGreaterThan(0);
 	}, 300_000);
 });
