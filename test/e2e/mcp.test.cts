@@ -52,7 +52,7 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	let n8n: N8nHandle;
 	let sb: TestSandbox;
 	let client: Client | undefined;
-	let workflowId: string | undefined;
+	const workflowIds: string[] = [];
 	let template: Json;
 	let sanne: Json; // the demo Track "Coaching Sanne de Vries"
 	const started = Date.now();
@@ -70,6 +70,15 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	const list = async (p: string): Promise<Json[]> => (await api<Json>('GET', p)).data as Json[];
 	const outbox = async (trackId: string): Promise<Json[]> =>
 		(await sb.testApi<Json>('GET', `/emails?track_id=${trackId}`)).body.data as Json[]; // the test API has no faults
+
+	const uniquePath = (prefix: string): string =>
+		`${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+
+	async function connect(mcpPath: string): Promise<Client> {
+		const c = new Client({ name: 'trackler-e2e', version: '1.0.0' });
+		await c.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${mcpPath}`)));
+		return c;
+	}
 
 	async function call(name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
 		const result = (await client!.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as Json;
@@ -99,15 +108,14 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 		template = JSON.parse(fs.readFileSync(TEMPLATE, 'utf8')) as Json;
 		const ready = await prepareTemplate(template, credential, { apiUrl: sb.baseUrl, apiToken: sb.token });
 		// Its own path, so that the template itself can be published elsewhere in the same n8n.
-		const mcpPath = `trackler-assistant-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+		const mcpPath = uniquePath('trackler-assistant');
 		const trigger = (ready.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
 		trigger.parameters.path = mcpPath;
 		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
-		workflowId = wf.id;
+		workflowIds.push(wf.id);
 		await n8n.publishWorkflow(wf.id, 120_000);
 
-		client = new Client({ name: 'trackler-e2e', version: '1.0.0' });
-		await client.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${mcpPath}`)));
+		client = await connect(mcpPath);
 
 		sanne = (await list('/tracks?q=Coaching%20Sanne&limit=5')).find((t) => t.title === 'Coaching Sanne de Vries') as Json;
 		expect(sanne?.id).toEqual(expect.any(String));
@@ -115,9 +123,9 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 
 	afterAll(async () => {
 		await client?.close().catch(() => undefined);
-		if (workflowId) {
-			await n8n?.unpublishWorkflow(workflowId).catch(() => undefined);
-			await n8n?.deleteWorkflow(workflowId).catch(() => undefined);
+		for (const id of workflowIds) {
+			await n8n?.unpublishWorkflow(id).catch(() => undefined);
+			await n8n?.deleteWorkflow(id).catch(() => undefined);
 		}
 		await sb?.close();
 		process.stderr.write(`[mcp] suite took ${Date.now() - started} ms\n`);
@@ -307,6 +315,35 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 			expect((await outbox(sanne.id)).length).toBe(before);
 		});
 	});
+
+	test('a wrong API URL in the credential says "Could not reach Trackler at …" through the tool', async () => {
+		// Nothing listens there: the sandbox's port once it is closed is not known, so port 9 (discard).
+		const wrongUrl = 'http://127.0.0.1:9';
+		const wrong = await n8n.createCredential('tracklerApi', uniqueName('Trackler MCP wrong URL'), {
+			apiUrl: wrongUrl,
+			apiToken: sb.token,
+		});
+		const ready = await prepareTemplate(template, wrong);
+		const mcpPath = uniquePath('trackler-wrong-url');
+		ready.nodes = (ready.nodes as Json[]).filter((n) => n.name === 'get_track' || n.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
+		for (const n of ready.nodes as Json[]) if (n.parameters.path !== undefined) n.parameters.path = mcpPath;
+		ready.connections = { get_track: ready.connections.get_track };
+		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName('Trackler MCP wrong URL') });
+		workflowIds.push(wf.id);
+		await n8n.publishWorkflow(wf.id, 120_000);
+		const other = await connect(mcpPath);
+		try {
+			const result = (await other.callTool({ name: 'get_track', arguments: { track_id: sanne.id } }, undefined, { timeout: 120_000 })) as Json;
+			const text = ((result.content ?? []) as Json[]).map((c) => String(c.text)).join('\n');
+			expect(result.isError).toBe(true);
+			expect(text).toContain(`Could not reach Trackler at ${wrongUrl}/v1`);
+			expect(text).toContain('Check the API URL in the Trackler credential');
+			expect(text).not.toContain('refused the connection');
+			expect(text).not.toContain(sb.token);
+		} finally {
+			await other.close().catch(() => undefined);
+		}
+	}, 180_000);
 
 	test('a call Trackler keeps failing fails clearly, says what to do, and sends nothing', async () => {
 		const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
