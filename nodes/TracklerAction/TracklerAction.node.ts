@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ensureNodeError } from '../shared/errors';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
 const DEFAULT_CONCURRENCY = 4;
@@ -52,6 +53,7 @@ export class TracklerAction implements INodeType {
 						description:
 							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
 					},
+					toolOutputOption,
 				],
 			},
 		],
@@ -62,6 +64,17 @@ export class TracklerAction implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const continueOnFail = this.continueOnFail();
+		const asTool = isToolExecution(this.getNode());
+		const compact =
+			asTool &&
+			(this.getNodeParameter('nodeOptions.toolOutput', 0, 'compact') as string) !== 'full';
+		// As a tool, an error is worded for the model: the problem, then what to do next.
+		const nodeError = (error: Error, itemIndex: number) => {
+			const wrapped = ensureNodeError(this.getNode(), error, itemIndex);
+			if (!asTool) return wrapped;
+			const resource = this.getNodeParameter('resource', itemIndex, '') as string;
+			return toolError(this, wrapped, resource, itemIndex);
+		};
 		const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 		const prepared: Array<PreparedOperation | undefined> = new Array(items.length);
 
@@ -95,10 +108,7 @@ export class TracklerAction implements INodeType {
 				}
 				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
 			} catch (error) {
-				if (!continueOnFail) {
-					const nodeError = ensureNodeError(this.getNode(), error as Error, itemIndex);
-					throw nodeError;
-				}
+				if (!continueOnFail) throw nodeError(error as Error, itemIndex);
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		}
@@ -119,7 +129,7 @@ export class TracklerAction implements INodeType {
 				try {
 					const output: OperationResult = await run.call(this);
 					const objects = Array.isArray(output) ? output : [output];
-					results[itemIndex] = objects.map((json) => ({
+					results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
 						json,
 						pairedItem: { item: itemIndex },
 					}));
@@ -135,7 +145,8 @@ export class TracklerAction implements INodeType {
 		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 		if (failures.length) {
 			// Items run side by side: report the first failing item in input order.
-			throw failures.sort((a, b) => a.index - b.index)[0].error;
+			const first = failures.sort((a, b) => a.index - b.index)[0];
+			throw asTool ? nodeError(first.error, first.index) : first.error;
 		}
 
 		return [results.flatMap((output) => output ?? [])];

@@ -14,6 +14,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { ListPage, Problem } from './api';
+import { wrapApiError } from './errors';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -127,7 +128,7 @@ export async function tracklerApiRequest<T = IDataObject>(
 				await sleep(retryDelayMs(attempt));
 				continue;
 			}
-			throw new NodeApiError(this.getNode(), error as JsonObject, {
+			throw wrapApiError(this.getNode(), error, {
 				message: `Could not reach Trackler at ${baseUrl}`,
 				description: `Check the API URL in the Trackler credential and that the server is up (${code ?? 'no answer'}).`,
 				itemIndex: options.itemIndex,

@@ -79,6 +79,8 @@ export interface Sandbox {
 	clock: SandboxClock;
 	deliverer: Deliverer;
 	faults: FaultConfig;
+	/** How many API requests were answered with an injected fault (error rate or fail_next). */
+	injectedFaults: number;
 	/** Responses that broke the contract (and unexpected exceptions); tests assert it stays empty. */
 	contractViolations: ContractViolation[];
 	close(): Promise<void>;
@@ -220,6 +222,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 		const injected = takeFailNext(sandbox.faults, pathname) ?? (sandbox.faults.error_rate > 0 && Math.random() < sandbox.faults.error_rate ? (Math.random() < 0.5 ? 500 : 503) : undefined);
 		if (injected !== undefined) {
+			sandbox.injectedFaults += 1;
 			const code = codeForStatus(injected);
 			const extra: Record<string, string> = injected === 429 || injected === 503 ? { 'Retry-After': '1' } : {};
 			return send(res, injected, problem(code, `Injected fault (sandbox): this request fails with ${injected}.`, instance, undefined, injected), { ...rl.headers, ...extra });
@@ -360,6 +363,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		clock: store.clock,
 		deliverer,
 		faults,
+		injectedFaults: 0,
 		contractViolations: violations,
 		close: async () => {
 			if (closed) return;

@@ -16,8 +16,9 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
 import { TracklerApi } from '../../credentials/TracklerApi.credentials';
 
@@ -33,6 +34,8 @@ export interface ExecuteNodeOptions {
 	items?: IDataObject[];
 	credentials: HarnessCredentials;
 	continueOnFail?: boolean;
+	/** Run as the `…Tool` variant n8n generates for an AI agent or the MCP Server Trigger. */
+	asTool?: boolean;
 }
 
 export interface RecordedRequest {
@@ -309,7 +312,7 @@ function extractLocatorValue(
 export function createHarness(): NodeHarness {
 	const requests: RecordedRequest[] = [];
 
-	const helpersFor = (credentials: HarnessCredentials) => ({
+	const helpersFor = (credentials: HarnessCredentials, node: INode) => ({
 		httpRequestWithAuthentication: async (
 			credentialsType: string,
 			request: IHttpRequestOptions,
@@ -317,7 +320,14 @@ export function createHarness(): NodeHarness {
 			if (credentialsType !== CREDENTIAL.name) {
 				throw new Error(`The harness only knows the credential "${CREDENTIAL.name}"`);
 			}
-			return await sendRequest(requests, request, authHeaders(credentials));
+			try {
+				return await sendRequest(requests, request, authHeaders(credentials));
+			} catch (error) {
+				// As n8n's request helper does: a failure without an answer comes wrapped in a
+				// NodeApiError (whose message n8n words after the error code).
+				if (error instanceof NetworkError) throw new NodeApiError(node, error as unknown as JsonObject);
+				throw error;
+			}
 		},
 		httpRequest: async (request: IHttpRequestOptions): Promise<unknown> =>
 			await sendRequest(requests, request, {}),
@@ -342,7 +352,7 @@ export function createHarness(): NodeHarness {
 		getRestApiUrl: () => 'http://127.0.0.1/rest',
 		getInstanceBaseUrl: () => 'http://127.0.0.1/',
 		logger: { debug() {}, info() {}, warn() {}, error() {}, verbose() {} },
-		helpers: helpersFor(credentials),
+		helpers: helpersFor(credentials, node),
 	});
 
 	const executeNode = async (
@@ -359,6 +369,7 @@ export function createHarness(): NodeHarness {
 					: options.parameters,
 			);
 		const node = makeNode(nodeType, parametersFor(0));
+		if (options.asTool) node.type = `${node.type}Tool`;
 		const getNodeParameter = (
 			name: string,
 			itemIndex: number,

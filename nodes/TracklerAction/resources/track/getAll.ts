@@ -1,11 +1,12 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import { checkMaxLength, getDateTime, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import type { TracklerOperation } from '../../types';
 import { listRequest } from '../listOperation';
-import { getIdList } from './common';
+import { tracklerApiRequestAllItems } from '../../../shared/transport';
+import { getIdList, splitList, UUID } from './common';
 
 const show = { resource: ['track'], operation: ['getAll'] };
 
@@ -46,7 +47,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { loadOptionsMethod: 'getStatuses' },
 				default: '',
 				description:
-					'Return only Tracks in this Status. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Return only Tracks in this Status (an expression may also give a Status name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Tag Name or ID',
@@ -55,7 +56,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { loadOptionsMethod: 'getTags' },
 				default: '',
 				description:
-					'Return only Tracks that have this Tag. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					'Return only Tracks that have this Tag (an expression may also give a tag name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Updated Since',
@@ -77,10 +78,8 @@ export const getAll: TracklerOperation = {
 			checkMaxLength.call(this, search, 200, itemIndex, 'Search', 'the search text');
 			qs.q = search;
 		}
-		const [statusId] = getIdList.call(this, 'filters.statusId', itemIndex, 'Status');
-		if (statusId) qs.status_id = statusId;
-		const [tagId] = getIdList.call(this, 'filters.tagId', itemIndex, 'Tag');
-		if (tagId) qs.tag_id = tagId;
+		const status = idOrName.call(this, 'filters.statusId', itemIndex, 'Status');
+		const tag = idOrName.call(this, 'filters.tagId', itemIndex, 'Tag');
 		const archived = String(this.getNodeParameter('filters.archived', itemIndex, 'all'));
 		if (archived === 'yes') qs.archived = true;
 		else if (archived === 'no') qs.archived = false;
@@ -93,6 +92,57 @@ export const getAll: TracklerOperation = {
 		const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
 		if (updatedSince) qs.updated_since = updatedSince;
 
-		return listRequest<Track>('/tracks', qs, limit, itemIndex);
+		const list = listRequest<Track>('/tracks', qs, limit, itemIndex);
+		return async function () {
+			if (status) qs.status_id = await resolveName.call(this, status, '/statuses', itemIndex);
+			if (tag) qs.tag_id = await resolveName.call(this, tag, '/tags', itemIndex);
+			return await list.call(this);
+		};
 	},
 };
+
+interface IdOrName {
+	label: string;
+	id?: string;
+	name?: string;
+}
+
+/** A Status or Tag filter: an ID, or (from an expression, e.g. an AI tool) a name looked up later. */
+function idOrName(
+	this: IExecuteFunctions,
+	parameter: string,
+	itemIndex: number,
+	label: string,
+): IdOrName | undefined {
+	const [value] = splitList(this.getNodeParameter(parameter, itemIndex, []));
+	if (!value) return undefined;
+	if (UUID.test(value)) return { label, id: getIdList.call(this, parameter, itemIndex, label)[0] };
+	checkMaxLength.call(this, value, 100, itemIndex, label, `the ${label.toLowerCase()} name`);
+	return { label, name: value };
+}
+
+async function resolveName(
+	this: IExecuteFunctions,
+	value: IdOrName,
+	path: string,
+	itemIndex: number,
+): Promise<string> {
+	if (value.id) return value.id;
+	const all = (await tracklerApiRequestAllItems.call(this, path, {}, undefined, itemIndex)) as Array<{
+		id: string;
+		name: string;
+	}>;
+	const wanted = String(value.name).toLowerCase();
+	const found = all.find((entry) => entry.name.toLowerCase() === wanted);
+	if (found) return found.id;
+	throw new NodeOperationError(
+		this.getNode(),
+		`No ${value.label} is named "${value.name}"`,
+		{
+			description: `Use one of the workspace's ${value.label === 'Status' ? 'statuses' : 'tags'}: ${all
+				.map((entry) => entry.name)
+				.join(', ')}.`,
+			itemIndex,
+		},
+	);
+}

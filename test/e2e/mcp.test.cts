@@ -1,0 +1,425 @@
+// The template "Trackler assistant (MCP server)" published in a real n8n, used by the official MCP
+// client (@modelcontextprotocol/sdk) over Streamable HTTP at the trigger's production URL, with no
+// language model: the test plays the model. It lists the tools (names, descriptions, input
+// schemas), calls each one with good arguments and checks the effect in the sandbox, calls each
+// with bad arguments and checks that the error names the problem and the next step (and that
+// nothing changed), then repeats the good calls under the sandbox's 10% error rate: each call
+// either succeeds once or fails clearly, and no side effect happens twice.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+import { prepareTemplate } from '../../templates/prepare.cjs';
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+import { REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
+import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+
+type Json = Record<string, any>;
+
+const TEMPLATE = path.join(REPO_ROOT, 'templates', 'trackler-assistant-mcp-server.json');
+const MISSING_ID = '00000000-0000-4000-8000-000000000000';
+const TOOL_NAMES = [
+	'add_tag',
+	'create_appointment',
+	'find_tracks',
+	'get_form_submission',
+	'get_track',
+	'list_upcoming_appointments',
+	'send_email',
+	'send_message',
+];
+/** Each tool's arguments: [required, optional]. */
+const ARGUMENTS: Record<string, [string[], string[]]> = {
+	find_tracks: [[], ['title_contains', 'tag', 'status']],
+	get_track: [['track_id'], []],
+	list_upcoming_appointments: [['track_id'], []],
+	get_form_submission: [['form_id'], []],
+	send_message: [['track_id', 'message'], []],
+	add_tag: [['track_id', 'tags'], []],
+	create_appointment: [['track_id', 'title', 'start', 'end'], ['location']],
+	send_email: [['track_id', 'subject', 'body'], ['roles']],
+};
+
+interface ToolAnswer {
+	isError: boolean;
+	text: string;
+	/** The parsed JSON of a successful answer (n8n sends the node's output items as an array). */
+	json?: any;
+}
+
+describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the official MCP client', () => {
+	let n8n: N8nHandle;
+	let sb: TestSandbox;
+	let client: Client | undefined;
+	const workflowIds: string[] = [];
+	let template: Json;
+	let sanne: Json; // the demo Track "Coaching Sanne de Vries"
+	const started = Date.now();
+
+	/** The test's own look-ups in the sandbox; they retry the sandbox's injected 5xx faults. */
+	async function api<T = any>(method: string, p: string, body?: unknown): Promise<T> {
+		const key = `mcp-e2e-${Date.now()}-${Math.random()}`;
+		for (let attempt = 0; ; attempt++) {
+			const res = await sb.api<T>(method, p, body, method === 'POST' ? { 'Idempotency-Key': key } : {});
+			if (res.status >= 500 && attempt < 20) continue;
+			if (res.status >= 300) throw new Error(`${method} ${p} → HTTP ${res.status}: ${res.text}`);
+			return res.body;
+		}
+	}
+	const list = async (p: string): Promise<Json[]> => (await api<Json>('GET', p)).data as Json[];
+	const outbox = async (trackId: string): Promise<Json[]> =>
+		(await sb.testApi<Json>('GET', `/emails?track_id=${trackId}`)).body.data as Json[]; // the test API has no faults
+
+	const uniquePath = (prefix: string): string =>
+		`${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+
+	async function connect(mcpPath: string): Promise<Client> {
+		const c = new Client({ name: 'trackler-e2e', version: '1.0.0' });
+		await c.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${mcpPath}`)));
+		return c;
+	}
+
+	async function call(name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
+		const result = (await client!.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as Json;
+		const text = ((result.content ?? []) as Json[]).map((c) => String(c.text ?? '')).join('\n');
+		const answer: ToolAnswer = { isError: result.isError === true, text };
+		if (!answer.isError) answer.json = JSON.parse(text);
+		return answer;
+	}
+	async function ok(name: string, args: Record<string, unknown>): Promise<any> {
+		const answer = await call(name, args);
+		if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
+		return answer.json;
+	}
+	async function fails(name: string, args: Record<string, unknown>): Promise<string> {
+		const answer = await call(name, args);
+		expect({ name, isError: answer.isError }).toEqual({ name, isError: true });
+		return answer.text;
+	}
+
+	beforeAll(async () => {
+		sb = await startTestSandbox();
+		n8n = await sharedN8n();
+		const credential = await n8n.createCredential('tracklerApi', uniqueName('Trackler MCP e2e'), {
+			apiUrl: sb.baseUrl,
+			apiToken: sb.token,
+		});
+		template = JSON.parse(fs.readFileSync(TEMPLATE, 'utf8')) as Json;
+		const ready = await prepareTemplate(template, credential, { apiUrl: sb.baseUrl, apiToken: sb.token });
+		// Its own path, so that the template itself can be published elsewhere in the same n8n.
+		const mcpPath = uniquePath('trackler-assistant');
+		const trigger = (ready.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
+		trigger.parameters.path = mcpPath;
+		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
+		workflowIds.push(wf.id);
+		await n8n.publishWorkflow(wf.id, 120_000);
+
+		client = await connect(mcpPath);
+
+		sanne = (await list('/tracks?q=Coaching%20Sanne&limit=5')).find((t) => t.title === 'Coaching Sanne de Vries') as Json;
+		expect(sanne?.id).toEqual(expect.any(String));
+	}, 400_000);
+
+	afterAll(async () => {
+		await client?.close().catch(() => undefined);
+		for (const id of workflowIds) {
+			await n8n?.unpublishWorkflow(id).catch(() => undefined);
+			await n8n?.deleteWorkflow(id).catch(() => undefined);
+		}
+		await sb?.close();
+		process.stderr.write(`[mcp] suite took ${Date.now() - started} ms\n`);
+	}, 120_000);
+
+	afterEach(() => {
+		expect(sb.sandbox.contractViolations).toEqual([]);
+	});
+
+	test('lists the eight tools with the template’s names, descriptions and input schemas', async () => {
+		const { tools } = await client!.listTools();
+		expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
+		const byNode = new Map((template.nodes as Json[]).map((n) => [n.name as string, n]));
+		for (const tool of tools) {
+			expect({ tool: tool.name, description: tool.description }).toEqual({
+				tool: tool.name,
+				description: byNode.get(tool.name)?.parameters.toolDescription,
+			});
+			const [required, optional] = ARGUMENTS[tool.name];
+			const schema = tool.inputSchema as Json;
+			expect(schema.type).toBe('object');
+			expect(Object.keys(schema.properties ?? {}).sort()).toEqual([...required, ...optional].sort());
+			expect([...(schema.required ?? [])].sort()).toEqual([...required].sort());
+			for (const [key, property] of Object.entries(schema.properties as Record<string, Json>)) {
+				expect({ tool: tool.name, key, type: property.type }).toEqual({ tool: tool.name, key, type: 'string' });
+				expect(String(property.description ?? '').length).toBeGreaterThan(15);
+			}
+		}
+	});
+
+	describe('each tool with good arguments does what it says', () => {
+		test('find_tracks by title words, by tag and by status (names, as a model knows them)', async () => {
+			const byTitle = await ok('find_tracks', { title_contains: 'Sanne' });
+			expect(byTitle).toContainEqual(
+				expect.objectContaining({ id: sanne.id, title: 'Coaching Sanne de Vries', app_url: sanne.app_url }),
+			);
+			// Compact: no nested objects, no timestamps.
+			expect(Object.keys(byTitle[0]).sort()).toEqual(['app_url', 'archived', 'id', 'member_count', 'status', 'tags', 'title']);
+
+			const byTag = await ok('find_tracks', { tag: 'vip' });
+			const vip = (await list('/tags')).find((t) => t.name === 'VIP') as Json;
+			const expectedVip = (await list(`/tracks?tag_id=${vip.id}&archived=false&limit=10`)).map((t) => t.id);
+			expect(byTag.map((t: Json) => t.id)).toEqual(expectedVip);
+
+			const status = sanne.status.name as string;
+			const byStatus = await ok('find_tracks', { status, title_contains: 'Sanne' });
+			expect(byStatus.map((t: Json) => t.id)).toContain(sanne.id);
+			for (const t of byStatus) expect(t.status).toBe(status);
+		});
+
+		test('get_track returns the Track with its members', async () => {
+			const [track] = await ok('get_track', { track_id: sanne.id });
+			const members = await list(`/tracks/${sanne.id}/members`);
+			expect(track).toMatchObject({ id: sanne.id, title: sanne.title, status: sanne.status.name });
+			expect(track.members).toEqual(
+				members.map((m) => ({ user_id: m.user.id, name: m.user.name, email: m.user.email, role: m.role })),
+			);
+		});
+
+		test('list_upcoming_appointments returns the Track’s scheduled appointments from now on', async () => {
+			const got = await ok('list_upcoming_appointments', { track_id: sanne.id });
+			const now = Date.now();
+			const expected = (await list(`/appointments?track_id=${sanne.id}&state=scheduled&limit=100`))
+				.filter((a) => Date.parse(a.start_at) > now)
+				.slice(0, 10);
+			expect(expected.length).toBeGreaterThan(0);
+			expect(got.map((a: Json) => a.id)).toEqual(expected.map((a) => a.id));
+			expect(got[0]).toMatchObject({ title: expected[0].title, start_at: expected[0].start_at, state: 'scheduled' });
+		});
+
+		test('get_form_submission returns the answers by question', async () => {
+			const form = (await list(`/tracks/${sanne.id}/forms?state=submitted`))[0];
+			const submission = await api<Json>('GET', `/forms/${form.id}/submission`);
+			const [got] = await ok('get_form_submission', { form_id: form.id });
+			expect(got).toMatchObject({ form_id: form.id, track_id: sanne.id, template: submission.template.name });
+			for (const a of submission.answers as Json[]) expect(got.answers[a.question]).toEqual(a.answer);
+		});
+
+		test('send_message posts one message in the Track', async () => {
+			const body = `Hoi Sanne, tot donderdag! (mcp ${Date.now()})`;
+			const [message] = await ok('send_message', { track_id: sanne.id, message: body });
+			const found = (await list(`/tracks/${sanne.id}/messages?limit=100`)).filter((m) => m.body === body);
+			expect(found.map((m) => m.id)).toEqual([message.id]);
+		});
+
+		test('add_tag puts existing tags on the Track by name', async () => {
+			const track = await api<Json>('POST', '/tracks', { title: `MCP tag proef ${Date.now()}` });
+			const [got] = await ok('add_tag', { track_id: track.id, tags: 'vip, Leiderschap' });
+			expect([...got.tags].sort()).toEqual(['Leiderschap', 'VIP']);
+			const stored = await api<Json>('GET', `/tracks/${track.id}`);
+			expect(stored.tags.map((t: Json) => t.name).sort()).toEqual(['Leiderschap', 'VIP']);
+		});
+
+		test('create_appointment schedules one appointment in the Track', async () => {
+			const title = `Coachsessie mcp ${Date.now()}`;
+			const [got] = await ok('create_appointment', {
+				track_id: sanne.id,
+				title,
+				start: '2027-03-02T14:00:00+01:00',
+				end: '2027-03-02T15:00:00+01:00',
+				location: 'Oudegracht 112, Utrecht',
+			});
+			expect(got).toMatchObject({ title, location: 'Oudegracht 112, Utrecht' });
+			expect([Date.parse(got.start_at), Date.parse(got.end_at)]).toEqual([
+				Date.parse('2027-03-02T13:00:00Z'),
+				Date.parse('2027-03-02T14:00:00Z'),
+			]);
+			const stored = (await list(`/appointments?track_id=${sanne.id}&limit=100`)).filter((a) => a.title === title);
+			expect(stored.map((a) => a.id)).toEqual([got.id]);
+		});
+
+		test('send_email sends one e-mail to the Track’s trackees', async () => {
+			const subject = `Verslag sessie (mcp ${Date.now()})`;
+			const [got] = await ok('send_email', { track_id: sanne.id, subject, body: 'Hierbij het verslag.' });
+			const trackees = (await list(`/tracks/${sanne.id}/members`)).filter((m) => m.role === 'trackee');
+			expect([...got.sent_to].sort()).toEqual(trackees.map((m) => m.user.email).sort());
+			const sent = (await outbox(sanne.id)).filter((e) => e.subject === subject);
+			expect(sent).toHaveLength(1);
+		});
+	});
+
+	describe('each tool with bad arguments says what is wrong and what to do next, and changes nothing', () => {
+		test('find_tracks with a tag the workspace does not have', async () => {
+			const text = await fails('find_tracks', { tag: 'Bestaat niet' });
+			expect(text).toContain('No Tag is named "Bestaat niet"');
+			expect(text).toMatch(/Use one of the workspace's tags: .*VIP/);
+		});
+
+		test('get_track with an unknown id', async () => {
+			const text = await fails('get_track', { track_id: MISSING_ID });
+			expect(text).toContain(`No Track has the id ${MISSING_ID}`);
+			expect(text).toContain('Look the Track up first (find Tracks by title, tag or status)');
+		});
+
+		test('list_upcoming_appointments with a name instead of an id', async () => {
+			const text = await fails('list_upcoming_appointments', { track_id: 'Sanne de Vries' });
+			expect(text).toContain('Track "Sanne de Vries" is not a valid ID');
+			expect(text).toContain('Track ids are UUIDs. Look the Track up first');
+		});
+
+		test('get_form_submission of a form that is still open, and of an unknown form', async () => {
+			const open = (await list('/tracks?q=Joost&limit=5'))[0];
+			const form = (await list(`/tracks/${open.id}/forms?state=open`))[0];
+			const text = await fails('get_form_submission', { form_id: form.id });
+			expect(text).toContain(`The form ${form.id} has not been submitted yet`);
+			expect(text).toContain('Only a submitted form has answers');
+			const unknown = await fails('get_form_submission', { form_id: MISSING_ID });
+			expect(unknown).toContain(`No Form has the id ${MISSING_ID}`);
+		});
+
+		test('send_message without the message, and with an empty one', async () => {
+			const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
+			const missing = await fails('send_message', { track_id: sanne.id });
+			expect(missing).toMatch(/message/);
+			expect(missing).toMatch(/[Rr]equired/);
+			const empty = await fails('send_message', { track_id: sanne.id, message: '   ' });
+			expect(empty).toContain('Message is empty');
+			expect((await list(`/tracks/${sanne.id}/messages?limit=100`)).length).toBe(before);
+		});
+
+		test('add_tag with a tag the workspace does not have', async () => {
+			const text = await fails('add_tag', { track_id: sanne.id, tags: 'Bestaat niet' });
+			expect(text).toContain('Tag "Bestaat niet" does not exist in the workspace');
+			expect(text).toContain('Check the spelling');
+			const stored = await api<Json>('GET', `/tracks/${sanne.id}`);
+			expect(stored.tags.map((t: Json) => t.name)).not.toContain('Bestaat niet');
+		});
+
+		test('create_appointment that ends before it starts', async () => {
+			const before = (await list(`/appointments?track_id=${sanne.id}&limit=100`)).length;
+			const text = await fails('create_appointment', {
+				track_id: sanne.id,
+				title: 'Omgekeerd',
+				start: '2027-03-02T15:00:00+01:00',
+				end: '2027-03-02T14:00:00+01:00',
+			});
+			expect(text).toMatch(/End \(.+\) is not after Start \(.+\)/);
+			expect(text).toContain('Set End to a later date and time than Start');
+			expect((await list(`/appointments?track_id=${sanne.id}&limit=100`)).length).toBe(before);
+		});
+
+		test('send_email to a role that does not exist', async () => {
+			const before = (await outbox(sanne.id)).length;
+			const text = await fails('send_email', { track_id: sanne.id, roles: 'coach', subject: 'X', body: 'Y' });
+			expect(text).toContain('Role "coach" is not known');
+			expect(text).toContain('Roles can be trackee and track_leader');
+			expect((await outbox(sanne.id)).length).toBe(before);
+		});
+	});
+
+	test('a wrong API URL in the credential says "Could not reach Trackler at …" through the tool', async () => {
+		// Nothing listens there: the sandbox's port once it is closed is not known, so port 9 (discard).
+		const wrongUrl = 'http://127.0.0.1:9';
+		const wrong = await n8n.createCredential('tracklerApi', uniqueName('Trackler MCP wrong URL'), {
+			apiUrl: wrongUrl,
+			apiToken: sb.token,
+		});
+		const ready = await prepareTemplate(template, wrong);
+		const mcpPath = uniquePath('trackler-wrong-url');
+		ready.nodes = (ready.nodes as Json[]).filter((n) => n.name === 'get_track' || n.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
+		for (const n of ready.nodes as Json[]) if (n.parameters.path !== undefined) n.parameters.path = mcpPath;
+		ready.connections = { get_track: ready.connections.get_track };
+		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName('Trackler MCP wrong URL') });
+		workflowIds.push(wf.id);
+		await n8n.publishWorkflow(wf.id, 120_000);
+		const other = await connect(mcpPath);
+		try {
+			const result = (await other.callTool({ name: 'get_track', arguments: { track_id: sanne.id } }, undefined, { timeout: 120_000 })) as Json;
+			const text = ((result.content ?? []) as Json[]).map((c) => String(c.text)).join('\n');
+			expect(result.isError).toBe(true);
+			expect(text).toContain(`Could not reach Trackler at ${wrongUrl}/v1`);
+			expect(text).toContain('Check the API URL in the Trackler credential');
+			expect(text).not.toContain('refused the connection');
+			expect(text).not.toContain(sb.token);
+		} finally {
+			await other.close().catch(() => undefined);
+		}
+	}, 180_000);
+
+	test('a call Trackler keeps failing fails clearly, says what to do, and sends nothing', async () => {
+		const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
+		// More failures in a row than the node's retries (4): the call cannot succeed.
+		await sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 5, path_prefix: `/tracks/${sanne.id}/messages` }] });
+		try {
+			const text = await fails('send_message', { track_id: sanne.id, message: 'Gaat niet door' });
+			expect(text).toContain('Trackler could not carry out the request: Service unavailable (503)');
+			expect(text).toContain('Wait a minute and call the tool again');
+		} finally {
+			await sb.testApi('POST', '/faults', { reset: true });
+		}
+		expect((await list(`/tracks/${sanne.id}/messages?limit=100`)).length).toBe(before);
+	}, 120_000);
+
+	test('under a 10% error rate every call succeeds once or fails clearly, and nothing happens twice', async () => {
+		const faults = await sb.testApi('POST', '/faults', { error_rate: 0.1 });
+		expect(faults.status).toBe(200);
+		const injectedBefore = sb.sandbox.injectedFaults;
+		const outcomes = { succeeded: 0, failed: 0 };
+		let rounds = 0;
+		try {
+			const note = (answer: ToolAnswer) => {
+				if (answer.isError) expect(answer.text).toContain('Trackler could not carry out the request');
+				outcomes[answer.isError ? 'failed' : 'succeeded'] += 1;
+				return answer;
+			};
+			// At least 3 rounds, and more (up to 10) until the sandbox has injected a fault.
+			for (let round = 0; round < 10 && (round < 3 || sb.sandbox.injectedFaults === injectedBefore); round++) {
+				rounds += 1;
+				const stamp = `${Date.now()}-${round}`;
+				note(await call('find_tracks', { title_contains: 'Sanne' }));
+				note(await call('get_track', { track_id: sanne.id }));
+				note(await call('list_upcoming_appointments', { track_id: sanne.id }));
+				const form = (await list(`/tracks/${sanne.id}/forms?state=submitted`))[0];
+				note(await call('get_form_submission', { form_id: form.id }));
+
+				const body = `Onder storing ${stamp}`;
+				const sent = note(await call('send_message', { track_id: sanne.id, message: body }));
+				const messages = (await list(`/tracks/${sanne.id}/messages?limit=100`)).filter((m) => m.body === body);
+				expect(messages.length).toBeLessThanOrEqual(1);
+				if (!sent.isError) expect(messages.map((m) => m.id)).toEqual([sent.json[0].id]);
+
+				const track = await api<Json>('POST', '/tracks', { title: `Storing tag ${stamp}` });
+				const tagged = note(await call('add_tag', { track_id: track.id, tags: 'VIP' }));
+				const tags = (await api<Json>('GET', `/tracks/${track.id}`)).tags as Json[];
+				if (!tagged.isError) expect(tags.map((t) => t.name)).toEqual(['VIP']);
+
+				const title = `Storing afspraak ${stamp}`;
+				const made = note(
+					await call('create_appointment', {
+						track_id: sanne.id,
+						title,
+						start: '2027-04-01T10:00:00+02:00',
+						end: '2027-04-01T11:00:00+02:00',
+					}),
+				);
+				const appointments = (await list(`/appointments?track_id=${sanne.id}&limit=100`)).filter((a) => a.title === title);
+				expect(appointments.length).toBeLessThanOrEqual(1);
+				if (!made.isError) expect(appointments).toHaveLength(1);
+
+				const subject = `Storing e-mail ${stamp}`;
+				const mailed = note(await call('send_email', { track_id: sanne.id, subject, body: 'Test' }));
+				const mails = (await outbox(sanne.id)).filter((e) => e.subject === subject);
+				expect(mails.length).toBeLessThanOrEqual(1);
+				if (!mailed.isError) expect(mails).toHaveLength(1);
+			}
+		} finally {
+			await sb.testApi('POST', '/faults', { reset: true });
+		}
+		const injected = sb.sandbox.injectedFaults - injectedBefore;
+		process.stderr.write(
+			`[mcp] under a 10% error rate: ${injected} faults injected in ${rounds} rounds; ${outcomes.succeeded} tool calls succeeded, ${outcomes.failed} failed clearly\n`,
+		);
+		expect(outcomes.succeeded + outcomes.failed).toBe(8 * rounds);
+		// The faults did happen (the test's own look-ups count too).
+		expect(injected).toBeGreaterThan(0);
+	}, 300_000);
+});
