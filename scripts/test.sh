@@ -28,6 +28,12 @@ if [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   step "n8n runtimes (scripts/n8n-runtime/install.sh)"
   bash scripts/n8n-runtime/install.sh v2 && bash scripts/n8n-runtime/install.sh v1
 fi
+
+if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
+  step "benchmark, quick mode (every job completes, nothing lost or failed; no timings asserted)"
+  npm run --silent bench -- --quick
+fi
+
 step "Chromium for the editor test"; bash scripts/ensure-chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
 step "jest (n8n 2.41 for the real-n8n tests)"
 mkdir -p .artifacts

@@ -43,13 +43,28 @@ const RETRYABLE_NETWORK = new Set([
 ]);
 const MAX_WAIT_MS = 60_000;
 
+/** Base URLs of running executions: an execution reads the credential for it once, not per item. */
+const executionBaseUrls = new WeakMap<object, Promise<string>>();
+
 /** The API's base address: the credential's API URL plus the version path. */
 export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const apiUrl = String(credentials.apiUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	return `${apiUrl}/v1`;
+	// Only an execution's context lives exactly one run; others (a poll context lives as long as the
+	// activation) read the credential every time, so an edited credential takes effect.
+	const perExecution = 'getInputData' in this;
+	const cached = perExecution ? executionBaseUrls.get(this) : undefined;
+	if (cached) return await cached;
+	const reading = (async () => {
+		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+		const apiUrl = String(credentials.apiUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+		return `${apiUrl}/v1`;
+	})();
+	if (perExecution) {
+		executionBaseUrls.set(this, reading);
+		reading.catch(() => executionBaseUrls.delete(this));
+	}
+	return await reading;
 }
 
 /** How long to wait before retry number `attempt` (0-based), honouring Retry-After when the API sent one. */

@@ -56,6 +56,8 @@ export interface SandboxOptions {
 	strictResponses?: boolean;
 	/** Log one line a request (default: silent). */
 	log?: (line: string) => void;
+	/** Called once for every answered request, faults and rate-limited ones included (the benchmark counts them). */
+	onResponse?: (method: string, path: string, status: number) => void;
 }
 
 export interface ContractViolation {
@@ -315,6 +317,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	const server = http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://sandbox.local');
+		const onResponse = options.onResponse;
+		if (onResponse) res.once('finish', () => onResponse(req.method ?? '', url.pathname, res.statusCode));
 		const done = (p: Promise<void>): void => {
 			p.catch((e: unknown) => {
 				log(`ERROR ${String(e)}`);

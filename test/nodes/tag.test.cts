@@ -104,6 +104,32 @@ describe('Tag: Add to Track', () => {
 		);
 	});
 
+
+	it('Tags by Name reads the tag list once per execution, not once per item', async () => {
+		const [a, b] = await workspaceTags();
+		const tracks: Array<Record<string, any>> = [];
+		for (let i = 0; i < 6; i++) tracks.push(await createTrack(ctx.sb, `Once ${i}`));
+		const h = ctx.harness();
+		const output = await h.run({
+			items: tracks.map(() => ({})),
+			parameters: (i) => ({
+				resource: 'tag',
+				operation: 'addToTrack',
+				trackId: rl(tracks[i].id),
+				tagNames: i % 2 ? a.name : `${b.name}, Nieuw ${i}`,
+				createMissingTags: true,
+				nodeOptions: { concurrency: 4 },
+			}),
+		});
+		const lists = h.requests.filter((r) => r.method === 'GET' && /\/tags(\?|$)/.test(r.url));
+		expect(lists).toHaveLength(1);
+		const created = h.requests.filter((r) => r.method === 'POST' && /\/v1\/tags$/.test(r.url));
+		expect(created).toHaveLength(3);
+		const names = new Map((await workspaceTags()).map((t) => [t.id, t.name]));
+		expect(jsonOf(output).map((t) => t.tags.map((x: any) => names.get(x.id)).sort())).toEqual(
+			tracks.map((_, i) => (i % 2 ? [a.name] : [b.name, `Nieuw ${i}`].sort())),
+		);
+	});
 	it('refuses an empty selection and a bad ID before sending', async () => {
 		const track = await createTrack(ctx.sb, 'Empty selection');
 		for (const extra of [{}, { tagIds: ['nope'] }, { tagNames: ' , ' }]) {

@@ -66,9 +66,84 @@ function isConflict(error: unknown): boolean {
 	return error instanceof NodeApiError && String(error.httpCode) === '409';
 }
 
+interface TagDirectory {
+	/** The workspace's tags by lower-case name, read once per execution. */
+	known?: Promise<Map<string, string>>;
+	/** Tags this execution is creating, by lower-case name, so two items never create the same one. */
+	creating: Map<string, Promise<string>>;
+}
+
+/** One directory per execution: every item of a run shares one look-up of `/tags`. */
+const directories = new WeakMap<object, TagDirectory>();
+
+function directoryOf(context: IExecuteFunctions): TagDirectory {
+	let directory = directories.get(context);
+	if (!directory) {
+		directory = { creating: new Map() };
+		directories.set(context, directory);
+	}
+	return directory;
+}
+
+async function listTags(
+	this: IExecuteFunctions,
+	directory: TagDirectory,
+	itemIndex: number,
+	refresh: boolean,
+): Promise<Map<string, string>> {
+	if (refresh || !directory.known) {
+		const loading = (async () =>
+			new Map(
+				(
+					(await tracklerApiRequestAllItems.call(this, '/tags', {}, undefined, itemIndex)) as Tag[]
+				).map((tag) => [tag.name.toLowerCase(), tag.id]),
+			))();
+		// A failed look-up is not kept: the next item asks again.
+		loading.catch(() => {
+			if (directory.known === loading) directory.known = undefined;
+		});
+		directory.known = loading;
+	}
+	return await directory.known;
+}
+
+async function createTag(
+	this: IExecuteFunctions,
+	directory: TagDirectory,
+	name: string,
+	itemIndex: number,
+): Promise<string> {
+	const key = name.toLowerCase();
+	let creating = directory.creating.get(key);
+	if (!creating) {
+		creating = (async () => {
+			try {
+				const tag = (await tracklerApiRequest.call(this, 'POST', '/tags', {
+					body: { name },
+					itemIndex,
+				})) as Tag;
+				return tag.id;
+			} catch (error) {
+				// Someone else may have created it a moment ago: look again.
+				const nodeError = ensureNodeError(this.getNode(), error as Error, itemIndex);
+				if (!isConflict(nodeError)) throw nodeError;
+				const id = (await listTags.call(this, directory, itemIndex, true)).get(key);
+				if (!id) throw nodeError;
+				return id;
+			}
+		})();
+		directory.creating.set(key, creating);
+		creating.catch(() => directory.creating.delete(key));
+	}
+	const id = await creating;
+	(await listTags.call(this, directory, itemIndex, false)).set(key, id);
+	return id;
+}
+
 /**
  * Turns the selection into tag IDs: names are matched against the workspace's tags ignoring case.
- * An unknown name is an error, unless `createMissing` is on: then the tag is created first.
+ * The tag list is read once per execution, not once per item. An unknown name is an error, unless
+ * `createMissing` is on: then the tag is created first (once, whichever items ask for it).
  */
 export async function resolveTagIds(
 	this: IExecuteFunctions,
@@ -78,32 +153,11 @@ export async function resolveTagIds(
 ): Promise<string[]> {
 	const ids = [...selection.ids];
 	if (selection.names.length === 0) return ids;
-	const byName = async () =>
-		new Map(
-			(
-				(await tracklerApiRequestAllItems.call(this, '/tags', {}, undefined, itemIndex)) as Tag[]
-			).map((tag) => [tag.name.toLowerCase(), tag.id]),
-		);
-	let known = await byName();
+	const directory = directoryOf(this);
+	const known = await listTags.call(this, directory, itemIndex, false);
 	for (const name of selection.names) {
 		let id = known.get(name.toLowerCase());
-		if (!id && createMissing) {
-			try {
-				const tag = (await tracklerApiRequest.call(this, 'POST', '/tags', {
-					body: { name },
-					itemIndex,
-				})) as Tag;
-				id = tag.id;
-			} catch (error) {
-				// Another item may have created it a moment ago: look again.
-				const nodeError = ensureNodeError(this.getNode(), error as Error, itemIndex);
-				if (!isConflict(nodeError)) throw nodeError;
-				known = await byName();
-				id = known.get(name.toLowerCase());
-				if (!id) throw nodeError;
-			}
-			known.set(name.toLowerCase(), id);
-		}
+		if (!id && createMissing) id = await createTag.call(this, directory, name, itemIndex);
 		if (!id) {
 			throw new NodeOperationError(
 				this.getNode(),
