@@ -24,13 +24,26 @@ export interface Bench {
 /** Counts the sandbox's answered requests (429s and injected faults too) by method, path shape and status. */
 export class RequestLog {
 	private counts = new Map<string, number>();
+	/** Times (ms) of the first and the last successful API request since the last reset. */
+	firstOkMs = NaN;
+	lastOkMs = NaN;
+	okTotal = 0;
 	record(method: string, path: string, status: number): void {
 		const shape = path.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id');
 		const key = `${method} ${shape} ${status}`;
 		this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+		if (status < 300 && path.startsWith('/v1/')) {
+			const now = Date.now();
+			if (!this.okTotal) this.firstOkMs = now;
+			this.lastOkMs = now;
+			this.okTotal++;
+		}
 	}
 	reset(): void {
 		this.counts.clear();
+		this.firstOkMs = NaN;
+		this.lastOkMs = NaN;
+		this.okTotal = 0;
 	}
 	/** Requests of this method and path shape, optionally only those whose status passes. */
 	count(method: string, shape: string, status?: (s: number) => boolean): number {

@@ -73,12 +73,14 @@ async function runFlow(b: Bench, f: Flow, body: Json, keepOutput = false): Promi
 }
 
 /**
- * How close a run came to the rate limit: the least time the limit allows for these requests
- * (fixed windows: the last window's requests can go as soon as it opens) over the time taken.
+ * How close a run came to the rate limit (`limit` requests in each window of `window` seconds, the
+ * window opened by the run's first request): the least time the limit allows between the first
+ * and the last successful request of the run, over the time it took, both seen by the sandbox.
  */
-function ceilingFraction(requests: number, ms: number, c: { limit: number; window: number }): number {
-	const windows = Math.ceil(requests / c.limit) - 1;
-	return windows > 0 ? (windows * c.window * 1000) / ms : NaN;
+function ceilingFraction(log: Bench['requests'], c: { limit: number; window: number }): number {
+	const windows = Math.ceil(log.okTotal / c.limit) - 1;
+	const took = log.lastOkMs - log.firstOkMs;
+	return windows > 0 && took > 0 ? (windows * c.window * 1000) / took : NaN;
 }
 
 const rl = (expr: string): Json => ({ __rl: true, mode: 'id', value: expr });
@@ -129,6 +131,12 @@ export async function bulkJob(b: Bench, r: Results, opts: { rounds: number; cond
 		flows[`${c.name}|http message`] = await flow(b, 'http message', http('Node', 'message'));
 	}
 	const trackIds = store.all<{ id: string }>("SELECT id FROM tracks WHERE title LIKE 'Bulktraject %' ORDER BY seq LIMIT 5000").map((x) => x.id);
+	// One small run of every workflow first, so that no side pays for a cold start in the measurement.
+	for (const f of Object.values(flows)) {
+		const tag = store.uuid();
+		store.run('INSERT INTO tags (id, name, color, created_at) VALUES (?, ?, ?, ?)', tag, `bench-warm-${tag.slice(0, 8)}`, '#4f46e5', store.now());
+		await runFlow(b, f, { ids: trackIds.slice(0, 2), marker: 'bench-warm', tag: `bench-warm-${tag.slice(0, 8)}`, tagId: tag });
+	}
 	for (const c of opts.conditions) {
 		const job = `bulk ${c.name}`;
 		const ids = trackIds.slice(0, c.items);
@@ -158,10 +166,10 @@ export async function bulkJob(b: Bench, r: Results, opts: { rounds: number; cond
 					done = rows.length;
 					duplicates = rows.reduce((s, x) => s + x.n - 1, 0);
 				}
-				const res = { ...run, output: undefined, variant, items: c.items, outputItems: run.items, done, failed: c.items - done, duplicates, okRequestsPerItem: okRequests / c.items, requestsPerItem: allRequests / c.items, throttledPerItem: throttled / c.items, ceilingFraction: c.ceiling ? ceilingFraction(okRequests, run.nodeMs, c.ceiling) : undefined };
+				const res = { ...run, output: undefined, variant, items: c.items, outputItems: run.items, done, failed: c.items - done, duplicates, okRequestsPerItem: okRequests / c.items, requestsPerItem: allRequests / c.items, throttledPerItem: throttled / c.items, okPerItem: (okRequests + b.requests.count('GET', '/v1/tags', (s) => s < 300)) / c.items, executionFailed: run.status === 'success' ? 0 : 1, ceilingFraction: c.ceiling ? ceilingFraction(b.requests, c.ceiling) : undefined };
 				byCase[variant] = res;
 				r.run({ job, round, ...res });
-				log(`${job} round ${round + 1} ${variant}: node ${run.nodeMs} ms, ${done}/${c.items} done, ${duplicates} duplicates, ${res.requestsPerItem.toFixed(2)} requests/item, ${run.status}${run.error ? ` (${run.error})` : ''}`);
+				log(`${job} round ${round + 1} ${variant}: node ${run.nodeMs} ms, ${done}/${c.items} done, ${duplicates} duplicates, ${res.requestsPerItem.toFixed(2)} requests/item${res.ceilingFraction ? `, ${res.ceilingFraction.toFixed(2)} of the ceiling` : ''}, ${run.status}${run.error ? ` (${run.error})` : ''}`);
 			}
 			for (const [ours, theirs] of [['tag by list', 'http tag'], ['tag by name', 'http tag'], ['message', 'http message']]) {
 				const a = byCase[ours];
@@ -176,12 +184,16 @@ export async function bulkJob(b: Bench, r: Results, opts: { rounds: number; cond
 				r.pair(job, kase, 'duplicate effects', 'count').n8n.push(h.duplicates);
 				r.pair(job, kase, 'requests per item', 'all').trackler.push(a.requestsPerItem);
 				r.pair(job, kase, 'requests per item', 'all').n8n.push(h.requestsPerItem);
+				r.pair(job, kase, 'execution failed', '0 or 1').trackler.push(a.executionFailed);
+				r.pair(job, kase, 'execution failed', '0 or 1').n8n.push(h.executionFailed);
 				r.check({ job, case: kase, what: 'Trackler: failed items', value: a.failed, max: 0 });
+				r.check({ job, case: kase, what: 'Trackler: execution failed', value: a.executionFailed, max: 0 });
 				r.check({ job, case: kase, what: 'Trackler: duplicate effects', value: a.duplicates, max: 0 });
 				if (c.ceiling) {
 					r.pair(job, kase, 'fraction of the ceiling', 'successful requests').trackler.push(a.ceilingFraction);
 					r.pair(job, kase, 'fraction of the ceiling', 'successful requests').n8n.push(h.ceilingFraction);
-					r.check({ job, case: kase, what: 'Trackler: successful requests per item', value: a.okRequestsPerItem, max: 1.0 });
+					// One request an item, plus at most one tag-list look-up for the whole execution.
+					r.check({ job, case: kase, what: 'Trackler: successful requests per item', value: a.okPerItem, max: 1 + 1 / c.items });
 					if (!b.quick) r.check({ job, case: kase, what: 'Trackler: fraction of the ceiling', value: a.ceilingFraction, min: 0.95 });
 				}
 			}
