@@ -107,7 +107,10 @@ async function deliver(b: Bench, side: Side, n: number, concurrency: number): Pr
 	await Promise.all(Array.from({ length: concurrency }, worker));
 	const answeredMs = Date.now() - started;
 	const settled = await waitFor('the executions of the deliveries', 600_000, async () => {
-		const done = (await finishedCount(b, side.id)) - before.success - before.error;
+		// n8n's list can fail for a moment under load (SQLite busy): ask again rather than stop counting.
+		const count = await finishedCount(b, side.id).catch(() => undefined);
+		if (count === undefined) return undefined;
+		const done = count - before.success - before.error;
 		maxInFlight = Math.max(maxInFlight, answered - done);
 		return done >= answered ? done : undefined;
 	}).catch(() => undefined);
@@ -129,6 +132,9 @@ async function deliver(b: Bench, side: Side, n: number, concurrency: number): Pr
 		succeeded: success,
 		failed: after.error - before.error,
 		lost: Math.max(0, n - total),
+		// Of those: answered 2xx but never executed (truly lost), and answered otherwise (Trackler would retry them).
+		lostAfter2xx: Math.max(0, answered - total),
+		refused: n - answered,
 		extra: Math.max(0, total - n),
 		finished: settled !== undefined,
 		answeredMs,
@@ -169,7 +175,7 @@ export async function ingestJob(b: Bench, r: Results, opts: { rounds: number; si
 			for (let round = 0; round < opts.rounds; round++) {
 				for (const s of sides) {
 					const res = await deliver(b, s, n, Number(c));
-					log(`${job} ${kase} round ${round + 1} ${s.name}: ${res.eventsPerSecond.toFixed(1)} events/s, p95 ${res.p95.toFixed(0)} ms, in flight ≤ ${res.maxInFlight}, lost ${res.lost}, extra ${res.extra}`);
+					log(`${job} ${kase} round ${round + 1} ${s.name}: ${res.eventsPerSecond.toFixed(1)} events/s, p95 ${res.p95.toFixed(0)} ms, in flight ≤ ${res.maxInFlight}, lost ${res.lost} (refused ${res.refused}: ${JSON.stringify(res.statuses)}), extra ${res.extra}`);
 					r.run({ job, case: kase, round, ...res });
 					const put = (metric: string, unit: string, v: number, g?: { min?: number; max?: number }): void => {
 						r.pair(job, kase, metric, unit, g)[s.name].push(v);
@@ -183,6 +189,8 @@ export async function ingestJob(b: Bench, r: Results, opts: { rounds: number; si
 					put('n8n CPU', 'ms/event', res.cpuMsPerEvent);
 					if (s.name === 'trackler') {
 						r.check({ job, case: kase, what: 'Trackler: lost executions', value: res.lost, max: 0 });
+						r.check({ job, case: kase, what: 'Trackler: answered 2xx, never executed', value: res.lostAfter2xx, max: 0 });
+						r.check({ job, case: kase, what: 'Trackler: refused (non-2xx)', value: res.refused, max: 0 });
 						r.check({ job, case: kase, what: 'Trackler: extra executions', value: res.extra, max: 0 });
 						r.check({ job, case: kase, what: 'Trackler: failed executions', value: res.failed, max: 0 });
 					} else {

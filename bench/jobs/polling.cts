@@ -23,6 +23,8 @@ export async function pollingJob(r: Results, opts: { sizes: number[]; polls: num
 		try {
 			await ok(sb.testApi('POST', '/faults', { reset: true, rate_limit: { limit: 10_000_000, window_seconds: 60 } }));
 			await ok(sb.testApi('POST', '/seed', { tracks: size }));
+			// An idle workspace: nothing changed in the last day (inside a poll's look-back window).
+			await ok(sb.testApi('POST', '/clock', { advance_seconds: 86_400 }));
 			const harness = createPollHarness(sb);
 			for (const mode of MODES) {
 				const staticData: IDataObject = {};
