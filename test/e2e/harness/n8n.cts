@@ -43,7 +43,13 @@ export interface StartN8nOptions {
 	verbose?: boolean;
 	/** Kill n8n on SIGINT/SIGTERM of this process (default true; the demo stops it itself). */
 	handleSignals?: boolean;
+	/** Which n8n process to run (default 'start', the main). 'webhook' (a webhook processor) and
+	 *  'worker' (queue mode, see harness/queue.cts) get no owner or API key; a worker's `port` is
+	 *  its health-check port (QUEUE_HEALTH_CHECK_PORT), `baseUrl` points there. */
+	command?: N8nCommand;
 }
+
+export type N8nCommand = 'start' | 'webhook' | 'worker';
 
 export interface ApiResponse<T = any> {
 	status: number;
@@ -155,6 +161,8 @@ export interface N8nHandle {
 	restart(): Promise<void>;
 	/** Stops n8n (kills its process group). Removes a temp user folder unless kept. */
 	stop(): Promise<void>;
+	/** SIGKILLs n8n's process group at once (no graceful shutdown); restart() starts it again. */
+	crash(): Promise<void>;
 }
 
 const DEFAULT_OWNER_EMAIL = 'owner@trackler-e2e.test';
@@ -463,10 +471,12 @@ class N8nInstance implements N8nHandle {
 	private readonly opts: StartN8nOptions;
 
 	private readonly attached: boolean;
+	private readonly command: N8nCommand;
 
 	constructor(opts: StartN8nOptions, attachTo?: N8nState) {
 		this.opts = opts;
 		this.attached = !!attachTo;
+		this.command = opts.command ?? 'start';
 		if (attachTo) {
 			this.line = attachTo.line;
 			this.tempFolder = false;
@@ -573,14 +583,15 @@ class N8nInstance implements N8nHandle {
 			N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '250',
 			// n8n 2.x: no background look-ups of n8n's online catalogues (no internet here anyway)
 			N8N_DISABLED_MODULES: this.line === 'v2' ? 'mcp-registry,instance-ai,workflow-builder,chat-hub,insights' : undefined,
+			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_PORT: undefined } : {}),
 			...this.opts.env,
 		};
 		for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
 		const logFd = fs.openSync(this.logFile, 'a');
-		fs.writeSync(logFd, `\n===== trackler harness: starting n8n ${this.version} on ${this.baseUrl} at ${new Date().toISOString()} =====\n`);
+		fs.writeSync(logFd, `\n===== trackler harness: starting n8n ${this.command} ${this.version} on ${this.baseUrl} at ${new Date().toISOString()} =====\n`);
 		const n8nBin = path.join(this.runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n');
-		const child = spawn(nodeBin, [n8nBin, 'start'], {
+		const child = spawn(nodeBin, [n8nBin, this.command], {
 			cwd: this.userFolder,
 			env: env as NodeJS.ProcessEnv,
 			detached: true, // own process group: stop() kills n8n and its task runner together
@@ -601,8 +612,10 @@ class N8nInstance implements N8nHandle {
 
 		try {
 			await this.waitUntilReady(() => exited, this.opts.startTimeoutMs ?? 180_000);
-			await this.ensureOwner();
-			if (this.opts.publicApi !== false) await this.ensureApiKey();
+			if (this.command === 'start') {
+				await this.ensureOwner();
+				if (this.opts.publicApi !== false) await this.ensureApiKey();
+			}
 		} catch (err) {
 			stopEcho?.();
 			await this.kill();
@@ -646,6 +659,7 @@ class N8nInstance implements N8nHandle {
 			if (gone) throw new Error(`${gone} before it was ready`);
 			try {
 				const ready = await request(`${this.baseUrl}/healthz/readiness`, 'GET', undefined, {}, 5000);
+				if (ready.status === 200 && this.command !== 'start') return;
 				if (ready.status === 200) {
 					const settings = await request(`${this.baseUrl}/rest/settings`, 'GET', undefined, {}, 5000);
 					if (settings.status === 200) return;
@@ -906,6 +920,18 @@ class N8nInstance implements N8nHandle {
 		// the group's other members (the task runner) may outlive the leader for a moment
 		for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(100);
 		if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
+		untrackGroup(pid);
+		this.groupId = undefined;
+		this.child = undefined;
+		this.cookie = '';
+	}
+
+	async crash(): Promise<void> {
+		if (this.attached) throw new Error('this n8n is shared: start a private one with startN8n() to crash it');
+		const pid = this.groupId;
+		if (!pid) return;
+		killGroup(pid, 'SIGKILL');
+		for (let i = 0; i < 100 && groupAlive(pid); i++) await sleep(100);
 		untrackGroup(pid);
 		this.groupId = undefined;
 		this.child = undefined;

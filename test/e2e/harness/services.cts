@@ -1,0 +1,162 @@
+// Private Postgres and Redis for one queue-mode run (test/e2e/harness/queue.cts): a fresh Postgres
+// cluster (initdb into a temp folder, its own free port on 127.0.0.1, its socket in that folder)
+// and a redis-server (free port, 127.0.0.1 only, no persistence). Both are stopped and their
+// folders removed by stop(), also after a failed start. The machine's own services are not used.
+// The binaries come from Debian's packages: `bash scripts/ensure-queue-services.sh` installs them.
+//
+//   const pg = await startPostgres(); const redis = await startRedis();
+//   … DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT=pg.port …
+//   await redis.stop(); await pg.stop();
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { freePort, isAlive } from './n8n.cjs';
+
+export interface PostgresHandle {
+	port: number;
+	database: string;
+	user: string;
+	password: string;
+	dataDir: string;
+	/** postmaster's pid */
+	pid: number;
+	stop(): Promise<void>;
+}
+
+export interface RedisHandle {
+	port: number;
+	pid: number;
+	stop(): Promise<void>;
+}
+
+/** Newest /usr/lib/postgresql/<version>/bin with initdb, pg_ctl and postgres; undefined if none. */
+export function postgresBinDir(): string | undefined {
+	const root = '/usr/lib/postgresql';
+	if (!fs.existsSync(root)) return undefined;
+	const versions = fs
+		.readdirSync(root)
+		.filter((v) => ['initdb', 'pg_ctl', 'postgres'].every((b) => fs.existsSync(path.join(root, v, 'bin', b))))
+		.sort((a, b) => Number(b) - Number(a));
+	return versions.length ? path.join(root, versions[0], 'bin') : undefined;
+}
+
+export function redisServerBin(): string | undefined {
+	return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
+}
+
+/** Runs scripts/ensure-queue-services.sh; throws with its message when the binaries are missing. */
+export function ensureQueueServices(repoRoot: string): void {
+	if (postgresBinDir() && redisServerBin()) return;
+	const res = spawnSync('bash', [path.join(repoRoot, 'scripts', 'ensure-queue-services.sh')], { encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`PostgreSQL / Redis are missing: ${(res.stderr || res.stdout).trim()}`);
+}
+
+/** Postgres refuses to run as root: as root, the cluster belongs to Debian's `postgres` user. */
+function asPostgresUser(): { uid: number; gid: number } | undefined {
+	if (process.getuid?.() !== 0) return undefined;
+	const id = (flag: string): number => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+	const uid = id('-u');
+	const gid = id('-g');
+	if (!uid) throw new Error("running as root, Postgres needs the 'postgres' system user (bash scripts/ensure-queue-services.sh)");
+	return { uid, gid };
+}
+
+function run(bin: string, args: string[], opts: SpawnSyncOptions): void {
+	const res = spawnSync(bin, args, { encoding: 'utf8', timeout: 120_000, ...opts });
+	if (res.status !== 0) throw new Error(`${path.basename(bin)} ${args.join(' ')} failed (${String(res.status)}): ${String(res.stderr ?? '').trim() || String(res.stdout ?? '').trim()}`);
+}
+
+async function waitForPort(port: number, alive: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (!alive()) throw new Error(`${what} exited before it listened on 127.0.0.1:${port}`);
+		const ok = await new Promise<boolean>((resolve) => {
+			const s = net.connect({ port, host: '127.0.0.1' }, () => {
+				s.destroy();
+				resolve(true);
+			});
+			s.once('error', () => resolve(false));
+		});
+		if (ok) return;
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+}
+
+export async function startPostgres(opts: { tag?: string } = {}): Promise<PostgresHandle> {
+	const bin = postgresBinDir();
+	if (!bin) throw new Error('PostgreSQL is not installed: run `bash scripts/ensure-queue-services.sh`');
+	const owner = asPostgresUser();
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), `trackler-pg-${opts.tag ?? 'run'}-`));
+	const dataDir = path.join(root, 'data');
+	const password = `pg-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+	const spawnOpts: SpawnSyncOptions = { cwd: root, ...(owner ? { uid: owner.uid, gid: owner.gid } : {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
+	if (owner) fs.chownSync(root, owner.uid, owner.gid);
+	fs.chmodSync(root, 0o700);
+	const pwFile = path.join(root, 'pw');
+	fs.writeFileSync(pwFile, password, { mode: 0o600 });
+	if (owner) fs.chownSync(pwFile, owner.uid, owner.gid);
+	const port = await freePort();
+	let pid = 0;
+	const stop = async (): Promise<void> => {
+		if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
+			spawnSync(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { ...spawnOpts, stdio: 'ignore' });
+		}
+		for (let i = 0; i < 50 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+		if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+		fs.rmSync(root, { recursive: true, force: true });
+	};
+	try {
+		run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'n8n', '--pwfile', pwFile, '-A', 'scram-sha-256', '-E', 'UTF8', '--no-sync'], spawnOpts);
+		const conf = [`listen_addresses = '127.0.0.1'`, `port = ${port}`, `unix_socket_directories = '${root}'`, 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', 'max_connections = 200', 'shared_buffers = 64MB'];
+		fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), `\n# trackler harness\n${conf.join('\n')}\n`);
+		run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(root, 'postgres.log'), '-o', `-k ${root}`, '-w', '-t', '60', 'start'], spawnOpts);
+		pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		await waitForPort(port, () => isAlive(pid), 'postgres');
+		// The database n8n uses (the cluster's `postgres` database stays untouched).
+		run(path.join(bin, 'psql'), ['-h', root, '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', 'CREATE DATABASE n8n'], { ...spawnOpts, env: { ...spawnOpts.env, PGPASSWORD: password } });
+	} catch (err) {
+		await stop();
+		throw err;
+	}
+	return { port, database: 'n8n', user: 'n8n', password, dataDir, pid, stop };
+}
+
+export async function startRedis(): Promise<RedisHandle> {
+	const bin = redisServerBin();
+	if (!bin) throw new Error('redis-server is not installed: run `bash scripts/ensure-queue-services.sh`');
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-redis-'));
+	const port = await freePort();
+	const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'redis.log')], {
+		cwd: dir,
+		stdio: 'ignore',
+		detached: true,
+	});
+	child.unref();
+	const pid = child.pid ?? 0;
+	let exited = false;
+	child.once('exit', () => {
+		exited = true;
+	});
+	const stop = async (): Promise<void> => {
+		if (pid && !exited) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}
+		for (let i = 0; i < 50 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+		fs.rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		await waitForPort(port, () => !exited, 'redis-server');
+	} catch (err) {
+		await stop();
+		throw err;
+	}
+	return { port, pid, stop };
+}
