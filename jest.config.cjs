@@ -9,7 +9,8 @@ module.exports = {
 	moduleFileExtensions: ['js', 'cjs', 'ts', 'cts', 'json'],
 	transform: { '^.+\\.c?ts$': tsJest },
 	testMatch: ['<rootDir>/test/**/*.test.cts'],
-	testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+	// The queue-mode suites (test/e2e/queue/) run in their own step: TRACKLER_E2E_QUEUE=1 (npm run test:queue).
+	testPathIgnorePatterns: ['/node_modules/', '/dist/', ...(process.env.TRACKLER_E2E_QUEUE === '1' ? [] : ['/test/e2e/queue/'])],
 	modulePathIgnorePatterns: ['<rootDir>/dist'],
 	globalSetup: '<rootDir>/test/global-setup.cjs',
 	globalTeardown: '<rootDir>/test/global-teardown.cjs',

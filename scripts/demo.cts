@@ -13,11 +13,14 @@
 // Options: --line v1 (n8n 1.x instead of 2.x), --port N (n8n's port; default 5678 or the next free one),
 // --sandbox-port N (default 4010 or the next free one), --verbose (echo n8n's log).
 // When something cannot start, it prints one line with the reason and one with the fix (demo-failure.cts).
+// --queue (n8n's queue mode: a main, a webhook processor and 2 workers on a private Postgres and
+// Redis behind a path router, see test/e2e/harness/queue.cts; fresh each run, nothing kept).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
-import { ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
+import { attachN8n, ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
+import { startQueue, type QueueTopology } from '../test/e2e/harness/queue.cjs';
 import { prepareTemplate } from '../templates/prepare.cjs';
 import { explainN8nFailure, explainSandboxFailure, formatFailure } from './demo-failure.cjs';
 import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './demo-state.cjs';
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
 	const verbose = process.argv.includes('--verbose');
 	const n8nPort = await pickPort(portOption('port'), 5678, 'port');
 	const sandboxPortWanted = portOption('sandbox-port');
+	const queueMode = process.argv.includes('--queue');
 	fs.mkdirSync(DEMO_DIR, { recursive: true });
 	const running = readDemoState();
 	if (running && running.pid !== process.pid && isAlive(running.pid)) {
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
 	say(`  sandbox is up at ${sandbox.url}`);
 
 	let n8n: N8nHandle | undefined;
+	let queue: QueueTopology | undefined;
 	let stopping = false;
 	const stopAll = async (code: number): Promise<void> => {
 		if (stopping) return;
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
 		removeDemoState();
 		try {
 			await n8n?.stop();
+			await queue?.stop();
 		} finally {
 			await sandbox.close();
 		}
@@ -183,8 +189,14 @@ async function main(): Promise<void> {
 
 	const userFolder = path.join(DEMO_DIR, line === 'v1' ? 'n8n-v1' : 'n8n');
 	try {
-		say('  starting n8n (about half a minute) …');
-		n8n = await startN8n({
+		if (queueMode) {
+			say('  starting n8n in queue mode: Postgres, Redis, a main, a webhook processor, 2 workers (about a minute) …');
+			const started = startQueue({ line, poolSize: 10, verbose, handleSignals: false, ownerEmail: DEMO_EMAIL, ownerPassword: DEMO_PASSWORD });
+			queue = await started;
+			// everything the demo does goes through the router, as a user's browser and Trackler would
+			n8n = await attachN8n({ ...queue.main.state(), baseUrl: queue.routerUrl });
+		} else say('  starting n8n (about half a minute) …');
+		n8n ??= await startN8n({
 			line,
 			userFolder,
 			port: n8nPort,
@@ -218,7 +230,16 @@ async function main(): Promise<void> {
 	say(`  n8n credential:    "${CREDENTIAL_NAME}" (Trackler API, already set up)`);
 	say(`  Trackler sandbox:  ${sandbox.url}   (credential API URL: ${sandbox.baseUrl})`);
 	say(`  sandbox API token: ${sandbox.token}`);
-	say(`  n8n log:           ${path.relative(process.cwd(), n8n.logFile)}`);
+	if (queue) {
+		say(`  queue mode (every URL above goes through the router, a reverse proxy in front):`);
+		say(`    router        ${queue.routerUrl}   /webhook/* → webhook processor, everything else → main`);
+		for (const p of queue.processes()) {
+			const role = { main: 'n8n start: editor, API, test webhooks, trigger activation, polling', webhook: 'n8n webhook: production webhooks', worker: 'n8n worker: executions (health check)' }[p.role];
+			say(`    ${p.name.padEnd(13)} ${p.handle.baseUrl}   pid ${String(p.handle.pid)}   ${role}   log ${p.handle.logFile}`);
+		}
+		say(`    postgres      127.0.0.1:${queue.postgres.port}   pid ${queue.postgres.pid}   database ${queue.postgres.database}, cluster ${queue.postgres.dataDir} (removed on stop)`);
+		say(`    redis         127.0.0.1:${queue.redis.port}   pid ${queue.redis.pid}   (private, no persistence)`);
+	} else say(`  n8n log:           ${path.relative(process.cwd(), n8n.logFile)}`);
 	say('');
 	say('  Try the sandbox:');
 	say(`    curl -s ${auth} ${sandbox.url}/me`);

@@ -48,6 +48,22 @@ if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
 fi
 
+# n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis): the
+# queue suites (test/e2e/queue/) and the suites covering every node again, on that topology.
+if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ] && [ "${TRACKLER_SKIP_QUEUE:-}" != "1" ]; then
+  step "Postgres and Redis for queue mode (scripts/ensure-queue-services.sh)"
+  if bash scripts/ensure-queue-services.sh; then
+    step "jest: queue mode (npm run test:queue)"
+    queue_start=$SECONDS
+    npm run --silent test:queue -- --ci --json --outputFile=.artifacts/jest-results-queue.json || status=$?
+    echo "queue mode: $((SECONDS - queue_start)) s wall time"
+  elif [ -n "${CI:-}" ]; then
+    echo "queue mode cannot run here (no PostgreSQL / Redis)" >&2; status=1
+  else
+    echo "no PostgreSQL / Redis: the queue-mode suites are skipped (they fail under CI=true)"
+  fi
+fi
+
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0, skipped = 0;

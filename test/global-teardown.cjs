@@ -25,7 +25,15 @@ module.exports = async function globalTeardown() {
   if (fs.existsSync(artifacts)) {
     for (const entry of fs.readdirSync(runDir)) {
       const log = path.join(runDir, entry, 'n8n.log');
-      if (/^n8n-v\d$/.test(entry) && fs.existsSync(log)) fs.copyFileSync(log, path.join(artifacts, `${entry}.log`));
+      if (/^n8n-v\d(-queue)?$/.test(entry) && fs.existsSync(log)) fs.copyFileSync(log, path.join(artifacts, `${entry}.log`));
+    }
+  }
+  // temp folders outside the run folder (queue mode's Postgres cluster and Redis)
+  const dirsDir = path.join(runDir, 'dirs');
+  if (fs.existsSync(dirsDir) && process.env.TRACKLER_KEEP_N8N !== '1') {
+    for (const entry of fs.readdirSync(dirsDir)) {
+      const folder = fs.readFileSync(path.join(dirsDir, entry), 'utf8');
+      if (folder.startsWith(require('node:os').tmpdir())) fs.rmSync(folder, { recursive: true, force: true });
     }
   }
   if (process.env.TRACKLER_KEEP_N8N !== '1') fs.rmSync(runDir, { recursive: true, force: true });

@@ -341,17 +341,24 @@ export function untrackProcessGroup(pid: number): void {
 
 /** When jest's global setup made a run folder, every started n8n is listed there so that the
  *  global teardown can kill whatever a crashed worker left behind. */
-function registryDir(): string | undefined {
+function registryDir(kind = 'pids'): string | undefined {
 	const dir = process.env.TRACKLER_E2E_RUN_DIR;
-	return dir && fs.existsSync(dir) ? path.join(dir, 'pids') : undefined;
+	return dir && fs.existsSync(dir) ? path.join(dir, kind) : undefined;
 }
-function registerPid(pid: number): void {
+/** A temp folder outside the run folder (e.g. a Postgres cluster) that the global teardown removes. */
+export function registerTempDir(folder: string): void {
+	const dir = registryDir('dirs');
+	if (!dir) return;
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, path.basename(folder)), folder);
+}
+export function registerPid(pid: number): void {
 	const dir = registryDir();
 	if (!dir) return;
 	fs.mkdirSync(dir, { recursive: true });
 	fs.writeFileSync(path.join(dir, String(pid)), String(pid));
 }
-function unregisterPid(pid: number): void {
+export function unregisterPid(pid: number): void {
 	const dir = registryDir();
 	if (dir) fs.rmSync(path.join(dir, String(pid)), { force: true });
 }

@@ -32,6 +32,9 @@ export interface StartQueueOptions {
 	/** Kill everything on SIGINT/SIGTERM of this process (default true). */
 	handleSignals?: boolean;
 	startTimeoutMs?: number;
+	/** Owner login of the main (default: the harness's test login). */
+	ownerEmail?: string;
+	ownerPassword?: string;
 }
 
 export type QueueRole = 'main' | 'webhook' | 'worker';
@@ -174,7 +177,7 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			started.push(h);
 			return h;
 		};
-		const main = await startOne({ ...common, command: 'start', env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', ...opts.mainEnv } });
+		const main = await startOne({ ...common, command: 'start', ownerEmail: opts.ownerEmail, ownerPassword: opts.ownerPassword, env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', ...opts.mainEnv } });
 		const results = await Promise.allSettled([
 			startOne({ ...common, command: 'webhook', env }),
 			...Array.from({ length: opts.workers ?? 2 }, () => startOne({ ...common, command: 'worker', env })),

@@ -13,7 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort, isAlive } from './n8n.cjs';
+import { freePort, isAlive, registerPid, registerTempDir, unregisterPid } from './n8n.cjs';
 
 export interface PostgresHandle {
 	port: number;
@@ -86,11 +86,31 @@ async function waitForPort(port: number, alive: () => boolean, what: string, tim
 	throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
+// Services still running when this process exits (a failed start, Ctrl+C meanwhile): stopped
+// synchronously from the exit hook, their folders removed.
+const onExit = new Map<string, () => void>();
+let exitHook = false;
+function atExit(key: string, fn: () => void): void {
+	onExit.set(key, fn);
+	if (exitHook) return;
+	exitHook = true;
+	process.on('exit', () => {
+		for (const f of onExit.values()) {
+			try {
+				f();
+			} catch {
+				/* best effort */
+			}
+		}
+	});
+}
+
 export async function startPostgres(opts: { tag?: string } = {}): Promise<PostgresHandle> {
 	const bin = postgresBinDir();
 	if (!bin) throw new Error('PostgreSQL is not installed: run `bash scripts/ensure-queue-services.sh`');
 	const owner = asPostgresUser();
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), `trackler-pg-${opts.tag ?? 'run'}-`));
+	registerTempDir(root);
 	const dataDir = path.join(root, 'data');
 	const password = `pg-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 	const spawnOpts: SpawnSyncOptions = { cwd: root, ...(owner ? { uid: owner.uid, gid: owner.gid } : {}), env: { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' } };
@@ -101,12 +121,21 @@ export async function startPostgres(opts: { tag?: string } = {}): Promise<Postgr
 	if (owner) fs.chownSync(pwFile, owner.uid, owner.gid);
 	const port = await freePort();
 	let pid = 0;
+	const stopNow = (): void => {
+		if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
+			spawnSync(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { ...spawnOpts, stdio: 'ignore' });
+		}
+		fs.rmSync(root, { recursive: true, force: true });
+	};
+	atExit(root, stopNow);
 	const stop = async (): Promise<void> => {
+		onExit.delete(root);
 		if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
 			spawnSync(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', '-t', '30', 'stop'], { ...spawnOpts, stdio: 'ignore' });
 		}
 		for (let i = 0; i < 50 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 		if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
+		if (pid) unregisterPid(pid);
 		fs.rmSync(root, { recursive: true, force: true });
 	};
 	try {
@@ -115,6 +144,7 @@ export async function startPostgres(opts: { tag?: string } = {}): Promise<Postgr
 		fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), `\n# trackler harness\n${conf.join('\n')}\n`);
 		run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(root, 'postgres.log'), '-o', `-k ${root}`, '-w', '-t', '60', 'start'], spawnOpts);
 		pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		registerPid(pid); // pg_ctl starts postgres in a session (process group) of its own
 		await waitForPort(port, () => isAlive(pid), 'postgres');
 		// The database n8n uses (the cluster's `postgres` database stays untouched).
 		run(path.join(bin, 'psql'), ['-h', root, '-p', String(port), '-U', 'n8n', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', 'CREATE DATABASE n8n'], { ...spawnOpts, env: { ...spawnOpts.env, PGPASSWORD: password } });
@@ -129,6 +159,7 @@ export async function startRedis(): Promise<RedisHandle> {
 	const bin = redisServerBin();
 	if (!bin) throw new Error('redis-server is not installed: run `bash scripts/ensure-queue-services.sh`');
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-redis-'));
+	registerTempDir(dir);
 	const port = await freePort();
 	const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'redis.log')], {
 		cwd: dir,
@@ -137,11 +168,17 @@ export async function startRedis(): Promise<RedisHandle> {
 	});
 	child.unref();
 	const pid = child.pid ?? 0;
+	if (pid) registerPid(pid);
 	let exited = false;
 	child.once('exit', () => {
 		exited = true;
 	});
+	atExit(dir, () => {
+		if (pid && !exited) process.kill(pid, 'SIGKILL');
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
 	const stop = async (): Promise<void> => {
+		onExit.delete(dir);
 		if (pid && !exited) {
 			try {
 				process.kill(pid, 'SIGKILL');
@@ -150,6 +187,7 @@ export async function startRedis(): Promise<RedisHandle> {
 			}
 		}
 		for (let i = 0; i < 50 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+		if (pid) unregisterPid(pid);
 		fs.rmSync(dir, { recursive: true, force: true });
 	};
 	try {

@@ -13,6 +13,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attachN8n, defaultLine, ensureBuilt, isAlive, startN8n, type N8nHandle, type N8nLine, type N8nState } from './n8n.cjs';
+import { startQueue } from './queue.cjs';
+
+/** TRACKLER_E2E_QUEUE=1: the shared n8n is queue mode (harness/queue.cts): a main, a webhook
+ *  processor and 2 workers on Postgres and Redis; the handle's baseUrl is the path router's, so
+ *  the suites' API calls reach the main and their production webhooks the webhook processor. */
+export const E2E_QUEUE = process.env.TRACKLER_E2E_QUEUE === '1';
 
 export const E2E_SKIPPED = process.env.TRACKLER_SKIP_E2E === '1';
 
@@ -28,14 +34,19 @@ function sleep(ms: number): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Alive and answering /healthz (a few tries: a busy machine can be slow to answer). */
 async function healthy(state: N8nState): Promise<boolean> {
-	if (!isAlive(state.pid)) return false;
-	try {
-		const res = await fetch(`${state.baseUrl}/healthz`, { signal: AbortSignal.timeout(3000) });
-		return res.ok;
-	} catch {
-		return false;
+	for (let attempt = 0; attempt < 5; attempt++) {
+		if (!isAlive(state.pid)) return false;
+		try {
+			const res = await fetch(`${state.baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
+			if (res.ok) return true;
+		} catch {
+			/* try again */
+		}
+		await sleep(1000);
 	}
+	return false;
 }
 
 /** The run's shared n8n (default line: $TRACKLER_N8N_LINE or v2). */
@@ -44,7 +55,9 @@ export function sharedN8n(line: N8nLine = defaultLine()): Promise<N8nHandle> {
 	if (!runDir || !fs.existsSync(runDir)) {
 		local ??= (async () => {
 			ensureBuilt();
-			return startN8n({ line });
+			if (!E2E_QUEUE) return startN8n({ line });
+			const q = await startQueue({ line, poolSize: 10 });
+			return attachN8n({ ...q.main.state(), baseUrl: q.routerUrl });
 		})();
 		return local;
 	}
@@ -58,9 +71,10 @@ export function sharedN8n(line: N8nLine = defaultLine()): Promise<N8nHandle> {
 }
 
 async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
-	const stateFile = path.join(runDir, `n8n-${line}.json`);
-	const errorFile = path.join(runDir, `n8n-${line}.error`);
-	const lockDir = path.join(runDir, `n8n-${line}.lock`);
+	const name = E2E_QUEUE ? `n8n-${line}-queue` : `n8n-${line}`;
+	const stateFile = path.join(runDir, `${name}.json`);
+	const errorFile = path.join(runDir, `${name}.error`);
+	const lockDir = path.join(runDir, `${name}.lock`);
 	const deadline = Date.now() + START_TIMEOUT_MS + 60_000;
 	for (;;) {
 		if (fs.existsSync(errorFile)) {
@@ -84,9 +98,18 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 		if (owner) {
 			try {
 				ensureBuilt();
-				const handle = await startN8n({ line, userFolder: path.join(runDir, `n8n-${line}`), startTimeoutMs: START_TIMEOUT_MS });
+				let handle: N8nHandle;
+				let state: N8nState;
+				if (E2E_QUEUE) {
+					const q = await startQueue({ line, poolSize: 10, startTimeoutMs: START_TIMEOUT_MS });
+					state = { ...q.main.state(), baseUrl: q.routerUrl };
+					handle = await attachN8n(state);
+				} else {
+					handle = await startN8n({ line, userFolder: path.join(runDir, name), startTimeoutMs: START_TIMEOUT_MS });
+					state = handle.state();
+				}
 				const tmp = `${stateFile}.tmp`;
-				fs.writeFileSync(tmp, JSON.stringify(handle.state()), { mode: 0o600 });
+				fs.writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
 				fs.renameSync(tmp, stateFile);
 				return handle;
 			} catch (err) {
