@@ -94,15 +94,28 @@ function atExit(key: string, fn: () => void): void {
 	onExit.set(key, fn);
 	if (exitHook) return;
 	exitHook = true;
-	process.on('exit', () => {
-		for (const f of onExit.values()) {
+	const runAll = (): void => {
+		for (const f of [...onExit.values()]) {
 			try {
 				f();
 			} catch {
 				/* best effort */
 			}
 		}
-	});
+		onExit.clear();
+	};
+	process.on('exit', runAll);
+	// A signal ends the process without 'exit' hooks: clean up, then let the signal end it (unless
+	// someone else handles it, as the demo does).
+	for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+		process.on(sig, () => {
+			runAll();
+			if (process.listenerCount(sig) === 1) {
+				process.removeAllListeners(sig);
+				process.kill(process.pid, sig);
+			}
+		});
+	}
 }
 
 export async function startPostgres(opts: { tag?: string } = {}): Promise<PostgresHandle> {

@@ -27,6 +27,9 @@ export async function startKit(opts: StartQueueOptions = {}, sandboxLog?: (line:
 		await sb.close();
 		throw err;
 	}
+	// Bursts of 100 events and their effects are more than the default 600 requests a minute.
+	const faults = await sb.testApi('POST', '/faults', { rate_limit: { limit: 100_000, window_seconds: 60 } });
+	if (faults.status !== 200) throw new Error(`sandbox faults: HTTP ${faults.status}`);
 	const credential = await q.main.createCredential('tracklerApi', `Trackler sandbox (queue ${randomUUID().slice(0, 8)})`, {
 		apiUrl: sb.baseUrl,
 		apiToken: sb.token,
