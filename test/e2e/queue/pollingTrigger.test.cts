@@ -98,7 +98,7 @@ async function killAfterPoll(kit: QueueKit, polls: number[], onPoll: { fn?: () =
 	const wf = await publishPolling(kit, `Queue polling: kill after poll (${label})`);
 	const track = (await kit.sb.api('POST', '/tracks', { title: `Polling kill ${label}` })).body;
 	await nextPoll(polls, polls.length); // the first poll sets the starting point
-	await sleep(1000);
+	const sent = await messages(kit, track.id, 5, `kill ${label}`);
 	const main = kit.q.main;
 	let killedAt = 0;
 	const killed = new Promise<void>((resolve) => {
@@ -112,7 +112,6 @@ async function killAfterPoll(kit: QueueKit, polls: number[], onPoll: { fn?: () =
 			}, KILL_DELAY_MS);
 		};
 	});
-	const sent = await messages(kit, track.id, 5, `kill ${label}`);
 	await killed;
 	await main.crash(); // reaps the group
 	await main.restart();
