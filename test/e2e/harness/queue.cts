@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ensureBuilt, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from './n8n.cjs';
+import { ensureBuilt, registerTempDir, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from './n8n.cjs';
 import { ensureQueueServices, startPostgres, startRedis, type PostgresHandle, type RedisHandle } from './services.cjs';
 
 export interface StartQueueOptions {
@@ -175,6 +175,7 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 		const startOne = async (o: Parameters<typeof startN8n>[0]): Promise<N8nHandle> => {
 			const h = await startN8n(o);
 			started.push(h);
+			registerTempDir(h.userFolder); // removed by jest's global teardown if stop() never runs
 			return h;
 		};
 		const main = await startOne({ ...common, command: 'start', ownerEmail: opts.ownerEmail, ownerPassword: opts.ownerPassword, env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', ...opts.mainEnv } });
