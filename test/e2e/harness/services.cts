@@ -23,6 +23,8 @@ export interface PostgresHandle {
 	dataDir: string;
 	/** postmaster's pid */
 	pid: number;
+	/** Runs one SQL statement in n8n's database with psql; returns the rows, `|`-separated. */
+	sql(query: string): string;
 	stop(): Promise<void>;
 }
 
@@ -165,7 +167,12 @@ export async function startPostgres(opts: { tag?: string } = {}): Promise<Postgr
 		await stop();
 		throw err;
 	}
-	return { port, database: 'n8n', user: 'n8n', password, dataDir, pid, stop };
+	const sql = (query: string): string => {
+		const res = spawnSync(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'n8n', '-tAc', query], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: password } });
+		if (res.status !== 0) throw new Error(`psql: ${res.stderr.trim()}`);
+		return res.stdout.trim();
+	};
+	return { port, database: 'n8n', user: 'n8n', password, dataDir, pid, sql, stop };
 }
 
 export async function startRedis(): Promise<RedisHandle> {

@@ -168,3 +168,10 @@ export function countBy<T>(items: T[], key: (t: T) => string | undefined): Recor
 export function report(suite: string, what: string, value: unknown): void {
 	process.stderr.write(`[queue:${suite}] ${what}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
 }
+
+/** The error messages of failed executions (at most `max`), for the report. */
+export async function errorsOf(kit: QueueKit, executions: N8nExecution[], max = 3): Promise<string[]> {
+	const failed = executions.filter((e) => e.status === 'error' || e.status === 'crashed').slice(0, max);
+	const full = await Promise.all(failed.map((e) => kit.q.main.getExecution(e.id, true)));
+	return full.map((e) => `${e.id} ${e.status}: ${String(e.data?.resultData?.error?.message ?? 'no message')}`.slice(0, 300));
+}

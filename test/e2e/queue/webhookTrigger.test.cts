@@ -13,6 +13,7 @@ import {
 	createEffectWorkflow,
 	deliveries,
 	effects,
+	errorsOf,
 	flushUntilDelivered,
 	report,
 	settledExecutions,
@@ -169,6 +170,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 			statuses: countBy(all, (e) => e.status),
 			eventsWithoutEffect: missing.length,
 			eventsWithTwoOrMoreEffects: events.filter((id) => (fx.get(id) ?? 0) > 1).length,
+			errors: await errorsOf(kit, all),
 		});
 		expect(missing).toEqual([]);
 		await kit.q.main.unpublishWorkflow(wf.id);
@@ -199,6 +201,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 			retriedDeliveries: mine.filter((d) => d.attempts > 1).length,
 			executions: all.length,
 			statuses: countBy(all, (e) => e.status),
+			eventsWithoutEffect: events.filter((id) => !fx.get(id)).length,
+			eventsWithTwoOrMoreEffects: events.filter((id) => (fx.get(id) ?? 0) > 1).length,
+			errors: await errorsOf(kit, all),
 		});
 		expect(events.filter((id) => !fx.get(id))).toEqual([]);
 		expect(events.filter((id) => (fx.get(id) ?? 0) > 1)).toEqual([]);
