@@ -175,3 +175,12 @@ export async function errorsOf(kit: QueueKit, executions: N8nExecution[], max = 
 	const full = await Promise.all(failed.map((e) => kit.q.main.getExecution(e.id, true)));
 	return full.map((e) => `${e.id} ${e.status}: ${String(e.data?.resultData?.error?.message ?? 'no message')}`.slice(0, 300));
 }
+
+/** Like settledExecutions, but returns what there is when the deadline passes (for a report). */
+export async function executionsWhenSettled(kit: QueueKit, workflowId: string, count: number, timeoutMs = 300_000): Promise<{ all: N8nExecution[]; settled: boolean }> {
+	try {
+		return { all: await settledExecutions(kit, workflowId, count, timeoutMs), settled: true };
+	} catch {
+		return { all: await allExecutions(kit, workflowId), settled: false };
+	}
+}

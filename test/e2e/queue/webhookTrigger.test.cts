@@ -14,6 +14,7 @@ import {
 	deliveries,
 	effects,
 	errorsOf,
+	executionsWhenSettled,
 	flushUntilDelivered,
 	report,
 	settledExecutions,
@@ -113,7 +114,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		const first = (await kit.sb.testApi('POST', '/webhooks/flush', {})).body.data as Array<{ status: number | null }>;
 		const firstPassMs = Date.now() - t0;
 		await flushUntilDelivered(kit);
-		const all = await settledExecutions(kit, wf.id, 100);
+		const { all, settled } = await executionsWhenSettled(kit, wf.id, 100);
 		const fx = effects(kit);
 		const byWorker = countBy(all, (e) => kit.q.workerOf(e.id));
 		const mine = (await deliveries(kit)).filter((d) => events.includes(d.event_id));
@@ -131,7 +132,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 			eventsWithoutEffect: events.filter((id) => !fx.get(id)).length,
 			eventsWithTwoOrMoreEffects: events.filter((id) => (fx.get(id) ?? 0) > 1).length,
 			rssMiB: kit.q.rssMiB(),
+			errors: await errorsOf(kit, all),
 		});
+		expect(settled).toBe(true);
 		expect(countBy(all, (e) => e.status)).toEqual({ success: 100 });
 		expect(events.map((id) => fx.get(id) ?? 0)).toEqual(events.map(() => 1));
 		expect(Object.keys(byWorker).sort()).toEqual(['worker-1', 'worker-2']);
@@ -192,7 +195,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		await kit.q.webhook.restart();
 		await flushing;
 		await flushUntilDelivered(kit);
-		const all = await settledExecutions(kit, wf.id, 100);
+		const { all, settled } = await executionsWhenSettled(kit, wf.id, 100);
 		const fx = effects(kit);
 		const mine = (await deliveries(kit)).filter((d) => events.includes(d.event_id));
 		report(S, 'webhook processor restarted mid-burst', {
@@ -205,6 +208,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 			eventsWithTwoOrMoreEffects: events.filter((id) => (fx.get(id) ?? 0) > 1).length,
 			errors: await errorsOf(kit, all),
 		});
+		expect(settled).toBe(true);
 		expect(events.filter((id) => !fx.get(id))).toEqual([]);
 		expect(events.filter((id) => (fx.get(id) ?? 0) > 1)).toEqual([]);
 		expect(countBy(all, (e) => e.status)).toEqual({ success: 100 });
