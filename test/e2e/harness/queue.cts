@@ -165,6 +165,9 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			DB_POSTGRESDB_USER: postgres.user,
 			DB_POSTGRESDB_PASSWORD: postgres.password,
 			DB_POSTGRESDB_POOL_SIZE: opts.poolSize ? String(opts.poolSize) : undefined,
+			// n8n waits 20 s for a free connection by default; on a starved machine executions then fail
+			// with "timeout exceeded when trying to connect"
+			DB_POSTGRESDB_CONNECTION_TIMEOUT: '60000',
 			N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 			WEBHOOK_URL: `${router.url}/`,
 			N8N_EDITOR_BASE_URL: `${router.url}/`,

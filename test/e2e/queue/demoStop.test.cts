@@ -39,7 +39,7 @@ describeE2e('npm run demo -- --queue', () => {
 			}
 			const pids = [...out.matchAll(/ pid (\d+) /g)].map((m) => Number(m[1]));
 			expect(pids).toHaveLength(6); // main, webhook processor, 2 workers, postgres, redis
-			expect(pids.every(isAlive)).toBe(true);
+			expect({ dead: pids.filter((p) => !isAlive(p)), out: pids.every(isAlive) ? '' : out }).toEqual({ dead: [], out: '' });
 			const cluster = /cluster (\S+) \(removed on stop\)/.exec(out)?.[1] ?? '';
 			expect(fs.existsSync(cluster)).toBe(true);
 			const t0 = Date.now();
@@ -49,7 +49,13 @@ describeE2e('npm run demo -- --queue', () => {
 			expect({ alive: pids.filter((p) => isAlive(p) || groupAlive(p)) }).toEqual({ alive: [] });
 			expect(fs.existsSync(cluster)).toBe(false);
 		} finally {
-			if (child.exitCode === null) child.kill('SIGKILL');
+			// a failed check must not leave the demo's processes: Ctrl+C first, SIGKILL only if it hangs
+			if (child.exitCode === null) {
+				child.kill('SIGINT');
+				const deadline = Date.now() + 60_000;
+				while (child.exitCode === null && Date.now() < deadline) await sleep(500);
+				if (child.exitCode === null) child.kill('SIGKILL');
+			}
 		}
 	}, 600_000);
 });
