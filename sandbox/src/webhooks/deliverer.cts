@@ -1,12 +1,17 @@
 // The delivery loop: POSTs pending deliveries (setTimeout-based, stoppable), retries with the backoff
-// schedule, disables a subscription on 410. Timestamps and retry times use the real wall clock.
+// schedule, disables a subscription on 410. When a delivery is due follows the sandbox clock (so a test
+// can let 10 hours pass in a second); the signature's webhook-timestamp is the real wall clock, because
+// the receiver checks it against its own clock.
 import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { DeliveryRow, Store } from '../store/store.cjs';
-import { sign } from './signer.cjs';
+import { signFor } from './signer.cjs';
 
-export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Delay before each retry, after the previous attempt: 14 attempts over about 64 hours (under 3 days). */
+export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR];
 const MAX_TIMER = 60_000;
 
 export interface AttemptResult {
@@ -83,7 +88,7 @@ export class Deliverer {
 			 WHERE d.state = 'pending' AND d.next_attempt_at IS NOT NULL AND s.enabled = 1`,
 		)?.t;
 		if (next === null || next === undefined) return;
-		const delay = Math.min(Math.max(0, next - Date.now()), MAX_TIMER);
+		const delay = Math.min(Math.max(0, next - this.store.clock.nowMs()), MAX_TIMER);
 		this.timer = setTimeout(() => void this.runDue(), delay);
 		this.timer.unref();
 	}
@@ -93,7 +98,7 @@ export class Deliverer {
 			`SELECT d.* FROM deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
 			 WHERE d.state = 'pending' AND d.is_test = 0 AND s.enabled = 1 AND (? = 0 OR d.next_attempt_at <= ?) AND (? IS NULL OR d.subscription_id = ?)
 			 ORDER BY d.seq`,
-			dueOnly ? 1 : 0, Date.now(), subscriptionId ?? null, subscriptionId ?? null,
+			dueOnly ? 1 : 0, this.store.clock.nowMs(), subscriptionId ?? null, subscriptionId ?? null,
 		);
 	}
 
@@ -140,7 +145,7 @@ export class Deliverer {
 			'user-agent': 'Trackler-Webhooks/1.0 (sandbox)',
 			'webhook-id': row.event_id,
 			'webhook-timestamp': String(timestamp),
-			'webhook-signature': sign(sub.secret, row.event_id, timestamp, row.body),
+			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body),
 		};
 		const started = Date.now();
 		let status: number | null = null;
@@ -165,7 +170,7 @@ export class Deliverer {
 				state = 'failed';
 				this.store.run("UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'endpoint_gone', updated_at = ? WHERE id = ?", this.store.now(), sub.id);
 			} else if (row.is_test === 1 || attempt > this.schedule.length) state = 'failed';
-			else next = Date.now() + this.schedule[attempt - 1];
+			else next = this.store.clock.nowMs() + this.schedule[attempt - 1];
 			this.store.run(
 				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?',
 				state, attempt, next, status, error, nowIso, row.id,
