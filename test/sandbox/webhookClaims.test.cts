@@ -1,6 +1,7 @@
 // v1a (Ed25519) subscriptions, atomic claims of delivered events, and the 3-day retry schedule driven
 // by the sandbox clock. Signatures are checked here with node:crypto, independently of the sandbox.
 import { createPublicKey, verify } from 'node:crypto';
+import * as http from 'node:http';
 
 import { DEFAULT_RETRY_SCHEDULE } from '../../sandbox/src/webhooks/deliverer.cjs';
 import { startTestSandbox, startWebhookReceiver, type ReceivedWebhook, type TestSandbox, type WebhookReceiver } from './helpers.cjs';
@@ -73,6 +74,47 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(201);
 		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(409);
 	});
+
+	it('has at most 10 deliveries in flight to one subscription; the rest wait their turn', async () => {
+		let inFlight = 0;
+		let most = 0;
+		let answered = 0;
+		let failFast = true;
+		const server = http.createServer((req, res) => {
+			if (failFast) {
+				req.resume();
+				res.statusCode = 500;
+				res.end();
+				return;
+			}
+			inFlight++;
+			most = Math.max(most, inFlight);
+			req.resume();
+			setTimeout(() => {
+				inFlight--;
+				answered++;
+				res.end('ok');
+			}, 100);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const port = (server.address() as { port: number }).port;
+		try {
+			await sb.testApi('POST', '/clock', { set: '2026-03-02T09:00:00Z', freeze: true });
+			const sub = await sb.api('POST', '/webhook-subscriptions', { url: `http://127.0.0.1:${port}/hook`, event_types: ['track.created'], signature_scheme: 'v1a' });
+			expect(sub.status).toBe(201);
+			// 40 first attempts fail at once; their retries all fall due at the same moment of the clock.
+			for (let i = 0; i < 40; i++) await sb.api('POST', '/tracks', { title: `Rij ${i}` });
+			expect((await sb.testApi('POST', '/webhooks/flush', { subscription_id: sub.body.id })).body.data).toHaveLength(40);
+			failFast = false;
+			await sb.testApi('POST', '/clock', { advance_seconds: 5 });
+			const results = (await sb.testApi('POST', '/webhooks/flush', { subscription_id: sub.body.id })).body.data as Array<{ state: string }>;
+			expect(results.filter((r) => r.state === 'delivered')).toHaveLength(40);
+			expect(answered).toBe(40);
+			expect(most).toBe(10);
+		} finally {
+			await new Promise((resolve) => server.close(resolve));
+		}
+	}, 60_000);
 
 	it('retries a failing delivery on the 3-day schedule of the sandbox clock, then gives it up', async () => {
 		const schedule = DEFAULT_RETRY_SCHEDULE;

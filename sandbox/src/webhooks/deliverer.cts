@@ -13,6 +13,8 @@ const HOUR = 60 * MINUTE;
 /** Delay before each retry, after the previous attempt: 14 attempts over about 64 hours (under 3 days). */
 export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR];
 const MAX_TIMER = 60_000;
+/** At most this many deliveries to one subscription are in flight at a time; the rest wait their turn. */
+export const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 10;
 
 export interface AttemptResult {
 	delivery_id: string;
@@ -59,7 +61,32 @@ export class Deliverer {
 		private readonly store: Store,
 		private readonly schedule: number[] = DEFAULT_RETRY_SCHEDULE,
 		private readonly timeoutMs = 15_000,
+		private readonly maxInFlight = MAX_IN_FLIGHT_PER_SUBSCRIPTION,
 	) {}
+
+	/** Deliveries in flight and waiting for a turn, per subscription. */
+	private readonly turns = new Map<string, { inFlight: number; waiting: Array<() => void> }>();
+
+	private async takeTurn(subscriptionId: string): Promise<void> {
+		const turn = this.turns.get(subscriptionId) ?? { inFlight: 0, waiting: [] };
+		this.turns.set(subscriptionId, turn);
+		if (turn.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => turn.waiting.push(resolve));
+		turn.inFlight++;
+	}
+
+	private endTurn(subscriptionId: string): void {
+		const turn = this.turns.get(subscriptionId);
+		if (!turn) return;
+		turn.inFlight--;
+		const nextInLine = turn.waiting.shift();
+		if (nextInLine) nextInLine();
+		else if (turn.inFlight === 0) this.turns.delete(subscriptionId);
+	}
+
+	/** Attempts `rows` (at most `maxInFlight` of one subscription at a time); results in the order of `rows`. */
+	private attemptAll(rows: DeliveryRow[]): Promise<Array<AttemptResult | undefined>> {
+		return Promise.all(rows.map((row) => this.attempt(row)));
+	}
 
 	start(): void {
 		this.planNext();
@@ -106,7 +133,7 @@ export class Deliverer {
 		if (this.stopped) return;
 		this.timer = undefined;
 		try {
-			await Promise.all(this.pending(true).map((d) => this.attempt(d)));
+			await this.attemptAll(this.pending(true));
 		} finally {
 			this.planNext();
 		}
@@ -115,7 +142,7 @@ export class Deliverer {
 	/** Attempts every pending delivery now (or only the due ones) and waits for the answers. */
 	async flush(dueOnly = false, subscriptionId?: string): Promise<AttemptResult[]> {
 		const waits = [...this.inflight.values()];
-		const results = await Promise.all([...this.pending(dueOnly, subscriptionId).map((d) => this.attempt(d)), ...waits]);
+		const results = [...(await this.attemptAll(this.pending(dueOnly, subscriptionId))), ...(await Promise.all(waits))];
 		this.planNext();
 		const seen = new Set<string>();
 		return results.filter((r): r is AttemptResult => {
@@ -128,7 +155,12 @@ export class Deliverer {
 	attempt(row: DeliveryRow): Promise<AttemptResult | undefined> {
 		const running = this.inflight.get(row.id);
 		if (running) return running;
-		const p = this.doAttempt(row.id).finally(() => this.inflight.delete(row.id));
+		const p = this.takeTurn(row.subscription_id)
+			.then(() => this.doAttempt(row.id))
+			.finally(() => {
+				this.endTurn(row.subscription_id);
+				this.inflight.delete(row.id);
+			});
 		this.inflight.set(row.id, p);
 		return p;
 	}
