@@ -164,7 +164,7 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		const store = sb.sandbox.store;
 		store.run(
 			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
+			 VALUES (?, ?, ?, ?, ?, 0, 'delivered', 1, NULL, ?, ?)`,
 			randomUUID(), subscriptionId, event.id, event.type, raw, store.now(), store.now(),
 		);
 	}

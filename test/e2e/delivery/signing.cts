@@ -25,10 +25,10 @@ export function recordEvent(sb: TestSandbox, subscriptionId: string, type = 'mes
 		track_id: trackId,
 		data: { object: { id: randomUUID(), object: 'message', track_id: trackId, author: null, body: `Bericht ${id}`, created_at: now } },
 	});
-	// is_test = 1 and state 'delivered': the sandbox's own deliverer leaves it alone; the test delivers it.
+	// State 'delivered': the sandbox's own deliverer leaves it alone; the test delivers it.
 	store.run(
 		`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
+		 VALUES (?, ?, ?, ?, ?, 0, 'delivered', 1, NULL, ?, ?)`,
 		randomUUID(), subscriptionId, id, type, raw, now, now,
 	);
 	return { id, raw };
