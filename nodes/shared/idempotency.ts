@@ -58,7 +58,7 @@ export function triggeringEventId(ctx: IExecuteFunctions): string | undefined {
 		const name = JSON.stringify(parent.name);
 		try {
 			const value = ctx.evaluateExpression(
-				`={{ $(${name}).first().json.event_id || $(${name}).first().json.id }}`,
+				`{{ $(${name}).first().json.event_id || $(${name}).first().json.id }}`,
 				0,
 			);
 			if (typeof value === 'string' && EVENT_ID.test(value)) return value;

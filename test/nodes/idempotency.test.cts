@@ -10,6 +10,8 @@ function context(mode: string, parents: Array<{ name: string; type: string }>, o
 		getNode: () => ({ name: 'Send Message', id: 'node-1' }),
 		getParentNodes: () => parents,
 		evaluateExpression: (expression: string) => {
+			// n8n puts the "=" in front itself; one more would make the expression a plain string.
+			if (expression.startsWith('=')) return expression;
 			const name = /\$\((".*?")\)/.exec(expression)?.[1];
 			const json = name === undefined ? undefined : outputs[JSON.parse(name) as string];
 			if (!json) throw new Error('Referenced node is unexecuted');
