@@ -119,19 +119,26 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 
 		const runtimeDir = installN8n(n8n.line);
 		const nodeBin = nodeBinaryFor(runtimeDir);
-		const exported = spawnSync(nodeBin, [path.join(runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'export:workflow', '--all'], {
+		const exportFile = path.join(n8n.userFolder, `export-${Date.now()}.json`);
+		const exported = spawnSync(nodeBin, [path.join(runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'export:workflow', '--all', `--output=${exportFile}`], {
 			encoding: 'utf8',
-			env: { ...process.env, NODE_OPTIONS: undefined, N8N_USER_FOLDER: n8n.userFolder, N8N_LOG_LEVEL: 'warn', PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` },
+			// Only what the CLI needs: the user folder (its database and encryption key) and this runtime's Node.
+			env: { HOME: process.env.HOME ?? '/root', N8N_USER_FOLDER: n8n.userFolder, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` },
+			cwd: n8n.userFolder,
 			maxBuffer: 64 * 1024 * 1024,
 			timeout: 180_000,
 		});
-		expect(exported.status).toBe(0);
+		expect({ status: exported.status, stderr: exported.status === 0 ? '' : exported.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
+		expect({ exported: fs.existsSync(exportFile), output: fs.existsSync(exportFile) ? '' : `${exported.stdout.slice(-1500)}\n${exported.stderr.slice(-1500)}` }).toEqual({ exported: true, output: '' });
+		const exportedJson = fs.readFileSync(exportFile, 'utf8');
+		fs.rmSync(exportFile, { force: true });
+		expect(exportedJson).toContain(wf.id);
 
 		const places: Record<string, string> = {
 			'public API GET /workflows': (await n8n.publicApi('GET', '/workflows?limit=250')).text,
 			'public API GET /workflows/{id}': (await n8n.publicApi('GET', `/workflows/${wf.id}`)).text,
 			'editor GET /rest/workflows/{id}': (await n8n.rest('GET', `/workflows/${wf.id}`)).text,
-			'n8n export:workflow --all': exported.stdout,
+			'n8n export:workflow --all': `${exportedJson}\n${exported.stdout}\n${exported.stderr}`,
 			'execution data': JSON.stringify(await allExecutions(wf.id, true)),
 			"n8n's log": fs.readFileSync(n8n.logFile, 'utf8'),
 		};
@@ -204,5 +211,4 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 1_200_000);
-
 });
