@@ -938,8 +938,9 @@ export interface paths {
          * @description Claims `event_id` for this subscription, atomically: of any number of claims of one event, also
          *     made at the same moment, exactly one answers `201`; every other answers `409 already_claimed`.
          *     A receiver claims an event before acting on a delivery, so that a delivery that arrives twice
-         *     is acted on once (see "Claiming a delivery"). `event_id` must be an event delivered, or being
-         *     delivered, to this subscription (a sample event from `/test` counts); another answers `404`.
+         *     is acted on once (see "Claiming a delivery"). Each subscription claims on its own. `event_id`
+         *     must be an event of the workspace (as in `GET /events`) or a sample event sent to this
+         *     subscription by `/test`; another answers `404`.
          *     Claims are kept for 30 days. The `Idempotency-Key` of a retried claim replays its first answer.
          */
         post: operations["claimWebhookEvent"];

@@ -63,8 +63,12 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		expect((await sb.api('POST', path, { event_id: eventId })).body.code).toBe('already_claimed');
 		// another subscription claims the same event on its own
 		const other = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/2`, event_types: ['track.created'], signature_scheme: 'v1a' });
-		expect((await sb.api('POST', `/webhook-subscriptions/${other.body.id}/claims`, { event_id: eventId })).status).toBe(404);
-		// an event never delivered to the subscription, and a malformed id
+		expect((await sb.api('POST', `/webhook-subscriptions/${other.body.id}/claims`, { event_id: eventId })).status).toBe(201);
+		expect((await sb.api('POST', `/webhook-subscriptions/${other.body.id}/claims`, { event_id: eventId })).status).toBe(409);
+		// a sample event of one subscription is not the other's
+		const otherSample = await sb.api('POST', `/webhook-subscriptions/${other.body.id}/test`, { event_type: 'track.created' });
+		expect((await sb.api('POST', path, { event_id: otherSample.body.event_id })).status).toBe(404);
+		// an unknown event, and a malformed id
 		expect((await sb.api('POST', path, { event_id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
 		const bad = await sb.api('POST', path, { event_id: 'evt' });
 		expect(bad.status).toBe(422);

@@ -86,9 +86,11 @@ export const routes: Record<string, Handler> = {
 		const row = requireSubscription(ctx);
 		const { store } = ctx;
 		const eventId = ctx.body.event_id as string;
-		if (!store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId)) {
-			throw new ApiError('not_found', `No event ${eventId} was delivered to this webhook subscription.`);
-		}
+		// An event of the workspace (GET /events), or a sample event sent to this subscription.
+		const known =
+			store.get('SELECT 1 AS x FROM events WHERE id = ?', eventId) ??
+			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
+		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
 		const claimedAt = store.now();
 		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
 		const inserted = store.run(
