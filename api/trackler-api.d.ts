@@ -834,8 +834,11 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook subscription
-         * @description Subscribes an HTTPS endpoint to events. The answer contains the signing `secret`; it is shown
-         *     only here, so store it. Production endpoints must use `https`.
+         * @description Subscribes an HTTPS endpoint to events. Production endpoints must use `https`.
+         *
+         *     `signature_scheme` chooses how deliveries are signed (see "Webhooks"): `v1a` (recommended)
+         *     signs with a key that stays in Trackler and returns the `public_key` that verifies it; `v1`
+         *     (the default) signs with an HMAC `secret` that the answer contains, shown only here, so store it.
          *
          *     `filters` narrow the events delivered: each non-empty list must match for an event to be
          *     delivered, and a list that does not apply to an event's type is ignored. `tag_ids` matches
@@ -915,6 +918,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-subscriptions/{subscription_id}/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim a delivered event
+         * @description Claims `event_id` for this subscription, atomically: of any number of claims of one event, also
+         *     made at the same moment, exactly one answers `201`; every other answers `409 already_claimed`.
+         *     A receiver claims an event before acting on a delivery, so that a delivery that arrives twice
+         *     is acted on once (see "Claiming a delivery"). Each subscription claims on its own. `event_id`
+         *     must be an event of the workspace (as in `GET /events`) or a sample event sent to this
+         *     subscription by `/test`; another answers `404`.
+         *     Claims are kept for 30 days. The `Idempotency-Key` of a retried claim replays its first answer.
+         */
+        post: operations["claimWebhookEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -958,8 +993,9 @@ export interface webhooks {
          *     (see "Webhooks" above for how to verify the signature).
          *
          *     Answer with any `2xx` status within 15 seconds; the body of your answer is ignored. Any other
-         *     status, a time-out or a connection error is retried with backoff (about 5 s, 30 s, 2 min,
-         *     10 min, 30 min and 1 h after the previous attempt) before the delivery is given up. `410 Gone`
+         *     status, a time-out or a connection error is retried with backoff for up to 3 days (about 5 s,
+         *     30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h and 8 h after the previous attempt, then every 12 h
+         *     four times: 14 attempts over about 64 hours) before the delivery is given up. `410 Gone`
          *     is not retried: it disables the subscription (`disabled_reason: endpoint_gone`).
          */
         post: operations["receiveEvent"];
@@ -1448,12 +1484,15 @@ export interface components {
             description: string | null;
             enabled: boolean;
             disabled_reason: components["schemas"]["WebhookDisabledReason"];
+            signature_scheme: components["schemas"]["WebhookSignatureScheme"];
+            /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
+            public_key: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
         };
-        /** @description A new webhook subscription, with the secret that signs its deliveries. Only the create call returns it. */
+        /** @description A new webhook subscription as the create call returns it; for `v1` with the `secret` that signs its deliveries, shown only here. */
         WebhookSubscriptionWithSecret: {
             /** Format: uuid */
             id: string;
@@ -1466,12 +1505,42 @@ export interface components {
             description: string | null;
             enabled: boolean;
             disabled_reason: components["schemas"]["WebhookDisabledReason"];
-            /** @description `whsec_` followed by the base64-encoded signing key. Shown only once. */
-            secret: string;
+            signature_scheme: components["schemas"]["WebhookSignatureScheme"];
+            /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
+            public_key: string | null;
+            /** @description For `v1` only: `whsec_` followed by the base64-encoded signing key. Shown only once. */
+            secret?: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
+         *     `v1` HMAC-SHA256 with the shared `secret`. New subscriptions are `v1` unless they ask for `v1a`.
+         * @enum {string}
+         */
+        WebhookSignatureScheme: "v1a" | "v1";
+        /** @description The claim of one event for one subscription; only the first claim of an event is made. */
+        WebhookClaim: {
+            /** @constant */
+            object: "webhook_claim";
+            /** Format: uuid */
+            subscription_id: string;
+            /**
+             * Format: uuid
+             * @description The claimed event; the `webhook-id` of its deliveries.
+             */
+            event_id: string;
+            /** Format: date-time */
+            claimed_at: string;
+        };
+        CreateWebhookClaimRequest: {
+            /**
+             * Format: uuid
+             * @description The `webhook-id` of the delivery being claimed.
+             */
+            event_id: string;
         };
         /** @description A test delivery that was queued. */
         WebhookTest: {
@@ -1570,7 +1639,7 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
@@ -1859,6 +1928,7 @@ export interface components {
             filters?: components["schemas"]["WebhookFiltersInput"];
             /** @description A note for people, such as which workflow uses it. */
             description?: string;
+            signature_scheme?: components["schemas"]["WebhookSignatureScheme"];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -1962,8 +2032,8 @@ export interface components {
             };
         };
         /**
-         * @description The object's state does not allow this (`conflict`), or the Track is archived and can no longer be
-         *     changed (`track_archived`).
+         * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
+         *     changed (`track_archived`), or the event was already claimed for the subscription (`already_claimed`).
          */
         Conflict: {
             headers: {
@@ -4923,6 +4993,8 @@ export interface operations {
                      *           "description": "n8n: intake verwerken",
                      *           "enabled": true,
                      *           "disabled_reason": null,
+                     *           "signature_scheme": "v1a",
+                     *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *           "created_at": "2025-09-01T12:00:00Z",
                      *           "updated_at": "2025-09-01T12:00:00Z"
                      *         }
@@ -4971,14 +5043,15 @@ export interface operations {
                  *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
                  *         ]
                  *       },
-                 *       "description": "n8n: intake verwerken"
+                 *       "description": "n8n: intake verwerken",
+                 *       "signature_scheme": "v1a"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateWebhookSubscriptionRequest"];
             };
         };
         responses: {
-            /** @description The new subscription, with its secret. */
+            /** @description The new subscription, with its `public_key` (`v1a`) or its `secret` (`v1`). */
             201: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -5008,7 +5081,8 @@ export interface operations {
                      *       "description": "n8n: intake verwerken",
                      *       "enabled": true,
                      *       "disabled_reason": null,
-                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                     *       "signature_scheme": "v1a",
+                     *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-09-01T12:00:00Z"
                      *     }
@@ -5069,6 +5143,8 @@ export interface operations {
                      *       "description": "n8n: intake verwerken",
                      *       "enabled": false,
                      *       "disabled_reason": "endpoint_gone",
+                     *       "signature_scheme": "v1a",
+                     *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T03:14:00Z"
                      *     }
@@ -5185,6 +5261,8 @@ export interface operations {
                      *       "description": "n8n: intake verwerken",
                      *       "enabled": true,
                      *       "disabled_reason": null,
+                     *       "signature_scheme": "v1a",
+                     *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z"
                      *     }
@@ -5253,6 +5331,69 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookTest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    claimWebhookEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description The first claim of this event for this subscription. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_claim",
+                     *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
+                     *       "claimed_at": "2025-09-21T20:14:01Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookClaim"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5413,8 +5554,9 @@ export interface operations {
                  */
                 "webhook-timestamp": string;
                 /**
-                 * @description One or more space-separated signatures `v1,<base64>`, where `<base64>` is the HMAC-SHA256 of
-                 *     `{webhook-id}.{webhook-timestamp}.{raw body}` keyed with the base64-decoded part of the secret after `whsec_`.
+                 * @description One or more space-separated signatures of `{webhook-id}.{webhook-timestamp}.{raw body}`:
+                 *     `v1a,<base64 Ed25519 signature>` for a `v1a` subscription (verify with its `public_key`), or
+                 *     `v1,<base64 HMAC-SHA256>` keyed with the base64-decoded part of the secret after `whsec_` for a `v1` one.
                  * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
                  */
                 "webhook-signature": string;

@@ -8,12 +8,14 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
+import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../shared/idempotency';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { operations, resourceDescriptions, resourceProperty } from './resources';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
 const DEFAULT_CONCURRENCY = 4;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const MAX_CONCURRENCY = 20;
 
 export class TracklerAction implements INodeType {
@@ -54,6 +56,15 @@ export class TracklerAction implements INodeType {
 							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
 					},
 					toolOutputOption,
+					{
+						displayName: 'Idempotency Key',
+						name: 'idempotencyKey',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.order_id }}',
+						description:
+							'A key that names this piece of work, per item. Another run with the same key (within 24 hours) gets the first answer back from Trackler instead of sending again. Leave empty: runs started by a Trackler Trigger use a key made from the event, the node and the item; other runs send every time.',
+					},
 				],
 			},
 		],
@@ -91,8 +102,26 @@ export class TracklerAction implements INodeType {
 		];
 
 		// 1. Read and check every item before anything is sent to Trackler.
+		// As an AI tool the node may be called many times for item 0 of one execution: no derived keys there.
+		const eventId = asTool ? undefined : triggeringEventId(this);
+		const nodeId = this.getNode().id;
+		const runIndex = eventId ? currentRunIndex(this) : 0;
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
+				const explicitKey = String(
+					this.getNodeParameter('nodeOptions.idempotencyKey', itemIndex, '') ?? '',
+				).trim();
+				if (explicitKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The Idempotency Key is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+						{ description: 'Shorten "Options → Idempotency Key".', itemIndex },
+					);
+				}
+				if (explicitKey) setIdempotencyBase(this, itemIndex, explicitKey);
+				else if (eventId) {
+					setIdempotencyBase(this, itemIndex, `n8n:${eventId}:${nodeId}:${runIndex}:${itemIndex}`);
+				}
 				const resource = this.getNodeParameter('resource', itemIndex) as string;
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
 				const handler = operations[resource]?.[operation];

@@ -14,20 +14,26 @@ import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 import type { EventType, TrackerEvent } from './events';
 import { eventOptions, eventOutput, isEventType } from './events';
+import { claimEvent } from './claim';
 import { verifyWebhook } from './signature';
 
 type Filters = WebhookSubscription['filters'];
 
-/** What the node keeps in the workflow's static data. The secret never leaves it. */
+/**
+ * What the node keeps in the workflow's static data, which n8n puts into the workflow's JSON: only
+ * what anyone may read. The subscription signs with Ed25519 (scheme v1a); its signing key stays in
+ * Trackler and the public key here can verify deliveries but not make them. Nothing is written per
+ * delivery: duplicates are stopped by claiming the event in Trackler (see claim.ts).
+ */
 interface TriggerStaticData {
 	subscriptionId?: string;
+	/** The subscription's `whpk_` public key. */
+	publicKey?: string;
+	/** Written by earlier versions (a v1 `whsec_` secret and a replay ledger); removed on activation. */
 	secret?: string;
-	/** Recently delivered webhook-ids with when they arrived (Unix seconds), to drop duplicates. */
-	seen?: Record<string, number>;
+	seen?: unknown;
 }
 
-const SEEN_MAX_AGE_SECONDS = 24 * 60 * 60;
-const SEEN_MAX_ENTRIES = 1000;
 const TEST_SUBSCRIPTIONS_MAX = 50;
 
 /**
@@ -36,7 +42,7 @@ const TEST_SUBSCRIPTIONS_MAX = 50;
  * delivers right away) and an early `delete` find id and secret here instead. In memory only: test
  * webhooks live in the n8n process that registered them, for a few minutes.
  */
-const testSubscriptions = new Map<string, { subscriptionId: string; secret: string }>();
+const testSubscriptions = new Map<string, { subscriptionId: string; publicKey: string }>();
 
 function testKey(ctx: IHookFunctions | IWebhookFunctions): string {
 	const node = ctx.getNode();
@@ -121,25 +127,6 @@ async function requestSample(
 			`Trackler Trigger: could not ask Trackler for a sample event: ${(error as Error).message}`,
 		);
 	}
-}
-
-function rememberDelivery(data: TriggerStaticData, id: string, nowSeconds: number): boolean {
-	const seen: Record<string, number> = { ...(data.seen ?? {}) };
-	for (const [key, at] of Object.entries(seen)) {
-		if (typeof at !== 'number' || nowSeconds - at > SEEN_MAX_AGE_SECONDS) delete seen[key];
-	}
-	if (seen[id] !== undefined) {
-		data.seen = seen;
-		return false;
-	}
-	seen[id] = nowSeconds;
-	const entries = Object.entries(seen);
-	if (entries.length > SEEN_MAX_ENTRIES) {
-		entries.sort((a, b) => a[1] - b[1]);
-		for (const [key] of entries.slice(0, entries.length - SEEN_MAX_ENTRIES)) delete seen[key];
-	}
-	data.seen = seen;
-	return true;
 }
 
 function isTracklerEvent(value: unknown): value is TrackerEvent {
@@ -259,7 +246,9 @@ export class TracklerTrigger implements INodeType {
 					const current =
 						!exists &&
 						subscription.id === data.subscriptionId &&
-						!!data.secret &&
+						!!data.publicKey &&
+						subscription.signature_scheme === 'v1a' &&
+						subscription.public_key === data.publicKey &&
 						subscription.url === url &&
 						subscription.enabled &&
 						sameSet(subscription.event_types, events) &&
@@ -268,12 +257,16 @@ export class TracklerTrigger implements INodeType {
 						exists = true;
 						continue;
 					}
-					// Another event set or filters, disabled, or a secret we no longer have: replace it.
+					// Another event set or filters, disabled, signed with a shared secret (v1), or a key we no
+					// longer have: replace it.
 					await deleteSubscription(this, subscription.id);
 				}
+				// A v1 secret or a replay ledger of an earlier version must not stay in the workflow's JSON.
+				if (data.secret !== undefined) delete data.secret;
+				if (data.seen !== undefined) delete data.seen;
 				if (!exists) {
 					delete data.subscriptionId;
-					delete data.secret;
+					delete data.publicKey;
 				}
 				return exists;
 			},
@@ -298,18 +291,30 @@ export class TracklerTrigger implements INodeType {
 						event_types: events,
 						filters: selectedFilters(this),
 						description,
+						signature_scheme: 'v1a',
 					},
 				});
+				if (subscription.signature_scheme !== 'v1a' || !subscription.public_key) {
+					await deleteSubscription(this, subscription.id);
+					throw new NodeOperationError(
+						this.getNode(),
+						'Trackler made a subscription without an Ed25519 public key',
+						{
+							description:
+								'This Trackler does not sign webhooks with the v1a scheme yet; the trigger needs it.',
+						},
+					);
+				}
 				const data = staticData(this);
 				data.subscriptionId = subscription.id;
-				data.secret = subscription.secret;
+				data.publicKey = subscription.public_key;
 
 				if (this.getMode() === 'manual') {
 					const key = testKey(this);
 					testSubscriptions.delete(key);
 					testSubscriptions.set(key, {
 						subscriptionId: subscription.id,
-						secret: subscription.secret,
+						publicKey: subscription.public_key,
 					});
 					while (testSubscriptions.size > TEST_SUBSCRIPTIONS_MAX) {
 						testSubscriptions.delete(testSubscriptions.keys().next().value as string);
@@ -330,6 +335,7 @@ export class TracklerTrigger implements INodeType {
 					testSubscriptions.delete(key);
 				}
 				delete data.subscriptionId;
+				delete data.publicKey;
 				delete data.secret;
 				delete data.seen;
 				return true;
@@ -340,18 +346,25 @@ export class TracklerTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const req = this.getRequestObject();
 		const res = this.getResponseObject();
-		const respond = (status: number, body: IDataObject): IWebhookResponseData => {
+		// Refusals and duplicates are answered here and start nothing; a first delivery is answered by
+		// n8n itself, once it has stored the execution (n8n 2.x), so n8n's back-pressure holds.
+		const respond = (
+			status: number,
+			body: IDataObject,
+			headers: Record<string, string> = {},
+		): IWebhookResponseData => {
+			for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 			res.status(status).json(body);
 			return { noWebhookResponse: true };
 		};
 
 		const data = staticData(this);
-		const secret =
-			data.secret ??
-			(this.getMode() === 'manual' ? testSubscriptions.get(testKey(this))?.secret : undefined);
-		if (!secret) {
+		const test = this.getMode() === 'manual' ? testSubscriptions.get(testKey(this)) : undefined;
+		const publicKey = data.publicKey ?? test?.publicKey;
+		const subscriptionId = data.subscriptionId ?? test?.subscriptionId;
+		if (!publicKey || !subscriptionId) {
 			return respond(401, {
-				error: 'This trigger has no signing secret. Deactivate and activate the workflow.',
+				error: 'This trigger has no verification key. Deactivate and activate the workflow.',
 			});
 		}
 
@@ -364,7 +377,7 @@ export class TracklerTrigger implements INodeType {
 		if (rawBody === undefined) rawBody = JSON.stringify(this.getBodyData());
 
 		const verdict = verifyWebhook({
-			secret,
+			secret: publicKey,
 			headers: this.getHeaderData() as Record<string, string | string[] | undefined>,
 			rawBody,
 			now: Date.now(),
@@ -383,19 +396,27 @@ export class TracklerTrigger implements INodeType {
 		if (!isTracklerEvent(event)) {
 			return respond(400, { error: 'The body is not a Trackler event' });
 		}
-
-		if (!rememberDelivery(data, verdict.id, Math.floor(Date.now() / 1000))) {
-			return respond(200, { received: true, duplicate: true });
+		if (event.id !== verdict.id) {
+			return respond(400, { error: "The webhook-id header is not the event's id" });
 		}
 		if (!selectedEvents(this).includes(event.type)) {
 			return respond(200, { received: true, ignored: true });
 		}
 
+		const claim = await claimEvent(this, subscriptionId, event.id);
+		if (claim === 'duplicate') {
+			return respond(200, { received: true, duplicate: true });
+		}
+		if (claim === 'unavailable') {
+			return respond(
+				503,
+				{ error: 'Could not claim the event in Trackler; deliver it again later' },
+				{ 'Retry-After': '5' },
+			);
+		}
+
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const json = eventOutput(event, options.simplify === true);
-		// Answer here instead of leaving it to n8n: n8n then saves the static data (the ledger of seen ids)
-		// before the execution starts; otherwise the new id would be lost and a replay would run again.
-		res.status(200).json({ received: true });
-		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([json])] };
+		return { workflowData: [this.helpers.returnJsonArray([json])] };
 	}
 }

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'crypto';
+import type { KeyObject } from 'crypto';
+import { createHmac, createPublicKey, timingSafeEqual, verify as verifySignature } from 'crypto';
 
 /** Why a delivery was refused, for programs. */
 export type WebhookRejection =
@@ -14,7 +15,10 @@ export type WebhookVerification =
 	| { ok: false; code: WebhookRejection; reason: string };
 
 export interface VerifyWebhookInput {
-	/** The subscription's secret: `whsec_` followed by the base64 key. */
+	/**
+	 * What verifies the subscription's deliveries: its public key `whpk_…` (scheme v1a, Ed25519; only
+	 * `v1a,` signatures count) or its secret `whsec_…` (scheme v1, HMAC; only `v1,` signatures count).
+	 */
 	secret: string;
 	/** The request headers (any case; array values use their first entry). */
 	headers: Record<string, string | string[] | undefined>;
@@ -27,6 +31,7 @@ export interface VerifyWebhookInput {
 }
 
 const SECRET_PREFIX = 'whsec_';
+const PUBLIC_KEY_PREFIX = 'whpk_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 
@@ -55,6 +60,31 @@ export function secretKey(secret: string): Buffer | undefined {
 	return key.length ? key : undefined;
 }
 
+const publicKeys = new Map<string, KeyObject>();
+
+/** The Ed25519 key of a `whpk_` public key (base64 of the 32 raw bytes), or undefined when it is not one. */
+export function publicKeyOf(publicKey: string): KeyObject | undefined {
+	if (typeof publicKey !== 'string' || !publicKey.startsWith(PUBLIC_KEY_PREFIX)) return undefined;
+	const cached = publicKeys.get(publicKey);
+	if (cached) return cached;
+	const encoded = publicKey.slice(PUBLIC_KEY_PREFIX.length);
+	if (!BASE64.test(encoded)) return undefined;
+	const raw = Buffer.from(encoded, 'base64');
+	if (raw.length !== 32) return undefined;
+	let key: KeyObject;
+	try {
+		key = createPublicKey({
+			key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+			format: 'jwk',
+		});
+	} catch {
+		return undefined;
+	}
+	if (publicKeys.size >= 100) publicKeys.clear();
+	publicKeys.set(publicKey, key);
+	return key;
+}
+
 /** The HMAC-SHA256 of `${id}.${timestamp}.${body}` with the secret's key (raw bytes). */
 export function computeSignature(
 	key: Buffer,
@@ -70,14 +100,19 @@ export function computeSignature(
 
 /**
  * Verifies a Standard Webhooks delivery: the `webhook-id`, `webhook-timestamp` and `webhook-signature`
- * headers, the timestamp within `toleranceSeconds` of `now` either way, and at least one `v1,<base64>`
- * signature (several may be space-separated) matching the HMAC in constant time.
+ * headers, the timestamp within `toleranceSeconds` of `now` either way, and at least one signature
+ * (several may be space-separated) of the key's scheme: `v1a,<base64>` verified with the Ed25519 public
+ * key, or `v1,<base64>` matching the HMAC in constant time.
  * The reason never contains the secret or the expected signature.
  */
 export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
-	const key = secretKey(input.secret);
-	if (!key) {
-		return reject('invalid_secret', 'The stored signing secret is not a "whsec_" secret');
+	const edKey = publicKeyOf(input.secret);
+	const key = edKey ? undefined : secretKey(input.secret);
+	if (!edKey && !key) {
+		return reject(
+			'invalid_secret',
+			'The stored verification key is neither a "whpk_" public key nor a "whsec_" secret',
+		);
 	}
 
 	const id = header(input.headers, 'webhook-id');
@@ -112,17 +147,30 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
 		);
 	}
 
-	const expected = computeSignature(key, id, timestampText, input.rawBody);
+	const signed = edKey
+		? Buffer.concat([
+				Buffer.from(`${id}.${timestampText}.`, 'utf8'),
+				typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody,
+			])
+		: undefined;
+	const expected = key ? computeSignature(key, id, timestampText, input.rawBody) : undefined;
+	const wanted = edKey ? 'v1a' : 'v1';
 	let matched = false;
 	for (const entry of signatureHeader.split(' ')) {
 		const comma = entry.indexOf(',');
 		if (comma < 0) continue;
 		const version = entry.slice(0, comma);
 		const encoded = entry.slice(comma + 1);
-		if (version !== 'v1' || !BASE64.test(encoded)) continue;
+		if (version !== wanted || !BASE64.test(encoded)) continue;
 		const candidate = Buffer.from(encoded, 'base64');
+		if (edKey) {
+			if (signed && candidate.length === 64 && verifySignature(null, signed, edKey, candidate)) {
+				matched = true;
+			}
+			continue;
+		}
 		// Keep checking every entry so the time taken does not depend on which one matched.
-		if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
+		if (expected && candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
 			matched = true;
 		}
 	}

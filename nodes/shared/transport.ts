@@ -15,6 +15,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { ListPage, Problem } from './api';
 import { wrapApiError } from './errors';
+import { takeIdempotencyKey } from './idempotency';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -24,7 +25,10 @@ export const CREDENTIAL_TYPE = 'tracklerApi';
 export interface TracklerRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
-	/** Sent as Idempotency-Key on a POST; one is made when not given. Stays the same across retries. */
+	/**
+	 * Sent as Idempotency-Key on a POST. When not given: the item's derived key (see idempotency.ts),
+	 * else a new one. Stays the same across the retries of this call.
+	 */
 	idempotencyKey?: string;
 	/** Item the request is made for, so n8n shows the error on that item. */
 	itemIndex?: number;
@@ -113,7 +117,10 @@ export async function tracklerApiRequest<T = IDataObject>(
 ): Promise<T> {
 	const baseUrl = await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { Accept: 'application/json' };
-	if (method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
+	if (method === 'POST') {
+		headers['Idempotency-Key'] =
+			options.idempotencyKey ?? takeIdempotencyKey(this, options.itemIndex) ?? randomUUID();
+	}
 
 	const request: IHttpRequestOptions = {
 		method,

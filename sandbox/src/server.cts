@@ -304,7 +304,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			log(`CONTRACT VIOLATION ${method} ${pathname} ${result.status}: ${errs.join('; ')}`);
 			if (strict) result = { status: 500, body: problem('internal_error', `The sandbox's response broke the contract (${errs[0]}).`, instance) };
 		}
-		if (idemKey && ![429, 500, 503].includes(result.status)) {
+		// Only answers that changed something are kept: a retry of a refused request runs again.
+		if (idemKey && result.status >= 200 && result.status < 300) {
 			store.run(
 				'INSERT OR REPLACE INTO idempotency (key, method, path, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 				idemKey, method, pathname, bodyHash, result.status, JSON.stringify(result.headers ?? {}), JSON.stringify(result.body), Date.now(),

@@ -218,6 +218,8 @@ export async function handleTestApi(deps: TestApiDeps, method: string, url: URL,
 					sandbox.clock.set(body.set, body.freeze !== false);
 				} else if (typeof body.advance_seconds === 'number') sandbox.clock.advance(body.advance_seconds);
 				else throw bad('give one of { set: iso, freeze?: boolean }, { advance_seconds: n } or { reset: true }');
+				// Retries are due by the sandbox clock: moving it may make some due now.
+				deps.services.kick();
 				return { status: 200, body: sandbox.clock.describe() };
 			}
 			case 'GET /emails': {

@@ -5,7 +5,7 @@
 // neither duplicates the subscription nor breaks verification.
 import { randomUUID } from 'node:crypto';
 
-import { sign } from '../../sandbox/src/webhooks/signer.cjs';
+import { newSigningKeyPair, signFor } from '../../sandbox/src/webhooks/signer.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
@@ -150,10 +150,23 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		return { status: res.status, text: await res.text() };
 	}
 
-	function secretOf(subscriptionId: string): string {
+	type SigningRow = Parameters<typeof signFor>[0];
+
+	/** The subscription's signing key, which only Trackler (the sandbox's store) has. */
+	function keyOf(subscriptionId: string): SigningRow {
 		const row = sb.sandbox.store.subscriptionRow(subscriptionId);
-		expect(row).toBeDefined();
-		return (row as { secret: string }).secret;
+		expect(row?.signature_scheme).toBe('v1a');
+		return row as SigningRow;
+	}
+
+	/** Records a made-up event as delivered to the subscription, so that the trigger's claim of it is accepted. */
+	function recordDelivery(subscriptionId: string, event: { id: string; type: string }, raw: string): void {
+		const store = sb.sandbox.store;
+		store.run(
+			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 0, 'delivered', 1, NULL, ?, ?)`,
+			randomUUID(), subscriptionId, event.id, event.type, raw, store.now(), store.now(),
+		);
 	}
 
 	test('publish → one subscription; sandbox events → one execution each; forged / stale / replayed → nothing; restart keeps one', async () => {
@@ -280,7 +293,7 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		});
 
 		// Straight to n8n's webhook URL: forged, stale, replayed.
-		const secret = secretOf(subscriptionId);
+		const key = keyOf(subscriptionId);
 		const event = {
 			id: randomUUID(),
 			object: 'event',
@@ -290,21 +303,22 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			data: { object: { ...track, object: 'track' } },
 		};
 		const raw = JSON.stringify(event);
+		recordDelivery(subscriptionId, event, raw);
 		const now = Math.floor(Date.now() / 1000);
-		const headersFor = (id: string, ts: number, body: string, key = secret) => ({
+		const headersFor = (id: string, ts: number, body: string, signingKey: SigningRow = key) => ({
 			'webhook-id': id,
 			'webhook-timestamp': String(ts),
-			'webhook-signature': sign(key, id, ts, body),
+			'webhook-signature': signFor(signingKey, id, ts, body),
 		});
+		const stranger = newSigningKeyPair();
 		const forged = await post(
 			wf.url,
 			raw,
-			headersFor(
-				event.id,
-				now,
-				raw,
-				`whsec_${Buffer.from('forged-secret-forged').toString('base64')}`,
-			),
+			headersFor(event.id, now, raw, {
+				signature_scheme: 'v1a',
+				secret: stranger.signingKey,
+				public_key: stranger.publicKey,
+			}),
 		);
 		expect(forged.status).toBe(401);
 		expect(forged.text).toContain('signature');
@@ -351,7 +365,7 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 			type: 'track.created',
 			data: { object: { title: 'After the restart (e2e)' } },
 		});
-		// the ledger survived the restart too
+		// the claim lives in Trackler: a restart of n8n does not forget it
 		const replayAfterRestart = await post(
 			wf.url,
 			raw,

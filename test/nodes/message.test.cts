@@ -46,6 +46,24 @@ describe('Trackler node: Message', () => {
 		expect(list.body.data[0]).toMatchObject({ id: item.json.id, body: text });
 	});
 
+	it('Idempotency Key option: the same key and message sent twice posts one message; too long a key is refused first', async () => {
+		const key = `bestelling-${Date.now()}`;
+		const params = { ...send(lotteTrack, 'Eén keer, met een sleutel'), nodeOptions: { idempotencyKey: key } };
+		const keyOf = () => kit.requests().filter((r) => r.method === 'POST').map((r) => r.headers['Idempotency-Key']);
+		const [first] = await kit.run(params);
+		expect(keyOf()).toEqual([key]);
+		const [second] = await kit.run(params);
+		expect(keyOf()).toEqual([key]);
+		expect(second.json).toEqual(first.json);
+		const list = await kit.api<Page>('GET', `/tracks/${lotteTrack}/messages?limit=100`);
+		expect(list.body.data.filter((message) => message.body === 'Eén keer, met een sleutel')).toHaveLength(1);
+		// Without the option every run sends (a fresh key each time).
+		const [a] = await kit.run(send(lotteTrack, 'Zonder sleutel'));
+		const [b] = await kit.run(send(lotteTrack, 'Zonder sleutel'));
+		expect(a.json.id).not.toBe(b.json.id);
+		await expect(kit.run({ ...params, nodeOptions: { idempotencyKey: 'x'.repeat(201) } })).rejects.toThrow('Idempotency Key is longer than 200');
+	});
+
 	it('accepts a Track by its app URL', async () => {
 		const [item] = await kit.run({
 			...send(lotteTrack, 'Via de URL'),

@@ -145,6 +145,21 @@ describe('sandbox HTTP behaviour', () => {
 			expect(res.status).toBe(422);
 			expect(res.body.code).toBe('idempotency_key_reused');
 		});
+		it('does not store error answers: after a 409 track_archived and an unarchive, the same key sends', async () => {
+			const key = `key4-${Date.now()}`;
+			const track = (await sb.api('POST', '/tracks', { title: 'Gearchiveerd' })).body as { id: string };
+			expect((await sb.api('POST', `/tracks/${track.id}/archive`, {})).status).toBe(200);
+			const refused = await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo' }, { 'Idempotency-Key': key });
+			expect(refused.body.code).toBe('track_archived');
+			expect((await sb.api('POST', `/tracks/${track.id}/unarchive`, {})).status).toBe(200);
+			const sent = await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo' }, { 'Idempotency-Key': key });
+			expect(sent.status).toBe(201);
+			expect(sent.headers.get('idempotent-replayed')).toBeNull();
+			const again = await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo' }, { 'Idempotency-Key': key });
+			expect(again.headers.get('idempotent-replayed')).toBe('true');
+			expect(again.body).toEqual(sent.body);
+			expect((await sb.api('GET', `/tracks/${track.id}/messages?limit=100`)).body.data).toHaveLength(1);
+		});
 		it('does not store 5xx answers, so a retry with the key runs the request', async () => {
 			const key = `key3-${Date.now()}`;
 			await sb.testApi('POST', '/faults', { fail_next: [{ status: 500, count: 1 }] });

@@ -1,9 +1,9 @@
 // Standard Webhooks verification of the Trackler Trigger (nodes/TracklerTrigger/signature.ts).
 // Signatures are made here independently with node:crypto, and cross-checked with the sandbox's signer.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, sign as edSign, type KeyObject } from 'node:crypto';
 
 import { verifyWebhook } from '../../nodes/TracklerTrigger/signature';
-import { sign as sandboxSign } from '../../sandbox/src/webhooks/signer.cjs';
+import { newSigningKeyPair, sign as sandboxSign, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 
 const KEY = randomBytes(24);
 const SECRET = `whsec_${KEY.toString('base64')}`;
@@ -197,5 +197,52 @@ describe('verifyWebhook', () => {
 			expect(text).not.toContain(KEY.toString('base64'));
 			expect(text).not.toContain(expected);
 		}
+	});
+});
+
+describe('verifyWebhook with an Ed25519 public key (scheme v1a)', () => {
+	// A key pair made here with node:crypto, independently of the sandbox's signer.
+	const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+	const rawPublic = Buffer.from((publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url');
+	const PUBLIC = `whpk_${rawPublic.toString('base64')}`;
+	const other = generateKeyPairSync('ed25519');
+	const OTHER_PUBLIC = `whpk_${Buffer.from((other.publicKey.export({ format: 'jwk' }) as { x: string }).x, 'base64url').toString('base64')}`;
+	const edSignature = (key: KeyObject, id: string, ts: number | string, body: string): string =>
+		`v1a,${edSign(null, Buffer.from(`${id}.${ts}.${body}`), key).toString('base64')}`;
+	const v1aHeaders = (signatureValue: string, ts: number = NOW_S) => ({
+		'webhook-id': ID,
+		'webhook-timestamp': String(ts),
+		'webhook-signature': signatureValue,
+	});
+
+	it('accepts a v1a signature, also among others, and one made by the sandbox signer', () => {
+		const good = edSignature(privateKey, ID, NOW_S, BODY);
+		expect(verify(v1aHeaders(good), BODY, PUBLIC)).toEqual({ ok: true, id: ID, timestamp: NOW_S });
+		expect(verify(v1aHeaders(`v1a,${Buffer.alloc(64).toString('base64')} ${good}`), BODY, PUBLIC).ok).toBe(true);
+		const pair = newSigningKeyPair();
+		expect(pair.signingKey).toMatch(/^whsk_/);
+		const sandbox = signV1a(pair.signingKey, pair.publicKey, ID, NOW_S, BODY);
+		expect(verify(v1aHeaders(sandbox), BODY, pair.publicKey).ok).toBe(true);
+	});
+
+	it('refuses another key, a changed body, an HMAC (v1) signature and a stale timestamp', () => {
+		const good = edSignature(privateKey, ID, NOW_S, BODY);
+		expect(verify(v1aHeaders(good), BODY, OTHER_PUBLIC)).toMatchObject({ ok: false, code: 'invalid_signature' });
+		expect(verify(v1aHeaders(good), BODY.replace('één', 'een'), PUBLIC)).toMatchObject({ ok: false, code: 'invalid_signature' });
+		// Whoever knows the public key cannot use it as an HMAC key: v1 signatures do not count for a whpk_ key.
+		const hmacWithPublic = signature(rawPublic, ID, NOW_S, BODY);
+		expect(verify(v1aHeaders(hmacWithPublic), BODY, PUBLIC)).toMatchObject({ ok: false, code: 'invalid_signature' });
+		const stale = NOW_S - 301;
+		expect(verify(v1aHeaders(edSignature(privateKey, ID, stale, BODY), stale), BODY, PUBLIC)).toMatchObject({
+			ok: false,
+			code: 'timestamp_too_old',
+		});
+		expect(verify(v1aHeaders('v1a,!!!'), BODY, PUBLIC)).toMatchObject({ ok: false, code: 'invalid_signature' });
+	});
+
+	it('refuses a public key that is not 32 bytes of base64 without saying what it was', () => {
+		const result = verify(v1aHeaders('v1a,AAAA'), BODY, 'whpk_AAAA');
+		expect(result).toMatchObject({ ok: false, code: 'invalid_secret' });
+		expect(JSON.stringify(result)).not.toContain('whpk_AAAA');
 	});
 });

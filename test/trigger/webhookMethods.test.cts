@@ -1,8 +1,9 @@
 // The Trackler Trigger's webhook lifecycle (checkExists / create / delete) and its webhook() handler,
 // run against a real sandbox over HTTP with hand-made n8n contexts (IHookFunctions, IWebhookFunctions)
 // that behave like n8n's for the parts the node uses. Deliveries are real ones: the sandbox posts them
-// to a local receiver, and the test hands them to webhook() as n8n would.
-import { createHmac } from 'node:crypto';
+// to a local receiver, and the test hands them to webhook() as n8n would. Made-up events are signed
+// with the subscription's own signing key (read from the sandbox's store, as only Trackler has it).
+import { createHmac, randomUUID } from 'node:crypto';
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -13,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
+import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import {
 	startTestSandbox,
 	startWebhookReceiver,
@@ -23,6 +25,7 @@ import {
 
 interface StaticData {
 	subscriptionId?: string;
+	publicKey?: string;
 	secret?: string;
 	seen?: Record<string, number>;
 }
@@ -32,6 +35,8 @@ interface Setup {
 	staticData: StaticData;
 	webhookUrl: string;
 	mode?: 'trigger' | 'manual';
+	/** The credential's API URL (default: the sandbox). */
+	apiUrl?: string;
 }
 
 const trigger = new TracklerTrigger();
@@ -53,12 +58,12 @@ function node(parameters: Record<string, unknown>): INode {
 }
 
 /** n8n's httpRequestWithAuthentication with returnFullResponse + ignoreHttpStatusErrors, over fetch. */
-async function httpRequest(request: IHttpRequestOptions): Promise<unknown> {
+async function httpRequest(request: IHttpRequestOptions, authenticate = true): Promise<unknown> {
 	const url = new URL(request.url);
 	for (const [key, value] of Object.entries(request.qs ?? {})) {
 		if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
 	}
-	const headers: Record<string, string> = { authorization: `Bearer ${sb.token}` };
+	const headers: Record<string, string> = authenticate ? { authorization: `Bearer ${sb.token}` } : {};
 	for (const [name, value] of Object.entries(request.headers ?? {})) headers[name] = String(value);
 	let body: string | undefined;
 	if (request.body !== undefined && request.method !== 'GET') {
@@ -78,7 +83,7 @@ function baseContext(setup: Setup) {
 	return {
 		getNode: () => node(setup.parameters),
 		getNodeParameter: (name: string, fallback?: unknown) => setup.parameters[name] ?? fallback,
-		getCredentials: async () => ({ apiUrl: sb.baseUrl, apiToken: sb.token }),
+		getCredentials: async () => ({ apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: sb.token }),
 		getWorkflowStaticData: (type: string) => {
 			expect(type).toBe('node');
 			return setup.staticData;
@@ -94,6 +99,7 @@ function baseContext(setup: Setup) {
 		helpers: {
 			httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) =>
 				await httpRequest(request),
+			httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request, false),
 			returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
 		},
 	};
@@ -126,6 +132,7 @@ async function deliver(
 		// n8n would answer 422 itself for a JSON content type; the node must cope either way
 	}
 	const res = {
+		setHeader: () => undefined,
 		status(code: number) {
 			answer.status = code;
 			return res;
@@ -162,14 +169,33 @@ function fromReceived(hook: ReceivedWebhook) {
 	};
 }
 
-function signed(
-	secret: string,
-	id: string,
-	raw: string,
-	timestamp = Math.floor(Date.now() / 1000),
-) {
-	const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-	const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');
+interface SigningKey {
+	signingKey: string;
+	publicKey: string;
+}
+
+/** The subscription's signing key, which only Trackler (here: the sandbox's store) has. */
+function signingKeyOf(setup: Setup): SigningKey {
+	const row = sb.sandbox.store.subscriptionRow(String(setup.staticData.subscriptionId));
+	expect(row?.signature_scheme).toBe('v1a');
+	return { signingKey: String(row?.secret), publicKey: String(row?.public_key) };
+}
+
+function signed(key: SigningKey, id: string, raw: string, timestamp = Math.floor(Date.now() / 1000)) {
+	return {
+		raw,
+		headers: {
+			'content-type': 'application/json',
+			'webhook-id': id,
+			'webhook-timestamp': String(timestamp),
+			'webhook-signature': signV1a(key.signingKey, key.publicKey, id, timestamp, raw),
+		},
+	};
+}
+
+function hmacSigned(secret: Buffer, id: string, raw: string) {
+	const timestamp = Math.floor(Date.now() / 1000);
+	const mac = createHmac('sha256', secret).update(`${id}.${timestamp}.${raw}`).digest('base64');
 	return {
 		raw,
 		headers: {
@@ -179,6 +205,25 @@ function signed(
 			'webhook-signature': `v1,${mac}`,
 		},
 	};
+}
+
+/** A made-up event, recorded in the sandbox as delivered to the subscription (so it can be claimed). */
+function madeUpEvent(setup: Setup, type = 'track.created', id = randomUUID()): { id: string; raw: string } {
+	const raw = JSON.stringify({
+		id,
+		object: 'event',
+		type,
+		created_at: '2025-09-01T12:00:00Z',
+		track_id: null,
+		data: { object: { object: type.split('.')[0] === 'message' ? 'message' : 'track', id: randomUUID() } },
+	});
+	const store = sb.sandbox.store;
+	store.run(
+		`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
+		randomUUID(), String(setup.staticData.subscriptionId), id, type, raw, store.now(), store.now(),
+	);
+	return { id, raw };
 }
 
 async function subscriptions(): Promise<IDataObject[]> {
@@ -224,7 +269,7 @@ afterEach(async () => {
 });
 
 describe('checkExists / create / delete', () => {
-	it('creates one subscription, stores id and secret, and recognises it afterwards', async () => {
+	it('creates one v1a subscription, stores only its id and public key, and recognises it afterwards', async () => {
 		const setup: Setup = {
 			parameters: { events: ['track.created', 'track.status_changed'], filters: {} },
 			staticData: {},
@@ -234,7 +279,11 @@ describe('checkExists / create / delete', () => {
 		expect(await hooks.checkExists.call(ctx)).toBe(false);
 		expect(await hooks.create.call(ctx)).toBe(true);
 		expect(setup.staticData.subscriptionId).toMatch(/^[0-9a-f-]{36}$/);
-		expect(setup.staticData.secret).toMatch(/^whsec_/);
+		expect(Object.keys(setup.staticData).sort()).toEqual(['publicKey', 'subscriptionId']);
+		expect(setup.staticData.publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+		const signingKey = signingKeyOf(setup).signingKey;
+		expect(signingKey).toMatch(/^whsk_/);
+		expect(JSON.stringify(setup.staticData)).not.toContain(signingKey.slice(5));
 
 		const [subscription, ...others] = await subscriptions();
 		expect(others).toHaveLength(0);
@@ -245,6 +294,8 @@ describe('checkExists / create / delete', () => {
 			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
 			description: 'n8n: Intake verwerken',
 			enabled: true,
+			signature_scheme: 'v1a',
+			public_key: setup.staticData.publicKey,
 		});
 
 		// Same events in another order: still the same subscription, nothing sent but the list.
@@ -292,7 +343,26 @@ describe('checkExists / create / delete', () => {
 		expect(await subscriptions()).toEqual([]);
 	});
 
-	it('deletes a subscription for its URL when the secret was lost, and leaves other URLs alone', async () => {
+	it('replaces a v1 subscription of an earlier version and removes its secret and ledger from static data', async () => {
+		const old = await sb.api('POST', '/webhook-subscriptions', {
+			url: `${receiver.url}/earlier`,
+			event_types: ['track.created'],
+			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
+		});
+		expect(old.body).toMatchObject({ signature_scheme: 'v1', secret: expect.stringMatching(/^whsec_/) });
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: { subscriptionId: old.body.id, secret: old.body.secret, seen: { x: 1 } },
+			webhookUrl: `${receiver.url}/earlier`,
+		};
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(false);
+		expect(setup.staticData).toEqual({});
+		expect(await subscriptions()).toEqual([]);
+		await hooks.create.call(hookContext(setup));
+		expect((await subscriptions()).map((s) => s.signature_scheme)).toEqual(['v1a']);
+	});
+
+	it('deletes a subscription for its URL when the key was lost, and leaves other URLs alone', async () => {
 		const other = await sb.api('POST', '/webhook-subscriptions', {
 			url: `${receiver.url}/someone-else`,
 			event_types: ['track.created'],
@@ -394,17 +464,20 @@ describe('checkExists / create / delete', () => {
 		const [sample] = (await receiver.waitFor(from + 1, 15_000)).slice(from);
 		expect(sample.body).toMatchObject({ object: 'event', type: 'form.submitted' });
 		expect(warnings).toEqual([]);
-		// The sample verifies with the stored secret and becomes an item.
+		// The sample verifies with the stored public key, is claimed, and becomes an item.
 		const answer = await deliver(setup, fromReceived(sample));
 		expect(answer.result.workflowData?.[0]?.[0]?.json).toMatchObject({
 			id: sample.body.id,
 			type: 'form.submitted',
 		});
 		// n8n hands a test webhook the static data written in create() only after create() returned: a
-		// sample arriving sooner (or an early delete) must still find the secret and the id.
+		// sample arriving sooner (or an early delete) must still find the key and the id. The sample
+		// was claimed above, so a second copy starts nothing.
 		const early: Setup = { ...setup, staticData: {} };
 		const earlyAnswer = await deliver(early, fromReceived(sample));
-		expect(earlyAnswer.result.workflowData?.[0]?.[0]?.json).toMatchObject({ id: sample.body.id });
+		expect(earlyAnswer.status).toBe(200);
+		expect(earlyAnswer.body).toMatchObject({ duplicate: true });
+		expect(earlyAnswer.result.workflowData).toBeUndefined();
 		const inProduction = await deliver({ ...early, mode: 'trigger' }, fromReceived(sample));
 		expect(inProduction.status).toBe(401);
 		expect(await hooks.delete.call(hookContext(early))).toBe(true);
@@ -425,16 +498,18 @@ describe('webhook()', () => {
 		await activate(setup);
 	});
 
-	it('turns a signed delivery into one item, and drops its replay', async () => {
+	it('turns a signed delivery into one item handed to n8n, and starts nothing for its replay', async () => {
 		const from = receiver.received.length;
 		const created = await sb.api('POST', '/tracks', { title: 'Coaching Sanne de Vries' });
 		expect(created.status).toBe(201);
 		trackId = created.body.id;
 		const [delivery] = await flushDeliveries(from, 1);
+		const before = JSON.stringify(setup.staticData);
 
 		const first = await deliver(setup, fromReceived(delivery));
-		expect(first.status).toBe(200); // answered by the node, so n8n saves the ledger before running
-		expect(first.result.noWebhookResponse).toBe(true);
+		// n8n answers, once it has stored the execution: the node sets no status of its own.
+		expect(first.status).toBeUndefined();
+		expect(first.result.noWebhookResponse).toBeUndefined();
 		const items = first.result.workflowData?.[0] ?? [];
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({
@@ -444,12 +519,41 @@ describe('webhook()', () => {
 			data: { object: { id: trackId, object: 'track', title: 'Coaching Sanne de Vries' } },
 		});
 		expect(items[0].json).not.toHaveProperty('changes');
-		expect(setup.staticData.seen?.[delivery.body.id]).toEqual(expect.any(Number));
 
 		const replay = await deliver(setup, fromReceived(delivery));
 		expect(replay.status).toBe(200);
 		expect(replay.body).toMatchObject({ duplicate: true });
 		expect(replay.result).toEqual({ noWebhookResponse: true });
+		// Nothing is written to static data per delivery.
+		expect(JSON.stringify(setup.staticData)).toBe(before);
+	});
+
+	it('starts exactly one of 10 concurrent copies of one delivery', async () => {
+		const event = madeUpEvent(setup);
+		const key = signingKeyOf(setup);
+		const answers = await Promise.all(
+			Array.from({ length: 10 }, async () => await deliver(setup, signed(key, event.id, event.raw))),
+		);
+		expect(answers.filter((a) => a.result.workflowData !== undefined)).toHaveLength(1);
+		expect(answers.filter((a) => a.status === 200 && a.body?.duplicate === true)).toHaveLength(9);
+	});
+
+	it('answers 503 and starts nothing when the claim cannot be made, and runs the event when Trackler delivers it again', async () => {
+		const event = madeUpEvent(setup);
+		const delivery = signed(signingKeyOf(setup), event.id, event.raw);
+		for (const status of [500, 503, 429]) {
+			await sb.testApi('POST', '/faults', {
+				fail_next: [{ status, count: 1, path_prefix: `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}/claims` }],
+			});
+			const answer = await deliver(setup, delivery);
+			expect({ status, answered: answer.status }).toEqual({ status, answered: 503 });
+			expect(answer.result.workflowData).toBeUndefined();
+		}
+		// Trackler not reachable at all (nothing listens on port 9 of the loopback).
+		const unreachable = await deliver({ ...setup, apiUrl: 'http://127.0.0.1:9' }, delivery);
+		expect(unreachable.status).toBe(503);
+		expect(unreachable.result.workflowData).toBeUndefined();
+		expect((await deliver(setup, delivery)).result.workflowData).toHaveLength(1);
 	});
 
 	it('gives changes for a status change, and the flat form with Simplify', async () => {
@@ -474,9 +578,21 @@ describe('webhook()', () => {
 			},
 		});
 
-		setup.parameters.options = { simplify: true };
-		setup.staticData.seen = {};
-		const simple = await deliver(setup, fromReceived(change));
+		// The same event for a second workflow (its own subscription) with Simplify.
+		const simpleSetup: Setup = {
+			parameters: { events: ['track.status_changed'], filters: {}, options: { simplify: true } },
+			staticData: {},
+			webhookUrl: `${receiver.url}/simple`,
+		};
+		await activate(simpleSetup);
+		const bodyOf = JSON.stringify(change.body);
+		const store = sb.sandbox.store;
+		store.run(
+			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
+			randomUUID(), String(simpleSetup.staticData.subscriptionId), change.body.id, 'track.status_changed', bodyOf, store.now(), store.now(),
+		);
+		const simple = await deliver(simpleSetup, signed(signingKeyOf(simpleSetup), change.body.id, change.raw));
 		expect(simple.result.workflowData?.[0]?.[0]?.json).toMatchObject({
 			event_id: change.body.id,
 			event_type: 'track.status_changed',
@@ -488,35 +604,30 @@ describe('webhook()', () => {
 		});
 	});
 
-	it('refuses forged, stale, future and unsigned deliveries with 401 and no execution', async () => {
-		const secret = String(setup.staticData.secret);
-		const raw = JSON.stringify({
-			id: 'e1',
-			object: 'event',
-			type: 'track.created',
-			created_at: '2025-09-01T12:00:00Z',
-			track_id: null,
-			data: { object: { object: 'track' } },
-		});
+	it('refuses forged, wrong-key, HMAC, stale, future and unsigned deliveries with 401 and no execution', async () => {
+		const key = signingKeyOf(setup);
+		const event = madeUpEvent(setup);
 		const now = Math.floor(Date.now() / 1000);
-		const good = signed(secret, 'evt-forged-1', raw);
+		const good = signed(key, event.id, event.raw);
+		const stranger = newSigningKeyPair();
 
 		const cases: Array<
 			[string, { headers: Record<string, string | undefined>; raw: string }, string]
 		> = [
 			[
 				'tampered body',
-				{ ...good, raw: raw.replace('track.created', 'track.deleted') },
+				{ ...good, raw: event.raw.replace('track.created', 'track.deleted') },
 				'invalid_signature',
 			],
+			['another signing key', signed(stranger, event.id, event.raw), 'invalid_signature'],
 			[
-				'wrong secret',
-				signed(`whsec_${Buffer.from('not the secret').toString('base64')}`, 'evt-forged-2', raw),
+				'HMAC keyed with the public key',
+				hmacSigned(Buffer.from(key.publicKey.slice(5), 'base64'), event.id, event.raw),
 				'invalid_signature',
 			],
-			['stale', signed(secret, 'evt-stale', raw, now - 3600), 'timestamp_too_old'],
-			['future', signed(secret, 'evt-future', raw, now + 3600), 'timestamp_in_future'],
-			['unsigned', { raw, headers: { 'content-type': 'application/json' } }, 'missing_header'],
+			['stale', signed(key, event.id, event.raw, now - 3600), 'timestamp_too_old'],
+			['future', signed(key, event.id, event.raw, now + 3600), 'timestamp_in_future'],
+			['unsigned', { raw: event.raw, headers: { 'content-type': 'application/json' } }, 'missing_header'],
 		];
 		for (const [label, delivery, code] of cases) {
 			const answer = await deliver(setup, delivery);
@@ -526,77 +637,42 @@ describe('webhook()', () => {
 				code,
 			});
 			expect(answer.result).toEqual({ noWebhookResponse: true });
-			expect(JSON.stringify(answer.body)).not.toContain(secret);
+			expect(JSON.stringify(answer.body)).not.toContain(key.publicKey);
 		}
-		// A refused delivery is not remembered: the genuine one still runs.
-		expect(setup.staticData.seen ?? {}).toEqual({});
+		// A refused delivery claims nothing: the genuine one still runs.
 		expect((await deliver(setup, good)).result.workflowData).toHaveLength(1);
 	});
 
-	it('answers 400 to a signed body that is not JSON or not an event', async () => {
-		const secret = String(setup.staticData.secret);
+	it('answers 400 to a signed body that is not JSON, not an event, or not the signed id', async () => {
+		const key = signingKeyOf(setup);
 		for (const raw of [
 			'not json {',
 			'{"hello":"world"}',
 			'[]',
 			'{"id":"x","type":"track.created"}',
 		]) {
-			const answer = await deliver(setup, signed(secret, `evt-${raw.length}`, raw));
+			const answer = await deliver(setup, signed(key, randomUUID(), raw));
 			expect(answer.status).toBe(400);
 			expect(answer.result).toEqual({ noWebhookResponse: true });
 		}
+		const event = madeUpEvent(setup);
+		const mismatch = await deliver(setup, signed(key, randomUUID(), event.raw));
+		expect(mismatch.status).toBe(400);
+		expect(mismatch.result.workflowData).toBeUndefined();
 	});
 
 	it('acknowledges events of types it did not select without an execution', async () => {
-		const raw = JSON.stringify({
-			id: 'evt-msg',
-			object: 'event',
-			type: 'message.created',
-			created_at: '2025-09-01T12:00:00Z',
-			track_id: null,
-			data: { object: { object: 'message', id: 'm1' } },
-		});
-		const answer = await deliver(setup, signed(String(setup.staticData.secret), 'evt-msg', raw));
+		const event = madeUpEvent(setup, 'message.created');
+		const answer = await deliver(setup, signed(signingKeyOf(setup), event.id, event.raw));
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ ignored: true });
 		expect(answer.result.workflowData).toBeUndefined();
 	});
 
-	it('answers 401 when it has no secret (never set up)', async () => {
-		const secret = String(setup.staticData.secret);
-		const raw = JSON.stringify({
-			id: 'e',
-			object: 'event',
-			type: 'track.created',
-			created_at: '2025-09-01T12:00:00Z',
-			track_id: null,
-			data: { object: { object: 'track' } },
-		});
-		const answer = await deliver({ ...setup, staticData: {} }, signed(secret, 'e', raw));
+	it('answers 401 when it has no key (never set up)', async () => {
+		const event = madeUpEvent(setup);
+		const answer = await deliver({ ...setup, staticData: {} }, signed(signingKeyOf(setup), event.id, event.raw));
 		expect(answer.status).toBe(401);
 		expect(answer.result.workflowData).toBeUndefined();
-	});
-
-	it('keeps the ledger of seen ids bounded: older than 24 h pruned, at most 1000', async () => {
-		const now = Math.floor(Date.now() / 1000);
-		const seen: Record<string, number> = { ancient: now - 25 * 3600 };
-		for (let i = 0; i < 1000; i++) seen[`id-${i}`] = now - 3600 + i;
-		setup.staticData.seen = seen;
-		const raw = JSON.stringify({
-			id: 'fresh',
-			object: 'event',
-			type: 'track.created',
-			created_at: '2025-09-01T12:00:00Z',
-			track_id: null,
-			data: { object: { object: 'track' } },
-		});
-		const answer = await deliver(setup, signed(String(setup.staticData.secret), 'fresh', raw));
-		expect(answer.result.workflowData).toHaveLength(1);
-		const after = setup.staticData.seen ?? {};
-		expect(Object.keys(after)).toHaveLength(1000);
-		expect(after).not.toHaveProperty('ancient');
-		expect(after).not.toHaveProperty('id-0'); // the oldest made room
-		expect(after).toHaveProperty('fresh');
-		expect(after).toHaveProperty('id-999');
 	});
 });

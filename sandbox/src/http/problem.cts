@@ -10,6 +10,7 @@ export type ProblemCode =
 	| 'conflict'
 	| 'idempotency_key_reused'
 	| 'track_archived'
+	| 'already_claimed'
 	| 'rate_limited'
 	| 'internal_error'
 	| 'service_unavailable';
@@ -30,6 +31,7 @@ const TITLES: Record<ProblemCode, string> = {
 	conflict: 'Conflict',
 	idempotency_key_reused: 'Idempotency key reused',
 	track_archived: 'Track archived',
+	already_claimed: 'Already claimed',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
 	service_unavailable: 'Service unavailable',
@@ -45,6 +47,7 @@ const STATUS: Record<ProblemCode, number> = {
 	conflict: 409,
 	idempotency_key_reused: 422,
 	track_archived: 409,
+	already_claimed: 409,
 	rate_limited: 429,
 	internal_error: 500,
 	service_unavailable: 503,

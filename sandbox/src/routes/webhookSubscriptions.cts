@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
 import { ApiError, conflict, notFound } from '../http/problem.cjs';
+import { newSigningKeyPair } from '../webhooks/signer.cjs';
 import type { SubscriptionRow, S } from '../store/store.cjs';
+
+/** How long a claim is kept: longer than the 3 days a delivery is retried. */
+const CLAIM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 function requireAdmin({ store, userId }: Ctx): void {
 	const u = store.userRow(userId);
@@ -32,14 +36,17 @@ export const routes: Record<string, Handler> = {
 		const { store, body } = ctx;
 		const id = store.uuid();
 		const now = store.now();
-		const secret = `whsec_${randomBytes(24).toString('base64')}`;
+		const scheme: S['WebhookSignatureScheme'] = body.signature_scheme ?? 'v1';
+		// v1a: the signing key (whsk_) is stored in `secret` and never leaves the sandbox; v1: the shared whsec_ secret.
+		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
+		const secret = pair ? pair.signingKey : `whsec_${randomBytes(24).toString('base64')}`;
 		store.run(
-			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?)`,
-			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, now, now,
+			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?)`,
+			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, scheme, pair?.publicKey ?? null, now, now,
 		);
 		const obj = store.subscriptionObj(store.subscriptionRow(id) as SubscriptionRow);
-		return { status: 201, body: { ...obj, secret, created_at: obj.created_at, updated_at: obj.updated_at } };
+		return { status: 201, body: pair ? obj : { ...obj, secret } };
 	},
 	getWebhookSubscription: (ctx) => ({ status: 200, body: ctx.store.subscriptionObj(requireSubscription(ctx)) }),
 	updateWebhookSubscription: (ctx) => {
@@ -74,6 +81,28 @@ export const routes: Record<string, Handler> = {
 		ctx.store.run('DELETE FROM webhook_subscriptions WHERE id = ?', row.id);
 		ctx.store.run("UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL, updated_at = ? WHERE subscription_id = ? AND state = 'pending'", ctx.store.now(), row.id);
 		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true } };
+	},
+	claimWebhookEvent: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store } = ctx;
+		const eventId = ctx.body.event_id as string;
+		// An event of the workspace (GET /events), or a sample event sent to this subscription.
+		const known =
+			store.get('SELECT 1 AS x FROM events WHERE id = ?', eventId) ??
+			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
+		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
+		const claimedAt = store.now();
+		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
+		const inserted = store.run(
+			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+			row.id, eventId, claimedAt, store.clock.nowMs(),
+		).changes === 1;
+		if (!inserted) {
+			const first = store.get<{ claimed_at: string }>('SELECT claimed_at FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
+			throw new ApiError('already_claimed', `The event ${eventId} was already claimed for this webhook subscription at ${first?.claimed_at ?? 'an earlier moment'}.`);
+		}
+		store.run('DELETE FROM webhook_claims WHERE claimed_ms < ?', store.clock.nowMs() - CLAIM_RETENTION_MS);
+		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt } };
 	},
 	testWebhookSubscription: async (ctx) => {
 		const row = requireSubscription(ctx);

@@ -56,7 +56,11 @@ CREATE INDEX IF NOT EXISTS events_type ON events(type, seq);
 CREATE INDEX IF NOT EXISTS events_created ON events(created_at);
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_types TEXT NOT NULL, filters TEXT NOT NULL,
-  description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT);
+-- One row per claimed (subscription, event): the primary key makes the first claim win, also across processes.
+CREATE TABLE IF NOT EXISTS webhook_claims (
+  subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, claimed_at TEXT NOT NULL, claimed_ms INTEGER NOT NULL, PRIMARY KEY (subscription_id, event_id));
 CREATE TABLE IF NOT EXISTS deliveries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
   body TEXT NOT NULL, is_test INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,

@@ -27,7 +27,7 @@ export interface InvitationRow { seq: number; id: string; track_id: string; emai
 export interface FormRow { seq: number; id: string; track_id: string; template_id: string; title: string; assignee_id: string; state: S['FormState']; due_at: string | null; submitted_at: string | null; submission: string | null; created_at: string; updated_at: string }
 export interface MessageRow { seq: number; id: string; track_id: string; author_id: string | null; body: string; created_at: string }
 export interface AppointmentRow { seq: number; id: string; track_id: string; scheduler_id: string | null; source: S['AppointmentSource']; title: string; start_at: string; end_at: string; location: string | null; meeting_url: string | null; organizer_id: string; participants: string; state: S['AppointmentState']; cancellation_reason: string | null; cancelled_at: string | null; created_at: string; updated_at: string }
-export interface SubscriptionRow { seq: number; id: string; url: string; event_types: string; filters: string; description: string | null; enabled: number; disabled_reason: S['WebhookDisabledReason']; secret: string; created_at: string; updated_at: string }
+export interface SubscriptionRow { seq: number; id: string; url: string; event_types: string; filters: string; description: string | null; enabled: number; disabled_reason: S['WebhookDisabledReason']; secret: string; created_at: string; updated_at: string; signature_scheme: S['WebhookSignatureScheme']; public_key: string | null }
 export interface EventRow { seq: number; id: string; type: EventType; track_id: string | null; created_at: string; doc: string }
 export interface DeliveryRow { seq: number; id: string; subscription_id: string; event_id: string; event_type: string; body: string; is_test: number; state: 'pending' | 'delivered' | 'failed' | 'dropped'; attempts: number; next_attempt_at: number | null; last_status: number | null; last_error: string | null; created_at: string; updated_at: string }
 
@@ -44,6 +44,10 @@ export class Store {
 		if (dbPath !== ':memory:') this.db.pragma('journal_mode = WAL');
 		this.db.pragma('synchronous = NORMAL');
 		this.db.exec(SCHEMA);
+		// Database files made before signature schemes existed: add the columns (their subscriptions are v1).
+		const columns = (this.db.prepare('PRAGMA table_info(webhook_subscriptions)').all() as Array<{ name: string }>).map((c) => c.name);
+		if (!columns.includes('signature_scheme')) this.db.exec("ALTER TABLE webhook_subscriptions ADD COLUMN signature_scheme TEXT NOT NULL DEFAULT 'v1'");
+		if (!columns.includes('public_key')) this.db.exec('ALTER TABLE webhook_subscriptions ADD COLUMN public_key TEXT');
 		this.clock = new SandboxClock({
 			load: () => {
 				const row = this.db.prepare('SELECT offset_ms, frozen_at FROM clock WHERE id = 1').get() as ClockState | undefined;
@@ -297,6 +301,8 @@ export class Store {
 			description: r.description,
 			enabled: r.enabled === 1,
 			disabled_reason: r.disabled_reason,
+			signature_scheme: r.signature_scheme,
+			public_key: r.public_key,
 			created_at: r.created_at,
 			updated_at: r.updated_at,
 		};

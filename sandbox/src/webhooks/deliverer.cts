@@ -1,13 +1,20 @@
 // The delivery loop: POSTs pending deliveries (setTimeout-based, stoppable), retries with the backoff
-// schedule, disables a subscription on 410. Timestamps and retry times use the real wall clock.
+// schedule, disables a subscription on 410. When a delivery is due follows the sandbox clock (so a test
+// can let 10 hours pass in a second); the signature's webhook-timestamp is the real wall clock, because
+// the receiver checks it against its own clock.
 import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { DeliveryRow, Store } from '../store/store.cjs';
-import { sign } from './signer.cjs';
+import { signFor } from './signer.cjs';
 
-export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Delay before each retry, after the previous attempt: 14 attempts over about 64 hours (under 3 days). */
+export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR, 12 * HOUR];
 const MAX_TIMER = 60_000;
+/** At most this many deliveries to one subscription are in flight at a time; the rest wait their turn. */
+export const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 10;
 
 export interface AttemptResult {
 	delivery_id: string;
@@ -54,7 +61,32 @@ export class Deliverer {
 		private readonly store: Store,
 		private readonly schedule: number[] = DEFAULT_RETRY_SCHEDULE,
 		private readonly timeoutMs = 15_000,
+		private readonly maxInFlight = MAX_IN_FLIGHT_PER_SUBSCRIPTION,
 	) {}
+
+	/** Deliveries in flight and waiting for a turn, per subscription. */
+	private readonly turns = new Map<string, { inFlight: number; waiting: Array<() => void> }>();
+
+	private async takeTurn(subscriptionId: string): Promise<void> {
+		const turn = this.turns.get(subscriptionId) ?? { inFlight: 0, waiting: [] };
+		this.turns.set(subscriptionId, turn);
+		if (turn.inFlight >= this.maxInFlight) await new Promise<void>((resolve) => turn.waiting.push(resolve));
+		turn.inFlight++;
+	}
+
+	private endTurn(subscriptionId: string): void {
+		const turn = this.turns.get(subscriptionId);
+		if (!turn) return;
+		turn.inFlight--;
+		const nextInLine = turn.waiting.shift();
+		if (nextInLine) nextInLine();
+		else if (turn.inFlight === 0) this.turns.delete(subscriptionId);
+	}
+
+	/** Attempts `rows` (at most `maxInFlight` of one subscription at a time); results in the order of `rows`. */
+	private attemptAll(rows: DeliveryRow[]): Promise<Array<AttemptResult | undefined>> {
+		return Promise.all(rows.map((row) => this.attempt(row)));
+	}
 
 	start(): void {
 		this.planNext();
@@ -83,7 +115,7 @@ export class Deliverer {
 			 WHERE d.state = 'pending' AND d.next_attempt_at IS NOT NULL AND s.enabled = 1`,
 		)?.t;
 		if (next === null || next === undefined) return;
-		const delay = Math.min(Math.max(0, next - Date.now()), MAX_TIMER);
+		const delay = Math.min(Math.max(0, next - this.store.clock.nowMs()), MAX_TIMER);
 		this.timer = setTimeout(() => void this.runDue(), delay);
 		this.timer.unref();
 	}
@@ -93,7 +125,7 @@ export class Deliverer {
 			`SELECT d.* FROM deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
 			 WHERE d.state = 'pending' AND d.is_test = 0 AND s.enabled = 1 AND (? = 0 OR d.next_attempt_at <= ?) AND (? IS NULL OR d.subscription_id = ?)
 			 ORDER BY d.seq`,
-			dueOnly ? 1 : 0, Date.now(), subscriptionId ?? null, subscriptionId ?? null,
+			dueOnly ? 1 : 0, this.store.clock.nowMs(), subscriptionId ?? null, subscriptionId ?? null,
 		);
 	}
 
@@ -101,7 +133,7 @@ export class Deliverer {
 		if (this.stopped) return;
 		this.timer = undefined;
 		try {
-			await Promise.all(this.pending(true).map((d) => this.attempt(d)));
+			await this.attemptAll(this.pending(true));
 		} finally {
 			this.planNext();
 		}
@@ -110,7 +142,7 @@ export class Deliverer {
 	/** Attempts every pending delivery now (or only the due ones) and waits for the answers. */
 	async flush(dueOnly = false, subscriptionId?: string): Promise<AttemptResult[]> {
 		const waits = [...this.inflight.values()];
-		const results = await Promise.all([...this.pending(dueOnly, subscriptionId).map((d) => this.attempt(d)), ...waits]);
+		const results = [...(await this.attemptAll(this.pending(dueOnly, subscriptionId))), ...(await Promise.all(waits))];
 		this.planNext();
 		const seen = new Set<string>();
 		return results.filter((r): r is AttemptResult => {
@@ -123,7 +155,12 @@ export class Deliverer {
 	attempt(row: DeliveryRow): Promise<AttemptResult | undefined> {
 		const running = this.inflight.get(row.id);
 		if (running) return running;
-		const p = this.doAttempt(row.id).finally(() => this.inflight.delete(row.id));
+		const p = this.takeTurn(row.subscription_id)
+			.then(() => this.doAttempt(row.id))
+			.finally(() => {
+				this.endTurn(row.subscription_id);
+				this.inflight.delete(row.id);
+			});
 		this.inflight.set(row.id, p);
 		return p;
 	}
@@ -140,7 +177,7 @@ export class Deliverer {
 			'user-agent': 'Trackler-Webhooks/1.0 (sandbox)',
 			'webhook-id': row.event_id,
 			'webhook-timestamp': String(timestamp),
-			'webhook-signature': sign(sub.secret, row.event_id, timestamp, row.body),
+			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body),
 		};
 		const started = Date.now();
 		let status: number | null = null;
@@ -165,7 +202,7 @@ export class Deliverer {
 				state = 'failed';
 				this.store.run("UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'endpoint_gone', updated_at = ? WHERE id = ?", this.store.now(), sub.id);
 			} else if (row.is_test === 1 || attempt > this.schedule.length) state = 'failed';
-			else next = Date.now() + this.schedule[attempt - 1];
+			else next = this.store.clock.nowMs() + this.schedule[attempt - 1];
 			this.store.run(
 				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?',
 				state, attempt, next, status, error, nowIso, row.id,

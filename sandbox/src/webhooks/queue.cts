@@ -41,7 +41,7 @@ export function registerQueue(store: Store): void {
 			store.run(
 				`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 				 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
-				store.uuid(), sub.id, event.id, event.type, body, Date.now(), now, now,
+				store.uuid(), sub.id, event.id, event.type, body, store.clock.nowMs(), now, now,
 			);
 		}
 	});

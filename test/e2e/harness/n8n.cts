@@ -159,6 +159,10 @@ export interface N8nHandle {
 	state(): N8nState;
 	/** Stops n8n and starts it again with the same user folder and port. */
 	restart(): Promise<void>;
+	/** Stops the n8n process but keeps its user folder and port, until resume() (an outage). */
+	halt(): Promise<void>;
+	/** Starts n8n again after halt(), with the same user folder and port. */
+	resume(): Promise<void>;
 	/** Stops n8n (kills its process group). Removes a temp user folder unless kept. */
 	stop(): Promise<void>;
 	/** SIGKILLs n8n's process group at once (no graceful shutdown); restart() starts it again. */
@@ -948,6 +952,16 @@ class N8nInstance implements N8nHandle {
 	async restart(): Promise<void> {
 		if (this.attached) throw new Error('this n8n is shared: start a private one with startN8n() to restart it');
 		await this.kill();
+		await this.start(false);
+	}
+
+	async halt(): Promise<void> {
+		if (this.attached) throw new Error('this n8n is shared: start a private one with startN8n() to halt it');
+		await this.kill();
+	}
+
+	async resume(): Promise<void> {
+		if (this.attached) throw new Error('this n8n is shared: start a private one with startN8n() to resume it');
 		await this.start(false);
 	}
 

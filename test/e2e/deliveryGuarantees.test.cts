@@ -1,0 +1,214 @@
+// The Trackler Trigger's delivery guarantees in a real n8n (regular mode, a private one: the outage
+// test stops it) against the sandbox: the scenarios of delivery/scenarios.cts (a burst, replays,
+// concurrent copies, re-sends after a time-out), an outage of 10 hours on the sandbox clock, and that
+// no token, signing key or secret appears in workflow JSON, exports, execution data or n8n's log.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+import { signingSecretOf } from './delivery/signing.cjs';
+import { burstOfDistinctEvents, concurrentCopies, replayAll, resentAfterTimeout, type DeliveryTarget } from './delivery/scenarios.cjs';
+import { installN8n, NODE_TYPE_PREFIX, nodeBinaryFor, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
+import { describeE2e } from './harness/shared.cjs';
+
+const NODE_NAME = 'Trackler Trigger';
+
+describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)', () => {
+	let n8n: N8nHandle;
+	let sb: TestSandbox;
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		// n8n's own back-pressure: at most 10 production executions at a time (a webhook's answer waits for a slot).
+		[n8n, sb] = await Promise.all([startN8n({ env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '10' } }), startTestSandbox()]);
+		// These tests act as a Trackler under load: claims and deliveries must not hit the token's rate limit.
+		sb.sandbox.faults.rate_limit = { limit: 1_000_000, window_seconds: 60 };
+		credential = await n8n.createCredential('tracklerApi', 'Trackler sandbox (delivery)', { apiUrl: sb.baseUrl, apiToken: sb.token });
+	}, 300_000);
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await sb?.close();
+	}, 60_000);
+
+	beforeEach(async () => {
+		// Under load n8n can answer "503 Database is not ready" for a while: start each test on a ready n8n.
+		const deadline = Date.now() + 180_000;
+		while ((await n8n.publicApi('GET', '/workflows?limit=1')).status !== 200) {
+			if (Date.now() > deadline) throw new Error(`n8n's database did not become ready:\n${n8n.logTail(30)}`);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}, 200_000);
+
+	afterEach(() => {
+		expect(sb.sandbox.contractViolations).toEqual([]);
+	});
+
+	async function publishTrigger(name: string, events: string[]): Promise<{ id: string; url: string; subscriptionId: string }> {
+		const workflow = await n8n.createWorkflow({
+			name,
+			nodes: [
+				{
+					id: randomUUID(),
+					name: NODE_NAME,
+					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId: randomUUID(),
+					parameters: { events, filters: {}, options: {} },
+					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		});
+		await n8n.publishWorkflow(workflow.id, 180_000);
+		const stored = await n8n.getWorkflow(workflow.id);
+		const webhookId = (stored.nodes.find((n: { name: string }) => n.name === NODE_NAME) as { webhookId: string }).webhookId;
+		const url = `${n8n.baseUrl}/webhook/${webhookId}/webhook`;
+		const subs = ((await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Array<{ id: string; url: string }>).filter((s) => s.url === url);
+		expect(subs).toHaveLength(1);
+		return { id: workflow.id, url, subscriptionId: subs[0].id };
+	}
+
+	/** Every execution of the workflow (all pages of the public API). */
+	async function allExecutions(workflowId: string, includeData: boolean): Promise<N8nExecution[]> {
+		const all: N8nExecution[] = [];
+		let cursor: string | undefined;
+		do {
+			const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+			if (cursor) q.set('cursor', cursor);
+			let res = await n8n.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
+			// A busy SQLite makes n8n answer "503 Database is not ready" for a while: wait for it.
+			for (let wait = 0; res.status === 503 && wait < 120; wait++) {
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+				res = await n8n.publicApi('GET', `/executions?${q}`);
+			}
+			if (res.status !== 200) throw new Error(`listing executions answered ${res.status}: ${res.text.slice(0, 200)}\n${n8n.logTail(20)}`);
+			all.push(...res.body.data);
+			cursor = res.body.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
+	function eventIdOf(execution: N8nExecution): string {
+		const run = execution.data?.resultData?.runData?.[NODE_NAME]?.[0];
+		return String(run?.data?.main?.[0]?.[0]?.json?.id ?? `no-output-${execution.id}`);
+	}
+
+	function targetFor(wf: { id: string; url: string; subscriptionId: string }): DeliveryTarget {
+		return {
+			url: wf.url,
+			sandbox: sb,
+			subscriptionId: wf.subscriptionId,
+			executionStatuses: async () => (await allExecutions(wf.id, false)).map((e) => e.status),
+			executionEventIds: async () => (await allExecutions(wf.id, true)).map(eventIdOf),
+		};
+	}
+
+	test('no API token, signing key or secret in workflow JSON, the CLI export, execution data or the log', async () => {
+		const wf = await publishTrigger('Trackler secrets (e2e)', ['message.created']);
+		const signingKey = signingSecretOf(sb, wf.subscriptionId);
+		expect(signingKey).toMatch(/^whsk_/);
+		const track = (await sb.api('POST', '/tracks', { title: 'Geheim (e2e)' })).body as { id: string };
+		await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Een bericht' });
+		await sb.testApi('POST', '/webhooks/flush', { subscription_id: wf.subscriptionId });
+		await n8n.waitForExecutions(wf.id, 1, 60_000);
+
+		const runtimeDir = installN8n(n8n.line);
+		const nodeBin = nodeBinaryFor(runtimeDir);
+		const exportFile = path.join(n8n.userFolder, `export-${Date.now()}.json`);
+		const exported = spawnSync(nodeBin, [path.join(runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n'), 'export:workflow', '--all', `--output=${exportFile}`], {
+			encoding: 'utf8',
+			// Only what the CLI needs: the user folder (its database and encryption key) and this runtime's Node.
+			env: { HOME: process.env.HOME ?? '/root', N8N_USER_FOLDER: n8n.userFolder, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` },
+			cwd: n8n.userFolder,
+			maxBuffer: 64 * 1024 * 1024,
+			timeout: 180_000,
+		});
+		expect({ status: exported.status, stderr: exported.status === 0 ? '' : exported.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
+		expect({ exported: fs.existsSync(exportFile), output: fs.existsSync(exportFile) ? '' : `${exported.stdout.slice(-1500)}\n${exported.stderr.slice(-1500)}` }).toEqual({ exported: true, output: '' });
+		const exportedJson = fs.readFileSync(exportFile, 'utf8');
+		fs.rmSync(exportFile, { force: true });
+		expect(exportedJson).toContain(wf.id);
+
+		const places: Record<string, string> = {
+			'public API GET /workflows': (await n8n.publicApi('GET', '/workflows?limit=250')).text,
+			'public API GET /workflows/{id}': (await n8n.publicApi('GET', `/workflows/${wf.id}`)).text,
+			'editor GET /rest/workflows/{id}': (await n8n.rest('GET', `/workflows/${wf.id}`)).text,
+			'n8n export:workflow --all': `${exportedJson}\n${exported.stdout}\n${exported.stderr}`,
+			'execution data': JSON.stringify(await allExecutions(wf.id, true)),
+			"n8n's log": fs.readFileSync(n8n.logFile, 'utf8'),
+		};
+		// The checks can see what is there: static data (with the public key) is in each workflow JSON.
+		const subscription = (await sb.api('GET', `/webhook-subscriptions/${wf.subscriptionId}`)).body as { public_key: string };
+		for (const where of ['public API GET /workflows/{id}', 'editor GET /rest/workflows/{id}', 'n8n export:workflow --all']) {
+			expect({ where, hasPublicKey: places[where].includes(subscription.public_key) }).toEqual({ where, hasPublicKey: true });
+		}
+		const secrets = { 'API token': sb.token, 'signing key': signingKey, 'signing key (base64 only)': signingKey.slice('whsk_'.length) };
+		const found: string[] = [];
+		for (const [where, text] of Object.entries(places)) {
+			expect(text.length).toBeGreaterThan(0);
+			for (const [what, value] of Object.entries(secrets)) if (text.includes(value)) found.push(`${what} in ${where}`);
+			for (const prefix of ['whsk_', 'whsec_']) if (text.includes(prefix)) found.push(`${prefix}… in ${where}`);
+		}
+		expect(found).toEqual([]);
+		await n8n.unpublishWorkflow(wf.id, 180_000);
+	}, 600_000);
+
+	test('100 distinct → 100; all 100 again → 0 more; 10 copies of one → 1; 20 re-sent after a time-out → each once', async () => {
+		const wf = await publishTrigger('Trackler delivery scenarios (e2e)', ['message.created']);
+		const target = targetFor(wf);
+		const events = await burstOfDistinctEvents(target, 100);
+		await replayAll(target, events);
+		await concurrentCopies(target, 10);
+		await resentAfterTimeout(target, 20);
+		expect((await target.executionEventIds()).length).toBe(100 + 1 + 20);
+		await n8n.unpublishWorkflow(wf.id, 180_000);
+	}, 900_000);
+
+	test('n8n down for 10 hours of sandbox time while 500 events happen: after it is back, 500 executions, 0 duplicates, 0 lost', async () => {
+		const wf = await publishTrigger('Trackler outage (e2e)', ['message.created']);
+		const track = (await sb.api('POST', '/tracks', { title: 'Storing (e2e)' })).body as { id: string };
+		const deliveries = async () =>
+			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
+				(d) => !d.test,
+			);
+		await sb.testApi('POST', '/clock', { set: new Date().toISOString(), freeze: true });
+		await n8n.halt();
+		const messageIds: string[] = [];
+		for (let i = 0; i < 500; i++) {
+			const res = await sb.api('POST', `/tracks/${track.id}/messages`, { body: `Bericht ${i} tijdens de storing` });
+			expect(res.status).toBe(201);
+			messageIds.push(res.body.id);
+		}
+		// 10 hours pass in steps of 20 minutes; at each step Trackler retries what is due, and fails.
+		for (let step = 0; step < 30; step++) {
+			await sb.testApi('POST', '/clock', { advance_seconds: 20 * 60 });
+			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+		}
+		const during = await deliveries();
+		expect(during).toHaveLength(500);
+		expect(during.filter((d) => d.state !== 'pending')).toEqual([]);
+		expect(Math.min(...during.map((d) => d.attempts))).toBeGreaterThanOrEqual(8);
+
+		await n8n.resume();
+		// Trackler's schedule brings every delivery again within 12 hours; a time-out under this load
+		// is retried 12 hours later, still within the 3 days.
+		for (let step = 0; step < 6 && (await deliveries()).some((d) => d.state === 'pending'); step++) {
+			await sb.testApi('POST', '/clock', { advance_seconds: 12 * 3600 });
+			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+		}
+		const after = await deliveries();
+		expect(after.filter((d) => d.state !== 'delivered')).toEqual([]);
+		const executions = await allExecutions(wf.id, true);
+		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
+		expect(executions).toHaveLength(500);
+		expect(new Set(messages).size).toBe(500);
+		expect([...messages].sort()).toEqual([...messageIds].sort());
+		await sb.testApi('POST', '/clock', { reset: true });
+		await n8n.unpublishWorkflow(wf.id, 180_000);
+	}, 1_200_000);
+});
