@@ -12,14 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-# Drop the npm configuration that an `npm test` / `npm run` parent hands down (the repo's .npmrc
-# and friends), keeping where the registry and the cache are.
-for v in $(compgen -e); do
-  case "${v,,}" in
-    npm_config_registry | npm_config_cache | npm_config_userconfig | npm_config_globalconfig | npm_config_cafile | npm_config_*proxy | npm_config_strict_ssl) ;;
-    npm_config_* | npm_package_* | npm_lifecycle_* | npm_execpath | npm_node_execpath | npm_command) unset "$v" ;;
-  esac
-done
+source "$here/../lib/clean-npm-env.sh"
 
 root="${TRACKLER_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-trackler}"
 key="$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -c1-12)"

@@ -17,16 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="$here/$line"
 [ -f "$src/package.json" ] || { echo "unknown n8n line '$line' (expected v2 or v1)" >&2; exit 2; }
 
-# npm exports its configuration to every script it runs. The repo's .npmrc has ignore-scripts=true,
-# so under `npm test` or `npm run demo` a nested `npm rebuild` would silently build nothing. Drop
-# what npm handed down (keeping the few settings that say where the registry and its cache are);
-# the user's own npmrc files still apply.
-for v in $(compgen -e); do
-  case "${v,,}" in
-    npm_config_registry | npm_config_cache | npm_config_userconfig | npm_config_globalconfig | npm_config_cafile | npm_config_*proxy | npm_config_strict_ssl) ;;
-    npm_config_* | npm_package_* | npm_lifecycle_* | npm_execpath | npm_node_execpath | npm_command) unset "$v" ;;
-  esac
-done
+source "$here/../lib/clean-npm-env.sh"
 
 root="${TRACKLER_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-trackler}"
 key="$(cat "$src/package.json" "$src/package-lock.json" 2>/dev/null | sha256sum | cut -c1-12)"
