@@ -203,6 +203,15 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		}
 		const after = await deliveries();
 		expect(after.filter((d) => d.state !== 'delivered')).toEqual([]);
+		// Every delivery was acknowledged; the last executions may still be waiting for one of n8n's
+		// 10 concurrency slots or running. Wait (with a deadline) until n8n lists them all as finished.
+		const settleBy = Date.now() + 300_000;
+		for (;;) {
+			const listed = await allExecutions(wf.id, false);
+			const finished = listed.filter((e) => e.finished || ['success', 'error', 'crashed', 'canceled'].includes(e.status));
+			if (finished.length >= 500 || Date.now() > settleBy) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
 		const executions = await allExecutions(wf.id, true);
 		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
 		expect(executions).toHaveLength(500);
