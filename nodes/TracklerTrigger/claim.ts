@@ -1,6 +1,6 @@
 import type { IHttpRequestOptions, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../shared/transport';
+import { apiBaseFrom, CREDENTIAL_TYPE } from '../shared/transport';
 
 /** What Trackler said to a claim: the first claim of the event, an event claimed before, or no answer. */
 export type ClaimResult = 'first' | 'duplicate' | 'unavailable';
@@ -24,12 +24,9 @@ export async function claimEvent(
 	let request: IHttpRequestOptions;
 	try {
 		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
-		const apiUrl = String(credentials.apiUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
 		request = {
 			method: 'POST',
-			url: `${apiUrl}/v1/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/claims`,
+			url: `${apiBaseFrom(credentials)}/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/claims`,
 			headers: {
 				Accept: 'application/json',
 				Authorization: `Bearer ${String(credentials.apiToken ?? '')}`,

@@ -50,6 +50,14 @@ const MAX_WAIT_MS = 60_000;
 /** Base URLs of running executions: an execution reads the credential for it once, not per item. */
 const executionBaseUrls = new WeakMap<object, Promise<string>>();
 
+/** The API's base address for a Trackler API credential: its API URL, trimmed, plus the version path. */
+export function apiBaseFrom(credentials: IDataObject): string {
+	const apiUrl = String(credentials.apiUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	return `${apiUrl}/v1`;
+}
+
 /** The API's base address: the credential's API URL plus the version path. */
 export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	// Only an execution's context lives exactly one run; others (a poll context lives as long as the
@@ -57,13 +65,7 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	const perExecution = 'getInputData' in this;
 	const cached = perExecution ? executionBaseUrls.get(this) : undefined;
 	if (cached) return await cached;
-	const reading = (async () => {
-		const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-		const apiUrl = String(credentials.apiUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '');
-		return `${apiUrl}/v1`;
-	})();
+	const reading = (async () => apiBaseFrom(await this.getCredentials(CREDENTIAL_TYPE)))();
 	if (perExecution) {
 		executionBaseUrls.set(this, reading);
 		reading.catch(() => executionBaseUrls.delete(this));
