@@ -941,6 +941,9 @@ export interface paths {
          *     is acted on once (see "Claiming a delivery"). Each subscription claims on its own. `event_id`
          *     must be an event of the workspace (as in `GET /events`) or a sample event sent to this
          *     subscription by `/test`; another answers `404`.
+         *     With `webhook_timestamp`, the claim belongs to the delivery attempt with that timestamp while
+         *     it waits for its answer (`delivery_attempt`), and is released if that attempt is not
+         *     acknowledged; see "Claiming a delivery".
          *     Claims are kept for 30 days. The `Idempotency-Key` of a retried claim replays its first answer.
          */
         post: operations["claimWebhookEvent"];
@@ -1534,6 +1537,12 @@ export interface components {
             event_id: string;
             /** Format: date-time */
             claimed_at: string;
+            /**
+             * @description The delivery attempt (1 for the first) this claim belongs to: the one whose
+             *     `webhook-timestamp` the claim named while it waited for its answer. The claim is released
+             *     if that attempt is not acknowledged. `null`: the claim is final.
+             */
+            delivery_attempt: number | null;
         };
         CreateWebhookClaimRequest: {
             /**
@@ -1541,6 +1550,11 @@ export interface components {
              * @description The `webhook-id` of the delivery being claimed.
              */
             event_id: string;
+            /**
+             * @description The `webhook-timestamp` of the delivery being handled. It ties the claim to that delivery
+             *     attempt, so that Trackler releases the claim if the attempt is not acknowledged.
+             */
+            webhook_timestamp?: number;
         };
         /** @description A test delivery that was queued. */
         WebhookTest: {
@@ -5368,7 +5382,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37"
+                 *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
+                 *       "webhook_timestamp": 1758485641
                  *     }
                  */
                 "application/json": components["schemas"]["CreateWebhookClaimRequest"];
@@ -5390,7 +5405,8 @@ export interface operations {
                      *       "object": "webhook_claim",
                      *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
-                     *       "claimed_at": "2025-09-21T20:14:01Z"
+                     *       "claimed_at": "2025-09-21T20:14:01Z",
+                     *       "delivery_attempt": 1
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookClaim"];

@@ -403,7 +403,7 @@ export class TracklerTrigger implements INodeType {
 			return respond(200, { received: true, ignored: true });
 		}
 
-		const claim = await claimEvent(this, subscriptionId, event.id);
+		const claim = await claimEvent(this, subscriptionId, event.id, verdict.timestamp);
 		if (claim === 'duplicate') {
 			return respond(200, { received: true, duplicate: true });
 		}

@@ -12,7 +12,8 @@ const CLAIM_TIMEOUT_MS = 8_000;
  * Claims `eventId` for the subscription (`POST /webhook-subscriptions/{id}/claims`): Trackler answers
  * 201 to exactly one claim of an event and 409 `already_claimed` to every other, also to concurrent
  * ones, so that only one delivery of an event starts an execution, however many n8n processes receive
- * copies. Reads the credential once and tries once: anything but 201 or 409 (network failure, 429,
+ * copies. The claim names the delivery's `webhook-timestamp`, so it belongs to that delivery attempt
+ * and is released if the attempt is not acknowledged. Reads the credential once and tries once: anything but 201 or 409 (network failure, 429,
  * 5xx, a revoked token) is 'unavailable', and the delivery is then answered 503 so Trackler retries it.
  * Nothing of the request (token, headers) is logged or returned.
  */
@@ -20,6 +21,7 @@ export async function claimEvent(
 	ctx: IWebhookFunctions,
 	subscriptionId: string,
 	eventId: string,
+	webhookTimestamp: number,
 ): Promise<ClaimResult> {
 	let request: IHttpRequestOptions;
 	try {
@@ -31,7 +33,9 @@ export async function claimEvent(
 				Accept: 'application/json',
 				Authorization: `Bearer ${String(credentials.apiToken ?? '')}`,
 			},
-			body: { event_id: eventId },
+			// The delivery's timestamp ties the claim to this attempt: if n8n dies before it answers,
+			// Trackler releases the claim with the failed attempt and the retry starts the execution.
+			body: { event_id: eventId, webhook_timestamp: webhookTimestamp },
 			json: true,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,

@@ -55,7 +55,7 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		const answers = await Promise.all(Array.from({ length: 20 }, () => sb.api('POST', path, { event_id: eventId })));
 		const won = answers.filter((a) => a.status === 201);
 		expect(won).toHaveLength(1);
-		expect(won[0].body).toEqual({ object: 'webhook_claim', subscription_id: sub.body.id, event_id: eventId, claimed_at: expect.any(String) });
+		expect(won[0].body).toEqual({ object: 'webhook_claim', subscription_id: sub.body.id, event_id: eventId, claimed_at: expect.any(String), delivery_attempt: null });
 		const lost = answers.filter((a) => a.status === 409);
 		expect(lost).toHaveLength(19);
 		expect(lost[0].body).toMatchObject({ code: 'already_claimed', status: 409, type: 'https://api.trackler.nl/problems/already_claimed' });
@@ -77,6 +77,67 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		const sample = await sb.api('POST', `/webhook-subscriptions/${sub.body.id}/test`, { event_type: 'track.created' });
 		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(201);
 		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(409);
+	});
+
+	it('a claim naming the delivery attempt it came with is released when that attempt fails, and final once one is acknowledged', async () => {
+		// A receiver that claims each delivery (naming its webhook-timestamp) before it answers:
+		// 503 to the first attempt, as one that died mid-way would give, 200 to the next.
+		const claims: Array<{ status: number; body: any }> = [];
+		let subscriptionId = '';
+		let claiming = true;
+		const server = http.createServer((req, res) => {
+			req.resume();
+			req.on('end', () => {
+				if (!claiming) return void res.writeHead(200).end();
+				void (async () => {
+					const claim = await sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, {
+						event_id: req.headers['webhook-id'],
+						webhook_timestamp: Number(req.headers['webhook-timestamp']),
+					});
+					claims.push({ status: claim.status, body: claim.body });
+					res.writeHead(claims.length === 1 ? 503 : 200).end();
+				})();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (server.address() as { port: number }).port;
+			const sub = await sb.api('POST', '/webhook-subscriptions', { url: `http://127.0.0.1:${port}/hook`, event_types: ['track.created'], signature_scheme: 'v1a' });
+			subscriptionId = sub.body.id;
+			await sb.api('POST', '/tracks', { title: 'Halverwege gestopt' });
+			const delivery = async () => (await sb.testApi('GET', `/deliveries?subscription_id=${subscriptionId}`)).body.data[0];
+			const until = async (what: string, ok: (d: any) => boolean): Promise<any> => {
+				const deadline = Date.now() + 15_000;
+				for (;;) {
+					const d = await delivery();
+					if (d && ok(d)) return d;
+					if (Date.now() > deadline) throw new Error(`the delivery did not reach: ${what} (${JSON.stringify(d)})`);
+					await new Promise((r) => setTimeout(r, 50));
+				}
+			};
+			await until('attempt 1 recorded', (d) => d.attempts === 1);
+			expect(claims[0]).toMatchObject({ status: 201, body: { delivery_attempt: 1 } });
+			const eventId = claims[0].body.event_id;
+			// the failed attempt released its claim: the retry claims the event again, and acts on it
+			await sb.testApi('POST', '/webhooks/flush', {});
+			const done = await until('delivered', (d) => d.state === 'delivered');
+			expect(done.attempts).toBe(2);
+			expect(claims[1]).toMatchObject({ status: 201, body: { event_id: eventId, delivery_attempt: 2 } });
+			// acknowledged: final, whoever claims next
+			const path = `/webhook-subscriptions/${subscriptionId}/claims`;
+			expect((await sb.api('POST', path, { event_id: eventId })).body.code).toBe('already_claimed');
+			// a claim naming a timestamp no attempt in flight has (a late copy) is final at once
+			claiming = false;
+			await sb.api('POST', '/tracks', { title: 'Late kopie' });
+			const second = (await sb.api('GET', '/events?types=track.created&limit=100')).body.data.at(-1).id;
+			const late = await sb.api('POST', path, { event_id: second, webhook_timestamp: 1 });
+			expect(late).toMatchObject({ status: 201, body: { delivery_attempt: null } });
+		} finally {
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+		}
 	});
 
 	it('has at most 10 deliveries in flight to one subscription; the rest wait their turn', async () => {

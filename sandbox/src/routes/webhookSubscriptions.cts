@@ -92,17 +92,27 @@ export const routes: Record<string, Handler> = {
 			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
 		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
 		const claimedAt = store.now();
+		// Named by its webhook-timestamp while it waits for its answer, the attempt owns the claim: the
+		// deliverer releases the claim if that attempt fails (a receiver that died mid-way gets the retry).
+		const timestamp = ctx.body.webhook_timestamp as number | undefined;
+		const attempt =
+			timestamp === undefined
+				? undefined
+				: store.get<{ a: number }>(
+						'SELECT in_flight_attempt AS a FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
+						row.id, eventId, timestamp,
+					)?.a;
 		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
 		const inserted = store.run(
-			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-			row.id, eventId, claimedAt, store.clock.nowMs(),
+			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms, delivery_attempt) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+			row.id, eventId, claimedAt, store.clock.nowMs(), attempt ?? null,
 		).changes === 1;
 		if (!inserted) {
 			const first = store.get<{ claimed_at: string }>('SELECT claimed_at FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
 			throw new ApiError('already_claimed', `The event ${eventId} was already claimed for this webhook subscription at ${first?.claimed_at ?? 'an earlier moment'}.`);
 		}
 		store.run('DELETE FROM webhook_claims WHERE claimed_ms < ?', store.clock.nowMs() - CLAIM_RETENTION_MS);
-		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt } };
+		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt, delivery_attempt: attempt ?? null } };
 	},
 	testWebhookSubscription: async (ctx) => {
 		const row = requireSubscription(ctx);

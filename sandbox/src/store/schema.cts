@@ -59,12 +59,15 @@ CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
   signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT);
 -- One row per claimed (subscription, event): the primary key makes the first claim win, also across processes.
+-- delivery_attempt: the attempt the claim belongs to (released if that attempt fails); NULL: final.
 CREATE TABLE IF NOT EXISTS webhook_claims (
-  subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, claimed_at TEXT NOT NULL, claimed_ms INTEGER NOT NULL, PRIMARY KEY (subscription_id, event_id));
+  subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, claimed_at TEXT NOT NULL, claimed_ms INTEGER NOT NULL,
+  delivery_attempt INTEGER, PRIMARY KEY (subscription_id, event_id));
 CREATE TABLE IF NOT EXISTS deliveries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
   body TEXT NOT NULL, is_test INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
-  last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  in_flight_attempt INTEGER, in_flight_timestamp INTEGER);
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_sub ON deliveries(subscription_id, seq);
 CREATE TABLE IF NOT EXISTS delivery_attempts (
@@ -76,3 +79,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
   body TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL, frozen_at INTEGER);
 `;
+
+/** Columns added after SCHEMA_VERSION 1 files were made: added to such a file when it is opened. */
+export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: string }> = [
+	{ table: 'webhook_subscriptions', column: 'signature_scheme', definition: "TEXT NOT NULL DEFAULT 'v1'" },
+	{ table: 'webhook_subscriptions', column: 'public_key', definition: 'TEXT' },
+	{ table: 'webhook_claims', column: 'delivery_attempt', definition: 'INTEGER' },
+	{ table: 'deliveries', column: 'in_flight_attempt', definition: 'INTEGER' },
+	{ table: 'deliveries', column: 'in_flight_timestamp', definition: 'INTEGER' },
+];

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../../api/trackler-api';
 import { SandboxClock, type ClockState } from '../clock.cjs';
-import { SCHEMA } from './schema.cjs';
+import { ADDED_COLUMNS, SCHEMA } from './schema.cjs';
 
 export type S = components['schemas'];
 export type Track = S['Track'];
@@ -44,10 +44,11 @@ export class Store {
 		if (dbPath !== ':memory:') this.db.pragma('journal_mode = WAL');
 		this.db.pragma('synchronous = NORMAL');
 		this.db.exec(SCHEMA);
-		// Database files made before signature schemes existed: add the columns (their subscriptions are v1).
-		const columns = (this.db.prepare('PRAGMA table_info(webhook_subscriptions)').all() as Array<{ name: string }>).map((c) => c.name);
-		if (!columns.includes('signature_scheme')) this.db.exec("ALTER TABLE webhook_subscriptions ADD COLUMN signature_scheme TEXT NOT NULL DEFAULT 'v1'");
-		if (!columns.includes('public_key')) this.db.exec('ALTER TABLE webhook_subscriptions ADD COLUMN public_key TEXT');
+		// Database files made before a column existed get it (their subscriptions are v1, their claims final).
+		for (const { table, column, definition } of ADDED_COLUMNS) {
+			const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+			if (!columns.includes(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+		}
 		this.clock = new SandboxClock({
 			load: () => {
 				const row = this.db.prepare('SELECT offset_ms, frozen_at FROM clock WHERE id = 1').get() as ClockState | undefined;

@@ -46,6 +46,11 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
 	});
 }
 
+/** Releases the claim that delivery attempt `attempt` of the event carried, if any. */
+function releaseClaims(store: Store, subscriptionId: string, eventId: string, attempt: number): void {
+	store.run('DELETE FROM webhook_claims WHERE subscription_id = ? AND event_id = ? AND delivery_attempt = ?', subscriptionId, eventId, attempt);
+}
+
 export class Deliverer {
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
@@ -89,6 +94,13 @@ export class Deliverer {
 	}
 
 	start(): void {
+		// Attempts that were waiting for an answer when the sandbox stopped never got one: they failed.
+		this.store.tx(() => {
+			for (const d of this.store.all<DeliveryRow & { in_flight_attempt: number }>('SELECT * FROM deliveries WHERE in_flight_attempt IS NOT NULL')) {
+				releaseClaims(this.store, d.subscription_id, d.event_id, d.in_flight_attempt);
+			}
+			this.store.run('UPDATE deliveries SET in_flight_attempt = NULL, in_flight_timestamp = NULL WHERE in_flight_attempt IS NOT NULL');
+		});
 		this.planNext();
 	}
 
@@ -179,6 +191,9 @@ export class Deliverer {
 			'webhook-timestamp': String(timestamp),
 			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body),
 		};
+		const attempt = row.attempts + 1;
+		// While this attempt waits for its answer, a claim naming its timestamp belongs to it.
+		this.store.run('UPDATE deliveries SET in_flight_attempt = ?, in_flight_timestamp = ? WHERE id = ?', attempt, timestamp, row.id);
 		const started = Date.now();
 		let status: number | null = null;
 		let error: string | null = null;
@@ -188,7 +203,6 @@ export class Deliverer {
 			error = e instanceof Error ? e.message || e.name : String(e);
 		}
 		if (this.stopped || !this.store.db.open) return undefined;
-		const attempt = row.attempts + 1;
 		const nowIso = new Date().toISOString();
 		let state: DeliveryRow['state'] = 'pending';
 		let next: number | null = null;
@@ -204,9 +218,11 @@ export class Deliverer {
 			} else if (row.is_test === 1 || attempt > this.schedule.length) state = 'failed';
 			else next = this.store.clock.nowMs() + this.schedule[attempt - 1];
 			this.store.run(
-				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?',
+				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?, in_flight_attempt = NULL, in_flight_timestamp = NULL WHERE id = ?',
 				state, attempt, next, status, error, nowIso, row.id,
 			);
+			// Not acknowledged: a claim this attempt carried is released, so that its retry can be acted on.
+			if (state !== 'delivered') releaseClaims(this.store, row.subscription_id, row.event_id, attempt);
 		});
 		return { delivery_id: row.id, subscription_id: sub.id, event_id: row.event_id, event_type: row.event_type, attempt, status, error, state };
 	}
