@@ -943,7 +943,8 @@ export interface paths {
          *     subscription by `/test`; another answers `404`.
          *     With `webhook_timestamp`, the claim belongs to the delivery attempt with that timestamp while
          *     it waits for its answer (`delivery_attempt`), and is released if that attempt is not
-         *     acknowledged; see "Claiming a delivery".
+         *     acknowledged; a claim naming an attempt that has already failed answers
+         *     `409 delivery_attempt_failed` and claims nothing. See "Claiming a delivery".
          *     Claims are kept for 30 days. The `Idempotency-Key` of a retried claim replays its first answer.
          */
         post: operations["claimWebhookEvent"];
@@ -1653,7 +1654,7 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
@@ -2047,7 +2048,8 @@ export interface components {
         };
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
-         *     changed (`track_archived`), or the event was already claimed for the subscription (`already_claimed`).
+         *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
+         *     or the delivery attempt a claim names has already failed (`delivery_attempt_failed`).
          */
         Conflict: {
             headers: {

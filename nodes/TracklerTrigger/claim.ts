@@ -49,6 +49,13 @@ export async function claimEvent(
 		if (response.statusCode === 201) return 'first';
 		const body = response.body as { code?: unknown } | undefined;
 		if (response.statusCode === 409 && body?.code === 'already_claimed') return 'duplicate';
+		if (response.statusCode === 409 && body?.code === 'delivery_attempt_failed') {
+			// Trackler stopped waiting for this attempt before the claim came: its retry brings the event.
+			ctx.logger.info(
+				`Trackler Trigger: Trackler had already given up this delivery attempt of event ${eventId}; its retry will start the execution`,
+			);
+			return 'unavailable';
+		}
 		ctx.logger.warn(
 			`Trackler Trigger: Trackler answered ${response.statusCode} to the claim of event ${eventId}; answering 503 so Trackler delivers it again`,
 		);

@@ -140,6 +140,23 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		}
 	});
 
+	it('a claim naming a delivery attempt that already failed claims nothing (409 delivery_attempt_failed): its retry brings the event', async () => {
+		await receiver.close();
+		receiver = await startWebhookReceiver(503);
+		const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], signature_scheme: 'v1a' });
+		await sb.api('POST', '/tracks', { title: 'Te laat geclaimd' });
+		const [hook] = await receiver.waitFor(1);
+		const deadline = Date.now() + 15_000;
+		while ((await sb.testApi('GET', `/deliveries?subscription_id=${sub.body.id}`)).body.data[0].attempts < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+		const path = `/webhook-subscriptions/${sub.body.id}/claims`;
+		const eventId = String(hook.headers['webhook-id']);
+		const late = await sb.api('POST', path, { event_id: eventId, webhook_timestamp: Number(hook.headers['webhook-timestamp']) });
+		expect(late).toMatchObject({ status: 409, body: { code: 'delivery_attempt_failed', type: 'https://api.trackler.nl/problems/delivery_attempt_failed' } });
+		expect(late.body.detail).toContain(eventId);
+		// nothing was claimed: the next claim is the first
+		expect(await sb.api('POST', path, { event_id: eventId })).toMatchObject({ status: 201, body: { delivery_attempt: null } });
+	});
+
 	it('has at most 10 deliveries in flight to one subscription; the rest wait their turn', async () => {
 		let inFlight = 0;
 		let most = 0;

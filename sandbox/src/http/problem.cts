@@ -11,6 +11,7 @@ export type ProblemCode =
 	| 'idempotency_key_reused'
 	| 'track_archived'
 	| 'already_claimed'
+	| 'delivery_attempt_failed'
 	| 'rate_limited'
 	| 'internal_error'
 	| 'service_unavailable';
@@ -32,6 +33,7 @@ const TITLES: Record<ProblemCode, string> = {
 	idempotency_key_reused: 'Idempotency key reused',
 	track_archived: 'Track archived',
 	already_claimed: 'Already claimed',
+	delivery_attempt_failed: 'Delivery attempt failed',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
 	service_unavailable: 'Service unavailable',
@@ -48,6 +50,7 @@ const STATUS: Record<ProblemCode, number> = {
 	idempotency_key_reused: 422,
 	track_archived: 409,
 	already_claimed: 409,
+	delivery_attempt_failed: 409,
 	rate_limited: 429,
 	internal_error: 500,
 	service_unavailable: 503,

@@ -102,6 +102,18 @@ export const routes: Record<string, Handler> = {
 						'SELECT in_flight_attempt AS a FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
 						row.id, eventId, timestamp,
 					)?.a;
+		const claimedBefore = store.get('SELECT 1 AS x FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
+		if (timestamp !== undefined && attempt === undefined && !claimedBefore) {
+			// The attempt it names is over and was not acknowledged: its retry brings the event again.
+			const failed = store.get<{ attempt: number }>(
+				`SELECT a.attempt FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+				 WHERE d.subscription_id = ? AND d.event_id = ? AND a.webhook_timestamp = ? AND (a.status IS NULL OR a.status < 200 OR a.status >= 300)`,
+				row.id, eventId, timestamp,
+			);
+			if (failed) {
+				throw new ApiError('delivery_attempt_failed', `Delivery attempt ${failed.attempt} of event ${eventId} (webhook-timestamp ${timestamp}) was not acknowledged; Trackler delivers the event again, act on that delivery.`);
+			}
+		}
 		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
 		const inserted = store.run(
 			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms, delivery_attempt) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',

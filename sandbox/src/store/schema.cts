@@ -72,7 +72,7 @@ CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(state, next_attempt_
 CREATE INDEX IF NOT EXISTS deliveries_sub ON deliveries(subscription_id, seq);
 CREATE TABLE IF NOT EXISTS delivery_attempts (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id TEXT NOT NULL, attempt INTEGER NOT NULL, attempted_at TEXT NOT NULL, status INTEGER,
-  error TEXT, duration_ms INTEGER NOT NULL);
+  error TEXT, duration_ms INTEGER NOT NULL, webhook_timestamp INTEGER);
 CREATE INDEX IF NOT EXISTS delivery_attempts_delivery ON delivery_attempts(delivery_id, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
@@ -87,4 +87,5 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'webhook_claims', column: 'delivery_attempt', definition: 'INTEGER' },
 	{ table: 'deliveries', column: 'in_flight_attempt', definition: 'INTEGER' },
 	{ table: 'deliveries', column: 'in_flight_timestamp', definition: 'INTEGER' },
+	{ table: 'delivery_attempts', column: 'webhook_timestamp', definition: 'INTEGER' },
 ];

@@ -208,8 +208,8 @@ export class Deliverer {
 		let next: number | null = null;
 		this.store.tx(() => {
 			this.store.run(
-				'INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)',
-				row.id, attempt, nowIso, status, error, Date.now() - started,
+				'INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms, webhook_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+				row.id, attempt, nowIso, status, error, Date.now() - started, timestamp,
 			);
 			if (status !== null && status >= 200 && status < 300) state = 'delivered';
 			else if (status === 410) {
