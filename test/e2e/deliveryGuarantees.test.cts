@@ -169,6 +169,64 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 900_000);
 
+	test('n8n SIGKILLed while Trackler delivers 60 events: after it is back, every event ran; a repeat only where an attempt failed', async () => {
+		const wf = await publishTrigger('Trackler crash mid-delivery (e2e)', ['message.created']);
+		const track = (await sb.api('POST', '/tracks', { title: 'Crash (e2e)' })).body as { id: string };
+		const deliveries = async () =>
+			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
+				(d) => !d.test,
+			);
+		// Retries wait for the test's clock; first attempts go out at once, at most 10 in flight.
+		await sb.testApi('POST', '/clock', { set: new Date().toISOString(), freeze: true });
+		const messageIds: string[] = [];
+		for (let i = 0; i < 60; i++) messageIds.push((await sb.api('POST', `/tracks/${track.id}/messages`, { body: `Bericht ${i} voor de crash` })).body.id);
+		const killBy = Date.now() + 240_000;
+		while ((await allExecutions(wf.id, false)).length < 15) {
+			if (Date.now() > killBy) throw new Error(`fewer than 15 executions within 240 s:\n${n8n.logTail(20)}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		await n8n.crash();
+		const atKill = await deliveries();
+		await n8n.resume();
+		for (let step = 0; step < 8 && (await deliveries()).some((d) => d.state === 'pending'); step++) {
+			await sb.testApi('POST', '/clock', { advance_seconds: 12 * 3600 });
+			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+		}
+		const after = await deliveries();
+		expect(after.filter((d) => d.state !== 'delivered')).toEqual([]);
+		// Executions that were running at the kill are marked crashed by n8n and not run again; they
+		// still count as the event's execution. Wait until every event has one.
+		// The trigger's item: from its run data, or, for an execution that never ran, from its start stack.
+		const itemOf = (e: N8nExecution): { id?: string; data?: { object?: { id?: string } } } =>
+			e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json ??
+			e.data?.executionData?.nodeExecutionStack?.[0]?.data?.main?.[0]?.[0]?.json ??
+			{};
+		const eventOf = (e: N8nExecution): string => String(itemOf(e).data?.object?.id ?? `no-output-${e.id}`);
+		const settleBy = Date.now() + 300_000;
+		let executions: N8nExecution[] = [];
+		let ran = new Map<string, number>();
+		do {
+			executions = await allExecutions(wf.id, true);
+			ran = new Map();
+			for (const e of executions) ran.set(eventOf(e), (ran.get(eventOf(e)) ?? 0) + 1);
+			if (messageIds.every((id) => ran.has(id))) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		} while (Date.now() < settleBy);
+		const repeated = messageIds.filter((id) => (ran.get(id) ?? 0) > 1);
+		// deliveries are by event id, the Tracks' messages by message id: map one to the other
+		const eventIdOfMessage = new Map(executions.map((e) => [eventOf(e), String(itemOf(e).id)]));
+		const attemptsByEvent = new Map(after.map((d) => [d.event_id, d.attempts]));
+		const attemptsOf = new Map(messageIds.map((id) => [id, attemptsByEvent.get(eventIdOfMessage.get(id) ?? '') ?? 0]));
+		const failedAtKill = atKill.filter((d) => d.state === 'pending' && d.attempts > 0).length;
+		console.log(`[delivery] crash mid-delivery: ${JSON.stringify({ executions: executions.length, repeated: repeated.length, attemptsFailedAtKill: failedAtKill, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
+		expect(messageIds.filter((id) => !ran.has(id))).toEqual([]);
+		// a second execution only for an event whose delivery needed more than one attempt
+		expect(repeated.filter((id) => (attemptsOf.get(id) ?? 0) < 2)).toEqual([]);
+		expect(executions.filter((e) => !messageIds.includes(eventOf(e)))).toEqual([]);
+		await sb.testApi('POST', '/clock', { reset: true });
+		await n8n.unpublishWorkflow(wf.id, 180_000);
+	}, 1_200_000);
+
 	test('n8n down for 10 hours of sandbox time while 500 events happen: after it is back, 500 executions, 0 duplicates, 0 lost', async () => {
 		const wf = await publishTrigger('Trackler outage (e2e)', ['message.created']);
 		const track = (await sb.api('POST', '/tracks', { title: 'Storing (e2e)' })).body as { id: string };
