@@ -48,16 +48,16 @@ if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
 fi
 
-# n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis). The test
-# command runs the credential and the action node on that topology (npm run test:queue:core, a few
-# minutes); the whole queue-mode set, with its burst, kill and restart suites, is `npm run test:queue`
-# (about 25 minutes here, and not all of it passes yet: see the README's queue-mode section), or
-# this command with TRACKLER_QUEUE_FULL=1.
+# n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis): the whole
+# queue-mode set (npm run test:queue: subscriptions across restarts, bursts, delivery guarantees, a
+# worker killed and the webhook processor restarted mid-burst, polling across main kills, the demo,
+# and the credential, action node, polling and template suites on that topology; about 15 minutes
+# here). TRACKLER_QUEUE_CORE=1 runs only the credential and the action node (npm run test:queue:core).
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ] && [ "${TRACKLER_SKIP_QUEUE:-}" != "1" ]; then
   step "Postgres and Redis for queue mode (scripts/ensure-queue-services.sh)"
   if bash scripts/ensure-queue-services.sh; then
-    queue_script=test:queue:core
-    [ "${TRACKLER_QUEUE_FULL:-}" = "1" ] && queue_script=test:queue
+    queue_script=test:queue
+    [ "${TRACKLER_QUEUE_CORE:-}" = "1" ] && queue_script=test:queue:core
     step "jest: queue mode (npm run $queue_script)"
     queue_start=$SECONDS
     npm run --silent "$queue_script" -- --ci --json --outputFile=.artifacts/jest-results-queue.json || status=$?
