@@ -12,8 +12,8 @@ import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shar
 import { idsFromList } from '../shared/fields';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
-import type { EventType, TrackerEvent } from './events';
-import { eventOptions, eventOutput, isEventType } from './events';
+import type { EventType, TrackerEvent } from '../shared/events';
+import { eventOptions, eventOutput, isEventType } from '../shared/events';
 import { claimEvent } from './claim';
 import { verifyWebhook } from './signature';
 

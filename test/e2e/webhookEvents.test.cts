@@ -5,7 +5,7 @@
 // leaves no subscription behind.
 import { randomUUID } from 'node:crypto';
 
-import { TRACKLER_EVENTS } from '../../nodes/TracklerTrigger/events';
+import { TRACKLER_EVENTS } from '../../nodes/shared/events';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';

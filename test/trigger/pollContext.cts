@@ -9,7 +9,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { TracklerPollingTrigger } from '../../nodes/TracklerTrigger/Polling/TracklerPollingTrigger.node';
+import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
 import type { TestSandbox } from '../sandbox/helpers.cjs';
 
 export interface PollOptions {

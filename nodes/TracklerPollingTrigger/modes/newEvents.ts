@@ -1,9 +1,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { EventType, ListPage, TrackerEvent } from '../../../shared/api';
-import { ensureNodeError } from '../../../shared/errors';
-import { eventOutput, isEventType } from '../../events';
+import type { EventType, ListPage, TrackerEvent } from '../../shared/api';
+import { ensureNodeError } from '../../shared/errors';
+import { eventOutput, isEventType } from '../../shared/events';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, pruneLedger, readState, writeState } from '../ledger';
 import { OVERLAP_MS, PollRun, toItems } from '../pollRun';

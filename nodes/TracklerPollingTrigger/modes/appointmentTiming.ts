@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Appointment, Track } from '../../../shared/api';
+import type { Appointment, Track } from '../../shared/api';
 import { fetchTrack, readTrackFilters, trackMatches } from '../filters';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, ledgerKey, pruneLedger, readState, writeState } from '../ledger';

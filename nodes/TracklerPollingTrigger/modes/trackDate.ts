@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Track } from '../../../shared/api';
+import type { Track } from '../../shared/api';
 import type { TrackFilters } from '../filters';
 import { fetchTrack, readTrackFilters, trackMatches } from '../filters';
 import type { Ledger, StoredState } from '../ledger';

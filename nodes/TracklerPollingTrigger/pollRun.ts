@@ -5,8 +5,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import type { ListPage } from '../../shared/api';
-import { CREDENTIAL_TYPE, tracklerApiRequest, tracklerBaseUrl } from '../../shared/transport';
+import type { ListPage } from '../shared/api';
+import { CREDENTIAL_TYPE, tracklerApiRequest, tracklerBaseUrl } from '../shared/transport';
 
 /** How far back every window reaches past the previous poll, for data that shows up late. */
 export const OVERLAP_MS = 10 * 60_000;

@@ -11,7 +11,7 @@ import type {
 	Track,
 	TrackerEvent,
 	TrackMember,
-} from '../shared/api';
+} from './api';
 
 export type { EventType, TrackerEvent };
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { Track } from '../../shared/api';
+import type { Track } from '../shared/api';
 import type { PollRun } from './pollRun';
 
 export interface TrackFilters {

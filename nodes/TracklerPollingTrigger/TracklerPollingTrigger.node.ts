@@ -7,9 +7,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { idsFromList } from '../../shared/fields';
-import { loadOptions } from '../../shared/listSearch';
-import { eventOptions } from '../events';
+import { idsFromList } from '../shared/fields';
+import { loadOptions } from '../shared/listSearch';
+import { eventOptions } from '../shared/events';
 import { pollAppointmentTiming } from './modes/appointmentTiming';
 import { MAX_LOOK_BACK_HOURS } from './modes/common';
 import { pollNewEvents } from './modes/newEvents';
@@ -44,8 +44,8 @@ export class TracklerPollingTrigger implements INodeType {
 		displayName: 'Trackler Polling Trigger',
 		name: 'tracklerPollingTrigger',
 		icon: {
-			light: 'file:../../../icons/trackler.svg',
-			dark: 'file:../../../icons/trackler.dark.svg',
+			light: 'file:../../icons/trackler.svg',
+			dark: 'file:../../icons/trackler.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,
