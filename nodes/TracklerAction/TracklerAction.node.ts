@@ -10,6 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { ensureNodeError } from '../shared/errors';
 import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../shared/idempotency';
 import { listSearch, loadOptions } from '../shared/listSearch';
+import { runPool } from '../shared/pool';
 import { operations, resourceDescriptions, resourceProperty } from './resources';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
@@ -148,34 +149,28 @@ export class TracklerAction implements INodeType {
 			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
 			MAX_CONCURRENCY,
 		);
-		let next = 0;
-		const failures: Array<{ index: number; error: Error }> = [];
-		const worker = async () => {
-			while (failures.length === 0 && next < items.length) {
-				const itemIndex = next++;
-				const run = prepared[itemIndex];
-				if (!run) continue;
-				try {
-					const output: OperationResult = await run.call(this);
-					const objects = Array.isArray(output) ? output : [output];
-					results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
-						json,
-						pairedItem: { item: itemIndex },
-					}));
-				} catch (error) {
-					if (!continueOnFail) {
-						failures.push({ index: itemIndex, error: error as Error });
-						return;
-					}
-					results[itemIndex] = errorItem(error as Error, itemIndex);
-				}
-			}
+		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
+			const output: OperationResult = await run.call(this);
+			const objects = Array.isArray(output) ? output : [output];
+			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
+				json,
+				pairedItem: { item: itemIndex },
+			}));
 		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-		if (failures.length) {
+		const failure = await runPool(items.length, concurrency, async (itemIndex) => {
+			const run = prepared[itemIndex];
+			if (!run) return;
+			if (!continueOnFail) return await send(run, itemIndex);
+			try {
+				await send(run, itemIndex);
+			} catch (error) {
+				results[itemIndex] = errorItem(error as Error, itemIndex);
+			}
+		});
+		if (failure) {
 			// Items run side by side: report the first failing item in input order.
-			const first = failures.sort((a, b) => a.index - b.index)[0];
-			throw asTool ? nodeError(first.error, first.index) : first.error;
+			const error = failure.error as Error;
+			throw asTool ? nodeError(error, failure.index) : error;
 		}
 
 		return [results.flatMap((output) => output ?? [])];

@@ -110,24 +110,6 @@ export class PollRun {
 	}
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
-export async function mapLimit<T, R>(
-	items: T[],
-	limit: number,
-	fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-	const results: R[] = new Array(items.length);
-	let next = 0;
-	const worker = async (): Promise<void> => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await fn(items[index], index);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-	return results;
-}
-
 export function toItems(objects: IDataObject[]): INodeExecutionData[][] | null {
 	if (!objects.length) return null;
 	return [objects.map((json) => ({ json }))];
