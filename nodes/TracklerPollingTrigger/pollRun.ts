@@ -1,12 +1,7 @@
-import type {
-	IDataObject,
-	IN8nHttpFullResponse,
-	INodeExecutionData,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import type { ListPage } from '../shared/api';
-import { CREDENTIAL_TYPE, tracklerApiRequest, tracklerBaseUrl } from '../shared/transport';
+import { headerValue, tracklerApiResponse } from '../shared/transport';
 
 /** How far back every window reaches past the previous poll, for data that shows up late. */
 export const OVERLAP_MS = 10 * 60_000;
@@ -15,13 +10,6 @@ const BUDGET_SHARE = 0.7;
 const DEFAULT_BUDGET_MS = 60_000;
 /** Requests run in parallel when the node fetches one object per firing (for example each Track). */
 export const FETCH_CONCURRENCY = 4;
-
-function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const value = headers[name] ?? headers[name.toLowerCase()];
-	if (value === undefined || value === null) return undefined;
-	return Array.isArray(value) ? String(value[0]) : String(value);
-}
 
 /**
  * One poll: Trackler's clock, the time budget, and GET requests that also read the server's
@@ -67,33 +55,11 @@ export class PollRun {
 		return this.now();
 	}
 
-	/** A GET that also notes the server's time; failures go through the shared transport (retries, problem details). */
+	/** A GET through the shared transport (retries, problem details) that also notes the server's time. */
 	async get<T = IDataObject>(path: string, qs: IDataObject = {}): Promise<T> {
-		const baseUrl = await tracklerBaseUrl.call(this.ctx);
-		let response: IN8nHttpFullResponse | undefined;
-		try {
-			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-				this.ctx,
-				CREDENTIAL_TYPE,
-				{
-					method: 'GET',
-					url: `${baseUrl}${path}`,
-					qs,
-					headers: { Accept: 'application/json' },
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-				},
-			)) as IN8nHttpFullResponse;
-		} catch {
-			response = undefined;
-		}
-		if (response && response.statusCode >= 200 && response.statusCode < 300) {
-			this.noteServerTime(headerValue(response.headers as IDataObject, 'date'));
-			return response.body as T;
-		}
-		// Not a success at the first try: let the shared transport retry (429, 5xx, network) or explain.
-		return (await tracklerApiRequest.call(this.ctx, 'GET', path, { qs })) as unknown as T;
+		const response = await tracklerApiResponse.call(this.ctx, 'GET', path, { qs });
+		this.noteServerTime(headerValue(response.headers, 'date'));
+		return response.body as T;
 	}
 
 	/** One page of a list. */

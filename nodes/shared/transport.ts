@@ -86,7 +86,8 @@ export function retryDelayMs(attempt: number, retryAfterHeader?: string | string
 	return Math.min(base + Math.floor(Math.random() * 250), MAX_WAIT_MS);
 }
 
-function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
+/** One header of an answer, whatever its case; the first value when it came more than once. */
+export function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
 	if (!headers) return undefined;
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (value === undefined || value === null) return undefined;
@@ -106,8 +107,14 @@ function problemDescription(problem: Problem): string | undefined {
 	return parts.length ? parts.join('\n') : undefined;
 }
 
+/** A successful answer: its body and its headers (names as n8n's request helper gives them). */
+export interface TracklerResponse<T = IDataObject> {
+	body: T;
+	headers: IDataObject;
+}
+
 /**
- * One call to the Trackler API through n8n's authenticated request helper.
+ * One call to the Trackler API through n8n's authenticated request helper, answering the body.
  * Retries 429 (after Retry-After), 5xx and network failures with backoff, keeping the same
  * Idempotency-Key on every attempt of a POST, and turns problem details into a NodeApiError.
  */
@@ -117,6 +124,17 @@ export async function tracklerApiRequest<T = IDataObject>(
 	path: string,
 	options: TracklerRequestOptions = {},
 ): Promise<T> {
+	const response = await tracklerApiResponse.call(this, method, path, options);
+	return response.body as T;
+}
+
+/** The same call as `tracklerApiRequest`, answering the body and the response headers. */
+export async function tracklerApiResponse<T = IDataObject>(
+	this: TracklerContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: TracklerRequestOptions = {},
+): Promise<TracklerResponse<T>> {
 	const baseUrl = await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (method === 'POST') {
@@ -160,7 +178,9 @@ export async function tracklerApiRequest<T = IDataObject>(
 		}
 
 		const status = response.statusCode;
-		if (status >= 200 && status < 300) return response.body as T;
+		if (status >= 200 && status < 300) {
+			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject };
+		}
 
 		if (attempt < maxRetries && RETRYABLE_STATUS.has(status)) {
 			await sleep(
