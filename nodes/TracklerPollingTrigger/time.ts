@@ -1,3 +1,6 @@
+// luxon is not a dependency of this package: it is a dependency of n8n-workflow (the peer dependency),
+// so every n8n that loads the node has it, and n8n's guidelines for community nodes allow importing it.
+// The package keeps zero runtime dependencies; the devDependencies luxon and @types/luxon serve type checks and tests.
 import { DateTime } from 'luxon';
 
 export type OffsetUnit = 'minutes' | 'hours' | 'days';

@@ -12,7 +12,7 @@ import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shar
 import { idsFromList } from '../shared/fields';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
-import type { EventType, TrackerEvent } from '../shared/events';
+import type { EventType, TracklerEvent } from '../shared/events';
 import { eventOptions, eventOutput, isEventType } from '../shared/events';
 import { claimEvent } from './claim';
 import { verifyWebhook } from './signature';
@@ -129,7 +129,7 @@ async function requestSample(
 	}
 }
 
-function isTracklerEvent(value: unknown): value is TrackerEvent {
+function isTracklerEvent(value: unknown): value is TracklerEvent {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const event = value as Record<string, unknown>;
 	const data = event.data as Record<string, unknown> | undefined;

@@ -9,11 +9,11 @@ import type {
 	Message,
 	Tag,
 	Track,
-	TrackerEvent,
+	TracklerEvent,
 	TrackMember,
 } from './api';
 
-export type { EventType, TrackerEvent };
+export type { EventType, TracklerEvent };
 
 export type EventCategory = 'Appointment' | 'Form' | 'Invitation' | 'Member' | 'Message' | 'Track';
 
@@ -177,7 +177,7 @@ export interface FieldChange {
  * For update events (`track.updated`, `track.status_changed`, `appointment.rescheduled`): every field
  * named in `data.previous` with its old and new value. Undefined for events without `previous`.
  */
-export function eventChanges(event: TrackerEvent): Record<string, FieldChange> | undefined {
+export function eventChanges(event: TracklerEvent): Record<string, FieldChange> | undefined {
 	const previous = event.data.previous;
 	if (!previous || typeof previous !== 'object') return undefined;
 	const current = event.data.object as unknown as Record<string, unknown>;
@@ -309,7 +309,7 @@ function tagFields(tag: Tag | undefined): IDataObject {
  * fields, changes? }` where `changes` maps each changed field to `{ from, to }` (Status and Track Design by name).
  * Unknown object types (added to the API later) keep their object under `object`.
  */
-export function simplifyEvent(event: TrackerEvent): IDataObject {
+export function simplifyEvent(event: TracklerEvent): IDataObject {
 	const object = event.data.object as { object?: string; id?: string };
 	const result: IDataObject = {
 		event_id: event.id,
@@ -359,7 +359,7 @@ export function simplifyEvent(event: TrackerEvent): IDataObject {
  * One event as both triggers output it: `{ id, type, created_at, track_id, data, changes? }`, or
  * with Simplify the flat form of `simplifyEvent`.
  */
-export function eventOutput(event: TrackerEvent, simplify: boolean): IDataObject {
+export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObject {
 	if (simplify) return simplifyEvent(event);
 	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
 	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { EventType, ListPage, TrackerEvent } from '../../shared/api';
+import type { EventType, ListPage, TracklerEvent } from '../../shared/api';
 import { ensureNodeError } from '../../shared/errors';
 import { eventOutput, isEventType } from '../../shared/events';
 import type { Ledger, StoredState } from '../ledger';
@@ -46,7 +46,7 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExecutionData[][]> {
 	const now = await run.syncClock();
 	for (const hours of [1, 24, 24 * 7, 24 * 30]) {
-		const page = await run.page<TrackerEvent>('/events', {
+		const page = await run.page<TracklerEvent>('/events', {
 			created_since: isoUtc(now - hours * 3600_000),
 			types: settings.types.join(','),
 			limit: PAGE,
@@ -88,9 +88,9 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		const qs: IDataObject = { types, limit: PAGE };
 		if (cursor) qs.cursor = cursor;
 		else qs.created_since = since ?? state.lastCreatedAt;
-		let page: ListPage<TrackerEvent>;
+		let page: ListPage<TracklerEvent>;
 		try {
-			page = await run.page<TrackerEvent>('/events', qs);
+			page = await run.page<TracklerEvent>('/events', qs);
 		} catch (error) {
 			if (cursor && isExpiredCursor(error) && state.lastCreatedAt) {
 				// The cursor is too old (events are kept 30 days): resume by time; the ledger drops repeats.
