@@ -13,7 +13,8 @@ import { idsFromList } from '../shared/fields';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 import type { EventType, TracklerEvent } from '../shared/events';
-import { eventOptions, eventOutput, isEventType } from '../shared/events';
+import { eventOptions, isEventType } from '../shared/events';
+import { eventOutput } from '../shared/eventOutput';
 import { claimEvent } from './claim';
 import { verifyWebhook } from './signature';
 

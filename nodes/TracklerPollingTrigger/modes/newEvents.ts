@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, ListPage, TracklerEvent } from '../../shared/api';
 import { ensureNodeError } from '../../shared/errors';
-import { eventOutput, isEventType } from '../../shared/events';
+import { eventOutput } from '../../shared/eventOutput';
+import { isEventType } from '../../shared/events';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, pruneLedger, readState, writeState } from '../ledger';
 import { OVERLAP_MS, PollRun, toItems } from '../pollRun';

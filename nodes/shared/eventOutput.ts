@@ -1,0 +1,228 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type {
+	Appointment,
+	Form,
+	FormSubmission,
+	Invitation,
+	Message,
+	Tag,
+	Track,
+	TracklerEvent,
+	TrackMember,
+} from './api';
+
+// What a trigger outputs for a Trackler event: the raw event with its changes, or the simplified,
+// flat object (Options > Simplify). Shared by the instant and the polling trigger.
+
+/** One changed field of an update event: its value before and after the change. */
+export interface FieldChange {
+	from: unknown;
+	to: unknown;
+}
+
+/**
+ * For update events (`track.updated`, `track.status_changed`, `appointment.rescheduled`): every field
+ * named in `data.previous` with its old and new value. Undefined for events without `previous`.
+ */
+export function eventChanges(event: TracklerEvent): Record<string, FieldChange> | undefined {
+	const previous = event.data.previous;
+	if (!previous || typeof previous !== 'object') return undefined;
+	const current = event.data.object as unknown as Record<string, unknown>;
+	const changes: Record<string, FieldChange> = {};
+	for (const [field, before] of Object.entries(previous)) {
+		changes[field] = { from: before ?? null, to: current[field] ?? null };
+	}
+	return Object.keys(changes).length ? changes : undefined;
+}
+
+/** A changed value as one readable scalar: named references (Status, Track Design) by their name. */
+function plainValue(value: unknown): unknown {
+	if (value && typeof value === 'object' && !Array.isArray(value) && 'name' in value) {
+		return (value as { name: unknown }).name;
+	}
+	return value ?? null;
+}
+
+function trackFields(track: Track): IDataObject {
+	return {
+		track_title: track.title,
+		status_id: track.status.id,
+		status_name: track.status.name,
+		status_group: track.status.group,
+		design_id: track.design?.id ?? null,
+		design_name: track.design?.name ?? null,
+		tag_ids: track.tags.map((tag) => tag.id),
+		tag_names: track.tags.map((tag) => tag.name),
+		metadata: { ...track.metadata },
+		archived: track.archived,
+		archived_at: track.archived_at,
+		member_count: track.member_count,
+		app_url: track.app_url,
+	};
+}
+
+function memberFields(member: TrackMember): IDataObject {
+	return {
+		member_id: member.id,
+		user_id: member.user.id,
+		user_name: member.user.name,
+		user_email: member.user.email,
+		role: member.role,
+		added_at: member.added_at,
+	};
+}
+
+function invitationFields(invitation: Invitation): IDataObject {
+	return {
+		invitation_id: invitation.id,
+		email: invitation.email,
+		role: invitation.role,
+		delivery: invitation.delivery,
+		invitation_state: invitation.state,
+		invitation_link: invitation.link,
+		send_count: invitation.send_count,
+		expires_at: invitation.expires_at,
+		responded_at: invitation.responded_at,
+	};
+}
+
+function formFields(form: Form, submission: FormSubmission | undefined): IDataObject {
+	const fields: IDataObject = {
+		form_id: form.id,
+		form_title: form.title,
+		form_state: form.state,
+		template_id: form.template.id,
+		template_name: form.template.name,
+		assignee_id: form.assignee.id,
+		assignee_name: form.assignee.name,
+		assignee_email: form.assignee.email,
+		due_at: form.due_at,
+		submitted_at: form.submitted_at,
+	};
+	if (submission) {
+		// Answers keyed by the question's text, so a mapping reads `answers["Wat is je doel?"]`.
+		const answers: IDataObject = {};
+		for (const answer of submission.answers) {
+			answers[answer.question] = answer.answer as IDataObject[string];
+		}
+		fields.submitted_at = submission.submitted_at;
+		fields.submitted_by_id = submission.submitted_by.id;
+		fields.submitted_by_name = submission.submitted_by.name;
+		fields.submitted_by_email = submission.submitted_by.email;
+		fields.answers = answers;
+	}
+	return fields;
+}
+
+function messageFields(message: Message): IDataObject {
+	return {
+		message_id: message.id,
+		message_body: message.body,
+		author_id: message.author?.id ?? null,
+		author_name: message.author?.name ?? null,
+		author_email: message.author?.email ?? null,
+		created_at: message.created_at,
+	};
+}
+
+function appointmentFields(appointment: Appointment): IDataObject {
+	return {
+		appointment_id: appointment.id,
+		appointment_title: appointment.title,
+		appointment_state: appointment.state,
+		source: appointment.source,
+		scheduler_id: appointment.scheduler_id,
+		start_at: appointment.start_at,
+		end_at: appointment.end_at,
+		location: appointment.location,
+		meeting_url: appointment.meeting_url,
+		organizer_id: appointment.organizer.id,
+		organizer_name: appointment.organizer.name,
+		organizer_email: appointment.organizer.email,
+		participant_emails: appointment.participants.map((participant) => participant.email),
+		participant_names: appointment.participants.map((participant) => participant.name),
+		cancellation_reason: appointment.cancellation_reason,
+		cancelled_at: appointment.cancelled_at,
+	};
+}
+
+function tagFields(tag: Tag | undefined): IDataObject {
+	return tag ? { tag_id: tag.id, tag_name: tag.name, tag_color: tag.color } : {};
+}
+
+/**
+ * A flat, easy-to-map form of an event:
+ * `{ event_id, event_type, occurred_at, track_id, object_type, object_id, track_title?, ...the object's main
+ * fields, changes? }` where `changes` maps each changed field to `{ from, to }` (Status and Track Design by name).
+ * Unknown object types (added to the API later) keep their object under `object`.
+ */
+export function simplifyEvent(event: TracklerEvent): IDataObject {
+	const object = event.data.object as { object?: string; id?: string };
+	const result: IDataObject = {
+		event_id: event.id,
+		event_type: event.type,
+		occurred_at: event.created_at,
+		track_id: event.track_id,
+		object_type: object?.object ?? null,
+		object_id: object?.id ?? null,
+	};
+	switch (object?.object) {
+		case 'track':
+			Object.assign(result, trackFields(object as Track), tagFields(event.data.tag));
+			break;
+		case 'track_member':
+			Object.assign(result, memberFields(object as TrackMember));
+			break;
+		case 'invitation':
+			Object.assign(result, invitationFields(object as Invitation));
+			break;
+		case 'form':
+			Object.assign(result, formFields(object as Form, event.data.submission));
+			break;
+		case 'message':
+			Object.assign(result, messageFields(object as Message));
+			break;
+		case 'appointment':
+			Object.assign(result, appointmentFields(object as Appointment));
+			break;
+		default:
+			result.object = object as IDataObject;
+	}
+	const changes = eventChanges(event);
+	if (changes) {
+		const plain: IDataObject = {};
+		for (const [field, change] of Object.entries(changes)) {
+			plain[field] = {
+				from: plainValue(change.from),
+				to: plainValue(change.to),
+			} as IDataObject;
+		}
+		result.changes = plain;
+	}
+	return result;
+}
+
+/**
+ * One event as both triggers output it: `{ id, type, created_at, track_id, data, changes? }`, or
+ * with Simplify the flat form of `simplifyEvent`.
+ */
+export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObject {
+	if (simplify) return simplifyEvent(event);
+	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
+	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
+	if (event.data.tag !== undefined) data.tag = event.data.tag as unknown as IDataObject;
+	if (event.data.submission !== undefined) {
+		data.submission = event.data.submission as unknown as IDataObject;
+	}
+	const item: IDataObject = {
+		id: event.id,
+		type: event.type,
+		created_at: event.created_at,
+		track_id: event.track_id,
+		data,
+	};
+	const changes = eventChanges(event);
+	if (changes) item.changes = changes as unknown as IDataObject;
+	return item;
+}
