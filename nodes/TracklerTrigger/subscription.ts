@@ -1,0 +1,127 @@
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { EventType, WebhookSubscription } from '../shared/api';
+import { isEventType } from '../shared/events';
+import { tracklerApiRequest } from '../shared/transport';
+
+// The Trackler Trigger's webhook subscription: what the node keeps of it, the parameters it is made
+// from, and the requests that delete it or ask it for a sample event.
+
+export type Filters = WebhookSubscription['filters'];
+
+/**
+ * What the node keeps in the workflow's static data, which n8n puts into the workflow's JSON: only
+ * what anyone may read. The subscription signs with Ed25519 (scheme v1a); its signing key stays in
+ * Trackler and the public key here can verify deliveries but not make them. Nothing is written per
+ * delivery: duplicates are stopped by claiming the event in Trackler (see claim.ts).
+ */
+export interface TriggerStaticData {
+	subscriptionId?: string;
+	/** The subscription's `whpk_` public key. */
+	publicKey?: string;
+	/** Written by earlier versions (a v1 `whsec_` secret and a replay ledger); removed on activation. */
+	secret?: string;
+	seen?: unknown;
+}
+
+export const TEST_SUBSCRIPTIONS_MAX = 50;
+
+/**
+ * Subscriptions made for "Listen for test event", by workflow and node. n8n gives a test webhook the
+ * static data written in `create` only after `create` returns, so the sample event (which Trackler
+ * delivers right away) and an early `delete` find id and secret here instead. In memory only: test
+ * webhooks live in the n8n process that registered them, for a few minutes.
+ */
+export const testSubscriptions = new Map<string, { subscriptionId: string; publicKey: string }>();
+
+export function testKey(ctx: IHookFunctions | IWebhookFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}:${node.webhookId ?? node.name}`;
+}
+
+export function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {
+	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
+}
+
+export function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): EventType[] {
+	const events = ctx.getNodeParameter('events', []) as unknown;
+	return Array.isArray(events) ? events.filter(isEventType) : [];
+}
+
+export function selectedFilters(ctx: IHookFunctions): Filters {
+	const raw = ctx.getNodeParameter('filters', {}) as IDataObject;
+	const list = (value: unknown): string[] =>
+		Array.isArray(value) ? [...new Set(value.map((entry) => String(entry)))] : [];
+	return {
+		tag_ids: list(raw.tagIds),
+		status_ids: list(raw.statusIds),
+		scheduler_ids: list(raw.schedulerIds),
+		form_template_ids: list(raw.formTemplateIds),
+	};
+}
+
+export function sameSet(
+	a: readonly string[] | undefined,
+	b: readonly string[] | undefined,
+): boolean {
+	const left = new Set(a ?? []);
+	const right = new Set(b ?? []);
+	return left.size === right.size && [...left].every((value) => right.has(value));
+}
+
+export function sameFilters(a: Filters | undefined, b: Filters): boolean {
+	return (
+		sameSet(a?.tag_ids, b.tag_ids) &&
+		sameSet(a?.status_ids, b.status_ids) &&
+		sameSet(a?.scheduler_ids, b.scheduler_ids) &&
+		sameSet(a?.form_template_ids, b.form_template_ids)
+	);
+}
+
+export function webhookUrl(ctx: IHookFunctions): string {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) {
+		throw new NodeOperationError(ctx.getNode(), 'n8n gave this trigger no webhook URL', {
+			description: 'Save the workflow and try again.',
+		});
+	}
+	return url;
+}
+
+/** Deletes a subscription; one that is already gone (404) counts as deleted. Other failures throw. */
+export async function deleteSubscription(
+	ctx: IHookFunctions,
+	subscriptionId: string,
+): Promise<void> {
+	try {
+		await tracklerApiRequest.call(ctx, 'DELETE', `/webhook-subscriptions/${subscriptionId}`);
+	} catch (error) {
+		const httpCode = (error as { httpCode?: string | null }).httpCode;
+		if (error instanceof NodeApiError && httpCode === '404') return;
+		const failure =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(ctx.getNode(), error as Error);
+		failure.message = `Could not delete the Trackler webhook subscription ${subscriptionId}: ${failure.message}`;
+		throw failure;
+	}
+}
+
+/** Asks Trackler for a sample event of `eventType`, so "Listen for test event" shows data quickly. */
+export async function requestSample(
+	ctx: IHookFunctions,
+	subscriptionId: string,
+	eventType: EventType,
+): Promise<void> {
+	try {
+		await tracklerApiRequest.call(ctx, 'POST', `/webhook-subscriptions/${subscriptionId}/test`, {
+			body: { event_type: eventType },
+			maxRetries: 1,
+		});
+	} catch (error) {
+		ctx.logger.warn(
+			`Trackler Trigger: could not ask Trackler for a sample event: ${(error as Error).message}`,
+		);
+	}
+}

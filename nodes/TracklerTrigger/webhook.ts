@@ -1,0 +1,104 @@
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import type { TracklerEvent } from '../shared/api';
+import { eventOutput } from '../shared/eventOutput';
+import { claimEvent } from './claim';
+import { verifyWebhook } from './signature';
+import { selectedEvents, staticData, testKey, testSubscriptions } from './subscription';
+
+function isTracklerEvent(value: unknown): value is TracklerEvent {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const event = value as Record<string, unknown>;
+	const data = event.data as Record<string, unknown> | undefined;
+	return (
+		typeof event.id === 'string' &&
+		typeof event.type === 'string' &&
+		typeof event.created_at === 'string' &&
+		(typeof event.track_id === 'string' || event.track_id === null) &&
+		!!data &&
+		typeof data === 'object' &&
+		!!data.object &&
+		typeof data.object === 'object'
+	);
+}
+
+/**
+ * A delivery from Trackler: verified (v1a), checked, claimed in Trackler, then handed to n8n, which
+ * answers it once the execution is stored.
+ */
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const req = this.getRequestObject();
+	const res = this.getResponseObject();
+	// Refusals and duplicates are answered here and start nothing; a first delivery is answered by
+	// n8n itself, once it has stored the execution (n8n 2.x), so n8n's back-pressure holds.
+	const respond = (
+		status: number,
+		body: IDataObject,
+		headers: Record<string, string> = {},
+	): IWebhookResponseData => {
+		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+		res.status(status).json(body);
+		return { noWebhookResponse: true };
+	};
+
+	const data = staticData(this);
+	const test = this.getMode() === 'manual' ? testSubscriptions.get(testKey(this)) : undefined;
+	const publicKey = data.publicKey ?? test?.publicKey;
+	const subscriptionId = data.subscriptionId ?? test?.subscriptionId;
+	if (!publicKey || !subscriptionId) {
+		return respond(401, {
+			error: 'This trigger has no verification key. Deactivate and activate the workflow.',
+		});
+	}
+
+	let rawBody: Buffer | string | undefined = req.rawBody;
+	if (rawBody === undefined && typeof req.readRawBody === 'function') {
+		await req.readRawBody();
+		rawBody = req.rawBody;
+	}
+	// Last resort only: n8n 2.x always keeps the raw body of a JSON request.
+	if (rawBody === undefined) rawBody = JSON.stringify(this.getBodyData());
+
+	const verdict = verifyWebhook({
+		secret: publicKey,
+		headers: this.getHeaderData() as Record<string, string | string[] | undefined>,
+		rawBody,
+		now: Date.now(),
+		toleranceSeconds: 300,
+	});
+	if (!verdict.ok) {
+		return respond(401, { error: verdict.reason, code: verdict.code });
+	}
+
+	let event: unknown;
+	try {
+		event = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
+	} catch {
+		return respond(400, { error: 'The body is not valid JSON' });
+	}
+	if (!isTracklerEvent(event)) {
+		return respond(400, { error: 'The body is not a Trackler event' });
+	}
+	if (event.id !== verdict.id) {
+		return respond(400, { error: "The webhook-id header is not the event's id" });
+	}
+	if (!selectedEvents(this).includes(event.type)) {
+		return respond(200, { received: true, ignored: true });
+	}
+
+	const claim = await claimEvent(this, subscriptionId, event.id, verdict.timestamp);
+	if (claim === 'duplicate') {
+		return respond(200, { received: true, duplicate: true });
+	}
+	if (claim === 'unavailable') {
+		return respond(
+			503,
+			{ error: 'Could not claim the event in Trackler; deliver it again later' },
+			{ 'Retry-After': '5' },
+		);
+	}
+
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const json = eventOutput(event, options.simplify === true);
+	return { workflowData: [this.helpers.returnJsonArray([json])] };
+}

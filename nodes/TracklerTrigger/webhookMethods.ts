@@ -1,0 +1,139 @@
+import type { IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shared/api';
+import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
+import {
+	deleteSubscription,
+	requestSample,
+	sameFilters,
+	sameSet,
+	selectedEvents,
+	selectedFilters,
+	staticData,
+	TEST_SUBSCRIPTIONS_MAX,
+	testKey,
+	testSubscriptions,
+	webhookUrl,
+} from './subscription';
+
+/**
+ * The Trackler Trigger's webhook methods: n8n calls them on activation (`checkExists`, then `create`
+ * when it answers false) and on deactivation (`delete`). The subscription signs with Ed25519 (v1a).
+ */
+export const webhookMethods = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			const url = webhookUrl(this);
+			const data = staticData(this);
+			const events = selectedEvents(this);
+			const filters = selectedFilters(this);
+			const subscriptions = await tracklerApiRequestAllItems.call<
+				IHookFunctions,
+				[string],
+				Promise<WebhookSubscription[]>
+			>(this, '/webhook-subscriptions');
+
+			let exists = false;
+			for (const subscription of subscriptions) {
+				const ours = subscription.url === url || subscription.id === data.subscriptionId;
+				if (!ours) continue;
+				const current =
+					!exists &&
+					subscription.id === data.subscriptionId &&
+					!!data.publicKey &&
+					subscription.signature_scheme === 'v1a' &&
+					subscription.public_key === data.publicKey &&
+					subscription.url === url &&
+					subscription.enabled &&
+					sameSet(subscription.event_types, events) &&
+					sameFilters(subscription.filters, filters);
+				if (current) {
+					exists = true;
+					continue;
+				}
+				// Another event set or filters, disabled, signed with a shared secret (v1), or a key we no
+				// longer have: replace it.
+				await deleteSubscription(this, subscription.id);
+			}
+			// A v1 secret or a replay ledger of an earlier version must not stay in the workflow's JSON.
+			if (data.secret !== undefined) delete data.secret;
+			if (data.seen !== undefined) delete data.seen;
+			if (!exists) {
+				delete data.subscriptionId;
+				delete data.publicKey;
+			}
+			return exists;
+		},
+
+		async create(this: IHookFunctions): Promise<boolean> {
+			const url = webhookUrl(this);
+			const events = selectedEvents(this);
+			if (!events.length) {
+				throw new NodeOperationError(this.getNode(), 'No events selected', {
+					description: 'Choose at least one event under "Events".',
+				});
+			}
+			const workflowName = this.getWorkflow().name ?? '';
+			const description = `n8n: ${workflowName || 'workflow'}`.slice(0, 200);
+			const subscription = await tracklerApiRequest.call<
+				IHookFunctions,
+				Parameters<typeof tracklerApiRequest>,
+				Promise<WebhookSubscriptionWithSecret>
+			>(this, 'POST', '/webhook-subscriptions', {
+				body: {
+					url,
+					event_types: events,
+					filters: selectedFilters(this),
+					description,
+					signature_scheme: 'v1a',
+				},
+			});
+			if (subscription.signature_scheme !== 'v1a' || !subscription.public_key) {
+				await deleteSubscription(this, subscription.id);
+				throw new NodeOperationError(
+					this.getNode(),
+					'Trackler made a subscription without an Ed25519 public key',
+					{
+						description:
+							'This Trackler does not sign webhooks with the v1a scheme yet; the trigger needs it.',
+					},
+				);
+			}
+			const data = staticData(this);
+			data.subscriptionId = subscription.id;
+			data.publicKey = subscription.public_key;
+
+			if (this.getMode() === 'manual') {
+				const key = testKey(this);
+				testSubscriptions.delete(key);
+				testSubscriptions.set(key, {
+					subscriptionId: subscription.id,
+					publicKey: subscription.public_key,
+				});
+				while (testSubscriptions.size > TEST_SUBSCRIPTIONS_MAX) {
+					testSubscriptions.delete(testSubscriptions.keys().next().value as string);
+				}
+				await requestSample(this, subscription.id, events[0]);
+			}
+			return true;
+		},
+
+		async delete(this: IHookFunctions): Promise<boolean> {
+			const data = staticData(this);
+			const key = testKey(this);
+			const subscriptionId = data.subscriptionId ?? testSubscriptions.get(key)?.subscriptionId;
+			if (subscriptionId) {
+				await deleteSubscription(this, subscriptionId);
+			}
+			if (testSubscriptions.get(key)?.subscriptionId === subscriptionId) {
+				testSubscriptions.delete(key);
+			}
+			delete data.subscriptionId;
+			delete data.publicKey;
+			delete data.secret;
+			delete data.seen;
+			return true;
+		},
+	},
+};
