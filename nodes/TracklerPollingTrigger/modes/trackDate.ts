@@ -2,29 +2,18 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../shared/api';
-import type { TrackFilters } from '../filters';
-import { fetchTrack, readTrackFilters, trackMatches } from '../filters';
+import { mapLimit } from '../../shared/pool';
+import { fetchTrack, trackMatches } from '../filters';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, ledgerKey, pruneLedger, readState, writeState } from '../ledger';
-import { mapLimit } from '../../shared/pool';
 import { FETCH_CONCURRENCY, OVERLAP_MS, PollRun, toItems } from '../pollRun';
-import type { OffsetUnit } from '../time';
-import { describeMoment, isoUtc, parseMoment, shiftMs } from '../time';
-import { lookBackMs } from './common';
+import { isoUtc } from '../time';
+import type { TrackDateSettings, TrackMoment } from './trackMoment';
+import { applyOffset, output, readTrackDateSettings, trackMoment } from './trackMoment';
 
-export type MomentTiming = 'before' | 'at' | 'after';
-
-export interface TrackDateSettings extends TrackFilters {
-	source: 'metadata' | 'fixed';
-	metadataKey: string;
-	/** The fixed moment (source "fixed"), in ms. */
-	fixedMs?: number;
-	fixedValue?: string;
-	timing: MomentTiming;
-	offset: number;
-	unit: OffsetUnit;
-	lookBackMs: number;
-}
+// Mode "Date/Time in a Track", the polling: an index of the Tracks whose moment is still ahead (Metadata
+// source), or one read of all Tracks when the fixed moment comes (fixed source). Settings and the item
+// a moment fires are in trackMoment.ts.
 
 interface ScanProgress extends IDataObject {
 	cursor?: string;
@@ -49,98 +38,6 @@ interface TrackDateState extends StoredState {
 }
 
 const PAGE = 100;
-
-export function readTrackDateSettings(ctx: IPollFunctions): TrackDateSettings {
-	const zone = ctx.getTimezone();
-	const source = ctx.getNodeParameter('momentSource', 'metadata') as 'metadata' | 'fixed';
-	const timing = ctx.getNodeParameter('momentTiming', 'at') as MomentTiming;
-	const offset = timing === 'at' ? 0 : Number(ctx.getNodeParameter('momentOffset', 0) ?? 0);
-	if (!Number.isFinite(offset) || offset < 0) {
-		throw new NodeOperationError(ctx.getNode(), 'Offset must be 0 or more', {
-			description: 'Enter how many minutes, hours or days before or after the moment to fire.',
-		});
-	}
-	const unit = ctx.getNodeParameter('momentOffsetUnit', 'days') as OffsetUnit;
-	const settings: TrackDateSettings = {
-		source,
-		metadataKey: '',
-		timing,
-		offset,
-		unit,
-		...readTrackFilters(ctx, 'trackFilters'),
-		lookBackMs: lookBackMs(ctx),
-	};
-	if (source === 'metadata') {
-		settings.metadataKey = String(ctx.getNodeParameter('metadataKey', '') ?? '').trim();
-		if (!settings.metadataKey) {
-			throw new NodeOperationError(ctx.getNode(), 'Metadata Key is empty', {
-				description:
-					'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".',
-			});
-		}
-	} else {
-		const raw = String(ctx.getNodeParameter('fixedMoment', '') ?? '').trim();
-		const ms = parseMoment(raw, zone);
-		if (ms === undefined) {
-			throw new NodeOperationError(ctx.getNode(), `Date and Time "${raw}" is not a date`, {
-				description: 'Pick a date and time, such as 2026-12-01T09:00:00.',
-			});
-		}
-		settings.fixedMs = ms;
-		settings.fixedValue = raw;
-	}
-	return settings;
-}
-
-function applyOffset(momentMs: number, settings: TrackDateSettings, zone: string): number {
-	if (settings.timing === 'before') return shiftMs(momentMs, -settings.offset, settings.unit, zone);
-	if (settings.timing === 'after') return shiftMs(momentMs, settings.offset, settings.unit, zone);
-	return momentMs;
-}
-
-/** The Track's stored moment and its firing moment, or undefined when its Metadata holds no date. */
-function trackMoment(
-	track: Track,
-	settings: TrackDateSettings,
-	zone: string,
-): { value: string; momentMs: number; firesAt: number } | undefined {
-	if (settings.source === 'fixed' && settings.fixedMs !== undefined) {
-		return {
-			value: settings.fixedValue ?? '',
-			momentMs: settings.fixedMs,
-			firesAt: applyOffset(settings.fixedMs, settings, zone),
-		};
-	}
-	const value = track.metadata?.[settings.metadataKey];
-	const momentMs = parseMoment(value, zone);
-	if (momentMs === undefined || typeof value !== 'string') return undefined;
-	return { value, momentMs, firesAt: applyOffset(momentMs, settings, zone) };
-}
-
-function output(
-	track: Track,
-	moment: { value: string; momentMs: number; firesAt: number },
-	settings: TrackDateSettings,
-	zone: string,
-): IDataObject {
-	const stored = describeMoment(moment.momentMs, zone);
-	const fires = describeMoment(moment.firesAt, zone);
-	return {
-		trigger: 'track_date',
-		source: settings.source,
-		metadata_key: settings.source === 'metadata' ? settings.metadataKey : null,
-		value: moment.value,
-		moment: stored.utc,
-		moment_local: stored.local,
-		timing: settings.timing,
-		offset: settings.offset,
-		offset_unit: settings.unit,
-		fires_at: fires.utc,
-		fires_at_local: fires.local,
-		time_zone: zone,
-		track: track as unknown as IDataObject,
-	};
-}
 
 /** Puts the Track in the index when its moment is still to fire, and takes it out otherwise. */
 function indexTrack(
@@ -294,10 +191,7 @@ async function sample(run: PollRun, settings: TrackDateSettings): Promise<INodeE
 	const candidates = page.data
 		.filter((track) => trackMatches(track, settings))
 		.map((track) => ({ track, moment: trackMoment(track, settings, run.zone) }))
-		.filter(
-			(entry): entry is { track: Track; moment: NonNullable<ReturnType<typeof trackMoment>> } =>
-				entry.moment !== undefined,
-		)
+		.filter((entry): entry is { track: Track; moment: TrackMoment } => entry.moment !== undefined)
 		.sort((a, b) => Math.abs(a.moment.firesAt - now) - Math.abs(b.moment.firesAt - now));
 	if (!candidates.length) {
 		throw new NodeOperationError(run.ctx.getNode(), 'No Track to show as a sample', {
