@@ -2,18 +2,20 @@
 // api/openapi.yaml against SQLite, with contract validation of requests and responses, webhooks,
 // a controllable clock, fault injection and a test API under /_sandbox.
 import * as http from 'node:http';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { loadContract, toFieldErrors, type Operation } from './http/contract.cjs';
-import { ApiError, codeForStatus, problem, type FieldError } from './http/problem.cjs';
+import { tokenError } from './http/auth.cjs';
+import { loadContract, toFieldErrors } from './http/contract.cjs';
+import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
+import { ApiError, codeForStatus, problem } from './http/problem.cjs';
+import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
 import { Store } from './store/store.cjs';
 import type { SandboxClock } from './clock.cjs';
-import { normIso } from './clock.cjs';
 import { defaultFaults, RateLimiter, takeFailNext, type FaultConfig } from './faults.cjs';
 import { Deliverer, DEFAULT_RETRY_SCHEDULE } from './webhooks/deliverer.cjs';
 import { registerQueue } from './webhooks/queue.cjs';
-import { buildSample } from './webhooks/samples.cjs';
+import { sendTestDelivery } from './webhooks/sendTest.cjs';
 import { handleTestApi } from './testApi.cjs';
 import { seedDemo, seedEmpty } from './seed/demo.cjs';
 import { routes as me } from './routes/me.cjs';
@@ -88,46 +90,7 @@ export interface Sandbox {
 	close(): Promise<void>;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		req.on('data', (c: Buffer) => {
-			size += c.length;
-			if (size > 2_000_000) {
-				reject(new ApiError('bad_request', 'The request body is larger than 2 MB.'));
-				req.destroy();
-				return;
-			}
-			chunks.push(c);
-		});
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-		req.on('error', reject);
-	});
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function coerceQuery(op: Operation, url: URL): { query: Record<string, unknown>; errors: FieldError[] } {
-	const query: Record<string, unknown> = {};
-	const errors: FieldError[] = [];
-	for (const p of op.params.filter((x) => x.in === 'query')) {
-		const raw = url.searchParams.get(p.name);
-		if (raw === null) continue;
-		const type = (p.schema.type as string | undefined) ?? (p.schema.$ref ? 'string' : undefined);
-		let value: unknown = raw;
-		if (type === 'integer' || type === 'number') value = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
-		else if (type === 'boolean') value = raw === 'true' ? true : raw === 'false' ? false : raw;
-		else if (type === 'array') value = raw === '' ? [] : raw.split(',');
-		if (!p.validate(value)) {
-			for (const e of toFieldErrors(p.validate.errors)) errors.push({ ...e, field: e.field === 'body' ? p.name : `${p.name}${e.field.startsWith('[') ? '' : '.'}${e.field}` });
-			continue;
-		}
-		query[p.name] = p.schema.format === 'date-time' ? normIso(value as string) : value;
-	}
-	for (const e of errors) e.field = e.field.replace(/\.body$/, '').replace(/\.$/, '');
-	return { query, errors };
-}
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const contract = loadContract();
@@ -147,37 +110,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 	const services: Services = {
 		kick: () => deliverer.kick(),
-		sendTest: async (subscriptionId, eventType) => {
-			const event = buildSample(store, eventType as never, tokenUserId);
-			const id = store.uuid();
-			const now = store.now();
-			store.run(
-				`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
-				 VALUES (?, ?, ?, ?, ?, 1, 'pending', 0, NULL, ?, ?)`,
-				id, subscriptionId, event.id, eventType, JSON.stringify(event), now, now,
-			);
-			const row = store.get<import('./store/store.cjs').DeliveryRow>('SELECT * FROM deliveries WHERE id = ?', id);
-			const attempt = deliverer.attempt(row as import('./store/store.cjs').DeliveryRow);
-			let timer: NodeJS.Timeout | undefined;
-			const timeout = new Promise<'timeout'>((resolve) => {
-				timer = setTimeout(() => resolve('timeout'), 3000);
-			});
-			const result = await Promise.race([attempt, timeout]);
-			clearTimeout(timer);
-			const state = result === 'timeout' || !result ? 'pending' : result.state === 'delivered' ? 'delivered' : 'failed';
-			return { event_id: event.id, delivery_state: state };
-		},
+		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
 	};
 
-	function checkToken(header: string | undefined): string | undefined {
-		if (!header) return 'The Authorization header is missing. Send the API token as "Authorization: Bearer <token>".';
-		const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-		if (!m) return 'The Authorization header must have the form "Bearer <token>".';
-		const a = Buffer.from(m[1]);
-		const b = Buffer.from(token);
-		if (a.length !== b.length || !timingSafeEqual(a, b)) return 'The API token is unknown or revoked. Check the token in your Trackler credential.';
-		return undefined;
-	}
+	const checkToken = (header: string | undefined): string | undefined => tokenError(token, header);
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
 		const text = body === undefined ? '' : JSON.stringify(body);
@@ -190,18 +126,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			...headers,
 		});
 		res.end(text);
-	}
-
-	function checkResponse(op: Operation, status: number, body: unknown, headers: Record<string, string>): string[] {
-		const spec = op.responses.get(String(status)) ?? op.responses.get('default');
-		if (!spec) return [`status ${status} is not a declared response of ${op.operationId}`];
-		const errs: string[] = [];
-		const lower = Object.keys(headers).map((h) => h.toLowerCase());
-		for (const h of spec.requiredHeaders) if (!lower.includes(h)) errs.push(`missing required header ${h}`);
-		if (spec.validate && !spec.validate(body)) {
-			for (const e of spec.validate.errors ?? []) errs.push(`${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
-		}
-		return errs;
 	}
 
 	async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
@@ -243,8 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		let rawBody = '';
 		let body: unknown;
 		let result: Result;
-		let idemKey: string | undefined;
-		let bodyHash = '';
+		let idempotent: IdempotentRequest | undefined;
 		try {
 			rawBody = await readBody(req);
 			if (rawBody.trim() !== '') {
@@ -255,22 +178,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				}
 			}
 			// Idempotency: replay or refuse before doing anything else.
-			if (method === 'POST' && req.headers['idempotency-key'] !== undefined) {
-				idemKey = String(req.headers['idempotency-key']);
-				if (idemKey.length < 1 || idemKey.length > 255) {
-					throw new ApiError('validation_failed', 'The Idempotency-Key header is invalid.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters', code: 'invalid_value' }]);
-				}
-				bodyHash = createHash('sha256').update(`${method} ${pathname}\n${body === undefined ? '' : JSON.stringify(body)}`).digest('hex');
-				const stored = store.get<{ body_hash: string; status: number; headers: string; body: string; created_at: number }>(
-					'SELECT * FROM idempotency WHERE key = ? AND created_at > ?', idemKey, Date.now() - 86400_000,
-				);
-				if (stored) {
-					if (stored.body_hash !== bodyHash) {
-						throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used for a different request in the last 24 hours.');
-					}
-					log(`${method} ${pathname} -> ${stored.status} (replayed)`);
-					return send(res, stored.status, JSON.parse(stored.body), { ...(JSON.parse(stored.headers) as Record<string, string>), ...rl.headers, 'Idempotent-Replayed': 'true' });
-				}
+			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body);
+			idempotent = idempotency.request;
+			if (idempotency.replay) {
+				const replay = idempotency.replay;
+				log(`${method} ${pathname} -> ${replay.status} (replayed)`);
+				return send(res, replay.status, replay.body, { ...replay.headers, ...rl.headers, 'Idempotent-Replayed': 'true' });
 			}
 			// Path parameters that are not UUIDs cannot name anything.
 			for (const p of op.params.filter((x) => x.in === 'path')) {
@@ -305,12 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (strict) result = { status: 500, body: problem('internal_error', `The sandbox's response broke the contract (${errs[0]}).`, instance) };
 		}
 		// Only answers that changed something are kept: a retry of a refused request runs again.
-		if (idemKey && result.status >= 200 && result.status < 300) {
-			store.run(
-				'INSERT OR REPLACE INTO idempotency (key, method, path, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-				idemKey, method, pathname, bodyHash, result.status, JSON.stringify(result.headers ?? {}), JSON.stringify(result.body), Date.now(),
-			);
-		}
+		rememberAnswer(store, idempotent, method, pathname, result);
 		log(`${method} ${pathname}${url.search} -> ${result.status}`);
 		send(res, result.status, result.body, headers);
 		if (method !== 'GET') deliverer.kick();

@@ -1,0 +1,60 @@
+// Idempotency-Key on POST: the same key and body within 24 hours replays the first answer, the same
+// key with another body is refused (422 idempotency_key_reused). Only 2xx answers are kept, so a
+// refused request runs again with the same key.
+import { createHash } from 'node:crypto';
+import type { Store } from '../store/store.cjs';
+import type { Result } from './handler.cjs';
+import { ApiError } from './problem.cjs';
+
+const KEPT_MS = 86400_000;
+
+/** A POST that carried an Idempotency-Key: the key and the hash of method, path and body. */
+export interface IdempotentRequest {
+	key: string;
+	bodyHash: string;
+}
+
+export interface StoredAnswer {
+	status: number;
+	headers: Record<string, string>;
+	body: unknown;
+}
+
+/**
+ * Reads the request's Idempotency-Key (POST only). Returns the key with the request's hash, and the
+ * answer to replay when the same request came before. Throws for an invalid key or a reused one.
+ */
+export function idempotencyLookup(
+	store: Store,
+	method: string,
+	pathname: string,
+	header: string | string[] | undefined,
+	body: unknown,
+): { request?: IdempotentRequest; replay?: StoredAnswer } {
+	if (method !== 'POST' || header === undefined) return {};
+	const key = String(header);
+	if (key.length < 1 || key.length > 255) {
+		throw new ApiError('validation_failed', 'The Idempotency-Key header is invalid.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters', code: 'invalid_value' }]);
+	}
+	const bodyHash = createHash('sha256').update(`${method} ${pathname}\n${body === undefined ? '' : JSON.stringify(body)}`).digest('hex');
+	const stored = store.get<{ body_hash: string; status: number; headers: string; body: string; created_at: number }>(
+		'SELECT * FROM idempotency WHERE key = ? AND created_at > ?', key, Date.now() - KEPT_MS,
+	);
+	if (!stored) return { request: { key, bodyHash } };
+	if (stored.body_hash !== bodyHash) {
+		throw new ApiError('idempotency_key_reused', 'This Idempotency-Key was used for a different request in the last 24 hours.');
+	}
+	return {
+		request: { key, bodyHash },
+		replay: { status: stored.status, headers: JSON.parse(stored.headers) as Record<string, string>, body: JSON.parse(stored.body) },
+	};
+}
+
+/** Keeps a 2xx answer for its key; other answers are not kept. */
+export function rememberAnswer(store: Store, request: IdempotentRequest | undefined, method: string, pathname: string, result: Result): void {
+	if (!request || result.status < 200 || result.status >= 300) return;
+	store.run(
+		'INSERT OR REPLACE INTO idempotency (key, method, path, body_hash, status, headers, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+		request.key, method, pathname, request.bodyHash, result.status, JSON.stringify(result.headers ?? {}), JSON.stringify(result.body), Date.now(),
+	);
+}
