@@ -1,158 +1,36 @@
 // The sandbox's state in SQLite (better-sqlite3, synchronous). Rows are turned into the contract's
-// objects here, and every change is recorded with `emit()` in the events table.
-import Database from 'better-sqlite3';
+// objects here, and every change is recorded with `emit()` in the events table. The connection,
+// statements and row lookups are in database.cts, the row and object types in rows.cts.
 import { randomUUID } from 'node:crypto';
-import type { components } from '../../../api/trackler-api';
-import { SandboxClock, type ClockState } from '../clock.cjs';
-import { ADDED_COLUMNS, SCHEMA } from './schema.cjs';
+import { StoreCore } from './database.cjs';
+import {
+	APP_URL,
+	type ApiEvent,
+	type AppointmentRow,
+	type DesignRow,
+	type EventType,
+	type FormRow,
+	type InvitationRow,
+	type MemberRow,
+	type MessageRow,
+	type QuestionDef,
+	type S,
+	type SchedulerRow,
+	type StatusRow,
+	type SubscriptionRow,
+	type TagRow,
+	type TemplateRow,
+	type Track,
+	type TrackRow,
+	type UserRow,
+} from './rows.cjs';
 
-export type S = components['schemas'];
-export type Track = S['Track'];
-export type EventType = S['EventType'];
-export type ApiEvent = S['Event'];
-
-export const APP_URL = 'https://app.trackler.nl';
-export const GROUPS: S['StatusGroup'][] = ['lead', 'onboarding', 'active', 'paused', 'completed', 'cancelled', 'archived'];
-
-export interface UserRow { seq: number; id: string; name: string; email: string; workspace_role: S['WorkspaceRole']; created_at: string; updated_at: string }
-export interface StatusRow { seq: number; id: string; name: string; grp: S['StatusGroup']; grp_order: number; position: number }
-export interface TagRow { seq: number; id: string; name: string; color: string; created_at: string }
-export interface DesignRow { seq: number; id: string; name: string; description: string | null }
-export interface QuestionDef { id: string; question: string; type: string; choices?: string[] }
-export interface TemplateRow { seq: number; id: string; name: string; description: string | null; questions: string; created_at: string }
-export interface SchedulerRow { seq: number; id: string; name: string; duration_minutes: number; booking_url: string; active: number; owner_id: string; created_at: string }
-export interface TrackRow { seq: number; id: string; title: string; status_id: string; design_id: string | null; metadata: string; archived: number; archived_at: string | null; created_at: string; updated_at: string }
-export interface MemberRow { seq: number; id: string; track_id: string; user_id: string; role: S['TrackRole']; added_at: string }
-export interface InvitationRow { seq: number; id: string; track_id: string; email: string; role: S['TrackRole']; delivery: S['InvitationDelivery']; state: S['InvitationState']; link_token: string; send_count: number; last_sent_at: string | null; expires_at: string; responded_at: string | null; created_at: string; updated_at: string }
-export interface FormRow { seq: number; id: string; track_id: string; template_id: string; title: string; assignee_id: string; state: S['FormState']; due_at: string | null; submitted_at: string | null; submission: string | null; created_at: string; updated_at: string }
-export interface MessageRow { seq: number; id: string; track_id: string; author_id: string | null; body: string; created_at: string }
-export interface AppointmentRow { seq: number; id: string; track_id: string; scheduler_id: string | null; source: S['AppointmentSource']; title: string; start_at: string; end_at: string; location: string | null; meeting_url: string | null; organizer_id: string; participants: string; state: S['AppointmentState']; cancellation_reason: string | null; cancelled_at: string | null; created_at: string; updated_at: string }
-export interface SubscriptionRow { seq: number; id: string; url: string; event_types: string; filters: string; description: string | null; enabled: number; disabled_reason: S['WebhookDisabledReason']; secret: string; created_at: string; updated_at: string; signature_scheme: S['WebhookSignatureScheme']; public_key: string | null }
-export interface EventRow { seq: number; id: string; type: EventType; track_id: string | null; created_at: string; doc: string }
-export interface DeliveryRow { seq: number; id: string; subscription_id: string; event_id: string; event_type: string; body: string; is_test: number; state: 'pending' | 'delivered' | 'failed' | 'dropped'; attempts: number; next_attempt_at: number | null; last_status: number | null; last_error: string | null; created_at: string; updated_at: string }
+export * from './rows.cjs';
 
 export type EventListener = (event: ApiEvent, seq: number) => void;
 
-export class Store {
-	readonly db: Database.Database;
-	readonly clock: SandboxClock;
+export class Store extends StoreCore {
 	private readonly listeners: EventListener[] = [];
-	private readonly stmts = new Map<string, Database.Statement>();
-
-	constructor(dbPath = ':memory:') {
-		this.db = new Database(dbPath);
-		if (dbPath !== ':memory:') this.db.pragma('journal_mode = WAL');
-		this.db.pragma('synchronous = NORMAL');
-		this.db.exec(SCHEMA);
-		// Database files made before a column existed get it (their subscriptions are v1, their claims final).
-		for (const { table, column, definition } of ADDED_COLUMNS) {
-			const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
-			if (!columns.includes(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
-		}
-		this.clock = new SandboxClock({
-			load: () => {
-				const row = this.db.prepare('SELECT offset_ms, frozen_at FROM clock WHERE id = 1').get() as ClockState | undefined;
-				return row ?? { offset_ms: 0, frozen_at: null };
-			},
-			save: (s) => {
-				this.db
-					.prepare('INSERT INTO clock (id, offset_ms, frozen_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET offset_ms = excluded.offset_ms, frozen_at = excluded.frozen_at')
-					.run(s.offset_ms, s.frozen_at);
-			},
-		});
-	}
-
-	close(): void {
-		if (this.db.open) this.db.close();
-	}
-
-	/** A cached prepared statement. */
-	q(sql: string): Database.Statement {
-		let s = this.stmts.get(sql);
-		if (!s) {
-			s = this.db.prepare(sql);
-			this.stmts.set(sql, s);
-		}
-		return s;
-	}
-
-	get<T>(sql: string, ...args: unknown[]): T | undefined {
-		return this.q(sql).get(...args) as T | undefined;
-	}
-	all<T>(sql: string, ...args: unknown[]): T[] {
-		return this.q(sql).all(...args) as T[];
-	}
-	run(sql: string, ...args: unknown[]): Database.RunResult {
-		return this.q(sql).run(...args);
-	}
-
-	tx<T>(fn: () => T): T {
-		if (this.db.inTransaction) return fn();
-		return this.db.transaction(fn)();
-	}
-
-	now(): string {
-		return this.clock.nowIso();
-	}
-
-	uuid(): string {
-		return randomUUID();
-	}
-
-	getMeta(key: string): string | undefined {
-		return this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value;
-	}
-	setMeta(key: string, value: string): void {
-		this.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
-	}
-
-	isEmpty(): boolean {
-		return !this.get('SELECT id FROM workspace LIMIT 1');
-	}
-
-	// ---------- lookups ----------
-	userRow(id: string): UserRow | undefined {
-		return this.get<UserRow>('SELECT * FROM users WHERE id = ?', id);
-	}
-	userByEmail(email: string): UserRow | undefined {
-		return this.get<UserRow>('SELECT * FROM users WHERE email = ? COLLATE NOCASE', email);
-	}
-	statusRow(id: string): StatusRow | undefined {
-		return this.get<StatusRow>('SELECT * FROM statuses WHERE id = ?', id);
-	}
-	tagRow(id: string): TagRow | undefined {
-		return this.get<TagRow>('SELECT * FROM tags WHERE id = ?', id);
-	}
-	designRow(id: string): DesignRow | undefined {
-		return this.get<DesignRow>('SELECT * FROM track_designs WHERE id = ?', id);
-	}
-	templateRow(id: string): TemplateRow | undefined {
-		return this.get<TemplateRow>('SELECT * FROM form_templates WHERE id = ?', id);
-	}
-	schedulerRow(id: string): SchedulerRow | undefined {
-		return this.get<SchedulerRow>('SELECT * FROM schedulers WHERE id = ?', id);
-	}
-	trackRow(id: string): TrackRow | undefined {
-		return this.get<TrackRow>('SELECT * FROM tracks WHERE id = ?', id);
-	}
-	memberRow(trackId: string, userId: string): MemberRow | undefined {
-		return this.get<MemberRow>('SELECT * FROM track_members WHERE track_id = ? AND user_id = ?', trackId, userId);
-	}
-	invitationRow(id: string): InvitationRow | undefined {
-		return this.get<InvitationRow>('SELECT * FROM invitations WHERE id = ?', id);
-	}
-	formRow(id: string): FormRow | undefined {
-		return this.get<FormRow>('SELECT * FROM forms WHERE id = ?', id);
-	}
-	appointmentRow(id: string): AppointmentRow | undefined {
-		return this.get<AppointmentRow>('SELECT * FROM appointments WHERE id = ?', id);
-	}
-	subscriptionRow(id: string): SubscriptionRow | undefined {
-		return this.get<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE id = ?', id);
-	}
-	firstStatus(): StatusRow | undefined {
-		return this.get<StatusRow>('SELECT * FROM statuses ORDER BY grp_order, position, seq LIMIT 1');
-	}
 
 	// ---------- serialisers ----------
 	workspaceObj(): S['Workspace'] {
