@@ -9,7 +9,7 @@ import { mapLimit } from '../../shared/pool';
 import { FETCH_CONCURRENCY, OVERLAP_MS, PollRun, toItems } from '../pollRun';
 import type { OffsetUnit } from '../time';
 import { describeMoment, isoUtc, nominalMs, shiftMs, shiftSlackMs } from '../time';
-import { lookBackMs } from './common';
+import { firingFields, lookBackMs } from './common';
 
 export type AppointmentTiming = 'beforeStart' | 'atStart' | 'afterStart' | 'afterEnd';
 
@@ -119,15 +119,9 @@ function output(
 	settings: AppointmentSettings,
 	zone: string,
 ): IDataObject {
-	const fires = describeMoment(firesAt, zone);
 	return {
 		trigger: 'appointment_timing',
-		timing: settings.timing,
-		offset: settings.offset,
-		offset_unit: settings.unit,
-		fires_at: fires.utc,
-		fires_at_local: fires.local,
-		time_zone: zone,
+		...firingFields(settings, firesAt, zone),
 		start_at_local: describeMoment(Date.parse(appointment.start_at), zone).local,
 		end_at_local: describeMoment(Date.parse(appointment.end_at), zone).local,
 		appointment: appointment as unknown as IDataObject,

@@ -1,6 +1,9 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { OffsetUnit } from '../time';
+import { describeMoment } from '../time';
+
 /** Trackler keeps events for 30 days; a longer look-back could not be served. */
 export const MAX_LOOK_BACK_HOURS = 720;
 
@@ -19,4 +22,21 @@ export function lookBackMs(ctx: IPollFunctions): number {
 		);
 	}
 	return hours * 3600_000;
+}
+
+/** The fields every timed firing outputs: its timing and offset, and when it fired, in UTC and in `zone`. */
+export function firingFields(
+	settings: { timing: string; offset: number; unit: OffsetUnit },
+	firesAt: number,
+	zone: string,
+): IDataObject {
+	const fires = describeMoment(firesAt, zone);
+	return {
+		timing: settings.timing,
+		offset: settings.offset,
+		offset_unit: settings.unit,
+		fires_at: fires.utc,
+		fires_at_local: fires.local,
+		time_zone: zone,
+	};
 }

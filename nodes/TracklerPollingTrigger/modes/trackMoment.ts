@@ -6,7 +6,7 @@ import type { TrackFilters } from '../filters';
 import { readTrackFilters } from '../filters';
 import type { OffsetUnit } from '../time';
 import { describeMoment, parseMoment, shiftMs } from '../time';
-import { lookBackMs } from './common';
+import { firingFields, lookBackMs } from './common';
 
 // Mode "Date/Time in a Track": its settings, a Track's moment (a date in its Metadata or one fixed
 // date-time) with the offset applied, and the item that moment fires. The polling is in trackDate.ts.
@@ -107,7 +107,6 @@ export function output(
 	zone: string,
 ): IDataObject {
 	const stored = describeMoment(moment.momentMs, zone);
-	const fires = describeMoment(moment.firesAt, zone);
 	return {
 		trigger: 'track_date',
 		source: settings.source,
@@ -115,12 +114,7 @@ export function output(
 		value: moment.value,
 		moment: stored.utc,
 		moment_local: stored.local,
-		timing: settings.timing,
-		offset: settings.offset,
-		offset_unit: settings.unit,
-		fires_at: fires.utc,
-		fires_at_local: fires.local,
-		time_zone: zone,
+		...firingFields(settings, moment.firesAt, zone),
 		track: track as unknown as IDataObject,
 	};
 }
