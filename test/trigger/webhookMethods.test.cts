@@ -37,6 +37,8 @@ interface Setup {
 	mode?: 'trigger' | 'manual';
 	/** The credential's API URL (default: the sandbox). */
 	apiUrl?: string;
+	/** The id of the node's Trackler credential (as n8n has it on a saved node); none by default. */
+	credentialId?: string;
 }
 
 const trigger = new TracklerTrigger();
@@ -45,9 +47,11 @@ const hooks = trigger.webhookMethods.default;
 let sb: TestSandbox;
 let receiver: WebhookReceiver;
 const warnings: string[] = [];
+let credentialReads = 0;
 
-function node(parameters: Record<string, unknown>): INode {
+function node(parameters: Record<string, unknown>, credentialId?: string): INode {
 	return {
+		...(credentialId ? { credentials: { tracklerApi: { id: credentialId, name: 'Trackler' } } } : {}),
 		id: 'f0c6a1e2-0000-4000-8000-000000000001',
 		name: 'Trackler Trigger',
 		type: 'n8n-nodes-trackler.tracklerTrigger',
@@ -81,9 +85,12 @@ async function httpRequest(request: IHttpRequestOptions, authenticate = true): P
 
 function baseContext(setup: Setup) {
 	return {
-		getNode: () => node(setup.parameters),
+		getNode: () => node(setup.parameters, setup.credentialId),
 		getNodeParameter: (name: string, fallback?: unknown) => setup.parameters[name] ?? fallback,
-		getCredentials: async () => ({ apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: sb.token }),
+		getCredentials: async () => {
+			credentialReads++;
+			return { apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: sb.token };
+		},
 		getWorkflowStaticData: (type: string) => {
 			expect(type).toBe('node');
 			return setup.staticData;
@@ -554,6 +561,31 @@ describe('webhook()', () => {
 		expect(unreachable.status).toBe(503);
 		expect(unreachable.result.workflowData).toBeUndefined();
 		expect((await deliver(setup, delivery)).result.workflowData).toHaveLength(1);
+	});
+
+	it('reads the credential for its claims once for many deliveries, and again after a claim failed', async () => {
+		const saved: Setup = { ...setup, credentialId: `cred-${randomUUID()}` };
+		const key = signingKeyOf(saved);
+		const reads = credentialReads;
+		for (let i = 0; i < 3; i++) {
+			const event = madeUpEvent(saved);
+			expect((await deliver(saved, signed(key, event.id, event.raw))).result.workflowData).toHaveLength(1);
+		}
+		expect(credentialReads - reads).toBe(1);
+		// a failed claim forgets it: a rotated token or a moved API is read again by the next delivery
+		await sb.testApi('POST', '/faults', {
+			fail_next: [{ status: 503, count: 1, path_prefix: `/webhook-subscriptions/${String(saved.staticData.subscriptionId)}/claims` }],
+		});
+		const refused = madeUpEvent(saved);
+		expect((await deliver(saved, signed(key, refused.id, refused.raw))).status).toBe(503);
+		const next = madeUpEvent(saved);
+		expect((await deliver(saved, signed(key, next.id, next.raw))).result.workflowData).toHaveLength(1);
+		expect(credentialReads - reads).toBe(2);
+		// another credential on the node is another entry: read on its first delivery
+		const other: Setup = { ...saved, credentialId: `cred-${randomUUID()}` };
+		const third = madeUpEvent(other);
+		expect((await deliver(other, signed(key, third.id, third.raw))).result.workflowData).toHaveLength(1);
+		expect(credentialReads - reads).toBe(3);
 	});
 
 	it('gives changes for a status change, and the flat form with Simplify', async () => {
