@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, WebhookSubscription } from '../shared/api';
 import { isEventType } from '../shared/events';
-import { tracklerApiRequest } from '../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 
 // The Trackler Trigger's webhook subscription: what the node keeps of it, the parameters it is made
 // from, and the requests that delete it or ask it for a sample event.
@@ -25,19 +25,39 @@ export interface TriggerStaticData {
 	seen?: unknown;
 }
 
-export const TEST_SUBSCRIPTIONS_MAX = 50;
-
 /**
- * Subscriptions made for "Listen for test event", by workflow and node. n8n gives a test webhook the
- * static data written in `create` only after `create` returns, so the sample event (which Trackler
- * delivers right away) and an early `delete` find id and secret here instead. In memory only: test
- * webhooks live in the n8n process that registered them, for a few minutes.
+ * The v1a subscriptions Trackler has for this node's test webhook, looked up in Trackler. For "Listen
+ * for test event": n8n gives a test webhook the static data written in `create` only after `create`
+ * returns, and Trackler delivers the sample at once, so the first test delivery may find no id or key
+ * in static data. The public key is not a secret and Trackler returns it on every read, so the trigger
+ * asks Trackler instead of keeping it in one process's memory: whichever n8n process gets the test
+ * delivery (several mains, queue mode) can verify it. A webhook request knows only the production URL,
+ * so this returns the subscriptions whose URL holds the node's webhook id, other than the production
+ * one; the delivery's signature then picks the one that signed it.
  */
-export const testSubscriptions = new Map<string, { subscriptionId: string; publicKey: string }>();
-
-export function testKey(ctx: IHookFunctions | IWebhookFunctions): string {
-	const node = ctx.getNode();
-	return `${ctx.getWorkflow().id ?? ''}:${node.webhookId ?? node.name}`;
+export async function testSubscriptionsOfNode(
+	ctx: IWebhookFunctions,
+): Promise<Array<{ subscriptionId: string; publicKey: string }>> {
+	const webhookId = ctx.getNode().webhookId;
+	if (!webhookId) return [];
+	const production = ctx.getNodeWebhookUrl('default');
+	const subscriptions = await tracklerApiRequestAllItems.call<
+		IWebhookFunctions,
+		[string],
+		Promise<WebhookSubscription[]>
+	>(ctx, '/webhook-subscriptions');
+	return subscriptions
+		.filter(
+			(subscription) =>
+				subscription.url.includes(`/${webhookId}/`) &&
+				subscription.url !== production &&
+				subscription.signature_scheme === 'v1a' &&
+				!!subscription.public_key,
+		)
+		.map((subscription) => ({
+			subscriptionId: subscription.id,
+			publicKey: String(subscription.public_key),
+		}));
 }
 
 export function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {

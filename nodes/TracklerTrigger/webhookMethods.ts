@@ -11,9 +11,6 @@ import {
 	selectedEvents,
 	selectedFilters,
 	staticData,
-	TEST_SUBSCRIPTIONS_MAX,
-	testKey,
-	testSubscriptions,
 	webhookUrl,
 } from './subscription';
 
@@ -105,15 +102,6 @@ export const webhookMethods = {
 			data.publicKey = subscription.public_key;
 
 			if (this.getMode() === 'manual') {
-				const key = testKey(this);
-				testSubscriptions.delete(key);
-				testSubscriptions.set(key, {
-					subscriptionId: subscription.id,
-					publicKey: subscription.public_key,
-				});
-				while (testSubscriptions.size > TEST_SUBSCRIPTIONS_MAX) {
-					testSubscriptions.delete(testSubscriptions.keys().next().value as string);
-				}
 				await requestSample(this, subscription.id, events[0]);
 			}
 			return true;
@@ -121,13 +109,19 @@ export const webhookMethods = {
 
 		async delete(this: IHookFunctions): Promise<boolean> {
 			const data = staticData(this);
-			const key = testKey(this);
-			const subscriptionId = data.subscriptionId ?? testSubscriptions.get(key)?.subscriptionId;
-			if (subscriptionId) {
-				await deleteSubscription(this, subscriptionId);
-			}
-			if (testSubscriptions.get(key)?.subscriptionId === subscriptionId) {
-				testSubscriptions.delete(key);
+			if (data.subscriptionId) {
+				await deleteSubscription(this, data.subscriptionId);
+			} else if (this.getMode() === 'manual') {
+				// A test webhook removed before n8n had the static data `create` wrote: find it by its URL.
+				const url = webhookUrl(this);
+				const subscriptions = await tracklerApiRequestAllItems.call<
+					IHookFunctions,
+					[string],
+					Promise<WebhookSubscription[]>
+				>(this, '/webhook-subscriptions');
+				for (const subscription of subscriptions.filter((candidate) => candidate.url === url)) {
+					await deleteSubscription(this, subscription.id);
+				}
 			}
 			delete data.subscriptionId;
 			delete data.publicKey;

@@ -49,10 +49,14 @@ let receiver: WebhookReceiver;
 const warnings: string[] = [];
 let credentialReads = 0;
 
+/** The node's webhook id: n8n's webhook URLs are <base>/webhook(-test)/<webhookId>/webhook. */
+const WEBHOOK_ID = 'c3a7e1b0-5d2f-4e6a-9b8c-0d1e2f3a4b5c';
+
 function node(parameters: Record<string, unknown>, credentialId?: string): INode {
 	return {
 		...(credentialId ? { credentials: { tracklerApi: { id: credentialId, name: 'Trackler' } } } : {}),
 		id: 'f0c6a1e2-0000-4000-8000-000000000001',
+		webhookId: WEBHOOK_ID,
 		name: 'Trackler Trigger',
 		type: 'n8n-nodes-trackler.tracklerTrigger',
 		typeVersion: 1,
@@ -151,6 +155,8 @@ async function deliver(
 	};
 	const ctx = {
 		...baseContext(setup),
+		// n8n's webhook context gives the production URL, also for a test webhook
+		getNodeWebhookUrl: () => setup.webhookUrl.replace('/webhook-test/', '/webhook/'),
 		getRequestObject: () => ({
 			rawBody: Buffer.from(delivery.raw, 'utf8'),
 			body: parsed,
@@ -463,7 +469,7 @@ describe('checkExists / create / delete', () => {
 		const setup: Setup = {
 			parameters: { events: ['form.submitted', 'track.created'] },
 			staticData: {},
-			webhookUrl: `${receiver.url}/webhook-test/sample`,
+			webhookUrl: `${receiver.url}/webhook-test/${WEBHOOK_ID}/webhook`,
 			mode: 'manual',
 		};
 		const from = receiver.received.length;
@@ -478,13 +484,17 @@ describe('checkExists / create / delete', () => {
 			type: 'form.submitted',
 		});
 		// n8n hands a test webhook the static data written in create() only after create() returned: a
-		// sample arriving sooner (or an early delete) must still find the key and the id. The sample
-		// was claimed above, so a second copy starts nothing.
+		// sample arriving sooner (or an early delete), in this process or another, must still find the
+		// key and the id: nothing of them is in memory, the trigger asks Trackler. The sample was claimed
+		// above, so a second copy starts nothing.
 		const early: Setup = { ...setup, staticData: {} };
 		const earlyAnswer = await deliver(early, fromReceived(sample));
 		expect(earlyAnswer.status).toBe(200);
 		expect(earlyAnswer.body).toMatchObject({ duplicate: true });
 		expect(earlyAnswer.result.workflowData).toBeUndefined();
+		// looking the key up in Trackler does not let another key in
+		const forgedSample = signed(newSigningKeyPair(), String(sample.body.id), sample.raw);
+		expect((await deliver({ ...setup, staticData: {} }, forgedSample)).status).toBe(401);
 		const inProduction = await deliver({ ...early, mode: 'trigger' }, fromReceived(sample));
 		expect(inProduction.status).toBe(401);
 		expect(await hooks.delete.call(hookContext(early))).toBe(true);
