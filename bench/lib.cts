@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 
 import { startTestSandbox, type TestSandbox } from '../test/sandbox/helpers.cjs';
-import { ensureBuilt, NODE_TYPE_PREFIX, startN8n, type N8nHandle } from '../test/e2e/harness/n8n.cjs';
+import { ensureBuilt, NODE_TYPE_PREFIX, startN8n, type N8nHandle } from '../tooling/n8n/index.cjs';
 
 export type Json = Record<string, any>;
 export const ACTION = `${NODE_TYPE_PREFIX}tracklerAction`;
@@ -237,18 +237,7 @@ export function percentile(xs: number[], p: number): number {
 	return s[i];
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await check();
-		if (v !== undefined) return v;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(300);
-	}
-}
+export { sleep, waitFor } from '../tooling/time.cjs';
 
 export function log(line: string): void {
 	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);

@@ -4,7 +4,7 @@
 // it is written with mode 600 into the gitignored .demo/ folder and never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { N8nState } from '../test/e2e/harness/n8n.cjs';
+import type { N8nState } from '../tooling/n8n/types.cjs';
 
 export const DEMO_DIR = path.resolve(__dirname, '..', '.demo');
 export const DEMO_STATE_FILE = path.join(DEMO_DIR, 'demo.json');

@@ -14,13 +14,13 @@
 // --sandbox-port N (default 4010 or the next free one), --verbose (echo n8n's log).
 // When something cannot start, it prints one line with the reason and one with the fix (demo-failure.cts).
 // --queue (n8n's queue mode: a main, a webhook processor and 2 workers on a private Postgres and
-// Redis behind a path router, see test/e2e/harness/queue.cts; fresh each run, nothing kept).
+// Redis behind a path router, see tooling/n8n/queue.cts; fresh each run, nothing kept).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
-import { attachN8n, ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../test/e2e/harness/n8n.cjs';
-import { startQueue, type QueueTopology } from '../test/e2e/harness/queue.cjs';
+import { attachN8n, ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../tooling/n8n/index.cjs';
+import { startQueue, type QueueTopology } from '../tooling/n8n/queue.cjs';
 import { prepareTemplate } from '../templates/prepare.cjs';
 import { explainN8nFailure, explainSandboxFailure, formatFailure } from './demo-failure.cjs';
 import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './demo-state.cjs';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes Debian's PostgreSQL and Redis server binaries available for the queue-mode tests
 # (test/e2e/queue/) and `npm run demo -- --queue`. Nothing is started here and the machine's own
-# services are left alone: the harness (test/e2e/harness/services.cts) runs a private Postgres
+# services are left alone: the harness (tooling/n8n/services.cts) runs a private Postgres
 # cluster and a private redis-server per run, in temp folders, on free ports of 127.0.0.1.
 # Installs the distribution's `postgresql` and `redis-server` packages with apt-get, only when
 # their binaries are missing. Exits non-zero (with the reason) when they are missing and cannot

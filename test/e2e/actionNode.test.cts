@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}tracklerAction`;
 const TRIGGER = `${NODE_TYPE_PREFIX}tracklerTrigger`;
@@ -26,8 +27,6 @@ type WorkflowNode = Json;
 
 /** A resource locator value given by ID (or an expression giving one). */
 const byId = (value: string): Json => ({ __rl: true, mode: 'id', value });
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** JSON items a node put out in its first run (main output 0). */
 function outputOf(execution: N8nExecution, nodeName: string): Json[] {

@@ -19,6 +19,7 @@ import {
 	type N8nHandle,
 } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
 const MIN = 60_000;
@@ -26,7 +27,6 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-12-01T08:00:00.000Z');
 const OFFSET_MIN = 30;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function itemsOf(execution: N8nExecution): Array<Record<string, any>> {

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function itemsOf(execution: N8nExecution): Array<Record<string, any>> {
 	const runs = execution.data?.resultData?.runData?.[NODE_NAME];

@@ -9,6 +9,7 @@ import { deliverUntilAcknowledged, type DeliveryTarget } from './delivery/scenar
 import { recordEvent } from './delivery/signing.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
 const TRIGGER = 'Trackler Trigger';
@@ -16,7 +17,6 @@ const TRIGGER = 'Trackler Trigger';
 // and start the workflow again).
 const EVENT_TYPE = 'invitation.declined';
 const byId = (value: string): Json => ({ __rl: true, mode: 'id', value });
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeE2e('Re-runs of an execution started by a Trackler event send nothing twice (real n8n)', () => {
 	let n8n: N8nHandle;

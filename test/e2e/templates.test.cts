@@ -20,12 +20,12 @@ import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
 
 const TEMPLATE_DIR = path.join(REPO_ROOT, 'templates');
 const ZONE = 'Europe/Amsterdam';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readTemplate(file: string): Json {
 	return JSON.parse(fs.readFileSync(path.join(TEMPLATE_DIR, file), 'utf8')) as Json;

@@ -9,6 +9,7 @@ import { TRACKLER_EVENTS } from '../../nodes/shared/events';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Trigger';
 const ALL_TYPES = TRACKLER_EVENTS.map((e) => e.value as string);
@@ -21,8 +22,6 @@ interface FeedEvent {
 	track_id: string | null;
 	data: { object: { id: string; object: string } };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 	let n8n: N8nHandle | undefined;

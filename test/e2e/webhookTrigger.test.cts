@@ -9,6 +9,7 @@ import { newSigningKeyPair, signFor } from '../../sandbox/src/webhooks/signer.cj
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
+import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Trigger';
 
@@ -20,8 +21,6 @@ interface Subscription {
 	enabled: boolean;
 	description: string | null;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeE2e('Trackler Trigger in a real n8n', () => {
 	let n8n: N8nHandle;

@@ -4,6 +4,7 @@
 // (deliveryGuarantees.test.cts) uses them, and a queue-mode suite can give them a webhook processor's URL.
 import { recordEvent, signedHeaders, type MadeUpEvent } from './signing.cjs';
 import type { TestSandbox } from '../../sandbox/helpers.cjs';
+import { sleep } from '../../../tooling/time.cjs';
 
 export interface DeliveryTarget {
 	/** The trigger's production webhook URL (…/webhook/<webhookId>/webhook). */
@@ -19,8 +20,6 @@ export interface DeliveryTarget {
 	/** How long to wait for executions (default 180 s). */
 	timeoutMs?: number;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitUntil(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
 	const deadline = Date.now() + deadlineMs;

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort, killGroup, REPO_ROOT, trackProcessGroup, untrackProcessGroup } from './n8n.cjs';
+import { REPO_ROOT } from '../../../tooling/paths.cjs';
+import { freePort, killGroup, trackProcessGroup, untrackProcessGroup } from '../../../tooling/processes.cjs';
 
 export interface LocalRegistry {
 	/** e.g. http://127.0.0.1:4873 (no trailing slash) */

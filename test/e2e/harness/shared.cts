@@ -12,10 +12,11 @@
 // (a suite run outside this jest config) each process starts its own n8n and kills it on exit.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sleep } from '../../../tooling/time.cjs';
 import { attachN8n, defaultLine, ensureBuilt, isAlive, startN8n, type N8nHandle, type N8nLine, type N8nState } from './n8n.cjs';
-import { startQueue } from './queue.cjs';
+import { startQueue } from '../../../tooling/n8n/queue.cjs';
 
-/** TRACKLER_E2E_QUEUE=1: the shared n8n is queue mode (harness/queue.cts): a main, a webhook
+/** TRACKLER_E2E_QUEUE=1: the shared n8n is queue mode (tooling/n8n/queue.cts): a main, a webhook
  *  processor and 2 workers on Postgres and Redis; the handle's baseUrl is the path router's, so
  *  the suites' API calls reach the main and their production webhooks the webhook processor. */
 export const E2E_QUEUE = process.env.TRACKLER_E2E_QUEUE === '1';
@@ -29,10 +30,6 @@ const START_TIMEOUT_MS = 240_000;
 
 let local: Promise<N8nHandle> | undefined;
 const attachedByLine = new Map<N8nLine, Promise<N8nHandle>>();
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
-}
 
 /** Alive and answering /healthz (a few tries: a busy machine can be slow to answer). */
 async function healthy(state: N8nState): Promise<boolean> {

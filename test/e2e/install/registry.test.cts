@@ -20,10 +20,10 @@ import { startTestSandbox, type TestSandbox } from '../../sandbox/helpers.cjs';
 import { ensureBuilt, NODE_TYPE_PREFIX, PACKAGE_NAME, REPO_ROOT, startN8n, type N8nHandle } from '../harness/n8n.cjs';
 import { cleanNpmEnv, packPackage, repackWithVersion, startLocalRegistry, type LocalRegistry } from '../harness/registry.cjs';
 import { describeE2e } from '../harness/shared.cjs';
+import { sleep } from '../../../tooling/time.cjs';
 
 type Json = Record<string, any>;
 const OUR_NODES = ['tracklerAction', 'tracklerTrigger', 'tracklerPollingTrigger'].map((n) => `${NODE_TYPE_PREFIX}${n}`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describeE2e(`installed from a registry by n8n's Community Nodes installer (${process.env.TRACKLER_N8N_LINE === 'v1' ? 'n8n 1.x' : 'n8n 2.x'})`, () => {
 	const started = Date.now();

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
-import { startQueue, type QueueTopology, type StartQueueOptions } from '../harness/queue.cjs';
+import { startQueue, type QueueTopology, type StartQueueOptions } from '../../../tooling/n8n/queue.cjs';
 
 export const TRIGGER_NAME = 'Trackler Trigger';
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ensureBuilt, registerTempDir, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from './n8n.cjs';
+import { ensureBuilt, registerTempDir, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from './index.cjs';
 import { ensureQueueServices, startPostgres, startRedis, type PostgresHandle, type RedisHandle } from './services.cjs';
 
 export interface StartQueueOptions {

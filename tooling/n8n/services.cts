@@ -13,7 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort, isAlive, registerPid, registerTempDir, unregisterPid } from './n8n.cjs';
+import { freePort, isAlive, registerPid, registerTempDir, unregisterPid } from '../processes.cjs';
 
 export interface PostgresHandle {
 	port: number;
