@@ -16,6 +16,8 @@
 //     workspace does not have is an error that names the node and the name.
 import { randomUUID } from 'node:crypto';
 
+import { SandboxClient, SandboxHttpError } from '../tooling/sandbox/client.cjs';
+
 export const CREDENTIAL_PLACEHOLDER_ID = 'TRACKLER_CREDENTIAL_ID';
 export const CREDENTIAL_TYPE = 'tracklerApi';
 
@@ -50,26 +52,14 @@ interface Named {
 }
 
 async function listAll(lookup: TemplateLookup, endpoint: string): Promise<Named[]> {
-	const out: Named[] = [];
-	let cursor: string | undefined;
 	const base = lookup.apiUrl.replace(/\/+$/, '');
-	do {
-		const qs = new URLSearchParams({ limit: '100' });
-		if (cursor) qs.set('cursor', cursor);
-		const res = await fetch(`${base}/v1${endpoint}?${qs}`, {
-			headers: { authorization: `Bearer ${lookup.apiToken}`, accept: 'application/json' },
-		});
-		if (!res.ok)
-			throw new Error(`GET ${endpoint} answered HTTP ${res.status} while resolving template names`);
-		const page = (await res.json()) as {
-			data: Named[];
-			has_more: boolean;
-			next_cursor: string | null;
-		};
-		out.push(...page.data);
-		cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
-	} while (cursor);
-	return out;
+	const client = new SandboxClient({ url: `${base}/v1`, token: lookup.apiToken });
+	try {
+		return (await client.all(endpoint)) as Named[];
+	} catch (e) {
+		if (!(e instanceof SandboxHttpError)) throw e;
+		throw new Error(`GET ${endpoint} answered HTTP ${e.response.status} while resolving template names`);
+	}
 }
 
 /** Every resource-locator value in list mode under `value`, with the parameter name it sits under. */

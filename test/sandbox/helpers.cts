@@ -1,17 +1,14 @@
-// Starts the Trackler sandbox in-process for a test: `':memory:'` database, free port, random token.
+// Starts the Trackler sandbox in-process for a test: `':memory:'` database, free port, random token;
+// its calls go through the one sandbox client (tooling/sandbox/client.cts).
 //   const sb = await startTestSandbox();
 //   const res = await sb.api('POST', '/tracks', { title: 'Coaching Sanne' });   // res.status, res.body, res.headers
 //   await sb.testApi('POST', `/invitations/${id}/accept`);
 //   await sb.close();
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/src/server.cjs';
+import type { ApiResponse } from '../../tooling/http.cjs';
+import { SandboxClient } from '../../tooling/sandbox/client.cjs';
 
-export interface ApiResponse<T = any> {
-	status: number;
-	headers: Headers;
-	body: T;
-	/** The raw response text. */
-	text: string;
-}
+export type { ApiResponse } from '../../tooling/http.cjs';
 
 export interface TestSandbox {
 	/** API base URL including /v1, e.g. http://127.0.0.1:54321/v1 */
@@ -28,32 +25,16 @@ export interface TestSandbox {
 	close(): Promise<void>;
 }
 
-async function call(url: string, method: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
-	const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...headers } };
-	if (body !== undefined) {
-		(init.headers as Record<string, string>)['content-type'] = 'application/json';
-		init.body = typeof body === 'string' ? body : JSON.stringify(body);
-	}
-	const res = await fetch(url, init);
-	const text = await res.text();
-	let parsed: unknown = undefined;
-	try {
-		parsed = text ? JSON.parse(text) : undefined;
-	} catch {
-		parsed = text;
-	}
-	return { status: res.status, headers: res.headers, body: parsed, text };
-}
-
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
 	const sandbox = await startSandbox({ dbPath: ':memory:', seed: 'demo', port: 0, ...options });
+	const client = new SandboxClient({ url: sandbox.url, testApiUrl: sandbox.testApiUrl, token: sandbox.token });
 	return {
 		url: sandbox.url,
 		baseUrl: sandbox.baseUrl,
 		token: sandbox.token,
 		sandbox,
-		api: (method, path, body, headers) => call(`${sandbox.url}${path}`, method, sandbox.token, body, headers),
-		testApi: (method, path, body) => call(`${sandbox.testApiUrl}${path}`, method, sandbox.token, body),
+		api: (method, path, body, headers) => client.call(method, path, body, headers),
+		testApi: (method, path, body) => client.callTest(method, path, body),
 		close: () => sandbox.close(),
 	};
 }
