@@ -1,13 +1,10 @@
-// A hand-made n8n execution context for running the Trackler nodes in jest against a real
-// (sandbox) server over HTTP. It does what n8n's runtime does for the parts the nodes use:
-// parameters with their defaults (resolved the way n8n's Workflow does), resource locators,
-// credentials and the credential's `authenticate` header, authenticated HTTP requests with
-// global fetch, Continue On Fail. Every request sent is recorded (Authorization masked).
+// An n8n execution context for running the Trackler action node in jest against a real (sandbox)
+// server over HTTP: parameters with their defaults (resolved the way n8n's Workflow does), resource
+// locators, credentials, Continue On Fail; its request helpers are the shared fake's
+// (tooling/fakeContext.cts), and every request sent is recorded (Authorization masked).
 import type {
-	IAuthenticateGeneric,
 	IDataObject,
 	IExecuteFunctions,
-	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
 	INodeExecutionData,
@@ -16,16 +13,18 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 	INodeType,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
+import { NodeHelpers, NodeOperationError } from 'n8n-workflow';
 
-import { TracklerApi } from '../../credentials/TracklerApi.credentials';
+import {
+	CREDENTIAL,
+	fakeHelpers,
+	silentLogger,
+	type FakeCredentials,
+	type RecordedRequest,
+} from '../../tooling/fakeContext.cjs';
 
-export interface HarnessCredentials {
-	apiUrl: string;
-	apiToken: string;
-}
+export type HarnessCredentials = FakeCredentials;
 
 export interface ExecuteNodeOptions {
 	/** The node's parameters; a function gives each item its own (like expressions would). */
@@ -38,19 +37,7 @@ export interface ExecuteNodeOptions {
 	asTool?: boolean;
 }
 
-export interface RecordedRequest {
-	method: string;
-	url: string;
-	/** Request headers; Authorization is masked (`Bearer ***`). */
-	headers: Record<string, string>;
-	body?: unknown;
-	/** The HTTP status answered, or undefined when the request failed on the network. */
-	status?: number;
-	/** The network error code when no answer came. */
-	errorCode?: string;
-}
-
-export const MASK = '***';
+export { MASK, type RecordedRequest } from '../../tooling/fakeContext.cjs';
 
 export interface NodeHarness {
 	/** Every request sent by this harness, in order. */
@@ -71,145 +58,6 @@ export interface NodeHarness {
 	): Promise<INodeListSearchResult>;
 	/** Forgets the recorded requests. */
 	reset(): void;
-}
-
-const CREDENTIAL = new TracklerApi();
-
-/** Error shaped like the one n8n's request helper throws (has `code`, and `cause`). */
-class NetworkError extends Error {
-	code: string;
-	constructor(message: string, code: string, cause?: unknown) {
-		super(message);
-		this.name = 'NetworkError';
-		this.code = code;
-		if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
-	}
-}
-
-/** Error like n8n's when the answer is not 2xx and `ignoreHttpStatusErrors` is off. */
-class HttpStatusError extends Error {
-	httpCode: string;
-	response: { status: number; headers: IDataObject; data: unknown };
-	constructor(status: number, headers: IDataObject, data: unknown) {
-		super(`Request failed with status code ${status}`);
-		this.name = 'HttpStatusError';
-		this.httpCode = String(status);
-		this.response = { status, headers, data };
-	}
-}
-
-function resolveTemplate(template: string, credentials: HarnessCredentials): string {
-	const text = template.startsWith('=') ? template.slice(1) : template;
-	return text.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) =>
-		String((credentials as unknown as Record<string, unknown>)[key] ?? ''),
-	);
-}
-
-function authHeaders(credentials: HarnessCredentials): Record<string, string> {
-	const authenticate = CREDENTIAL.authenticate as IAuthenticateGeneric;
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-		headers[name] = resolveTemplate(String(value), credentials);
-	}
-	return headers;
-}
-
-function appendQuery(url: URL, qs: IDataObject | undefined): void {
-	for (const [key, value] of Object.entries(qs ?? {})) {
-		if (value === undefined || value === null) continue;
-		if (Array.isArray(value)) {
-			for (const entry of value) url.searchParams.append(key, String(entry));
-		} else {
-			url.searchParams.append(key, String(value));
-		}
-	}
-}
-
-function maskHeaders(headers: Record<string, string>): Record<string, string> {
-	const masked: Record<string, string> = {};
-	for (const [name, value] of Object.entries(headers)) {
-		masked[name] =
-			name.toLowerCase() === 'authorization' ? value.replace(/\s.*$/, ` ${MASK}`) : value;
-	}
-	return masked;
-}
-
-async function sendRequest(
-	requests: RecordedRequest[],
-	request: IHttpRequestOptions,
-	extraHeaders: Record<string, string>,
-): Promise<unknown> {
-	const url = new URL(
-		request.baseURL ? `${request.baseURL.replace(/\/+$/, '')}${request.url}` : request.url,
-	);
-	appendQuery(url, request.qs);
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(request.headers ?? {})) {
-		if (value !== undefined && value !== null) headers[name] = String(value);
-	}
-	Object.assign(headers, extraHeaders);
-	let body: string | undefined;
-	if (request.body !== undefined && request.body !== null && request.method !== 'GET') {
-		if (typeof request.body === 'string') {
-			body = request.body;
-		} else {
-			body = JSON.stringify(request.body);
-			if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
-				headers['Content-Type'] = 'application/json';
-			}
-		}
-	}
-	const method = request.method ?? 'GET';
-	const record: RecordedRequest = {
-		method,
-		url: url.toString(),
-		headers: maskHeaders(headers),
-		...(request.body !== undefined ? { body: request.body } : {}),
-	};
-	requests.push(record);
-
-	let response: Response;
-	try {
-		response = await fetch(url, { method, headers, body, redirect: 'manual' });
-	} catch (error) {
-		const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-		const code = cause?.code ?? 'ECONNREFUSED';
-		record.errorCode = code;
-		throw new NetworkError(
-			`Request to ${url.origin} failed: ${cause?.message ?? code}`,
-			code,
-			cause,
-		);
-	}
-	record.status = response.status;
-	const responseHeaders: IDataObject = {};
-	response.headers.forEach((value, name) => {
-		responseHeaders[name.toLowerCase()] = value;
-	});
-	const text = await response.text();
-	let data: unknown = text;
-	if (text !== '') {
-		try {
-			data = JSON.parse(text);
-		} catch {
-			data = text;
-		}
-	} else {
-		data = request.json ? undefined : '';
-	}
-	const ignore = request.ignoreHttpStatusErrors === true;
-	if (!ignore && (response.status < 200 || response.status >= 300)) {
-		throw new HttpStatusError(response.status, responseHeaders, data);
-	}
-	if (request.returnFullResponse) {
-		return {
-			body: data,
-			headers: responseHeaders,
-			statusCode: response.status,
-			statusMessage: response.statusText,
-		};
-	}
-	return data;
 }
 
 function makeNode(node: INodeType, parameters: INodeParameters): INode {
@@ -312,33 +160,6 @@ function extractLocatorValue(
 export function createHarness(): NodeHarness {
 	const requests: RecordedRequest[] = [];
 
-	const helpersFor = (credentials: HarnessCredentials, node: INode) => ({
-		httpRequestWithAuthentication: async (
-			credentialsType: string,
-			request: IHttpRequestOptions,
-		): Promise<unknown> => {
-			if (credentialsType !== CREDENTIAL.name) {
-				throw new Error(`The harness only knows the credential "${CREDENTIAL.name}"`);
-			}
-			try {
-				return await sendRequest(requests, request, authHeaders(credentials));
-			} catch (error) {
-				// As n8n's request helper does: a failure without an answer comes wrapped in a
-				// NodeApiError (whose message n8n words after the error code).
-				if (error instanceof NetworkError) throw new NodeApiError(node, error as unknown as JsonObject);
-				throw error;
-			}
-		},
-		httpRequest: async (request: IHttpRequestOptions): Promise<unknown> =>
-			await sendRequest(requests, request, {}),
-		returnJsonArray: (data: IDataObject | IDataObject[]): INodeExecutionData[] =>
-			(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-		constructExecutionMetaData: (
-			data: INodeExecutionData[],
-			options: { itemData: { item: number } | Array<{ item: number }> },
-		): INodeExecutionData[] => data.map((item) => ({ ...item, pairedItem: options.itemData })),
-	});
-
 	const common = (credentials: HarnessCredentials, node: INode) => ({
 		getNode: () => node,
 		getCredentials: async (type: string) => {
@@ -351,8 +172,8 @@ export function createHarness(): NodeHarness {
 		getTimezone: () => 'Europe/Amsterdam',
 		getRestApiUrl: () => 'http://127.0.0.1/rest',
 		getInstanceBaseUrl: () => 'http://127.0.0.1/',
-		logger: { debug() {}, info() {}, warn() {}, error() {}, verbose() {} },
-		helpers: helpersFor(credentials, node),
+		logger: silentLogger,
+		helpers: fakeHelpers(node, () => credentials, { onRequest: (record) => requests.push(record) }),
 	});
 
 	const executeNode = async (

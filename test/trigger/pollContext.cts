@@ -1,15 +1,15 @@
-// A hand-made n8n poll context (IPollFunctions) for running the Trackler Polling Trigger in jest against
-// the in-process sandbox over real HTTP. The static data object is the caller's: a "restart" of n8n is a
+// An n8n poll context (IPollFunctions) for running the Trackler Polling Trigger in jest against the
+// in-process sandbox over real HTTP, with the shared fake request helpers (tooling/fakeContext.cts). The static data object is the caller's: a "restart" of n8n is a
 // new context with the same static data. Every request the node sends is recorded.
 import type {
 	IDataObject,
-	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	IPollFunctions,
 } from 'n8n-workflow';
 
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
+import { fakeHelpers, silentLogger } from '../../tooling/fakeContext.cjs';
 import type { TestSandbox } from '../sandbox/helpers.cjs';
 
 export interface PollOptions {
@@ -54,53 +54,25 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 				parameters: options.parameters as INode['parameters'],
 				credentials: { tracklerApi: { id: '1', name: 'Trackler account' } },
 			};
-			const httpRequestWithAuthentication = async (
-				credentialsType: string,
-				request: IHttpRequestOptions,
-			): Promise<unknown> => {
-				if (credentialsType !== 'tracklerApi')
-					throw new Error(`unknown credential ${credentialsType}`);
-				const url = new URL(request.url);
-				for (const [key, value] of Object.entries(request.qs ?? {})) {
-					if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
-				}
-				const method = request.method ?? 'GET';
-				const headers: Record<string, string> = { authorization: `Bearer ${sb.token}` };
-				for (const [name, value] of Object.entries(request.headers ?? {}))
-					headers[name] = String(value);
-				let body: string | undefined;
-				if (request.body !== undefined && method !== 'GET') {
-					body = JSON.stringify(request.body);
-					headers['content-type'] = 'application/json';
-				}
-				const response = await fetch(url, { method, headers, body });
-				const text = await response.text();
-				requests.push({
-					method,
-					path: `${url.pathname.replace(/^\/v1/, '')}${url.search}`,
-					status: response.status,
-				});
-				const responseHeaders: IDataObject = {};
-				response.headers.forEach((value, name) => {
-					responseHeaders[name.toLowerCase()] = value;
-				});
-				const clockMs = sb.sandbox.clock.nowMs();
-				const served = Date.parse(String(responseHeaders.date ?? ''));
-				if (Number.isNaN(served) || Math.abs(served - clockMs) > 2000) {
-					responseHeaders.date = new Date(clockMs).toUTCString();
-					harness.datePatched++;
-				}
-				const data: unknown = text ? JSON.parse(text) : undefined;
-				if (!request.ignoreHttpStatusErrors && (response.status < 200 || response.status >= 300)) {
-					throw Object.assign(new Error(`Request failed with status code ${response.status}`), {
-						httpCode: String(response.status),
-					});
-				}
-				if (request.returnFullResponse) {
-					return { body: data, headers: responseHeaders, statusCode: response.status };
-				}
-				return data;
-			};
+			const helpers = fakeHelpers(
+				node,
+				() => ({ apiUrl: sb.baseUrl, apiToken: sb.token }),
+				{
+					onResponse(record, responseHeaders, url) {
+						requests.push({
+							method: record.method,
+							path: `${url.pathname.replace(/^\/v1/, '')}${url.search}`,
+							status: record.status ?? 0,
+						});
+						const clockMs = sb.sandbox.clock.nowMs();
+						const served = Date.parse(String(responseHeaders.date ?? ''));
+						if (Number.isNaN(served) || Math.abs(served - clockMs) > 2000) {
+							responseHeaders.date = new Date(clockMs).toUTCString();
+							harness.datePatched++;
+						}
+					},
+				},
+			);
 			const context = {
 				getNode: () => node,
 				getNodeParameter: (name: string, fallback?: unknown) =>
@@ -116,12 +88,8 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 				getCredentials: async () => ({ apiUrl: sb.baseUrl, apiToken: sb.token }),
 				getWorkflow: () => ({ id: 'wf-1', name: 'Polling test', active: true }),
 				getExecutionId: () => 'poll',
-				logger: { debug() {}, info() {}, warn() {}, error() {}, verbose() {} },
-				helpers: {
-					httpRequestWithAuthentication,
-					returnJsonArray: (data: IDataObject | IDataObject[]) =>
-						(Array.isArray(data) ? data : [data]).map((json) => ({ json })),
-				},
+				logger: silentLogger,
+				helpers,
 				__emit: () => {
 					throw new Error('the node must return its items, not emit them');
 				},

@@ -7,7 +7,6 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type {
 	IDataObject,
 	IHookFunctions,
-	IHttpRequestOptions,
 	INode,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -15,6 +14,7 @@ import type {
 
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
+import { fakeHelpers } from '../../tooling/fakeContext.cjs';
 import {
 	startTestSandbox,
 	startWebhookReceiver,
@@ -65,28 +65,6 @@ function node(parameters: Record<string, unknown>, credentialId?: string): INode
 	};
 }
 
-/** n8n's httpRequestWithAuthentication with returnFullResponse + ignoreHttpStatusErrors, over fetch. */
-async function httpRequest(request: IHttpRequestOptions, authenticate = true): Promise<unknown> {
-	const url = new URL(request.url);
-	for (const [key, value] of Object.entries(request.qs ?? {})) {
-		if (value !== undefined && value !== null) url.searchParams.append(key, String(value));
-	}
-	const headers: Record<string, string> = authenticate ? { authorization: `Bearer ${sb.token}` } : {};
-	for (const [name, value] of Object.entries(request.headers ?? {})) headers[name] = String(value);
-	let body: string | undefined;
-	if (request.body !== undefined && request.method !== 'GET') {
-		headers['content-type'] = 'application/json';
-		body = JSON.stringify(request.body);
-	}
-	const res = await fetch(url, { method: request.method ?? 'GET', headers, body });
-	const text = await res.text();
-	const parsed: unknown = text ? JSON.parse(text) : undefined;
-	if (!request.ignoreHttpStatusErrors && !res.ok) throw new Error(`HTTP ${res.status}`);
-	return request.returnFullResponse
-		? { statusCode: res.status, headers: Object.fromEntries(res.headers.entries()), body: parsed }
-		: parsed;
-}
-
 function baseContext(setup: Setup) {
 	return {
 		getNode: () => node(setup.parameters, setup.credentialId),
@@ -107,12 +85,10 @@ function baseContext(setup: Setup) {
 			debug: () => undefined,
 			error: (message: string) => warnings.push(message),
 		},
-		helpers: {
-			httpRequestWithAuthentication: async (_type: string, request: IHttpRequestOptions) =>
-				await httpRequest(request),
-			httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request, false),
-			returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
-		},
+		helpers: fakeHelpers(node(setup.parameters), () => ({
+			apiUrl: setup.apiUrl ?? sb.baseUrl,
+			apiToken: sb.token,
+		})),
 	};
 }
 
