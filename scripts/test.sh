@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: contract lint, type checks, n8n's build and strict lint, the package's
-# zero-dependency rule, then every jest test (unit, sandbox, nodes over HTTP, real n8n).
+# zero-dependency rule, then every jest test (sandbox, nodes and triggers over HTTP, package, real n8n).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 step() { echo; echo "=== $*"; }

@@ -20,7 +20,7 @@ module.exports = async function globalSetup(globalConfig) {
   }
   if (!wantsE2e) return;
   const { require: tsxRequire } = require('tsx/cjs/api');
-  const harness = tsxRequire('./e2e/harness/n8n.cts', __filename);
+  const harness = tsxRequire('../tooling/n8n/index.cts', __filename);
   harness.ensureBuilt();
   harness.installN8n(harness.defaultLine());
 };
