@@ -8,48 +8,15 @@ import * as path from 'node:path';
 import { N8nClient, type N8nExecution } from '../tooling/n8n/index.cjs';
 import { REPO_ROOT } from '../tooling/paths.cjs';
 import { isAlive } from '../tooling/processes.cjs';
-import { SandboxClient, type Json } from '../tooling/sandbox/client.cjs';
+import type { Json } from '../tooling/sandbox/client.cjs';
 import { sleep } from '../tooling/time.cjs';
 import { readDemoState, type DemoState } from './demo-state.cjs';
-
-export type { Json } from '../tooling/sandbox/client.cjs';
+import { DemoTrackler, Fail } from './demo-workspace.cjs';
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
 }
 
-/** A failure the user can act on: its message is all that is printed. */
-export class Fail extends Error {}
-
-/** The demo's sandbox, with the look-ups the choices share (never echoing the token). */
-export class DemoTrackler extends SandboxClient {
-	constructor(demo: DemoState) {
-		super(
-			{ url: demo.sandbox.url, testApiUrl: demo.sandbox.testApiUrl, token: demo.sandbox.token },
-			{ timeoutMs: 30_000, name: "The demo's Trackler sandbox", unreachableHint: 'Is `npm run demo` still running?' },
-		);
-	}
-
-	openTracks(): Promise<Json[]> {
-		return this.all('/tracks?archived=false');
-	}
-
-	async trackees(trackId: string): Promise<Json[]> {
-		return (await this.all(`/tracks/${trackId}/members`)).filter((m) => m.role === 'trackee');
-	}
-
-	async emails(trackId: string): Promise<Json[]> {
-		return (await this.test<{ data: Json[] }>('GET', `/emails?track_id=${trackId}`)).data;
-	}
-
-	async messages(trackId: string): Promise<Json[]> {
-		return this.all(`/tracks/${trackId}/messages`);
-	}
-}
-
-// What each choice does
-
-/** What to show after the run: a Track's new messages, tags and e-mails. */
 export interface Watch {
 	trackId: string;
 	trackTitle: string;

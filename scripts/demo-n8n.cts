@@ -1,0 +1,81 @@
+// The demo's n8n gets what a new user would set up by hand: the Trackler credential pointing at the
+// demo's sandbox, and the templates of templates/ imported (those marked active published).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Sandbox } from '../sandbox/src/server.cjs';
+import { prepareTemplate } from '../templates/prepare.cjs';
+import type { N8nHandle } from '../tooling/n8n/index.cjs';
+import { REPO_ROOT } from '../tooling/paths.cjs';
+
+function say(line = ''): void {
+	process.stdout.write(`${line}\n`);
+}
+
+/** The name of the demo's Trackler credential in n8n. */
+export const CREDENTIAL_NAME = 'Trackler sandbox';
+
+export interface CredentialSummary {
+	id: string;
+	name: string;
+	type: string;
+}
+
+/** Creates the sandbox credential, or points the existing one (by name) at the sandbox. */
+export async function ensureCredential(n8n: N8nHandle, sandbox: Sandbox): Promise<CredentialSummary> {
+	const data = { apiUrl: sandbox.baseUrl, apiToken: sandbox.token };
+	const list = await n8n.rest<{ data: CredentialSummary[] }>('GET', '/credentials');
+	if (!list.ok) throw new Error(`listing n8n credentials failed: HTTP ${list.status}`);
+	const existing = list.body.data.find((c) => c.type === 'tracklerApi' && c.name === CREDENTIAL_NAME);
+	if (!existing) {
+		const created = await n8n.createCredential('tracklerApi', CREDENTIAL_NAME, data);
+		say(`  created the n8n credential "${CREDENTIAL_NAME}"`);
+		return created;
+	}
+	const full = await n8n.rest('GET', `/credentials/${existing.id}?includeData=true`);
+	const current = full.ok ? (full.body?.data?.data as Record<string, unknown> | undefined) : undefined;
+	if (current?.apiUrl !== data.apiUrl) {
+		const upd = await n8n.rest('PATCH', `/credentials/${existing.id}`, { name: CREDENTIAL_NAME, type: 'tracklerApi', data });
+		if (!upd.ok) throw new Error(`updating the n8n credential failed: HTTP ${upd.status}`);
+		say(`  pointed the n8n credential "${CREDENTIAL_NAME}" at ${sandbox.baseUrl}`);
+	}
+	return existing;
+}
+
+/** Imports templates/*.json that n8n does not have yet (by name); publishes those marked active. */
+export async function importTemplates(n8n: N8nHandle, credential: CredentialSummary, sandbox: Sandbox): Promise<string[]> {
+	const dir = path.join(REPO_ROOT, 'templates');
+	if (!fs.existsSync(dir)) return [];
+	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const existing = new Set((await n8n.listWorkflows()).map((w) => w.name));
+	const imported: string[] = [];
+	for (const file of files) {
+		let json: Record<string, any>;
+		try {
+			json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+		} catch (e) {
+			say(`  skipped templates/${file}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+			continue;
+		}
+		if (!json.name || !Array.isArray(json.nodes)) {
+			say(`  skipped templates/${file}: not an n8n workflow`);
+			continue;
+		}
+		if (existing.has(json.name)) continue;
+		try {
+			// the credential, fresh webhook ids, "From List" values resolved by name in this workspace
+			const ready = await prepareTemplate(json, { id: credential.id, name: credential.name }, { apiUrl: sandbox.baseUrl, apiToken: sandbox.token });
+			const wf = await n8n.createWorkflow(ready);
+			existing.add(json.name);
+			imported.push(json.name);
+			if (json.active === true) {
+				await n8n.publishWorkflow(wf.id);
+				say(`  imported and published "${json.name}"`);
+			} else say(`  imported "${json.name}"`);
+		} catch (e) {
+			say(`  could not import templates/${file}: ${e instanceof Error ? e.message : String(e)}`);
+		}
+	}
+	return imported;
+}
+
