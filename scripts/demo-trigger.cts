@@ -63,7 +63,9 @@ const CHOICES: Record<string, Choice> = {
 			const f: Json = form;
 			const tr: Json = track;
 			return {
-				describe: `${String(f.assignee?.name ?? 'The Trackee')} submitted "${String(f.title)}" in the Track "${String(tr.title)}" (ticked under "Waar wil je aan werken?": ${topics.join(', ')})${note ? `;\n  ${note}` : ''}`,
+				describe:
+					`${String(f.assignee?.name ?? 'The Trackee')} submitted "${String(f.title)}" in the Track "${String(tr.title)}" ` +
+					`(ticked under "Waar wil je aan werken?": ${topics.join(', ')})${note ? `;\n  ${note}` : ''}`,
 				watch: { trackId: tr.id, trackTitle: tr.title, messages: true, tags: true, emails: false },
 				act: async () => {
 					await t.test('POST', `/forms/${f.id}/submit`, { answers });
@@ -77,7 +79,9 @@ const CHOICES: Record<string, Choice> = {
 		async prepare(t) {
 			const { invitation, track, name, note } = await openInvitation(t, false);
 			return {
-				describe: `${name ? `${name} (${String(invitation.email)})` : String(invitation.email)} accepted the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
+				describe:
+					`${name ? `${name} (${String(invitation.email)})` : String(invitation.email)} ` +
+					`accepted the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
 				watch: { trackId: track.id, trackTitle: track.title, messages: false, tags: false, emails: true },
 				act: async () => {
 					await t.test('POST', `/invitations/${invitation.id}/accept`, name ? { name } : {});
@@ -178,7 +182,9 @@ const CHOICES: Record<string, Choice> = {
 			const reason = 'Ik ben helaas ziek, kunnen we een nieuwe afspraak maken?';
 			const a = appt;
 			return {
-				describe: `the appointment "${String(a.title)}" on ${dutch(String(a.start_at))} in the Track "${String(track.title)}" was cancelled ("${reason}")${note ? `;\n  ${note}` : ''}`,
+				describe:
+					`the appointment "${String(a.title)}" on ${dutch(String(a.start_at))} in the Track "${String(track.title)}" ` +
+					`was cancelled ("${reason}")${note ? `;\n  ${note}` : ''}`,
 				watch: { trackId: track.id, trackTitle: track.title, messages: true, tags: false, emails: false },
 				act: async () => {
 					await t.test('POST', `/appointments/${a.id}/cancel`, { reason });

@@ -107,7 +107,8 @@ export async function prepareTemplate(
 			const match = (await list).find((entry) => entry.name.toLowerCase() === wanted);
 			if (!match) {
 				throw new Error(
-					`template "${String(json.name)}", node "${String(node.name)}": this Trackler workspace has no ${endpoint.slice(1)} entry named "${String(rl.cachedResultName)}"; create it or pick another in the node`,
+					`template "${String(json.name)}", node "${String(node.name)}": this Trackler workspace has no ` +
+						`${endpoint.slice(1)} entry named "${String(rl.cachedResultName)}"; create it or pick another in the node`,
 				);
 			}
 			rl.value = match.id;

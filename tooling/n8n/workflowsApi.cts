@@ -122,7 +122,8 @@ export class N8nClient extends N8nApi {
 			}
 			if (Date.now() > deadline) {
 				throw new Error(
-					`workflow ${workflowId}: expected ${count} finished execution(s) within ${timeoutMs} ms, saw ${done.length} finished of ${seen.length} (statuses: ${seen.map((e) => e.status).join(', ') || 'none'})`,
+					`workflow ${workflowId}: expected ${count} finished execution(s) within ${timeoutMs} ms, ` +
+						`saw ${done.length} finished of ${seen.length} (statuses: ${seen.map((e) => e.status).join(', ') || 'none'})`,
 				);
 			}
 			await sleep(300);
