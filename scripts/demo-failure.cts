@@ -29,11 +29,20 @@ function markRuntimeBroken(runtimeDir: string | undefined): void {
 }
 
 /** Explains a failed n8n start from the error and the last part of n8n's log. */
-export function explainN8nFailure(err: unknown, ctx: { logFile?: string; runtimeDir?: string; port?: number }): StartFailure {
+export function explainN8nFailure(
+	err: unknown,
+	ctx: { logFile?: string; runtimeDir?: string; port?: number },
+): StartFailure {
 	const message = err instanceof Error ? err.message : String(err);
 	const text = `${message}\n${tail(ctx.logFile)}`;
-	const details = ctx.logFile ? `n8n's log: ${path.relative(process.cwd(), ctx.logFile)}` : undefined;
-	if (/SQLite package has not been found installed|Cannot find module|Could not locate the bindings file|NODE_MODULE_VERSION/.test(text)) {
+	const details = ctx.logFile
+		? `n8n's log: ${path.relative(process.cwd(), ctx.logFile)}`
+		: undefined;
+	if (
+		/SQLite package has not been found installed|Cannot find module|Could not locate the bindings file|NODE_MODULE_VERSION/.test(
+			text,
+		)
+	) {
 		markRuntimeBroken(ctx.runtimeDir);
 		return {
 			reason: `the n8n runtime in ${ctx.runtimeDir ?? 'the cache'} is incomplete (a module or native addon does not load)`,
@@ -69,13 +78,22 @@ export function explainN8nFailure(err: unknown, ctx: { logFile?: string; runtime
 }
 
 /** Explains a failed sandbox start. */
-export function explainSandboxFailure(err: unknown, ctx: { port: number; dbPath: string }): StartFailure {
+export function explainSandboxFailure(
+	err: unknown,
+	ctx: { port: number; dbPath: string },
+): StartFailure {
 	const message = err instanceof Error ? err.message : String(err);
 	if (/EADDRINUSE/.test(message)) {
-		return { reason: `port ${ctx.port} for the sandbox is taken`, fix: 'stop that program, or use `npm run demo -- --sandbox-port 4020`' };
+		return {
+			reason: `port ${ctx.port} for the sandbox is taken`,
+			fix: 'stop that program, or use `npm run demo -- --sandbox-port 4020`',
+		};
 	}
 	if (/better-sqlite3|bindings|NODE_MODULE_VERSION/.test(message)) {
-		return { reason: 'the sandbox\'s SQLite driver (better-sqlite3) does not load', fix: 'run `npm ci` again, then `npm run demo` (it rebuilds the driver)' };
+		return {
+			reason: "the sandbox's SQLite driver (better-sqlite3) does not load",
+			fix: 'run `npm ci` again, then `npm run demo` (it rebuilds the driver)',
+		};
 	}
 	if (/SQLITE_CORRUPT|SQLITE_NOTADB|malformed|not a database/i.test(message)) {
 		return {
@@ -83,7 +101,10 @@ export function explainSandboxFailure(err: unknown, ctx: { port: number; dbPath:
 			fix: `delete ${path.relative(process.cwd(), ctx.dbPath)} (the demo workspace is seeded again) and run \`npm run demo\``,
 		};
 	}
-	return { reason: `the sandbox did not start: ${firstLine(message)}`, fix: 'run `npm run sandbox` alone to see the full error' };
+	return {
+		reason: `the sandbox did not start: ${firstLine(message)}`,
+		fix: 'run `npm run sandbox` alone to see the full error',
+	};
 }
 
 function firstLine(s: string): string {
@@ -92,5 +113,11 @@ function firstLine(s: string): string {
 
 /** The two (or three) lines. */
 export function formatFailure(what: string, f: StartFailure): string {
-	return [`The demo could not start ${what}: ${f.reason}.`, `Fix: ${f.fix}.`, ...(f.details ? [`(${f.details})`] : [])].join('\n') + '\n';
+	return (
+		[
+			`The demo could not start ${what}: ${f.reason}.`,
+			`Fix: ${f.fix}.`,
+			...(f.details ? [`(${f.details})`] : []),
+		].join('\n') + '\n'
+	);
 }

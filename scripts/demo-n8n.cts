@@ -22,20 +22,31 @@ export interface CredentialSummary {
 }
 
 /** Creates the sandbox credential, or points the existing one (by name) at the sandbox. */
-export async function ensureCredential(n8n: N8nHandle, sandbox: Sandbox): Promise<CredentialSummary> {
+export async function ensureCredential(
+	n8n: N8nHandle,
+	sandbox: Sandbox,
+): Promise<CredentialSummary> {
 	const data = { apiUrl: sandbox.baseUrl, apiToken: sandbox.token };
 	const list = await n8n.rest<{ data: CredentialSummary[] }>('GET', '/credentials');
 	if (!list.ok) throw new Error(`listing n8n credentials failed: HTTP ${list.status}`);
-	const existing = list.body.data.find((c) => c.type === 'tracklerApi' && c.name === CREDENTIAL_NAME);
+	const existing = list.body.data.find(
+		(c) => c.type === 'tracklerApi' && c.name === CREDENTIAL_NAME,
+	);
 	if (!existing) {
 		const created = await n8n.createCredential('tracklerApi', CREDENTIAL_NAME, data);
 		say(`  created the n8n credential "${CREDENTIAL_NAME}"`);
 		return created;
 	}
 	const full = await n8n.rest('GET', `/credentials/${existing.id}?includeData=true`);
-	const current = full.ok ? (full.body?.data?.data as Record<string, unknown> | undefined) : undefined;
+	const current = full.ok
+		? (full.body?.data?.data as Record<string, unknown> | undefined)
+		: undefined;
 	if (current?.apiUrl !== data.apiUrl) {
-		const upd = await n8n.rest('PATCH', `/credentials/${existing.id}`, { name: CREDENTIAL_NAME, type: 'tracklerApi', data });
+		const upd = await n8n.rest('PATCH', `/credentials/${existing.id}`, {
+			name: CREDENTIAL_NAME,
+			type: 'tracklerApi',
+			data,
+		});
 		if (!upd.ok) throw new Error(`updating the n8n credential failed: HTTP ${upd.status}`);
 		say(`  pointed the n8n credential "${CREDENTIAL_NAME}" at ${sandbox.baseUrl}`);
 	}
@@ -43,10 +54,17 @@ export async function ensureCredential(n8n: N8nHandle, sandbox: Sandbox): Promis
 }
 
 /** Imports templates/*.json that n8n does not have yet (by name); publishes those marked active. */
-export async function importTemplates(n8n: N8nHandle, credential: CredentialSummary, sandbox: Sandbox): Promise<string[]> {
+export async function importTemplates(
+	n8n: N8nHandle,
+	credential: CredentialSummary,
+	sandbox: Sandbox,
+): Promise<string[]> {
 	const dir = path.join(REPO_ROOT, 'templates');
 	if (!fs.existsSync(dir)) return [];
-	const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+	const files = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort();
 	const existing = new Set((await n8n.listWorkflows()).map((w) => w.name));
 	const imported: string[] = [];
 	for (const file of files) {
@@ -64,7 +82,11 @@ export async function importTemplates(n8n: N8nHandle, credential: CredentialSumm
 		if (existing.has(json.name)) continue;
 		try {
 			// the credential, fresh webhook ids, "From List" values resolved by name in this workspace
-			const ready = await prepareTemplate(json, { id: credential.id, name: credential.name }, { apiUrl: sandbox.baseUrl, apiToken: sandbox.token });
+			const ready = await prepareTemplate(
+				json,
+				{ id: credential.id, name: credential.name },
+				{ apiUrl: sandbox.baseUrl, apiToken: sandbox.token },
+			);
 			const wf = await n8n.createWorkflow(ready);
 			existing.add(json.name);
 			imported.push(json.name);
@@ -78,4 +100,3 @@ export async function importTemplates(n8n: N8nHandle, credential: CredentialSumm
 	}
 	return imported;
 }
-

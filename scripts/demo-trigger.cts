@@ -14,11 +14,20 @@
 // is the list of choices; scripts/demo-trigger-run.cts does the rest.
 import type { Json } from '../tooling/sandbox/client.cjs';
 import { demoTriggerMain, type Choice } from './demo-trigger-run.cjs';
-import { dutch, Fail, firstName, INTAKE, missingTopics, openInvitation, trackWithTrackee } from './demo-workspace.cjs';
+import {
+	dutch,
+	Fail,
+	firstName,
+	INTAKE,
+	missingTopics,
+	openInvitation,
+	trackWithTrackee,
+} from './demo-workspace.cjs';
 
 const CHOICES: Record<string, Choice> = {
 	'form-submitted': {
-		summary: 'a Trackee submits an Intakeformulier → a message in the Track says so, and the ticked topics become tags',
+		summary:
+			'a Trackee submits an Intakeformulier → a message in the Track says so, and the ticked topics become tags',
 		templates: ['form-submitted-message.json', 'tag-track-from-intake-form.json'],
 		async prepare(t) {
 			const template = (await t.all('/form-templates')).find((x) => x.name === INTAKE);
@@ -27,7 +36,9 @@ const CHOICES: Record<string, Choice> = {
 			let track: Json | undefined;
 			let note: string | undefined;
 			for (const tr of await t.openTracks()) {
-				form = (await t.all(`/tracks/${tr.id}/forms?state=open`)).find((f) => f.template?.id === template.id);
+				form = (await t.all(`/tracks/${tr.id}/forms?state=open`)).find(
+					(f) => f.template?.id === template.id,
+				);
 				if (form) {
 					track = tr;
 					break;
@@ -36,13 +47,18 @@ const CHOICES: Record<string, Choice> = {
 			if (!form || !track) {
 				// a new intake form, in the open Track whose tags the answers can still add to most
 				let best: { track: Json; trackee: Json; missing: number } | undefined;
-				for (const tr of (await t.openTracks()).sort((a, b) => String(a.title).localeCompare(String(b.title)))) {
+				for (const tr of (await t.openTracks()).sort((a, b) =>
+					String(a.title).localeCompare(String(b.title)),
+				)) {
 					const trackees = await t.trackees(tr.id);
 					if (!trackees.length) continue;
 					const missing = missingTopics(tr).length;
 					if (!best || missing > best.missing) best = { track: tr, trackee: trackees[0], missing };
 				}
-				if (!best) throw new Fail('The demo workspace has no open Track with a Trackee. Delete .demo/ and start `npm run demo` again for a fresh demo workspace.');
+				if (!best)
+					throw new Fail(
+						'The demo workspace has no open Track with a Trackee. Delete .demo/ and start `npm run demo` again for a fresh demo workspace.',
+					);
 				track = best.track;
 				const created: Json = await t.api('POST', `/tracks/${track.id}/forms`, {
 					template_id: template.id,
@@ -56,7 +72,8 @@ const CHOICES: Record<string, Choice> = {
 			const topics = missing.length ? missing.slice(0, 2) : ['Loopbaan'];
 			const answers: Json = {
 				'Waar wil je aan werken?': topics,
-				'Wat wil je aan het eind van dit traject bereikt hebben?': 'Weten welke volgende stap in mijn werk bij mij past.',
+				'Wat wil je aan het eind van dit traject bereikt hebben?':
+					'Weten welke volgende stap in mijn werk bij mij past.',
 				'Hoe tevreden ben je nu met je werk (1-10)?': 6,
 				'Heb je eerder coaching gehad?': false,
 			};
@@ -82,7 +99,13 @@ const CHOICES: Record<string, Choice> = {
 				describe:
 					`${name ? `${name} (${String(invitation.email)})` : String(invitation.email)} ` +
 					`accepted the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
-				watch: { trackId: track.id, trackTitle: track.title, messages: false, tags: false, emails: true },
+				watch: {
+					trackId: track.id,
+					trackTitle: track.title,
+					messages: false,
+					tags: false,
+					emails: true,
+				},
 				act: async () => {
 					await t.test('POST', `/invitations/${invitation.id}/accept`, name ? { name } : {});
 				},
@@ -96,7 +119,13 @@ const CHOICES: Record<string, Choice> = {
 			const { invitation, track, note } = await openInvitation(t, true);
 			return {
 				describe: `${String(invitation.email)} declined the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
-				watch: { trackId: track.id, trackTitle: track.title, messages: false, tags: false, emails: true },
+				watch: {
+					trackId: track.id,
+					trackTitle: track.title,
+					messages: false,
+					tags: false,
+					emails: true,
+				},
 				act: async () => {
 					await t.test('POST', `/invitations/${invitation.id}/decline`, {});
 				},
@@ -104,7 +133,8 @@ const CHOICES: Record<string, Choice> = {
 		},
 	},
 	'track-unarchived': {
-		summary: 'an archived Track is unarchived → an e-mail to its Trackees that the Track is open again',
+		summary:
+			'an archived Track is unarchived → an e-mail to its Trackees that the Track is open again',
 		templates: ['track-unarchived-email.json'],
 		async prepare(t) {
 			let track: Json | undefined;
@@ -120,7 +150,8 @@ const CHOICES: Record<string, Choice> = {
 				track = (await trackWithTrackee(t)).track;
 				await t.api('POST', `/tracks/${track.id}/archive`, {});
 				await t.flush();
-				note = 'the demo\'s archived Track has no Trackee to e-mail, so this archived this Track first';
+				note =
+					"the demo's archived Track has no Trackee to e-mail, so this archived this Track first";
 			}
 			const tr = track;
 			return {
@@ -133,7 +164,8 @@ const CHOICES: Record<string, Choice> = {
 		},
 	},
 	'appointment-created': {
-		summary: 'a coach makes an appointment in a Track → a message with its title, Dutch date and time and place',
+		summary:
+			'a coach makes an appointment in a Track → a message with its title, Dutch date and time and place',
 		templates: ['appointment-created-message.json'],
 		async prepare(t) {
 			const { track, trackee } = await trackWithTrackee(t);
@@ -148,7 +180,13 @@ const CHOICES: Record<string, Choice> = {
 			};
 			return {
 				describe: `an appointment "${body.title}" on ${dutch(body.start_at)} was made in the Track "${String(track.title)}"`,
-				watch: { trackId: track.id, trackTitle: track.title, messages: true, tags: false, emails: false },
+				watch: {
+					trackId: track.id,
+					trackTitle: track.title,
+					messages: true,
+					tags: false,
+					emails: false,
+				},
 				act: async () => {
 					await t.api('POST', `/tracks/${track.id}/appointments`, body);
 				},
@@ -156,11 +194,16 @@ const CHOICES: Record<string, Choice> = {
 		},
 	},
 	'appointment-cancelled': {
-		summary: 'a participant cancels an upcoming appointment → a message in the Track with the reason',
+		summary:
+			'a participant cancels an upcoming appointment → a message in the Track with the reason',
 		templates: ['appointment-cancelled-message.json'],
 		async prepare(t) {
 			const open = new Map((await t.openTracks()).map((x) => [x.id as string, x]));
-			const upcoming = (await t.all(`/appointments?state=scheduled&starts_after=${encodeURIComponent(new Date().toISOString())}`))
+			const upcoming = (
+				await t.all(
+					`/appointments?state=scheduled&starts_after=${encodeURIComponent(new Date().toISOString())}`,
+				)
+			)
 				.filter((a) => open.has(a.track_id))
 				.sort((a, b) => String(a.start_at).localeCompare(String(b.start_at)));
 			let appt = upcoming[0];
@@ -178,14 +221,21 @@ const CHOICES: Record<string, Choice> = {
 				await t.flush();
 				note = 'the demo has no upcoming appointment left, so this made one first';
 			}
-			const track: Json = open.get(appt.track_id) ?? (await t.api('GET', `/tracks/${appt.track_id}`));
+			const track: Json =
+				open.get(appt.track_id) ?? (await t.api('GET', `/tracks/${appt.track_id}`));
 			const reason = 'Ik ben helaas ziek, kunnen we een nieuwe afspraak maken?';
 			const a = appt;
 			return {
 				describe:
 					`the appointment "${String(a.title)}" on ${dutch(String(a.start_at))} in the Track "${String(track.title)}" ` +
 					`was cancelled ("${reason}")${note ? `;\n  ${note}` : ''}`,
-				watch: { trackId: track.id, trackTitle: track.title, messages: true, tags: false, emails: false },
+				watch: {
+					trackId: track.id,
+					trackTitle: track.title,
+					messages: true,
+					tags: false,
+					emails: false,
+				},
 				act: async () => {
 					await t.test('POST', `/appointments/${a.id}/cancel`, { reason });
 				},

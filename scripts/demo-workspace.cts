@@ -12,7 +12,11 @@ export class DemoTrackler extends SandboxClient {
 	constructor(demo: DemoState) {
 		super(
 			{ url: demo.sandbox.url, testApiUrl: demo.sandbox.testApiUrl, token: demo.sandbox.token },
-			{ timeoutMs: 30_000, name: "The demo's Trackler sandbox", unreachableHint: 'Is `npm run demo` still running?' },
+			{
+				timeoutMs: 30_000,
+				name: "The demo's Trackler sandbox",
+				unreachableHint: 'Is `npm run demo` still running?',
+			},
 		);
 	}
 
@@ -51,31 +55,56 @@ export const missingTopics = (track: Json): string[] => {
 export const firstName = (name: string): string => String(name).split(' ')[0];
 /** e.g. 29-11-2026 10:00 (the demo workspace's time zone) */
 export const dutch = (iso: string): string =>
-	new Date(iso).toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam', day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' }).replace(',', '').replace(/\//g, '-');
+	new Date(iso)
+		.toLocaleString('nl-NL', {
+			timeZone: 'Europe/Amsterdam',
+			day: 'numeric',
+			month: 'numeric',
+			year: 'numeric',
+			hour: '2-digit',
+			minute: '2-digit',
+		})
+		.replace(',', '')
+		.replace(/\//g, '-');
 
 /** A Track that is open and has a Trackee (the first one by title, for a stable demo). */
 export async function trackWithTrackee(t: DemoTrackler): Promise<{ track: Json; trackee: Json }> {
-	const tracks = (await t.openTracks()).sort((a, b) => String(a.title).localeCompare(String(b.title)));
+	const tracks = (await t.openTracks()).sort((a, b) =>
+		String(a.title).localeCompare(String(b.title)),
+	);
 	for (const track of tracks) {
 		const trackees = await t.trackees(track.id);
 		if (trackees.length) return { track, trackee: trackees[0] };
 	}
-	throw new Fail('The demo workspace has no open Track with a Trackee. Delete .demo/ and start `npm run demo` again for a fresh demo workspace.');
+	throw new Fail(
+		'The demo workspace has no open Track with a Trackee. Delete .demo/ and start `npm run demo` again for a fresh demo workspace.',
+	);
 }
 
 /** An open invitation on an open Track (`last` picks the last one), or a new link invitation. */
-export async function openInvitation(t: DemoTrackler, last: boolean): Promise<{ invitation: Json; track: Json; name?: string; note?: string }> {
+export async function openInvitation(
+	t: DemoTrackler,
+	last: boolean,
+): Promise<{ invitation: Json; track: Json; name?: string; note?: string }> {
 	const found: Array<{ invitation: Json; track: Json }> = [];
 	for (const track of await t.openTracks()) {
-		for (const invitation of await t.all(`/tracks/${track.id}/invitations?state=sent`)) found.push({ invitation, track });
+		for (const invitation of await t.all(`/tracks/${track.id}/invitations?state=sent`))
+			found.push({ invitation, track });
 	}
 	if (found.length) return last ? found[found.length - 1] : found[0];
 	const { track } = await trackWithTrackee(t);
 	const names = ['Femke de Boer', 'Daan Willems', 'Sophie Bos', 'Lucas Peters', 'Emma Dekker'];
 	const name = names[Math.floor(Date.now() / 1000) % names.length];
 	const email = `${name.toLowerCase().replace(/ /g, '.')}.${Date.now().toString(36).slice(-4)}@example.com`;
-	const invitation = await t.api('POST', `/tracks/${track.id}/invitations`, { email, role: 'trackee', delivery: 'link' });
-	return { invitation, track, name, note: `the demo's open invitations are used up, so this sent a new one (by link) to ${email} first` };
+	const invitation = await t.api('POST', `/tracks/${track.id}/invitations`, {
+		email,
+		role: 'trackee',
+		delivery: 'link',
+	});
+	return {
+		invitation,
+		track,
+		name,
+		note: `the demo's open invitations are used up, so this sent a new one (by link) to ${email} first`,
+	};
 }
-
-

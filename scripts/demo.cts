@@ -19,7 +19,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
-import { attachN8n, ensureBuilt, freePort, installN8n, isAlive, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from '../tooling/n8n/index.cjs';
+import {
+	attachN8n,
+	ensureBuilt,
+	freePort,
+	installN8n,
+	isAlive,
+	REPO_ROOT,
+	startN8n,
+	type N8nHandle,
+	type N8nLine,
+} from '../tooling/n8n/index.cjs';
 import { startQueue, type QueueTopology } from '../tooling/n8n/queue.cjs';
 import { CREDENTIAL_NAME, ensureCredential, importTemplates } from './demo-n8n.cjs';
 import { explainN8nFailure, explainSandboxFailure, formatFailure } from './demo-failure.cjs';
@@ -36,8 +46,14 @@ function say(line = ''): void {
 /** The sandbox's SQLite driver is a native addon that `npm ci` does not build here (.npmrc has
  *  ignore-scripts=true): build it once, as `npm test` does. */
 function ensureNative(): void {
-	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-native.sh')], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-	if (res.status !== 0) throw new Error('building better-sqlite3 (scripts/ensure-native.sh) failed; see the lines above');
+	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-native.sh')], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
+	if (res.status !== 0)
+		throw new Error(
+			'building better-sqlite3 (scripts/ensure-native.sh) failed; see the lines above',
+		);
 }
 
 function option(name: string): string | undefined {
@@ -51,17 +67,25 @@ function portOption(name: string): number | undefined {
 	if (raw === undefined) return undefined;
 	const port = Number(raw);
 	if (!Number.isInteger(port) || port < 1 || port > 65535) {
-		process.stderr.write(`The demo could not start: --${name} must be a port number (1-65535), got ${JSON.stringify(raw)}.\nFix: for example \`npm run demo -- --${name} 5700\`.\n`);
+		process.stderr.write(
+			`The demo could not start: --${name} must be a port number (1-65535), got ${JSON.stringify(raw)}.\nFix: for example \`npm run demo -- --${name} 5700\`.\n`,
+		);
 		process.exit(2);
 	}
 	return port;
 }
 
 /** The port to use: an explicit one must be free; otherwise the default or the next free one. */
-async function pickPort(explicit: number | undefined, fallback: number, flag: string): Promise<number> {
+async function pickPort(
+	explicit: number | undefined,
+	fallback: number,
+	flag: string,
+): Promise<number> {
 	if (explicit === undefined) return freePort(fallback);
 	if ((await freePort(explicit)) !== explicit) {
-		process.stderr.write(`The demo could not start: port ${explicit} is taken.\nFix: stop the program that uses it, or choose another one with --${flag}.\n`);
+		process.stderr.write(
+			`The demo could not start: port ${explicit} is taken.\nFix: stop the program that uses it, or choose another one with --${flag}.\n`,
+		);
 		process.exit(1);
 	}
 	return explicit;
@@ -76,7 +100,9 @@ async function main(): Promise<void> {
 	fs.mkdirSync(DEMO_DIR, { recursive: true });
 	const running = readDemoState();
 	if (running && running.pid !== process.pid && isAlive(running.pid)) {
-		process.stderr.write(`The demo is already running (process ${running.pid}): n8n at ${running.n8n.baseUrl}/ . Stop it with Ctrl+C first.\n`);
+		process.stderr.write(
+			`The demo is already running (process ${running.pid}): n8n at ${running.n8n.baseUrl}/ . Stop it with Ctrl+C first.\n`,
+		);
 		process.exit(1);
 	}
 
@@ -95,9 +121,17 @@ async function main(): Promise<void> {
 	const dbPath = path.join(DEMO_DIR, 'sandbox.db');
 	let sandbox: Sandbox;
 	try {
-		sandbox = await startSandbox({ port: sandboxPort, host: '127.0.0.1', dbPath, seed: 'demo', token: DEMO_TOKEN });
+		sandbox = await startSandbox({
+			port: sandboxPort,
+			host: '127.0.0.1',
+			dbPath,
+			seed: 'demo',
+			token: DEMO_TOKEN,
+		});
 	} catch (e) {
-		process.stderr.write(formatFailure('the sandbox', explainSandboxFailure(e, { port: sandboxPort, dbPath })));
+		process.stderr.write(
+			formatFailure('the sandbox', explainSandboxFailure(e, { port: sandboxPort, dbPath })),
+		);
 		process.exit(1);
 	}
 	say(`  sandbox is up at ${sandbox.url}`);
@@ -125,8 +159,17 @@ async function main(): Promise<void> {
 	const userFolder = path.join(DEMO_DIR, line === 'v1' ? 'n8n-v1' : 'n8n');
 	try {
 		if (queueMode) {
-			say('  starting n8n in queue mode: Postgres, Redis, a main, a webhook processor, 2 workers (about a minute) …');
-			const started = startQueue({ line, poolSize: 10, verbose, handleSignals: false, ownerEmail: DEMO_EMAIL, ownerPassword: DEMO_PASSWORD });
+			say(
+				'  starting n8n in queue mode: Postgres, Redis, a main, a webhook processor, 2 workers (about a minute) …',
+			);
+			const started = startQueue({
+				line,
+				poolSize: 10,
+				verbose,
+				handleSignals: false,
+				ownerEmail: DEMO_EMAIL,
+				ownerPassword: DEMO_PASSWORD,
+			});
 			queue = await started;
 			// everything the demo does goes through the router, as a user's browser and Trackler would
 			n8n = await attachN8n({ ...queue.main.state(), baseUrl: queue.routerUrl });
@@ -145,12 +188,21 @@ async function main(): Promise<void> {
 		writeDemoState({
 			pid: process.pid,
 			startedAt: new Date().toISOString(),
-			sandbox: { url: sandbox.url, baseUrl: sandbox.baseUrl, testApiUrl: sandbox.testApiUrl, token: sandbox.token },
+			sandbox: {
+				url: sandbox.url,
+				baseUrl: sandbox.baseUrl,
+				testApiUrl: sandbox.testApiUrl,
+				token: sandbox.token,
+			},
 			n8n: n8n.state(),
 			credential: { id: credential.id, name: credential.name },
 		});
 	} catch (e) {
-		const failure = explainN8nFailure(e, { logFile: path.join(userFolder, 'n8n.log'), runtimeDir, port: n8nPort });
+		const failure = explainN8nFailure(e, {
+			logFile: path.join(userFolder, 'n8n.log'),
+			runtimeDir,
+			port: n8nPort,
+		});
 		process.stderr.write(`\n${formatFailure(n8n ? 'the workspace in n8n' : 'n8n', failure)}`);
 		await stopAll(1);
 		return;
@@ -167,26 +219,52 @@ async function main(): Promise<void> {
 	say(`  sandbox API token: ${sandbox.token}`);
 	if (queue) {
 		say(`  queue mode (every URL above goes through the router, a reverse proxy in front):`);
-		say(`    router        ${queue.routerUrl}   /webhook/* → webhook processor, everything else → main`);
+		say(
+			`    router        ${queue.routerUrl}   /webhook/* → webhook processor, everything else → main`,
+		);
 		for (const p of queue.processes()) {
-			const role = { main: 'n8n start: editor, API, test webhooks, trigger activation, polling', webhook: 'n8n webhook: production webhooks', worker: 'n8n worker: executions (health check)' }[p.role];
-			say(`    ${p.name.padEnd(13)} ${p.handle.baseUrl}   pid ${String(p.handle.pid)}   ${role}   log ${p.handle.logFile}`);
+			const role = {
+				main: 'n8n start: editor, API, test webhooks, trigger activation, polling',
+				webhook: 'n8n webhook: production webhooks',
+				worker: 'n8n worker: executions (health check)',
+			}[p.role];
+			say(
+				`    ${p.name.padEnd(13)} ${p.handle.baseUrl}   pid ${String(p.handle.pid)}   ${role}   log ${p.handle.logFile}`,
+			);
 		}
-		say(`    postgres      127.0.0.1:${queue.postgres.port}   pid ${queue.postgres.pid}   database ${queue.postgres.database}, cluster ${queue.postgres.dataDir} (removed on stop)`);
-		say(`    redis         127.0.0.1:${queue.redis.port}   pid ${queue.redis.pid}   (private, no persistence)`);
+		say(
+			`    postgres      127.0.0.1:${queue.postgres.port}   pid ${queue.postgres.pid}   database ${queue.postgres.database}, cluster ${queue.postgres.dataDir} (removed on stop)`,
+		);
+		say(
+			`    redis         127.0.0.1:${queue.redis.port}   pid ${queue.redis.pid}   (private, no persistence)`,
+		);
 	} else say(`  n8n log:           ${path.relative(process.cwd(), n8n.logFile)}`);
 	say('');
 	say('  Try the sandbox:');
 	say(`    curl -s ${auth} ${sandbox.url}/me`);
-	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"title":"Coaching Demo"}' ${sandbox.url}/tracks`);
+	say(
+		`    curl -s ${auth} -H "Content-Type: application/json" -d '{"title":"Coaching Demo"}' ${sandbox.url}/tracks`,
+	);
 	say(`    curl -s ${auth} ${sandbox.baseUrl}/_sandbox/deliveries`);
-	say(`    curl -s ${auth} -H "Content-Type: application/json" -d '{"advance_seconds":3600}' ${sandbox.baseUrl}/_sandbox/clock`);
+	say(
+		`    curl -s ${auth} -H "Content-Type: application/json" -d '{"advance_seconds":3600}' ${sandbox.baseUrl}/_sandbox/clock`,
+	);
 	say('');
-	say('  See a template run (in another terminal; each command acts in the sandbox as a Trackler user would):');
-	say('    npm run demo:trigger -- form-submitted         a Trackee submits an intake form → message + tags in the Track');
-	say('    npm run demo:trigger -- invitation-accepted    an invitation is accepted → welcome e-mail');
-	say('    npm run demo:trigger -- track-unarchived       an archived Track is opened again → e-mail to its Trackees');
-	say('    npm run demo:trigger -- appointment-created    a coach makes an appointment → message in the Track');
+	say(
+		'  See a template run (in another terminal; each command acts in the sandbox as a Trackler user would):',
+	);
+	say(
+		'    npm run demo:trigger -- form-submitted         a Trackee submits an intake form → message + tags in the Track',
+	);
+	say(
+		'    npm run demo:trigger -- invitation-accepted    an invitation is accepted → welcome e-mail',
+	);
+	say(
+		'    npm run demo:trigger -- track-unarchived       an archived Track is opened again → e-mail to its Trackees',
+	);
+	say(
+		'    npm run demo:trigger -- appointment-created    a coach makes an appointment → message in the Track',
+	);
 	say('    npm run demo:trigger                           all choices');
 	say(`  then open Executions in n8n (${n8n.baseUrl}/home/executions) to see the runs.`);
 	say('');

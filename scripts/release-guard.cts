@@ -8,7 +8,9 @@
 // that can sign it. Publishing a packed tarball to a local test registry (test/e2e/harness/
 // registry.cts) runs no lifecycle scripts and says --provenance=false on purpose.
 const inActions = process.env.GITHUB_ACTIONS === 'true';
-const provenance = [process.env.npm_config_provenance, process.env.NPM_CONFIG_PROVENANCE].includes('true');
+const provenance = [process.env.npm_config_provenance, process.env.NPM_CONFIG_PROVENANCE].includes(
+	'true',
+);
 if (!inActions || !provenance) {
 	console.error(
 		[

@@ -32,7 +32,13 @@ interface Scanner {
 interface LintResult {
 	filePath: string;
 	warningCount: number;
-	messages: Array<{ line: number; column: number; ruleId: string | null; message: string; severity: number }>;
+	messages: Array<{
+		line: number;
+		column: number;
+		ruleId: string | null;
+		message: string;
+		severity: number;
+	}>;
 }
 
 function sh(cmd: string, args: string[], cwd: string): string {
@@ -43,7 +49,9 @@ function sh(cmd: string, args: string[], cwd: string): string {
 
 /** Packs the package (no lifecycle scripts) and unpacks it into a temp folder; returns that folder. */
 function packAndUnpack(tmp: string): string {
-	const [info] = JSON.parse(sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], ROOT)) as Array<{ filename: string }>;
+	const [info] = JSON.parse(
+		sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], ROOT),
+	) as Array<{ filename: string }>;
 	const dir = path.join(tmp, 'package');
 	fs.mkdirSync(dir);
 	sh('tar', ['-xzf', path.join(tmp, info.filename), '-C', dir, '--strip-components=1'], tmp);
@@ -54,13 +62,28 @@ function packAndUnpack(tmp: string): string {
  *  finding here too). ESLint is the scanner's own copy. */
 async function warnings(scanner: Scanner, dir: string, patterns: string[]): Promise<string[]> {
 	const req = createRequire(require.resolve('@n8n/scan-community-package/package.json'));
-	const { ESLint } = req('eslint') as { ESLint: new (o: object) => { lintFiles(f: string[]): Promise<LintResult[]> } };
+	const { ESLint } = req('eslint') as {
+		ESLint: new (o: object) => { lintFiles(f: string[]): Promise<LintResult[]> };
+	};
 	const glob = req('fast-glob') as { sync(p: string[], o: object): string[] };
-	const eslint = new ESLint({ cwd: dir, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await scanner.buildScanConfig() });
-	const files = glob.sync(patterns, { cwd: dir, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const eslint = new ESLint({
+		cwd: dir,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await scanner.buildScanConfig(),
+	});
+	const files = glob.sync(patterns, {
+		cwd: dir,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	const out: string[] = [];
 	for (const r of await eslint.lintFiles(files)) {
-		for (const m of r.messages) if (m.severity === 1) out.push(`${path.relative(dir, r.filePath)}:${m.line}:${m.column} warning ${m.message} ${m.ruleId ?? ''}`);
+		for (const m of r.messages)
+			if (m.severity === 1)
+				out.push(
+					`${path.relative(dir, r.filePath)}:${m.line}:${m.column} warning ${m.message} ${m.ruleId ?? ''}`,
+				);
 	}
 	return out;
 }
@@ -76,17 +99,33 @@ async function main(): Promise<void> {
 	// eslint-plugin-n8n-nodes-base takes NODE_ENV=test (as jest sets it) for its own test mode, where
 	// its rules expect their fixtures' file names; n8n's scan runs without it, and so does this one.
 	if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
-	const scanner = (await import('@n8n/scan-community-package/scanner/scanner.mjs' as string)) as Scanner;
-	const version = JSON.parse(fs.readFileSync(require.resolve('@n8n/scan-community-package/package.json'), 'utf8')).version;
+	const scanner = (await import(
+		'@n8n/scan-community-package/scanner/scanner.mjs' as string
+	)) as Scanner;
+	const version = JSON.parse(
+		fs.readFileSync(require.resolve('@n8n/scan-community-package/package.json'), 'utf8'),
+	).version;
 	const dirArg = process.argv.indexOf('--dir');
 	const legs: Array<{ name: string; dir: string; patterns: string[] }> = [];
 	let tmp: string | undefined;
 	if (dirArg > 0) {
-		legs.push({ name: 'package folder', dir: path.resolve(process.argv[dirArg + 1]), patterns: ['**/*.js', 'package.json'] });
+		legs.push({
+			name: 'package folder',
+			dir: path.resolve(process.argv[dirArg + 1]),
+			patterns: ['**/*.js', 'package.json'],
+		});
 	} else {
 		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-scan-'));
-		legs.push({ name: 'source (package.json, nodes/, credentials/)', dir: ROOT, patterns: scanner.SOURCE_FILE_PATTERNS });
-		legs.push({ name: 'tarball (npm pack, unpacked)', dir: packAndUnpack(tmp), patterns: ['**/*.js', 'package.json'] });
+		legs.push({
+			name: 'source (package.json, nodes/, credentials/)',
+			dir: ROOT,
+			patterns: scanner.SOURCE_FILE_PATTERNS,
+		});
+		legs.push({
+			name: 'tarball (npm pack, unpacked)',
+			dir: packAndUnpack(tmp),
+			patterns: ['**/*.js', 'package.json'],
+		});
 	}
 	console.log(`@n8n/scan-community-package ${version}: analyzePackage`);
 	let total = 0;
@@ -96,7 +135,9 @@ async function main(): Promise<void> {
 			const warned = result.passed ? await warnings(scanner, leg.dir, leg.patterns) : [];
 			const n = findings(result) + warned.length;
 			total += n;
-			console.log(`${n === 0 ? 'passed' : 'FAILED'}: ${leg.name}${result.message ? ` (${result.message})` : ''}`);
+			console.log(
+				`${n === 0 ? 'passed' : 'FAILED'}: ${leg.name}${result.message ? ` (${result.message})` : ''}`,
+			);
 			if (result.details) console.log(result.details.replaceAll(leg.dir, '<package>'));
 			for (const w of warned) console.log(`  ${w}`);
 		}

@@ -58,7 +58,9 @@ async function listAll(lookup: TemplateLookup, endpoint: string): Promise<Named[
 		return (await client.all(endpoint)) as Named[];
 	} catch (e) {
 		if (!(e instanceof SandboxHttpError)) throw e;
-		throw new Error(`GET ${endpoint} answered HTTP ${e.response.status} while resolving template names`);
+		throw new Error(
+			`GET ${endpoint} answered HTTP ${e.response.status} while resolving template names`,
+		);
 	}
 }
 

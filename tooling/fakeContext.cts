@@ -189,7 +189,11 @@ export async function sendRequest(
 }
 
 /** n8n's `helpers` for a node: the two request helpers, `returnJsonArray`, `constructExecutionMetaData`. */
-export function fakeHelpers(node: INode, credentials: () => FakeCredentials, hooks: RequestHooks = {}) {
+export function fakeHelpers(
+	node: INode,
+	credentials: () => FakeCredentials,
+	hooks: RequestHooks = {},
+) {
 	return {
 		httpRequestWithAuthentication: async (
 			credentialsType: string,
@@ -203,7 +207,8 @@ export function fakeHelpers(node: INode, credentials: () => FakeCredentials, hoo
 			} catch (error) {
 				// As n8n's request helper does: a failure without an answer comes wrapped in a
 				// NodeApiError (whose message n8n words after the error code).
-				if (error instanceof NetworkError) throw new NodeApiError(node, error as unknown as JsonObject);
+				if (error instanceof NetworkError)
+					throw new NodeApiError(node, error as unknown as JsonObject);
 				throw error;
 			}
 		},

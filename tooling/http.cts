@@ -38,7 +38,8 @@ export async function callJson<T = any>(
 		res = await fetch(url, { ...init, signal: signal() });
 	} catch (err) {
 		const code = (err as { cause?: { code?: string } }).cause?.code;
-		if (!options.retryClosedConnection || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET')) throw err;
+		if (!options.retryClosedConnection || (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET'))
+			throw err;
 		res = await fetch(url, { ...init, signal: signal() });
 	}
 	const text = await res.text();

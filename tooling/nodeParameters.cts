@@ -30,7 +30,9 @@ export function getPath(source: unknown, path: string): unknown {
 	return current;
 }
 
-export function isLocatorValue(value: unknown): value is { __rl: true; mode: string; value: unknown } {
+export function isLocatorValue(
+	value: unknown,
+): value is { __rl: true; mode: string; value: unknown } {
 	return typeof value === 'object' && value !== null && (value as IDataObject).__rl === true;
 }
 
@@ -86,4 +88,3 @@ export function extractLocatorValue(
 	}
 	return match[1];
 }
-

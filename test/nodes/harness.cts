@@ -22,7 +22,12 @@ import {
 	type FakeCredentials,
 	type RecordedRequest,
 } from '../../tooling/fakeContext.cjs';
-import { extractLocatorValue, getPath, isLocatorValue, withDefaults } from '../../tooling/nodeParameters.cjs';
+import {
+	extractLocatorValue,
+	getPath,
+	isLocatorValue,
+	withDefaults,
+} from '../../tooling/nodeParameters.cjs';
 
 export type HarnessCredentials = FakeCredentials;
 

@@ -17,7 +17,12 @@ export interface TestSandbox {
 	baseUrl: string;
 	token: string;
 	/** Calls the API: `path` is relative to /v1 (e.g. '/tracks?limit=5'); adds the bearer token. */
-	api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
+	api<T = any>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers?: Record<string, string>,
+	): Promise<ApiResponse<T>>;
 	/** Calls the test API: `path` is relative to /_sandbox (e.g. '/clock'). */
 	testApi<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
 	/** The in-process sandbox (store, clock, faults, contractViolations, ...). */
@@ -27,7 +32,11 @@ export interface TestSandbox {
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
 	const sandbox = await startSandbox({ dbPath: ':memory:', seed: 'demo', port: 0, ...options });
-	const client = new SandboxClient({ url: sandbox.url, testApiUrl: sandbox.testApiUrl, token: sandbox.token });
+	const client = new SandboxClient({
+		url: sandbox.url,
+		testApiUrl: sandbox.testApiUrl,
+		token: sandbox.token,
+	});
 	return {
 		url: sandbox.url,
 		baseUrl: sandbox.baseUrl,
@@ -61,7 +70,10 @@ export interface WebhookReceiver {
 }
 
 /** A local HTTP endpoint that records webhook deliveries. Pass `port` to reopen on a known port. */
-export async function startWebhookReceiver(respond: WebhookReceiver['respond'] = 200, port = 0): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+	respond: WebhookReceiver['respond'] = 200,
+	port = 0,
+): Promise<WebhookReceiver> {
 	const waiters: Array<() => void> = [];
 	const receiver: WebhookReceiver = {
 		url: '',
@@ -78,17 +90,24 @@ export async function startWebhookReceiver(respond: WebhookReceiver['respond'] =
 					}
 					return false;
 				};
-				const timer = setTimeout(() => reject(new Error(`expected ${count} webhook deliveries, got ${receiver.received.length}`)), timeoutMs);
+				const timer = setTimeout(
+					() =>
+						reject(
+							new Error(`expected ${count} webhook deliveries, got ${receiver.received.length}`),
+						),
+					timeoutMs,
+				);
 				const again = (): void => {
 					if (!check()) waiters.push(again);
 				};
 				again();
 			});
 		},
-		close: () => new Promise<void>((resolve) => {
-			server.close(() => resolve());
-			server.closeAllConnections();
-		}),
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
 	};
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -104,7 +123,8 @@ export async function startWebhookReceiver(respond: WebhookReceiver['respond'] =
 			const hook: ReceivedWebhook = { headers: req.headers, raw, body };
 			const index = receiver.received.length;
 			receiver.received.push(hook);
-			const status = typeof receiver.respond === 'function' ? receiver.respond(hook, index) : receiver.respond;
+			const status =
+				typeof receiver.respond === 'function' ? receiver.respond(hook, index) : receiver.respond;
 			res.writeHead(status, { 'content-type': 'text/plain' });
 			res.end(String(status));
 			for (const w of waiters.splice(0)) w();

@@ -1,12 +1,7 @@
 // An n8n poll context (IPollFunctions) for running the Trackler Polling Trigger in jest against the
 // in-process sandbox over real HTTP, with the shared fake request helpers (tooling/fakeContext.cts). The static data object is the caller's: a "restart" of n8n is a
 // new context with the same static data. Every request the node sends is recorded.
-import type {
-	IDataObject,
-	INode,
-	INodeExecutionData,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
 import { fakeHelpers, silentLogger } from '../../tooling/fakeContext.cjs';
@@ -54,25 +49,21 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 				parameters: options.parameters as INode['parameters'],
 				credentials: { tracklerApi: { id: '1', name: 'Trackler account' } },
 			};
-			const helpers = fakeHelpers(
-				node,
-				() => ({ apiUrl: sb.baseUrl, apiToken: sb.token }),
-				{
-					onResponse(record, responseHeaders, url) {
-						requests.push({
-							method: record.method,
-							path: `${url.pathname.replace(/^\/v1/, '')}${url.search}`,
-							status: record.status ?? 0,
-						});
-						const clockMs = sb.sandbox.clock.nowMs();
-						const served = Date.parse(String(responseHeaders.date ?? ''));
-						if (Number.isNaN(served) || Math.abs(served - clockMs) > 2000) {
-							responseHeaders.date = new Date(clockMs).toUTCString();
-							harness.datePatched++;
-						}
-					},
+			const helpers = fakeHelpers(node, () => ({ apiUrl: sb.baseUrl, apiToken: sb.token }), {
+				onResponse(record, responseHeaders, url) {
+					requests.push({
+						method: record.method,
+						path: `${url.pathname.replace(/^\/v1/, '')}${url.search}`,
+						status: record.status ?? 0,
+					});
+					const clockMs = sb.sandbox.clock.nowMs();
+					const served = Date.parse(String(responseHeaders.date ?? ''));
+					if (Number.isNaN(served) || Math.abs(served - clockMs) > 2000) {
+						responseHeaders.date = new Date(clockMs).toUTCString();
+						harness.datePatched++;
+					}
 				},
-			);
+			});
 			const context = {
 				getNode: () => node,
 				getNodeParameter: (name: string, fallback?: unknown) =>

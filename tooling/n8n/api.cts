@@ -65,7 +65,12 @@ export class N8nApi {
 		const setup = await n8nRequest(
 			`${this.baseUrl}/rest/owner/setup`,
 			'POST',
-			{ email: this.ownerEmail, firstName: 'Trackler', lastName: 'Tester', password: this.ownerPassword },
+			{
+				email: this.ownerEmail,
+				firstName: 'Trackler',
+				lastName: 'Tester',
+				password: this.ownerPassword,
+			},
 			this.restHeaders(),
 		);
 		if (setup.ok) {
@@ -76,7 +81,13 @@ export class N8nApi {
 		const login = await n8nRequest(
 			`${this.baseUrl}/rest/login`,
 			'POST',
-			this.line === 'v1' ? { emailOrLdapLoginId: this.ownerEmail, email: this.ownerEmail, password: this.ownerPassword } : { emailOrLdapLoginId: this.ownerEmail, password: this.ownerPassword },
+			this.line === 'v1'
+				? {
+						emailOrLdapLoginId: this.ownerEmail,
+						email: this.ownerEmail,
+						password: this.ownerPassword,
+					}
+				: { emailOrLdapLoginId: this.ownerEmail, password: this.ownerPassword },
 			this.restHeaders(),
 		);
 		if (!login.ok) throw httpError(login, `owner setup (HTTP ${setup.status}) and login failed`);
@@ -86,16 +97,26 @@ export class N8nApi {
 
 	/** A fresh public API key with every scope the owner may hold; older harness keys are removed. */
 	async ensureApiKey(): Promise<void> {
-		const existing = await this.rest<{ data: Array<{ id: string; label: string }> }>('GET', '/api-keys');
+		const existing = await this.rest<{ data: Array<{ id: string; label: string }> }>(
+			'GET',
+			'/api-keys',
+		);
 		if (existing.ok && Array.isArray(existing.body?.data)) {
 			for (const k of existing.body.data) {
 				if (k.label.startsWith(API_KEY_LABEL)) await this.rest('DELETE', `/api-keys/${k.id}`);
 			}
 		}
 		const scopesRes = await this.rest<{ data: string[] }>('GET', '/api-keys/scopes');
-		const payload: Record<string, unknown> = { label: `${API_KEY_LABEL}-${Date.now()}`, expiresAt: null };
+		const payload: Record<string, unknown> = {
+			label: `${API_KEY_LABEL}-${Date.now()}`,
+			expiresAt: null,
+		};
 		if (scopesRes.ok && Array.isArray(scopesRes.body?.data)) payload.scopes = scopesRes.body.data;
-		const created = await this.rest<{ data: { rawApiKey?: string; apiKey?: string } }>('POST', '/api-keys', payload);
+		const created = await this.rest<{ data: { rawApiKey?: string; apiKey?: string } }>(
+			'POST',
+			'/api-keys',
+			payload,
+		);
 		if (!created.ok) throw httpError(created, 'creating an n8n API key failed');
 		const key = created.body?.data?.rawApiKey ?? created.body?.data?.apiKey;
 		if (!key) throw new Error('n8n created an API key but did not return it');
@@ -104,30 +125,47 @@ export class N8nApi {
 
 	// --- HTTP helpers -------------------------------------------------------------------------
 
-	async publicApi<T = any>(method: string, apiPath: string, body?: unknown): Promise<ApiResponse<T>> {
-		const res = await n8nRequest(`${this.baseUrl}/api/v1${apiPath}`, method, body, { 'X-N8N-API-KEY': this.apiKey });
+	async publicApi<T = any>(
+		method: string,
+		apiPath: string,
+		body?: unknown,
+	): Promise<ApiResponse<T>> {
+		const res = await n8nRequest(`${this.baseUrl}/api/v1${apiPath}`, method, body, {
+			'X-N8N-API-KEY': this.apiKey,
+		});
 		return res as ApiResponse<T>;
 	}
 
 	async rest<T = any>(method: string, restPath: string, body?: unknown): Promise<ApiResponse<T>> {
-		const url = restPath.startsWith('/types/') || restPath.startsWith('/rest/') ? `${this.baseUrl}${restPath}` : `${this.baseUrl}/rest${restPath}`;
+		const url =
+			restPath.startsWith('/types/') || restPath.startsWith('/rest/')
+				? `${this.baseUrl}${restPath}`
+				: `${this.baseUrl}/rest${restPath}`;
 		const res = await n8nRequest(url, method, body, this.restHeaders());
 		return res as ApiResponse<T>;
 	}
 
-	async nodeTypes(): Promise<Array<{ name: string; displayName: string; version: number | number[] }>> {
+	async nodeTypes(): Promise<
+		Array<{ name: string; displayName: string; version: number | number[] }>
+	> {
 		const res = await this.rest('GET', '/types/nodes.json');
-		if (!res.ok || !Array.isArray(res.body)) throw httpError(res, 'reading /types/nodes.json failed');
+		if (!res.ok || !Array.isArray(res.body))
+			throw httpError(res, 'reading /types/nodes.json failed');
 		return res.body;
 	}
 
 	async credentialTypes(): Promise<Array<{ name: string; displayName: string }>> {
 		const res = await this.rest('GET', '/types/credentials.json');
-		if (!res.ok || !Array.isArray(res.body)) throw httpError(res, 'reading /types/credentials.json failed');
+		if (!res.ok || !Array.isArray(res.body))
+			throw httpError(res, 'reading /types/credentials.json failed');
 		return res.body;
 	}
 
-	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string; type: string }> {
+	async createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string; type: string }> {
 		// The editor's way (/rest): n8n 1.x's public API rejects credentials without the
 		// domain-restriction fields it injects into every credential schema.
 		const res = await this.rest('POST', '/credentials', { name, type, data });
@@ -141,7 +179,9 @@ export class N8nApi {
 		const cred = await this.rest('GET', `/credentials/${id}?includeData=true`);
 		if (!cred.ok) throw httpError(cred, `reading credential ${id} failed`);
 		const c = cred.body.data;
-		const res = await this.rest('POST', '/credentials/test', { credentials: { id: c.id, name: c.name, type: c.type, data: c.data } });
+		const res = await this.rest('POST', '/credentials/test', {
+			credentials: { id: c.id, name: c.name, type: c.type, data: c.data },
+		});
 		if (!res.ok) throw httpError(res, `testing credential ${id} failed`);
 		const out = res.body?.data ?? res.body;
 		return { status: out.status, message: String(out.message ?? '') };

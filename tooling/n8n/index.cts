@@ -16,10 +16,35 @@ import { N8nClient } from './workflowsApi.cjs';
 
 export { NODE_TYPE_PREFIX, PACKAGE_NAME, REPO_ROOT } from '../paths.cjs';
 export type { ApiResponse } from '../http.cjs';
-export { freePort, isAlive, killGroup, registerPid, registerTempDir, trackProcessGroup, unregisterPid, untrackProcessGroup } from '../processes.cjs';
+export {
+	freePort,
+	isAlive,
+	killGroup,
+	registerPid,
+	registerTempDir,
+	trackProcessGroup,
+	unregisterPid,
+	untrackProcessGroup,
+} from '../processes.cjs';
 export { N8nApi } from './api.cjs';
-export { defaultLine, distIsStale, ensureBuilt, installN8n, installPackageInto, nodeBinaryFor } from './install.cjs';
-export type { N8nCommand, N8nExecution, N8nHandle, N8nLine, N8nState, N8nWorkflow, PublicationStatus, StartN8nOptions } from './types.cjs';
+export {
+	defaultLine,
+	distIsStale,
+	ensureBuilt,
+	installN8n,
+	installPackageInto,
+	nodeBinaryFor,
+} from './install.cjs';
+export type {
+	N8nCommand,
+	N8nExecution,
+	N8nHandle,
+	N8nLine,
+	N8nState,
+	N8nWorkflow,
+	PublicationStatus,
+	StartN8nOptions,
+} from './types.cjs';
 export { N8nClient } from './workflowsApi.cjs';
 
 /** An n8n this process started (with its process), or one another process started (attached). */
@@ -95,7 +120,8 @@ class N8nInstance extends N8nClient implements N8nHandle {
 	}
 
 	private own(what: string): N8nProcess {
-		if (!this.proc) throw new Error(`this n8n is shared: start a private one with startN8n() to ${what} it`);
+		if (!this.proc)
+			throw new Error(`this n8n is shared: start a private one with startN8n() to ${what} it`);
 		return this.proc;
 	}
 
@@ -146,7 +172,8 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8nHandle
 		await inst.start(true);
 	} catch (err) {
 		const keep = options.keepUserFolder || process.env.TRACKLER_KEEP_N8N === '1';
-		if (!options.userFolder && !keep && !process.env.CI) fs.rmSync(inst.userFolder, { recursive: true, force: true });
+		if (!options.userFolder && !keep && !process.env.CI)
+			fs.rmSync(inst.userFolder, { recursive: true, force: true });
 		throw err;
 	}
 	return inst;

@@ -17,11 +17,15 @@ export function installN8n(line: N8nLine = defaultLine()): string {
 		maxBuffer: 1024 * 1024,
 	});
 	if (res.status !== 0) {
-		throw new Error(`n8n runtime install (${line}) failed with exit code ${String(res.status)}${res.error ? `: ${res.error.message}` : ''}`);
+		throw new Error(
+			`n8n runtime install (${line}) failed with exit code ${String(res.status)}${res.error ? `: ${res.error.message}` : ''}`,
+		);
 	}
 	const dir = res.stdout.trim().split('\n').pop() ?? '';
 	if (!dir || !fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
-		throw new Error(`n8n runtime install (${line}) printed no usable folder: ${JSON.stringify(dir)}`);
+		throw new Error(
+			`n8n runtime install (${line}) printed no usable folder: ${JSON.stringify(dir)}`,
+		);
 	}
 	return dir;
 }
@@ -82,7 +86,11 @@ export function distIsStale(): boolean {
 export function ensureBuilt(opts: { force?: boolean } = {}): boolean {
 	if (!opts.force && !distIsStale()) return false;
 	const cli = path.join(REPO_ROOT, 'node_modules', '.bin', 'n8n-node');
-	const res = spawnSync(cli, ['build'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+	const res = spawnSync(cli, ['build'], {
+		cwd: REPO_ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		encoding: 'utf8',
+	});
 	if (res.status !== 0) {
 		const out = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
 		throw new Error(`npm run build (n8n-node build) failed:\n${out}`);
@@ -106,8 +114,10 @@ export function installPackageInto(userFolder: string): string {
 	});
 	const nodesPkg = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(nodesPkg)) {
-		fs.writeFileSync(nodesPkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		fs.writeFileSync(
+			nodesPkg,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	return target;
 }
-

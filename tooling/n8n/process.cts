@@ -7,7 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { freePort, groupAlive, killGroup, tailOf, trackGroup, untrackGroup } from '../processes.cjs';
+import {
+	freePort,
+	groupAlive,
+	killGroup,
+	tailOf,
+	trackGroup,
+	untrackGroup,
+} from '../processes.cjs';
 import { sleep } from '../time.cjs';
 import { n8nRequest } from './api.cjs';
 import { defaultLine, installN8n, installPackageInto, nodeBinaryFor } from './install.cjs';
@@ -55,7 +62,9 @@ export class N8nProcess {
 	async start(firstStart: boolean, whenReady: () => Promise<void>): Promise<void> {
 		const t0 = Date.now();
 		if (!this.runtimeDir) this.runtimeDir = installN8n(this.line);
-		this.version = JSON.parse(fs.readFileSync(path.join(this.runtimeDir, 'node_modules', 'n8n', 'package.json'), 'utf8')).version;
+		this.version = JSON.parse(
+			fs.readFileSync(path.join(this.runtimeDir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+		).version;
 		if (this.opts.installPackage !== false) installPackageInto(this.userFolder);
 		if (firstStart || !this.port) this.port = await freePort(this.opts.port);
 		else this.port = await freePort(this.port); // keep the port across restarts (webhook URLs)
@@ -107,14 +116,26 @@ export class N8nProcess {
 			// 2.x: pick up publish/unpublish requests at once (default: every 15 s)
 			N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '250',
 			// n8n 2.x: no background look-ups of n8n's online catalogues (no internet here anyway)
-			N8N_DISABLED_MODULES: this.line === 'v2' ? 'mcp-registry,instance-ai,workflow-builder,chat-hub,insights' : undefined,
-			...(this.command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_PORT: undefined } : {}),
+			N8N_DISABLED_MODULES:
+				this.line === 'v2'
+					? 'mcp-registry,instance-ai,workflow-builder,chat-hub,insights'
+					: undefined,
+			...(this.command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.port),
+						N8N_PORT: undefined,
+					}
+				: {}),
 			...this.opts.env,
 		};
 		for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 
 		const logFd = fs.openSync(this.logFile, 'a');
-		fs.writeSync(logFd, `\n===== trackler harness: starting n8n ${this.command} ${this.version} on ${this.baseUrl} at ${new Date().toISOString()} =====\n`);
+		fs.writeSync(
+			logFd,
+			`\n===== trackler harness: starting n8n ${this.command} ${this.version} on ${this.baseUrl} at ${new Date().toISOString()} =====\n`,
+		);
 		const n8nBin = path.join(this.runtimeDir, 'node_modules', 'n8n', 'bin', 'n8n');
 		const child = spawn(nodeBin, [n8nBin, this.command], {
 			cwd: this.userFolder,
@@ -180,10 +201,22 @@ export class N8nProcess {
 			const gone = exited();
 			if (gone) throw new Error(`${gone} before it was ready`);
 			try {
-				const ready = await n8nRequest(`${this.baseUrl}/healthz/readiness`, 'GET', undefined, {}, 5000);
+				const ready = await n8nRequest(
+					`${this.baseUrl}/healthz/readiness`,
+					'GET',
+					undefined,
+					{},
+					5000,
+				);
 				if (ready.status === 200 && this.command !== 'start') return;
 				if (ready.status === 200) {
-					const settings = await n8nRequest(`${this.baseUrl}/rest/settings`, 'GET', undefined, {}, 5000);
+					const settings = await n8nRequest(
+						`${this.baseUrl}/rest/settings`,
+						'GET',
+						undefined,
+						{},
+						5000,
+					);
 					if (settings.status === 200) return;
 				}
 			} catch {
@@ -193,7 +226,6 @@ export class N8nProcess {
 		}
 		throw new Error(`n8n did not become ready within ${timeoutMs} ms`);
 	}
-
 
 	/** Stops n8n: SIGTERM to its process group, SIGKILL after 10 s, then waits until the group is gone. */
 	async kill(): Promise<void> {

@@ -102,10 +102,16 @@ export interface N8nHandle {
 	 *  such as '/types/nodes.json'. Never throws on HTTP errors. */
 	rest<T = any>(method: string, restPath: string, body?: unknown): Promise<ApiResponse<T>>;
 	/** Node type descriptions n8n has loaded (all packages). */
-	nodeTypes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; [k: string]: unknown }>>;
+	nodeTypes(): Promise<
+		Array<{ name: string; displayName: string; version: number | number[]; [k: string]: unknown }>
+	>;
 	/** Credential type descriptions n8n has loaded. */
 	credentialTypes(): Promise<Array<{ name: string; displayName: string; [k: string]: unknown }>>;
-	createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string; type: string }>;
+	createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string; type: string }>;
 	/** Tests a stored credential the way the editor's "Test" button does. */
 	testCredential(id: string): Promise<{ status: 'OK' | 'Error'; message: string }>;
 	/** Creates a workflow from an exported workflow JSON (read-only fields are dropped). */
@@ -121,9 +127,17 @@ export interface N8nHandle {
 	publicationStatus(id: string): Promise<PublicationStatus>;
 	deleteWorkflow(id: string): Promise<void>;
 	/** Executions of a workflow, newest first. */
-	listExecutions(workflowId: string, opts?: { includeData?: boolean; limit?: number }): Promise<N8nExecution[]>;
+	listExecutions(
+		workflowId: string,
+		opts?: { includeData?: boolean; limit?: number },
+	): Promise<N8nExecution[]>;
 	/** Waits until the workflow has at least `count` finished executions; returns them oldest first. */
-	waitForExecutions(workflowId: string, count: number, timeoutMs?: number, opts?: { includeData?: boolean }): Promise<N8nExecution[]>;
+	waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs?: number,
+		opts?: { includeData?: boolean },
+	): Promise<N8nExecution[]>;
 	getExecution(id: string, includeData?: boolean): Promise<N8nExecution>;
 	/** Starts a manual run as the editor's "Execute workflow" / "Listen for test event" does
 	 *  (POST /rest/workflows/{id}/run, optionally from one trigger). 2.x reads the stored workflow;
@@ -131,7 +145,11 @@ export interface N8nHandle {
 	 *  Never throws on HTTP errors of the run request. */
 	runManually(id: string, opts?: { triggerToStartFrom?: string }): Promise<ApiResponse>;
 	/** Calls a production webhook of a published workflow: {baseUrl}/webhook/{path}. */
-	runWebhook(webhookPath: string, body?: unknown, opts?: { method?: string; headers?: Record<string, string> }): Promise<ApiResponse>;
+	runWebhook(
+		webhookPath: string,
+		body?: unknown,
+		opts?: { method?: string; headers?: Record<string, string> },
+	): Promise<ApiResponse>;
 	/** The last lines of n8n's log (for error messages). */
 	logTail(lines?: number): string;
 	/** Everything another process needs to attach to this n8n. */
@@ -147,4 +165,3 @@ export interface N8nHandle {
 	/** SIGKILLs n8n's process group at once (no graceful shutdown); restart() starts it again. */
 	crash(): Promise<void>;
 }
-

@@ -29,7 +29,8 @@ export class N8nClient extends N8nApi {
 		const payload: Record<string, unknown> = {};
 		for (const k of WORKFLOW_CREATE_FIELDS) if (json[k] !== undefined) payload[k] = json[k];
 		const settings: Record<string, unknown> = {};
-		for (const k of WORKFLOW_SETTINGS_FIELDS) if (json.settings?.[k] !== undefined) settings[k] = json.settings[k];
+		for (const k of WORKFLOW_SETTINGS_FIELDS)
+			if (json.settings?.[k] !== undefined) settings[k] = json.settings[k];
 		payload.settings = settings;
 		payload.connections ??= {};
 		const res = await this.publicApi<N8nWorkflow>('POST', '/workflows', payload);
@@ -49,7 +50,10 @@ export class N8nClient extends N8nApi {
 		do {
 			const q = new URLSearchParams({ limit: '250' });
 			if (cursor) q.set('cursor', cursor);
-			const res = await this.publicApi<{ data: N8nWorkflow[]; nextCursor?: string | null }>('GET', `/workflows?${q}`);
+			const res = await this.publicApi<{ data: N8nWorkflow[]; nextCursor?: string | null }>(
+				'GET',
+				`/workflows?${q}`,
+			);
 			if (!res.ok) throw httpError(res, 'listing workflows failed');
 			out.push(...res.body.data);
 			cursor = res.body.nextCursor ?? undefined;
@@ -58,19 +62,32 @@ export class N8nClient extends N8nApi {
 	}
 
 	async publishWorkflow(id: string, timeoutMs = 30_000): Promise<void> {
-		const res = this.line === 'v1' ? await this.publicApi('POST', `/workflows/${id}/activate`) : await this.publicApi('POST', `/workflows/${id}/publish`, {});
+		const res =
+			this.line === 'v1'
+				? await this.publicApi('POST', `/workflows/${id}/activate`)
+				: await this.publicApi('POST', `/workflows/${id}/publish`, {});
 		if (!res.ok) throw httpError(res, `publishing workflow ${id} failed`);
 		if (this.line === 'v1') return; // 1.x activates synchronously
 		// 2.x activates the triggers in the background (a publication outbox): wait for the outcome.
-		const st = await this.waitForPublication(id, (s) => s.status !== 'in_progress' && s.status !== 'not_published', timeoutMs);
+		const st = await this.waitForPublication(
+			id,
+			(s) => s.status !== 'in_progress' && s.status !== 'not_published',
+			timeoutMs,
+		);
 		if (st.status !== 'published') {
-			const why = st.triggers.filter((t) => t.errorMessage).map((t) => t.errorMessage).join('; ');
+			const why = st.triggers
+				.filter((t) => t.errorMessage)
+				.map((t) => t.errorMessage)
+				.join('; ');
 			throw new Error(`publishing workflow ${id} ended as "${st.status}"${why ? `: ${why}` : ''}`);
 		}
 	}
 
 	async unpublishWorkflow(id: string, timeoutMs = 30_000): Promise<void> {
-		const res = await this.publicApi('POST', `/workflows/${id}/${this.line === 'v1' ? 'deactivate' : 'unpublish'}`);
+		const res = await this.publicApi(
+			'POST',
+			`/workflows/${id}/${this.line === 'v1' ? 'deactivate' : 'unpublish'}`,
+		);
 		if (!res.ok) throw httpError(res, `unpublishing workflow ${id} failed`);
 		if (this.line === 'v1') return;
 		await this.waitForPublication(id, (s) => s.status === 'not_published', timeoutMs);
@@ -87,12 +104,19 @@ export class N8nClient extends N8nApi {
 		return { status: d.status, triggers: Array.isArray(d.triggers) ? d.triggers : [] };
 	}
 
-	private async waitForPublication(id: string, done: (s: PublicationStatus) => boolean, timeoutMs: number): Promise<PublicationStatus> {
+	private async waitForPublication(
+		id: string,
+		done: (s: PublicationStatus) => boolean,
+		timeoutMs: number,
+	): Promise<PublicationStatus> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const st = await this.publicationStatus(id);
 			if (done(st)) return st;
-			if (Date.now() > deadline) throw new Error(`workflow ${id}: publication status still "${st.status}" after ${timeoutMs} ms`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`workflow ${id}: publication status still "${st.status}" after ${timeoutMs} ms`,
+				);
 			await sleep(200);
 		}
 	}
@@ -102,19 +126,36 @@ export class N8nClient extends N8nApi {
 		if (!res.ok && res.status !== 404) throw httpError(res, `deleting workflow ${id} failed`);
 	}
 
-	async listExecutions(workflowId: string, opts: { includeData?: boolean; limit?: number } = {}): Promise<N8nExecution[]> {
-		const q = new URLSearchParams({ workflowId, limit: String(opts.limit ?? 100), includeData: String(opts.includeData ?? false) });
+	async listExecutions(
+		workflowId: string,
+		opts: { includeData?: boolean; limit?: number } = {},
+	): Promise<N8nExecution[]> {
+		const q = new URLSearchParams({
+			workflowId,
+			limit: String(opts.limit ?? 100),
+			includeData: String(opts.includeData ?? false),
+		});
 		const res = await this.publicApi<{ data: N8nExecution[] }>('GET', `/executions?${q}`);
 		if (!res.ok) throw httpError(res, `listing executions of workflow ${workflowId} failed`);
 		return res.body.data;
 	}
 
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 120_000, opts: { includeData?: boolean } = {}): Promise<N8nExecution[]> {
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 120_000,
+		opts: { includeData?: boolean } = {},
+	): Promise<N8nExecution[]> {
 		const deadline = Date.now() + timeoutMs;
 		let seen: N8nExecution[] = [];
 		for (;;) {
 			seen = await this.listExecutions(workflowId, { limit: Math.max(count, 20) });
-			const done = seen.filter((e) => e.stoppedAt || e.finished || ['success', 'error', 'crashed', 'canceled'].includes(e.status));
+			const done = seen.filter(
+				(e) =>
+					e.stoppedAt ||
+					e.finished ||
+					['success', 'error', 'crashed', 'canceled'].includes(e.status),
+			);
 			if (done.length >= count) {
 				const oldestFirst = done.sort((a, b) => Number(a.id) - Number(b.id));
 				if (!opts.includeData) return oldestFirst;
@@ -131,7 +172,10 @@ export class N8nClient extends N8nApi {
 	}
 
 	async getExecution(id: string, includeData = true): Promise<N8nExecution> {
-		const res = await this.publicApi<N8nExecution>('GET', `/executions/${id}?includeData=${String(includeData)}`);
+		const res = await this.publicApi<N8nExecution>(
+			'GET',
+			`/executions/${id}?includeData=${String(includeData)}`,
+		);
 		if (!res.ok) throw httpError(res, `reading execution ${id} failed`);
 		return res.body;
 	}
@@ -147,8 +191,17 @@ export class N8nClient extends N8nApi {
 		return this.rest('POST', `/workflows/${id}/run`, body);
 	}
 
-	async runWebhook(webhookPath: string, body?: unknown, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+	async runWebhook(
+		webhookPath: string,
+		body?: unknown,
+		opts: { method?: string; headers?: Record<string, string> } = {},
+	): Promise<ApiResponse> {
 		const p = webhookPath.replace(/^\/+/, '');
-		return n8nRequest(`${this.baseUrl}/webhook/${p}`, opts.method ?? 'POST', body, opts.headers ?? {});
+		return n8nRequest(
+			`${this.baseUrl}/webhook/${p}`,
+			opts.method ?? 'POST',
+			body,
+			opts.headers ?? {},
+		);
 	}
 }

@@ -49,7 +49,12 @@ export class SandboxClient {
 	}
 
 	/** Calls the API: `path` is relative to /v1 (e.g. '/tracks?limit=5'). Never throws on an HTTP status. */
-	call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+	call<T = any>(
+		method: string,
+		path: string,
+		body?: unknown,
+		headers: Record<string, string> = {},
+	): Promise<ApiResponse<T>> {
 		return this.send<T>(`${this.url}${path}`, method, body, headers);
 	}
 
@@ -89,7 +94,12 @@ export class SandboxClient {
 		await this.test('POST', '/webhooks/flush', {});
 	}
 
-	private async send<T>(url: string, method: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse<T>> {
+	private async send<T>(
+		url: string,
+		method: string,
+		body: unknown,
+		headers: Record<string, string>,
+	): Promise<ApiResponse<T>> {
 		const { timeoutMs, unreachableHint } = this.options;
 		try {
 			return await callJson<T>(url, method, body, {
@@ -98,14 +108,22 @@ export class SandboxClient {
 			});
 		} catch (e) {
 			if (!unreachableHint) throw e;
-			throw new Error(`${this.options.name ?? 'Trackler'} does not answer at ${new URL(url).origin} (${(e as Error).message}). ${unreachableHint}`);
+			throw new Error(
+				`${this.options.name ?? 'Trackler'} does not answer at ${new URL(url).origin} (${(e as Error).message}). ${unreachableHint}`,
+			);
 		}
 	}
 
 	private ok<T>(method: string, path: string, res: ApiResponse<T>): T {
 		if (res.ok) return res.body;
 		const problem = res.body as Json | undefined;
-		const why = problem && typeof problem === 'object' ? [problem.title, problem.detail].filter(Boolean).join(': ') : res.text.slice(0, 200);
-		throw new SandboxHttpError(`${this.options.name ?? 'Trackler'}: ${method} ${path} answered HTTP ${res.status}${why ? ` (${why})` : ''}`, res);
+		const why =
+			problem && typeof problem === 'object'
+				? [problem.title, problem.detail].filter(Boolean).join(': ')
+				: res.text.slice(0, 200);
+		throw new SandboxHttpError(
+			`${this.options.name ?? 'Trackler'}: ${method} ${path} answered HTTP ${res.status}${why ? ` (${why})` : ''}`,
+			res,
+		);
 	}
 }

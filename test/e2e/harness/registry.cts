@@ -12,7 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { REPO_ROOT } from '../../../tooling/paths.cjs';
-import { freePort, killGroup, trackProcessGroup, untrackProcessGroup } from '../../../tooling/processes.cjs';
+import {
+	freePort,
+	killGroup,
+	trackProcessGroup,
+	untrackProcessGroup,
+} from '../../../tooling/processes.cjs';
 
 export interface LocalRegistry {
 	/** e.g. http://127.0.0.1:4873 (no trailing slash) */
@@ -33,19 +38,38 @@ export interface LocalRegistry {
 
 /** The environment for an npm child: what an `npm test` parent handed down (npm_config_*,
  *  tokens) removed, a private empty user npmrc and cache. */
-export function cleanNpmEnv(userconfig: string, cache: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cleanNpmEnv(
+	userconfig: string,
+	cache: string,
+	extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^(npm_|NPM_|NODE_AUTH_TOKEN$|NPM_TOKEN$)/i.test(k)) continue;
 		env[k] = v;
 	}
-	return { ...env, npm_config_userconfig: userconfig, npm_config_cache: cache, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
+	return {
+		...env,
+		npm_config_userconfig: userconfig,
+		npm_config_cache: cache,
+		npm_config_update_notifier: 'false',
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+		...extra,
+	};
 }
 
 function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): string {
-	const res = spawnSync(cmd, args, { ...opts, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+	const res = spawnSync(cmd, args, {
+		...opts,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: 180_000,
+	});
 	if (res.status !== 0) {
-		throw new Error(`${cmd} ${args.join(' ')} failed (exit ${String(res.status)}):\n${(res.stdout ?? '').slice(-2000)}\n${(res.stderr ?? '').slice(-3000)}`);
+		throw new Error(
+			`${cmd} ${args.join(' ')} failed (exit ${String(res.status)}):\n${(res.stdout ?? '').slice(-2000)}\n${(res.stderr ?? '').slice(-3000)}`,
+		);
 	}
 	return res.stdout;
 }
@@ -57,7 +81,10 @@ export function installRegistry(): string {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const dir = (res.stdout ?? '').trim().split('\n').pop() ?? '';
-	if (res.status !== 0 || !fs.existsSync(path.join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))) {
+	if (
+		res.status !== 0 ||
+		!fs.existsSync(path.join(dir, 'node_modules', 'verdaccio', 'bin', 'verdaccio'))
+	) {
 		throw new Error(`installing the local registry failed (exit ${String(res.status)})`);
 	}
 	return dir;
@@ -66,16 +93,27 @@ export function installRegistry(): string {
 /** `npm pack` of the built package (the clone's package.json + dist/) into `destDir`; returns the
  *  tarball's path. Lifecycle scripts do not run (the repo's .npmrc: ignore-scripts). */
 export function packPackage(destDir: string, npmEnv: NodeJS.ProcessEnv): string {
-	const out = run('npm', ['pack', '--json', '--pack-destination', destDir], { cwd: REPO_ROOT, env: { ...npmEnv, npm_config_ignore_scripts: 'true' } });
+	const out = run('npm', ['pack', '--json', '--pack-destination', destDir], {
+		cwd: REPO_ROOT,
+		env: { ...npmEnv, npm_config_ignore_scripts: 'true' },
+	});
 	const info = JSON.parse(out) as Array<{ filename: string }>;
 	return path.join(destDir, info[0].filename);
 }
 
 /** The same tarball with another version: unpacked, `version` rewritten in package.json (and in
  *  dist/package.json, which the build copies), packed again. Returns the new tarball's path. */
-export function repackWithVersion(tarball: string, version: string, destDir: string, npmEnv: NodeJS.ProcessEnv): string {
+export function repackWithVersion(
+	tarball: string,
+	version: string,
+	destDir: string,
+	npmEnv: NodeJS.ProcessEnv,
+): string {
 	const work = fs.mkdtempSync(path.join(destDir, 'repack-'));
-	run('tar', ['-xzf', tarball, '-C', work, '--strip-components=1'], { cwd: destDir, env: process.env });
+	run('tar', ['-xzf', tarball, '-C', work, '--strip-components=1'], {
+		cwd: destDir,
+		env: process.env,
+	});
 	for (const rel of ['package.json', path.join('dist', 'package.json')]) {
 		const file = path.join(work, rel);
 		if (!fs.existsSync(file)) continue;
@@ -83,12 +121,20 @@ export function repackWithVersion(tarball: string, version: string, destDir: str
 		pkg.version = version;
 		fs.writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 	}
-	const out = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destDir], { cwd: work, env: npmEnv });
+	const out = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destDir], {
+		cwd: work,
+		env: npmEnv,
+	});
 	fs.rmSync(work, { recursive: true, force: true });
 	return path.join(destDir, (JSON.parse(out) as Array<{ filename: string }>)[0].filename);
 }
 
-async function waitUntilUp(url: string, exited: () => string | undefined, logTail: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitUntilUp(
+	url: string,
+	exited: () => string | undefined,
+	logTail: () => string,
+	timeoutMs = 60_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const gone = exited();
@@ -99,7 +145,10 @@ async function waitUntilUp(url: string, exited: () => string | undefined, logTai
 		} catch {
 			/* not listening yet */
 		}
-		if (Date.now() > deadline) throw new Error(`verdaccio did not answer ${url}/-/ping within ${timeoutMs} ms\n${logTail()}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`verdaccio did not answer ${url}/-/ping within ${timeoutMs} ms\n${logTail()}`,
+			);
 		await new Promise((r) => setTimeout(r, 250));
 	}
 }
@@ -133,12 +182,22 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 		].join('\n'),
 	);
 	const logFd = fs.openSync(logFile, 'a');
-	const child: ChildProcess = spawn(process.execPath, [path.join(home, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', path.join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
-		cwd: dir,
-		env: cleanNpmEnv(path.join(dir, 'none.npmrc'), path.join(dir, 'npm-cache')),
-		detached: true,
-		stdio: ['ignore', logFd, logFd],
-	});
+	const child: ChildProcess = spawn(
+		process.execPath,
+		[
+			path.join(home, 'node_modules', 'verdaccio', 'bin', 'verdaccio'),
+			'--config',
+			path.join(dir, 'config.yaml'),
+			'--listen',
+			`127.0.0.1:${port}`,
+		],
+		{
+			cwd: dir,
+			env: cleanNpmEnv(path.join(dir, 'none.npmrc'), path.join(dir, 'npm-cache')),
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+		},
+	);
 	fs.closeSync(logFd);
 	if (!child.pid) throw new Error('could not start verdaccio');
 	const pid = child.pid;
@@ -173,10 +232,16 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 		const res = await fetch(`${url}/-/user/org.couchdb.user:${user}`, {
 			method: 'PUT',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ name: user, password: `pw-${Math.random().toString(36).slice(2)}-A1`, type: 'user', roles: [] }),
+			body: JSON.stringify({
+				name: user,
+				password: `pw-${Math.random().toString(36).slice(2)}-A1`,
+				type: 'user',
+				roles: [],
+			}),
 		});
 		const body = (await res.json()) as { token?: string };
-		if (!res.ok || !body.token) throw new Error(`registering the publishing user failed: HTTP ${res.status}`);
+		if (!res.ok || !body.token)
+			throw new Error(`registering the publishing user failed: HTTP ${res.status}`);
 		const token = body.token;
 		const publishRc = path.join(dir, 'publish.npmrc');
 		fs.writeFileSync(publishRc, `//127.0.0.1:${port}/:_authToken=${token}\n`, { mode: 0o600 });
@@ -187,10 +252,28 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
 			// --provenance=false: package.json's publishConfig asks for provenance, which only a CI
 			// with an OIDC identity can give; a local registry test publishes without it.
 			publish: (tarball) => {
-				run('npm', ['publish', tarball, '--registry', `${url}/`, '--provenance=false', '--ignore-scripts', '--tag', 'latest'], { cwd: dir, env: publishEnv });
+				run(
+					'npm',
+					[
+						'publish',
+						tarball,
+						'--registry',
+						`${url}/`,
+						'--provenance=false',
+						'--ignore-scripts',
+						'--tag',
+						'latest',
+					],
+					{ cwd: dir, env: publishEnv },
+				);
 			},
 			npmAsPublisher: (args, cwd) => {
-				const res = spawnSync('npm', args, { cwd, env: publishEnv, encoding: 'utf8', timeout: 180_000 });
+				const res = spawnSync('npm', args, {
+					cwd,
+					env: publishEnv,
+					encoding: 'utf8',
+					timeout: 180_000,
+				});
 				return { status: res.status, output: `${res.stdout ?? ''}\n${res.stderr ?? ''}` };
 			},
 			packument: async (name) => (await fetch(`${url}/${encodeURIComponent(name)}`)).json(),

@@ -13,7 +13,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sleep } from '../../../tooling/time.cjs';
-import { attachN8n, defaultLine, ensureBuilt, isAlive, startN8n, type N8nHandle, type N8nLine, type N8nState } from './n8n.cjs';
+import {
+	attachN8n,
+	defaultLine,
+	ensureBuilt,
+	isAlive,
+	startN8n,
+	type N8nHandle,
+	type N8nLine,
+	type N8nState,
+} from './n8n.cjs';
 import { startQueue } from '../../../tooling/n8n/queue.cjs';
 
 /** TRACKLER_E2E_QUEUE=1: the shared n8n is queue mode (tooling/n8n/queue.cts): a main, a webhook
@@ -75,7 +84,9 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 	const deadline = Date.now() + START_TIMEOUT_MS + 60_000;
 	for (;;) {
 		if (fs.existsSync(errorFile)) {
-			throw new Error(`the shared n8n (${line}) failed to start in another worker:\n${fs.readFileSync(errorFile, 'utf8')}`);
+			throw new Error(
+				`the shared n8n (${line}) failed to start in another worker:\n${fs.readFileSync(errorFile, 'utf8')}`,
+			);
 		}
 		if (fs.existsSync(stateFile)) {
 			const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as N8nState;
@@ -89,7 +100,9 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 			owner = true;
 		} catch {
 			// another worker holds the lock: a dead holder's lock is taken over
-			const holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+			const holder = Number(
+				fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0,
+			);
 			if (holder && !isAlive(holder)) fs.rmSync(lockDir, { recursive: true, force: true });
 		}
 		if (owner) {
@@ -102,7 +115,11 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 					state = { ...q.main.state(), baseUrl: q.routerUrl };
 					handle = await attachN8n(state);
 				} else {
-					handle = await startN8n({ line, userFolder: path.join(runDir, name), startTimeoutMs: START_TIMEOUT_MS });
+					handle = await startN8n({
+						line,
+						userFolder: path.join(runDir, name),
+						startTimeoutMs: START_TIMEOUT_MS,
+					});
 					state = handle.state();
 				}
 				const tmp = `${stateFile}.tmp`;
@@ -114,7 +131,8 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 				throw err;
 			}
 		}
-		if (Date.now() > deadline) throw new Error(`timed out waiting for the shared n8n (${line}) that another worker starts`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for the shared n8n (${line}) that another worker starts`);
 		await sleep(500);
 	}
 }
