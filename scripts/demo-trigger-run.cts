@@ -11,27 +11,10 @@ import { isAlive } from '../tooling/processes.cjs';
 import type { Json } from '../tooling/sandbox/client.cjs';
 import { sleep } from '../tooling/time.cjs';
 import { readDemoState, type DemoState } from './demo-state.cjs';
-import { DemoTrackler, Fail } from './demo-workspace.cjs';
+import { DemoTrackler, Fail, type Choice } from './demo-workspace.cjs';
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
-}
-
-export interface Watch {
-	trackId: string;
-	trackTitle: string;
-	messages: boolean;
-	tags: boolean;
-	emails: boolean;
-}
-
-export interface Choice {
-	/** One line for the list. */
-	summary: string;
-	/** Template files (templates/*.json) that react to it. */
-	templates: string[];
-	/** Finds (or makes) what to act on; `act` then acts in the sandbox, `watch` says what to show afterwards. */
-	prepare(t: DemoTrackler): Promise<{ describe: string; watch: Watch; act: () => Promise<void> }>;
 }
 
 // ---------------------------------------------------------------------------------------------

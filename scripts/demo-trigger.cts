@@ -13,8 +13,9 @@
 // `npm run demo:trigger` without an argument lists the choices. Secrets are never printed. This file
 // is the list of choices; scripts/demo-trigger-run.cts does the rest.
 import type { Json } from '../tooling/sandbox/client.cjs';
-import { demoTriggerMain, type Choice } from './demo-trigger-run.cjs';
+import { demoTriggerMain } from './demo-trigger-run.cjs';
 import {
+	type Choice,
 	dutch,
 	Fail,
 	firstName,
@@ -22,6 +23,7 @@ import {
 	missingTopics,
 	openInvitation,
 	trackWithTrackee,
+	watching,
 } from './demo-workspace.cjs';
 
 const CHOICES: Record<string, Choice> = {
@@ -83,7 +85,7 @@ const CHOICES: Record<string, Choice> = {
 				describe:
 					`${String(f.assignee?.name ?? 'The Trackee')} submitted "${String(f.title)}" in the Track "${String(tr.title)}" ` +
 					`(ticked under "Waar wil je aan werken?": ${topics.join(', ')})${note ? `;\n  ${note}` : ''}`,
-				watch: { trackId: tr.id, trackTitle: tr.title, messages: true, tags: true, emails: false },
+				watch: watching(tr, { messages: true, tags: true }),
 				act: async () => {
 					await t.test('POST', `/forms/${f.id}/submit`, { answers });
 				},
@@ -99,13 +101,7 @@ const CHOICES: Record<string, Choice> = {
 				describe:
 					`${name ? `${name} (${String(invitation.email)})` : String(invitation.email)} ` +
 					`accepted the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
-				watch: {
-					trackId: track.id,
-					trackTitle: track.title,
-					messages: false,
-					tags: false,
-					emails: true,
-				},
+				watch: watching(track, { emails: true }),
 				act: async () => {
 					await t.test('POST', `/invitations/${invitation.id}/accept`, name ? { name } : {});
 				},
@@ -119,13 +115,7 @@ const CHOICES: Record<string, Choice> = {
 			const { invitation, track, note } = await openInvitation(t, true);
 			return {
 				describe: `${String(invitation.email)} declined the invitation to the Track "${String(track.title)}"${note ? `;\n  ${note}` : ''}`,
-				watch: {
-					trackId: track.id,
-					trackTitle: track.title,
-					messages: false,
-					tags: false,
-					emails: true,
-				},
+				watch: watching(track, { emails: true }),
 				act: async () => {
 					await t.test('POST', `/invitations/${invitation.id}/decline`, {});
 				},
@@ -156,7 +146,7 @@ const CHOICES: Record<string, Choice> = {
 			const tr = track;
 			return {
 				describe: `the Track "${String(tr.title)}" was unarchived${note ? `;\n  ${note}` : ''}`,
-				watch: { trackId: tr.id, trackTitle: tr.title, messages: false, tags: false, emails: true },
+				watch: watching(tr, { emails: true }),
 				act: async () => {
 					await t.api('POST', `/tracks/${tr.id}/unarchive`, {});
 				},
@@ -180,13 +170,7 @@ const CHOICES: Record<string, Choice> = {
 			};
 			return {
 				describe: `an appointment "${body.title}" on ${dutch(body.start_at)} was made in the Track "${String(track.title)}"`,
-				watch: {
-					trackId: track.id,
-					trackTitle: track.title,
-					messages: true,
-					tags: false,
-					emails: false,
-				},
+				watch: watching(track, { messages: true }),
 				act: async () => {
 					await t.api('POST', `/tracks/${track.id}/appointments`, body);
 				},
@@ -229,13 +213,7 @@ const CHOICES: Record<string, Choice> = {
 				describe:
 					`the appointment "${String(a.title)}" on ${dutch(String(a.start_at))} in the Track "${String(track.title)}" ` +
 					`was cancelled ("${reason}")${note ? `;\n  ${note}` : ''}`,
-				watch: {
-					trackId: track.id,
-					trackTitle: track.title,
-					messages: true,
-					tags: false,
-					emails: false,
-				},
+				watch: watching(track, { messages: true }),
 				act: async () => {
 					await t.test('POST', `/appointments/${a.id}/cancel`, { reason });
 				},

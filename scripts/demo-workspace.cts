@@ -40,6 +40,38 @@ export class DemoTrackler extends SandboxClient {
 // What each choice does
 
 /** What to show after the run: a Track's new messages, tags and e-mails. */
+/** What to show after the run: a Track's new messages, tags and e-mails. */
+export interface Watch {
+	trackId: string;
+	trackTitle: string;
+	messages: boolean;
+	tags: boolean;
+	emails: boolean;
+}
+
+/** What to show after the run of a choice in this Track. */
+export function watching(
+	track: Json,
+	what: { messages?: boolean; tags?: boolean; emails?: boolean },
+): Watch {
+	return {
+		trackId: track.id,
+		trackTitle: track.title,
+		messages: what.messages === true,
+		tags: what.tags === true,
+		emails: what.emails === true,
+	};
+}
+
+export interface Choice {
+	/** One line for the list. */
+	summary: string;
+	/** Template files (templates/*.json) that react to it. */
+	templates: string[];
+	/** Finds (or makes) what to act on; `act` then acts in the sandbox, `watch` says what to show afterwards. */
+	prepare(t: DemoTrackler): Promise<{ describe: string; watch: Watch; act: () => Promise<void> }>;
+}
+
 export const INTAKE = 'Intakeformulier';
 /** Answers to "Waar wil je aan werken?" and the tag tag-track-from-intake-form.json gives for each. */
 const TOPIC_TAGS: Array<[string, string]> = [
