@@ -1,5 +1,6 @@
 // One jest run covers every layer; `npm test` runs them all, `npx jest test/<layer>` one folder (test/sandbox, test/nodes, test/trigger, test/package, test/e2e).
 // Sources and tests outside the published package are .cts files: see test/jest-resolver.cjs.
+// The helpers tests and scripts share (a fake n8n context, the sandbox and n8n clients) are in tooling/, which has no tests of its own.
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
