@@ -1,4 +1,4 @@
-// n8n's queue mode for tests and the demo: a private Postgres and Redis (harness/services.cts),
+// n8n's queue mode for tests and the demo: a private Postgres and Redis (tooling/n8n/services.cts),
 // 1 main (`n8n start`: editor, API, triggers' activation, polling), 1 webhook processor
 // (`n8n webhook`: production webhooks), N workers (`n8n worker`: executions), all with the same
 // encryption key and the package installed in each process's own user folder, as the Community
@@ -15,8 +15,21 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ensureBuilt, registerTempDir, REPO_ROOT, startN8n, type N8nHandle, type N8nLine } from './index.cjs';
-import { ensureQueueServices, startPostgres, startRedis, type PostgresHandle, type RedisHandle } from './services.cjs';
+import {
+	ensureBuilt,
+	registerTempDir,
+	REPO_ROOT,
+	startN8n,
+	type N8nHandle,
+	type N8nLine,
+} from './index.cjs';
+import {
+	ensureQueueServices,
+	startPostgres,
+	startRedis,
+	type PostgresHandle,
+	type RedisHandle,
+} from './services.cjs';
 
 export interface StartQueueOptions {
 	line?: N8nLine;
@@ -69,7 +82,11 @@ export interface QueueTopology {
 	/** Resident memory (MiB) of each process's group (n8n and its task runner), by name. */
 	rssMiB(): Record<string, number>;
 	/** Calls a production webhook through the router. */
-	post(webhookPath: string, raw: string, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
+	post(
+		webhookPath: string,
+		raw: string,
+		headers?: Record<string, string>,
+	): Promise<{ status: number; text: string }>;
 	stop(): Promise<void>;
 }
 
@@ -108,16 +125,31 @@ async function startRouter(): Promise<Router> {
 		const p = req.url ?? '/';
 		const toWebhook = p.startsWith('/webhook/') || p.startsWith('/webhook-waiting/');
 		const target = new URL(p, toWebhook ? webhookUrl : mainUrl);
-		const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host, 'x-forwarded-for': req.socket.remoteAddress ?? '' } }, (up) => {
-			if (toWebhook) counts.webhook++;
-			else counts.main++;
-			res.writeHead(up.statusCode ?? 502, up.headers);
-			up.pipe(res);
-		});
+		const upstream = http.request(
+			target,
+			{
+				method: req.method,
+				headers: {
+					...req.headers,
+					host: target.host,
+					'x-forwarded-for': req.socket.remoteAddress ?? '',
+				},
+			},
+			(up) => {
+				if (toWebhook) counts.webhook++;
+				else counts.main++;
+				res.writeHead(up.statusCode ?? 502, up.headers);
+				up.pipe(res);
+			},
+		);
 		upstream.on('error', (err) => {
 			counts.failed++;
 			if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ error: `router: ${toWebhook ? 'webhook processor' : 'main'} unreachable (${err.message})` }));
+			res.end(
+				JSON.stringify({
+					error: `router: ${toWebhook ? 'webhook processor' : 'main'} unreachable (${err.message})`,
+				}),
+			);
 		});
 		req.pipe(upstream);
 	});
@@ -173,7 +205,12 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			N8N_EDITOR_BASE_URL: `${router.url}/`,
 			...opts.env,
 		};
-		const common = { line: opts.line, verbose: opts.verbose, handleSignals: opts.handleSignals, startTimeoutMs: opts.startTimeoutMs ?? 240_000 };
+		const common = {
+			line: opts.line,
+			verbose: opts.verbose,
+			handleSignals: opts.handleSignals,
+			startTimeoutMs: opts.startTimeoutMs ?? 240_000,
+		};
 		// The main first: it runs the database migrations the others need.
 		const startOne = async (o: Parameters<typeof startN8n>[0]): Promise<N8nHandle> => {
 			const h = await startN8n(o);
@@ -181,14 +218,24 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			registerTempDir(h.userFolder); // removed by jest's global teardown if stop() never runs
 			return h;
 		};
-		const main = await startOne({ ...common, command: 'start', ownerEmail: opts.ownerEmail, ownerPassword: opts.ownerPassword, env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', ...opts.mainEnv } });
+		const main = await startOne({
+			...common,
+			command: 'start',
+			ownerEmail: opts.ownerEmail,
+			ownerPassword: opts.ownerPassword,
+			env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', ...opts.mainEnv },
+		});
 		const results = await Promise.allSettled([
 			startOne({ ...common, command: 'webhook', env }),
-			...Array.from({ length: opts.workers ?? 2 }, () => startOne({ ...common, command: 'worker', env })),
+			...Array.from({ length: opts.workers ?? 2 }, () =>
+				startOne({ ...common, command: 'worker', env }),
+			),
 		]);
 		const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
 		if (failed) throw failed.reason;
-		const [webhook, ...workers] = results.map((r) => (r as PromiseFulfilledResult<N8nHandle>).value);
+		const [webhook, ...workers] = results.map(
+			(r) => (r as PromiseFulfilledResult<N8nHandle>).value,
+		);
 		router.setTargets(main.baseUrl, webhook.baseUrl);
 
 		const processes = (): QueueProcess[] => [
@@ -209,7 +256,9 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			processes,
 			workerOf(executionId) {
 				const re = new RegExp(`Worker finished execution ${executionId} \\(job`);
-				const found = workers.findIndex((w) => re.test(fs.existsSync(w.logFile) ? fs.readFileSync(w.logFile, 'utf8') : ''));
+				const found = workers.findIndex((w) =>
+					re.test(fs.existsSync(w.logFile) ? fs.readFileSync(w.logFile, 'utf8') : ''),
+				);
 				return found < 0 ? undefined : `worker-${found + 1}`;
 			},
 			rssMiB() {

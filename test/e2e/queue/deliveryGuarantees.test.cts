@@ -5,7 +5,13 @@
 // up → each once.
 import { randomUUID } from 'node:crypto';
 
-import { burstOfDistinctEvents, concurrentCopies, replayAll, resentAfterTimeout, type DeliveryTarget } from '../delivery/scenarios.cjs';
+import {
+	burstOfDistinctEvents,
+	concurrentCopies,
+	replayAll,
+	resentAfterTimeout,
+	type DeliveryTarget,
+} from '../delivery/scenarios.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
 import { describeE2e } from '../harness/shared.cjs';
 import { countBy, report, startKit, subscriptions, TRIGGER_NAME, type QueueKit } from './kit.cjs';
@@ -27,7 +33,10 @@ describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
 		do {
 			const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
 			if (cursor) q.set('cursor', cursor);
-			const res = await kit.q.main.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
+			const res = await kit.q.main.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>(
+				'GET',
+				`/executions?${q}`,
+			);
 			if (res.status !== 200) throw new Error(`listing executions answered ${res.status}`);
 			all.push(...res.body.data);
 			cursor = res.body.nextCursor ?? undefined;
@@ -64,7 +73,12 @@ describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
 			timeoutMs: 300_000,
 			executionStatuses: async () => (await allExecutions(workflow.id, false)).map((e) => e.status),
 			executionEventIds: async () =>
-				(await allExecutions(workflow.id, true)).map((e) => String(e.data?.resultData?.runData?.[TRIGGER_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.id ?? `no-output-${e.id}`)),
+				(await allExecutions(workflow.id, true)).map((e) =>
+					String(
+						e.data?.resultData?.runData?.[TRIGGER_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.id ??
+							`no-output-${e.id}`,
+					),
+				),
 		};
 		const events = await burstOfDistinctEvents(target, 100);
 		await replayAll(target, events);
@@ -72,7 +86,11 @@ describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
 		await resentAfterTimeout(target, 20);
 		const all = await allExecutions(workflow.id, false);
 		expect(all).toHaveLength(100 + 1 + 20);
-		report('delivery', 'executions by worker', countBy(all, (e) => kit.q.workerOf(e.id)));
+		report(
+			'delivery',
+			'executions by worker',
+			countBy(all, (e) => kit.q.workerOf(e.id)),
+		);
 		await kit.q.main.unpublishWorkflow(workflow.id);
 	}, 1_200_000);
 });

@@ -21,11 +21,16 @@ function groupAlive(pid: number): boolean {
 describeE2e('npm run demo -- --queue', () => {
 	test('prints every process with its address and role; Ctrl+C leaves none of them running', async () => {
 		const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-		const child = spawn(tsx, [path.join(REPO_ROOT, 'scripts', 'demo.cts'), '--queue'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(tsx, [path.join(REPO_ROOT, 'scripts', 'demo.cts'), '--queue'], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
 		child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
 		child.stderr.on('data', (b: Buffer) => (out += b.toString('utf8')));
-		const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		const exited = new Promise<number | null>((resolve) =>
+			child.once('exit', (code) => resolve(code)),
+		);
 		try {
 			const deadline = Date.now() + 480_000;
 			while (!out.includes('Press Ctrl+C to stop.')) {
@@ -34,12 +39,23 @@ describeE2e('npm run demo -- --queue', () => {
 				await sleep(500);
 			}
 			await sleep(1000);
-			for (const role of ['router', 'main', 'webhook-1', 'worker-1', 'worker-2', 'postgres', 'redis']) {
+			for (const role of [
+				'router',
+				'main',
+				'webhook-1',
+				'worker-1',
+				'worker-2',
+				'postgres',
+				'redis',
+			]) {
 				expect(out).toMatch(new RegExp(`^\\s+${role}\\s+\\S*127\\.0\\.0\\.1:\\d+`, 'm'));
 			}
 			const pids = [...out.matchAll(/ pid (\d+) /g)].map((m) => Number(m[1]));
 			expect(pids).toHaveLength(6); // main, webhook processor, 2 workers, postgres, redis
-			expect({ dead: pids.filter((p) => !isAlive(p)), out: pids.every(isAlive) ? '' : out }).toEqual({ dead: [], out: '' });
+			expect({
+				dead: pids.filter((p) => !isAlive(p)),
+				out: pids.every(isAlive) ? '' : out,
+			}).toEqual({ dead: [], out: '' });
 			const cluster = /cluster (\S+) \(removed on stop\)/.exec(out)?.[1] ?? '';
 			expect(fs.existsSync(cluster)).toBe(true);
 			const t0 = Date.now();

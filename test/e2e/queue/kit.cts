@@ -5,10 +5,15 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
-import { startQueue, type QueueTopology, type StartQueueOptions } from '../../../tooling/n8n/queue.cjs';
+import {
+	startQueue,
+	type QueueTopology,
+	type StartQueueOptions,
+} from '../../../tooling/n8n/queue.cjs';
 
 export const TRIGGER_NAME = 'Trackler Trigger';
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+	new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface QueueKit {
 	q: QueueTopology;
@@ -18,7 +23,10 @@ export interface QueueKit {
 }
 
 /** The sandbox first (so a failed n8n start can still close it), then the topology. */
-export async function startKit(opts: StartQueueOptions = {}, sandboxLog?: (line: string) => void): Promise<QueueKit> {
+export async function startKit(
+	opts: StartQueueOptions = {},
+	sandboxLog?: (line: string) => void,
+): Promise<QueueKit> {
 	const sb = await startTestSandbox(sandboxLog ? { log: sandboxLog } : {});
 	let q: QueueTopology;
 	try {
@@ -28,12 +36,18 @@ export async function startKit(opts: StartQueueOptions = {}, sandboxLog?: (line:
 		throw err;
 	}
 	// Bursts of 100 events and their effects are more than the default 600 requests a minute.
-	const faults = await sb.testApi('POST', '/faults', { rate_limit: { limit: 100_000, window_seconds: 60 } });
-	if (faults.status !== 200) throw new Error(`sandbox faults: HTTP ${faults.status}`);
-	const credential = await q.main.createCredential('tracklerApi', `Trackler sandbox (queue ${randomUUID().slice(0, 8)})`, {
-		apiUrl: sb.baseUrl,
-		apiToken: sb.token,
+	const faults = await sb.testApi('POST', '/faults', {
+		rate_limit: { limit: 100_000, window_seconds: 60 },
 	});
+	if (faults.status !== 200) throw new Error(`sandbox faults: HTTP ${faults.status}`);
+	const credential = await q.main.createCredential(
+		'tracklerApi',
+		`Trackler sandbox (queue ${randomUUID().slice(0, 8)})`,
+		{
+			apiUrl: sb.baseUrl,
+			apiToken: sb.token,
+		},
+	);
 	return {
 		q,
 		sb,
@@ -47,7 +61,11 @@ export async function startKit(opts: StartQueueOptions = {}, sandboxLog?: (line:
 
 /** Trackler Trigger on `events` → Trackler "Send Message" into the event's Track, body
  *  `effect <event id>`: every execution leaves one message the test can count. */
-export async function createEffectWorkflow(kit: QueueKit, name: string, events: string[]): Promise<{ id: string; url: string; webhookId: string }> {
+export async function createEffectWorkflow(
+	kit: QueueKit,
+	name: string,
+	events: string[],
+): Promise<{ id: string; url: string; webhookId: string }> {
 	const cred = { tracklerApi: { id: kit.credential.id, name: kit.credential.name } };
 	const workflow = await kit.q.main.createWorkflow({
 		name,
@@ -81,7 +99,9 @@ export async function createEffectWorkflow(kit: QueueKit, name: string, events: 
 		settings: { executionOrder: 'v1' },
 	});
 	const stored = await kit.q.main.getWorkflow(workflow.id);
-	const webhookId = (stored.nodes.find((n: { name: string }) => n.name === TRIGGER_NAME) as { webhookId: string }).webhookId;
+	const webhookId = (
+		stored.nodes.find((n: { name: string }) => n.name === TRIGGER_NAME) as { webhookId: string }
+	).webhookId;
 	return { id: workflow.id, webhookId, url: `${kit.q.routerUrl}/webhook/${webhookId}/webhook` };
 }
 
@@ -99,7 +119,9 @@ export async function subscriptions(kit: QueueKit): Promise<Subscription[]> {
 
 /** Effect messages by event id (how many times each event's effect happened). */
 export function effects(kit: QueueKit): Map<string, number> {
-	const rows = kit.sb.sandbox.store.all<{ body: string }>("SELECT body FROM messages WHERE body LIKE 'effect %'");
+	const rows = kit.sb.sandbox.store.all<{ body: string }>(
+		"SELECT body FROM messages WHERE body LIKE 'effect %'",
+	);
 	const out = new Map<string, number>();
 	for (const r of rows) {
 		const id = r.body.slice('effect '.length);
@@ -116,7 +138,12 @@ export interface DeliveryRow {
 	last_status: number | null;
 	last_error: string | null;
 	test: boolean;
-	attempt_log: Array<{ attempt: number; status: number | null; error: string | null; duration_ms: number }>;
+	attempt_log: Array<{
+		attempt: number;
+		status: number | null;
+		error: string | null;
+		duration_ms: number;
+	}>;
 }
 
 export async function deliveries(kit: QueueKit): Promise<DeliveryRow[]> {
@@ -130,7 +157,8 @@ export async function flushUntilDelivered(kit: QueueKit, timeoutMs = 240_000): P
 		await kit.sb.testApi('POST', '/webhooks/flush', {});
 		const pending = (await deliveries(kit)).filter((d) => !d.test && d.state === 'pending');
 		if (!pending.length) return;
-		if (Date.now() > deadline) throw new Error(`${pending.length} deliveries still pending after ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`${pending.length} deliveries still pending after ${timeoutMs} ms`);
 		await sleep(1000);
 	}
 }
@@ -141,15 +169,25 @@ export async function allExecutions(kit: QueueKit, workflowId: string): Promise<
 }
 
 /** Waits until `count` executions of the workflow are finished, and then until nothing is running. */
-export async function settledExecutions(kit: QueueKit, workflowId: string, count: number, timeoutMs = 300_000): Promise<N8nExecution[]> {
+export async function settledExecutions(
+	kit: QueueKit,
+	workflowId: string,
+	count: number,
+	timeoutMs = 300_000,
+): Promise<N8nExecution[]> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const all = await allExecutions(kit, workflowId);
 		const done = all.filter((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status));
 		if (done.length >= count && done.length === all.length) return all;
 		if (Date.now() > deadline) {
-			const by = all.reduce<Record<string, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {});
-			throw new Error(`workflow ${workflowId}: expected ${count} settled executions within ${timeoutMs} ms, saw ${JSON.stringify(by)}`);
+			const by = all.reduce<Record<string, number>>(
+				(acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }),
+				{},
+			);
+			throw new Error(
+				`workflow ${workflowId}: expected ${count} settled executions within ${timeoutMs} ms, saw ${JSON.stringify(by)}`,
+			);
 		}
 		await sleep(1000);
 	}
@@ -166,18 +204,36 @@ export function countBy<T>(items: T[], key: (t: T) => string | undefined): Recor
 
 /** One line for the report, on stderr (jest shows it with the test's output). */
 export function report(suite: string, what: string, value: unknown): void {
-	process.stderr.write(`[queue:${suite}] ${what}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`);
+	process.stderr.write(
+		`[queue:${suite}] ${what}: ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+	);
 }
 
 /** The error messages of failed executions (at most `max`), for the report. */
-export async function errorsOf(kit: QueueKit, executions: N8nExecution[], max = 3): Promise<string[]> {
-	const failed = executions.filter((e) => e.status === 'error' || e.status === 'crashed').slice(0, max);
+export async function errorsOf(
+	kit: QueueKit,
+	executions: N8nExecution[],
+	max = 3,
+): Promise<string[]> {
+	const failed = executions
+		.filter((e) => e.status === 'error' || e.status === 'crashed')
+		.slice(0, max);
 	const full = await Promise.all(failed.map((e) => kit.q.main.getExecution(e.id, true)));
-	return full.map((e) => `${e.id} ${e.status}: ${String(e.data?.resultData?.error?.message ?? 'no message')}`.slice(0, 300));
+	return full.map((e) =>
+		`${e.id} ${e.status}: ${String(e.data?.resultData?.error?.message ?? 'no message')}`.slice(
+			0,
+			300,
+		),
+	);
 }
 
 /** Like settledExecutions, but returns what there is when the deadline passes (for a report). */
-export async function executionsWhenSettled(kit: QueueKit, workflowId: string, count: number, timeoutMs = 300_000): Promise<{ all: N8nExecution[]; settled: boolean }> {
+export async function executionsWhenSettled(
+	kit: QueueKit,
+	workflowId: string,
+	count: number,
+	timeoutMs = 300_000,
+): Promise<{ all: N8nExecution[]; settled: boolean }> {
 	try {
 		return { all: await settledExecutions(kit, workflowId, count, timeoutMs), settled: true };
 	} catch (err) {

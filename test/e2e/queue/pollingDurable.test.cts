@@ -9,7 +9,12 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (durable poll cursors)',
 	const k = pollingKit(DURABLE_POLL_ENV);
 
 	test('SIGKILL of the main right after a poll loses no event', async () => {
-		const { sent, got, pollerStateRows } = await killAfterPoll(k.get(), k.polls, k.onPoll, 'durable');
+		const { sent, got, pollerStateRows } = await killAfterPoll(
+			k.get(),
+			k.polls,
+			k.onPoll,
+			'durable',
+		);
 		expect(pollerStateRows).toBeGreaterThan(0); // the durable engine was on
 
 		expect(sent.filter((id) => !got.includes(id))).toEqual([]);

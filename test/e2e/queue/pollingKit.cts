@@ -17,12 +17,17 @@ export const DURABLE_POLL_ENV = {
 };
 
 export function itemsOf(execution: N8nExecution): Array<Record<string, any>> {
-	const main = execution.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0] as Array<{ json: Record<string, any> }> | undefined;
+	const main = execution.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0] as
+		Array<{ json: Record<string, any> }> | undefined;
 	return (main ?? []).map((item) => item.json);
 }
 
 /** One topology per engine; `polls` are the times the sandbox answered GET /v1/events. */
-export function pollingKit(mainEnv: Record<string, string>): { get(): QueueKit; polls: number[]; onPoll: { fn?: () => void } } {
+export function pollingKit(mainEnv: Record<string, string>): {
+	get(): QueueKit;
+	polls: number[];
+	onPoll: { fn?: () => void };
+} {
 	let kit: QueueKit | undefined;
 	const polls: number[] = [];
 	const onPoll: { fn?: () => void } = {};
@@ -35,7 +40,12 @@ export function pollingKit(mainEnv: Record<string, string>): { get(): QueueKit; 
 		});
 	}, 400_000);
 	afterAll(async () => {
-		if (kit) report(S, `resident memory (MiB), ${Object.keys(mainEnv).length ? 'durable' : 'legacy'} engine`, kit.q.rssMiB());
+		if (kit)
+			report(
+				S,
+				`resident memory (MiB), ${Object.keys(mainEnv).length ? 'durable' : 'legacy'} engine`,
+				kit.q.rssMiB(),
+			);
 		await kit?.stop();
 	}, 120_000);
 	return { get: () => kit as QueueKit, polls, onPoll };
@@ -51,7 +61,12 @@ export async function publishPolling(kit: QueueKit, name: string): Promise<strin
 				type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
 				typeVersion: 1,
 				position: [0, 0],
-				parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, mode: 'newEvents', events: ['message.created'], options: {} },
+				parameters: {
+					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					mode: 'newEvents',
+					events: ['message.created'],
+					options: {},
+				},
 				credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
 			},
 		],
@@ -65,15 +80,23 @@ export async function publishPolling(kit: QueueKit, name: string): Promise<strin
 export async function nextPoll(polls: number[], count: number, timeoutMs = 150_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (polls.length <= count) {
-		if (Date.now() > deadline) throw new Error(`no poll within ${timeoutMs} ms (after ${count} polls)`);
+		if (Date.now() > deadline)
+			throw new Error(`no poll within ${timeoutMs} ms (after ${count} polls)`);
 		await sleep(200);
 	}
 }
 
-export async function messages(kit: QueueKit, trackId: string, n: number, label: string): Promise<string[]> {
+export async function messages(
+	kit: QueueKit,
+	trackId: string,
+	n: number,
+	label: string,
+): Promise<string[]> {
 	const ids: string[] = [];
 	for (let i = 0; i < n; i++) {
-		const res = await kit.sb.api('POST', `/tracks/${trackId}/messages`, { body: `${label} ${i + 1}` });
+		const res = await kit.sb.api('POST', `/tracks/${trackId}/messages`, {
+			body: `${label} ${i + 1}`,
+		});
 		expect(res.status).toBe(201);
 		ids.push(res.body.id as string);
 	}
@@ -84,12 +107,19 @@ export async function messages(kit: QueueKit, trackId: string, n: number, label:
 export async function emitted(kit: QueueKit, workflowId: string): Promise<string[]> {
 	const all = await allExecutions(kit, workflowId);
 	const full = await Promise.all(all.map((e) => kit.q.main.getExecution(e.id, true)));
-	return full.flatMap(itemsOf).map((item) => String(item.data?.object?.id ?? item.data?.message?.id ?? item.object_id ?? ''));
+	return full
+		.flatMap(itemsOf)
+		.map((item) => String(item.data?.object?.id ?? item.data?.message?.id ?? item.object_id ?? ''));
 }
 
 /** SIGKILLs the main `KILL_DELAY_MS` after the first poll that sees the new messages, restarts it,
  *  and returns what was emitted after two more polls. */
-export async function killAfterPoll(kit: QueueKit, polls: number[], onPoll: { fn?: () => void }, label: string): Promise<{ sent: string[]; got: string[]; pollerStateRows: number }> {
+export async function killAfterPoll(
+	kit: QueueKit,
+	polls: number[],
+	onPoll: { fn?: () => void },
+	label: string,
+): Promise<{ sent: string[]; got: string[]; pollerStateRows: number }> {
 	const wf = await publishPolling(kit, `Queue polling: kill after poll (${label})`);
 	const track = (await kit.sb.api('POST', '/tracks', { title: `Polling kill ${label}` })).body;
 	await nextPoll(polls, polls.length); // the first poll sets the starting point
@@ -117,14 +147,17 @@ export async function killAfterPoll(kit: QueueKit, polls: number[], onPoll: { fn
 	const got = await emitted(kit, wf);
 	// n8n's durable cursors live in its poller_state table (the legacy engine keeps them in static data)
 	const pollerStateRows = Number(kit.q.postgres.sql('SELECT count(*) FROM poller_state'));
-	report(S, `${label}: main SIGKILLed ${KILL_DELAY_MS} ms after a poll answered (${new Date(killedAt).toISOString()})`, {
-		sent: sent.length,
-		emitted: got.length,
-		lost: sent.filter((id) => !got.includes(id)).length,
-		duplicated: sent.filter((id) => got.filter((g) => g === id).length > 1).length,
-		pollerStateRows,
-	});
+	report(
+		S,
+		`${label}: main SIGKILLed ${KILL_DELAY_MS} ms after a poll answered (${new Date(killedAt).toISOString()})`,
+		{
+			sent: sent.length,
+			emitted: got.length,
+			lost: sent.filter((id) => !got.includes(id)).length,
+			duplicated: sent.filter((id) => got.filter((g) => g === id).length > 1).length,
+			pollerStateRows,
+		},
+	);
 	await main.unpublishWorkflow(wf);
 	return { sent, got, pollerStateRows };
 }
-

@@ -3,7 +3,18 @@
 // restart of the main; a SIGKILL of the main right after a poll answered is measured and printed
 // (n8n core saves the cursor apart from the execution; see pollingDurable.test.cts for the fix).
 import { describeE2e } from '../harness/shared.cjs';
-import { allExecutions, emitted, killAfterPoll, messages, nextPoll, pollingKit, publishPolling, report, S, sleep } from './pollingKit.cjs';
+import {
+	allExecutions,
+	emitted,
+	killAfterPoll,
+	messages,
+	nextPoll,
+	pollingKit,
+	publishPolling,
+	report,
+	S,
+	sleep,
+} from './pollingKit.cjs';
 
 describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', () => {
 	const k = pollingKit({});
@@ -32,15 +43,21 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		const got = await emitted(kit, wf);
 		expect(got.sort()).toEqual([...a, ...b, ...c].sort());
 		const all = await allExecutions(kit, wf);
-		report(S, 'exactly once across a main restart', { executions: all.map((e) => `${e.id}@${kit.q.workerOf(e.id) ?? '?'}`) });
+		report(S, 'exactly once across a main restart', {
+			executions: all.map((e) => `${e.id}@${kit.q.workerOf(e.id) ?? '?'}`),
+		});
 		await kit.q.main.unpublishWorkflow(wf);
 	}, 900_000);
 
 	test('SIGKILL of the main right after a poll (legacy engine): measured, printed', async () => {
-		const { sent, got, pollerStateRows } = await killAfterPoll(k.get(), k.polls, k.onPoll, 'legacy');
+		const { sent, got, pollerStateRows } = await killAfterPoll(
+			k.get(),
+			k.polls,
+			k.onPoll,
+			'legacy',
+		);
 		expect(pollerStateRows).toBe(0); // the legacy engine keeps the cursor in static data
 		// n8n core saves the cursor before it creates the execution: a loss is possible here.
 		expect(got.filter((id) => !sent.includes(id))).toEqual([]);
 	}, 900_000);
 });
-

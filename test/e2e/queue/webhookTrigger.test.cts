@@ -33,7 +33,14 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 
 	beforeAll(async () => {
 		kit = await startKit({ poolSize: POOL });
-		report(S, 'topology', kit.q.processes().map((p) => `${p.name} ${p.handle.baseUrl} (started in ${p.handle.startMs} ms)`).join(', '));
+		report(
+			S,
+			'topology',
+			kit.q
+				.processes()
+				.map((p) => `${p.name} ${p.handle.baseUrl} (started in ${p.handle.startMs} ms)`)
+				.join(', '),
+		);
 	}, 400_000);
 
 	afterAll(async () => {
@@ -58,7 +65,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 
 	/** Event ids of the deliveries of this run's track.created events for these Tracks. */
 	function eventIdsFor(trackIds: string[]): string[] {
-		const rows = kit.sb.sandbox.store.all<{ id: string; track_id: string }>("SELECT id, track_id FROM events WHERE type = 'track.created'");
+		const rows = kit.sb.sandbox.store.all<{ id: string; track_id: string }>(
+			"SELECT id, track_id FROM events WHERE type = 'track.created'",
+		);
 		const wanted = new Set(trackIds);
 		return rows.filter((r) => wanted.has(r.track_id)).map((r) => r.id);
 	}
@@ -89,7 +98,10 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		for (const p of kit.q.processes()) {
 			await p.handle.restart();
 			subs = await subscriptions(kit);
-			expect({ after: p.name, subscriptions: subs.map((s) => s.id) }).toEqual({ after: p.name, subscriptions: [first] });
+			expect({ after: p.name, subscriptions: subs.map((s) => s.id) }).toEqual({
+				after: p.name,
+				subscriptions: [first],
+			});
 			await oneEvent(`after restarting ${p.name}`);
 		}
 
@@ -111,7 +123,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		const events = eventIdsFor(tracks);
 		expect(events).toHaveLength(100);
 		const t0 = Date.now();
-		const first = (await kit.sb.testApi('POST', '/webhooks/flush', {})).body.data as Array<{ status: number | null }>;
+		const first = (await kit.sb.testApi('POST', '/webhooks/flush', {})).body.data as Array<{
+			status: number | null;
+		}>;
 		const firstPassMs = Date.now() - t0;
 		await flushUntilDelivered(kit);
 		const { all, settled } = await executionsWhenSettled(kit, wf.id, 100);
@@ -153,7 +167,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 			if (Date.now() > deadline) throw new Error('no 10 executions within 180 s');
 			await sleep(100);
 		}
-		const runningAtKill = (await allExecutions(kit, wf.id)).filter((e) => e.status !== 'success').length;
+		const runningAtKill = (await allExecutions(kit, wf.id)).filter(
+			(e) => e.status !== 'success',
+		).length;
 		await victim.crash();
 		await flushing;
 		await flushUntilDelivered(kit);
@@ -185,7 +201,9 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 	}, 900_000);
 
 	test('a restart of the webhook processor in the middle of a burst loses no event and duplicates none', async () => {
-		const wf = await createEffectWorkflow(kit, 'Queue: webhook processor restarted', ['track.created']);
+		const wf = await createEffectWorkflow(kit, 'Queue: webhook processor restarted', [
+			'track.created',
+		]);
 		await kit.q.main.publishWorkflow(wf.id);
 		const tracks = await makeTracks(100, 'Webhook restarted');
 		const events = eventIdsFor(tracks);
@@ -193,7 +211,8 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		const flushing = kit.sb.testApi('POST', '/webhooks/flush', {});
 		const deadline = Date.now() + 120_000;
 		while (kit.q.routed.webhook - before < 30) {
-			if (Date.now() > deadline) throw new Error('the webhook processor answered fewer than 30 deliveries within 120 s');
+			if (Date.now() > deadline)
+				throw new Error('the webhook processor answered fewer than 30 deliveries within 120 s');
 			await sleep(20);
 		}
 		const failedBefore = kit.q.routed.failed;
@@ -245,17 +264,32 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		expect(run.status).toBe(200);
 		expect(run.body.data).toMatchObject({ waitingForWebhook: true });
 		const [execution] = await kit.q.main.waitForExecutions(workflow.id, 1, 120_000);
-		expect({ mode: execution.mode, status: execution.status }).toEqual({ mode: 'manual', status: 'success' });
+		expect({ mode: execution.mode, status: execution.status }).toEqual({
+			mode: 'manual',
+			status: 'success',
+		});
 		const testDeliveries = (await deliveries(kit)).filter((d) => d.test);
 		expect(testDeliveries.map((d) => [d.state, d.last_status])).toContainEqual(['delivered', 200]);
 		expect(kit.q.routed.main).toBeGreaterThan(mainBefore);
-		report(S, 'listen for test event: manual execution ran on', kit.q.workerOf(execution.id) ?? 'main');
+		report(
+			S,
+			'listen for test event: manual execution ran on',
+			kit.q.workerOf(execution.id) ?? 'main',
+		);
 		// the webhook processor has no test webhooks: a test URL pointed at it answers 404
-		const direct = await fetch(`${kit.q.webhook.baseUrl}/webhook-test/${webhookId}/webhook`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+		const direct = await fetch(`${kit.q.webhook.baseUrl}/webhook-test/${webhookId}/webhook`, {
+			method: 'POST',
+			body: '{}',
+			headers: { 'content-type': 'application/json' },
+		});
 		expect(direct.status).toBe(404);
 		// n8n removes the test webhook (and so the test subscription) once the test run is over
 		const removedBy = Date.now() + 60_000;
-		while ((await subscriptions(kit)).some((s) => s.url.includes('/webhook-test/')) && Date.now() < removedBy) await sleep(200);
+		while (
+			(await subscriptions(kit)).some((s) => s.url.includes('/webhook-test/')) &&
+			Date.now() < removedBy
+		)
+			await sleep(200);
 		expect((await subscriptions(kit)).filter((s) => s.url.includes('/webhook-test/'))).toEqual([]);
 	}, 300_000);
 });
