@@ -28,7 +28,7 @@ const reduced = args.includes('--reduced');
 const SIZES = quick
 	? { ingest: { 1: 5, 10: 20, 50: 50 }, effect: 2, bulk: { items: 20, limited: 60, faulty: 20 }, limit: { limit: 20, window: 2 }, tracks: 600, polling: [10, 200], polls: 2 }
 	: reduced
-		? { ingest: { 1: 10, 10: 50, 50: 100 }, effect: 5, bulk: { items: 500, limited: 300, faulty: 300 }, limit: { limit: 150, window: 15 }, tracks: 50_000, polling: [10, 10_000], polls: 5 }
+		? { ingest: { 1: 10, 10: 200, 50: 300 }, effect: 5, bulk: { items: 2000, limited: 300, faulty: 300 }, limit: { limit: 150, window: 15 }, tracks: 50_000, polling: [10, 10_000], polls: 5 }
 		: { ingest: { 1: 100, 10: 1000, 50: 1000 }, effect: 20, bulk: { items: 2000, limited: 2000, faulty: 2000 }, limit: { limit: 600, window: 60 }, tracks: 50_000, polling: [10, 10_000], polls: 5 };
 
 async function seedTracks(b: Bench, total: number): Promise<void> {
