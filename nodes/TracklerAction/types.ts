@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 /** What an operation gives back: the Trackler object(s) it touched. */
 export type OperationResult = IDataObject | IDataObject[];
@@ -7,13 +7,24 @@ export type OperationResult = IDataObject | IDataObject[];
 export type PreparedOperation = (this: IExecuteFunctions) => Promise<OperationResult>;
 
 /**
- * An operation is split in two: `prepare` reads and checks the item's parameters and sends
- * nothing (so bad input in any item stops the node before any request goes out); the function it
- * returns does the work.
+ * An operation file (`resources/<resource>/<operation>.ts`) exports these two names.
+ * `description`: its fields, shown only for its resource and operation (`updateDisplayOptions`).
+ * `prepare`: reads and checks the item's parameters and sends nothing (so bad input in any item
+ * stops the node before any request goes out); the function it returns does the work.
  */
-export interface TracklerOperation {
+export interface OperationModule {
+	description: INodeProperties[];
 	prepare(
 		this: IExecuteFunctions,
 		itemIndex: number,
 	): PreparedOperation | Promise<PreparedOperation>;
+}
+
+/**
+ * A resource folder's `index.ts` exports these two names: `description` (the Operation field, then
+ * every operation's fields) and `operations` (each Operation option's value to its file).
+ */
+export interface ResourceModule {
+	description: INodeProperties[];
+	operations: Record<string, OperationModule>;
 }

@@ -1,10 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { TRACK_URL_REGEX, UUID_REGEX } from './listSearch';
-
-const UUID = new RegExp(`^${UUID_REGEX}$`);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { inputError } from './checks';
+import { TRACK_URL_REGEX, UUID_PATTERN } from './ids';
 
 type LocatorKind =
 	| 'Track'
@@ -46,7 +43,7 @@ export function locator(
 	const idValidation = [
 		{
 			type: 'regex' as const,
-			properties: { regex: `^${UUID_REGEX}$`, errorMessage: `Not a valid ${kind} ID (a UUID)` },
+			properties: { regex: `^${UUID_PATTERN}$`, errorMessage: `Not a valid ${kind} ID (a UUID)` },
 		},
 	];
 	if (kind === 'Track') {
@@ -110,119 +107,8 @@ export function locator(
 	};
 }
 
-/** Reads a resource locator (or plain string) parameter as an ID and checks that it is a UUID. */
-export function getId(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-): string {
-	const raw = this.getNodeParameter(parameter, itemIndex, '', {
-		extractValue: true,
-	}) as unknown;
-	const value = String(
-		typeof raw === 'object' && raw !== null ? ((raw as IDataObject).value ?? '') : (raw ?? ''),
-	).trim();
-	if (!value) {
-		throw new NodeOperationError(this.getNode(), `${label} is empty`, {
-			description: `Choose a ${label} from the list, or enter its ID.`,
-			itemIndex,
-		});
-	}
-	const fromUrl = value.match(new RegExp(TRACK_URL_REGEX));
-	const id = fromUrl ? fromUrl[1] : value;
-	if (!UUID.test(id)) {
-		throw new NodeOperationError(this.getNode(), `${label} "${value}" is not a valid ID`, {
-			description: `A ${label} ID is a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13. Pick the ${label} from the list instead.`,
-			itemIndex,
-		});
-	}
-	return id.toLowerCase();
-}
-
-/** Reads a string parameter that must not be empty (after trimming). */
-export function getRequiredString(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-	fix = 'Enter a value',
-): string {
-	const value = String(this.getNodeParameter(parameter, itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(this.getNode(), `${label} is empty`, {
-			description: `${fix}.`,
-			itemIndex,
-		});
-	}
-	return value;
-}
-
-/** Stops an item whose text is longer than the API accepts, naming the field and the fix. */
-export function checkMaxLength(
-	this: IExecuteFunctions,
-	value: string,
-	max: number,
-	itemIndex: number,
-	label: string,
-	what: string,
-): string {
-	if (value.length > max) {
-		throw new NodeOperationError(this.getNode(), `${label} is longer than ${max} characters`, {
-			description: `Shorten ${what} to at most ${max} characters.`,
-			itemIndex,
-		});
-	}
-	return value;
-}
-
-export function checkEmail(
-	this: IExecuteFunctions,
-	value: string,
-	itemIndex: number,
-	label: string,
-): string {
-	const email = value.trim();
-	if (!EMAIL.test(email)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`${label} "${email}" is not a valid e-mail address`,
-			{
-				description: 'Enter an address such as sanne@example.nl.',
-				itemIndex,
-			},
-		);
-	}
-	return email;
-}
-
-/** Reads an optional date-time parameter and returns it as ISO 8601 UTC, or undefined when empty. */
-export function getDateTime(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-): string | undefined {
-	const raw = this.getNodeParameter(parameter, itemIndex, '') as unknown;
-	if (raw === '' || raw === null || raw === undefined) return undefined;
-	const date = new Date(String(raw));
-	if (Number.isNaN(date.getTime())) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`${label} "${String(raw)}" is not a date and time`,
-			{
-				description:
-					'Use an ISO 8601 date-time such as 2026-12-01T09:30:00+01:00, or pick one in the date picker.',
-				itemIndex,
-			},
-		);
-	}
-	return date.toISOString();
-}
-
-/** The Return All / Limit pair every Get Many operation offers. */
-export function returnAllAndLimit(resource: string, operation = 'getAll'): INodeProperties[] {
-	const show = { resource: [resource], operation: [operation] };
+/** The Return All / Limit pair every Get Many operation offers (displayOptions added by the operation). */
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -230,7 +116,6 @@ export function returnAllAndLimit(resource: string, operation = 'getAll'): INode
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Limit',
@@ -239,7 +124,7 @@ export function returnAllAndLimit(resource: string, operation = 'getAll'): INode
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
 }
@@ -250,40 +135,14 @@ export function getLimit(this: IExecuteFunctions, itemIndex: number): number | u
 	if (returnAll) return undefined;
 	const limit = this.getNodeParameter('limit', itemIndex, 50) as number;
 	if (!Number.isInteger(limit) || limit < 1) {
-		throw new NodeOperationError(
-			this.getNode(),
+		throw inputError.call(
+			this,
+			itemIndex,
 			`Limit ${limit} is not a whole number of 1 or more`,
-			{
-				description: 'Set Limit to 1 or more, or switch on Return All.',
-				itemIndex,
-			},
+			'Set Limit to 1 or more, or switch on Return All.',
 		);
 	}
 	return limit;
-}
-
-/**
- * Reads an optional options-type filter (e.g. `filters.state`): undefined when it is not set, the
- * value when it is one of `allowed`, otherwise an error naming the field with `fix` as its remedy.
- */
-export function getOptionFilter(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-	allowed: readonly string[],
-	fix: string,
-): string | undefined {
-	const raw = this.getNodeParameter(parameter, itemIndex, '') as unknown;
-	if (raw === undefined || raw === '') return undefined;
-	const value = String(raw);
-	if (!allowed.includes(value)) {
-		throw new NodeOperationError(this.getNode(), `${label} "${value}" is not known`, {
-			description: fix,
-			itemIndex,
-		});
-	}
-	return value;
 }
 
 type ListKind = 'Tag' | 'Status' | 'Scheduler' | 'Form Template';

@@ -17,12 +17,8 @@ import type {
 	TrackMember,
 	User,
 } from './api';
+import { isUuid, locatorText } from './ids';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from './transport';
-
-/** The app address of a Track, which a Track resource locator also accepts. */
-export const TRACK_URL_REGEX = 'https://app\\.trackler\\.nl/tracks/([0-9a-fA-F-]{36})';
-export const UUID_REGEX =
-	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 async function searchPage<T>(
 	ctx: ILoadOptionsFunctions,
@@ -214,12 +210,8 @@ export async function getTrackMembers(
 	this: ILoadOptionsFunctions,
 ): Promise<INodePropertyOptions[]> {
 	const raw = this.getCurrentNodeParameter('trackId', { extractValue: true }) as unknown;
-	const value = String(
-		typeof raw === 'object' && raw !== null ? ((raw as IDataObject).value ?? '') : (raw ?? ''),
-	).trim();
-	const fromUrl = value.match(new RegExp(TRACK_URL_REGEX));
-	const trackId = fromUrl ? fromUrl[1] : value;
-	if (!new RegExp(`^${UUID_REGEX}$`).test(trackId)) return [];
+	const { id: trackId } = locatorText(raw);
+	if (!isUuid(trackId)) return [];
 	const members = (await tracklerApiRequestAllItems.call(
 		this,
 		`/tracks/${trackId}/members`,

@@ -1,18 +1,18 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { TracklerOperation } from '../types';
-import { trackDescription, trackOperations } from './track';
-import { trackMemberDescription, trackMemberOperations } from './trackMember';
-import { invitationDescription, invitationOperations } from './invitation';
-import { tagDescription, tagOperations } from './tag';
-import { formDescription, formOperations } from './form';
-import { messageDescription, messageOperations } from './message';
-import { appointmentDescription, appointmentOperations } from './appointment';
-import { emailDescription, emailOperations } from './email';
-import { statusDescription, statusOperations } from './status';
-import { schedulerDescription, schedulerOperations } from './scheduler';
-import { formTemplateDescription, formTemplateOperations } from './formTemplate';
-import { userDescription, userOperations } from './user';
+import type { OperationModule, ResourceModule } from '../types';
+import * as appointment from './appointment';
+import * as email from './email';
+import * as form from './form';
+import * as formTemplate from './formTemplate';
+import * as invitation from './invitation';
+import * as message from './message';
+import * as scheduler from './scheduler';
+import * as status from './status';
+import * as tag from './tag';
+import * as track from './track';
+import * as trackMember from './trackMember';
+import * as user from './user';
 
 export const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
@@ -80,32 +80,27 @@ export const resourceProperty: INodeProperties = {
 	default: 'track',
 };
 
-export const resourceDescriptions: INodeProperties[] = [
-	...trackDescription,
-	...trackMemberDescription,
-	...invitationDescription,
-	...tagDescription,
-	...formDescription,
-	...messageDescription,
-	...appointmentDescription,
-	...emailDescription,
-	...statusDescription,
-	...schedulerDescription,
-	...formTemplateDescription,
-	...userDescription,
-];
-
-export const operations: Record<string, Record<string, TracklerOperation>> = {
-	track: trackOperations,
-	trackMember: trackMemberOperations,
-	invitation: invitationOperations,
-	tag: tagOperations,
-	form: formOperations,
-	message: messageOperations,
-	appointment: appointmentOperations,
-	email: emailOperations,
-	status: statusOperations,
-	scheduler: schedulerOperations,
-	formTemplate: formTemplateOperations,
-	user: userOperations,
+/** Each Resource option's value to its folder (`resources/<resource>/index.ts`). */
+export const resources: Record<string, ResourceModule> = {
+	track,
+	trackMember,
+	invitation,
+	tag,
+	form,
+	message,
+	appointment,
+	email,
+	status,
+	scheduler,
+	formTemplate,
+	user,
 };
+
+export const resourceDescriptions: INodeProperties[] = Object.values(resources).flatMap(
+	(resource) => resource.description,
+);
+
+/** The operation file of each resource and operation: `operations[resource][operation]`. */
+export const operations: Record<string, Record<string, OperationModule>> = Object.fromEntries(
+	Object.entries(resources).map(([name, resource]) => [name, resource.operations]),
+);

@@ -1,8 +1,9 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { tracklerApiRequestAllItems } from '../../shared/transport';
-import type { PreparedOperation, TracklerOperation } from '../types';
+import type { OperationModule, PreparedOperation } from '../types';
+import { updateDisplayOptions } from './updateDisplayOptions';
 
 /**
  * A Get Many operation without filters: Return All / Limit, then every object of `path` (walking
@@ -11,13 +12,14 @@ import type { PreparedOperation, TracklerOperation } from '../types';
 export function listOperation<T extends IDataObject>(
 	resource: string,
 	path: string,
-): { description: INodeProperties[]; getAll: TracklerOperation } {
+): OperationModule {
 	return {
-		description: [...returnAllAndLimit(resource, 'getAll')],
-		getAll: {
-			prepare(itemIndex) {
-				return listRequest<T>(path, {}, getLimit.call(this, itemIndex), itemIndex);
-			},
+		description: updateDisplayOptions(
+			{ show: { resource: [resource], operation: ['getAll'] } },
+			returnAllAndLimit(),
+		),
+		prepare(itemIndex) {
+			return listRequest<T>(path, {}, getLimit.call(this, itemIndex), itemIndex);
 		},
 	};
 }

@@ -1,24 +1,28 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Deleted } from '../../../shared/api';
-import { getId, locator } from '../../../shared/fields';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('Appointment', 'appointmentId', {
 		description: 'The appointment to delete',
-		displayOptions: { show: { resource: ['appointment'], operation: ['delete'] } },
 	}),
 ];
 
-export const deleteAppointment: TracklerOperation = {
-	prepare(itemIndex) {
-		const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'DELETE', `/appointments/${appointmentId}`, {
-				itemIndex,
-			})) as Deleted;
-		};
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['appointment'], operation: ['delete'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'DELETE', `/appointments/${appointmentId}`, {
+			itemIndex,
+		})) as Deleted;
+	};
+}

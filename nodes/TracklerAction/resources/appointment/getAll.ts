@@ -1,31 +1,24 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Appointment } from '../../../shared/api';
-import {
-	getDateTime,
-	getId,
-	getLimit,
-	getOptionFilter,
-	locator,
-	returnAllAndLimit,
-} from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import { getDateTime, getOptionFilter } from '../../../shared/checks';
+import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
-
-const show = { resource: ['appointment'], operation: ['getAll'] };
 
 const STATES = ['scheduled', 'cancelled'];
 
-export const description: INodeProperties[] = [
-	...returnAllAndLimit('appointment', 'getAll'),
+const properties: INodeProperties[] = [
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			locator('Scheduler', 'schedulerId', {
 				required: false,
@@ -64,47 +57,50 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const limit = getLimit.call(this, itemIndex);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const qs: IDataObject = {};
-		if (filters.trackId !== undefined) {
-			qs.track_id = getId.call(this, 'filters.trackId', itemIndex, 'Track');
-		}
-		if (filters.schedulerId !== undefined) {
-			qs.scheduler_id = getId.call(this, 'filters.schedulerId', itemIndex, 'Scheduler');
-		}
-		const startsAfter =
-			filters.startsAfter !== undefined
-				? getDateTime.call(this, 'filters.startsAfter', itemIndex, 'Starts After')
-				: undefined;
-		const startsBefore =
-			filters.startsBefore !== undefined
-				? getDateTime.call(this, 'filters.startsBefore', itemIndex, 'Starts Before')
-				: undefined;
-		if (startsAfter && startsBefore && Date.parse(startsBefore) <= Date.parse(startsAfter)) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Starts Before (${startsBefore}) is not after Starts After (${startsAfter})`,
-				{
-					description:
-						'Set Starts Before to a later moment than Starts After, or remove one of them.',
-					itemIndex,
-				},
-			);
-		}
-		if (startsAfter) qs.starts_after = startsAfter;
-		if (startsBefore) qs.starts_before = startsBefore;
-		const state = getOptionFilter.call(
-			this,
-			'filters.state',
-			itemIndex,
-			'State',
-			STATES,
-			'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
+export const description = updateDisplayOptions(
+	{ show: { resource: ['appointment'], operation: ['getAll'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const limit = getLimit.call(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	if (filters.trackId !== undefined) {
+		qs.track_id = getId.call(this, 'filters.trackId', itemIndex, 'Track');
+	}
+	if (filters.schedulerId !== undefined) {
+		qs.scheduler_id = getId.call(this, 'filters.schedulerId', itemIndex, 'Scheduler');
+	}
+	const startsAfter =
+		filters.startsAfter !== undefined
+			? getDateTime.call(this, 'filters.startsAfter', itemIndex, 'Starts After')
+			: undefined;
+	const startsBefore =
+		filters.startsBefore !== undefined
+			? getDateTime.call(this, 'filters.startsBefore', itemIndex, 'Starts Before')
+			: undefined;
+	if (startsAfter && startsBefore && Date.parse(startsBefore) <= Date.parse(startsAfter)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Starts Before (${startsBefore}) is not after Starts After (${startsAfter})`,
+			{
+				description:
+					'Set Starts Before to a later moment than Starts After, or remove one of them.',
+				itemIndex,
+			},
 		);
-		if (state) qs.state = state;
-		return listRequest<Appointment>('/appointments', qs, limit, itemIndex);
-	},
-};
+	}
+	if (startsAfter) qs.starts_after = startsAfter;
+	if (startsBefore) qs.starts_before = startsBefore;
+	const state = getOptionFilter.call(
+		this,
+		'filters.state',
+		itemIndex,
+		'State',
+		STATES,
+		'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
+	);
+	if (state) qs.state = state;
+	return listRequest<Appointment>('/appointments', qs, limit, itemIndex);
+}

@@ -1,67 +1,65 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { TracklerOperation } from '../../types';
-import * as cancelOp from './cancel';
-import * as createOp from './create';
+import type { OperationModule } from '../../types';
+import * as cancel from './cancel';
+import * as create from './create';
 import * as deleteOp from './delete';
-import * as getOp from './get';
-import * as getAllOp from './getAll';
+import * as get from './get';
+import * as getAll from './getAll';
 
-export const appointmentDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['appointment'] } },
-		options: [
-			{
-				name: 'Cancel',
-				value: 'cancel',
-				action: 'Cancel an appointment',
-				description:
-					'Cancel an appointment and notify its participants, optionally with a reason; it stays visible as cancelled',
-			},
-			{
-				name: 'Create',
-				value: 'create',
-				action: 'Create an appointment',
-				description:
-					'Make an appointment in a Track with a title, a start and an end time or duration, and optionally a location, meeting link and participants',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				action: 'Delete an appointment',
-				description: 'Delete an appointment for good without notifying its participants',
-			},
-			{
-				name: 'Get',
-				value: 'get',
-				action: 'Get an appointment',
-				description: 'Get one appointment, cancelled or not',
-			},
-			{
-				name: 'Get Many',
-				value: 'getAll',
-				action: 'Get many appointments',
-				description:
-					'List appointments, earliest first, filtered by Track, Scheduler, start time or state',
-			},
-		],
-		default: 'create',
-	},
-	...createOp.description,
-	...getOp.description,
-	...getAllOp.description,
-	...cancelOp.description,
-	...deleteOp.description,
-];
-
-export const appointmentOperations: Record<string, TracklerOperation> = {
-	cancel: cancelOp.cancel,
-	create: createOp.create,
-	delete: deleteOp.deleteAppointment,
-	get: getOp.get,
-	getAll: getAllOp.getAll,
+const operationField: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['appointment'] } },
+	options: [
+		{
+			name: 'Cancel',
+			value: 'cancel',
+			action: 'Cancel an appointment',
+			description:
+				'Cancel an appointment and notify its participants, optionally with a reason; it stays visible as cancelled',
+		},
+		{
+			name: 'Create',
+			value: 'create',
+			action: 'Create an appointment',
+			description:
+				'Make an appointment in a Track with a title, a start and an end time or duration, and optionally a location, meeting link and participants',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			action: 'Delete an appointment',
+			description: 'Delete an appointment for good without notifying its participants',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			action: 'Get an appointment',
+			description: 'Get one appointment, cancelled or not',
+		},
+		{
+			name: 'Get Many',
+			value: 'getAll',
+			action: 'Get many appointments',
+			description:
+				'List appointments, earliest first, filtered by Track, Scheduler, start time or state',
+		},
+	],
+	default: 'create',
 };
+
+export const operations: Record<string, OperationModule> = {
+	create,
+	get,
+	getAll,
+	cancel,
+	delete: deleteOp,
+};
+
+export const description: INodeProperties[] = [
+	operationField,
+	...Object.values(operations).flatMap((operation) => operation.description),
+];

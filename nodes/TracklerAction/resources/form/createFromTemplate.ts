@@ -1,26 +1,24 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { getDateTime, getId, locator } from '../../../shared/fields';
+import { getDateTime } from '../../../shared/checks';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-const show = { resource: ['form'], operation: ['createFromTemplate'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
 		description: 'The Track to assign the form in',
-		displayOptions: { show },
 	}),
 	locator('Form Template', 'templateId', {
 		description: 'The Form Template the form is made from',
-		displayOptions: { show },
 	}),
 	locator('User', 'assigneeId', {
 		displayName: 'Assignee',
 		description: 'The user who fills in the form; must be a member of the Track',
-		displayOptions: { show },
 	}),
 	{
 		displayName: 'Additional Fields',
@@ -28,7 +26,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Due Date',
@@ -48,37 +45,40 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const createFromTemplate: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const templateId = getId.call(this, 'templateId', itemIndex, 'Form Template');
-		const assigneeId = getId.call(this, 'assigneeId', itemIndex, 'Assignee');
-		const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-		const body: IDataObject = { template_id: templateId, assignee_id: assigneeId };
-		if (additional.dueDate !== undefined && additional.dueDate !== '') {
-			body.due_at = getDateTime.call(this, 'additionalFields.dueDate', itemIndex, 'Due Date');
-		}
-		if (additional.title !== undefined) {
-			const title = String(additional.title).trim();
-			if (!title) {
-				throw new NodeOperationError(this.getNode(), 'Title is empty', {
-					description: "Enter a title, or remove the Title field to use the Form Template's name.",
-					itemIndex,
-				});
-			}
-			if (title.length > 200) {
-				throw new NodeOperationError(this.getNode(), `Title is ${title.length} characters long`, {
-					description: 'Shorten the title to 200 characters or fewer.',
-					itemIndex,
-				});
-			}
-			body.title = title;
-		}
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/forms`, {
-				body,
+export const description = updateDisplayOptions(
+	{ show: { resource: ['form'], operation: ['createFromTemplate'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const templateId = getId.call(this, 'templateId', itemIndex, 'Form Template');
+	const assigneeId = getId.call(this, 'assigneeId', itemIndex, 'Assignee');
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = { template_id: templateId, assignee_id: assigneeId };
+	if (additional.dueDate !== undefined && additional.dueDate !== '') {
+		body.due_at = getDateTime.call(this, 'additionalFields.dueDate', itemIndex, 'Due Date');
+	}
+	if (additional.title !== undefined) {
+		const title = String(additional.title).trim();
+		if (!title) {
+			throw new NodeOperationError(this.getNode(), 'Title is empty', {
+				description: "Enter a title, or remove the Title field to use the Form Template's name.",
 				itemIndex,
-			})) as Form;
-		};
-	},
-};
+			});
+		}
+		if (title.length > 200) {
+			throw new NodeOperationError(this.getNode(), `Title is ${title.length} characters long`, {
+				description: 'Shorten the title to 200 characters or fewer.',
+				itemIndex,
+			});
+		}
+		body.title = title;
+	}
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/forms`, {
+			body,
+			itemIndex,
+		})) as Form;
+	};
+}

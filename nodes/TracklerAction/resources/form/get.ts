@@ -1,19 +1,24 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import { formIdField, getFormId } from './formId';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
+import { getPlainId, plainIdField } from '../../../shared/ids';
+import { FORM_ID } from './formId';
 
-export const description: INodeProperties[] = [formIdField('get')];
+const properties: INodeProperties[] = [plainIdField(FORM_ID)];
 
-export const get: TracklerOperation = {
-	prepare(itemIndex) {
-		const formId = getFormId.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'GET', `/forms/${formId}`, {
-				itemIndex,
-			})) as Form;
-		};
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['form'], operation: ['get'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const formId = getPlainId.call(this, FORM_ID, itemIndex);
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'GET', `/forms/${formId}`, {
+			itemIndex,
+		})) as Form;
+	};
+}

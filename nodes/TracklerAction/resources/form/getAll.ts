@@ -1,33 +1,26 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import {
-	getId,
-	getLimit,
-	getOptionFilter,
-	locator,
-	returnAllAndLimit,
-} from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import { getOptionFilter } from '../../../shared/checks';
+import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
-
-const show = { resource: ['form'], operation: ['getAll'] };
 
 const STATES = ['open', 'submitted'];
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
 		description: 'The Track whose forms to list',
-		displayOptions: { show },
 	}),
-	...returnAllAndLimit('form', 'getAll'),
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'State',
@@ -44,20 +37,23 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const limit = getLimit.call(this, itemIndex);
-		const qs: IDataObject = {};
-		const state = getOptionFilter.call(
-			this,
-			'filters.state',
-			itemIndex,
-			'State',
-			STATES,
-			'Set the State filter to Open or Submitted (open or submitted in an expression).',
-		);
-		if (state) qs.state = state;
-		return listRequest<Form>(`/tracks/${trackId}/forms`, qs, limit, itemIndex);
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['form'], operation: ['getAll'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const limit = getLimit.call(this, itemIndex);
+	const qs: IDataObject = {};
+	const state = getOptionFilter.call(
+		this,
+		'filters.state',
+		itemIndex,
+		'State',
+		STATES,
+		'Set the State filter to Open or Submitted (open or submitted in an expression).',
+	);
+	if (state) qs.state = state;
+	return listRequest<Form>(`/tracks/${trackId}/forms`, qs, limit, itemIndex);
+}

@@ -1,12 +1,14 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { FormSubmission } from '../../../shared/api';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import { formIdField, getFormId } from './formId';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
+import { getPlainId, plainIdField } from '../../../shared/ids';
+import { FORM_ID } from './formId';
 
-export const description: INodeProperties[] = [
-	formIdField('getSubmission'),
+const properties: INodeProperties[] = [
+	plainIdField(FORM_ID),
 	{
 		displayName: 'Simplify',
 		name: 'simplify',
@@ -14,7 +16,6 @@ export const description: INodeProperties[] = [
 		default: true,
 		description:
 			'Whether to return the answers as one object keyed by question text (easy to use in the next node) instead of the list of question and answer pairs',
-		displayOptions: { show: { resource: ['form'], operation: ['getSubmission'] } },
 	},
 ];
 
@@ -39,18 +40,18 @@ export function simplifySubmission(submission: FormSubmission): IDataObject {
 	};
 }
 
-export const getSubmission: TracklerOperation = {
-	prepare(itemIndex) {
-		const formId = getFormId.call(this, itemIndex);
-		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		return async function () {
-			const submission = (await tracklerApiRequest.call(
-				this,
-				'GET',
-				`/forms/${formId}/submission`,
-				{ itemIndex },
-			)) as FormSubmission;
-			return simplify ? simplifySubmission(submission) : (submission as unknown as IDataObject);
-		};
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['form'], operation: ['getSubmission'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const formId = getPlainId.call(this, FORM_ID, itemIndex);
+	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+	return async function () {
+		const submission = (await tracklerApiRequest.call(this, 'GET', `/forms/${formId}/submission`, {
+			itemIndex,
+		})) as FormSubmission;
+		return simplify ? simplifySubmission(submission) : (submission as unknown as IDataObject);
+	};
+}

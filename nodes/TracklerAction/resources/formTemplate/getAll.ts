@@ -1,7 +1,7 @@
 import type { FormTemplate } from '../../../shared/api';
 import { listOperation } from '../listOperation';
 
-export const { description, getAll } = listOperation<FormTemplate>(
+export const { description, prepare } = listOperation<FormTemplate>(
 	'formTemplate',
 	'/form-templates',
 );

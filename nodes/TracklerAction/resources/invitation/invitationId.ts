@@ -1,39 +1,44 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IHttpRequestMethods } from 'n8n-workflow';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import type { Invitation } from '../../../shared/api';
+import type { PlainIdKind } from '../../../shared/ids';
+import { getPlainId, plainIdField } from '../../../shared/ids';
+import { tracklerApiRequest } from '../../../shared/transport';
+import type { OperationModule } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-const WHERE_FROM =
-	'Take it from the output of Send or Get Many, or from a Trackler trigger (invitation events)';
+/** There is no search for invitations across Tracks, so the Invitation ID is typed as plain text. */
+export const INVITATION_ID: PlainIdKind = {
+	label: 'Invitation',
+	name: 'invitationId',
+	example: '6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23',
+	whereFrom:
+		'Take it from the output of Send or Get Many, or from a Trackler trigger (invitation events)',
+};
 
-/** The Invitation ID field: there is no search for invitations across Tracks, so it is a plain ID. */
-export function invitationIdField(operation: string): INodeProperties {
+/** An operation on one invitation by its ID (Get, Resend, Reset, Revoke): one request, the invitation back. */
+export function invitationAction(
+	operation: string,
+	method: IHttpRequestMethods,
+	suffix: string,
+): OperationModule {
 	return {
-		displayName: 'Invitation ID',
-		name: 'invitationId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23',
-		description: `The ID (a UUID) of the invitation. ${WHERE_FROM}.`,
-		displayOptions: { show: { resource: ['invitation'], operation: [operation] } },
+		description: updateDisplayOptions(
+			{ show: { resource: ['invitation'], operation: [operation] } },
+			[plainIdField(INVITATION_ID)],
+		),
+		prepare(itemIndex) {
+			const invitationId = getPlainId.call(this, INVITATION_ID, itemIndex);
+			return async function () {
+				return (await tracklerApiRequest.call(
+					this,
+					method,
+					`/invitations/${invitationId}${suffix}`,
+					{
+						itemIndex,
+					},
+				)) as Invitation;
+			};
+		},
 	};
-}
-
-/** Reads the Invitation ID field and checks that it is a UUID. */
-export function getInvitationId(this: IExecuteFunctions, itemIndex: number): string {
-	const value = String(this.getNodeParameter('invitationId', itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(this.getNode(), 'Invitation ID is empty', {
-			description: `Enter the ID of the invitation. ${WHERE_FROM}.`,
-			itemIndex,
-		});
-	}
-	if (!UUID.test(value)) {
-		throw new NodeOperationError(this.getNode(), `Invitation ID "${value}" is not a valid ID`, {
-			description: `An Invitation ID is a UUID such as 6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23. ${WHERE_FROM}.`,
-			itemIndex,
-		});
-	}
-	return value.toLowerCase();
 }

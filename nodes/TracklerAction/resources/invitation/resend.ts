@@ -1,19 +1,3 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { invitationAction } from './invitationId';
 
-import type { Invitation } from '../../../shared/api';
-import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import { getInvitationId, invitationIdField } from './invitationId';
-
-export const description: INodeProperties[] = [invitationIdField('resend')];
-
-export const resend: TracklerOperation = {
-	prepare(itemIndex) {
-		const invitationId = getInvitationId.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', `/invitations/${invitationId}/resend`, {
-				itemIndex,
-			})) as Invitation;
-		};
-	},
-};
+export const { description, prepare } = invitationAction('resend', 'POST', '/resend');

@@ -1,19 +1,3 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { invitationAction } from './invitationId';
 
-import type { Invitation } from '../../../shared/api';
-import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import { getInvitationId, invitationIdField } from './invitationId';
-
-export const description: INodeProperties[] = [invitationIdField('revoke')];
-
-export const revoke: TracklerOperation = {
-	prepare(itemIndex) {
-		const invitationId = getInvitationId.call(this, itemIndex);
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', `/invitations/${invitationId}/revoke`, {
-				itemIndex,
-			})) as Invitation;
-		};
-	},
-};
+export const { description, prepare } = invitationAction('revoke', 'POST', '/revoke');

@@ -1,17 +1,17 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Invitation } from '../../../shared/api';
-import { checkEmail, getId, getRequiredString, locator } from '../../../shared/fields';
+import { checkEmail, getRequiredString } from '../../../shared/checks';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-const show = { resource: ['invitation'], operation: ['send'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
 		description: 'The Track to invite the person to',
-		displayOptions: { show },
 	}),
 	{
 		displayName: 'E-Mail',
@@ -21,7 +21,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'E-mail address of the person to invite',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Role',
@@ -37,7 +36,6 @@ export const description: INodeProperties[] = [
 		],
 		default: 'trackee',
 		description: 'The role the person gets in the Track after accepting',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Delivery',
@@ -57,50 +55,52 @@ export const description: INodeProperties[] = [
 		],
 		default: 'email',
 		description: 'How the invitation reaches the person',
-		displayOptions: { show },
 	},
 ];
 
 const ROLES = ['trackee', 'track_leader'];
 const DELIVERIES = ['email', 'link'];
 
-export const send: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const email = checkEmail.call(
+export const description = updateDisplayOptions(
+	{ show: { resource: ['invitation'], operation: ['send'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const email = checkEmail.call(
+		this,
+		getRequiredString.call(
 			this,
-			getRequiredString.call(
-				this,
-				'email',
-				itemIndex,
-				'E-Mail',
-				'Enter the e-mail address of the person to invite',
-			),
+			'email',
 			itemIndex,
 			'E-Mail',
-		);
-		const role = this.getNodeParameter('role', itemIndex, 'trackee') as string;
-		if (!ROLES.includes(role)) {
-			throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
-				description:
-					'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
-				itemIndex,
-			});
-		}
-		const delivery = this.getNodeParameter('delivery', itemIndex, 'email') as string;
-		if (!DELIVERIES.includes(delivery)) {
-			throw new NodeOperationError(this.getNode(), `Delivery "${delivery}" is not known`, {
-				description:
-					'Set Delivery to Send Invitation E-Mail or Return Link Only (email or link in an expression).',
-				itemIndex,
-			});
-		}
-		const body: IDataObject = { email, role, delivery };
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/invitations`, {
-				body,
-				itemIndex,
-			})) as Invitation;
-		};
-	},
-};
+			'Enter the e-mail address of the person to invite',
+		),
+		itemIndex,
+		'E-Mail',
+	);
+	const role = this.getNodeParameter('role', itemIndex, 'trackee') as string;
+	if (!ROLES.includes(role)) {
+		throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
+			description:
+				'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
+			itemIndex,
+		});
+	}
+	const delivery = this.getNodeParameter('delivery', itemIndex, 'email') as string;
+	if (!DELIVERIES.includes(delivery)) {
+		throw new NodeOperationError(this.getNode(), `Delivery "${delivery}" is not known`, {
+			description:
+				'Set Delivery to Send Invitation E-Mail or Return Link Only (email or link in an expression).',
+			itemIndex,
+		});
+	}
+	const body: IDataObject = { email, role, delivery };
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/invitations`, {
+			body,
+			itemIndex,
+		})) as Invitation;
+	};
+}

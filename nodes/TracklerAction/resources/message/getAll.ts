@@ -1,24 +1,26 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Message } from '../../../shared/api';
-import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
 
-const show = { resource: ['message'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
 		description: 'The Track whose messages to list (newest first)',
-		displayOptions: { show },
 	}),
-	...returnAllAndLimit('message', 'getAll'),
+	...returnAllAndLimit(),
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const limit = getLimit.call(this, itemIndex);
-		return listRequest<Message>(`/tracks/${trackId}/messages`, {}, limit, itemIndex);
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['getAll'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const limit = getLimit.call(this, itemIndex);
+	return listRequest<Message>(`/tracks/${trackId}/messages`, {}, limit, itemIndex);
+}

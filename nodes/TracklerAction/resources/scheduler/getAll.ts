@@ -1,4 +1,4 @@
 import type { Scheduler } from '../../../shared/api';
 import { listOperation } from '../listOperation';
 
-export const { description, getAll } = listOperation<Scheduler>('scheduler', '/schedulers');
+export const { description, prepare } = listOperation<Scheduler>('scheduler', '/schedulers');

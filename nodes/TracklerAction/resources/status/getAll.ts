@@ -1,4 +1,4 @@
 import type { Status } from '../../../shared/api';
 import { listOperation } from '../listOperation';
 
-export const { description, getAll } = listOperation<Status>('status', '/statuses');
+export const { description, prepare } = listOperation<Status>('status', '/statuses');

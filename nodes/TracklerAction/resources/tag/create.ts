@@ -1,15 +1,15 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
-import { checkMaxLength, getRequiredString } from '../../../shared/fields';
+import { checkMaxLength, getRequiredString } from '../../../shared/checks';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-const show = { resource: ['tag'], operation: ['create'] };
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Name',
 		name: 'name',
@@ -18,7 +18,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Leiderschap',
 		description: 'Name of the new tag (1 to 50 characters, unique in the workspace ignoring case)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Additional Fields',
@@ -26,7 +25,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Color',
@@ -40,31 +38,26 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const create: TracklerOperation = {
-	prepare(itemIndex) {
-		const name = getRequiredString.call(
-			this,
-			'name',
-			itemIndex,
-			'Name',
-			'Enter a name for the tag',
-		);
-		checkMaxLength.call(this, name, 50, itemIndex, 'Name', 'the tag name');
-		const body: { name: string; color?: string } = { name };
-		const color = String(
-			this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '',
-		).trim();
-		if (color) {
-			if (!COLOR.test(color)) {
-				throw new NodeOperationError(this.getNode(), `Color "${color}" is not a hex colour`, {
-					description: 'Use # and six hex digits, such as #4f46e5.',
-					itemIndex,
-				});
-			}
-			body.color = color;
+export const description = updateDisplayOptions(
+	{ show: { resource: ['tag'], operation: ['create'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const name = getRequiredString.call(this, 'name', itemIndex, 'Name', 'Enter a name for the tag');
+	checkMaxLength.call(this, name, 50, itemIndex, 'Name', 'the tag name');
+	const body: { name: string; color?: string } = { name };
+	const color = String(this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '').trim();
+	if (color) {
+		if (!COLOR.test(color)) {
+			throw new NodeOperationError(this.getNode(), `Color "${color}" is not a hex colour`, {
+				description: 'Use # and six hex digits, such as #4f46e5.',
+				itemIndex,
+			});
 		}
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', '/tags', { body, itemIndex })) as Tag;
-		};
-	},
-};
+		body.color = color;
+	}
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'POST', '/tags', { body, itemIndex })) as Tag;
+	};
+}

@@ -1,4 +1,4 @@
 import type { Tag } from '../../../shared/api';
 import { listOperation } from '../listOperation';
 
-export const { description, getAll } = listOperation<Tag>('tag', '/tags');
+export const { description, prepare } = listOperation<Tag>('tag', '/tags');

@@ -4,13 +4,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { Tag } from '../../../shared/api';
 import { ensureNodeError } from '../../../shared/errors';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
-import { getIdList, splitList } from '../track/common';
-
-const TAG_NAME_MAX = 50;
+import { checkMaxLength, LIMIT } from '../../../shared/checks';
+import { getIdList, splitList } from '../../../shared/ids';
 
 /** The tag pickers shared by Add to Track and Remove from Track. */
-export function tagSelectionFields(operation: string, verb: string): INodeProperties[] {
-	const show = { resource: ['tag'], operation: [operation] };
+export function tagSelectionFields(verb: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'Tag Names or IDs',
@@ -19,7 +17,6 @@ export function tagSelectionFields(operation: string, verb: string): INodeProper
 			typeOptions: { loadOptionsMethod: 'getTags' },
 			default: [],
 			description: `Tags to ${verb}; can be combined with Tags by Name. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Tags by Name',
@@ -28,7 +25,6 @@ export function tagSelectionFields(operation: string, verb: string): INodeProper
 			default: '',
 			placeholder: 'e.g. Leiderschap, Loopbaan',
 			description: `Names of tags to ${verb}, separated by commas; matched against the workspace's tags ignoring case`,
-			displayOptions: { show },
 		},
 	];
 }
@@ -43,13 +39,14 @@ export function getTagSelection(this: IExecuteFunctions, itemIndex: number): Tag
 	const ids = getIdList.call(this, 'tagIds', itemIndex, 'Tag');
 	const names: string[] = [];
 	for (const name of splitList(this.getNodeParameter('tagNames', itemIndex, ''))) {
-		if (name.length > TAG_NAME_MAX) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Tag name "${name.slice(0, 60)}…" is longer than ${TAG_NAME_MAX} characters`,
-				{ description: 'Tag names have at most 50 characters; check Tags by Name.', itemIndex },
-			);
-		}
+		checkMaxLength.call(
+			this,
+			name,
+			LIMIT.tagName,
+			itemIndex,
+			`Tags by Name: "${name.slice(0, 60)}…"`,
+			'the tag name under Tags by Name',
+		);
 		if (!names.some((known) => known.toLowerCase() === name.toLowerCase())) names.push(name);
 	}
 	if (ids.length === 0 && names.length === 0) {

@@ -1,14 +1,15 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, getRequiredString, idsFromList, locator } from '../../../shared/fields';
+import { checkMaxLength, getRequiredString } from '../../../shared/checks';
+import { idsFromList, locator } from '../../../shared/fields';
+import { getIdList, getOptionalId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import { getIdList, getMetadataPairs, getOptionalId, metadataPairsField } from './common';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
+import { getMetadataPairs, metadataPairsField } from './metadata';
 
-const show = { resource: ['track'], operation: ['create'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Title',
 		name: 'title',
@@ -17,7 +18,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Loopbaancoaching Sanne de Vries',
 		description: 'Title of the new Track (1 to 200 characters)',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Additional Fields',
@@ -25,7 +25,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: [
 			metadataPairsField(
 				'Metadata',
@@ -45,41 +44,34 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const create: TracklerOperation = {
-	prepare(itemIndex) {
-		const title = getRequiredString.call(
-			this,
-			'title',
-			itemIndex,
-			'Title',
-			'Enter a title for the Track',
-		);
-		checkMaxLength.call(this, title, 200, itemIndex, 'Title', 'the title');
-		const body: IDataObject = { title };
-		const designId = getOptionalId.call(
-			this,
-			'additionalFields.designId',
-			itemIndex,
-			'Track Design',
-		);
-		if (designId) body.design_id = designId;
-		const statusId = getOptionalId.call(this, 'additionalFields.statusId', itemIndex, 'Status');
-		if (statusId) body.status_id = statusId;
-		const tagIds = getIdList.call(this, 'additionalFields.tagIds', itemIndex, 'Tag');
-		if (tagIds.length) body.tag_ids = tagIds;
-		const metadata = getMetadataPairs.call(
-			this,
-			'additionalFields.metadata',
-			itemIndex,
-			'Metadata',
-		);
-		if (metadata) body.metadata = metadata;
+export const description = updateDisplayOptions(
+	{ show: { resource: ['track'], operation: ['create'] } },
+	properties,
+);
 
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', '/tracks', {
-				body,
-				itemIndex,
-			})) as Track;
-		};
-	},
-};
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const title = getRequiredString.call(
+		this,
+		'title',
+		itemIndex,
+		'Title',
+		'Enter a title for the Track',
+	);
+	checkMaxLength.call(this, title, 200, itemIndex, 'Title', 'the title');
+	const body: IDataObject = { title };
+	const designId = getOptionalId.call(this, 'additionalFields.designId', itemIndex, 'Track Design');
+	if (designId) body.design_id = designId;
+	const statusId = getOptionalId.call(this, 'additionalFields.statusId', itemIndex, 'Status');
+	if (statusId) body.status_id = statusId;
+	const tagIds = getIdList.call(this, 'additionalFields.tagIds', itemIndex, 'Tag');
+	if (tagIds.length) body.tag_ids = tagIds;
+	const metadata = getMetadataPairs.call(this, 'additionalFields.metadata', itemIndex, 'Metadata');
+	if (metadata) body.metadata = metadata;
+
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'POST', '/tracks', {
+			body,
+			itemIndex,
+		})) as Track;
+	};
+}

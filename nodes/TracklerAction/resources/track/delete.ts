@@ -1,23 +1,24 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Deleted } from '../../../shared/api';
-import { getId, locator } from '../../../shared/fields';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-export const description: INodeProperties[] = [
-	locator('Track', 'trackId', {
-		displayOptions: { show: { resource: ['track'], operation: ['delete'] } },
-	}),
-];
+const properties: INodeProperties[] = [locator('Track', 'trackId')];
 
-export const deleteTrack: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'DELETE', `/tracks/${trackId}`, {
-				itemIndex,
-			})) as Deleted;
-		};
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['track'], operation: ['delete'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'DELETE', `/tracks/${trackId}`, {
+			itemIndex,
+		})) as Deleted;
+	};
+}

@@ -2,23 +2,22 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, getDateTime, getLimit, returnAllAndLimit } from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import { checkMaxLength, getDateTime } from '../../../shared/checks';
+import { getLimit, returnAllAndLimit } from '../../../shared/fields';
+import { getIdList, splitList, UUID } from '../../../shared/ids';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
-import { getIdList, splitList, UUID } from './common';
 
-const show = { resource: ['track'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	...returnAllAndLimit('track', 'getAll'),
+const properties: INodeProperties[] = [
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Archived',
@@ -69,37 +68,40 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const limit = getLimit.call(this, itemIndex);
-		const qs: IDataObject = {};
-		const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
-		if (search) {
-			checkMaxLength.call(this, search, 200, itemIndex, 'Search', 'the search text');
-			qs.q = search;
-		}
-		const status = idOrName.call(this, 'filters.statusId', itemIndex, 'Status');
-		const tag = idOrName.call(this, 'filters.tagId', itemIndex, 'Tag');
-		const archived = String(this.getNodeParameter('filters.archived', itemIndex, 'all'));
-		if (archived === 'yes') qs.archived = true;
-		else if (archived === 'no') qs.archived = false;
-		else if (archived !== 'all') {
-			throw new NodeOperationError(this.getNode(), `Archived "${archived}" is not an option`, {
-				description: 'Set Archived to All, Archived Only or Not Archived.',
-				itemIndex,
-			});
-		}
-		const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
-		if (updatedSince) qs.updated_since = updatedSince;
+export const description = updateDisplayOptions(
+	{ show: { resource: ['track'], operation: ['getAll'] } },
+	properties,
+);
 
-		const list = listRequest<Track>('/tracks', qs, limit, itemIndex);
-		return async function () {
-			if (status) qs.status_id = await resolveName.call(this, status, '/statuses', itemIndex);
-			if (tag) qs.tag_id = await resolveName.call(this, tag, '/tags', itemIndex);
-			return await list.call(this);
-		};
-	},
-};
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const limit = getLimit.call(this, itemIndex);
+	const qs: IDataObject = {};
+	const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
+	if (search) {
+		checkMaxLength.call(this, search, 200, itemIndex, 'Search', 'the search text');
+		qs.q = search;
+	}
+	const status = idOrName.call(this, 'filters.statusId', itemIndex, 'Status');
+	const tag = idOrName.call(this, 'filters.tagId', itemIndex, 'Tag');
+	const archived = String(this.getNodeParameter('filters.archived', itemIndex, 'all'));
+	if (archived === 'yes') qs.archived = true;
+	else if (archived === 'no') qs.archived = false;
+	else if (archived !== 'all') {
+		throw new NodeOperationError(this.getNode(), `Archived "${archived}" is not an option`, {
+			description: 'Set Archived to All, Archived Only or Not Archived.',
+			itemIndex,
+		});
+	}
+	const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
+	if (updatedSince) qs.updated_since = updatedSince;
+
+	const list = listRequest<Track>('/tracks', qs, limit, itemIndex);
+	return async function () {
+		if (status) qs.status_id = await resolveName.call(this, status, '/statuses', itemIndex);
+		if (tag) qs.tag_id = await resolveName.call(this, tag, '/tags', itemIndex);
+		return await list.call(this);
+	};
+}
 
 interface IdOrName {
 	label: string;
@@ -128,21 +130,23 @@ async function resolveName(
 	itemIndex: number,
 ): Promise<string> {
 	if (value.id) return value.id;
-	const all = (await tracklerApiRequestAllItems.call(this, path, {}, undefined, itemIndex)) as Array<{
+	const all = (await tracklerApiRequestAllItems.call(
+		this,
+		path,
+		{},
+		undefined,
+		itemIndex,
+	)) as Array<{
 		id: string;
 		name: string;
 	}>;
 	const wanted = String(value.name).toLowerCase();
 	const found = all.find((entry) => entry.name.toLowerCase() === wanted);
 	if (found) return found.id;
-	throw new NodeOperationError(
-		this.getNode(),
-		`No ${value.label} is named "${value.name}"`,
-		{
-			description: `Use one of the workspace's ${value.label === 'Status' ? 'statuses' : 'tags'}: ${all
-				.map((entry) => entry.name)
-				.join(', ')}.`,
-			itemIndex,
-		},
-	);
+	throw new NodeOperationError(this.getNode(), `No ${value.label} is named "${value.name}"`, {
+		description: `Use one of the workspace's ${value.label === 'Status' ? 'statuses' : 'tags'}: ${all
+			.map((entry) => entry.name)
+			.join(', ')}.`,
+		itemIndex,
+	});
 }

@@ -1,29 +1,22 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { getId, locator } from '../../../shared/fields';
+import { locator } from '../../../shared/fields';
+import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-import {
-	checkMetadataKey,
-	getMetadataPairs,
-	getOptionalId,
-	metadataPairsField,
-	splitList,
-} from './common';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
+import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
 
-const show = { resource: ['track'], operation: ['update'] };
-
-export const description: INodeProperties[] = [
-	locator('Track', 'trackId', { displayOptions: { show } }),
+const properties: INodeProperties[] = [
+	locator('Track', 'trackId'),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Remove Metadata Keys',
@@ -58,66 +51,69 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const update: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const body: IDataObject = {};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['track'], operation: ['update'] } },
+	properties,
+);
 
-		if (fields.title !== undefined) {
-			const title = String(fields.title ?? '').trim();
-			if (!title || title.length > 200) {
-				throw new NodeOperationError(
-					this.getNode(),
-					title ? 'Title is longer than 200 characters' : 'Title is empty',
-					{
-						description: title
-							? 'Shorten the title to at most 200 characters.'
-							: 'Enter a new title, or remove Title from Update Fields.',
-						itemIndex,
-					},
-				);
-			}
-			body.title = title;
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {};
+
+	if (fields.title !== undefined) {
+		const title = String(fields.title ?? '').trim();
+		if (!title || title.length > 200) {
+			throw new NodeOperationError(
+				this.getNode(),
+				title ? 'Title is longer than 200 characters' : 'Title is empty',
+				{
+					description: title
+						? 'Shorten the title to at most 200 characters.'
+						: 'Enter a new title, or remove Title from Update Fields.',
+					itemIndex,
+				},
+			);
 		}
-		const statusId = getOptionalId.call(this, 'updateFields.statusId', itemIndex, 'Status');
-		if (statusId) body.status_id = statusId;
-		const designId = getOptionalId.call(this, 'updateFields.designId', itemIndex, 'Track Design');
-		if (designId) body.design_id = designId;
+		body.title = title;
+	}
+	const statusId = getOptionalId.call(this, 'updateFields.statusId', itemIndex, 'Status');
+	if (statusId) body.status_id = statusId;
+	const designId = getOptionalId.call(this, 'updateFields.designId', itemIndex, 'Track Design');
+	if (designId) body.design_id = designId;
 
-		const metadata: Record<string, string | null> = {
-			...(getMetadataPairs.call(this, 'updateFields.setMetadata', itemIndex, 'Set Metadata') ?? {}),
-		};
-		for (const raw of splitList(fields.removeMetadataKeys)) {
-			const key = checkMetadataKey.call(this, raw, itemIndex, 'Remove Metadata Keys');
-			if (typeof metadata[key] === 'string') {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Metadata key "${key}" is both set and removed`,
-					{
-						description:
-							'Either set the key under Set Metadata or list it under Remove Metadata Keys, not both.',
-						itemIndex,
-					},
-				);
-			}
-			metadata[key] = null;
+	const metadata: Record<string, string | null> = {
+		...(getMetadataPairs.call(this, 'updateFields.setMetadata', itemIndex, 'Set Metadata') ?? {}),
+	};
+	for (const raw of splitList(fields.removeMetadataKeys)) {
+		const key = checkMetadataKey.call(this, raw, itemIndex, 'Remove Metadata Keys');
+		if (typeof metadata[key] === 'string') {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Metadata key "${key}" is both set and removed`,
+				{
+					description:
+						'Either set the key under Set Metadata or list it under Remove Metadata Keys, not both.',
+					itemIndex,
+				},
+			);
 		}
-		if (Object.keys(metadata).length) body.metadata = metadata;
+		metadata[key] = null;
+	}
+	if (Object.keys(metadata).length) body.metadata = metadata;
 
-		if (Object.keys(body).length === 0) {
-			throw new NodeOperationError(this.getNode(), 'Nothing to update', {
-				description:
-					'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
-				itemIndex,
-			});
-		}
+	if (Object.keys(body).length === 0) {
+		throw new NodeOperationError(this.getNode(), 'Nothing to update', {
+			description:
+				'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
+			itemIndex,
+		});
+	}
 
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'PATCH', `/tracks/${trackId}`, {
-				body,
-				itemIndex,
-			})) as Track;
-		};
-	},
-};
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'PATCH', `/tracks/${trackId}`, {
+			body,
+			itemIndex,
+		})) as Track;
+	};
+}

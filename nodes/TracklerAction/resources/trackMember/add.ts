@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { TrackMember } from '../../../shared/api';
-import { getId, locator } from '../../../shared/fields';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
-
-const show = { resource: ['trackMember'], operation: ['add'] };
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
 export const ROLE_OPTIONS = [
 	{
@@ -17,10 +17,9 @@ export const ROLE_OPTIONS = [
 	{ name: 'Trackee', value: 'trackee', description: 'A participant of the Track' },
 ];
 
-export const description: INodeProperties[] = [
-	locator('Track', 'trackId', { displayOptions: { show } }),
+const properties: INodeProperties[] = [
+	locator('Track', 'trackId'),
 	locator('User', 'userId', {
-		displayOptions: { show },
 		description: 'The workspace member to add to the Track',
 	}),
 	{
@@ -30,7 +29,6 @@ export const description: INodeProperties[] = [
 		options: ROLE_OPTIONS,
 		default: 'trackee',
 		description: 'Role of the user in the Track',
-		displayOptions: { show },
 	},
 ];
 
@@ -46,20 +44,23 @@ export function checkRole(
 	});
 }
 
-export const add: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const userId = getId.call(this, 'userId', itemIndex, 'User');
-		const role = checkRole.call(
-			this,
-			String(this.getNodeParameter('role', itemIndex, 'trackee')),
+export const description = updateDisplayOptions(
+	{ show: { resource: ['trackMember'], operation: ['add'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const userId = getId.call(this, 'userId', itemIndex, 'User');
+	const role = checkRole.call(
+		this,
+		String(this.getNodeParameter('role', itemIndex, 'trackee')),
+		itemIndex,
+	);
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/members`, {
+			body: { user_id: userId, role },
 			itemIndex,
-		);
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/members`, {
-				body: { user_id: userId, role },
-				itemIndex,
-			})) as TrackMember;
-		};
-	},
-};
+		})) as TrackMember;
+	};
+}

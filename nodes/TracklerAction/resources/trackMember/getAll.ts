@@ -1,23 +1,22 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { TrackMember } from '../../../shared/api';
-import { getId, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
 import { checkRole, ROLE_OPTIONS } from './add';
 
-const show = { resource: ['trackMember'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	locator('Track', 'trackId', { displayOptions: { show } }),
-	...returnAllAndLimit('trackMember', 'getAll'),
+const properties: INodeProperties[] = [
+	locator('Track', 'trackId'),
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Role',
@@ -31,13 +30,16 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-		const limit = getLimit.call(this, itemIndex);
-		const qs: IDataObject = {};
-		const role = this.getNodeParameter('filters.role', itemIndex, '') as string;
-		if (role) qs.role = checkRole.call(this, role, itemIndex);
-		return listRequest<TrackMember>(`/tracks/${trackId}/members`, qs, limit, itemIndex);
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['trackMember'], operation: ['getAll'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const limit = getLimit.call(this, itemIndex);
+	const qs: IDataObject = {};
+	const role = this.getNodeParameter('filters.role', itemIndex, '') as string;
+	if (role) qs.role = checkRole.call(this, role, itemIndex);
+	return listRequest<TrackMember>(`/tracks/${trackId}/members`, qs, limit, itemIndex);
+}

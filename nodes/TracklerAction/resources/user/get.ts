@@ -1,24 +1,28 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { User } from '../../../shared/api';
-import { getId, locator } from '../../../shared/fields';
+import { locator } from '../../../shared/fields';
+import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	locator('User', 'userId', {
-		displayOptions: { show: { resource: ['user'], operation: ['get'] } },
 		description: 'The workspace member to get',
 	}),
 ];
 
-export const get: TracklerOperation = {
-	prepare(itemIndex) {
-		const userId = getId.call(this, 'userId', itemIndex, 'User');
-		return async function () {
-			return (await tracklerApiRequest.call(this, 'GET', `/users/${userId}`, {
-				itemIndex,
-			})) as User;
-		};
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['get'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const userId = getId.call(this, 'userId', itemIndex, 'User');
+	return async function () {
+		return (await tracklerApiRequest.call(this, 'GET', `/users/${userId}`, {
+			itemIndex,
+		})) as User;
+	};
+}

@@ -1,21 +1,19 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { User } from '../../../shared/api';
 import { getLimit, returnAllAndLimit } from '../../../shared/fields';
-import type { TracklerOperation } from '../../types';
+import type { PreparedOperation } from '../../types';
+import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../listOperation';
 
-const show = { resource: ['user'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	...returnAllAndLimit('user', 'getAll'),
+const properties: INodeProperties[] = [
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Search',
@@ -30,12 +28,15 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export const getAll: TracklerOperation = {
-	prepare(itemIndex) {
-		const limit = getLimit.call(this, itemIndex);
-		const qs: IDataObject = {};
-		const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
-		if (search) qs.q = search;
-		return listRequest<User>('/users', qs, limit, itemIndex);
-	},
-};
+export const description = updateDisplayOptions(
+	{ show: { resource: ['user'], operation: ['getAll'] } },
+	properties,
+);
+
+export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+	const limit = getLimit.call(this, itemIndex);
+	const qs: IDataObject = {};
+	const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
+	if (search) qs.q = search;
+	return listRequest<User>('/users', qs, limit, itemIndex);
+}

@@ -1,31 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getId } from '../../../shared/fields';
-
 const METADATA_MAX_KEYS = 50;
 const METADATA_KEY_MAX = 40;
 const METADATA_VALUE_MAX = 500;
-
-/** Whether a (locator or plain) parameter was left out entirely. */
-function isAbsent(value: unknown): boolean {
-	return value === undefined || value === null;
-}
-
-/**
- * Reads an optional ID inside a collection: undefined when the field was not added; a checked UUID
- * when it was (an added but empty field is an error, so nothing is silently skipped).
- */
-export function getOptionalId(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-): string | undefined {
-	const raw = this.getNodeParameter(parameter, itemIndex, null) as unknown;
-	if (isAbsent(raw)) return undefined;
-	return getId.call(this, parameter, itemIndex, label);
-}
 
 /** The key/value pairs of a metadata fixedCollection, e.g. `{ pairs: [{ key, value }] }`. */
 export function metadataPairsField(
@@ -147,35 +125,4 @@ export function getMetadataPairs(
 		);
 	}
 	return metadata;
-}
-
-/** Reads a list of names typed as a list field or comma-separated text. */
-export function splitList(raw: unknown): string[] {
-	const parts = Array.isArray(raw)
-		? raw.flatMap((entry) => String(entry ?? '').split(','))
-		: String(raw ?? '').split(',');
-	return parts.map((part) => part.trim()).filter((part) => part !== '');
-}
-
-export const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** Reads a multi-select of IDs (or an expression giving IDs, as a list or comma-separated), de-duplicated. */
-export function getIdList(
-	this: IExecuteFunctions,
-	parameter: string,
-	itemIndex: number,
-	label: string,
-): string[] {
-	const ids: string[] = [];
-	for (const id of splitList(this.getNodeParameter(parameter, itemIndex, []))) {
-		if (!UUID.test(id)) {
-			throw new NodeOperationError(this.getNode(), `${label} "${id}" is not a valid ID`, {
-				description: `Choose the ${label} from the list, or give its ID (a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13).`,
-				itemIndex,
-			});
-		}
-		const lower = id.toLowerCase();
-		if (!ids.includes(lower)) ids.push(lower);
-	}
-	return ids;
 }
