@@ -149,15 +149,11 @@ export function toolError(
 	if (error instanceof NodeApiError && String(error.httpCode) === '404') {
 		if (/submission/i.test(description)) {
 			const id = givenId(ctx, 'Form', itemIndex);
-			return new NodeOperationError(
-				node,
-				`The form ${id ?? 'you gave'} has not been submitted yet`,
-				{
-					description:
-						'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
-					itemIndex,
-				},
-			);
+			return new NodeOperationError(node, `The form ${id ?? 'you gave'} has not been submitted yet`, {
+				description:
+					'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
+				itemIndex,
+			});
 		}
 		const match = /No ([A-Za-z ]+?) with this id/.exec(description);
 		const found = match ? match[1] : resource;
@@ -168,10 +164,9 @@ export function toolError(
 			itemIndex,
 		});
 	}
-	const invalidId =
-		/([A-Za-z]+)(?: ID)? "[^"]*" is not a valid ID|^([A-Za-z]+)(?: ID)? is empty$/.exec(
-			error.message,
-		);
+	const invalidId = /([A-Za-z]+)(?: ID)? "[^"]*" is not a valid ID|^([A-Za-z]+)(?: ID)? is empty$/.exec(
+		error.message,
+	);
 	const kind = invalidId ? (invalidId[1] ?? invalidId[2]) : undefined;
 	if (error instanceof NodeOperationError && kind && kind in NEXT_STEP) {
 		return new NodeOperationError(node, error.message, {
@@ -180,15 +175,11 @@ export function toolError(
 		});
 	}
 	if (error instanceof NodeApiError && /^(429|5\d\d)$/.test(String(error.httpCode))) {
-		return new NodeOperationError(
-			node,
-			`Trackler could not carry out the request: ${error.message}`,
-			{
-				description:
-					'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
-				itemIndex,
-			},
-		);
+		return new NodeOperationError(node, `Trackler could not carry out the request: ${error.message}`, {
+			description:
+				'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
+			itemIndex,
+		});
 	}
 	if (error instanceof NodeApiError && String(error.httpCode) === '422') {
 		return new NodeOperationError(node, error.message, {
