@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Appointment } from '../../../shared/api';
+import { getOptionalText, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
@@ -31,13 +31,14 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
-	const reason = String(this.getNodeParameter('reason', itemIndex, '') ?? '').trim();
-	if (reason.length > 500) {
-		throw new NodeOperationError(this.getNode(), `Reason is ${reason.length} characters long`, {
-			description: 'Shorten the reason to 500 characters or fewer.',
-			itemIndex,
-		});
-	}
+	const reason = getOptionalText.call(
+		this,
+		this.getNodeParameter('reason', itemIndex, ''),
+		LIMIT.cancellationReason,
+		itemIndex,
+		'Reason',
+		'the reason',
+	);
 	const body: IDataObject = reason ? { reason } : {};
 	return async function () {
 		return (await tracklerApiRequest.call(this, 'POST', `/appointments/${appointmentId}/cancel`, {

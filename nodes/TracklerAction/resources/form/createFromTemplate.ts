@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { getDateTime } from '../../../shared/checks';
+import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
@@ -67,12 +67,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 				itemIndex,
 			});
 		}
-		if (title.length > 200) {
-			throw new NodeOperationError(this.getNode(), `Title is ${title.length} characters long`, {
-				description: 'Shorten the title to 200 characters or fewer.',
-				itemIndex,
-			});
-		}
+		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
 		body.title = title;
 	}
 	return async function () {

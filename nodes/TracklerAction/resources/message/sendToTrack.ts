@@ -1,15 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Message } from '../../../shared/api';
-import { getRequiredString } from '../../../shared/checks';
+import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-
-const MAX_LENGTH = 5000;
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
@@ -40,12 +37,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'Message',
 		'Enter the text of the message',
 	);
-	if (text.length > MAX_LENGTH) {
-		throw new NodeOperationError(this.getNode(), `Message is ${text.length} characters long`, {
-			description: `Shorten the message to ${MAX_LENGTH} characters or fewer.`,
-			itemIndex,
-		});
-	}
+	checkMaxLength.call(this, text, LIMIT.message, itemIndex, 'Message', 'the message');
 	return async function () {
 		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/messages`, {
 			body: { body: text },

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
-import { checkMaxLength, getRequiredString } from '../../../shared/checks';
+import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -45,7 +45,7 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const name = getRequiredString.call(this, 'name', itemIndex, 'Name', 'Enter a name for the tag');
-	checkMaxLength.call(this, name, 50, itemIndex, 'Name', 'the tag name');
+	checkMaxLength.call(this, name, LIMIT.tagName, itemIndex, 'Name', 'the tag name');
 	const body: { name: string; color?: string } = { name };
 	const color = String(this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '').trim();
 	if (color) {

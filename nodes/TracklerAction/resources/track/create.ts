@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, getRequiredString } from '../../../shared/checks';
+import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { idsFromList, locator } from '../../../shared/fields';
 import { getIdList, getOptionalId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
@@ -57,7 +57,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'Title',
 		'Enter a title for the Track',
 	);
-	checkMaxLength.call(this, title, 200, itemIndex, 'Title', 'the title');
+	checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
 	const body: IDataObject = { title };
 	const designId = getOptionalId.call(this, 'additionalFields.designId', itemIndex, 'Track Design');
 	if (designId) body.design_id = designId;

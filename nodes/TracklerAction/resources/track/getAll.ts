@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, getDateTime } from '../../../shared/checks';
+import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../../shared/fields';
 import { getIdList, splitList, UUID } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -78,7 +78,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const qs: IDataObject = {};
 	const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();
 	if (search) {
-		checkMaxLength.call(this, search, 200, itemIndex, 'Search', 'the search text');
+		checkMaxLength.call(this, search, LIMIT.search, itemIndex, 'Search', 'the search text');
 		qs.q = search;
 	}
 	const status = idOrName.call(this, 'filters.statusId', itemIndex, 'Status');
@@ -119,7 +119,7 @@ function idOrName(
 	const [value] = splitList(this.getNodeParameter(parameter, itemIndex, []));
 	if (!value) return undefined;
 	if (UUID.test(value)) return { label, id: getIdList.call(this, parameter, itemIndex, label)[0] };
-	checkMaxLength.call(this, value, 100, itemIndex, label, `the ${label.toLowerCase()} name`);
+	checkMaxLength.call(this, value, LIMIT.name, itemIndex, label, `the ${label.toLowerCase()} name`);
 	return { label, name: value };
 }
 

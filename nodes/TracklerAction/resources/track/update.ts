@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
+import { checkMaxLength, emptyError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
@@ -63,18 +64,16 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 
 	if (fields.title !== undefined) {
 		const title = String(fields.title ?? '').trim();
-		if (!title || title.length > 200) {
-			throw new NodeOperationError(
-				this.getNode(),
-				title ? 'Title is longer than 200 characters' : 'Title is empty',
-				{
-					description: title
-						? 'Shorten the title to at most 200 characters.'
-						: 'Enter a new title, or remove Title from Update Fields.',
-					itemIndex,
-				},
+		if (!title) {
+			throw emptyError.call(
+				this,
+				'updateFields.title',
+				itemIndex,
+				'Title',
+				'Enter a new title, or remove Title from Update Fields.',
 			);
 		}
+		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
 		body.title = title;
 	}
 	const statusId = getOptionalId.call(this, 'updateFields.statusId', itemIndex, 'Status');
