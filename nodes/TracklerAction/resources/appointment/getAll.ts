@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Appointment } from '../../../shared/api';
-import { getDateTime, getOptionFilter } from '../../../shared/checks';
+import { formatInZone, getDateTime, getOptionFilter, inputError } from '../../../shared/checks';
 import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -81,14 +80,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 			? getDateTime.call(this, 'filters.startsBefore', itemIndex, 'Starts Before')
 			: undefined;
 	if (startsAfter && startsBefore && Date.parse(startsBefore) <= Date.parse(startsAfter)) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Starts Before (${startsBefore}) is not after Starts After (${startsAfter})`,
-			{
-				description:
-					'Set Starts Before to a later moment than Starts After, or remove one of them.',
-				itemIndex,
-			},
+		const zone = this.getTimezone();
+		throw inputError.call(
+			this,
+			itemIndex,
+			`Starts Before (${formatInZone(startsBefore, zone)}) is not after Starts After (${formatInZone(startsAfter, zone)})`,
+			'Set Starts Before to a later moment than Starts After, or remove one of them.',
 		);
 	}
 	if (startsAfter) qs.starts_after = startsAfter;
