@@ -4,6 +4,7 @@ import type {
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	NodeApiError,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
@@ -16,6 +17,18 @@ import { compactObject, isToolExecution, toolError, toolOutputOption } from './t
 import type { OperationResult, PreparedOperation } from './types';
 
 const DEFAULT_CONCURRENCY = 4;
+
+const NO_ITEM_SENT =
+	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
+
+/** An item's bad input stopped the node before any request: the error says that nothing was sent. */
+function noItemSent<T extends NodeApiError | NodeOperationError>(error: T): T {
+	const description = String(error.description ?? '').trim();
+	if (!description.includes(NO_ITEM_SENT)) {
+		error.description = description ? `${description} ${NO_ITEM_SENT}` : NO_ITEM_SENT;
+	}
+	return error;
+}
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const MAX_CONCURRENCY = 20;
 
@@ -138,7 +151,7 @@ export class TracklerAction implements INodeType {
 				}
 				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
 			} catch (error) {
-				if (!continueOnFail) throw nodeError(error as Error, itemIndex);
+				if (!continueOnFail) throw noItemSent(nodeError(error as Error, itemIndex));
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		}
