@@ -218,3 +218,13 @@ export function getOptionFilter(
 	}
 	return value;
 }
+
+/** The State filter of a Get Many (`filters.state`): undefined when not set. */
+export function getStateFilter(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	allowed: readonly string[],
+	fix: string,
+): string | undefined {
+	return getOptionFilter.call(this, 'filters.state', itemIndex, 'State', allowed, fix);
+}

@@ -4,8 +4,8 @@ import type { Appointment } from '../../../shared/api';
 import { getOptionalText, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -40,10 +40,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'the reason',
 	);
 	const body: IDataObject = reason ? { reason } : {};
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/appointments/${appointmentId}/cancel`, {
-			body,
-			itemIndex,
-		})) as Appointment;
-	};
+	return sendRequest<Appointment>('POST', `/appointments/${appointmentId}/cancel`, itemIndex, body);
 }

@@ -4,8 +4,8 @@ import type { Appointment } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getEndAt,
@@ -182,10 +182,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		const participants = getParticipants.call(this, groups, itemIndex);
 		if (participants.length) body.participants = participants;
 	}
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/appointments`, {
-			body,
-			itemIndex,
-		})) as Appointment;
-	};
+	return sendRequest<Appointment>('POST', `/tracks/${trackId}/appointments`, itemIndex, body);
 }

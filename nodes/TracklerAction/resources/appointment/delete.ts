@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Deleted } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -20,9 +20,5 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'DELETE', `/appointments/${appointmentId}`, {
-			itemIndex,
-		})) as Deleted;
-	};
+	return sendRequest<Deleted>('DELETE', `/appointments/${appointmentId}`, itemIndex);
 }

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Appointment } from '../../../shared/api';
-import { formatInZone, getDateTime, getOptionFilter, inputError } from '../../../shared/checks';
+import { formatInZone, getDateTime, getStateFilter, inputError } from '../../../shared/checks';
 import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 
 const STATES = ['scheduled', 'cancelled'];
 
@@ -90,11 +90,9 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	}
 	if (startsAfter) qs.starts_after = startsAfter;
 	if (startsBefore) qs.starts_before = startsBefore;
-	const state = getOptionFilter.call(
+	const state = getStateFilter.call(
 		this,
-		'filters.state',
 		itemIndex,
-		'State',
 		STATES,
 		'Set the State filter to Scheduled or Cancelled (scheduled or cancelled).',
 	);

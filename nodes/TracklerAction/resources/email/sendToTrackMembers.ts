@@ -4,8 +4,8 @@ import type { Email } from '../../../shared/api';
 import { checkMaxLength, emptyError, getRequiredString, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getRecipients } from './recipients';
 
@@ -99,10 +99,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	}
 	checkMaxLength.call(this, text, LIMIT.emailBody, itemIndex, 'Body', 'the body');
 	const body: IDataObject = { recipients, subject, body: text };
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/emails`, {
-			body,
-			itemIndex,
-		})) as Email;
-	};
+	return sendRequest<Email>('POST', `/tracks/${trackId}/emails`, itemIndex, body);
 }

@@ -5,8 +5,8 @@ import type { Form } from '../../../shared/api';
 import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -70,10 +70,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
 		body.title = title;
 	}
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/forms`, {
-			body,
-			itemIndex,
-		})) as Form;
-	};
+	return sendRequest<Form>('POST', `/tracks/${trackId}/forms`, itemIndex, body);
 }

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getPlainId, plainIdField } from '../../../shared/ids';
 import { FORM_ID } from './formId';
@@ -16,9 +16,5 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const formId = getPlainId.call(this, FORM_ID, itemIndex);
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'GET', `/forms/${formId}`, {
-			itemIndex,
-		})) as Form;
-	};
+	return sendRequest<Form>('GET', `/forms/${formId}`, itemIndex);
 }

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { getOptionFilter } from '../../../shared/checks';
+import { getStateFilter } from '../../../shared/checks';
 import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 
 const STATES = ['open', 'submitted'];
 
@@ -46,11 +46,9 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const limit = getLimit.call(this, itemIndex);
 	const qs: IDataObject = {};
-	const state = getOptionFilter.call(
+	const state = getStateFilter.call(
 		this,
-		'filters.state',
 		itemIndex,
-		'State',
 		STATES,
 		'Set the State filter to Open or Submitted (open or submitted in an expression).',
 	);

@@ -1,5 +1,5 @@
 import type { FormTemplate } from '../../../shared/api';
-import { listOperation } from '../listOperation';
+import { listOperation } from '../requests';
 
 export const { description, prepare } = listOperation<FormTemplate>(
 	'formTemplate',

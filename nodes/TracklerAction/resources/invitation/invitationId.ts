@@ -3,8 +3,8 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import type { Invitation } from '../../../shared/api';
 import type { PlainIdKind } from '../../../shared/ids';
 import { getPlainId, plainIdField } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { OperationModule } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 /** There is no search for invitations across Tracks, so the Invitation ID is typed as plain text. */
@@ -29,16 +29,7 @@ export function invitationAction(
 		),
 		prepare(itemIndex) {
 			const invitationId = getPlainId.call(this, INVITATION_ID, itemIndex);
-			return async function () {
-				return (await tracklerApiRequest.call(
-					this,
-					method,
-					`/invitations/${invitationId}${suffix}`,
-					{
-						itemIndex,
-					},
-				)) as Invitation;
-			};
+			return sendRequest<Invitation>(method, `/invitations/${invitationId}${suffix}`, itemIndex);
 		},
 	};
 }

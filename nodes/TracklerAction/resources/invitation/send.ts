@@ -5,8 +5,8 @@ import type { Invitation } from '../../../shared/api';
 import { checkEmail, getRequiredString } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -97,10 +97,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		});
 	}
 	const body: IDataObject = { email, role, delivery };
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/invitations`, {
-			body,
-			itemIndex,
-		})) as Invitation;
-	};
+	return sendRequest<Invitation>('POST', `/tracks/${trackId}/invitations`, itemIndex, body);
 }

@@ -5,7 +5,7 @@ import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {

@@ -4,8 +4,8 @@ import type { Message } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -38,10 +38,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'Enter the text of the message',
 	);
 	checkMaxLength.call(this, text, LIMIT.message, itemIndex, 'Message', 'the message');
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/messages`, {
-			body: { body: text },
-			itemIndex,
-		})) as Message;
-	};
+	return sendRequest<Message>('POST', `/tracks/${trackId}/messages`, itemIndex, { body: text });
 }

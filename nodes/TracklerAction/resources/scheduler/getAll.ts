@@ -1,4 +1,4 @@
 import type { Scheduler } from '../../../shared/api';
-import { listOperation } from '../listOperation';
+import { listOperation } from '../requests';
 
 export const { description, prepare } = listOperation<Scheduler>('scheduler', '/schedulers');

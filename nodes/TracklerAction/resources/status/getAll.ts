@@ -1,4 +1,4 @@
 import type { Status } from '../../../shared/api';
-import { listOperation } from '../listOperation';
+import { listOperation } from '../requests';
 
 export const { description, prepare } = listOperation<Status>('status', '/statuses');

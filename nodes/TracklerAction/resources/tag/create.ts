@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
@@ -57,7 +57,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		}
 		body.color = color;
 	}
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', '/tags', { body, itemIndex })) as Tag;
-	};
+	return sendRequest<Tag>('POST', '/tags', itemIndex, body);
 }

@@ -1,4 +1,4 @@
 import type { Tag } from '../../../shared/api';
-import { listOperation } from '../listOperation';
+import { listOperation } from '../requests';
 
 export const { description, prepare } = listOperation<Tag>('tag', '/tags');

@@ -4,8 +4,8 @@ import type { Track } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
 import { idsFromList, locator } from '../../../shared/fields';
 import { getIdList, getOptionalId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getMetadataPairs, metadataPairsField } from './metadata';
 
@@ -68,10 +68,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const metadata = getMetadataPairs.call(this, 'additionalFields.metadata', itemIndex, 'Metadata');
 	if (metadata) body.metadata = metadata;
 
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', '/tracks', {
-			body,
-			itemIndex,
-		})) as Track;
-	};
+	return sendRequest<Track>('POST', '/tracks', itemIndex, body);
 }

@@ -7,7 +7,7 @@ import { getLimit, returnAllAndLimit } from '../../../shared/fields';
 import { getIdList, splitList, UUID } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [

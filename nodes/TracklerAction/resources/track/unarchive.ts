@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Track } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [locator('Track', 'trackId')];
@@ -16,9 +16,5 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/unarchive`, {
-			itemIndex,
-		})) as Track;
-	};
+	return sendRequest<Track>('POST', `/tracks/${trackId}/unarchive`, itemIndex);
 }

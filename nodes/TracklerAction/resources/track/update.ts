@@ -5,8 +5,8 @@ import type { Track } from '../../../shared/api';
 import { checkMaxLength, emptyError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId, getOptionalId, splitList } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
 
@@ -109,10 +109,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		});
 	}
 
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'PATCH', `/tracks/${trackId}`, {
-			body,
-			itemIndex,
-		})) as Track;
-	};
+	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
 }

@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { TrackMember } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 export const ROLE_OPTIONS = [
@@ -57,10 +57,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		String(this.getNodeParameter('role', itemIndex, 'trackee')),
 		itemIndex,
 	);
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/members`, {
-			body: { user_id: userId, role },
-			itemIndex,
-		})) as TrackMember;
-	};
+	return sendRequest<TrackMember>('POST', `/tracks/${trackId}/members`, itemIndex, {
+		user_id: userId,
+		role,
+	});
 }

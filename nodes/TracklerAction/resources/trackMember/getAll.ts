@@ -5,7 +5,7 @@ import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 import { checkRole, ROLE_OPTIONS } from './add';
 
 const properties: INodeProperties[] = [

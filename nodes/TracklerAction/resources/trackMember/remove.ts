@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Deleted } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -22,9 +22,5 @@ export const description = updateDisplayOptions(
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const userId = getId.call(this, 'userId', itemIndex, 'User');
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'DELETE', `/tracks/${trackId}/members/${userId}`, {
-			itemIndex,
-		})) as Deleted;
-	};
+	return sendRequest<Deleted>('DELETE', `/tracks/${trackId}/members/${userId}`, itemIndex);
 }

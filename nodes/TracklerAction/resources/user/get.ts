@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { User } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
-import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -20,9 +20,5 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const userId = getId.call(this, 'userId', itemIndex, 'User');
-	return async function () {
-		return (await tracklerApiRequest.call(this, 'GET', `/users/${userId}`, {
-			itemIndex,
-		})) as User;
-	};
+	return sendRequest<User>('GET', `/users/${userId}`, itemIndex);
 }

@@ -4,7 +4,7 @@ import type { User } from '../../../shared/api';
 import { getLimit, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../listOperation';
+import { listRequest } from '../requests';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),

@@ -1,7 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
-import { tracklerApiRequestAllItems } from '../../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../shared/transport';
 import type { OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
 
@@ -36,5 +36,23 @@ export function listRequest<T extends IDataObject>(
 ): PreparedOperation {
 	return async function () {
 		return (await tracklerApiRequestAllItems.call(this, path, qs, limit, itemIndex)) as T[];
+	};
+}
+
+/**
+ * The run step of most operations: one request to `path` (with `body` when given), the answer as
+ * the output. `T` is the contract's schema of the answer.
+ */
+export function sendRequest<T extends IDataObject>(
+	method: IHttpRequestMethods,
+	path: string,
+	itemIndex: number,
+	body?: IDataObject,
+): PreparedOperation {
+	return async function () {
+		return (await tracklerApiRequest.call(this, method, path, {
+			...(body === undefined ? {} : { body }),
+			itemIndex,
+		})) as T;
 	};
 }
