@@ -104,6 +104,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 		title: string,
 		chain: Array<WorkflowNode>,
 		body: Json,
+		settings: Json = {},
 	): Promise<{ execution: N8nExecution; response: { status: number; body: any } }> {
 		const hookPath = `trackler-e2e-${randomUUID()}`;
 		const nodes: WorkflowNode[] = [
@@ -138,6 +139,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 				executionOrder: 'v1',
 				saveDataSuccessExecution: 'all',
 				saveDataErrorExecution: 'all',
+				...settings,
 			},
 		});
 		workflowIds.push(workflow.id);
@@ -789,6 +791,52 @@ describeE2e('Trackler action node in a real n8n', () => {
 		}
 		expect((await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data).toEqual([]);
 	}, 180_000);
+
+	test('bad input is worded for a support person: an empty expression, the workflow time zone, no item sent', async () => {
+		const emptyTrack = (extra: Json) =>
+			trackler(
+				'Message Without Track',
+				{
+					resource: 'message',
+					operation: 'sendToTrack',
+					trackId: byId('={{ $json.body.trackId }}'),
+					message: 'Hallo',
+				},
+				extra,
+			);
+		const endBeforeStart = trackler(
+			'Appointment Ends Early',
+			{
+				resource: 'appointment',
+				operation: 'create',
+				trackId: byId(MISSING_TRACK),
+				title: 'Coachgesprek',
+				start: '2026-04-14T08:00:00Z',
+				endGivenAs: 'endTime',
+				end: '2026-04-14T07:30:00Z',
+			},
+			{ onError: 'continueRegularOutput' },
+		);
+		const tolerant = await runChain(
+			'Action e2e: messages',
+			[emptyTrack({ onError: 'continueRegularOutput' }), endBeforeStart],
+			{},
+			{ timezone: 'Europe/Amsterdam' },
+		);
+		expectSuccess(tolerant.execution);
+		expect(outputOf(tolerant.execution, 'Message Without Track')[0].error).toBe(
+			'Track is empty: the expression {{ $json.body.trackId }} gave an empty value',
+		);
+		expect(outputOf(tolerant.execution, 'Appointment Ends Early')[0].error).toBe(
+			'End (2026-04-14 09:30 Europe/Amsterdam) is not after Start (2026-04-14 10:00 Europe/Amsterdam)',
+		);
+
+		const strict = await runChain('Action e2e: no item sent', [emptyTrack({})], {});
+		expect(strict.execution.status).toBe('error');
+		const failure = strict.execution.data?.resultData?.error as Json;
+		expect(failure?.message).toMatch(/^Track is empty: the expression/);
+		expect(failure?.description).toMatch(/No item was sent to Trackler/);
+	}, 120_000);
 
 	test('the API token appears nowhere in the execution data', () => {
 		expect(executions.length).toBeGreaterThanOrEqual(6);
