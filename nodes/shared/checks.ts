@@ -17,6 +17,10 @@ export const LIMIT = {
 	url: 2048,
 	participants: 50,
 	chosenMembers: 100,
+	/** A Track's metadata: how many keys, a key's and a value's length. */
+	metadataKeys: 50,
+	metadataKey: 40,
+	metadataValue: 500,
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

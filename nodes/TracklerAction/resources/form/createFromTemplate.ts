@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
+import { checkMaxLength, emptyError, getDateTime, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -62,10 +61,13 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (additional.title !== undefined) {
 		const title = String(additional.title).trim();
 		if (!title) {
-			throw new NodeOperationError(this.getNode(), 'Title is empty', {
-				description: "Enter a title, or remove the Title field to use the Form Template's name.",
+			throw emptyError.call(
+				this,
+				'additionalFields.title',
 				itemIndex,
-			});
+				'Title',
+				"Enter a title, or remove the Title field to use the Form Template's name.",
+			);
 		}
 		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
 		body.title = title;

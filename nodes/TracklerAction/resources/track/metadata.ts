@@ -1,9 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-const METADATA_MAX_KEYS = 50;
-const METADATA_KEY_MAX = 40;
-const METADATA_VALUE_MAX = 500;
+import { inputError, LIMIT } from '../../../shared/checks';
 
 /** The key/value pairs of a metadata fixedCollection, e.g. `{ pairs: [{ key, value }] }`. */
 export function metadataPairsField(
@@ -44,15 +41,6 @@ export function metadataPairsField(
 	};
 }
 
-function metadataError(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(this.getNode(), message, { description, itemIndex });
-}
-
 export function checkMetadataKey(
 	this: IExecuteFunctions,
 	key: string,
@@ -61,19 +49,19 @@ export function checkMetadataKey(
 ): string {
 	const trimmed = key.trim();
 	if (!trimmed) {
-		throw metadataError.call(
+		throw inputError.call(
 			this,
 			itemIndex,
 			`${label}: a metadata key is empty`,
 			'Give every metadata key a name, or delete the empty row.',
 		);
 	}
-	if (trimmed.length > METADATA_KEY_MAX) {
-		throw metadataError.call(
+	if (trimmed.length > LIMIT.metadataKey) {
+		throw inputError.call(
 			this,
 			itemIndex,
-			`${label}: metadata key "${trimmed.slice(0, 50)}" is longer than ${METADATA_KEY_MAX} characters`,
-			`Shorten the key to at most ${METADATA_KEY_MAX} characters.`,
+			`${label}: metadata key "${trimmed.slice(0, 50)}" is longer than ${LIMIT.metadataKey} characters`,
+			`Shorten the key to at most ${LIMIT.metadataKey} characters.`,
 		);
 	}
 	return trimmed;
@@ -93,7 +81,7 @@ export function getMetadataPairs(
 	for (const pair of pairs) {
 		const key = checkMetadataKey.call(this, String(pair.key ?? ''), itemIndex, label);
 		if (key in metadata) {
-			throw metadataError.call(
+			throw inputError.call(
 				this,
 				itemIndex,
 				`${label}: metadata key "${key}" appears twice`,
@@ -106,22 +94,22 @@ export function getMetadataPairs(
 				: typeof pair.value === 'string'
 					? pair.value
 					: JSON.stringify(pair.value);
-		if (value.length > METADATA_VALUE_MAX) {
-			throw metadataError.call(
+		if (value.length > LIMIT.metadataValue) {
+			throw inputError.call(
 				this,
 				itemIndex,
-				`${label}: the value of metadata key "${key}" is longer than ${METADATA_VALUE_MAX} characters`,
-				`Shorten the value to at most ${METADATA_VALUE_MAX} characters.`,
+				`${label}: the value of metadata key "${key}" is longer than ${LIMIT.metadataValue} characters`,
+				`Shorten the value to at most ${LIMIT.metadataValue} characters.`,
 			);
 		}
 		metadata[key] = value;
 	}
-	if (Object.keys(metadata).length > METADATA_MAX_KEYS) {
-		throw metadataError.call(
+	if (Object.keys(metadata).length > LIMIT.metadataKeys) {
+		throw inputError.call(
 			this,
 			itemIndex,
-			`${label}: more than ${METADATA_MAX_KEYS} metadata keys`,
-			`A Track holds at most ${METADATA_MAX_KEYS} metadata keys; send fewer.`,
+			`${label}: more than ${LIMIT.metadataKeys} metadata keys`,
+			`A Track holds at most ${LIMIT.metadataKeys} metadata keys; send fewer.`,
 		);
 	}
 	return metadata;
