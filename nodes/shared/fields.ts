@@ -170,3 +170,23 @@ export function idsFromList(kind: ListKind, purpose: string): INodeProperties {
 		description: `${purpose}. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 	};
 }
+
+/** A collection of optional fields, e.g. `Filters` (`filters`) or `Additional Fields` (`additionalFields`). */
+function optionalFields(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	options: INodeProperties[],
+): INodeProperties {
+	return { displayName, name, type: 'collection', placeholder, default: {}, options };
+}
+
+/** The Filters collection of a Get Many. */
+export function filtersField(options: INodeProperties[]): INodeProperties {
+	return optionalFields('Filters', 'filters', 'Add Filter', options);
+}
+
+/** The Additional Fields collection of a Create or Send. */
+export function additionalFieldsField(options: INodeProperties[]): INodeProperties {
+	return optionalFields('Additional Fields', 'additionalFields', 'Add Field', options);
+}

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Appointment } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
-import { locator } from '../../../shared/fields';
+import { additionalFieldsField, locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
@@ -65,87 +65,80 @@ const properties: INodeProperties[] = [
 		description: 'How long the appointment lasts, in minutes',
 		displayOptions: { show: { endGivenAs: ['duration'] } },
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Location',
-				name: 'location',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Oudegracht 112, Utrecht',
-				description: 'Where the appointment takes place',
-			},
-			{
-				displayName: 'Meeting Link',
-				name: 'meetingUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. https://meet.example.com/coachgesprek',
-				description: 'Address of the online meeting (http or https)',
-			},
-			locator('User', 'organizerId', {
-				displayName: 'Organizer',
-				required: false,
-				description:
-					"The workspace user who organises the appointment; defaults to the API token's user",
-			}),
-			{
-				displayName: 'Participants',
-				name: 'participants',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				placeholder: 'Add Participant',
-				default: {},
-				description: 'Who takes part: members of the Track and/or guests by e-mail',
-				options: [
-					{
-						displayName: 'Guest',
-						name: 'guests',
-						values: [
-							{
-								displayName: 'E-Mail',
-								name: 'email',
-								type: 'string',
-								placeholder: 'name@email.com',
-								default: '',
-								description: 'E-mail address of the guest',
+	additionalFieldsField([
+		{
+			displayName: 'Location',
+			name: 'location',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Oudegracht 112, Utrecht',
+			description: 'Where the appointment takes place',
+		},
+		{
+			displayName: 'Meeting Link',
+			name: 'meetingUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://meet.example.com/coachgesprek',
+			description: 'Address of the online meeting (http or https)',
+		},
+		locator('User', 'organizerId', {
+			displayName: 'Organizer',
+			required: false,
+			description:
+				"The workspace user who organises the appointment; defaults to the API token's user",
+		}),
+		{
+			displayName: 'Participants',
+			name: 'participants',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Participant',
+			default: {},
+			description: 'Who takes part: members of the Track and/or guests by e-mail',
+			options: [
+				{
+					displayName: 'Guest',
+					name: 'guests',
+					values: [
+						{
+							displayName: 'E-Mail',
+							name: 'email',
+							type: 'string',
+							placeholder: 'name@email.com',
+							default: '',
+							description: 'E-mail address of the guest',
+						},
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							description: 'Name of the guest',
+						},
+					],
+				},
+				{
+					displayName: 'Workspace User',
+					name: 'users',
+					values: [
+						{
+							displayName: 'User Name or ID',
+							name: 'userId',
+							type: 'options',
+							typeOptions: {
+								loadOptionsMethod: 'getTrackMembers',
+								loadOptionsDependsOn: ['trackId.value'],
 							},
-							{
-								displayName: 'Name',
-								name: 'name',
-								type: 'string',
-								default: '',
-								description: 'Name of the guest',
-							},
-						],
-					},
-					{
-						displayName: 'Workspace User',
-						name: 'users',
-						values: [
-							{
-								displayName: 'User Name or ID',
-								name: 'userId',
-								type: 'options',
-								typeOptions: {
-									loadOptionsMethod: 'getTrackMembers',
-									loadOptionsDependsOn: ['trackId.value'],
-								},
-								default: '',
-								description:
-									'A member of the Track. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-							},
-						],
-					},
-				],
-			},
-		],
-	},
+							default: '',
+							description:
+								'A member of the Track. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+						},
+					],
+				},
+			],
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Appointment } from '../../../shared/api';
 import { formatInZone, getDateTime, getStateFilter, inputError } from '../../../shared/checks';
-import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -12,48 +12,41 @@ const STATES = ['scheduled', 'cancelled'];
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			locator('Scheduler', 'schedulerId', {
-				required: false,
-				description: 'Return only appointments booked through this Scheduler',
-			}),
-			{
-				displayName: 'Starts After',
-				name: 'startsAfter',
-				type: 'dateTime',
-				default: '',
-				description: 'Return only appointments that start at or after this moment',
-			},
-			{
-				displayName: 'Starts Before',
-				name: 'startsBefore',
-				type: 'dateTime',
-				default: '',
-				description: 'Return only appointments that start before this moment',
-			},
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Cancelled', value: 'cancelled' },
-					{ name: 'Scheduled', value: 'scheduled' },
-				],
-				default: 'scheduled',
-				description: 'Return only appointments in this state',
-			},
-			locator('Track', 'trackId', {
-				required: false,
-				description: 'Return only appointments in this Track',
-			}),
-		],
-	},
+	filtersField([
+		locator('Scheduler', 'schedulerId', {
+			required: false,
+			description: 'Return only appointments booked through this Scheduler',
+		}),
+		{
+			displayName: 'Starts After',
+			name: 'startsAfter',
+			type: 'dateTime',
+			default: '',
+			description: 'Return only appointments that start at or after this moment',
+		},
+		{
+			displayName: 'Starts Before',
+			name: 'startsBefore',
+			type: 'dateTime',
+			default: '',
+			description: 'Return only appointments that start before this moment',
+		},
+		{
+			displayName: 'State',
+			name: 'state',
+			type: 'options',
+			options: [
+				{ name: 'Cancelled', value: 'cancelled' },
+				{ name: 'Scheduled', value: 'scheduled' },
+			],
+			default: 'scheduled',
+			description: 'Return only appointments in this state',
+		},
+		locator('Track', 'trackId', {
+			required: false,
+			description: 'Return only appointments in this Track',
+		}),
+	]),
 ];
 
 export const description = updateDisplayOptions(

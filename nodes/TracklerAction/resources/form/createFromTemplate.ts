@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Form } from '../../../shared/api';
 import { checkMaxLength, emptyError, getDateTime, LIMIT } from '../../../shared/checks';
-import { locator } from '../../../shared/fields';
+import { additionalFieldsField, locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
@@ -19,29 +19,22 @@ const properties: INodeProperties[] = [
 		displayName: 'Assignee',
 		description: 'The user who fills in the form; must be a member of the Track',
 	}),
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Due Date',
-				name: 'dueDate',
-				type: 'dateTime',
-				default: '',
-				description: 'When the form should be filled in',
-			},
-			{
-				displayName: 'Title',
-				name: 'title',
-				type: 'string',
-				default: '',
-				description: "Title of the form; defaults to the Form Template's name",
-			},
-		],
-	},
+	additionalFieldsField([
+		{
+			displayName: 'Due Date',
+			name: 'dueDate',
+			type: 'dateTime',
+			default: '',
+			description: 'When the form should be filled in',
+		},
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			description: "Title of the form; defaults to the Form Template's name",
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Form } from '../../../shared/api';
 import { getStateFilter } from '../../../shared/checks';
-import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -15,26 +15,19 @@ const properties: INodeProperties[] = [
 		description: 'The Track whose forms to list',
 	}),
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Open', value: 'open', description: 'Not filled in yet' },
-					{ name: 'Submitted', value: 'submitted', description: 'Filled in and sent' },
-				],
-				default: 'open',
-				description: 'Return only forms in this state',
-			},
-		],
-	},
+	filtersField([
+		{
+			displayName: 'State',
+			name: 'state',
+			type: 'options',
+			options: [
+				{ name: 'Open', value: 'open', description: 'Not filled in yet' },
+				{ name: 'Submitted', value: 'submitted', description: 'Filled in and sent' },
+			],
+			default: 'open',
+			description: 'Return only forms in this state',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Invitation } from '../../../shared/api';
 import { getStateFilter } from '../../../shared/checks';
-import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -15,29 +15,22 @@ const properties: INodeProperties[] = [
 		description: 'The Track whose invitations to list',
 	}),
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'State',
-				name: 'state',
-				type: 'options',
-				options: [
-					{ name: 'Accepted', value: 'accepted' },
-					{ name: 'Declined', value: 'declined' },
-					{ name: 'Expired', value: 'expired', description: 'No answer came within 14 days' },
-					{ name: 'Revoked', value: 'revoked' },
-					{ name: 'Sent', value: 'sent', description: 'Waiting for an answer' },
-				],
-				default: 'sent',
-				description: 'Return only invitations in this state',
-			},
-		],
-	},
+	filtersField([
+		{
+			displayName: 'State',
+			name: 'state',
+			type: 'options',
+			options: [
+				{ name: 'Accepted', value: 'accepted' },
+				{ name: 'Declined', value: 'declined' },
+				{ name: 'Expired', value: 'expired', description: 'No answer came within 14 days' },
+				{ name: 'Revoked', value: 'revoked' },
+				{ name: 'Sent', value: 'sent', description: 'Waiting for an answer' },
+			],
+			default: 'sent',
+			description: 'Return only invitations in this state',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
+import { additionalFieldsField } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -19,23 +20,16 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Leiderschap',
 		description: 'Name of the new tag (1 to 50 characters, unique in the workspace ignoring case)',
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			{
-				displayName: 'Color',
-				name: 'color',
-				type: 'color',
-				default: '#4f46e5',
-				description:
-					'Colour of the tag as hex RGB, such as #4f46e5. Trackler picks one when left out.',
-			},
-		],
-	},
+	additionalFieldsField([
+		{
+			displayName: 'Color',
+			name: 'color',
+			type: 'color',
+			default: '#4f46e5',
+			description:
+				'Colour of the tag as hex RGB, such as #4f46e5. Trackler picks one when left out.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

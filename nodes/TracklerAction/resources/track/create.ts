@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { Track } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
-import { idsFromList, locator } from '../../../shared/fields';
+import { additionalFieldsField, idsFromList, locator } from '../../../shared/fields';
 import { getIdList, getOptionalId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
@@ -19,29 +19,22 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Loopbaancoaching Sanne de Vries',
 		description: 'Title of the new Track (1 to 200 characters)',
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		options: [
-			metadataPairsField(
-				'Metadata',
-				'metadata',
-				'Internal key/value pairs for workflows and integrations; never shown to Trackees',
-			),
-			locator('Status', 'statusId', {
-				required: false,
-				description: 'Status of the new Track. Trackler uses the first Status when left out.',
-			}),
-			idsFromList('Tag', 'Tags to put on the new Track'),
-			locator('Track Design', 'designId', {
-				required: false,
-				description: 'Track Design to set the new Track up from',
-			}),
-		],
-	},
+	additionalFieldsField([
+		metadataPairsField(
+			'Metadata',
+			'metadata',
+			'Internal key/value pairs for workflows and integrations; never shown to Trackees',
+		),
+		locator('Status', 'statusId', {
+			required: false,
+			description: 'Status of the new Track. Trackler uses the first Status when left out.',
+		}),
+		idsFromList('Tag', 'Tags to put on the new Track'),
+		locator('Track Design', 'designId', {
+			required: false,
+			description: 'Track Design to set the new Track up from',
+		}),
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
-import { getLimit, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import { getIdList, splitList, UUID } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -12,60 +12,53 @@ import { tracklerApiRequestAllItems } from '../../../shared/transport';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Archived',
-				name: 'archived',
-				type: 'options',
-				default: 'all',
-				description: 'Whether to return archived Tracks, Tracks that are not archived, or both',
-				options: [
-					{ name: 'All', value: 'all', description: 'Archived and active Tracks' },
-					{ name: 'Archived Only', value: 'yes', description: 'Only archived Tracks' },
-					{ name: 'Not Archived', value: 'no', description: 'Only Tracks that are not archived' },
-				],
-			},
-			{
-				displayName: 'Search',
-				name: 'search',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Sanne',
-				description: 'Return only Tracks whose title contains this text (not case-sensitive)',
-			},
-			{
-				displayName: 'Status Name or ID',
-				name: 'statusId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getStatuses' },
-				default: '',
-				description:
-					'Return only Tracks in this Status (an expression may also give a Status name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Tag Name or ID',
-				name: 'tagId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getTags' },
-				default: '',
-				description:
-					'Return only Tracks that have this Tag (an expression may also give a tag name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Updated Since',
-				name: 'updatedSince',
-				type: 'dateTime',
-				default: '',
-				description: 'Return only Tracks changed at or after this moment',
-			},
-		],
-	},
+	filtersField([
+		{
+			displayName: 'Archived',
+			name: 'archived',
+			type: 'options',
+			default: 'all',
+			description: 'Whether to return archived Tracks, Tracks that are not archived, or both',
+			options: [
+				{ name: 'All', value: 'all', description: 'Archived and active Tracks' },
+				{ name: 'Archived Only', value: 'yes', description: 'Only archived Tracks' },
+				{ name: 'Not Archived', value: 'no', description: 'Only Tracks that are not archived' },
+			],
+		},
+		{
+			displayName: 'Search',
+			name: 'search',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Sanne',
+			description: 'Return only Tracks whose title contains this text (not case-sensitive)',
+		},
+		{
+			displayName: 'Status Name or ID',
+			name: 'statusId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getStatuses' },
+			default: '',
+			description:
+				'Return only Tracks in this Status (an expression may also give a Status name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Tag Name or ID',
+			name: 'tagId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getTags' },
+			default: '',
+			description:
+				'Return only Tracks that have this Tag (an expression may also give a tag name). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Updated Since',
+			name: 'updatedSince',
+			type: 'dateTime',
+			default: '',
+			description: 'Return only Tracks changed at or after this moment',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { TrackMember } from '../../../shared/api';
-import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -11,23 +11,16 @@ import { checkRole, ROLE_OPTIONS } from './add';
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Role',
-				name: 'role',
-				type: 'options',
-				options: ROLE_OPTIONS,
-				default: 'trackee',
-				description: 'Return only members with this role',
-			},
-		],
-	},
+	filtersField([
+		{
+			displayName: 'Role',
+			name: 'role',
+			type: 'options',
+			options: ROLE_OPTIONS,
+			default: 'trackee',
+			description: 'Return only members with this role',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(

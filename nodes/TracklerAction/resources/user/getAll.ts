@@ -1,31 +1,24 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { User } from '../../../shared/api';
-import { getLimit, returnAllAndLimit } from '../../../shared/fields';
+import { filtersField, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../requests';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Search',
-				name: 'search',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. sanne',
-				description:
-					'Return only users whose name or e-mail address contains this text (not case-sensitive)',
-			},
-		],
-	},
+	filtersField([
+		{
+			displayName: 'Search',
+			name: 'search',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. sanne',
+			description:
+				'Return only users whose name or e-mail address contains this text (not case-sensitive)',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions(
