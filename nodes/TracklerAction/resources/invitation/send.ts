@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Invitation } from '../../../shared/api';
-import { checkEmail, getRequiredString } from '../../../shared/checks';
+import { checkEmail, getRequiredString, inputError } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -82,19 +81,21 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	);
 	const role = this.getNodeParameter('role', itemIndex, 'trackee') as string;
 	if (!ROLES.includes(role)) {
-		throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
-			description:
-				'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
+		throw inputError.call(
+			this,
 			itemIndex,
-		});
+			`Role "${role}" is not known`,
+			'Set Role to Trackee or Track Leader (trackee or track_leader in an expression).',
+		);
 	}
 	const delivery = this.getNodeParameter('delivery', itemIndex, 'email') as string;
 	if (!DELIVERIES.includes(delivery)) {
-		throw new NodeOperationError(this.getNode(), `Delivery "${delivery}" is not known`, {
-			description:
-				'Set Delivery to Send Invitation E-Mail or Return Link Only (email or link in an expression).',
+		throw inputError.call(
+			this,
 			itemIndex,
-		});
+			`Delivery "${delivery}" is not known`,
+			'Set Delivery to Send Invitation E-Mail or Return Link Only (email or link in an expression).',
+		);
 	}
 	const body: IDataObject = { email, role, delivery };
 	return sendRequest<Invitation>('POST', `/tracks/${trackId}/invitations`, itemIndex, body);

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Tag } from '../../../shared/api';
-import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks';
+import { checkMaxLength, getRequiredString, inputError, LIMIT } from '../../../shared/checks';
 import { additionalFieldsField } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
@@ -44,10 +43,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const color = String(this.getNodeParameter('additionalFields.color', itemIndex, '') ?? '').trim();
 	if (color) {
 		if (!COLOR.test(color)) {
-			throw new NodeOperationError(this.getNode(), `Color "${color}" is not a hex colour`, {
-				description: 'Use # and six hex digits, such as #4f46e5.',
+			throw inputError.call(
+				this,
 				itemIndex,
-			});
+				`Color "${color}" is not a hex colour`,
+				'Use # and six hex digits, such as #4f46e5.',
+			);
 		}
 		body.color = color;
 	}

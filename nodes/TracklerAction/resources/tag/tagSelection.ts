@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { Tag } from '../../../shared/api';
 import { ensureNodeError } from '../../../shared/errors';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
-import { checkMaxLength, LIMIT } from '../../../shared/checks';
+import { checkMaxLength, inputError, LIMIT } from '../../../shared/checks';
 import { getIdList, splitList } from '../../../shared/ids';
 
 /** The tag pickers shared by Add to Track and Remove from Track. */
@@ -50,11 +50,12 @@ export function getTagSelection(this: IExecuteFunctions, itemIndex: number): Tag
 		if (!names.some((known) => known.toLowerCase() === name.toLowerCase())) names.push(name);
 	}
 	if (ids.length === 0 && names.length === 0) {
-		throw new NodeOperationError(this.getNode(), 'No tags chosen', {
-			description:
-				'Choose at least one tag under Tag Names or IDs, or type names under Tags by Name.',
+		throw inputError.call(
+			this,
 			itemIndex,
-		});
+			'No tags chosen',
+			'Choose at least one tag under Tag Names or IDs, or type names under Tags by Name.',
+		);
 	}
 	return { ids, names };
 }

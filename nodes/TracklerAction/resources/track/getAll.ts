@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, getDateTime, LIMIT } from '../../../shared/checks';
+import { checkMaxLength, getDateTime, inputError, LIMIT } from '../../../shared/checks';
 import { filtersField, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import { getIdList, splitList, UUID } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -80,10 +79,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (archived === 'yes') qs.archived = true;
 	else if (archived === 'no') qs.archived = false;
 	else if (archived !== 'all') {
-		throw new NodeOperationError(this.getNode(), `Archived "${archived}" is not an option`, {
-			description: 'Set Archived to All, Archived Only or Not Archived.',
+		throw inputError.call(
+			this,
 			itemIndex,
-		});
+			`Archived "${archived}" is not an option`,
+			'Set Archived to All, Archived Only or Not Archived.',
+		);
 	}
 	const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
 	if (updatedSince) qs.updated_since = updatedSince;
@@ -136,10 +137,12 @@ async function resolveName(
 	const wanted = String(value.name).toLowerCase();
 	const found = all.find((entry) => entry.name.toLowerCase() === wanted);
 	if (found) return found.id;
-	throw new NodeOperationError(this.getNode(), `No ${value.label} is named "${value.name}"`, {
-		description: `Use one of the workspace's ${value.label === 'Status' ? 'statuses' : 'tags'}: ${all
+	throw inputError.call(
+		this,
+		itemIndex,
+		`No ${value.label} is named "${value.name}"`,
+		`Use one of the workspace's ${value.label === 'Status' ? 'statuses' : 'tags'}: ${all
 			.map((entry) => entry.name)
 			.join(', ')}.`,
-		itemIndex,
-	});
+	);
 }

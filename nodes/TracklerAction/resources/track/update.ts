@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, emptyError, LIMIT } from '../../../shared/checks';
+import { checkMaxLength, emptyError, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -87,14 +86,11 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	for (const raw of splitList(fields.removeMetadataKeys)) {
 		const key = checkMetadataKey.call(this, raw, itemIndex, 'Remove Metadata Keys');
 		if (typeof metadata[key] === 'string') {
-			throw new NodeOperationError(
-				this.getNode(),
+			throw inputError.call(
+				this,
+				itemIndex,
 				`Metadata key "${key}" is both set and removed`,
-				{
-					description:
-						'Either set the key under Set Metadata or list it under Remove Metadata Keys, not both.',
-					itemIndex,
-				},
+				'Either set the key under Set Metadata or list it under Remove Metadata Keys, not both.',
 			);
 		}
 		metadata[key] = null;
@@ -102,11 +98,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (Object.keys(metadata).length) body.metadata = metadata;
 
 	if (Object.keys(body).length === 0) {
-		throw new NodeOperationError(this.getNode(), 'Nothing to update', {
-			description:
-				'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
+		throw inputError.call(
+			this,
 			itemIndex,
-		});
+			'Nothing to update',
+			'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
+		);
 	}
 
 	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { TrackMember } from '../../../shared/api';
+import { inputError } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -38,10 +38,12 @@ export function checkRole(
 	itemIndex: number,
 ): 'trackee' | 'track_leader' {
 	if (role === 'trackee' || role === 'track_leader') return role;
-	throw new NodeOperationError(this.getNode(), `Role "${role}" is not known`, {
-		description: 'Use Trackee (trackee) or Track Leader (track_leader).',
+	throw inputError.call(
+		this,
 		itemIndex,
-	});
+		`Role "${role}" is not known`,
+		'Use Trackee (trackee) or Track Leader (track_leader).',
+	);
 }
 
 export const description = updateDisplayOptions(
