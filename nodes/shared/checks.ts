@@ -232,3 +232,18 @@ export function getStateFilter(
 ): string | undefined {
 	return getOptionFilter.call(this, 'filters.state', itemIndex, 'State', allowed, fix);
 }
+
+/** A text field added to a collection: trimmed; empty is an error (an added field must say something). */
+export function getAddedText(
+	this: IExecuteFunctions,
+	parameter: string,
+	value: unknown,
+	itemIndex: number,
+	label: string,
+	fix: string,
+	max: number,
+): string {
+	const text = String(value ?? '').trim();
+	if (!text) throw emptyError.call(this, parameter, itemIndex, label, fix);
+	return checkMaxLength.call(this, text, max, itemIndex, label, `the ${label.toLowerCase()}`);
+}

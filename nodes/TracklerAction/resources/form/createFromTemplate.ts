@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { checkMaxLength, emptyError, getDateTime, LIMIT } from '../../../shared/checks';
+import { getAddedText, getDateTime, LIMIT } from '../../../shared/checks';
 import { additionalFieldsField, locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -52,18 +52,15 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		body.due_at = getDateTime.call(this, 'additionalFields.dueDate', itemIndex, 'Due Date');
 	}
 	if (additional.title !== undefined) {
-		const title = String(additional.title).trim();
-		if (!title) {
-			throw emptyError.call(
-				this,
-				'additionalFields.title',
-				itemIndex,
-				'Title',
-				"Enter a title, or remove the Title field to use the Form Template's name.",
-			);
-		}
-		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
-		body.title = title;
+		body.title = getAddedText.call(
+			this,
+			'additionalFields.title',
+			additional.title,
+			itemIndex,
+			'Title',
+			"Enter a title, or remove the Title field to use the Form Template's name.",
+			LIMIT.title,
+		);
 	}
 	return sendRequest<Form>('POST', `/tracks/${trackId}/forms`, itemIndex, body);
 }

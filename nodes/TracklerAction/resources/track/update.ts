@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { checkMaxLength, emptyError, inputError, LIMIT } from '../../../shared/checks';
+import { getAddedText, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
@@ -62,18 +62,15 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const body: IDataObject = {};
 
 	if (fields.title !== undefined) {
-		const title = String(fields.title ?? '').trim();
-		if (!title) {
-			throw emptyError.call(
-				this,
-				'updateFields.title',
-				itemIndex,
-				'Title',
-				'Enter a new title, or remove Title from Update Fields.',
-			);
-		}
-		checkMaxLength.call(this, title, LIMIT.title, itemIndex, 'Title', 'the title');
-		body.title = title;
+		body.title = getAddedText.call(
+			this,
+			'updateFields.title',
+			fields.title,
+			itemIndex,
+			'Title',
+			'Enter a new title, or remove Title from Update Fields.',
+			LIMIT.title,
+		);
 	}
 	const statusId = getOptionalId.call(this, 'updateFields.statusId', itemIndex, 'Status');
 	if (statusId) body.status_id = statusId;
