@@ -1,4 +1,4 @@
-// Private Postgres and Redis for one queue-mode run (tooling/n8n/queue.cts): a fresh Postgres
+// Private Postgres (and, from redis.cts, Redis) for one queue-mode run (tooling/n8n/queue.cts): a fresh Postgres
 // cluster (initdb into a temp folder, its own free port on 127.0.0.1, its socket in that folder)
 // and a redis-server (free port, 127.0.0.1 only, no persistence). Both are stopped and their
 // folders removed by stop(), also after a failed start. The machine's own services are not used.
@@ -7,14 +7,17 @@
 //   const pg = await startPostgres(); const redis = await startRedis();
 //   … DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT=pg.port …
 //   await redis.stop(); await pg.stop();
-import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { freePort, isAlive, registerPid, registerTempDir, unregisterPid } from '../processes.cjs';
 import { sleep } from '../time.cjs';
+import { redisServerBin } from './redis.cjs';
+import { atExit, forgetAtExit, waitForPort } from './serviceProcess.cjs';
+
+export { startRedis, type RedisHandle } from './redis.cjs';
 
 export interface PostgresHandle {
 	port: number;
@@ -29,12 +32,6 @@ export interface PostgresHandle {
 	stop(): Promise<void>;
 }
 
-export interface RedisHandle {
-	port: number;
-	pid: number;
-	stop(): Promise<void>;
-}
-
 /** Newest /usr/lib/postgresql/<version>/bin with initdb, pg_ctl and postgres; undefined if none. */
 export function postgresBinDir(): string | undefined {
 	const root = '/usr/lib/postgresql';
@@ -46,10 +43,6 @@ export function postgresBinDir(): string | undefined {
 		)
 		.sort((a, b) => Number(b) - Number(a));
 	return versions.length ? path.join(root, versions[0], 'bin') : undefined;
-}
-
-export function redisServerBin(): string | undefined {
-	return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
 }
 
 /** Runs scripts/ensure-queue-services.sh; throws with its message when the binaries are missing. */
@@ -82,60 +75,6 @@ function run(bin: string, args: string[], opts: SpawnSyncOptions): void {
 		throw new Error(
 			`${path.basename(bin)} ${args.join(' ')} failed (${String(res.status)}): ${String(res.stderr ?? '').trim() || String(res.stdout ?? '').trim()}`,
 		);
-}
-
-async function waitForPort(
-	port: number,
-	alive: () => boolean,
-	what: string,
-	timeoutMs = 60_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (!alive()) throw new Error(`${what} exited before it listened on 127.0.0.1:${port}`);
-		const ok = await new Promise<boolean>((resolve) => {
-			const s = net.connect({ port, host: '127.0.0.1' }, () => {
-				s.destroy();
-				resolve(true);
-			});
-			s.once('error', () => resolve(false));
-		});
-		if (ok) return;
-		await sleep(200);
-	}
-	throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
-}
-
-// Services still running when this process exits (a failed start, Ctrl+C meanwhile): stopped
-// synchronously from the exit hook, their folders removed.
-const onExit = new Map<string, () => void>();
-let exitHook = false;
-function atExit(key: string, fn: () => void): void {
-	onExit.set(key, fn);
-	if (exitHook) return;
-	exitHook = true;
-	const runAll = (): void => {
-		for (const f of [...onExit.values()]) {
-			try {
-				f();
-			} catch {
-				/* best effort */
-			}
-		}
-		onExit.clear();
-	};
-	process.on('exit', runAll);
-	// A signal ends the process without 'exit' hooks: clean up, then let the signal end it (unless
-	// someone else handles it, as the demo does).
-	for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-		process.on(sig, () => {
-			runAll();
-			if (process.listenerCount(sig) === 1) {
-				process.removeAllListeners(sig);
-				process.kill(process.pid, sig);
-			}
-		});
-	}
 }
 
 export async function startPostgres(opts: { tag?: string } = {}): Promise<PostgresHandle> {
@@ -171,7 +110,7 @@ export async function startPostgres(opts: { tag?: string } = {}): Promise<Postgr
 	};
 	atExit(root, stopNow);
 	const stop = async (): Promise<void> => {
-		onExit.delete(root);
+		forgetAtExit(root);
 		if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) {
 			spawnSync(
 				path.join(bin, 'pg_ctl'),
@@ -268,66 +207,4 @@ export async function startPostgres(opts: { tag?: string } = {}): Promise<Postgr
 		return res.stdout.trim();
 	};
 	return { port, database: 'n8n', user: 'n8n', password, dataDir, pid, sql, stop };
-}
-
-export async function startRedis(): Promise<RedisHandle> {
-	const bin = redisServerBin();
-	if (!bin)
-		throw new Error('redis-server is not installed: run `bash scripts/ensure-queue-services.sh`');
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-redis-'));
-	registerTempDir(dir);
-	const port = await freePort();
-	const child = spawn(
-		bin,
-		[
-			'--port',
-			String(port),
-			'--bind',
-			'127.0.0.1',
-			'--save',
-			'',
-			'--appendonly',
-			'no',
-			'--dir',
-			dir,
-			'--logfile',
-			path.join(dir, 'redis.log'),
-		],
-		{
-			cwd: dir,
-			stdio: 'ignore',
-			detached: true,
-		},
-	);
-	child.unref();
-	const pid = child.pid ?? 0;
-	if (pid) registerPid(pid);
-	let exited = false;
-	child.once('exit', () => {
-		exited = true;
-	});
-	atExit(dir, () => {
-		if (pid && !exited) process.kill(pid, 'SIGKILL');
-		fs.rmSync(dir, { recursive: true, force: true });
-	});
-	const stop = async (): Promise<void> => {
-		onExit.delete(dir);
-		if (pid && !exited) {
-			try {
-				process.kill(pid, 'SIGKILL');
-			} catch {
-				/* gone */
-			}
-		}
-		for (let i = 0; i < 50 && pid && isAlive(pid); i++) await sleep(100);
-		if (pid) unregisterPid(pid);
-		fs.rmSync(dir, { recursive: true, force: true });
-	};
-	try {
-		await waitForPort(port, () => !exited, 'redis-server');
-	} catch (err) {
-		await stop();
-		throw err;
-	}
-	return { port, pid, stop };
 }
