@@ -46,63 +46,39 @@ export function locator(
 			properties: { regex: `^${UUID_PATTERN}$`, errorMessage: `Not a valid ${kind} ID (a UUID)` },
 		},
 	];
-	if (kind === 'Track') {
-		return {
-			...common,
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					placeholder: 'Select a Track...',
-					typeOptions: { searchListMethod, searchable: true },
-				},
-				{
-					displayName: 'ID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'e.g. 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
-					validation: idValidation,
-				},
-				{
-					displayName: 'By URL',
-					name: 'url',
-					type: 'string',
-					placeholder: 'https://app.trackler.nl/tracks/3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
-					validation: [
-						{
-							type: 'regex',
-							properties: { regex: TRACK_URL_REGEX, errorMessage: 'Not a Trackler Track URL' },
-						},
-					],
-					extractValue: { type: 'regex', regex: TRACK_URL_REGEX },
-				},
-			],
-			...overrides,
-		};
-	}
+	const fromList = {
+		displayName: 'From List',
+		name: 'list',
+		type: 'list' as const,
+		placeholder: `Select a ${kind}...`,
+		typeOptions: { searchListMethod, searchable: true },
+	};
+	const byId = {
+		displayName: 'ID',
+		name: 'id',
+		type: 'string' as const,
+		placeholder: 'e.g. 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
+		validation: idValidation,
+	};
+	// A Track can also be named by its address in the Trackler app.
+	const byUrl = {
+		displayName: 'By URL',
+		name: 'url',
+		type: 'string' as const,
+		placeholder: 'https://app.trackler.nl/tracks/3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
+		validation: [
+			{
+				type: 'regex' as const,
+				properties: { regex: TRACK_URL_REGEX, errorMessage: 'Not a Trackler Track URL' },
+			},
+		],
+		extractValue: { type: 'regex' as const, regex: TRACK_URL_REGEX },
+	};
 	return {
 		...common,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: `Select a ${kind}...`,
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
-				validation: idValidation,
-			},
-		],
+		modes: kind === 'Track' ? [fromList, byId, byUrl] : [fromList, byId],
 		...overrides,
 	};
 }

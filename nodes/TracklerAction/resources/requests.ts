@@ -1,6 +1,8 @@
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import { getStateFilter } from '../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
+import { getId } from '../../shared/ids';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../shared/transport';
 import type { OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
@@ -22,6 +24,25 @@ export function listOperation<T extends IDataObject>(
 			return listRequest<T>(path, {}, getLimit.call(this, itemIndex), itemIndex);
 		},
 	};
+}
+
+/**
+ * The Get Many of a Track's forms or invitations: the Track, Return All / Limit, and the State
+ * filter (`states`, with `fix` saying what to set when an expression gave another value).
+ */
+export function trackListWithState<T extends IDataObject>(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	list: 'forms' | 'invitations',
+	states: readonly string[],
+	fix: string,
+): PreparedOperation {
+	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const limit = getLimit.call(this, itemIndex);
+	const qs: IDataObject = {};
+	const state = getStateFilter.call(this, itemIndex, states, fix);
+	if (state) qs.state = state;
+	return listRequest<T>(`/tracks/${trackId}/${list}`, qs, limit, itemIndex);
 }
 
 /**

@@ -1,12 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Form } from '../../../shared/api';
-import { getStateFilter } from '../../../shared/checks';
-import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import { getId } from '../../../shared/ids';
+import { filtersField, locator, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../requests';
+import { trackListWithState } from '../requests';
 
 const STATES = ['open', 'submitted'];
 
@@ -36,15 +34,12 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-	const limit = getLimit.call(this, itemIndex);
-	const qs: IDataObject = {};
-	const state = getStateFilter.call(
+	const list = trackListWithState<Form>;
+	return list.call(
 		this,
 		itemIndex,
+		'forms',
 		STATES,
 		'Set the State filter to Open or Submitted (open or submitted in an expression).',
 	);
-	if (state) qs.state = state;
-	return listRequest<Form>(`/tracks/${trackId}/forms`, qs, limit, itemIndex);
 }

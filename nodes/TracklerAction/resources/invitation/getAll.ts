@@ -1,12 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Invitation } from '../../../shared/api';
-import { getStateFilter } from '../../../shared/checks';
-import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
-import { getId } from '../../../shared/ids';
+import { filtersField, locator, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { listRequest } from '../requests';
+import { trackListWithState } from '../requests';
 
 const STATES = ['accepted', 'declined', 'expired', 'revoked', 'sent'];
 
@@ -39,15 +37,12 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-	const limit = getLimit.call(this, itemIndex);
-	const qs: IDataObject = {};
-	const state = getStateFilter.call(
+	const list = trackListWithState<Invitation>;
+	return list.call(
 		this,
 		itemIndex,
+		'invitations',
 		STATES,
 		`Set the State filter to one of: ${STATES.join(', ')}.`,
 	);
-	if (state) qs.state = state;
-	return listRequest<Invitation>(`/tracks/${trackId}/invitations`, qs, limit, itemIndex);
 }
