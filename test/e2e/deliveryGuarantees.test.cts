@@ -5,13 +5,13 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { signingSecretOf } from './delivery/signing.cjs';
 import { burstOfDistinctEvents, concurrentCopies, replayAll, resentAfterTimeout, type DeliveryTarget } from './delivery/scenarios.cjs';
-import { installN8n, NODE_TYPE_PREFIX, nodeBinaryFor, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
+import { installN8n, nodeBinaryFor, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
+import { tracklerTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 
 const NODE_NAME = 'Trackler Trigger';
 
@@ -49,18 +49,7 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 	async function publishTrigger(name: string, events: string[]): Promise<{ id: string; url: string; subscriptionId: string }> {
 		const workflow = await n8n.createWorkflow({
 			name,
-			nodes: [
-				{
-					id: randomUUID(),
-					name: NODE_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { events, filters: {}, options: {} },
-					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
-				},
-			],
+			nodes: [tracklerTriggerNode(credential, events, { name: NODE_NAME })],
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});

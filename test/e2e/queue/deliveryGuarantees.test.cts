@@ -3,7 +3,6 @@
 // processor, executions run on the 2 workers. A burst of 100 distinct events → 100 executions; all
 // 100 replayed → 0 more; 10 concurrent copies of one delivery → 1; 20 re-sent after the sender gave
 // up → each once.
-import { randomUUID } from 'node:crypto';
 
 import {
 	burstOfDistinctEvents,
@@ -12,8 +11,9 @@ import {
 	resentAfterTimeout,
 	type DeliveryTarget,
 } from '../delivery/scenarios.cjs';
-import { NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
+import type { N8nExecution } from '../harness/n8n.cjs';
 import { describeE2e } from '../harness/shared.cjs';
+import { tracklerTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 import { countBy, report, startKit, subscriptions, TRIGGER_NAME, type QueueKit } from './kit.cjs';
 
 describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
@@ -47,18 +47,7 @@ describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
 	test('100 distinct → 100; all 100 again → 0 more; 10 copies of one → 1; 20 re-sent after a time-out → each once', async () => {
 		const workflow = await kit.q.main.createWorkflow({
 			name: 'Queue: delivery guarantees',
-			nodes: [
-				{
-					id: randomUUID(),
-					name: TRIGGER_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { events: ['message.created'], filters: {}, options: {} },
-					credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
-				},
-			],
+			nodes: [tracklerTriggerNode(kit.credential, ['message.created'], { name: TRIGGER_NAME })],
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});

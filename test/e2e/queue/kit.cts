@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../../sandbox/helpers.cjs';
+import { tracklerTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
 import {
 	startQueue,
@@ -70,16 +71,7 @@ export async function createEffectWorkflow(
 	const workflow = await kit.q.main.createWorkflow({
 		name,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: TRIGGER_NAME,
-				type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { events, filters: {}, options: {} },
-				credentials: cred,
-			},
+			tracklerTriggerNode(kit.credential, events, { name: TRIGGER_NAME }),
 			{
 				id: randomUUID(),
 				name: 'Effect',

@@ -3,10 +3,9 @@
 // process; a burst of 100 events; a worker SIGKILLed and the webhook processor restarted in the
 // middle of a burst; "Listen for test event" through the router.
 // DB_POSTGRESDB_POOL_SIZE: $TRACKLER_QUEUE_POOL_SIZE (default 10; n8n's default is 2).
-import { randomUUID } from 'node:crypto';
 
-import { NODE_TYPE_PREFIX } from '../harness/n8n.cjs';
 import { describeE2e } from '../harness/shared.cjs';
+import { tracklerTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 import {
 	allExecutions,
 	countBy,
@@ -242,18 +241,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 	test('"Listen for test event": /webhook-test is routed to the main, where the listen request ran; a webhook processor answers 404 there', async () => {
 		const workflow = await kit.q.main.createWorkflow({
 			name: 'Queue: listen for test event',
-			nodes: [
-				{
-					id: randomUUID(),
-					name: TRIGGER_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { events: ['form.submitted'], filters: {}, options: {} },
-					credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
-				},
-			],
+			nodes: [tracklerTriggerNode(kit.credential, ['form.submitted'], { name: TRIGGER_NAME })],
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});

@@ -1,0 +1,30 @@
+// Workflow nodes the suites build again and again: a Trackler Trigger on a credential.
+import { randomUUID } from 'node:crypto';
+
+import { NODE_TYPE_PREFIX } from '../paths.cjs';
+
+export interface TriggerNodeOptions {
+	/** The node's name (default "Trackler Trigger"). */
+	name?: string;
+	filters?: Record<string, unknown>;
+	options?: Record<string, unknown>;
+	position?: [number, number];
+}
+
+/** A Trackler Trigger node for `events`, on the Trackler credential `credential`, with a fresh webhook id. */
+export function tracklerTriggerNode(
+	credential: { id: string; name: string },
+	events: string[],
+	opts: TriggerNodeOptions = {},
+): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: opts.name ?? 'Trackler Trigger',
+		type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
+		typeVersion: 1,
+		position: opts.position ?? [0, 0],
+		webhookId: randomUUID(),
+		parameters: { events, filters: opts.filters ?? {}, options: opts.options ?? {} },
+		credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+	};
+}
