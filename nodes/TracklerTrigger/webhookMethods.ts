@@ -111,8 +111,9 @@ export const webhookMethods = {
 			const data = staticData(this);
 			if (data.subscriptionId) {
 				await deleteSubscription(this, data.subscriptionId);
-			} else if (this.getMode() === 'manual') {
-				// A test webhook removed before n8n had the static data `create` wrote: find it by its URL.
+			} else {
+				// No id (a test webhook removed before n8n had the static data `create` wrote; n8n calls
+				// this with mode 'internal' then): the subscriptions for this webhook's URL are ours.
 				const url = webhookUrl(this);
 				const subscriptions = await tracklerApiRequestAllItems.call<
 					IHookFunctions,
