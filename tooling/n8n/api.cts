@@ -3,6 +3,7 @@
 // processes: tooling/n8n/index.cts gives it the address of an n8n it started or attached to; a
 // script that has only an address and an API key (the demo's) uses it as it is.
 import { callJson, httpError, type ApiResponse } from '../http.cjs';
+import { sleep } from '../time.cjs';
 import type { N8nLine } from './types.cjs';
 
 export const DEFAULT_OWNER_EMAIL = 'owner@trackler-e2e.test';
@@ -145,20 +146,29 @@ export class N8nApi {
 		return res as ApiResponse<T>;
 	}
 
+	/**
+	 * One of n8n's static type lists. n8n writes these files anew when a package is installed or
+	 * updated; a read in that moment gets part of a file (n8n 1.123 was seen answering 200 with a
+	 * cut-off array), so an answer that is not a whole JSON array is asked for again, for up to 30 s.
+	 */
+	private async typeList<T>(file: string): Promise<T[]> {
+		const deadline = Date.now() + 30_000;
+		for (;;) {
+			const res = await this.rest('GET', `/types/${file}`);
+			if (res.ok && Array.isArray(res.body)) return res.body as T[];
+			if (!res.ok || Date.now() > deadline) throw httpError(res, `reading /types/${file} failed`);
+			await sleep(500);
+		}
+	}
+
 	async nodeTypes(): Promise<
 		Array<{ name: string; displayName: string; version: number | number[] }>
 	> {
-		const res = await this.rest('GET', '/types/nodes.json');
-		if (!res.ok || !Array.isArray(res.body))
-			throw httpError(res, 'reading /types/nodes.json failed');
-		return res.body;
+		return await this.typeList('nodes.json');
 	}
 
 	async credentialTypes(): Promise<Array<{ name: string; displayName: string }>> {
-		const res = await this.rest('GET', '/types/credentials.json');
-		if (!res.ok || !Array.isArray(res.body))
-			throw httpError(res, 'reading /types/credentials.json failed');
-		return res.body;
+		return await this.typeList('credentials.json');
 	}
 
 	async createCredential(
