@@ -25,6 +25,17 @@ export interface TriggerStaticData {
 	seen?: unknown;
 }
 
+/** Every webhook subscription of the workspace (all pages). */
+export async function allSubscriptions(
+	ctx: IHookFunctions | IWebhookFunctions,
+): Promise<WebhookSubscription[]> {
+	return await tracklerApiRequestAllItems.call<
+		IHookFunctions | IWebhookFunctions,
+		[string],
+		Promise<WebhookSubscription[]>
+	>(ctx, '/webhook-subscriptions');
+}
+
 /**
  * The v1a subscriptions Trackler has for this node's test webhook, looked up in Trackler. For "Listen
  * for test event": n8n gives a test webhook the static data written in `create` only after `create`
@@ -41,12 +52,7 @@ export async function testSubscriptionsOfNode(
 	const webhookId = ctx.getNode().webhookId;
 	if (!webhookId) return [];
 	const production = ctx.getNodeWebhookUrl('default');
-	const subscriptions = await tracklerApiRequestAllItems.call<
-		IWebhookFunctions,
-		[string],
-		Promise<WebhookSubscription[]>
-	>(ctx, '/webhook-subscriptions');
-	return subscriptions
+	return (await allSubscriptions(ctx))
 		.filter(
 			(subscription) =>
 				subscription.url.includes(`/${webhookId}/`) &&

@@ -65,27 +65,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (rawBody === undefined) rawBody = JSON.stringify(this.getBodyData());
 
 	const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
-	let verdict = verifyWebhook({
-		secret: keys[0].publicKey,
-		headers,
-		rawBody,
-		now: Date.now(),
-		toleranceSeconds: 300,
-	});
+	const verify = (publicKey: string) =>
+		verifyWebhook({ secret: publicKey, headers, rawBody, now: Date.now(), toleranceSeconds: 300 });
+	// Normally one key; early test deliveries may bring several candidates: the one that verifies wins.
+	let verdict = verify(keys[0].publicKey);
 	let subscriptionId = keys[0].subscriptionId;
 	for (const candidate of keys.slice(1)) {
 		if (verdict.ok) break;
-		const next = verifyWebhook({
-			secret: candidate.publicKey,
-			headers,
-			rawBody,
-			now: Date.now(),
-			toleranceSeconds: 300,
-		});
-		if (next.ok) {
-			verdict = next;
-			subscriptionId = candidate.subscriptionId;
-		}
+		const next = verify(candidate.publicKey);
+		if (next.ok) [verdict, subscriptionId] = [next, candidate.subscriptionId];
 	}
 	if (!verdict.ok) {
 		return respond(401, { error: verdict.reason, code: verdict.code });

@@ -1,9 +1,10 @@
 import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { WebhookSubscription, WebhookSubscriptionWithSecret } from '../shared/api';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
+import type { WebhookSubscriptionWithSecret } from '../shared/api';
+import { tracklerApiRequest } from '../shared/transport';
 import {
+	allSubscriptions,
 	deleteSubscription,
 	requestSample,
 	sameFilters,
@@ -25,11 +26,7 @@ export const webhookMethods = {
 			const data = staticData(this);
 			const events = selectedEvents(this);
 			const filters = selectedFilters(this);
-			const subscriptions = await tracklerApiRequestAllItems.call<
-				IHookFunctions,
-				[string],
-				Promise<WebhookSubscription[]>
-			>(this, '/webhook-subscriptions');
+			const subscriptions = await allSubscriptions(this);
 
 			let exists = false;
 			for (const subscription of subscriptions) {
@@ -115,11 +112,7 @@ export const webhookMethods = {
 				// No id (a test webhook removed before n8n had the static data `create` wrote; n8n calls
 				// this with mode 'internal' then): the subscriptions for this webhook's URL are ours.
 				const url = webhookUrl(this);
-				const subscriptions = await tracklerApiRequestAllItems.call<
-					IHookFunctions,
-					[string],
-					Promise<WebhookSubscription[]>
-				>(this, '/webhook-subscriptions');
+				const subscriptions = await allSubscriptions(this);
 				for (const subscription of subscriptions.filter((candidate) => candidate.url === url)) {
 					await deleteSubscription(this, subscription.id);
 				}
