@@ -13,12 +13,12 @@ import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import {
 	ensureBuilt,
 	isAlive,
-	NODE_TYPE_PREFIX,
 	startN8n,
 	type N8nExecution,
 	type N8nHandle,
 } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
+import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
@@ -103,21 +103,12 @@ describeE2e('Trackler Polling Trigger across an n8n restart', () => {
 		const workflow = await h.createWorkflow({
 			name: 'Polling across a restart',
 			nodes: [
-				{
-					id: randomUUID(),
-					name: NODE_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {
-						pollTimes: { item: [{ mode: 'everyMinute' }] },
+				tracklerPollingTriggerNode(credential, {
 						mode: 'appointmentTiming',
 						appointmentTiming: 'beforeStart',
 						appointmentOffset: OFFSET_MIN,
 						appointmentOffsetUnit: 'minutes',
-					},
-					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
-				},
+					}, { name: NODE_NAME }),
 			],
 			connections: {},
 			settings: { executionOrder: 'v1', timezone: 'Europe/Amsterdam' },

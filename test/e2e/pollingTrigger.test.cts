@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
-import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
+import type { N8nExecution, N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n } from './harness/shared.cjs';
+import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
@@ -53,15 +54,7 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		const workflow = await n8n.createWorkflow({
 			name,
 			nodes: [
-				{
-					id: randomUUID(),
-					name: NODE_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
-					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
-				},
+				tracklerPollingTriggerNode(credential, parameters, { name: NODE_NAME }),
 			],
 			connections: {},
 			settings: { executionOrder: 'v1', timezone: 'Europe/Amsterdam' },

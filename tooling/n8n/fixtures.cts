@@ -1,4 +1,4 @@
-// Workflow nodes the suites build again and again: a Trackler Trigger on a credential.
+// Workflow nodes the suites build again and again: the Trackler triggers on a credential.
 import { randomUUID } from 'node:crypto';
 
 import { NODE_TYPE_PREFIX } from '../paths.cjs';
@@ -25,6 +25,26 @@ export function tracklerTriggerNode(
 		position: opts.position ?? [0, 0],
 		webhookId: randomUUID(),
 		parameters: { events, filters: opts.filters ?? {}, options: opts.options ?? {} },
+		credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+	};
+}
+
+/**
+ * A Trackler Polling Trigger node polling every minute with `parameters` (its mode and that mode's
+ * fields), on the Trackler credential `credential`.
+ */
+export function tracklerPollingTriggerNode(
+	credential: { id: string; name: string },
+	parameters: Record<string, unknown>,
+	opts: { name?: string } = {},
+): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: opts.name ?? 'Trackler Polling Trigger',
+		type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
 		credentials: { tracklerApi: { id: credential.id, name: credential.name } },
 	};
 }

@@ -1,9 +1,9 @@
 // Shared pieces of the polling suites on n8n's queue mode (pollingTrigger.test.cts, pollingDurable.test.cts).
 // $TRACKLER_QUEUE_KILL_DELAY_MS: how long after the poll's answer the main is SIGKILLed (default 25).
-import { randomUUID } from 'node:crypto';
 
-import { killGroup, NODE_TYPE_PREFIX, type N8nExecution } from '../harness/n8n.cjs';
+import { killGroup, type N8nExecution } from '../harness/n8n.cjs';
 import { allExecutions, report, sleep, startKit, type QueueKit } from './kit.cjs';
+import { tracklerPollingTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 
 export { allExecutions, report, sleep };
 
@@ -55,20 +55,15 @@ export async function publishPolling(kit: QueueKit, name: string): Promise<strin
 	const workflow = await kit.q.main.createWorkflow({
 		name,
 		nodes: [
-			{
-				id: randomUUID(),
-				name: NODE_NAME,
-				type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {
-					pollTimes: { item: [{ mode: 'everyMinute' }] },
+			tracklerPollingTriggerNode(
+				kit.credential,
+				{
 					mode: 'newEvents',
 					events: ['message.created'],
 					options: {},
 				},
-				credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
-			},
+				{ name: NODE_NAME },
+			),
 		],
 		connections: {},
 		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
