@@ -8,7 +8,7 @@ import { startTestSandbox, type TestSandbox } from '../test/sandbox/helpers.cjs'
 import { ensureBuilt, NODE_TYPE_PREFIX, startN8n, type N8nHandle } from '../tooling/n8n/index.cjs';
 
 export type Json = Record<string, any>;
-export const ACTION = `${NODE_TYPE_PREFIX}tracklerAction`;
+export const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 export const TRIGGER = `${NODE_TYPE_PREFIX}tracklerTrigger`;
 
 export interface Bench {

@@ -16,7 +16,7 @@ import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from '
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
-const ACTION = `${NODE_TYPE_PREFIX}tracklerAction`;
+const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 const TRIGGER = `${NODE_TYPE_PREFIX}tracklerTrigger`;
 const EXAMPLE_FILE = path.join(REPO_ROOT, 'examples', 'track-onboarding.json');
 const MISSING_TRACK = '00000000-0000-4000-8000-000000000000';

@@ -23,7 +23,7 @@ import { describeE2e, E2E_SKIPPED, sharedN8n, uniqueName } from './harness/share
 const CHROMIUM = process.env.TRACKLER_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 const IN_CI = process.env.CI === 'true';
-const ACTION = `${NODE_TYPE_PREFIX}tracklerAction`;
+const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 const SHOTS = path.join(REPO_ROOT, '.artifacts', 'screenshots');
 const TEMPLATES = path.join(REPO_ROOT, 'templates');
 // Generous: on a busy 2-core machine the first page of the editor can take well over 30 s to load.
@@ -270,7 +270,7 @@ describeEditor('the n8n editor in headless Chromium', () => {
 				const ids = await page
 					.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
 					.evaluateAll((els) => els.map((el) => el.getAttribute('data-keyboard-nav-id') ?? ''));
-				// "n8n-nodes-trackler.tracklerAction-<uuid>" → the node type
+				// "n8n-nodes-trackler.trackler-<uuid>" → the node type
 				return [...new Set(ids.filter((id) => id.startsWith(NODE_TYPE_PREFIX)).map((id) => id.replace(/-[0-9a-f-]{36}$/, '')))].sort();
 			};
 			const want = [...ours].sort();

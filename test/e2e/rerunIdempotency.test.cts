@@ -42,7 +42,7 @@ describeE2e('Re-runs of an execution started by a Trackler event send nothing tw
 	}
 
 	function trackler(name: string, parameters: Json, position: number): Json {
-		return node(name, `${NODE_TYPE_PREFIX}tracklerAction`, parameters, position, {
+		return node(name, `${NODE_TYPE_PREFIX}trackler`, parameters, position, {
 			credentials: { tracklerApi: { id: credential.id, name: credential.name } },
 		});
 	}

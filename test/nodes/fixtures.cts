@@ -2,7 +2,7 @@
 // checks (errors carry no secret, items keep their pairing).
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
+import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import {
 	createHarness,

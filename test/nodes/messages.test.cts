@@ -5,8 +5,8 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { formatInZone, getRequiredString } from '../../nodes/shared/checks';
 import { getId, getPlainId } from '../../nodes/shared/ids';
-import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
-import { FORM_ID } from '../../nodes/TracklerAction/resources/form/formId';
+import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
+import { FORM_ID } from '../../nodes/Trackler/resources/form/formId';
 import { catchError } from './fixtures.cjs';
 import { createHarness, rl } from './harness.cjs';
 
@@ -15,7 +15,7 @@ function evaluatedEmpty(parameters: INode['parameters']): IExecuteFunctions {
 	const node: INode = {
 		id: 'n1',
 		name: 'Trackler',
-		type: 'n8n-nodes-trackler.tracklerAction',
+		type: 'n8n-nodes-trackler.trackler',
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,

@@ -3,7 +3,7 @@
 // demo's IDs looked up by name.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
+import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
 import { startTestSandbox } from '../sandbox/helpers.cjs';
 import { createHarness, type NodeHarness, type RecordedRequest } from './harness.cjs';
 

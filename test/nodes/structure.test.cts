@@ -7,8 +7,8 @@ import * as path from 'node:path';
 
 import type { INodeProperties, INodePropertyCollection, INodeType } from 'n8n-workflow';
 
-import { TracklerAction } from '../../nodes/TracklerAction/TracklerAction.node';
-import { operations, resources } from '../../nodes/TracklerAction/resources';
+import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
+import { operations, resources } from '../../nodes/Trackler/resources';
 
 const root = path.resolve(__dirname, '../..');
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));

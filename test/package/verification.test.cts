@@ -35,7 +35,7 @@ describe("n8n's verification scan", () => {
 		try {
 			fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
 			fs.cpSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true, filter: (p) => !p.endsWith('.map') });
-			const node = path.join(dir, 'dist', 'nodes', 'TracklerAction', 'TracklerAction.node.js');
+			const node = path.join(dir, 'dist', 'nodes', 'Trackler', 'Trackler.node.js');
 			fs.appendFileSync(node, '\nconst fs = require("fs");\nexports.readHost = () => fs.readFileSync("/etc/hostname", "utf8");\n');
 			const { status, out } = scan(['--dir', dir]);
 			expect(out).toContain("Require of 'fs' is not allowed");

@@ -4,7 +4,7 @@
 // n8n's public and internal APIs (api.cts, workflowsApi.cts). The shapes are in types.cts.
 //
 // Node types of the package are registered as `n8n-nodes-trackler.<node name>` (NODE_TYPE_PREFIX:
-// `n8n-nodes-trackler.tracklerAction`, `.tracklerTrigger`, `.tracklerPollingTrigger`); credential
+// `n8n-nodes-trackler.trackler`, `.tracklerTrigger`, `.tracklerPollingTrigger`); credential
 // types keep their plain name (`tracklerApi`).
 import * as fs from 'node:fs';
 

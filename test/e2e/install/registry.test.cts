@@ -23,7 +23,7 @@ import { describeE2e } from '../harness/shared.cjs';
 import { sleep } from '../../../tooling/time.cjs';
 
 type Json = Record<string, any>;
-const OUR_NODES = ['tracklerAction', 'tracklerTrigger', 'tracklerPollingTrigger'].map((n) => `${NODE_TYPE_PREFIX}${n}`);
+const OUR_NODES = ['trackler', 'tracklerTrigger', 'tracklerPollingTrigger'].map((n) => `${NODE_TYPE_PREFIX}${n}`);
 
 describeE2e(`installed from a registry by n8n's Community Nodes installer (${process.env.TRACKLER_N8N_LINE === 'v1' ? 'n8n 1.x' : 'n8n 2.x'})`, () => {
 	const started = Date.now();
@@ -215,7 +215,7 @@ describeE2e(`installed from a registry by n8n's Community Nodes installer (${pro
 		// The workflow is kept as it was: the editor opens it and draws our nodes as "not installed"
 		// (their types are unknown to /types/nodes.json), offering to install the package again.
 		const types = ((await readWorkflow(workflowId)).nodes as Json[]).map((n) => n.type);
-		expect(types).toEqual(expect.arrayContaining([`${NODE_TYPE_PREFIX}tracklerTrigger`, `${NODE_TYPE_PREFIX}tracklerAction`]));
+		expect(types).toEqual(expect.arrayContaining([`${NODE_TYPE_PREFIX}tracklerTrigger`, `${NODE_TYPE_PREFIX}trackler`]));
 
 		// A manual run is refused, and n8n itself stays up. n8n 2.41 answers 400 (it finds no trigger
 		// it knows to start from); n8n 1.123 answers 500 with a TypeError from its run endpoint.

@@ -75,7 +75,7 @@ export async function createEffectWorkflow(
 			{
 				id: randomUUID(),
 				name: 'Effect',
-				type: `${NODE_TYPE_PREFIX}tracklerAction`,
+				type: `${NODE_TYPE_PREFIX}trackler`,
 				typeVersion: 1,
 				position: [240, 0],
 				parameters: {

@@ -32,10 +32,10 @@ function noItemSent<T extends NodeApiError | NodeOperationError>(error: T): T {
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 const MAX_CONCURRENCY = 20;
 
-export class TracklerAction implements INodeType {
+export class Trackler implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Trackler',
-		name: 'tracklerAction',
+		name: 'trackler',
 		icon: {
 			light: 'file:../../icons/trackler.svg',
 			dark: 'file:../../icons/trackler.dark.svg',
