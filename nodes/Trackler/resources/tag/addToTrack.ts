@@ -17,7 +17,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to create a tag named under Tags by Name that the workspace does not have yet, instead of stopping with an error',
+			'Whether to create the tags typed under Tags by Name that the workspace does not have yet, instead of stopping with an error. It applies to Tags by Name only: tags picked under Tag Names or IDs exist already.',
 	},
 ];
 
