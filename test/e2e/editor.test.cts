@@ -247,6 +247,8 @@ describeEditor('the n8n editor in headless Chromium', () => {
 			expect(archivedAt[0]).toBeGreaterThan(0);
 			expect(archivedAt).toEqual(shown.map((_, i) => i).slice(shown.length - archivedAt.length));
 			await shot('track-list');
+			await items.nth(shown.length - 1).scrollIntoViewIfNeeded();
+			await shot('track-list-archived-last');
 
 			// the search box goes to searchTracks with a filter: only matching Tracks remain
 			const wanted = trackTitles.find((t) => /Lotte Visser/.test(t)) ?? trackTitles[0];
