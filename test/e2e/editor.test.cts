@@ -329,24 +329,41 @@ describeEditor('the n8n editor in headless Chromium', () => {
 				.click();
 			const panel = page.getByTestId('node-creator');
 			// the trigger's events ("On form submitted") and the action node's actions, in one app
-			const text = await settle(
-				() => panel.innerText(),
-				(v) => /On form submitted/i.test(v) && /Add tags to a track/i.test(v),
-			);
-			expect(text).toMatch(/Triggers/);
+			const text = await settle(() => panel.innerText(), (v) => /On form submitted/i.test(v));
+			expect(text).toMatch(/Triggers \(20\)/);
 			expect(text).toMatch(/On form submitted/i);
 			expect(text).toMatch(/On appointment booked/i);
-			expect(text).toMatch(/Actions/);
 			expect(text).not.toMatch(/No Trackler Triggers available/i);
 			await shot('app-triggers');
-			const actions = panel.getByTestId('node-creator-category-item').filter({ hasText: /Actions/ }).first();
-			if (await actions.isVisible().catch(() => false)) {
-				await actions.click(); // unfold the Actions part if it is folded
-				await settle(() => panel.innerText(), (v) => /Add tags to a track/i.test(v));
-			}
+			// in the trigger view n8n folds the Actions part: unfold it
+			const actions = panel.getByTestId('node-creator-category-item').filter({ hasText: /^\s*Actions/ }).first();
+			await actions.waitFor({ state: 'visible' });
+			if (!/Add tags to a track/i.test(await panel.innerText())) await actions.click();
+			const unfolded = await settle(() => panel.innerText(), (v) => /Add tags to a track/i.test(v));
+			expect(unfolded).toMatch(/Add tags to a track/i);
+			expect(unfolded).toMatch(/Send an email to track members/i);
 			await panel.getByText(/Add tags to a track/i).first().scrollIntoViewIfNeeded();
-			expect(await panel.innerText()).toMatch(/Send an email to track members/i);
 			await shot('app-actions');
+			await page.keyboard.press('Escape');
+		});
+	}, 240_000);
+
+	test("the Polling Trigger's entry lists its three ways to start, in words", async () => {
+		await step('polling-entry', async () => {
+			const search = await openTriggerPanel();
+			await search.fill('Trackler');
+			const want = [ACTION, POLLING].sort();
+			expect(await settle(listedTypes, (v) => v.join() === want.join())).toEqual(want);
+			await page
+				.locator(`[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-id^="${POLLING}-"]`)
+				.first()
+				.click();
+			const panel = page.getByTestId('node-creator');
+			const text = await settle(() => panel.innerText(), (v) => /When a date in a Track arrives/.test(v));
+			expect(text).toMatch(/Before, at or after an appointment/);
+			expect(text).toMatch(/When a date in a Track arrives/);
+			expect(text).toMatch(/On new events, polled \(behind a firewall\)/);
+			await shot('polling-entry');
 			await page.keyboard.press('Escape');
 		});
 	}, 240_000);

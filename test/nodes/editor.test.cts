@@ -126,6 +126,7 @@ describe('notices', () => {
 		const field = property('trackler', 'createMissingTags');
 		expect(field.description).toMatch(/typed under Tags by Name/);
 		expect(field.description).toMatch(/applies to Tags by Name only/);
+		expect(field.hint).toMatch(/^For the names under Tags by Name only/); // shown under the switch
 	});
 
 	const trigger = (events: string[], schedulerIds: string[]): INodeParameters =>
