@@ -276,6 +276,21 @@ describeEditor('the n8n editor in headless Chromium', () => {
 		return [...new Set(ids.filter((id) => id.startsWith(NODE_TYPE_PREFIX)).map((id) => id.replace(/-[0-9a-f-]{36}$/, '')))].sort();
 	}
 
+	/** Waits until the element stops moving (the panel slides in), so a screenshot shows it in place. */
+	async function untilStill(element: Locator): Promise<void> {
+		let last = '';
+		await settle(
+			async () => {
+				const box = JSON.stringify(await element.boundingBox());
+				const still = box === last;
+				last = box;
+				return still;
+			},
+			(still) => still,
+			10_000,
+		);
+	}
+
 	/** Opens the nodes panel of a new, empty workflow ("Add first step": the trigger view). */
 	async function openTriggerPanel(): Promise<Locator> {
 		await page.goto(`${n8n.baseUrl}/workflow/new`);
@@ -334,6 +349,7 @@ describeEditor('the n8n editor in headless Chromium', () => {
 			expect(text).toMatch(/On form submitted/i);
 			expect(text).toMatch(/On appointment booked/i);
 			expect(text).not.toMatch(/No Trackler Triggers available/i);
+			await untilStill(panel.getByText(/On form submitted/i).first());
 			await shot('app-triggers');
 			// in the trigger view n8n folds the Actions part: unfold it
 			const actions = panel.getByTestId('node-creator-category-item').filter({ hasText: /^\s*Actions/ }).first();
@@ -363,6 +379,7 @@ describeEditor('the n8n editor in headless Chromium', () => {
 			expect(text).toMatch(/Before, at or after an appointment/);
 			expect(text).toMatch(/When a date in a Track arrives/);
 			expect(text).toMatch(/On new events, polled \(behind a firewall\)/);
+			await untilStill(panel.getByText(/When a date in a Track arrives/).first());
 			await shot('polling-entry');
 			await page.keyboard.press('Escape');
 		});
