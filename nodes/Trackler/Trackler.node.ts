@@ -12,7 +12,8 @@ import { ensureNodeError } from '../shared/errors';
 import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../shared/idempotency';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
-import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
+import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
@@ -42,7 +43,7 @@ export class Trackler implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: actionSubtitle(),
 		description:
 			'Work with Trackler Tracks, Track members, invitations, tags, forms, messages, appointments and e-mail',
 		defaults: { name: 'Trackler' },
@@ -102,6 +103,8 @@ export class Trackler implements INodeType {
 		};
 		const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 		const prepared: Array<PreparedOperation | undefined> = new Array(items.length);
+		/** Each item's `resource/operation`, for the hints after a run. */
+		const operationOf: string[] = new Array(items.length);
 
 		const errorItem = (error: Error, itemIndex: number): INodeExecutionData[] => [
 			{
@@ -149,6 +152,7 @@ export class Trackler implements INodeType {
 						},
 					);
 				}
+				operationOf[itemIndex] = `${resource}/${operation}`;
 				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
 			} catch (error) {
 				if (!continueOnFail) throw noItemSent(nodeError(error as Error, itemIndex));
@@ -165,6 +169,7 @@ export class Trackler implements INodeType {
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
 			const output: OperationResult = await run.call(this);
 			const objects = Array.isArray(output) ? output : [output];
+			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
@@ -177,15 +182,20 @@ export class Trackler implements INodeType {
 			try {
 				await send(run, itemIndex);
 			} catch (error) {
+				noteArchivedFailure(this, itemIndex, error);
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		});
+		const hints = takeHints(this, items.length);
 		if (failure) {
 			// Items run side by side: report the first failing item in input order.
 			const error = failure.error as Error;
 			throw asTool ? nodeError(error, failure.index) : error;
 		}
 
+		if (hints.length && typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints(...hints);
+		}
 		return [results.flatMap((output) => output ?? [])];
 	}
 }

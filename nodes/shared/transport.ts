@@ -97,9 +97,13 @@ export function retryDelayMs(attempt: number, retryAfterHeader?: string | string
 	const header = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
 	if (header !== undefined && header !== '') {
 		const seconds = Number(header);
-		if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_WAIT_MS);
-		const date = Date.parse(header);
-		if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_WAIT_MS);
+		if (Number.isFinite(seconds)) {
+			// A negative number is no valid Retry-After: back off as without one.
+			if (seconds >= 0) return Math.min(seconds * 1000, MAX_WAIT_MS);
+		} else {
+			const date = Date.parse(header);
+			if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_WAIT_MS);
+		}
 	}
 	const base = 500 * 2 ** attempt;
 	return Math.min(base + Math.floor(Math.random() * 250), MAX_WAIT_MS);
@@ -253,6 +257,20 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 	limit?: number,
 	itemIndex?: number,
 ): Promise<T[]> {
+	return (await tracklerApiRequestList.call(this, path, qs, limit, itemIndex)).items as T[];
+}
+
+/**
+ * As `tracklerApiRequestAllItems`, and says whether the list went on past `limit` (`more`: Trackler
+ * had more objects than were read).
+ */
+export async function tracklerApiRequestList<T = IDataObject>(
+	this: TracklerContext,
+	path: string,
+	qs: IDataObject = {},
+	limit?: number,
+	itemIndex?: number,
+): Promise<{ items: T[]; more: boolean }> {
 	const results: T[] = [];
 	let cursor: string | null | undefined;
 	do {
@@ -265,5 +283,6 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 		results.push(...page.data);
 		cursor = page.has_more ? page.next_cursor : null;
 	} while (cursor);
-	return limit === undefined ? results : results.slice(0, limit);
+	const items = limit === undefined ? results : results.slice(0, limit);
+	return { items, more: Boolean(cursor) || items.length < results.length };
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import { getStateFilter } from '../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { getId } from '../../shared/ids';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
+import { noteListHints } from '../hints';
 import type { OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
 
@@ -47,7 +48,7 @@ export function trackListWithState<T extends IDataObject>(
 
 /**
  * The run step of every Get Many: all objects of `path` matching `qs` (walking the cursors), or the
- * first `limit` of them.
+ * first `limit` of them. Notes a hint when the filters matched nothing or the Limit cut the list.
  */
 export function listRequest<T extends IDataObject>(
 	path: string,
@@ -56,7 +57,9 @@ export function listRequest<T extends IDataObject>(
 	itemIndex: number,
 ): PreparedOperation {
 	return async function () {
-		return (await tracklerApiRequestAllItems.call(this, path, qs, limit, itemIndex)) as T[];
+		const { items, more } = await tracklerApiRequestList.call(this, path, qs, limit, itemIndex);
+		noteListHints(this, itemIndex, path, qs, { count: items.length, more, limit });
+		return items as T[];
 	};
 }
 
