@@ -502,11 +502,7 @@ describe('a failing poll request', () => {
 	test('is sent once when the transport does not retry it (404), and the poll fails with the answer', async () => {
 		const staticData: IDataObject = {};
 		await setClock(Date.parse('2027-05-03T09:00:00Z'));
-		await ok(
-			sb.testApi('POST', '/faults', {
-				fail_next: [{ status: 404, count: 1, path_prefix: '/events' }],
-			}),
-		);
+		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 404, count: 1, path_prefix: '/events' }] }));
 		const from = harness.requests.length;
 		await expect(harness.poll({ parameters: params, staticData })).rejects.toMatchObject({
 			httpCode: '404',
@@ -518,11 +514,7 @@ describe('a failing poll request', () => {
 	test("is sent again only by the transport's retry after a 503", async () => {
 		const staticData: IDataObject = {};
 		await setClock(Date.parse('2027-05-03T10:00:00Z'));
-		await ok(
-			sb.testApi('POST', '/faults', {
-				fail_next: [{ status: 503, count: 1, path_prefix: '/events' }],
-			}),
-		);
+		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 1, path_prefix: '/events' }] }));
 		const from = harness.requests.length;
 		expect(jsonOf(await harness.poll({ parameters: params, staticData }))).toEqual([]);
 		expect(eventRequests(from).map((request) => request.status)).toEqual([503, 200]);
