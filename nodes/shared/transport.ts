@@ -11,9 +11,10 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ListPage, Problem } from './api';
+import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
 import { takeIdempotencyKey } from './idempotency';
 
@@ -50,12 +51,19 @@ const MAX_WAIT_MS = 60_000;
 /** Base URLs of running executions: an execution reads the credential for it once, not per item. */
 const executionBaseUrls = new WeakMap<object, Promise<string>>();
 
-/** The API's base address for a Trackler API credential: its API URL, trimmed, plus the version path. */
+/**
+ * The API's base address for a Trackler API credential: its API URL by the one rule of `apiUrl.ts`
+ * (the credential's test and authentication use the same), plus the version path. Throws an
+ * ApiUrlError naming the field and the fix.
+ */
 export function apiBaseFrom(credentials: IDataObject): string {
-	const apiUrl = String(credentials.apiUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	return `${apiUrl}/v1`;
+	return apiBase(credentials.apiUrl);
+}
+
+function baseFromCredentials(ctx: TracklerContext, credentials: IDataObject): string {
+	const base = checkApiUrl(credentials.apiUrl);
+	if (typeof base === 'string') return base;
+	throw new NodeOperationError(ctx.getNode(), base.problem, { description: base.fix });
 }
 
 /** The API's base address: the credential's API URL plus the version path. */
@@ -65,7 +73,8 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	const perExecution = 'getInputData' in this;
 	const cached = perExecution ? executionBaseUrls.get(this) : undefined;
 	if (cached) return await cached;
-	const reading = (async () => apiBaseFrom(await this.getCredentials(CREDENTIAL_TYPE)))();
+	const reading = (async () =>
+		baseFromCredentials(this, await this.getCredentials(CREDENTIAL_TYPE)))();
 	if (perExecution) {
 		executionBaseUrls.set(this, reading);
 		reading.catch(() => executionBaseUrls.delete(this));
@@ -149,6 +158,8 @@ export async function tracklerApiResponse<T = IDataObject>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// The Authorization header never follows a redirect (the credential's authenticate says so too).
+		disableFollowRedirect: true,
 	};
 	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
@@ -190,6 +201,15 @@ export async function tracklerApiResponse<T = IDataObject>(
 		}
 
 		const body = response.body;
+		if (status >= 300 && status < 400) {
+			throw new NodeApiError(this.getNode(), { status, body: '' } as unknown as JsonObject, {
+				message: `Trackler's API URL answered with a redirect (HTTP ${status})`,
+				description:
+					'The API token is not sent along a redirect. Set the API URL in the Trackler credential to the address the API answers at itself, such as https://api.trackler.nl.',
+				httpCode: String(status),
+				itemIndex: options.itemIndex,
+			});
+		}
 		const problem: Problem | undefined = isProblem(body) ? body : undefined;
 		throw new NodeApiError(
 			this.getNode(),
