@@ -16,7 +16,6 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
-import { takeIdempotencyKey } from './idempotency';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -27,8 +26,8 @@ export interface TracklerRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	/**
-	 * Sent as Idempotency-Key on a POST. When not given: the item's derived key (see idempotency.ts),
-	 * else a new one. Stays the same across the retries of this call.
+	 * Sent as Idempotency-Key on a POST (the action node passes its item's key for the request's scope,
+	 * see idempotency.ts); when not given, a new one. Stays the same across the retries of this call.
 	 */
 	idempotencyKey?: string;
 	/** Item the request is made for, so n8n shows the error on that item. */
@@ -147,8 +146,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 	const baseUrl = await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (method === 'POST') {
-		headers['Idempotency-Key'] =
-			options.idempotencyKey ?? takeIdempotencyKey(this, options.itemIndex) ?? randomUUID();
+		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}
 
 	const request: IHttpRequestOptions = {

@@ -99,7 +99,7 @@ export function getPlaceAndOrganizer(
 				this,
 				itemIndex,
 				`Meeting Link "${meetingUrl.slice(0, 60)}…" is longer than ${LIMIT.url} characters`,
-				'Enter a shorter address, such as the meeting room\'s own link.',
+				"Enter a shorter address, such as the meeting room's own link.",
 			);
 		}
 		if (!WEB_URL.test(meetingUrl)) {
