@@ -2162,6 +2162,7 @@ export interface components {
         /**
          * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
          *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+         *     Keys are scoped per API token: another token may use the same key independently.
          * @example 0f8fad5b-d9cb-469f-a165-70867728950e
          */
         IdempotencyKey: string;
@@ -2541,6 +2542,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2878,6 +2880,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3157,6 +3160,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3232,6 +3236,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3389,6 +3394,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3507,6 +3513,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3752,6 +3759,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3879,6 +3887,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3942,6 +3951,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4005,6 +4015,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4151,6 +4162,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4425,6 +4437,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4494,6 +4507,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4678,6 +4692,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4881,6 +4896,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5038,6 +5054,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5303,6 +5320,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5367,6 +5385,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
