@@ -32,7 +32,13 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const selection = getTagSelection.call(this, itemIndex);
 	const createMissing = this.getNodeParameter('createMissingTags', itemIndex, false) as boolean;
 	return async function (keys) {
-		const tagIds = await resolveTagIds.call(this, selection, itemIndex, createMissing === true, keys);
+		const tagIds = await resolveTagIds.call(
+			this,
+			selection,
+			itemIndex,
+			createMissing === true,
+			keys,
+		);
 		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
 			body: { tag_ids: tagIds },
 			itemIndex,
