@@ -19,7 +19,8 @@ import {
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
-import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
+import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
@@ -49,7 +50,7 @@ export class Trackler implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: actionSubtitle(),
 		description:
 			'Work with Trackler Tracks, Track members, invitations, tags, forms, messages, appointments and e-mail',
 		defaults: { name: 'Trackler' },
@@ -116,6 +117,8 @@ export class Trackler implements INodeType {
 			await (secret ??= this.getCredentials(CREDENTIAL_TYPE).then((credentials) =>
 				String(credentials.apiToken ?? ''),
 			));
+		/** Each item's `resource/operation`, for the hints after a run. */
+		const operationOf: string[] = new Array(items.length);
 
 		const errorItem = (error: Error, itemIndex: number): INodeExecutionData[] => [
 			{
@@ -175,6 +178,7 @@ export class Trackler implements INodeType {
 						},
 					);
 				}
+				operationOf[itemIndex] = `${resource}/${operation}`;
 				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
 			} catch (error) {
 				if (!continueOnFail) throw noItemSent(nodeError(error as Error, itemIndex));
@@ -191,6 +195,7 @@ export class Trackler implements INodeType {
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
 			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
 			const objects = Array.isArray(output) ? output : [output];
+			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
@@ -203,15 +208,20 @@ export class Trackler implements INodeType {
 			try {
 				await send(run, itemIndex);
 			} catch (error) {
+				noteArchivedFailure(this, itemIndex, error);
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		});
+		const hints = takeHints(this, items.length);
 		if (failure) {
 			// Items run side by side: report the first failing item in input order.
 			const error = failure.error as Error;
 			throw asTool ? nodeError(error, failure.index) : error;
 		}
 
+		if (hints.length && typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints(...hints);
+		}
 		return [results.flatMap((output) => output ?? [])];
 	}
 }

@@ -240,6 +240,20 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 	limit?: number,
 	itemIndex?: number,
 ): Promise<T[]> {
+	return (await tracklerApiRequestList.call(this, path, qs, limit, itemIndex)).items as T[];
+}
+
+/**
+ * As `tracklerApiRequestAllItems`, and says whether the list went on past `limit` (`more`: Trackler
+ * had more objects than were read).
+ */
+export async function tracklerApiRequestList<T = IDataObject>(
+	this: TracklerContext,
+	path: string,
+	qs: IDataObject = {},
+	limit?: number,
+	itemIndex?: number,
+): Promise<{ items: T[]; more: boolean }> {
 	const results: T[] = [];
 	let cursor: string | null | undefined;
 	do {
@@ -252,5 +266,6 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 		results.push(...page.data);
 		cursor = page.has_more ? page.next_cursor : null;
 	} while (cursor);
-	return limit === undefined ? results : results.slice(0, limit);
+	const items = limit === undefined ? results : results.slice(0, limit);
+	return { items, more: Boolean(cursor) || items.length < results.length };
 }

@@ -33,9 +33,11 @@ describe('the published tarball', () => {
 		for (const required of ['package.json', 'README.md', 'LICENSE.md']) expect(files.map((f) => f.path)).toContain(required);
 	});
 
-	test('has every node, credential and icon the package declares', () => {
+	test('has every node (with its codex file), credential and icon the package declares', () => {
 		const paths = new Set(files.map((f) => f.path));
 		for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(paths).toContain(f);
+		// each node's codex (categories, aliases, documentation link) beside it, as n8n reads it
+		for (const f of pkg.n8n.nodes as string[]) expect(paths).toContain(f.replace(/\.js$/, '.json'));
 		expect([...paths].filter((p) => p.endsWith('.svg')).length).toBeGreaterThanOrEqual(2);
 	});
 

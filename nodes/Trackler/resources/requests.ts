@@ -4,7 +4,8 @@ import { getStateFilter } from '../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { getId } from '../../shared/ids';
 import { MAIN_SCOPE } from '../../shared/idempotency';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
+import { noteListHints } from '../hints';
 import type { OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
 
@@ -48,7 +49,7 @@ export function trackListWithState<T extends IDataObject>(
 
 /**
  * The run step of every Get Many: all objects of `path` matching `qs` (walking the cursors), or the
- * first `limit` of them.
+ * first `limit` of them. Notes a hint when the filters matched nothing or the Limit cut the list.
  */
 export function listRequest<T extends IDataObject>(
 	path: string,
@@ -57,7 +58,9 @@ export function listRequest<T extends IDataObject>(
 	itemIndex: number,
 ): PreparedOperation {
 	return async function () {
-		return (await tracklerApiRequestAllItems.call(this, path, qs, limit, itemIndex)) as T[];
+		const { items, more } = await tracklerApiRequestList.call(this, path, qs, limit, itemIndex);
+		noteListHints(this, itemIndex, path, qs, { count: items.length, more, limit });
+		return items as T[];
 	};
 }
 

@@ -17,8 +17,9 @@ const properties: INodeProperties[] = [
 		name: 'createMissingTags',
 		type: 'boolean',
 		default: false,
+		hint: 'For the names under Tags by Name only: tags picked from the list exist already',
 		description:
-			'Whether to create a tag named under Tags by Name that the workspace does not have yet, instead of stopping with an error',
+			'Whether to create the tags typed under Tags by Name that the workspace does not have yet, instead of stopping with an error. It applies to Tags by Name only: tags picked under Tag Names or IDs exist already.',
 	},
 ];
 
