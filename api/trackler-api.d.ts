@@ -2172,6 +2172,7 @@ export interface components {
         /**
          * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
          *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+         *     Keys are scoped per API token: another token may use the same key independently.
          * @example 0f8fad5b-d9cb-469f-a165-70867728950e
          */
         IdempotencyKey: string;
@@ -2552,6 +2553,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -2889,6 +2891,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3168,6 +3171,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3243,6 +3247,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3400,6 +3405,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3518,6 +3524,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3763,6 +3770,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3890,6 +3898,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -3953,6 +3962,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4016,6 +4026,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4162,6 +4173,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4436,6 +4448,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4505,6 +4518,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4689,6 +4703,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -4892,6 +4907,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5049,6 +5065,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5314,6 +5331,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -5378,6 +5396,7 @@ export interface operations {
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
                  * @example 0f8fad5b-d9cb-469f-a165-70867728950e
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

@@ -46,6 +46,21 @@ function matches(filter: string | undefined, ...texts: Array<string | null | und
 	return texts.some((text) => (text ?? '').toLowerCase().includes(needle));
 }
 
+/**
+ * The API's `app_url` as a link for the editor: only an absolute http(s) address; anything else
+ * (`javascript:`, `data:`, a relative path) gives no link at all.
+ */
+export function webLink(value: unknown): string | undefined {
+	if (typeof value !== 'string' || value.length > 2048) return undefined;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		return undefined;
+	}
+	return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+}
+
 const TRACK_PAGE = 50;
 
 /**
@@ -64,7 +79,7 @@ export async function searchTracks(
 	const toItem = (track: Track): INodeListSearchItems => ({
 		name: track.archived ? `${track.title} (archived)` : track.title,
 		value: track.id,
-		url: track.app_url,
+		url: webLink(track.app_url),
 	});
 	const page = async (archived: boolean, from: string | undefined, limit: number) =>
 		(await tracklerApiRequest.call(this, 'GET', '/tracks', {

@@ -48,6 +48,17 @@ describe('the published tarball', () => {
 		expect(bad).toEqual([]);
 	});
 
+	test('dist/ holds built code, types, icons and codex files only: no package.json copy, no dotfiles or build stamps', () => {
+		const inDist = files.map((f) => f.path).filter((p) => p.startsWith('dist/'));
+		expect(inDist).not.toContain('dist/package.json');
+		const other = inDist.filter((p) => {
+			const name = path.basename(p);
+			if (name.startsWith('.')) return true;
+			return !(name.endsWith('.js') || name.endsWith('.d.ts') || name.endsWith('.svg') || name.endsWith('.png') || name.endsWith('.node.json'));
+		});
+		expect(other).toEqual([]);
+	});
+
 	test('no file names a path of this machine (the clone, the home folder)', () => {
 		const leaks: string[] = [];
 		for (const f of files) {

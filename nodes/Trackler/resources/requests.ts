@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import { getStateFilter } from '../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { getId } from '../../shared/ids';
+import { MAIN_SCOPE } from '../../shared/idempotency';
 import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
 import { noteListHints } from '../hints';
 import type { OperationModule, PreparedOperation } from '../types';
@@ -73,10 +74,11 @@ export function sendRequest<T extends IDataObject>(
 	itemIndex: number,
 	body?: IDataObject,
 ): PreparedOperation {
-	return async function () {
+	return async function (keys) {
 		return (await tracklerApiRequest.call(this, method, path, {
 			...(body === undefined ? {} : { body }),
 			itemIndex,
+			idempotencyKey: keys.key(MAIN_SCOPE),
 		})) as T;
 	};
 }
