@@ -1,12 +1,17 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Track } from '../../../shared/api';
+import type { TrackWithTagChanges } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { getTagSelection, resolveTagIds, tagSelectionFields } from './tagSelection';
+import {
+	getTagSelection,
+	resolveTagIds,
+	tagSelectionFields,
+	trackOfTagAnswer,
+} from './tagSelection';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
@@ -32,9 +37,15 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const createMissing = this.getNodeParameter('createMissingTags', itemIndex, false) as boolean;
 	return async function () {
 		const tagIds = await resolveTagIds.call(this, selection, itemIndex, createMissing === true);
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
+		const answer = (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
 			body: { tag_ids: tagIds },
 			itemIndex,
-		})) as Track;
+		})) as TrackWithTagChanges;
+		// The Track, and what this run changed: the tags it added and those the Track already had.
+		return {
+			...trackOfTagAnswer(answer),
+			tags_added: answer.tags_added,
+			tags_already_present: answer.tags_unchanged,
+		} as IDataObject;
 	};
 }
