@@ -1,5 +1,5 @@
 // Makes a template of this folder ready to import into one n8n, for one Trackler workspace.
-// Used by the demo (scripts/demo.cts) and by test/e2e/templates.test.cts.
+// Used by the demo (scripts/demo/start.cts) and by test/e2e/templates.test.cts.
 //
 //   const json = JSON.parse(fs.readFileSync('templates/form-submitted-message.json', 'utf8'));
 //   const ready = await prepareTemplate(json, { id: cred.id, name: cred.name }, { apiUrl, apiToken });

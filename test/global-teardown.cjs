@@ -20,7 +20,7 @@ module.exports = async function globalTeardown() {
   for (const pid of pids) if (alive(pid)) process.kill(-pid, 'SIGTERM');
   for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids) if (alive(pid)) process.kill(-pid, 'SIGKILL');
-  // keep the shared n8n's log where CI collects artifacts (scripts/test.sh makes .artifacts/)
+  // keep the shared n8n's log where CI collects artifacts (scripts/test/run.sh makes .artifacts/)
   const artifacts = path.join(__dirname, '..', '.artifacts');
   if (fs.existsSync(artifacts)) {
     for (const entry of fs.readdirSync(runDir)) {

@@ -14,132 +14,119 @@ export interface TracklerEventOption {
 	category: EventCategory;
 }
 
+/** What the nodes show of one event type. */
+type EventInfo = Omit<TracklerEventOption, 'value'>;
+
 /**
- * Every event type of the Trackler API v1 (the contract's `EventType`), in the contract's order.
- * Shared by the instant (webhook) trigger and the polling trigger.
+ * Every event type of the Trackler API v1 (the contract's `EventType`), in the contract's order, keyed by its type:
+ * a type the contract has and this catalogue lacks, or a misspelled one, fails the type check.
  */
-export const TRACKLER_EVENTS: TracklerEventOption[] = [
-	{
-		name: 'Track Created',
-		value: 'track.created',
-		description: 'A Track is created',
-		category: 'Track',
-	},
-	{
+const CATALOGUE: { readonly [Type in EventType]: EventInfo } = {
+	'track.created': { name: 'Track Created', description: 'A Track is created', category: 'Track' },
+	'track.updated': {
 		name: 'Track Updated',
-		value: 'track.updated',
 		description: "A Track's title, Track Design or Metadata changes",
 		category: 'Track',
 	},
-	{
+	'track.status_changed': {
 		name: 'Track Status Changed',
-		value: 'track.status_changed',
 		description: 'A Track moves to another Status',
 		category: 'Track',
 	},
-	{
+	'track.tag_added': {
 		name: 'Track Tag Added',
-		value: 'track.tag_added',
 		description: 'A Tag is added to a Track (one event per Tag)',
 		category: 'Track',
 	},
-	{
+	'track.tag_removed': {
 		name: 'Track Tag Removed',
-		value: 'track.tag_removed',
 		description: 'A Tag is removed from a Track (one event per Tag)',
 		category: 'Track',
 	},
-	{
+	'track.archived': {
 		name: 'Track Archived',
-		value: 'track.archived',
 		description: 'A Track is archived',
 		category: 'Track',
 	},
-	{
+	'track.unarchived': {
 		name: 'Track Unarchived',
-		value: 'track.unarchived',
 		description: 'A Track is unarchived',
 		category: 'Track',
 	},
-	{
+	'track.deleted': {
 		name: 'Track Deleted',
-		value: 'track.deleted',
 		description: 'A Track is deleted (carries its last state)',
 		category: 'Track',
 	},
-	{
+	'member.added': {
 		name: 'Member Added',
-		value: 'member.added',
 		description: 'A user joins a Track, added directly or by accepting an Invitation',
 		category: 'Member',
 	},
-	{
+	'member.removed': {
 		name: 'Member Removed',
-		value: 'member.removed',
 		description: 'A user leaves or is removed from a Track',
 		category: 'Member',
 	},
-	{
+	'invitation.sent': {
 		name: 'Invitation Sent',
-		value: 'invitation.sent',
 		description: 'An Invitation to a Track is sent by e-mail or created as a link',
 		category: 'Invitation',
 	},
-	{
+	'invitation.accepted': {
 		name: 'Invitation Accepted',
-		value: 'invitation.accepted',
 		description: 'The invitee accepts an Invitation',
 		category: 'Invitation',
 	},
-	{
+	'invitation.declined': {
 		name: 'Invitation Declined',
-		value: 'invitation.declined',
 		description: 'The invitee declines an Invitation',
 		category: 'Invitation',
 	},
-	{
+	'form.submitted': {
 		name: 'Form Submitted',
-		value: 'form.submitted',
 		description: 'The assignee submits a Form (carries the answers)',
 		category: 'Form',
 	},
-	{
+	'message.created': {
 		name: 'Message Created',
-		value: 'message.created',
 		description: 'A Message is posted in a Track',
 		category: 'Message',
 	},
-	{
+	'appointment.booked': {
 		name: 'Appointment Booked',
-		value: 'appointment.booked',
 		description: 'Someone books an Appointment through a Scheduler',
 		category: 'Appointment',
 	},
-	{
+	'appointment.created': {
 		name: 'Appointment Created',
-		value: 'appointment.created',
 		description: 'An Appointment is made by hand, in the app or with the API',
 		category: 'Appointment',
 	},
-	{
+	'appointment.rescheduled': {
 		name: 'Appointment Rescheduled',
-		value: 'appointment.rescheduled',
 		description: "An Appointment's start or end moves",
 		category: 'Appointment',
 	},
-	{
+	'appointment.cancelled': {
 		name: 'Appointment Cancelled',
-		value: 'appointment.cancelled',
 		description: 'An Appointment is cancelled',
 		category: 'Appointment',
 	},
-	{
+	'appointment.deleted': {
 		name: 'Appointment Deleted',
-		value: 'appointment.deleted',
 		description: 'An Appointment is deleted (carries its last state)',
 		category: 'Appointment',
 	},
-];
+};
+
+/** The catalogue as a list, in the contract's order. Shared by the instant (webhook) trigger and the polling trigger. */
+export const TRACKLER_EVENTS: TracklerEventOption[] = (Object.keys(CATALOGUE) as EventType[]).map(
+	(value) => ({
+		value,
+		...CATALOGUE[value],
+	}),
+);
 
 const EVENT_TYPES = new Set<string>(TRACKLER_EVENTS.map((event) => event.value));
 

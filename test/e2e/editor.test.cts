@@ -1,5 +1,5 @@
 // The n8n editor in a real headless browser: Debian's Chromium (/usr/bin/chromium, installed by
-// scripts/ensure-chromium.sh) driven by playwright-core, against the shared real n8n with the built
+// scripts/setup/chromium.sh) driven by playwright-core, against the shared real n8n with the built
 // package and a sandbox. It logs in as the owner, opens a workflow holding a Trackler action node
 // (Track → Get, Track locator "From list"), and checks what a user sees: the node with our icon on
 // the canvas, the Resource and Operation fields, the Track list filled by our `searchTracks`
@@ -58,7 +58,7 @@ async function fetchWithRetry(page: Page, url: string, timeoutMs = 60_000): Prom
 
 if (!HAVE_CHROMIUM && !IN_CI && !E2E_SKIPPED) {
 	console.warn(
-		`test/e2e/editor.test.cts is skipped: no Chromium at ${CHROMIUM}. Install it with \`bash scripts/ensure-chromium.sh\` (as root) to run the editor test.`,
+		`test/e2e/editor.test.cts is skipped: no Chromium at ${CHROMIUM}. Install it with \`bash scripts/setup/chromium.sh\` (as root) to run the editor test.`,
 	);
 }
 // Locally without Chromium: skip. Under CI=true: run, so that the missing browser fails the suite.
@@ -113,7 +113,7 @@ describeEditor('the n8n editor in headless Chromium', () => {
 	beforeAll(async () => {
 		if (!HAVE_CHROMIUM) {
 			throw new Error(
-				`CI=true but there is no Chromium at ${CHROMIUM}: run \`bash scripts/ensure-chromium.sh\` as root before the tests`,
+				`CI=true but there is no Chromium at ${CHROMIUM}: run \`bash scripts/setup/chromium.sh\` as root before the tests`,
 			);
 		}
 		fs.mkdirSync(SHOTS, { recursive: true });

@@ -1,4 +1,4 @@
-// n8n's verification checks (the analysis of @n8n/scan-community-package, scripts/scan-package.cts)
+// n8n's verification checks (the analysis of @n8n/scan-community-package, scripts/release/scan-package.cts)
 // on the source and on the packed tarball: 0 findings. And a control that the scan does bite: the
 // same tarball with a forbidden `require('fs')` in a node fails it.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { ensureBuilt, REPO_ROOT } from '../e2e/harness/n8n.cjs';
 
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-const SCAN = path.join(REPO_ROOT, 'scripts', 'scan-package.cts');
+const SCAN = path.join(REPO_ROOT, 'scripts', 'release', 'scan-package.cts');
 
 function scan(args: string[]): { status: number | null; out: string } {
 	const res = spawnSync(TSX, [SCAN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });

@@ -1,6 +1,6 @@
 // A private redis-server for one queue-mode run (tooling/n8n/queue.cts): a free port on 127.0.0.1,
 // no persistence, its folder removed by stop(), also after a failed start. The binary comes from
-// Debian's package: `bash scripts/ensure-queue-services.sh` installs it.
+// Debian's package: `bash scripts/setup/queue-services.sh` installs it.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,7 +23,7 @@ export function redisServerBin(): string | undefined {
 export async function startRedis(): Promise<RedisHandle> {
 	const bin = redisServerBin();
 	if (!bin)
-		throw new Error('redis-server is not installed: run `bash scripts/ensure-queue-services.sh`');
+		throw new Error('redis-server is not installed: run `bash scripts/setup/queue-services.sh`');
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-redis-'));
 	registerTempDir(dir);
 	const port = await freePort();

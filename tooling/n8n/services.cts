@@ -2,7 +2,7 @@
 // cluster (initdb into a temp folder, its own free port on 127.0.0.1, its socket in that folder)
 // and a redis-server (free port, 127.0.0.1 only, no persistence). Both are stopped and their
 // folders removed by stop(), also after a failed start. The machine's own services are not used.
-// The binaries come from Debian's packages: `bash scripts/ensure-queue-services.sh` installs them.
+// The binaries come from Debian's packages: `bash scripts/setup/queue-services.sh` installs them.
 //
 //   const pg = await startPostgres(); const redis = await startRedis();
 //   … DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT=pg.port …
@@ -45,10 +45,10 @@ export function postgresBinDir(): string | undefined {
 	return versions.length ? path.join(root, versions[0], 'bin') : undefined;
 }
 
-/** Runs scripts/ensure-queue-services.sh; throws with its message when the binaries are missing. */
+/** Runs scripts/setup/queue-services.sh; throws with its message when the binaries are missing. */
 export function ensureQueueServices(repoRoot: string): void {
 	if (postgresBinDir() && redisServerBin()) return;
-	const res = spawnSync('bash', [path.join(repoRoot, 'scripts', 'ensure-queue-services.sh')], {
+	const res = spawnSync('bash', [path.join(repoRoot, 'scripts', 'setup', 'queue-services.sh')], {
 		encoding: 'utf8',
 	});
 	if (res.status !== 0)
@@ -64,7 +64,7 @@ function asPostgresUser(): { uid: number; gid: number } | undefined {
 	const gid = id('-g');
 	if (!uid)
 		throw new Error(
-			"running as root, Postgres needs the 'postgres' system user (bash scripts/ensure-queue-services.sh)",
+			"running as root, Postgres needs the 'postgres' system user (bash scripts/setup/queue-services.sh)",
 		);
 	return { uid, gid };
 }
@@ -80,7 +80,7 @@ function run(bin: string, args: string[], opts: SpawnSyncOptions): void {
 export async function startPostgres(opts: { tag?: string } = {}): Promise<PostgresHandle> {
 	const bin = postgresBinDir();
 	if (!bin)
-		throw new Error('PostgreSQL is not installed: run `bash scripts/ensure-queue-services.sh`');
+		throw new Error('PostgreSQL is not installed: run `bash scripts/setup/queue-services.sh`');
 	const owner = asPostgresUser();
 	const root = fs.mkdtempSync(path.join(os.tmpdir(), `trackler-pg-${opts.tag ?? 'run'}-`));
 	registerTempDir(root);

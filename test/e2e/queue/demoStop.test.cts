@@ -21,7 +21,7 @@ function groupAlive(pid: number): boolean {
 describeE2e('npm run demo -- --queue', () => {
 	test('prints every process with its address and role; Ctrl+C leaves none of them running', async () => {
 		const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-		const child = spawn(tsx, [path.join(REPO_ROOT, 'scripts', 'demo.cts'), '--queue'], {
+		const child = spawn(tsx, [path.join(REPO_ROOT, 'scripts', 'demo', 'start.cts'), '--queue'], {
 			cwd: REPO_ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});

@@ -5,7 +5,7 @@
 # (well under a second); when it does not, build it, whatever npm configuration this script
 # inherited, and prove it again before going on.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 probe() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1 as x').get()" 2>&1; }
 if ! why="$(probe)"; then
   echo "[setup] better-sqlite3 does not load for $(node -v) ($(grep -m1 -iE "error" <<<"$why" || head -n1 <<<"$why")); building it (about 2 minutes)" >&2

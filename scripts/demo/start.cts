@@ -6,19 +6,19 @@
 //  - sets up the owner (once), the "Trackler sandbox" credential (once; its URL follows the sandbox),
 //    imports templates/*.json (once, by name) and publishes those marked active,
 //  - writes .demo/demo.json (addresses, sandbox token, n8n login and API key; private, mode 600) for
-//    `npm run demo:trigger` (scripts/demo-trigger.cts), and removes it again on stop,
+//    `npm run demo:trigger` (scripts/demo/trigger.cts), and removes it again on stop,
 //  - prints where everything is and runs until Ctrl+C, then stops both.
 //
 // Everything persists in .demo/ (gitignored); delete that folder to start afresh.
 // Options: --line v1 (n8n 1.x instead of 2.x), --port N (n8n's port; default 5678 or the next free one),
 // --sandbox-port N (default 4010 or the next free one), --verbose (echo n8n's log).
-// When something cannot start, it prints one line with the reason and one with the fix (demo-failure.cts).
+// When something cannot start, it prints one line with the reason and one with the fix (failure.cts).
 // --queue (n8n's queue mode: a main, a webhook processor and 2 workers on a private Postgres and
 // Redis behind a path router, see tooling/n8n/queue.cts; fresh each run, nothing kept).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_TOKEN, startSandbox, type Sandbox } from '../sandbox/src/server.cjs';
+import { DEMO_TOKEN, startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
 import {
 	attachN8n,
 	ensureBuilt,
@@ -29,11 +29,11 @@ import {
 	startN8n,
 	type N8nHandle,
 	type N8nLine,
-} from '../tooling/n8n/index.cjs';
-import { startQueue, type QueueTopology } from '../tooling/n8n/queue.cjs';
-import { CREDENTIAL_NAME, ensureCredential, importTemplates } from './demo-n8n.cjs';
-import { explainN8nFailure, explainSandboxFailure, formatFailure } from './demo-failure.cjs';
-import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './demo-state.cjs';
+} from '../../tooling/n8n/index.cjs';
+import { startQueue, type QueueTopology } from '../../tooling/n8n/queue.cjs';
+import { CREDENTIAL_NAME, ensureCredential, importTemplates } from './n8n.cjs';
+import { explainN8nFailure, explainSandboxFailure, formatFailure } from './failure.cjs';
+import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './state.cjs';
 
 /** The demo's n8n login (a local, throw-away instance on 127.0.0.1). */
 export const DEMO_EMAIL = 'demo@trackler.local';
@@ -46,13 +46,13 @@ function say(line = ''): void {
 /** The sandbox's SQLite driver is a native addon that `npm ci` does not build here (.npmrc has
  *  ignore-scripts=true): build it once, as `npm test` does. */
 function ensureNative(): void {
-	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-native.sh')], {
+	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'setup', 'native.sh')], {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	if (res.status !== 0)
 		throw new Error(
-			'building better-sqlite3 (scripts/ensure-native.sh) failed; see the lines above',
+			'building better-sqlite3 (scripts/setup/native.sh) failed; see the lines above',
 		);
 }
 

@@ -1,17 +1,17 @@
-// What `npm run demo:trigger -- <what>` does for any choice of scripts/demo-trigger.cts: reads the
+// What `npm run demo:trigger -- <what>` does for any choice of scripts/demo/trigger.cts: reads the
 // running demo's addresses and keys (.demo/demo.json), publishes the templates that react, lets the
 // choice act in the sandbox, flushes the webhook queue, waits for the runs in n8n and shows what
 // changed in Trackler. Secrets are never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { N8nClient, type N8nExecution } from '../tooling/n8n/index.cjs';
-import { REPO_ROOT } from '../tooling/paths.cjs';
-import { isAlive } from '../tooling/processes.cjs';
-import type { Json } from '../tooling/sandbox/client.cjs';
-import { sleep } from '../tooling/time.cjs';
-import { readDemoState, type DemoState } from './demo-state.cjs';
-import { DemoTrackler, Fail, type Choice } from './demo-workspace.cjs';
+import { N8nClient, type N8nExecution } from '../../tooling/n8n/index.cjs';
+import { REPO_ROOT } from '../../tooling/paths.cjs';
+import { isAlive } from '../../tooling/processes.cjs';
+import type { Json } from '../../tooling/sandbox/client.cjs';
+import { sleep } from '../../tooling/time.cjs';
+import { readDemoState, type DemoState } from './state.cjs';
+import { DemoTrackler, Fail, type Choice } from './workspace.cjs';
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);

@@ -7,8 +7,8 @@
 // The scanner's provenance check needs a package on the public registry with an attestation; only
 // the Publish workflow can make one, so that part is not run here (see README, "Releasing").
 //
-//   npx tsx scripts/scan-package.cts            # pack, unpack, scan both legs
-//   npx tsx scripts/scan-package.cts --dir D    # scan an unpacked package folder D only
+//   npx tsx scripts/release/scan-package.cts            # pack, unpack, scan both legs
+//   npx tsx scripts/release/scan-package.cts --dir D    # scan an unpacked package folder D only
 //
 // Prints every finding and a closing line `scan: N findings`; exits 1 when N > 0.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 interface AnalysisResult {
 	passed: boolean;

@@ -23,14 +23,14 @@ redis_bin >/dev/null || missing+=(redis-server)
 
 if [ ${#missing[@]} -gt 0 ]; then
 	if ! command -v apt-get >/dev/null 2>&1; then
-		echo "ensure-queue-services: ${missing[*]} missing and apt-get is not available here; install PostgreSQL and Redis by hand to run the queue-mode tests" >&2
+		echo "setup/queue-services: ${missing[*]} missing and apt-get is not available here; install PostgreSQL and Redis by hand to run the queue-mode tests" >&2
 		exit 1
 	fi
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "ensure-queue-services: ${missing[*]} missing and this user is not root; run 'sudo apt-get install ${missing[*]}' to run the queue-mode tests" >&2
+		echo "setup/queue-services: ${missing[*]} missing and this user is not root; run 'sudo apt-get install ${missing[*]}' to run the queue-mode tests" >&2
 		exit 1
 	fi
-	echo "ensure-queue-services: installing Debian's ${missing[*]}"
+	echo "setup/queue-services: installing Debian's ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	# policy-rc.d: the packages' own system services are not started (the tests run private ones)
@@ -40,13 +40,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 	status=0
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
 	[ "$created_policy" = 1 ] && rm -f "$policy"
-	[ "$status" = 0 ] || { echo "ensure-queue-services: apt-get install ${missing[*]} failed ($status)" >&2; exit 1; }
+	[ "$status" = 0 ] || { echo "setup/queue-services: apt-get install ${missing[*]} failed ($status)" >&2; exit 1; }
 fi
 
-pg=$(pg_bin) || { echo "ensure-queue-services: apt-get finished but no /usr/lib/postgresql/<version>/bin/initdb" >&2; exit 1; }
-redis=$(redis_bin) || { echo "ensure-queue-services: apt-get finished but redis-server is still missing" >&2; exit 1; }
+pg=$(pg_bin) || { echo "setup/queue-services: apt-get finished but no /usr/lib/postgresql/<version>/bin/initdb" >&2; exit 1; }
+redis=$(redis_bin) || { echo "setup/queue-services: apt-get finished but redis-server is still missing" >&2; exit 1; }
 if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
-	echo "ensure-queue-services: running as root needs the 'postgres' system user (Postgres refuses to run as root); the postgresql package creates it" >&2
+	echo "setup/queue-services: running as root needs the 'postgres' system user (Postgres refuses to run as root); the postgresql package creates it" >&2
 	exit 1
 fi
 echo "ok: postgres $("$pg/postgres" --version | awk '{print $3}') in $pg, $("$redis" --version | awk '{print $3}')"

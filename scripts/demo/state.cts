@@ -1,12 +1,12 @@
-// The running demo's addresses and secrets, shared by `npm run demo` (scripts/demo.cts, which
+// The running demo's addresses and secrets, shared by `npm run demo` (scripts/demo/start.cts, which
 // writes .demo/demo.json when it is ready and removes it on stop) and `npm run demo:trigger`
-// (scripts/demo-trigger.cts, which reads it). The file holds the sandbox token and n8n's API key:
+// (scripts/demo/trigger.cts, which reads it). The file holds the sandbox token and n8n's API key:
 // it is written with mode 600 into the gitignored .demo/ folder and never printed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { N8nState } from '../tooling/n8n/types.cjs';
+import type { N8nState } from '../../tooling/n8n/types.cjs';
 
-export const DEMO_DIR = path.resolve(__dirname, '..', '.demo');
+export const DEMO_DIR = path.resolve(__dirname, '..', '..', '.demo');
 export const DEMO_STATE_FILE = path.join(DEMO_DIR, 'demo.json');
 
 export interface DemoState {

@@ -14,22 +14,22 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure-chromium: $CHROMIUM is missing and apt-get is not available here; install Chromium by hand to run the editor test" >&2
+	echo "setup/chromium: $CHROMIUM is missing and apt-get is not available here; install Chromium by hand to run the editor test" >&2
 	exit 1
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "ensure-chromium: $CHROMIUM is missing and this user is not root, so apt-get cannot install it; run 'sudo apt-get install chromium' to run the editor test" >&2
+	echo "setup/chromium: $CHROMIUM is missing and this user is not root, so apt-get cannot install it; run 'sudo apt-get install chromium' to run the editor test" >&2
 	exit 1
 fi
 
-echo "ensure-chromium: installing Debian's chromium package"
+echo "setup/chromium: installing Debian's chromium package"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
 
 if [ ! -x "$CHROMIUM" ]; then
-	echo "ensure-chromium: apt-get finished but $CHROMIUM is still missing" >&2
+	echo "setup/chromium: apt-get finished but $CHROMIUM is still missing" >&2
 	exit 1
 fi
 echo "ok: installed $("$CHROMIUM" --version 2>/dev/null || echo chromium)"

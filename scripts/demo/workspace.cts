@@ -1,8 +1,8 @@
 // The demo workspace as `npm run demo:trigger` sees it: its sandbox (the shared sandbox client, with
 // the look-ups the choices share; never echoing the token) and the finders that pick, or make, what
 // a choice acts on.
-import { SandboxClient, type Json } from '../tooling/sandbox/client.cjs';
-import type { DemoState } from './demo-state.cjs';
+import { SandboxClient, type Json } from '../../tooling/sandbox/client.cjs';
+import type { DemoState } from './state.cjs';
 
 /** A failure the user can act on: its message is all that is printed. */
 export class Fail extends Error {}

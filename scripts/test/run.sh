@@ -2,10 +2,10 @@
 # The whole test suite: contract lint, type checks, n8n's build and strict lint, the package's
 # zero-dependency rule, then every jest test (sandbox, nodes and triggers over HTTP, package, real n8n).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 step() { echo; echo "=== $*"; }
 
-step "native addons"; bash scripts/ensure-native.sh
+step "native addons"; bash scripts/setup/native.sh
 step "contract lint (Redocly)"; npm run --silent api:lint
 step "contract types are current"; npm run --silent api:check
 step "type check (package and tooling)"; npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.dev.json
@@ -34,7 +34,7 @@ if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   npm run --silent bench -- --quick || bench_status=$?
 fi
 
-step "Chromium for the editor test"; bash scripts/ensure-chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
+step "Chromium for the editor test"; bash scripts/setup/chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
 step "jest (n8n 2.41 for the real-n8n tests)"
 mkdir -p .artifacts
 rm -f .artifacts/jest-results*.json
@@ -54,8 +54,8 @@ fi
 # and the credential, action node, polling and template suites on that topology; about 15 minutes
 # here). TRACKLER_QUEUE_CORE=1 runs only the credential and the action node (npm run test:queue:core).
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ] && [ "${TRACKLER_SKIP_QUEUE:-}" != "1" ]; then
-  step "Postgres and Redis for queue mode (scripts/ensure-queue-services.sh)"
-  if bash scripts/ensure-queue-services.sh; then
+  step "Postgres and Redis for queue mode (scripts/setup/queue-services.sh)"
+  if bash scripts/setup/queue-services.sh; then
     queue_script=test:queue
     [ "${TRACKLER_QUEUE_CORE:-}" = "1" ] && queue_script=test:queue:core
     step "jest: queue mode (npm run $queue_script)"

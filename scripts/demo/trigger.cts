@@ -11,9 +11,9 @@
 //  5. shows the effect in Trackler (the new message, the tags, the e-mail) and where to see the run.
 //
 // `npm run demo:trigger` without an argument lists the choices. Secrets are never printed. This file
-// is the list of choices; scripts/demo-trigger-run.cts does the rest.
-import type { Json } from '../tooling/sandbox/client.cjs';
-import { demoTriggerMain } from './demo-trigger-run.cjs';
+// is the list of choices; scripts/demo/trigger-run.cts does the rest.
+import type { Json } from '../../tooling/sandbox/client.cjs';
+import { demoTriggerMain } from './trigger-run.cjs';
 import {
 	type Choice,
 	dutch,
@@ -24,7 +24,7 @@ import {
 	openInvitation,
 	trackWithTrackee,
 	watching,
-} from './demo-workspace.cjs';
+} from './workspace.cjs';
 
 const CHOICES: Record<string, Choice> = {
 	'form-submitted': {
