@@ -17,17 +17,21 @@ const notes = fs
 	});
 
 /** What means nothing in the editor: file names and paths of the repository, scripts, tests. */
-const REPOSITORY_WORDS = /\.c?ts\b|\.json\b|\.sh\b|templates\/|scripts\/|\bnpm run\b|\be2e\b|\btests?\b/i;
+const REPOSITORY_WORDS =
+	/\.c?ts\b|\.json\b|\.sh\b|templates\/|scripts\/|\bnpm run\b|\be2e\b|\btests?\b/i;
 
 describe('template sticky notes', () => {
 	it('there are notes to check (one in every template)', () => {
 		expect(notes.length).toBe(fs.readdirSync(dir).filter((file) => file.endsWith('.json')).length);
 	});
 
-	it.each(notes.map((note) => [note.where, note.text]))('%s names no repository file', (_where, text) => {
-		expect(text).not.toMatch(REPOSITORY_WORDS);
-		expect(text).toContain('**Credential:**');
-	});
+	it.each(notes.map((note) => [note.where, note.text]))(
+		'%s names no repository file',
+		(_where, text) => {
+			expect(text).not.toMatch(REPOSITORY_WORDS);
+			expect(text).toContain('**Credential:**');
+		},
+	);
 
 	it('the check itself finds a repository file', () => {
 		expect('let `templates/prepare.cts` do it').toMatch(REPOSITORY_WORDS);
