@@ -250,6 +250,12 @@ describeE2e('Trackler action node in a real n8n', () => {
 					trackId: byId(trackId),
 					tagNames: "={{ $('Webhook').first().json.body.dropTag }}",
 				}),
+				trackler('Add Tags Again', {
+					resource: 'tag',
+					operation: 'addToTrack',
+					trackId: byId(trackId),
+					tagNames: "={{ $('Webhook').first().json.body.keepTag }}",
+				}),
 				trackler('Add Member', {
 					resource: 'trackMember',
 					operation: 'add',
@@ -334,6 +340,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 				metadata: { Bron: 'website', Tijdelijk: 'weg ermee' },
 			}),
 		);
+		const trackRef = {
+			id: created.id,
+			title,
+			app_url: `https://app.trackler.nl/tracks/${String(created.id)}`,
+		};
 		const [updated] = outputOf(execution, 'Update Track');
 		expect(updated.status).toEqual(
 			expect.objectContaining({ id: active.id, name: 'Actief traject' }),
@@ -350,10 +361,19 @@ describeE2e('Trackler action node in a real n8n', () => {
 		]);
 		expect(outputOf(execution, 'Find Track').map((t) => t.id)).toEqual([created.id]);
 
+		// What the tag runs changed, and the Track they acted on, by title and link.
 		const [tagged] = outputOf(execution, 'Add Tags');
 		expect(tagged.tags.map((t: Json) => t.name).sort()).toEqual([dropTag, keepTag].sort());
+		expect(tagged.tags_added.map((t: Json) => t.name).sort()).toEqual([dropTag, keepTag].sort());
+		expect(tagged.tags_already_present).toEqual([]);
+		expect([tagged.title, tagged.app_url]).toEqual([title, trackRef.app_url]);
 		const [untagged] = outputOf(execution, 'Remove Tag');
 		expect(untagged.tags.map((t: Json) => t.name)).toEqual([keepTag]);
+		expect(untagged.tags_removed.map((t: Json) => t.name)).toEqual([dropTag]);
+		expect(untagged.tags_not_present).toEqual([]);
+		const [again] = outputOf(execution, 'Add Tags Again');
+		expect(again.tags_added).toEqual([]);
+		expect(again.tags_already_present.map((t: Json) => t.name)).toEqual([keepTag]);
 
 		expect(outputOf(execution, 'Add Member')).toEqual([
 			expect.objectContaining({
@@ -371,6 +391,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({
 				object: 'email',
 				track_id: created.id,
+				track: trackRef,
 				subject: `Nieuw traject: ${title}`,
 			}),
 		);
@@ -384,12 +405,13 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({
 				object: 'message',
 				track_id: created.id,
+				track: trackRef,
 				body: `Welkom! Je coach is ${fatima.name}.`,
 			}),
 		);
 		expect(outputOf(execution, 'Get Messages').map((m) => m.id)).toEqual([message.id]);
 		expect(outputOf(execution, 'Remove Member')).toEqual([
-			expect.objectContaining({ deleted: true }),
+			expect.objectContaining({ deleted: true, track: trackRef }),
 		]);
 
 		expect(outputOf(execution, 'Create Tag')).toEqual([
@@ -564,6 +586,24 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({ id: sentInv.id, state: 'revoked', email: invitee }),
 		]);
 		expect(outputOf(execution, 'Get Revoked Invitations').map((i) => i.id)).toEqual([sentInv.id]);
+		// Every object of the Track names it by title and app link.
+		const trackRef = {
+			id: created.id,
+			title,
+			app_url: `https://app.trackler.nl/tracks/${String(created.id)}`,
+		};
+		for (const name of [
+			'Add Trackee',
+			'Send Invitation',
+			'Resend Invitation',
+			'Reset Invitation',
+			'Revoke Invitation',
+			'Create Form',
+			'Create Appointment',
+			'Cancel Appointment',
+		]) {
+			expect([name, outputOf(execution, name)[0].track]).toEqual([name, trackRef]);
+		}
 
 		const [form] = outputOf(execution, 'Create Form');
 		expect(form).toEqual(
