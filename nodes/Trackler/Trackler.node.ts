@@ -9,10 +9,16 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
-import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../shared/idempotency';
+import {
+	currentRunIndex,
+	setIdempotencyBase,
+	triggeringEventId,
+	triggeringEventType,
+} from '../shared/idempotency';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
 import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { recordTrackAction } from './executionData';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
@@ -162,8 +168,14 @@ export class Trackler implements INodeType {
 			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
 			MAX_CONCURRENCY,
 		);
+		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
 			const output: OperationResult = await run.call(this);
+			// The execution is named by the Track this item acted on (n8n's custom execution data).
+			const action = `${String(this.getNodeParameter('resource', itemIndex, ''))}.${String(
+				this.getNodeParameter('operation', itemIndex, ''),
+			)}`;
+			recordTrackAction(this, output, action, event);
 			const objects = Array.isArray(output) ? output : [output];
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
 				json,
