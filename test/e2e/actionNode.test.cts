@@ -814,6 +814,18 @@ describeE2e('Trackler action node in a real n8n', () => {
 		const [run] = await n8n.waitForExecutions(live.id, 1, 60_000, { includeData: true });
 		executions.push(run);
 		expectSuccess(run);
+		// The execution names its Track, the event and what was done in n8n's custom execution data,
+		// as n8n's API returns it with the execution.
+		const accepted = (await sb.api('GET', '/events?types=invitation.accepted&limit=100')).body
+			.data as Json[];
+		const event = accepted.find((e) => e.data.object.id === invite.body.id) as Json;
+		expect(run.data?.resultData?.metadata).toEqual({
+			trackler_track_id: track.id,
+			trackler_track_title: track.title,
+			trackler_event_id: event.id,
+			trackler_event_type: 'invitation.accepted',
+			trackler_action: 'tag.addToTrack, message.sendToTrack, email.sendToTrackMembers',
+		});
 		const after = (await sb.api('GET', `/tracks/${track.id}`)).body;
 		expect(after.tags.map((t: Json) => t.name)).toContain('Onboarding');
 		const messages = (await sb.api('GET', `/tracks/${track.id}/messages`)).body.data as Json[];
@@ -877,6 +889,56 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(failure?.message).toMatch(/^Track is empty: the expression/);
 		expect(failure?.description).toMatch(/No item was sent to Trackler/);
 	}, 120_000);
+
+	test("three workflows on two Tracks: n8n's executions API, read by custom data, finds exactly one Track's executions", async () => {
+		const made = async (title: string) => (await sb.api('POST', '/tracks', { title })).body as Json;
+		const x = await made(`E2E support X ${randomUUID().slice(0, 8)}`);
+		const y = await made(`E2E support Y ${randomUUID().slice(0, 8)}`);
+		const message = (name: string, track: Json) =>
+			trackler(name, {
+				resource: 'message',
+				operation: 'sendToTrack',
+				trackId: byId(String(track.id)),
+				message: 'Support test',
+			});
+		const runs = [
+			await runChain('Action e2e: support X', [message('Message X', x)], {}),
+			await runChain('Action e2e: support Y', [message('Message Y', y)], {}),
+			await runChain(
+				'Action e2e: support Y then X',
+				[
+					trackler('Tag Y', {
+						resource: 'tag',
+						operation: 'addToTrack',
+						trackId: byId(String(y.id)),
+						tagNames: 'VIP',
+					}),
+					message('Message X', x),
+				],
+				{},
+			),
+		];
+		for (const { execution } of runs) expectSuccess(execution);
+		// What n8n's API gives back, read as a support person's script would: by the Track's ID.
+		const stored = await Promise.all(
+			runs.map(({ execution }) => n8n.getExecution(String(execution.id))),
+		);
+		const ofTrack = (id: string) =>
+			stored
+				.filter((e) =>
+					String(e.data?.resultData?.metadata?.trackler_track_id ?? '')
+						.split(',')
+						.includes(id),
+				)
+				.map((e) => e.id);
+		expect(ofTrack(String(x.id))).toEqual([runs[0].execution.id, runs[2].execution.id]);
+		expect(ofTrack(String(y.id))).toEqual([runs[1].execution.id, runs[2].execution.id]);
+		expect(stored[2].data?.resultData?.metadata).toEqual({
+			trackler_track_id: `${String(y.id)},${String(x.id)}`,
+			trackler_track_title: y.title,
+			trackler_action: 'tag.addToTrack, message.sendToTrack',
+		});
+	}, 180_000);
 
 	test('the API token appears nowhere in the execution data', () => {
 		expect(executions.length).toBeGreaterThanOrEqual(6);
