@@ -12,6 +12,7 @@ import type {
 	INodeParameters,
 	INodePropertyOptions,
 	INodeType,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -69,6 +70,8 @@ export { MASK, type RecordedRequest } from '../../tooling/fakeContext.cjs';
 export interface NodeHarness {
 	/** Every request sent by this harness, in order. */
 	requests: RecordedRequest[];
+	/** The execution hints the latest `executeNode` added (n8n's `addExecutionHints`). */
+	hints: NodeExecutionHint[];
 	executeNode(node: INodeType, options: ExecuteNodeOptions): Promise<INodeExecutionData[][]>;
 	loadOptions(
 		node: INodeType,
@@ -103,6 +106,7 @@ function makeNode(node: INodeType, parameters: INodeParameters): INode {
 
 export function createHarness(): NodeHarness {
 	const requests: RecordedRequest[] = [];
+	const hints: NodeExecutionHint[] = [];
 
 	const common = (credentials: HarnessCredentials, node: INode) => ({
 		getNode: () => node,
@@ -125,6 +129,7 @@ export function createHarness(): NodeHarness {
 		options: ExecuteNodeOptions,
 	): Promise<INodeExecutionData[][]> => {
 		if (!nodeType.execute) throw new Error('This node has no execute method');
+		hints.length = 0;
 		const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 		const parametersFor = (itemIndex: number): INodeParameters =>
 			withDefaults(
@@ -164,6 +169,7 @@ export function createHarness(): NodeHarness {
 			continueOnFail: () => options.continueOnFail === true,
 			evaluateExpression: (expression: string) => expression,
 			sendMessageToUI: () => {},
+			addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
 			...(options.customData ? { customData: fakeCustomData(options.customData) } : {}),
 		};
 		const output = await nodeType.execute.call(context as unknown as IExecuteFunctions);
@@ -189,6 +195,7 @@ export function createHarness(): NodeHarness {
 
 	return {
 		requests,
+		hints,
 		executeNode,
 		async loadOptions(nodeType, methodName, credentials, parameters = {}) {
 			const method = nodeType.methods?.loadOptions?.[methodName];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { TagRef, TrackWithTagChanges } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
+import { FRESH_KEYS } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
@@ -27,7 +28,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	return async function () {
-		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false);
+		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false, FRESH_KEYS);
 		let answer: TrackWithTagChanges | undefined;
 		const removed: TagRef[] = [];
 		const notPresent: TagRef[] = [];
