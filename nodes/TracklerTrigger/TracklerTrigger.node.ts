@@ -84,14 +84,15 @@ export class TracklerTrigger implements INodeType {
 			},
 			{
 				displayName:
-					'This trigger will never fire: Appointment Created is an appointment made by hand, which has no Scheduler, so the Scheduler filter lets none through. Choose Appointment Booked for bookings through a Scheduler, or remove the Scheduler filter.',
+					'Appointment Created is an appointment made by hand: it has no Scheduler, so a Scheduler filter lets none through. For bookings through a Scheduler, choose Appointment Booked.',
 				name: 'schedulerFilterNotice',
 				type: 'notice',
 				default: '',
+				// Shown for Appointment Created alone. n8n 1.x cannot show a field on a value inside the Filters
+				// collection ("Could not resolve parameter dependencies"), so the notice does not look at the filter.
 				displayOptions: {
 					show: {
 						events: ['appointment.created'],
-						'filters.schedulerIds': [{ _cnd: { exists: true } }],
 					},
 					hide: {
 						events: TRACKLER_EVENTS.map((event) => event.value).filter(

@@ -30,7 +30,9 @@ const nodeTypes = {
 /** The node with these parameters as n8n holds it (defaults filled in). */
 function nodeWith(type: string, parameters: INodeParameters) {
 	const workflow = new Workflow({
-		nodes: [{ id: '1', name: 'Node', type: PREFIX + type, typeVersion: 1, position: [0, 0], parameters }],
+		nodes: [
+			{ id: '1', name: 'Node', type: PREFIX + type, typeVersion: 1, position: [0, 0], parameters },
+		],
 		connections: {},
 		active: false,
 		nodeTypes,
@@ -41,7 +43,12 @@ function nodeWith(type: string, parameters: INodeParameters) {
 /** The canvas subtitle n8n computes for the node. */
 function subtitle(type: string, parameters: INodeParameters): unknown {
 	const { workflow, node } = nodeWith(type, parameters);
-	return workflow.expression.getSimpleParameterValue(node, types[type].description.subtitle!, 'internal', {});
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		types[type].description.subtitle!,
+		'internal',
+		{},
+	);
 }
 
 /** Whether n8n shows the property for these parameter values. */
@@ -62,25 +69,42 @@ describe('codex files', () => {
 		path.join(root, built.replace(/^dist\//, '').replace(/\.js$/, '.json')),
 	);
 
-	it.each(registered.map((file) => [path.relative(root, file), file]))('%s sits beside its node, names it, and links the README', (_name, file) => {
-		expect(existsSync(file)).toBe(true);
-		const codex = JSON.parse(readFileSync(file, 'utf8'));
-		const name = path.basename(file, '.node.json');
-		const type = Object.keys(types).find((t) => t.toLowerCase() === name.toLowerCase())!;
-		expect(codex.node).toBe(PREFIX + types[type].description.name);
-		expect(codex.categories.length).toBeGreaterThan(0);
-		for (const category of codex.categories) expect(codex.subcategories[category]?.length).toBeGreaterThan(0);
-		expect(codex.resources.primaryDocumentation[0].url).toBe(packageJson.homepage);
-		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\/github\.com\/.+#credentials$/);
-		expect(codex.alias).toEqual(expect.arrayContaining(['Trackler', 'traject', 'coaching']));
-	});
+	it.each(registered.map((file) => [path.relative(root, file), file]))(
+		'%s sits beside its node, names it, and links the README',
+		(_name, file) => {
+			expect(existsSync(file)).toBe(true);
+			const codex = JSON.parse(readFileSync(file, 'utf8'));
+			const name = path.basename(file, '.node.json');
+			const type = Object.keys(types).find((t) => t.toLowerCase() === name.toLowerCase())!;
+			expect(codex.node).toBe(PREFIX + types[type].description.name);
+			expect(codex.categories.length).toBeGreaterThan(0);
+			for (const category of codex.categories)
+				expect(codex.subcategories[category]?.length).toBeGreaterThan(0);
+			expect(codex.resources.primaryDocumentation[0].url).toBe(packageJson.homepage);
+			expect(codex.resources.credentialDocumentation[0].url).toMatch(
+				/^https:\/\/github\.com\/.+#credentials$/,
+			);
+			expect(codex.alias).toEqual(expect.arrayContaining(['Trackler', 'traject', 'coaching']));
+		},
+	);
 
 	it("the action node's aliases (the app's entry in the nodes panel) hold Trackler's words in English and Dutch", () => {
-		const codex = JSON.parse(readFileSync(path.join(root, 'nodes/Trackler/Trackler.node.json'), 'utf8'));
+		const codex = JSON.parse(
+			readFileSync(path.join(root, 'nodes/Trackler/Trackler.node.json'), 'utf8'),
+		);
 		expect(codex.alias).toEqual(
 			expect.arrayContaining([
-				'afspraak', 'formulier', 'uitnodiging', 'bericht', 'traject', 'coaching', 'herinnering',
-				'appointment', 'form', 'invitation', 'message',
+				'afspraak',
+				'formulier',
+				'uitnodiging',
+				'bericht',
+				'traject',
+				'coaching',
+				'herinnering',
+				'appointment',
+				'form',
+				'invitation',
+				'message',
 			]),
 		);
 	});
@@ -96,7 +120,12 @@ describe('notices', () => {
 	});
 
 	const email = (trackId: unknown, recipients = 'chosenMembers'): INodeParameters =>
-		({ resource: 'email', operation: 'sendToTrackMembers', recipients, trackId }) as INodeParameters;
+		({
+			resource: 'email',
+			operation: 'sendToTrackMembers',
+			recipients,
+			trackId,
+		}) as INodeParameters;
 	const rlc = (value: string) => ({ __rl: true, mode: 'list', value });
 
 	it('E-Mail → Chosen Members without a Track says to choose a Track first', () => {
@@ -114,12 +143,16 @@ describe('notices', () => {
 		const expression = rlc('={{ $json.track_id }}');
 		expect(shown('trackler', 'trackExpressionNotice', email(expression))).toBe(true);
 		expect(shown('trackler', 'chooseTrackNotice', email(expression))).toBe(false);
-		expect(property('trackler', 'trackExpressionNotice').displayName).toMatch(/user IDs with an expression/);
+		expect(property('trackler', 'trackExpressionNotice').displayName).toMatch(
+			/user IDs with an expression/,
+		);
 	});
 
 	it('By Role shows neither notice', () => {
 		expect(shown('trackler', 'chooseTrackNotice', email(rlc(''), 'byRole'))).toBe(false);
-		expect(shown('trackler', 'trackExpressionNotice', email(rlc('={{ 1 }}'), 'byRole'))).toBe(false);
+		expect(shown('trackler', 'trackExpressionNotice', email(rlc('={{ 1 }}'), 'byRole'))).toBe(
+			false,
+		);
 	});
 
 	it('Create Missing Tags says it serves Tags by Name only', () => {
@@ -132,16 +165,41 @@ describe('notices', () => {
 	const trigger = (events: string[], schedulerIds: string[]): INodeParameters =>
 		({ events, filters: schedulerIds.length ? { schedulerIds } : {} }) as INodeParameters;
 
-	it('the Trackler Trigger warns when its Scheduler filter lets none of the chosen events through', () => {
-		expect(shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.created'], ['s1']))).toBe(true);
+	it('the Trackler Trigger says that a Scheduler filter lets no Appointment Created through, when that is its only event', () => {
+		expect(
+			shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.created'], ['s1'])),
+		).toBe(true);
+		expect(
+			shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.created'], [])),
+		).toBe(true);
 	});
 
-	it('...and not when another event can pass, or without a Scheduler filter', () => {
+	it('...and not when another event is chosen too, or without Appointment Created', () => {
 		expect(
-			shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.created', 'appointment.booked'], ['s1'])),
+			shown(
+				'tracklerTrigger',
+				'schedulerFilterNotice',
+				trigger(['appointment.created', 'appointment.booked'], ['s1']),
+			),
 		).toBe(false);
-		expect(shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.created'], []))).toBe(false);
-		expect(shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.booked'], ['s1']))).toBe(false);
+		expect(
+			shown('tracklerTrigger', 'schedulerFilterNotice', trigger(['appointment.booked'], ['s1'])),
+		).toBe(false);
+	});
+
+	it('no field of the nodes is shown on a value inside a collection (n8n 1.x cannot resolve it)', () => {
+		for (const [type, nodeType] of Object.entries(types)) {
+			for (const p of nodeType.description.properties) {
+				const keys = [p.displayOptions?.show, p.displayOptions?.hide].flatMap((part) =>
+					Object.keys(part ?? {}),
+				);
+				const nested = keys.filter((key) => key.includes('.') && !key.startsWith('/'));
+				expect({ field: `${type}.${p.name}`, nested }).toEqual({
+					field: `${type}.${p.name}`,
+					nested: [],
+				});
+			}
+		}
 	});
 
 	it('the Polling Trigger says in plain words that a moment can fire up to one poll interval late', () => {
@@ -156,20 +214,33 @@ describe('notices', () => {
 
 describe('options in the order a person thinks of them', () => {
 	const names = (name: string) =>
-		(property('tracklerPollingTrigger', name).options as Array<{ name: string }>).map((o) => o.name);
+		(property('tracklerPollingTrigger', name).options as Array<{ name: string }>).map(
+			(o) => o.name,
+		);
 
 	it('Polling Trigger "When" around an appointment: in time order', () => {
-		expect(names('appointmentTiming')).toEqual(['Before It Starts', 'When It Starts', 'After It Starts', 'After It Ends']);
+		expect(names('appointmentTiming')).toEqual([
+			'Before It Starts',
+			'When It Starts',
+			'After It Starts',
+			'After It Ends',
+		]);
 	});
 
 	it('Polling Trigger "When" around a Track date: in time order', () => {
-		expect(names('momentTiming')).toEqual(['Before the Moment', 'At the Moment', 'After the Moment']);
+		expect(names('momentTiming')).toEqual([
+			'Before the Moment',
+			'At the Moment',
+			'After the Moment',
+		]);
 	});
 });
 
 describe('canvas subtitles in words', () => {
 	it('the action node names the action as the nodes panel does', () => {
-		expect(subtitle('trackler', { resource: 'tag', operation: 'addToTrack' })).toBe('Add tags to a track');
+		expect(subtitle('trackler', { resource: 'tag', operation: 'addToTrack' })).toBe(
+			'Add tags to a track',
+		);
 		expect(subtitle('trackler', { resource: 'email', operation: 'sendToTrackMembers' })).toBe(
 			'Send an email to track members',
 		);
@@ -185,10 +256,19 @@ describe('canvas subtitles in words', () => {
 	it.each([
 		[{}, '15 minutes before an appointment starts'],
 		[{ appointmentTiming: 'atStart' }, 'When an appointment starts'],
-		[{ appointmentTiming: 'afterEnd', appointmentOffset: 1, appointmentOffsetUnit: 'hours' }, '1 hour after an appointment ends'],
-		[{ mode: 'trackDate', metadataKey: 'Einddatum', momentTiming: 'before', momentOffset: 2 }, "2 days before the Track's Einddatum"],
+		[
+			{ appointmentTiming: 'afterEnd', appointmentOffset: 1, appointmentOffsetUnit: 'hours' },
+			'1 hour after an appointment ends',
+		],
+		[
+			{ mode: 'trackDate', metadataKey: 'Einddatum', momentTiming: 'before', momentOffset: 2 },
+			"2 days before the Track's Einddatum",
+		],
 		[{ mode: 'trackDate', metadataKey: 'Einddatum' }, "At the Track's Einddatum"],
-		[{ mode: 'trackDate', momentSource: 'fixed', fixedMoment: '2026-12-01T09:00:00' }, 'At a fixed date-time'],
+		[
+			{ mode: 'trackDate', momentSource: 'fixed', fixedMoment: '2026-12-01T09:00:00' },
+			'At a fixed date-time',
+		],
 		[{ mode: 'newEvents', events: ['message.created'] }, 'New events: Message Created'],
 	])('the Polling Trigger with %j reads "%s"', (parameters, words) => {
 		expect(subtitle('tracklerPollingTrigger', parameters as INodeParameters)).toBe(words);
