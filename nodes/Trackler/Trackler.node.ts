@@ -13,6 +13,7 @@ import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../share
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
 import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
@@ -84,7 +85,7 @@ export class Trackler implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch: { ...listSearch, searchTracklerWorkflows }, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -117,7 +117,12 @@ class Converter {
 			type: NODE.sticky,
 			typeVersion: 1,
 			position: [position[0] - 40, position[1] - 300],
-			parameters: { content: `## To do\n**${where}**\n\n${text}`, height: 260, width: 320, color: 3 },
+			parameters: {
+				content: `## To do\n**${where}**\n\n${text}`,
+				height: 260,
+				width: 320,
+				color: 3,
+			},
 		});
 	}
 
@@ -294,8 +299,10 @@ class Converter {
 
 	/** The expression of an entity's object at this point; reads it again (a Get node) after a delay. */
 	private object(chain: Chain, entity: Entity): string | undefined {
-		if (entity !== 'track' && this.shape.subject !== entity && !this.shape.objects[entity]) return undefined;
-		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity)) return chain.scope.objects[entity];
+		if (entity !== 'track' && this.shape.subject !== entity && !this.shape.objects[entity])
+			return undefined;
+		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity))
+			return chain.scope.objects[entity];
 		const label = `Get ${ENTITY_LABEL[entity]}`;
 		const id = entity === 'track' ? this.shape.trackId : this.shape.subjectId;
 		const parameters: Record<string, unknown> =
@@ -305,7 +312,11 @@ class Converter {
 					? { resource: 'invitation', operation: 'get', invitationId: expression(id) }
 					: entity === 'form'
 						? { resource: 'form', operation: 'get', formId: expression(id) }
-						: { resource: 'appointment', operation: 'get', appointmentId: locatorById(expression(id)) };
+						: {
+								resource: 'appointment',
+								operation: 'get',
+								appointmentId: locatorById(expression(id)),
+							};
 		const node = this.trackler(chain, label, parameters);
 		chain.scope.objects[entity] = itemOf(node);
 		chain.scope.fresh.add(entity);
@@ -319,12 +330,7 @@ class Converter {
 	}
 
 	/** A Trackler text with data tags as an n8n expression; tags without a counterpart become notes. */
-	private text(
-		chain: Chain,
-		raw: string,
-		where: string,
-		recipient?: string,
-	): string {
+	private text(chain: Chain, raw: string, where: string, recipient?: string): string {
 		const missing: string[] = [];
 		let out = '';
 		let last = 0;
@@ -355,7 +361,11 @@ class Converter {
 
 	// ---------- rules ----------
 
-	private rules(chain: Chain, rules: WorkflowRule[], match: 'all' | 'any'): Record<string, unknown> {
+	private rules(
+		chain: Chain,
+		rules: WorkflowRule[],
+		match: 'all' | 'any',
+	): Record<string, unknown> {
 		const conditions = rules.map((rule) => {
 			const field = FIELDS[rule.field];
 			const object = this.fieldSource(chain, field);
@@ -444,9 +454,11 @@ class Converter {
 	private trigger(trigger: WorkflowTrigger): string {
 		const position: [number, number] = [0, 0];
 		if (trigger.type === 'appointment_timing') {
-			const timing = { before_start: 'beforeStart', at_start: 'atStart', after_start: 'afterStart' }[
-				trigger.moment
-			];
+			const timing = {
+				before_start: 'beforeStart',
+				at_start: 'atStart',
+				after_start: 'afterStart',
+			}[trigger.moment];
 			const parameters: Record<string, unknown> = {
 				pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] },
 				mode: 'appointmentTiming',
@@ -460,10 +472,18 @@ class Converter {
 					: `${durationText(trigger.offset as WorkflowDuration)} ${trigger.moment === 'before_start' ? 'Before' : 'After'} an Appointment Starts`;
 			if (trigger.moment !== 'at_start' && trigger.offset) {
 				const { amount, unit } = trigger.offset;
-				if (unit === 'weeks') Object.assign(parameters, { appointmentOffset: amount * 7, appointmentOffsetUnit: 'days' });
+				if (unit === 'weeks')
+					Object.assign(parameters, {
+						appointmentOffset: amount * 7,
+						appointmentOffsetUnit: 'days',
+					});
 				else if (unit === 'months') {
-					Object.assign(parameters, { appointmentOffset: amount * 30, appointmentOffsetUnit: 'days' });
-				} else Object.assign(parameters, { appointmentOffset: amount, appointmentOffsetUnit: unit });
+					Object.assign(parameters, {
+						appointmentOffset: amount * 30,
+						appointmentOffsetUnit: 'days',
+					});
+				} else
+					Object.assign(parameters, { appointmentOffset: amount, appointmentOffsetUnit: unit });
 			}
 			const name = this.add(label, NODE.pollingTrigger, 1, position, parameters);
 			if (trigger.moment !== 'at_start' && trigger.offset?.unit === 'months') {
@@ -530,7 +550,12 @@ class Converter {
 		switch (step.type) {
 			case 'send_message_to_track': {
 				const message = this.text(chain, step.body, where);
-				this.trackler(chain, label, { resource: 'message', operation: 'sendToTrack', trackId: trackId(), message });
+				this.trackler(chain, label, {
+					resource: 'message',
+					operation: 'sendToTrack',
+					trackId: trackId(),
+					message,
+				});
 				return;
 			}
 			case 'send_email':
@@ -562,7 +587,12 @@ class Converter {
 			case 'reset_track_invitation': {
 				const operation = step.type === 'resend_track_invitation' ? 'resend' : 'reset';
 				if (this.shape.subject !== 'invitation') {
-					this.trackler(chain, label, { resource: 'invitation', operation, invitationId: '' }, { disabled: true });
+					this.trackler(
+						chain,
+						label,
+						{ resource: 'invitation', operation, invitationId: '' },
+						{ disabled: true },
+					);
 					this.note(
 						where,
 						`Trackler's "${operation} invitation" acts on the invitation of an invitation trigger; this workflow starts on "${this.version.trigger.type}". The node is disabled: set its Invitation ID (for example from Invitation → Get Many) and enable it, or delete it.`,
@@ -570,14 +600,22 @@ class Converter {
 					);
 					return;
 				}
-				this.trackler(chain, label, { resource: 'invitation', operation, invitationId: expression(this.shape.subjectId) });
+				this.trackler(chain, label, {
+					resource: 'invitation',
+					operation,
+					invitationId: expression(this.shape.subjectId),
+				});
 				return;
 			}
 			case 'create_form':
 				return this.createForm(step, chain, where, label);
 			case 'condition': {
 				const conditions = this.rules(chain, step.rules, step.match);
-				this.step(chain, label, NODE.if, 2.2, { conditions, looseTypeValidation: true, options: {} });
+				this.step(chain, label, NODE.if, 2.2, {
+					conditions,
+					looseTypeValidation: true,
+					options: {},
+				});
 				return;
 			}
 			case 'switch':
@@ -591,14 +629,24 @@ class Converter {
 		const { amount, unit } = duration;
 		const parameters =
 			unit === 'months'
-				? { resume: 'specificTime', dateTime: expression(`$now.plus({ months: ${amount} }).toISO()`) }
+				? {
+						resume: 'specificTime',
+						dateTime: expression(`$now.plus({ months: ${amount} }).toISO()`),
+					}
 				: unit === 'weeks'
 					? { resume: 'timeInterval', amount: amount * 7, unit: 'days' }
 					: { resume: 'timeInterval', amount, unit };
 		this.step(chain, label, NODE.wait, 1.1, parameters, { webhookId: this.options.newId() });
 		// Later steps read the objects again: they may have changed while waiting.
 		chain.scope.fresh.clear();
-		const days = unit === 'months' ? amount * 30 : unit === 'weeks' ? amount * 7 : unit === 'days' ? amount : 0;
+		const days =
+			unit === 'months'
+				? amount * 30
+				: unit === 'weeks'
+					? amount * 7
+					: unit === 'days'
+						? amount
+						: 0;
 		if (days >= 7) {
 			const before =
 				this.version.trigger.type === 'track_archived'
@@ -653,7 +701,15 @@ class Converter {
 			this.trackler(
 				side,
 				label,
-				{ resource: 'email', operation: 'sendToTrackMembers', trackId, recipients: 'chosenMembers', userIds: '', subject, body },
+				{
+					resource: 'email',
+					operation: 'sendToTrackMembers',
+					trackId,
+					recipients: 'chosenMembers',
+					userIds: '',
+					subject,
+					body,
+				},
 				{ disabled: true },
 			);
 			this.note(
@@ -706,20 +762,30 @@ class Converter {
 		const trackId = locatorById(expression(this.shape.trackId));
 		const side = this.branch(chain);
 		const additionalFields: Record<string, unknown> = {};
-		if (step.due_in_days) additionalFields.dueDate = expression(`$now.plus({ days: ${step.due_in_days} }).toISO()`);
+		if (step.due_in_days)
+			additionalFields.dueDate = expression(`$now.plus({ days: ${step.due_in_days} }).toISO()`);
 		if (step.title) additionalFields.title = this.text(side, step.title, where);
-		this.trackler(side, `${label}: Get ${step.assign_to === 'trackee' ? 'Trackees' : 'Track Leaders'}`, {
-			resource: 'trackMember',
-			operation: 'getAll',
-			trackId,
-			returnAll: true,
-			filters: { role: step.assign_to },
-		});
+		this.trackler(
+			side,
+			`${label}: Get ${step.assign_to === 'trackee' ? 'Trackees' : 'Track Leaders'}`,
+			{
+				resource: 'trackMember',
+				operation: 'getAll',
+				trackId,
+				returnAll: true,
+				filters: { role: step.assign_to },
+			},
+		);
 		this.trackler(side, label, {
 			resource: 'form',
 			operation: 'createFromTemplate',
 			trackId,
-			templateId: { __rl: true, mode: 'id', value: step.form_template.id, cachedResultName: step.form_template.name },
+			templateId: {
+				__rl: true,
+				mode: 'id',
+				value: step.form_template.id,
+				cachedResultName: step.form_template.name,
+			},
 			assigneeId: locatorById(expression('$json.user.id')),
 			additionalFields,
 		});
@@ -743,8 +809,15 @@ class Converter {
 			options.fallbackOutput = 'extra';
 			options.renameFallbackOutput = 'Otherwise';
 		}
-		const node = this.step(chain, label, NODE.switch, 3.2, { rules: { values }, looseTypeValidation: true, options });
-		const branches = [...step.paths.map((p) => ({ name: p.name, steps: p.steps ?? [] })), ...(otherwise.length ? [{ name: 'otherwise', steps: otherwise }] : [])];
+		const node = this.step(chain, label, NODE.switch, 3.2, {
+			rules: { values },
+			looseTypeValidation: true,
+			options,
+		});
+		const branches = [
+			...step.paths.map((p) => ({ name: p.name, steps: p.steps ?? [] })),
+			...(otherwise.length ? [{ name: 'otherwise', steps: otherwise }] : []),
+		];
 		branches.forEach((branch, index) => {
 			const path: Chain = {
 				from: { node, output: index },
@@ -752,7 +825,11 @@ class Converter {
 				y: chain.y + index * Y,
 				scope: { objects: { ...chain.scope.objects }, fresh: new Set(chain.scope.fresh) },
 			};
-			this.steps(branch.steps, path, `${where}, ${index < step.paths.length ? `path "${branch.name}"` : 'otherwise'}, `);
+			this.steps(
+				branch.steps,
+				path,
+				`${where}, ${index < step.paths.length ? `path "${branch.name}"` : 'otherwise'}, `,
+			);
 		});
 		// A switch ends its flow: what follows is inside its paths.
 		chain.from = { node, output: -1 };
@@ -770,7 +847,10 @@ class Converter {
 			from: { node: this.triggerName, output: 0 },
 			x: X,
 			y: 0,
-			scope: { objects: { ...this.shape.objects }, fresh: new Set(Object.keys(this.shape.objects) as Entity[]) },
+			scope: {
+				objects: { ...this.shape.objects },
+				fresh: new Set(Object.keys(this.shape.objects) as Entity[]),
+			},
 		};
 		this.steps(steps, chain, '');
 		this.header();
@@ -815,5 +895,9 @@ export function convertWorkflow(
 	options: ConvertOptions,
 ): ConvertResult {
 	const label = version.label || `#flow-${String(version.number).padStart(5, '0')}`;
-	return new Converter({ name: workflow.name, status: workflow.status, label }, version, options).convert();
+	return new Converter(
+		{ name: workflow.name, status: workflow.status, label },
+		version,
+		options,
+	).convert();
 }

@@ -22,7 +22,11 @@ export const EVENT_TRIGGERS: Record<string, { event: string; subject: Entity; la
 	track_created: { event: 'track.created', subject: 'track', label: 'Track Created' },
 	track_archived: { event: 'track.archived', subject: 'track', label: 'Track Archived' },
 	track_unarchived: { event: 'track.unarchived', subject: 'track', label: 'Track Unarchived' },
-	track_invitation_sent: { event: 'invitation.sent', subject: 'invitation', label: 'Invitation Sent' },
+	track_invitation_sent: {
+		event: 'invitation.sent',
+		subject: 'invitation',
+		label: 'Invitation Sent',
+	},
 	track_invitation_accepted: {
 		event: 'invitation.accepted',
 		subject: 'invitation',
