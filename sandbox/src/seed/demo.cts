@@ -239,7 +239,7 @@ export function seedDemo(store: Store): void {
 
 	// Trackler's workflows: the five defaults and the practice's own.
 	seedDefaultWorkflows(store, iso(now - 200 * day));
-	seedCustomWorkflows(store, { owner: ingrid, tags: tag, templates: template, schedulers: scheduler, cohortStart: at(30, 8) }, iso(now - 120 * day));
+	seedCustomWorkflows(store, { owner: ingrid, coach: thijs, tags: tag, templates: template, schedulers: scheduler, cohortStart: at(30, 8) }, iso(now - 120 * day));
 }
 
 /** Creates `n` Tracks quickly (one prepared insert each, plus their track.created events). */

@@ -110,6 +110,8 @@ export function seedDefaultWorkflows(store: Store, createdAt: string): void {
 /** Names of the demo workspace's values the custom workflows use. */
 export interface DemoRefs {
 	owner: string;
+	/** The coach the VIP workflow adds to new VIP Tracks. */
+	coach: string;
 	tags: Map<string, string>;
 	templates: Map<string, string>;
 	schedulers: Map<string, string>;
@@ -119,7 +121,7 @@ export interface DemoRefs {
 
 export function seedCustomWorkflows(store: Store, refs: DemoRefs, createdAt: string): void {
 	const tag = (name: string): S['TagRef'] => ({ id: refs.tags.get(name) as string, name });
-	const owner = store.userRef(refs.owner);
+	const coach = store.userRef(refs.coach);
 	const intake = refs.templates.get('Intakeformulier') as string;
 	const custom: Array<Omit<SeedWorkflow, 'versions'> & { trigger: Trigger; steps: Array<Record<string, unknown>>; earlier?: Array<Record<string, unknown>> }> = [
 		{
@@ -128,8 +130,8 @@ export function seedCustomWorkflows(store: Store, refs: DemoRefs, createdAt: str
 			trigger: event('track_created'),
 			steps: [
 				{ type: 'condition', name: 'Is VIP', match: 'all', rules: [rule('track.tags', 'contains', 'VIP')] },
-				{ type: 'add_user_to_track', name: 'Coach toevoegen', user: owner, role: 'track_leader' },
-				{ type: 'send_message_to_track', name: 'Welkom', body: `Welkom bij {{track.title}}! ${owner.name} is je coach.` },
+				{ type: 'add_user_to_track', name: 'Coach toevoegen', user: coach, role: 'track_leader' },
+				{ type: 'send_message_to_track', name: 'Welkom', body: `Welkom bij {{track.title}}! ${coach.name} is je coach.` },
 			],
 		},
 		{
