@@ -203,9 +203,9 @@ export function seedCustomWorkflows(store: Store, refs: DemoRefs, createdAt: str
 			],
 		},
 		{
-			name: 'Start cohort → bericht of opvolgen',
+			name: 'Start cohort Loopbaan → bericht of opvolgen',
 			status: 'paused',
-			trigger: { type: 'track_date', at: refs.cohortStart, tag_ids: [] },
+			trigger: { type: 'track_date', at: refs.cohortStart, tag_ids: [refs.tags.get('Loopbaan') as string] },
 			steps: [{
 				type: 'switch',
 				name: 'Status',
