@@ -1215,6 +1215,11 @@ export interface components {
              * @example Europe/Amsterdam
              */
             time_zone: string;
+            /**
+             * @description `true` for a practice's real workspace; `false` for a workspace made for testing (a sandbox, or a test workspace next to the real one). Tools that change data to test an integration, such as the API's conformance kit, refuse to do so where it is `true`.
+             * @example true
+             */
+            livemode: boolean;
             /** Format: date-time */
             created_at: string;
         };
@@ -2641,6 +2646,7 @@ export interface operations {
                      *         "object": "workspace",
                      *         "name": "Noorderlicht Coaching",
                      *         "time_zone": "Europe/Amsterdam",
+                     *         "livemode": true,
                      *         "created_at": "2024-02-01T09:00:00Z"
                      *       }
                      *     }

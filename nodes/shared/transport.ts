@@ -78,9 +78,13 @@ export function retryDelayMs(attempt: number, retryAfterHeader?: string | string
 	const header = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
 	if (header !== undefined && header !== '') {
 		const seconds = Number(header);
-		if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_WAIT_MS);
-		const date = Date.parse(header);
-		if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_WAIT_MS);
+		if (Number.isFinite(seconds)) {
+			// A negative number is no valid Retry-After: back off as without one.
+			if (seconds >= 0) return Math.min(seconds * 1000, MAX_WAIT_MS);
+		} else {
+			const date = Date.parse(header);
+			if (!Number.isNaN(date)) return Math.min(Math.max(date - Date.now(), 0), MAX_WAIT_MS);
+		}
 	}
 	const base = 500 * 2 ** attempt;
 	return Math.min(base + Math.floor(Math.random() * 250), MAX_WAIT_MS);

@@ -5,7 +5,7 @@
 //   - the source, as it is at the attested commit (package.json, nodes/, credentials/);
 //   - the tarball `npm pack` makes, unpacked (compiled .js and the published package.json).
 // The scanner's provenance check needs a package on the public registry with an attestation; only
-// the Publish workflow can make one, so that part is not run here (see README, "Releasing").
+// the Publish workflow can make one, so that part is not run here (see CONTRIBUTING.md, "Releasing").
 //
 //   npx tsx scripts/release/scan-package.cts            # pack, unpack, scan both legs
 //   npx tsx scripts/release/scan-package.cts --dir D    # scan an unpacked package folder D only

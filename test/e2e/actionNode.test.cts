@@ -6,7 +6,8 @@
 // the node runs here: Track, Track Member, Invitation, Tag, Form, Message, Appointment, E-mail and
 // the lookups Status, Scheduler, Form Template and User. Also: Continue On Fail, a failing
 // execution with Trackler's problem title, no API token anywhere in execution data, and the
-// importable example in examples/ (created in n8n, published, and run by a real Trackler event).
+// onboarding template in templates/ (imported as a reader would, then published and run by a real
+// Trackler event).
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ import { sleep } from '../../tooling/time.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 const TRIGGER = `${NODE_TYPE_PREFIX}tracklerTrigger`;
-const EXAMPLE_FILE = path.join(REPO_ROOT, 'examples', 'track-onboarding.json');
+const EXAMPLE_FILE = path.join(REPO_ROOT, 'templates', 'invitation-accepted-onboarding.json');
 const MISSING_TRACK = '00000000-0000-4000-8000-000000000000';
 
 type Json = Record<string, any>;
@@ -717,7 +718,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(strict.response.status).toBeGreaterThanOrEqual(400);
 	}, 120_000);
 
-	test('examples/track-onboarding.json imports into n8n and runs on a real invitation.accepted event', async () => {
+	test('templates/invitation-accepted-onboarding.json imports into n8n and runs on a real invitation.accepted event', async () => {
 		const example = JSON.parse(fs.readFileSync(EXAMPLE_FILE, 'utf8')) as Json;
 		const types = (example.nodes as WorkflowNode[]).map((n) => n.type);
 		expect(types).toEqual(expect.arrayContaining([TRIGGER, ACTION, 'n8n-nodes-base.stickyNote']));

@@ -234,7 +234,7 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			delivery: 'link',
 		});
 		await testApi('POST', `/invitations/${linkInvitation.id}/accept`, { name: 'Nieuwe Trackee' });
-		Object.assign(stimuli, { newcomer, linkInvitation });
+		Object.assign(stimuli, { newcomer, linkInvitation, welcomeTrack });
 
 		// (c) a Track with a Trackee archived and unarchived.
 		const reopenTrack = await newTrack('Heropend templates');
@@ -280,7 +280,7 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		});
 		expect([open.send_count, accepted.send_count]).toEqual([1, 1]);
 		await testApi('POST', `/invitations/${accepted.id}/accept`, { name: 'Snelle Trackee' });
-		Object.assign(stimuli, { open, accepted });
+		Object.assign(stimuli, { open, accepted, inviteTrack });
 
 		// (i) two Tracks in Intake whose appointment ends 45 seconds from now; the second had one before.
 		const firstTrack = await newTrack('Eerste afspraak templates', { status_id: statusIntake.id });
@@ -399,6 +399,37 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			(await outbox()).find((m) => m.subject === 'Welkom, Snelle Trackee!'),
 		);
 		expect(other.recipients.map((r: Json) => r.email)).toEqual([stimuli.accepted.email]);
+	}, 200_000);
+
+	test('(n) invitation accepted → onboarding: the tag Onboarding, a welcome message, an e-mail to the Track Leaders', async () => {
+		// Both accepted invitations, (b) by link and (g) by e-mail, start the onboarding workflow too.
+		const welcome =
+			'Welkom in je traject! Fijn dat je er bent. Je coach neemt binnenkort contact met je op om een eerste afspraak te plannen.';
+		for (const [track, email] of [
+			[stimuli.welcomeTrack, stimuli.newcomer],
+			[stimuli.inviteTrack, stimuli.accepted.email],
+		] as Array<[Json, string]>) {
+			const mail = await eventually('the onboarding e-mail', async () =>
+				(await outbox()).find((m) => m.subject === `Nieuwe Trackee in ${track.title}`),
+			);
+			expect(mail.track_id).toBe(track.id);
+			expect(mail.recipients.map((r: Json) => [r.email, r.role])).toEqual([
+				['ingrid@praktijkdekoers.example', 'track_leader'],
+			]);
+			expect(mail.body).toContain(email);
+			const after = await api('GET', `/tracks/${track.id}`);
+			expect((after.tags as Json[]).map((t) => t.name)).toEqual(['Onboarding']);
+			expect((await messages(track.id)).filter((m) => m === welcome)).toHaveLength(1);
+		}
+		// the two runs, side by side, made one tag between them
+		const tags = (await api<{ data: Json[] }>('GET', '/tags?limit=100')).data;
+		expect(tags.filter((t) => t.name.toLowerCase() === 'onboarding')).toHaveLength(1);
+		const runs = await n8n.waitForExecutions(
+			workflows.get('invitation-accepted-onboarding.json') as string,
+			2,
+			60_000,
+		);
+		expect(runs.map((r) => r.status)).toEqual(['success', 'success']);
 	}, 200_000);
 
 	test('(c) Track unarchived → an e-mail to its Trackees', async () => {

@@ -36,7 +36,7 @@ export class Store extends StoreCore {
 	workspaceObj(): S['Workspace'] {
 		const w = this.get<{ id: string; name: string; time_zone: string; created_at: string }>('SELECT * FROM workspace LIMIT 1');
 		if (!w) throw new Error('the sandbox has no workspace');
-		return { id: w.id, object: 'workspace', name: w.name, time_zone: w.time_zone, created_at: w.created_at };
+		return { id: w.id, object: 'workspace', name: w.name, time_zone: w.time_zone, livemode: false, created_at: w.created_at };
 	}
 	userObj(r: UserRow): S['User'] {
 		return { id: r.id, object: 'user', name: r.name, email: r.email, workspace_role: r.workspace_role, created_at: r.created_at, updated_at: r.updated_at };

@@ -21,7 +21,11 @@ export interface DeliveryTarget {
 	timeoutMs?: number;
 }
 
-async function waitUntil(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
+async function waitUntil(
+	what: string,
+	deadlineMs: number,
+	check: () => Promise<boolean>,
+): Promise<void> {
 	const deadline = Date.now() + deadlineMs;
 	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
@@ -29,10 +33,18 @@ async function waitUntil(what: string, deadlineMs: number, check: () => Promise<
 	}
 }
 
-/** One delivery attempt; `abortAfterMs` makes the sender give up early, as on a time-out. */
-export async function deliverOnce(target: DeliveryTarget, event: MadeUpEvent, abortAfterMs?: number): Promise<number | 'aborted'> {
+/**
+ * One delivery attempt; `abortAfterMs` makes the sender give up early, as on a time-out. A connection that
+ * breaks before an answer (`broken`) is a failed attempt, as Trackler counts it: the delivery comes again.
+ */
+export async function deliverOnce(
+	target: DeliveryTarget,
+	event: MadeUpEvent,
+	abortAfterMs?: number,
+): Promise<number | 'aborted' | 'broken'> {
 	const controller = new AbortController();
-	const timer = abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(), abortAfterMs);
+	const timer =
+		abortAfterMs === undefined ? undefined : setTimeout(() => controller.abort(), abortAfterMs);
 	try {
 		const res = await fetch(target.url, {
 			method: 'POST',
@@ -44,6 +56,7 @@ export async function deliverOnce(target: DeliveryTarget, event: MadeUpEvent, ab
 		return res.status;
 	} catch (error) {
 		if (controller.signal.aborted) return 'aborted';
+		if (error instanceof TypeError) return 'broken'; // fetch failed: refused, reset or closed before an answer
 		throw error;
 	} finally {
 		if (timer) clearTimeout(timer);
@@ -51,16 +64,26 @@ export async function deliverOnce(target: DeliveryTarget, event: MadeUpEvent, ab
 }
 
 /** Delivers like Trackler: again (freshly signed) until the receiver answers 2xx; returns every status seen. */
-export async function deliverUntilAcknowledged(target: DeliveryTarget, event: MadeUpEvent, attempts = 20): Promise<number[]> {
+export async function deliverUntilAcknowledged(
+	target: DeliveryTarget,
+	event: MadeUpEvent,
+	attempts = 20,
+): Promise<number[]> {
 	const statuses: number[] = [];
 	for (let attempt = 0; attempt < attempts; attempt++) {
 		const status = await deliverOnce(target, event);
 		if (status === 'aborted') continue;
+		if (status === 'broken') {
+			await sleep(Math.min(200 * 2 ** attempt, 3000));
+			continue;
+		}
 		statuses.push(status);
 		if (status >= 200 && status < 300) return statuses;
 		await sleep(Math.min(200 * 2 ** attempt, 3000));
 	}
-	throw new Error(`event ${event.id} was not acknowledged after ${attempts} attempts (${statuses.join(', ')})`);
+	throw new Error(
+		`event ${event.id} was not acknowledged after ${attempts} attempts (${statuses.join(', ')})`,
+	);
 }
 
 export interface Tally {
@@ -72,7 +95,11 @@ export interface Tally {
 }
 
 /** Waits for `count` executions and for all of them to finish, then counts per event. */
-export async function settle(target: DeliveryTarget, count: number, expected: MadeUpEvent[]): Promise<Tally> {
+export async function settle(
+	target: DeliveryTarget,
+	count: number,
+	expected: MadeUpEvent[],
+): Promise<Tally> {
 	const timeout = target.timeoutMs ?? 180_000;
 	const UNFINISHED = ['new', 'running', 'waiting'];
 	await waitUntil(`${count} executions exist and finished`, timeout, async () => {
@@ -94,7 +121,10 @@ function newEvents(target: DeliveryTarget, count: number): MadeUpEvent[] {
 }
 
 /** A burst of `count` distinct events, all sent at once: `count` new executions. Returns the events. */
-export async function burstOfDistinctEvents(target: DeliveryTarget, count = 100): Promise<MadeUpEvent[]> {
+export async function burstOfDistinctEvents(
+	target: DeliveryTarget,
+	count = 100,
+): Promise<MadeUpEvent[]> {
 	const before = (await target.executionStatuses()).length;
 	const events = newEvents(target, count);
 	await Promise.all(events.map((event) => deliverUntilAcknowledged(target, event)));
@@ -106,7 +136,9 @@ export async function burstOfDistinctEvents(target: DeliveryTarget, count = 100)
 /** Every event of `events` delivered again, all at once: 0 new executions, each answered 200. */
 export async function replayAll(target: DeliveryTarget, events: MadeUpEvent[]): Promise<void> {
 	const before = (await target.executionStatuses()).length;
-	const statuses = await Promise.all(events.map((event) => deliverUntilAcknowledged(target, event)));
+	const statuses = await Promise.all(
+		events.map((event) => deliverUntilAcknowledged(target, event)),
+	);
 	expect(statuses.map((s) => s[s.length - 1]).filter((status) => status !== 200)).toEqual([]);
 	const tally = await settle(target, before, events);
 	expect(tally.executions).toBe(before);
@@ -117,7 +149,9 @@ export async function replayAll(target: DeliveryTarget, events: MadeUpEvent[]): 
 export async function concurrentCopies(target: DeliveryTarget, copies = 10): Promise<void> {
 	const before = (await target.executionStatuses()).length;
 	const [event] = newEvents(target, 1);
-	const statuses = await Promise.all(Array.from({ length: copies }, () => deliverUntilAcknowledged(target, event)));
+	const statuses = await Promise.all(
+		Array.from({ length: copies }, () => deliverUntilAcknowledged(target, event)),
+	);
 	expect(statuses).toHaveLength(copies);
 	const tally = await settle(target, before + 1, [event]);
 	expect(tally).toEqual({ executions: before + 1, duplicates: [], lost: [] });
@@ -127,7 +161,11 @@ export async function concurrentCopies(target: DeliveryTarget, copies = 10): Pro
  * `count` new deliveries sent at once whose sender gives up after `timeoutMs` (whether n8n got them or
  * not), then re-sent one by one until acknowledged: every event runs exactly once, none twice.
  */
-export async function resentAfterTimeout(target: DeliveryTarget, count = 20, timeoutMs = 30): Promise<void> {
+export async function resentAfterTimeout(
+	target: DeliveryTarget,
+	count = 20,
+	timeoutMs = 30,
+): Promise<void> {
 	const before = (await target.executionStatuses()).length;
 	const events = newEvents(target, count);
 	await Promise.all(events.map((event) => deliverOnce(target, event, timeoutMs)));

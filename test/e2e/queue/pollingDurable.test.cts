@@ -3,7 +3,7 @@
 // committed in the same transaction as the execution): a SIGKILL of the main right after a poll
 // answered. Duplicates are asserted to be none; losses are measured and printed, not asserted: in two
 // of six runs (2026-12-01) all 5 events were lost with the durable engine on, with its poller_state row
-// written and no execution made, and the cause is not known yet (README, "Running on n8n queue mode").
+// written and no execution made, and the cause is not known yet (docs/queue-mode.md, "Polling").
 import { describeE2e } from '../harness/shared.cjs';
 import { DURABLE_POLL_ENV, killAfterPoll, pollingKit } from './pollingKit.cjs';
 

@@ -194,8 +194,8 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 		const mine = (await deliveries(kit)).filter((d) => events.includes(d.event_id));
 		expect(mine.filter((d) => d.state !== 'delivered').map((d) => d.state)).toEqual([]);
 		// Executions the killed worker was running are marked crashed and never run again, and jobs it
-		// held can stay queued (n8n core: github.com/n8n-io/n8n/pull/11438); README "Running on n8n
-		// queue mode" says so. Printed above, not asserted: eventsWithoutEffect.
+		// held can stay queued (n8n core: github.com/n8n-io/n8n/pull/11438); docs/queue-mode.md says
+		// so. Printed above, not asserted: eventsWithoutEffect.
 		await kit.q.main.unpublishWorkflow(wf.id);
 	}, 900_000);
 

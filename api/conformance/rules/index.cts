@@ -1,0 +1,9 @@
+// Every rule of the kit, in the order a run checks them: reads, writes, webhooks, then the rules
+// over every answer received.
+import type { Rule } from '../kit.cjs';
+import { everyAnswerRules } from './everyAnswer.cjs';
+import { readRules } from './reads.cjs';
+import { webhookRules } from './webhooks.cjs';
+import { writeRules } from './writes.cjs';
+
+export const RULES: Rule[] = [...readRules, ...writeRules, ...webhookRules, ...everyAnswerRules];

@@ -1,0 +1,169 @@
+// Rules for webhooks: a subscription's test delivery is signed with Ed25519 (Standard Webhooks `v1a`)
+// and verifies with the subscription's public key; a claim made during the delivery is the only one.
+import { createPublicKey, verify } from 'node:crypto';
+import { startReceiver, type Delivery } from '../receiver.cjs';
+import {
+	expect,
+	expectProblem,
+	RuleFailure,
+	type ApiClient,
+	type Json,
+	type Rule,
+	type RunState,
+} from '../kit.cjs';
+import { requireTestWorkspace } from './writes.cjs';
+
+/** `v1a` verification of Standard Webhooks: Ed25519 over `id.timestamp.body` with the `whpk_` key. */
+export function verifiesV1a(
+	publicKey: string,
+	id: string,
+	timestamp: string,
+	body: string,
+	header: string,
+): boolean {
+	const key = createPublicKey({
+		key: {
+			kty: 'OKP',
+			crv: 'Ed25519',
+			x: Buffer.from(publicKey.replace(/^whpk_/, ''), 'base64').toString('base64url'),
+		},
+		format: 'jwk',
+	});
+	const signed = Buffer.from(`${id}.${timestamp}.${body}`);
+	return header
+		.split(' ')
+		.filter((entry) => entry.startsWith('v1a,'))
+		.slice(0, 10)
+		.some((entry) => verify(null, signed, key, Buffer.from(entry.slice(4), 'base64')));
+}
+
+interface TestDelivery {
+	subscription: Json;
+	testEventId: string;
+	delivery: Delivery;
+}
+
+/** One test delivery of `track.created` to a receiver that claims the event twice before it answers. */
+async function testDelivery(api: ApiClient, run: RunState): Promise<TestDelivery> {
+	const cached = run.shared.get('webhooks.testDelivery') as Promise<TestDelivery> | undefined;
+	if (cached) return cached;
+	const made = (async () => {
+		requireTestWorkspace(run);
+		const receiver = await startReceiver(run.options.receiverHost);
+		try {
+			const created = await api.call('POST', '/webhook-subscriptions', {
+				url: receiver.url,
+				event_types: ['track.created'],
+				signature_scheme: 'v1a',
+				description: `Trackler API conformance kit (${run.runId})`,
+			});
+			expect(
+				created.status === 201,
+				`creating a v1a subscription answered ${created.status}`,
+				created,
+			);
+			const subscription = created.body as Json;
+			run.cleanup.push(`/webhook-subscriptions/${subscription.id}`);
+			expect(
+				typeof subscription.public_key === 'string' && subscription.public_key.startsWith('whpk_'),
+				'a v1a subscription has no whpk_ public_key',
+				created,
+			);
+			receiver.onDelivery(async (d) => {
+				const claim = {
+					event_id: String(d.headers['webhook-id']),
+					webhook_timestamp: Number(d.headers['webhook-timestamp']),
+				};
+				d.notes.first = await api.call(
+					'POST',
+					`/webhook-subscriptions/${subscription.id}/claims`,
+					claim,
+				);
+				d.notes.second = await api.call(
+					'POST',
+					`/webhook-subscriptions/${subscription.id}/claims`,
+					claim,
+				);
+			});
+			const queued = await api.call('POST', `/webhook-subscriptions/${subscription.id}/test`, {
+				event_type: 'track.created',
+			});
+			expect(queued.status === 202, `a test delivery answered ${queued.status}`, queued);
+			let delivery: Delivery;
+			try {
+				delivery = await receiver.next(run.options.deliveryTimeoutMs ?? 30_000);
+			} catch (e) {
+				throw new RuleFailure(
+					`the test delivery did not arrive at ${receiver.url}: ${(e as Error).message}`,
+					queued,
+				);
+			}
+			return { subscription, testEventId: String((queued.body as Json).event_id), delivery };
+		} finally {
+			await receiver.close();
+		}
+	})();
+	run.shared.set('webhooks.testDelivery', made);
+	return made;
+}
+
+export const webhookRules: Rule[] = [
+	{
+		id: 'webhooks.signed-delivery',
+		title:
+			"A delivery carries webhook-id, webhook-timestamp and a v1a signature that verifies with the subscription's public_key",
+		contract:
+			'Webhooks (Standard Webhooks, v1a); createWebhookSubscription; testWebhookSubscription',
+		writes: true,
+		async run(api, run) {
+			const { subscription, testEventId, delivery } = await testDelivery(api, run);
+			const id = String(delivery.headers['webhook-id'] ?? '');
+			const timestamp = String(delivery.headers['webhook-timestamp'] ?? '');
+			const signature = String(delivery.headers['webhook-signature'] ?? '');
+			const seen = {
+				status: 0,
+				method: 'POST',
+				path: '(delivery to the receiver)',
+				requestHeaders: {},
+				headers: delivery.headers as Record<string, string>,
+				body: delivery.raw,
+			};
+			expect(id === testEventId, `webhook-id is "${id}", the test event is ${testEventId}`, seen);
+			expect(/^\d+$/.test(timestamp), `webhook-timestamp "${timestamp}" is not unix seconds`, seen);
+			expect(
+				verifiesV1a(String(subscription.public_key), id, timestamp, delivery.raw, signature),
+				'the v1a signature does not verify',
+				seen,
+			);
+			const event = JSON.parse(delivery.raw) as Json;
+			expect(
+				event.object === 'event' && event.type === 'track.created' && event.id === id,
+				'the body is not the track.created event named by webhook-id',
+				seen,
+			);
+		},
+	},
+	{
+		id: 'webhooks.claim-once',
+		title:
+			'A claim made during the delivery answers 201; every other claim of the event answers 409 already_claimed',
+		contract: 'Claiming a delivery; claimWebhookEvent',
+		writes: true,
+		async run(api, run) {
+			const { delivery } = await testDelivery(api, run);
+			const first = delivery.notes.first as Parameters<typeof expectProblem>[0] | undefined;
+			const second = delivery.notes.second as Parameters<typeof expectProblem>[0] | undefined;
+			expect(
+				first && second,
+				`the receiver could not claim: ${String(delivery.notes.handlerError ?? 'no claim was made')}`,
+			);
+			expect(first.status === 201, `the first claim answered ${first.status}`, first);
+			expect(
+				(first.body as Json).event_id === delivery.headers['webhook-id'],
+				'the claim names another event',
+				first,
+			);
+			expectProblem(second, 409, 'already_claimed');
+		},
+	},
+];

@@ -1,0 +1,197 @@
+// The conformance kit (api/conformance/) against the sandbox: every rule passes on it, and each negative
+// control (a proxy between the kit and the sandbox that breaks one rule of the contract) fails with
+// that rule named, and no other.
+import { generateKeyPairSync } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runKit, type Report } from '../../api/conformance/kit.cjs';
+import { RULES } from '../../api/conformance/rules/index.cjs';
+import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
+
+type Json = Record<string, any>;
+
+/** What a breaking proxy may change: the request's path or body, and the answer's headers and body. */
+interface Breaker {
+	path?(method: string, path: string): string;
+	requestBody?(method: string, path: string, body: Json | undefined): Json | undefined;
+	answer?(
+		method: string,
+		path: string,
+		status: number,
+		headers: Record<string, string>,
+		body: Json | undefined,
+	): Json | undefined;
+}
+
+/** A proxy on 127.0.0.1 in front of the sandbox that applies `breaker` to each call. */
+async function startProxy(
+	target: string,
+	breaker: Breaker,
+): Promise<{ url: string; close(): Promise<void> }> {
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			void (async () => {
+				const method = req.method ?? 'GET';
+				const path = breaker.path?.(method, req.url ?? '/') ?? req.url ?? '/';
+				const raw = Buffer.concat(chunks).toString('utf8');
+				let body = raw ? (JSON.parse(raw) as Json) : undefined;
+				if (breaker.requestBody) body = breaker.requestBody(method, path, body);
+				const headers: Record<string, string> = {};
+				for (const [k, v] of Object.entries(req.headers))
+					if (typeof v === 'string' && !['host', 'content-length'].includes(k)) headers[k] = v;
+				const upstream = await fetch(target + path, {
+					method,
+					headers,
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+				const outHeaders = Object.fromEntries(
+					[...upstream.headers.entries()].filter(
+						([k]) =>
+							!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k),
+					),
+				);
+				const text = await upstream.text();
+				let outBody = text ? (JSON.parse(text) as Json) : undefined;
+				if (breaker.answer)
+					outBody = breaker.answer(method, path, upstream.status, outHeaders, outBody);
+				res
+					.writeHead(upstream.status, outHeaders)
+					.end(outBody === undefined ? undefined : JSON.stringify(outBody));
+			})().catch((e: unknown) => res.writeHead(502).end(String(e)));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+const failedIds = (report: Report) =>
+	report.results.filter((r) => r.outcome === 'failed').map((r) => r.id);
+
+let sb: TestSandbox;
+beforeAll(async () => {
+	sb = await startTestSandbox();
+});
+afterAll(async () => {
+	await sb?.close();
+});
+
+test('every rule passes on the sandbox, reads and writes', async () => {
+	const report = await runKit(RULES, { url: sb.url, token: sb.token, writes: true });
+	expect(
+		report.results.map((r) => `${r.id}: ${r.outcome}${r.message ? ` (${r.message})` : ''}`),
+	).toEqual(RULES.map((r) => `${r.id}: passed`));
+	expect(sb.sandbox.contractViolations).toEqual([]);
+});
+
+test('without --writes, the rules that change data are skipped and nothing is created', async () => {
+	const before = await sb.api('GET', '/tracks?limit=100');
+	const report = await runKit(RULES, { url: sb.url, token: sb.token, writes: false });
+	expect(report.results.filter((r) => r.outcome === 'skipped').map((r) => r.id)).toEqual(
+		RULES.filter((r) => r.writes).map((r) => r.id),
+	);
+	expect(report.failed).toBe(0);
+	const after = await sb.api('GET', '/tracks?limit=100');
+	expect(after.body.data.map((t: Json) => t.id)).toEqual(before.body.data.map((t: Json) => t.id));
+});
+
+const otherPublicKey = () => {
+	const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }) as Json;
+	return `whpk_${Buffer.from(String(jwk.x), 'base64url').toString('base64')}`;
+};
+
+const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?: string[] }> = [
+	{
+		name: 'an idempotent replay without the Idempotent-Replayed header',
+		breaker: {
+			answer: (_m, _p, _s, headers, body) => {
+				delete headers['idempotent-replayed'];
+				return body;
+			},
+		},
+		fails: ['idempotency.replay'],
+	},
+	{
+		name: 'a list that ignores its cursor (the first page again)',
+		breaker: {
+			path: (_m, path) =>
+				path.startsWith('/v1/tracks?') ? path.replace(/&cursor=[^&]*/, '') : path,
+		},
+		fails: ['list.cursor-pagination'],
+	},
+	{
+		name: 'metadata PATCH that turns null into an empty string',
+		breaker: {
+			requestBody: (method, _p, body) => {
+				if (method === 'PATCH' && body?.metadata)
+					for (const k of Object.keys(body.metadata))
+						if (body.metadata[k] === null) body.metadata[k] = '';
+				return body;
+			},
+		},
+		fails: ['tracks.metadata-merge-patch'],
+	},
+	{
+		name: "a subscription's public_key that does not belong to its signing key",
+		breaker: {
+			answer: (method, path, _s, _h, body) => {
+				if (method === 'POST' && path === '/v1/webhook-subscriptions' && body?.public_key)
+					body.public_key = otherPublicKey();
+				return body;
+			},
+		},
+		fails: ['webhooks.signed-delivery'],
+	},
+	{
+		name: 'a 404 problem whose type names another code',
+		breaker: {
+			answer: (_m, _p, status, _h, body) => {
+				if (status === 404 && body?.type) body.type = 'https://api.trackler.nl/problems/gone';
+				return body;
+			},
+		},
+		fails: ['problem.not-found'],
+	},
+	{
+		name: 'answers without RateLimit-Remaining (a required header of every operation)',
+		breaker: {
+			answer: (_m, _p, _s, headers, body) => {
+				delete headers['ratelimit-remaining'];
+				return body;
+			},
+		},
+		fails: ['rate-limit.headers', 'contract.every-answer'],
+	},
+	{
+		name: 'a workspace that says it is live',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path === '/v1/me' && body?.workspace) body.workspace.livemode = true;
+				return body;
+			},
+		},
+		fails: [],
+		skips: RULES.filter((r) => r.writes).map((r) => r.id),
+	},
+];
+
+test.each(controls)('negative control: $name', async ({ breaker, fails, skips }) => {
+	const proxy = await startProxy(sb.baseUrl, breaker);
+	try {
+		const report = await runKit(RULES, { url: proxy.url, token: sb.token, writes: true });
+		expect(failedIds(report)).toEqual(fails);
+		expect(report.results.filter((r) => r.outcome === 'skipped').map((r) => r.id)).toEqual(
+			skips ?? [],
+		);
+		for (const r of report.results.filter((x) => x.outcome === 'failed')) {
+			expect(r.message).toBeTruthy();
+			expect(r.exchange).toBeDefined();
+		}
+	} finally {
+		await proxy.close();
+	}
+});
