@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { apiUrlProblemText, checkApiUrl } from '../nodes/shared/apiUrl';
 
 export class TracklerApi implements ICredentialType {
 	name = 'tracklerApi';
@@ -26,7 +29,7 @@ export class TracklerApi implements ICredentialType {
 			default: 'https://api.trackler.nl',
 			placeholder: 'https://api.trackler.nl',
 			description:
-				'Base address of the Trackler API, without /v1. Use the address the sandbox prints when you test against it.',
+				'Base address of the Trackler API, such as https://api.trackler.nl. A /v1 at the end, trailing slashes and spaces are ignored (requests go to this address plus /v1). It must start with https://; http:// is accepted only for this machine (localhost, 127.0.0.1, ::1), such as a local sandbox.',
 			required: true,
 		},
 		{
@@ -41,14 +44,37 @@ export class TracklerApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
+	/**
+	 * Every request with this credential, the nodes' and the test's: the API URL goes through the one
+	 * rule of `nodes/shared/apiUrl.ts` (the test's relative path gets its base from it), the token goes
+	 * only to that API (an absolute address elsewhere is refused) and never along a redirect.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const base = checkApiUrl(credentials.apiUrl);
+		if (typeof base !== 'string') throw new Error(apiUrlProblemText(base));
+		const url = String(requestOptions.url ?? '');
+		const relative = url.startsWith('/') && !requestOptions.baseURL;
+		if (!relative) {
+			const target = `${requestOptions.baseURL ?? ''}${url}`;
+			if (target !== base && !target.startsWith(`${base}/`) && !target.startsWith(`${base}?`)) {
+				throw new Error(
+					'The Trackler API token is sent only to the API URL of its credential. Use the Trackler nodes, or set the address in the credential.',
+				);
+			}
+		}
+		return {
+			...requestOptions,
+			...(relative ? { baseURL: base } : {}),
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
+				...requestOptions.headers,
+				Authorization: `Bearer ${String(credentials.apiToken ?? '')}`,
 			},
-		},
-	};
+			disableFollowRedirect: true,
+		};
+	}
 
 	// The test reads every answer as a response (ignoreHttpStatusErrors) and decides by its body, so
 	// that our messages show on n8n 1.x too: 1.x's credential tester cannot see the status code of a
@@ -57,8 +83,8 @@ export class TracklerApi implements ICredentialType {
 	// one (`object` missing) fails every answer that is not a Trackler object: an HTML 404 page, some
 	// other JSON API, or a Trackler problem we have no rule for, so a wrong URL never looks successful.
 	test: ICredentialTestRequest = {
+		// No base here: authenticate() sets it from the API URL by the nodes' own rule (nodes/shared/apiUrl.ts).
 		request: {
-			baseURL: '={{$credentials.apiUrl.replace(/\\/+$/, "")}}/v1',
 			url: '/me',
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
@@ -114,7 +140,7 @@ export class TracklerApi implements ICredentialType {
 					key: 'object',
 					value: undefined,
 					message:
-						'No Trackler API answers at this API URL. Check the address: it is the base URL without /v1, such as https://api.trackler.nl.',
+						'No Trackler API answered GET <API URL>/v1/me (the test removes a /v1 you typed at the end and adds it once). Check the address, such as https://api.trackler.nl, and that it does not redirect: the token is not sent along a redirect.',
 				},
 			},
 		],

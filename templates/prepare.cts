@@ -9,17 +9,27 @@
 //  1. every Trackler credential reference (`TRACKLER_CREDENTIAL_ID`) becomes the given credential;
 //  2. every node with a `webhookId` (triggers, Wait) gets a fresh one, so that the same template can
 //     be imported twice into one n8n without two workflows claiming the same webhook path;
+//     an MCP Server Trigger gets a path nobody can guess (its template path, a dash and 128 random
+//     bits) and, with `options.mcpBearer`, that Bearer Auth credential (`MCP_BEARER_CREDENTIAL_ID`):
+//     without one, the trigger keeps refusing every client;
 //  3. with `lookup` (the workspace's API URL and token): every resource locator saved in "From List"
 //     mode for a Status, Tag, Form Template, Scheduler, Track Design or User is resolved BY NAME
 //     (its `cachedResultName`) to that workspace's ID. Templates are written against the demo
 //     workspace "Praktijk De Koers", whose IDs differ in every sandbox; names do not. A name the
 //     workspace does not have is an error that names the node and the name.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { SandboxClient, SandboxHttpError } from '../tooling/sandbox/client.cjs';
 
 export const CREDENTIAL_PLACEHOLDER_ID = 'TRACKLER_CREDENTIAL_ID';
 export const CREDENTIAL_TYPE = 'tracklerApi';
+export const MCP_BEARER_PLACEHOLDER_ID = 'MCP_BEARER_CREDENTIAL_ID';
+export const MCP_TRIGGER_TYPE = '@n8n/n8n-nodes-langchain.mcpTrigger';
+
+export interface PrepareOptions {
+	/** The n8n Bearer Auth credential (type httpBearerAuth) MCP clients must present. */
+	mcpBearer?: TemplateCredential;
+}
 
 export interface TemplateCredential {
 	id: string;
@@ -85,6 +95,7 @@ export async function prepareTemplate(
 	template: Json,
 	credential: TemplateCredential,
 	lookup?: TemplateLookup,
+	options: PrepareOptions = {},
 ): Promise<Json> {
 	const json = structuredClone(template) as Json;
 	if (!Array.isArray(json.nodes)) throw new Error(`template "${String(json.name)}" has no nodes`);
@@ -94,6 +105,14 @@ export async function prepareTemplate(
 			node.credentials[CREDENTIAL_TYPE] = { id: credential.id, name: credential.name };
 		}
 		if (typeof node.webhookId === 'string') node.webhookId = randomUUID();
+		if (node.type === MCP_TRIGGER_TYPE) {
+			const prefix = String(node.parameters?.path ?? 'mcp') || 'mcp';
+			node.parameters = { ...node.parameters, path: `${prefix}-${randomBytes(16).toString('hex')}` };
+			const bearer = node.credentials?.httpBearerAuth as Json | undefined;
+			if (bearer?.id === MCP_BEARER_PLACEHOLDER_ID && options.mcpBearer) {
+				node.credentials.httpBearerAuth = { id: options.mcpBearer.id, name: options.mcpBearer.name };
+			}
+		}
 		if (!lookup) continue;
 		const found: Array<{ key: string; rl: Json }> = [];
 		listLocators(node.parameters, '', found);

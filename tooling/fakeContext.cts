@@ -6,7 +6,7 @@
 // answer throws like n8n's (`httpCode`, `response`), a failure without an answer comes as n8n's
 // NodeApiError. Every request can be recorded (Authorization masked).
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
 	INode,
@@ -71,21 +71,20 @@ export class HttpStatusError extends Error {
 	}
 }
 
-function resolveTemplate(template: string, credentials: FakeCredentials): string {
-	const text = template.startsWith('=') ? template.slice(1) : template;
-	return text.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, key: string) =>
-		String((credentials as unknown as Record<string, unknown>)[key] ?? ''),
+/** The request as the Trackler credential's `authenticate` makes it, for these credentials (as n8n calls it). */
+export async function authenticated(
+	credentials: FakeCredentials,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const authenticate = CREDENTIAL.authenticate as (
+		credentials: ICredentialDataDecryptedObject,
+		request: IHttpRequestOptions,
+	) => Promise<IHttpRequestOptions>;
+	return await authenticate.call(
+		CREDENTIAL,
+		credentials as unknown as ICredentialDataDecryptedObject,
+		request,
 	);
-}
-
-/** The headers the Trackler credential's `authenticate` adds, for these credentials. */
-export function authHeaders(credentials: FakeCredentials): Record<string, string> {
-	const authenticate = CREDENTIAL.authenticate as IAuthenticateGeneric;
-	const headers: Record<string, string> = {};
-	for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
-		headers[name] = resolveTemplate(String(value), credentials);
-	}
-	return headers;
 }
 
 function appendQuery(url: URL, qs: IDataObject | undefined): void {
@@ -203,7 +202,7 @@ export function fakeHelpers(
 				throw new Error(`The fake context only knows the credential "${CREDENTIAL.name}"`);
 			}
 			try {
-				return await sendRequest(request, authHeaders(credentials()), hooks);
+				return await sendRequest(await authenticated(credentials(), request), {}, hooks);
 			} catch (error) {
 				// As n8n's request helper does: a failure without an answer comes wrapped in a
 				// NodeApiError (whose message n8n words after the error code).

@@ -9,11 +9,19 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
-import { currentRunIndex, setIdempotencyBase, triggeringEventId } from '../shared/idempotency';
+import type { IdempotencyKeys } from '../shared/idempotency';
+import {
+	currentRunIndex,
+	FRESH_KEYS,
+	idempotencyKeys,
+	triggeringEventId,
+} from '../shared/idempotency';
+import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
-import { operations, resourceDescriptions, resourceProperty } from './resources';
+import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
 import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
+import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
 
@@ -43,7 +51,7 @@ export class Trackler implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: actionSubtitle(),
 		description:
 			'Work with Trackler Tracks, Track members, invitations, tags, forms, messages, appointments and e-mail',
 		defaults: { name: 'Trackler' },
@@ -78,7 +86,7 @@ export class Trackler implements INodeType {
 						default: '',
 						placeholder: 'e.g. {{ $json.order_id }}',
 						description:
-							'A key that names this piece of work, per item. Another run with the same key (within 24 hours) gets the first answer back from Trackler instead of sending again. Leave empty: runs started by a Trackler Trigger use a key made from the event, the node and the item; other runs send every time.',
+							'A key that names this piece of work, per item. Another run with the same key and credential (within 24 hours) gets the first answer back from Trackler instead of sending again. Leave empty: runs started by a Trackler Trigger use a key made from the workflow, the event, the node and the item; other runs send every time. The key sent is derived from this value with the API token, so nobody without the token can use it.',
 					},
 				],
 			},
@@ -103,6 +111,15 @@ export class Trackler implements INodeType {
 		};
 		const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 		const prepared: Array<PreparedOperation | undefined> = new Array(items.length);
+		const itemKeys: IdempotencyKeys[] = new Array(items.length).fill(FRESH_KEYS);
+		// The keys' secret: the credential's API token (read only when an item has an identity).
+		let secret: Promise<string> | undefined;
+		const keySecret = async () =>
+			await (secret ??= this.getCredentials(CREDENTIAL_TYPE).then((credentials) =>
+				String(credentials.apiToken ?? ''),
+			));
+		/** Each item's `resource/operation`, for the hints after a run. */
+		const operationOf: string[] = new Array(items.length);
 
 		const errorItem = (error: Error, itemIndex: number): INodeExecutionData[] => [
 			{
@@ -120,6 +137,7 @@ export class Trackler implements INodeType {
 		// As an AI tool the node may be called many times for item 0 of one execution: no derived keys there.
 		const eventId = asTool ? undefined : triggeringEventId(this);
 		const nodeId = this.getNode().id;
+		const workflowId = String(this.getWorkflow().id ?? '');
 		const runIndex = eventId ? currentRunIndex(this) : 0;
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
@@ -133,9 +151,20 @@ export class Trackler implements INodeType {
 						{ description: 'Shorten "Options → Idempotency Key".', itemIndex },
 					);
 				}
-				if (explicitKey) setIdempotencyBase(this, itemIndex, explicitKey);
-				else if (eventId) {
-					setIdempotencyBase(this, itemIndex, `n8n:${eventId}:${nodeId}:${runIndex}:${itemIndex}`);
+				if (explicitKey) {
+					itemKeys[itemIndex] = idempotencyKeys(await keySecret(), {
+						kind: 'explicit',
+						key: explicitKey,
+					});
+				} else if (eventId) {
+					itemKeys[itemIndex] = idempotencyKeys(await keySecret(), {
+						kind: 'event',
+						workflowId,
+						eventId,
+						nodeId,
+						runIndex,
+						itemIndex,
+					});
 				}
 				const resource = this.getNodeParameter('resource', itemIndex) as string;
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
@@ -150,6 +179,7 @@ export class Trackler implements INodeType {
 						},
 					);
 				}
+				operationOf[itemIndex] = `${resource}/${operation}`;
 				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
 			} catch (error) {
 				if (!continueOnFail) throw noItemSent(nodeError(error as Error, itemIndex));
@@ -164,8 +194,9 @@ export class Trackler implements INodeType {
 			MAX_CONCURRENCY,
 		);
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
-			const output: OperationResult = await run.call(this);
+			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
 			const objects = Array.isArray(output) ? output : [output];
+			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
 				json,
 				pairedItem: { item: itemIndex },
@@ -178,15 +209,20 @@ export class Trackler implements INodeType {
 			try {
 				await send(run, itemIndex);
 			} catch (error) {
+				noteArchivedFailure(this, itemIndex, error);
 				results[itemIndex] = errorItem(error as Error, itemIndex);
 			}
 		});
+		const hints = takeHints(this, items.length);
 		if (failure) {
 			// Items run side by side: report the first failing item in input order.
 			const error = failure.error as Error;
 			throw asTool ? nodeError(error, failure.index) : error;
 		}
 
+		if (hints.length && typeof this.addExecutionHints === 'function') {
+			this.addExecutionHints(...hints);
+		}
 		return [results.flatMap((output) => output ?? [])];
 	}
 }

@@ -134,6 +134,37 @@ function givenId(ctx: IExecuteFunctions, kind: string, itemIndex: number): strin
 	return undefined;
 }
 
+const WORD = /^[A-Za-z]{1,40}$/;
+const WORDS = /^[A-Za-z ]{1,40}$/;
+
+/** "track" in Trackler's "No track with this id." (found with string search: no backtracking). */
+export function notFoundKind(description: string): string | undefined {
+	const end = description.indexOf(' with this id');
+	if (end < 0) return undefined;
+	const start = description.lastIndexOf('No ', end);
+	if (start < 0) return undefined;
+	const kind = description.slice(start + 3, end);
+	return WORDS.test(kind) ? kind : undefined;
+}
+
+/** "Track" in `Track ID "x" is not a valid ID` or `Track is empty` (the node's own wording). */
+export function invalidIdKind(message: string): string | undefined {
+	let head: string;
+	const quote = message.indexOf(' "');
+	if (quote >= 0 && message.endsWith('" is not a valid ID')) {
+		head = message.slice(0, quote);
+	} else if (message.endsWith(' is empty')) {
+		head = message.slice(0, -' is empty'.length);
+		if (head.endsWith(' ID')) head = head.slice(0, -' ID'.length);
+		return WORD.test(head) ? head : undefined;
+	} else {
+		return undefined;
+	}
+	if (head.endsWith(' ID')) head = head.slice(0, -' ID'.length);
+	const word = head.slice(head.lastIndexOf(' ') + 1);
+	return WORD.test(word) ? word : undefined;
+}
+
 /**
  * The error as a model should read it: the problem, then the next step. Not-found answers name the
  * id that was not found; invalid ids and rejected fields say how to get valid ones.
@@ -149,14 +180,17 @@ export function toolError(
 	if (error instanceof NodeApiError && String(error.httpCode) === '404') {
 		if (/submission/i.test(description)) {
 			const id = givenId(ctx, 'Form', itemIndex);
-			return new NodeOperationError(node, `The form ${id ?? 'you gave'} has not been submitted yet`, {
-				description:
-					'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
-				itemIndex,
-			});
+			return new NodeOperationError(
+				node,
+				`The form ${id ?? 'you gave'} has not been submitted yet`,
+				{
+					description:
+						'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
+					itemIndex,
+				},
+			);
 		}
-		const match = /No ([A-Za-z ]+?) with this id/.exec(description);
-		const found = match ? match[1] : resource;
+		const found = notFoundKind(description) ?? resource;
 		const kind = found.charAt(0).toUpperCase() + found.slice(1);
 		const id = givenId(ctx, kind, itemIndex);
 		return new NodeOperationError(node, `No ${kind} has the id ${id ?? 'you gave'}`, {
@@ -164,10 +198,7 @@ export function toolError(
 			itemIndex,
 		});
 	}
-	const invalidId = /([A-Za-z]+)(?: ID)? "[^"]*" is not a valid ID|^([A-Za-z]+)(?: ID)? is empty$/.exec(
-		error.message,
-	);
-	const kind = invalidId ? (invalidId[1] ?? invalidId[2]) : undefined;
+	const kind = invalidIdKind(error.message);
 	if (error instanceof NodeOperationError && kind && kind in NEXT_STEP) {
 		return new NodeOperationError(node, error.message, {
 			description: `${kind} ids are UUIDs. ${nextStepFor(kind)}`,
@@ -175,11 +206,15 @@ export function toolError(
 		});
 	}
 	if (error instanceof NodeApiError && /^(429|5\d\d)$/.test(String(error.httpCode))) {
-		return new NodeOperationError(node, `Trackler could not carry out the request: ${error.message}`, {
-			description:
-				'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
-			itemIndex,
-		});
+		return new NodeOperationError(
+			node,
+			`Trackler could not carry out the request: ${error.message}`,
+			{
+				description:
+					'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
+				itemIndex,
+			},
+		);
 	}
 	if (error instanceof NodeApiError && String(error.httpCode) === '422') {
 		return new NodeOperationError(node, error.message, {

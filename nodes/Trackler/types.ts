@@ -1,10 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { IdempotencyKeys } from '../shared/idempotency';
+
 /** What an operation gives back: the Trackler object(s) it touched. */
 export type OperationResult = IDataObject | IDataObject[];
 
-/** Runs the prepared operation: the only place that sends requests. */
-export type PreparedOperation = (this: IExecuteFunctions) => Promise<OperationResult>;
+/**
+ * Runs the prepared operation: the only place that sends requests. `keys` gives the Idempotency-Key
+ * of each POST by a scope the operation names (`MAIN_SCOPE` for its one request).
+ */
+export type PreparedOperation = (
+	this: IExecuteFunctions,
+	keys: IdempotencyKeys,
+) => Promise<OperationResult>;
 
 /**
  * An operation file (`resources/<resource>/<operation>.ts`) exports these two names.

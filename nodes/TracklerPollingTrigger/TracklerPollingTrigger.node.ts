@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idsFromList } from '../shared/fields';
 import { loadOptions } from '../shared/listSearch';
-import { eventOptions } from '../shared/events';
+import { eventNamesExpression, eventOptions } from '../shared/events';
 import { pollAppointmentTiming } from './modes/appointmentTiming';
 import { MAX_LOOK_BACK_HOURS } from './modes/common';
 import { pollNewEvents } from './modes/newEvents';
@@ -34,6 +34,16 @@ const offsetUnit = (
 	displayOptions: { show },
 });
 
+/** "15 minutes" / "1 day": an offset and its unit parameter, in words (an n8n expression part). */
+const offsetWords = (offset: string, unit: string) =>
+	`$parameter["${offset}"] + " " + ($parameter["${offset}"] === 1 ? String($parameter["${unit}"]).replace(/s$/, "") : $parameter["${unit}"])`;
+
+/**
+ * The canvas subtitle in words: "15 minutes before an appointment starts", "1 day before the
+ * Track's Einddatum", "New events: Form Submitted".
+ */
+const POLLING_SUBTITLE = `={{ $parameter["mode"] === "newEvents" ? "New events: " + ${eventNamesExpression('events')} : $parameter["mode"] === "trackDate" ? ($parameter["momentTiming"] === "at" ? "At" : ${offsetWords('momentOffset', 'momentOffsetUnit')} + ($parameter["momentTiming"] === "after" ? " after" : " before")) + ($parameter["momentSource"] === "fixed" ? " a fixed date-time" : " the Track's " + $parameter["metadataKey"]) : $parameter["appointmentTiming"] === "atStart" ? "When an appointment starts" : ${offsetWords('appointmentOffset', 'appointmentOffsetUnit')} + ({ afterStart: " after an appointment starts", afterEnd: " after an appointment ends" }[$parameter["appointmentTiming"]] || " before an appointment starts") }}`;
+
 const tagAndStatusFilters: INodeProperties[] = [
 	idsFromList('Status', 'Fire only for Tracks in one of these Statuses'),
 	idsFromList('Tag', 'Fire only for Tracks that have at least one of these Tags'),
@@ -49,7 +59,7 @@ export class TracklerPollingTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["mode"]}}',
+		subtitle: POLLING_SUBTITLE,
 		description:
 			'Starts the workflow at a moment around a Trackler appointment, when a date stored on a Track arrives, or on new Trackler events, by asking Trackler on a schedule (works behind a firewall)',
 		defaults: { name: 'Trackler Polling Trigger' },
@@ -67,23 +77,33 @@ export class TracklerPollingTrigger implements INodeType {
 					{
 						name: 'Appointment Timing',
 						value: 'appointmentTiming',
+						action: 'Before, at or after an appointment',
 						description:
 							'A set time before or after an appointment starts, when it starts, or after it ends',
 					},
 					{
 						name: 'Date/Time in a Track',
 						value: 'trackDate',
+						action: 'When a date in a Track arrives',
 						description:
 							"When a date or date-time stored in a Track's Metadata (or a fixed date-time) arrives, once per Track",
 					},
 					{
 						name: 'New Events',
 						value: 'newEvents',
+						action: 'On new events, polled (behind a firewall)',
 						description:
 							'New Trackler events (the same events and output as the Trackler Trigger), read from the events feed',
 					},
 				],
 				default: 'appointmentTiming',
+			},
+			{
+				displayName:
+					'Trackler is asked at the Poll Times set above (every minute unless you change it), so a moment fires up to one poll interval late: with a poll every 15 minutes, a reminder due at 09:00 can start as late as 09:15. New events likewise start the workflow at the next poll.',
+				name: 'pollTimingNotice',
+				type: 'notice',
+				default: '',
 			},
 
 			// Appointment timing
@@ -92,11 +112,12 @@ export class TracklerPollingTrigger implements INodeType {
 				name: 'appointmentTiming',
 				type: 'options',
 				noDataExpression: true,
+				// In time order, as a person thinks of them.
 				options: [
-					{ name: 'After It Ends', value: 'afterEnd' },
-					{ name: 'After It Starts', value: 'afterStart' },
 					{ name: 'Before It Starts', value: 'beforeStart' },
 					{ name: 'When It Starts', value: 'atStart' },
+					{ name: 'After It Starts', value: 'afterStart' },
+					{ name: 'After It Ends', value: 'afterEnd' },
 				],
 				default: 'beforeStart',
 				description:
@@ -187,10 +208,11 @@ export class TracklerPollingTrigger implements INodeType {
 				name: 'momentTiming',
 				type: 'options',
 				noDataExpression: true,
+				// In time order, as a person thinks of them.
 				options: [
-					{ name: 'After the Moment', value: 'after' },
-					{ name: 'At the Moment', value: 'at' },
 					{ name: 'Before the Moment', value: 'before' },
+					{ name: 'At the Moment', value: 'at' },
+					{ name: 'After the Moment', value: 'after' },
 				],
 				default: 'at',
 				displayOptions: { show: { mode: ['trackDate'] } },

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { eventOptions } from '../shared/events';
+import { eventOptions, eventSubtitle, TRACKLER_EVENTS } from '../shared/events';
 import { idsFromList } from '../shared/fields';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { handleWebhook } from './webhook';
@@ -25,9 +25,9 @@ export class TracklerTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventSubtitle('events'),
 		description:
-			'Starts the workflow the moment something happens in Trackler (signed webhooks, no polling)',
+			'Starts the workflow the moment something happens in Trackler: a Track changes, a form is submitted, an appointment is booked (signed webhooks)',
 		defaults: { name: 'Trackler Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -41,6 +41,13 @@ export class TracklerTrigger implements INodeType {
 			},
 		],
 		properties: [
+			{
+				displayName:
+					'Trackler sends each event to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" instead: it asks Trackler for new events on a schedule.',
+				name: 'reachabilityNotice',
+				type: 'notice',
+				default: '',
+			},
 			{
 				displayName: 'Events',
 				name: 'events',
@@ -64,13 +71,34 @@ export class TracklerTrigger implements INodeType {
 						'Form Template',
 						'Form Submitted events only for forms made from these Form Templates',
 					),
-					idsFromList('Scheduler', 'Appointment events only for appointments of these Schedulers'),
+					idsFromList(
+						'Scheduler',
+						'Appointment events only for appointments booked through these Schedulers (appointments made by hand have no Scheduler)',
+					),
 					idsFromList('Status', 'Only events of Tracks in one of these Statuses'),
 					idsFromList(
 						'Tag',
 						'Only events of Tracks with any of these Tags (for tag events also the Tag added or removed)',
 					),
 				],
+			},
+			{
+				displayName:
+					'This trigger will never fire: Appointment Created is an appointment made by hand, which has no Scheduler, so the Scheduler filter lets none through. Choose Appointment Booked for bookings through a Scheduler, or remove the Scheduler filter.',
+				name: 'schedulerFilterNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: {
+					show: {
+						events: ['appointment.created'],
+						'filters.schedulerIds': [{ _cnd: { exists: true } }],
+					},
+					hide: {
+						events: TRACKLER_EVENTS.map((event) => event.value).filter(
+							(type) => type !== 'appointment.created',
+						),
+					},
+				},
 			},
 			{
 				displayName: 'Options',

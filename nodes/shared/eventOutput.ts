@@ -22,6 +22,25 @@ export interface FieldChange {
 }
 
 /**
+ * Sets `key` on `target` as an own, enumerable data property, whatever its name: a plain assignment
+ * of `__proto__` (a field name or a form question Trackler may send) would swap the object's
+ * prototype and drop the field.
+ */
+function setField(target: object, key: string, value: unknown): void {
+	Object.defineProperty(target, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
+}
+
+/** `source[key]` only when it is the object's own field (never something of its prototype). */
+function ownField(source: Record<string, unknown>, key: string): unknown {
+	return Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
+}
+
+/**
  * For update events (`track.updated`, `track.status_changed`, `appointment.rescheduled`): every field
  * named in `data.previous` with its old and new value. Undefined for events without `previous`.
  */
@@ -31,7 +50,7 @@ export function eventChanges(event: TracklerEvent): Record<string, FieldChange> 
 	const current = event.data.object as unknown as Record<string, unknown>;
 	const changes: Record<string, FieldChange> = {};
 	for (const [field, before] of Object.entries(previous)) {
-		changes[field] = { from: before ?? null, to: current[field] ?? null };
+		setField(changes, field, { from: before ?? null, to: ownField(current, field) ?? null });
 	}
 	return Object.keys(changes).length ? changes : undefined;
 }
@@ -104,7 +123,7 @@ function formFields(form: Form, submission: FormSubmission | undefined): IDataOb
 		// Answers keyed by the question's text, so a mapping reads `answers["Wat is je doel?"]`.
 		const answers: IDataObject = {};
 		for (const answer of submission.answers) {
-			answers[answer.question] = answer.answer as IDataObject[string];
+			setField(answers, answer.question, answer.answer);
 		}
 		fields.submitted_at = submission.submitted_at;
 		fields.submitted_by_id = submission.submitted_by.id;
@@ -193,10 +212,7 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 	if (changes) {
 		const plain: IDataObject = {};
 		for (const [field, change] of Object.entries(changes)) {
-			plain[field] = {
-				from: plainValue(change.from),
-				to: plainValue(change.to),
-			} as IDataObject;
+			setField(plain, field, { from: plainValue(change.from), to: plainValue(change.to) });
 		}
 		result.changes = plain;
 	}

@@ -140,3 +140,17 @@ export function eventOptions(): Array<{ name: string; value: string; description
 		(a, b) => a.name.localeCompare(b.name),
 	);
 }
+
+/**
+ * An n8n expression's JavaScript (without the braces) naming the chosen events in words ("Form
+ * Submitted, Message Created") instead of their types; `parameter` is the multi-select of event types.
+ */
+export function eventNamesExpression(parameter: string): string {
+	const names = Object.fromEntries(TRACKLER_EVENTS.map((event) => [event.value, event.name]));
+	return `($parameter["${parameter}"] || []).map(type => (${JSON.stringify(names)})[type] || type).join(", ")`;
+}
+
+/** A canvas subtitle naming the chosen events in words. */
+export function eventSubtitle(parameter: string): string {
+	return `={{ ${eventNamesExpression(parameter)} }}`;
+}

@@ -1,40 +1,65 @@
+import { createHmac } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * Idempotency keys that stay the same when n8n runs the same work again, so that Trackler replays its
- * first answer instead of sending a second message, e-mail or Track.
+ * first answer instead of sending a second message, e-mail or Track; and that nobody can guess.
  *
- * Two runs count as "the same" when they have the same base (the triggering Trackler event's id, the
- * node's id, the node's run index in the execution and the item's index; or the explicit "Idempotency
- * Key" option) and the request has the
- * same position among the POSTs made for that item. The action node sets a base for each item before
- * it sends anything; the transport takes one key per POST: the base for the first POST of an item,
- * `<base>:<n>` for the n-th after it.
+ * An item's work is named by its identity: for a run started by a Trackler Trigger, the workflow's
+ * id, the triggering event's id, the node's id, the node's run index in the execution and the item's
+ * index; or the "Idempotency Key" option's value. Each request the work makes is named by a scope the
+ * operation gives (`main` for its one request, `tag:<name>` for a tag it creates), never by counting
+ * requests, so a re-run that skips a request (the tag exists now) leaves the other keys as they were.
+ * The key is an HMAC-SHA256 of identity and scope with the credential's API token as the secret:
+ * another workflow made from the same template (same node ids) gets other keys, and nobody without
+ * the token can compute one to block the work. Trackler keeps keys per token.
  */
-interface ItemKeys {
-	base: string;
-	next: number;
+export interface IdempotencyKeys {
+	/** The key for the request named `scope`; undefined when the item has no identity (a fresh key then). */
+	key(scope: string): string | undefined;
 }
 
-const bases = new WeakMap<object, Map<number, ItemKeys>>();
+/** The scope of an operation's one request. */
+export const MAIN_SCOPE = 'main';
 
-/** Sets the base of item `itemIndex` for this run of the node (`ctx` is the node's execute context). */
-export function setIdempotencyBase(ctx: object, itemIndex: number, base: string): void {
-	let items = bases.get(ctx);
-	if (!items) {
-		items = new Map();
-		bases.set(ctx, items);
-	}
-	items.set(itemIndex, { base, next: 0 });
-}
+const KEY_PREFIX = 'n8n_';
 
-/** The key for the next POST of the item, or undefined when the item has no base (a fresh key then). */
-export function takeIdempotencyKey(ctx: object, itemIndex: number | undefined): string | undefined {
-	if (itemIndex === undefined) return undefined;
-	const keys = bases.get(ctx)?.get(itemIndex);
-	if (!keys) return undefined;
-	const position = keys.next++;
-	return position === 0 ? keys.base : `${keys.base}:${position}`;
+/** No identity: every request gets a fresh key (manual runs, runs not started by a Trackler event). */
+export const FRESH_KEYS: IdempotencyKeys = { key: () => undefined };
+
+/** What names one item's work. */
+export type WorkIdentity =
+	| {
+			kind: 'event';
+			workflowId: string;
+			eventId: string;
+			nodeId: string;
+			runIndex: number;
+			itemIndex: number;
+	  }
+	| { kind: 'explicit'; key: string };
+
+/** The keys of one item's work, derived with `secret` (the credential's API token, never sent or shown). */
+export function idempotencyKeys(secret: string, identity: WorkIdentity): IdempotencyKeys {
+	const parts =
+		identity.kind === 'event'
+			? [
+					'event',
+					identity.workflowId,
+					identity.eventId,
+					identity.nodeId,
+					identity.runIndex,
+					identity.itemIndex,
+				]
+			: ['explicit', identity.key];
+	return {
+		key(scope: string): string {
+			const mac = createHmac('sha256', secret)
+				.update(JSON.stringify([...parts, scope]))
+				.digest('base64url');
+			return `${KEY_PREFIX}${mac}`;
+		},
+	};
 }
 
 const TRIGGER_TYPE = /(^|\.)tracklerTrigger$/;

@@ -46,22 +46,67 @@ function matches(filter: string | undefined, ...texts: Array<string | null | und
 	return texts.some((text) => (text ?? '').toLowerCase().includes(needle));
 }
 
+/**
+ * The API's `app_url` as a link for the editor: only an absolute http(s) address; anything else
+ * (`javascript:`, `data:`, a relative path) gives no link at all.
+ */
+export function webLink(value: unknown): string | undefined {
+	if (typeof value !== 'string' || value.length > 2048) return undefined;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		return undefined;
+	}
+	return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+}
+
+const TRACK_PAGE = 50;
+
+/**
+ * The Track list: active Tracks first, archived ones after them (marked "(archived)"), so the
+ * first pick is rarely a Track that can no longer be changed. The pagination token says which
+ * part and where: `active:<cursor>` or `archived:<cursor>` (empty cursor: that part's first page).
+ */
 export async function searchTracks(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	return await searchPage<Track>(
-		this,
-		'/tracks',
-		filter ? { q: filter } : {},
-		paginationToken,
-		(track) => ({
-			name: track.archived ? `${track.title} (archived)` : track.title,
-			value: track.id,
-			url: track.app_url,
-		}),
-	);
+	const separator = (paginationToken ?? '').indexOf(':');
+	const part = separator > 0 ? paginationToken?.slice(0, separator) : 'active';
+	const cursor = separator > 0 ? paginationToken?.slice(separator + 1) : paginationToken;
+	const toItem = (track: Track): INodeListSearchItems => ({
+		name: track.archived ? `${track.title} (archived)` : track.title,
+		value: track.id,
+		url: webLink(track.app_url),
+	});
+	const page = async (archived: boolean, from: string | undefined, limit: number) =>
+		(await tracklerApiRequest.call(this, 'GET', '/tracks', {
+			qs: {
+				...(filter ? { q: filter } : {}),
+				archived,
+				limit,
+				...(from ? { cursor: from } : {}),
+			},
+		})) as ListPage<Track>;
+	const next = (name: string, list: ListPage<Track>) =>
+		list.has_more && list.next_cursor ? `${name}:${list.next_cursor}` : undefined;
+
+	if (part === 'archived') {
+		const archived = await page(true, cursor || undefined, TRACK_PAGE);
+		return { results: archived.data.map(toItem), paginationToken: next('archived', archived) };
+	}
+	const active = await page(false, cursor || undefined, TRACK_PAGE);
+	const results = active.data.map(toItem);
+	const more = next('active', active);
+	if (more) return { results, paginationToken: more };
+	// The active Tracks end here: the archived ones follow, on this page while there is room.
+	const room = TRACK_PAGE - results.length;
+	if (room === 0) return { results, paginationToken: 'archived:' };
+	const archived = await page(true, undefined, room);
+	results.push(...archived.data.map(toItem));
+	return { results, paginationToken: next('archived', archived) };
 }
 
 export async function searchUsers(

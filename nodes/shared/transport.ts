@@ -11,11 +11,11 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ListPage, Problem } from './api';
+import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
-import { takeIdempotencyKey } from './idempotency';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -26,8 +26,8 @@ export interface TracklerRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	/**
-	 * Sent as Idempotency-Key on a POST. When not given: the item's derived key (see idempotency.ts),
-	 * else a new one. Stays the same across the retries of this call.
+	 * Sent as Idempotency-Key on a POST (the action node passes its item's key for the request's scope,
+	 * see idempotency.ts); when not given, a new one. Stays the same across the retries of this call.
 	 */
 	idempotencyKey?: string;
 	/** Item the request is made for, so n8n shows the error on that item. */
@@ -50,12 +50,19 @@ const MAX_WAIT_MS = 60_000;
 /** Base URLs of running executions: an execution reads the credential for it once, not per item. */
 const executionBaseUrls = new WeakMap<object, Promise<string>>();
 
-/** The API's base address for a Trackler API credential: its API URL, trimmed, plus the version path. */
+/**
+ * The API's base address for a Trackler API credential: its API URL by the one rule of `apiUrl.ts`
+ * (the credential's test and authentication use the same), plus the version path. Throws an
+ * ApiUrlError naming the field and the fix.
+ */
 export function apiBaseFrom(credentials: IDataObject): string {
-	const apiUrl = String(credentials.apiUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	return `${apiUrl}/v1`;
+	return apiBase(credentials.apiUrl);
+}
+
+function baseFromCredentials(ctx: TracklerContext, credentials: IDataObject): string {
+	const base = checkApiUrl(credentials.apiUrl);
+	if (typeof base === 'string') return base;
+	throw new NodeOperationError(ctx.getNode(), base.problem, { description: base.fix });
 }
 
 /** The API's base address: the credential's API URL plus the version path. */
@@ -65,7 +72,8 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	const perExecution = 'getInputData' in this;
 	const cached = perExecution ? executionBaseUrls.get(this) : undefined;
 	if (cached) return await cached;
-	const reading = (async () => apiBaseFrom(await this.getCredentials(CREDENTIAL_TYPE)))();
+	const reading = (async () =>
+		baseFromCredentials(this, await this.getCredentials(CREDENTIAL_TYPE)))();
 	if (perExecution) {
 		executionBaseUrls.set(this, reading);
 		reading.catch(() => executionBaseUrls.delete(this));
@@ -142,8 +150,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 	const baseUrl = await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (method === 'POST') {
-		headers['Idempotency-Key'] =
-			options.idempotencyKey ?? takeIdempotencyKey(this, options.itemIndex) ?? randomUUID();
+		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}
 
 	const request: IHttpRequestOptions = {
@@ -153,6 +160,8 @@ export async function tracklerApiResponse<T = IDataObject>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// The Authorization header never follows a redirect (the credential's authenticate says so too).
+		disableFollowRedirect: true,
 	};
 	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
@@ -194,6 +203,15 @@ export async function tracklerApiResponse<T = IDataObject>(
 		}
 
 		const body = response.body;
+		if (status >= 300 && status < 400) {
+			throw new NodeApiError(this.getNode(), { status, body: '' } as unknown as JsonObject, {
+				message: `Trackler's API URL answered with a redirect (HTTP ${status})`,
+				description:
+					'The API token is not sent along a redirect. Set the API URL in the Trackler credential to the address the API answers at itself, such as https://api.trackler.nl.',
+				httpCode: String(status),
+				itemIndex: options.itemIndex,
+			});
+		}
 		const problem: Problem | undefined = isProblem(body) ? body : undefined;
 		throw new NodeApiError(
 			this.getNode(),
@@ -222,6 +240,20 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 	limit?: number,
 	itemIndex?: number,
 ): Promise<T[]> {
+	return (await tracklerApiRequestList.call(this, path, qs, limit, itemIndex)).items as T[];
+}
+
+/**
+ * As `tracklerApiRequestAllItems`, and says whether the list went on past `limit` (`more`: Trackler
+ * had more objects than were read).
+ */
+export async function tracklerApiRequestList<T = IDataObject>(
+	this: TracklerContext,
+	path: string,
+	qs: IDataObject = {},
+	limit?: number,
+	itemIndex?: number,
+): Promise<{ items: T[]; more: boolean }> {
 	const results: T[] = [];
 	let cursor: string | null | undefined;
 	do {
@@ -234,5 +266,6 @@ export async function tracklerApiRequestAllItems<T = IDataObject>(
 		results.push(...page.data);
 		cursor = page.has_more ? page.next_cursor : null;
 	} while (cursor);
-	return limit === undefined ? results : results.slice(0, limit);
+	const items = limit === undefined ? results : results.slice(0, limit);
+	return { items, more: Boolean(cursor) || items.length < results.length };
 }

@@ -50,6 +50,8 @@ export interface SandboxOptions {
 	seed?: 'demo' | 'empty';
 	/** The API token; defaults to a random one (use DEMO_TOKEN for a fixed one). */
 	token?: string;
+	/** More tokens of the same workspace and user (each keeps its own Idempotency-Keys). */
+	extraTokens?: string[];
 	faults?: Partial<FaultConfig>;
 	/** Delays between webhook attempts in ms (default 5 s, 30 s, 2 min, 10 min, 30 min, 1 h). */
 	webhookRetrySchedule?: number[];
@@ -114,7 +116,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
 	};
 
-	const checkToken = (header: string | undefined): string | undefined => tokenError(token, header);
+	const tokens = [token, ...(options.extraTokens ?? [])];
+	const checkToken = (header: string | undefined): string | undefined => {
+		const errors = tokens.map((t) => tokenError(t, header));
+		return errors.includes(undefined) ? undefined : errors[0];
+	};
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
 		const text = body === undefined ? '' : JSON.stringify(body);
@@ -179,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				}
 			}
 			// Idempotency: replay or refuse before doing anything else.
-			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body);
+			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
 			idempotent = idempotency.request;
 			if (idempotency.replay) {
 				const replay = idempotency.replay;

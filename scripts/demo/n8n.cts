@@ -1,5 +1,7 @@
 // The demo's n8n gets what a new user would set up by hand: the Trackler credential pointing at the
-// demo's sandbox, and the templates of templates/ imported (those marked active published).
+// demo's sandbox, a Bearer Auth credential for the MCP server template, and the templates of
+// templates/ imported (those marked active published).
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -53,6 +55,22 @@ export async function ensureCredential(
 	return existing;
 }
 
+/** The name of the demo's Bearer Auth credential, the token MCP clients of the assistant template send. */
+export const MCP_BEARER_NAME = 'Trackler assistant MCP token';
+
+/** The MCP template's Bearer Auth credential: an existing one (by name), or a new one with a random token. */
+export async function ensureMcpBearer(n8n: N8nHandle): Promise<CredentialSummary> {
+	const list = await n8n.rest<{ data: CredentialSummary[] }>('GET', '/credentials');
+	if (!list.ok) throw new Error(`listing n8n credentials failed: HTTP ${list.status}`);
+	const existing = list.body.data.find((c) => c.type === 'httpBearerAuth' && c.name === MCP_BEARER_NAME);
+	if (existing) return existing;
+	const created = await n8n.createCredential('httpBearerAuth', MCP_BEARER_NAME, {
+		token: randomBytes(32).toString('base64url'),
+	});
+	say(`  created the n8n credential "${MCP_BEARER_NAME}" (the token an MCP client sends; open it in n8n to copy it)`);
+	return created;
+}
+
 /** Imports templates/*.json that n8n does not have yet (by name); publishes those marked active. */
 export async function importTemplates(
 	n8n: N8nHandle,
@@ -67,6 +85,7 @@ export async function importTemplates(
 		.sort();
 	const existing = new Set((await n8n.listWorkflows()).map((w) => w.name));
 	const imported: string[] = [];
+	let mcpBearer: CredentialSummary | undefined;
 	for (const file of files) {
 		let json: Record<string, any>;
 		try {
@@ -81,11 +100,17 @@ export async function importTemplates(
 		}
 		if (existing.has(json.name)) continue;
 		try {
-			// the credential, fresh webhook ids, "From List" values resolved by name in this workspace
+			// the credential, fresh webhook ids, a random MCP path and its Bearer Auth credential,
+			// "From List" values resolved by name in this workspace
+			const needsBearer = (json.nodes as Array<{ credentials?: Record<string, unknown> }>).some(
+				(node) => node.credentials?.httpBearerAuth !== undefined,
+			);
+			if (needsBearer) mcpBearer ??= await ensureMcpBearer(n8n);
 			const ready = await prepareTemplate(
 				json,
 				{ id: credential.id, name: credential.name },
 				{ apiUrl: sandbox.baseUrl, apiToken: sandbox.token },
+				mcpBearer ? { mcpBearer: { id: mcpBearer.id, name: mcpBearer.name } } : {},
 			);
 			const wf = await n8n.createWorkflow(ready);
 			existing.add(json.name);

@@ -2,10 +2,11 @@
 // a version tag, with an npm provenance statement, never from a laptop. Fails unless npm runs in
 // GitHub Actions with provenance on.
 //
-// The repo's .npmrc has ignore-scripts=true, so npm skips this script unless scripts are switched
-// on (the Publish workflow does that). What stops a plain `npm publish` there as well is
-// package.json's publishConfig.provenance: npm refuses to publish with provenance outside a CI
-// that can sign it. Publishing a packed tarball to a local test registry (test/e2e/harness/
+// The Publish workflow publishes the tarball its build job packed (`npm publish <tarball>` runs no
+// lifecycle scripts), from a job that has nothing else. This guard stops `npm publish` run in the
+// repository: the repo's .npmrc has ignore-scripts=true, so npm skips it unless scripts are switched
+// on, and what stops a plain `npm publish` as well is package.json's publishConfig.provenance: npm
+// refuses to publish with provenance outside a CI that can sign it. Publishing a packed tarball to a local test registry (test/e2e/harness/
 // registry.cts) runs no lifecycle scripts and says --provenance=false on purpose.
 const inActions = process.env.GITHUB_ACTIONS === 'true';
 const provenance = [process.env.npm_config_provenance, process.env.NPM_CONFIG_PROVENANCE].includes(

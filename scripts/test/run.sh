@@ -11,6 +11,7 @@ step "contract types are current"; npm run --silent api:check
 step "type check (package and tooling)"; npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.dev.json
 step "build (n8n-node build)"; npx n8n-node build
 step "lint (n8n-node lint, strict)"; npx n8n-node lint
+step "ReDoS check of every regular expression in nodes/ and credentials/ (recheck, eslint-plugin-redos)"; npm run --silent lint:redos
 step "published package has no runtime dependencies"
 node -e '
 const p = require("./package.json");

@@ -67,6 +67,70 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		expect((await n8n.testCredential(cred.id)).status).toBe('OK');
 	});
 
+	test.each([
+		['with /v1 at the end', (base: string) => `${base}/v1`],
+		['with /v1/ and spaces around it', (base: string) => `  ${base}/v1/ `],
+	])('an API URL %s passes the test (the nodes\' rule: /v1 used once)', async (_what, url) => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler v1'), {
+			apiUrl: url(sandbox.baseUrl),
+			apiToken: sandbox.token,
+		});
+		expect(await n8n.testCredential(cred.id)).toEqual(expect.objectContaining({ status: 'OK' }));
+	});
+
+	test('an http:// API URL of another machine fails before any request, naming the field and the fix', async () => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler http'), {
+			apiUrl: 'http://trackler.invalid',
+			apiToken: sandbox.token,
+		});
+		const result = await n8n.testCredential(cred.id);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/API URL of the Trackler credential .*uses http:\/\//);
+		expect(result.message).toMatch(/Use https:\/\//);
+		expect(result.message).not.toContain(sandbox.token);
+	});
+
+	test('user info in the API URL is refused and not repeated', async () => {
+		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler userinfo'), {
+			apiUrl: sandbox.baseUrl.replace('http://', 'http://sanne:geheim42@'),
+			apiToken: sandbox.token,
+		});
+		const result = await n8n.testCredential(cred.id);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/user name or password/);
+		expect(result.message).not.toMatch(/sanne|geheim42/);
+	});
+
+	test('a redirect is not followed: the token never reaches the address it points to', async () => {
+		const seen: Array<string | undefined> = [];
+		const target = http.createServer((req, res) => {
+			seen.push(req.headers.authorization);
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ object: 'me' }));
+		});
+		await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+		const targetPort = (target.address() as AddressInfo).port;
+		const redirector = http.createServer((req, res) => {
+			res.writeHead(302, { location: `http://127.0.0.1:${targetPort}${req.url}` });
+			res.end();
+		});
+		await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+		try {
+			const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler redirect'), {
+				apiUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`,
+				apiToken: sandbox.token,
+			});
+			const result = await n8n.testCredential(cred.id);
+			expect(result.status).toBe('Error');
+			expect(seen).toEqual([]);
+		} finally {
+			for (const server of [target, redirector]) {
+				server.closeAllConnections();
+				await new Promise<void>((resolve) => server.close(() => resolve()));
+			}
+		}
+	});
+
 	test('a wrong token fails with our message and without the token', async () => {
 		const wrongToken = 'trk_wrong_0123456789abcdef0123456789abcdef';
 		const cred = await n8n.createCredential('tracklerApi', uniqueName('Trackler wrong token'), {
@@ -89,7 +153,7 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 		});
 		const result = await n8n.testCredential(cred.id);
 		expect(result.status).toBe('Error');
-		expect(result.message).toContain('No Trackler API answers at this API URL');
+		expect(result.message).toContain('No Trackler API answered GET <API URL>/v1/me');
 	});
 
 	test('a server that is not Trackler (an HTML 404 page, another JSON API answering 200) fails with our message', async () => {
@@ -113,7 +177,7 @@ describeE2e('n8n with the Trackler package (real n8n)', () => {
 				});
 				const result = await n8n.testCredential(cred.id);
 				expect(result.status).toBe('Error');
-				expect(result.message).toContain('No Trackler API answers at this API URL');
+				expect(result.message).toContain('No Trackler API answered GET <API URL>/v1/me');
 			}
 		} finally {
 			for (const server of servers) {

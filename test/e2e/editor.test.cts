@@ -3,9 +3,12 @@
 // package and a sandbox. It logs in as the owner, opens a workflow holding a Trackler action node
 // (Track → Get, Track locator "From list"), and checks what a user sees: the node with our icon on
 // the canvas, the Resource and Operation fields, the Track list filled by our `searchTracks`
-// method (and its search), our nodes in the node creator, and the template of templates/ with the
-// most Trackler nodes opened on the canvas, every one with our icon. A screenshot of every step goes to
-// .artifacts/screenshots/ (a dot-folder: `n8n-node build` copies *.png found elsewhere into dist/).
+// method (active Tracks before archived ones, and its search), the nodes panel (one Trackler app
+// holding its triggers and actions, the Polling Trigger beside it, found by Dutch words too), the
+// notices a person needs (the trigger's reachability, "choose a Track first"), and the template of
+// templates/ with the most Trackler nodes opened on the canvas, every one with our icon. A screenshot
+// of every step goes to .artifacts/screenshots/ (a dot-folder: `n8n-node build` copies *.png found
+// elsewhere into dist/).
 //
 // Without Chromium the suite skips with a message; with CI=true it fails instead.
 import { randomUUID } from 'node:crypto';
@@ -24,6 +27,8 @@ const CHROMIUM = process.env.TRACKLER_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
 const IN_CI = process.env.CI === 'true';
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
+const TRIGGER = `${NODE_TYPE_PREFIX}tracklerTrigger`;
+const POLLING = `${NODE_TYPE_PREFIX}tracklerPollingTrigger`;
 const SHOTS = path.join(REPO_ROOT, '.artifacts', 'screenshots');
 const TEMPLATES = path.join(REPO_ROOT, 'templates');
 // Generous: on a busy 2-core machine the first page of the editor can take well over 30 s to load.
@@ -171,6 +176,8 @@ describeEditor('the n8n editor in headless Chromium', () => {
 		context.setDefaultTimeout(UI_TIMEOUT);
 		context.setDefaultNavigationTimeout(2 * UI_TIMEOUT);
 		page = context.pages()[0] ?? (await context.newPage());
+		// leaving an edited workflow: accept the browser's "leave page?" question if n8n asks it
+		page.on('dialog', (dialog) => void dialog.accept().catch(() => undefined));
 	}, 300_000);
 
 	afterAll(async () => {
@@ -234,7 +241,14 @@ describeEditor('the n8n editor in headless Chromium', () => {
 			expect(shown.length).toBeGreaterThanOrEqual(3);
 			// every entry is a Track title from the sandbox ("(archived)" marks archived ones)
 			for (const text of shown) expect(trackTitles).toContain(text.replace(/ \(archived\)$/, ''));
+			// active Tracks first, the archived ones after them
+			const archivedAt = shown.map((text, index) => (/ \(archived\)$/.test(text) ? index : -1)).filter((i) => i >= 0);
+			expect(archivedAt.length).toBeGreaterThan(0);
+			expect(archivedAt[0]).toBeGreaterThan(0);
+			expect(archivedAt).toEqual(shown.map((_, i) => i).slice(shown.length - archivedAt.length));
 			await shot('track-list');
+			await items.nth(shown.length - 1).scrollIntoViewIfNeeded();
+			await shot('track-list-archived-last');
 
 			// the search box goes to searchTracks with a filter: only matching Tracks remain
 			const wanted = trackTitles.find((t) => /Lotte Visser/.test(t)) ?? trackTitles[0];
@@ -253,35 +267,190 @@ describeEditor('the n8n editor in headless Chromium', () => {
 		});
 	}, 240_000);
 
-	test('the node creator lists our nodes when searching "Trackler"', async () => {
+	/** Our node types listed in the open nodes panel (each once), read from the items' keys. */
+	async function listedTypes(): Promise<string[]> {
+		const ids = await page
+			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
+			.evaluateAll((els) => els.map((el) => el.getAttribute('data-keyboard-nav-id') ?? ''));
+		// "n8n-nodes-trackler.trackler-<uuid>" → the node type
+		return [...new Set(ids.filter((id) => id.startsWith(NODE_TYPE_PREFIX)).map((id) => id.replace(/-[0-9a-f-]{36}$/, '')))].sort();
+	}
+
+	/** Waits until the element stops moving (the panel slides in), so a screenshot shows it in place. */
+	async function untilStill(element: Locator): Promise<void> {
+		let last = '';
+		await settle(
+			async () => {
+				const box = JSON.stringify(await element.boundingBox());
+				const still = box === last;
+				last = box;
+				return still;
+			},
+			(still) => still,
+			10_000,
+		);
+	}
+
+	/** Opens the nodes panel of a new, empty workflow ("Add first step": the trigger view). */
+	async function openTriggerPanel(): Promise<Locator> {
+		await page.goto(`${n8n.baseUrl}/workflow/new`);
+		const add = page.getByTestId('canvas-add-button');
+		await add.waitFor({ state: 'visible' });
+		await dismissModals();
+		await add.click();
+		const search = page.getByTestId('node-creator-search-bar');
+		await search.waitFor({ state: 'visible' });
+		return search;
+	}
+
+	test('the nodes panel shows one Trackler app (the trigger inside it) and the Polling Trigger beside it', async () => {
 		await step('node-creator', async () => {
 			// our loaded node types, less the AI-tool variant n8n derives from `usableAsTool` (listed among tools)
 			const ours = (await n8n.nodeTypes())
 				.map((t) => t.name)
 				.filter((n) => n.startsWith(NODE_TYPE_PREFIX) && !n.endsWith('Tool'));
-			expect(ours).toContain(ACTION);
+			expect([...ours].sort()).toEqual([ACTION, POLLING, TRIGGER].sort());
 			await page.getByTestId('ndv-close-button').click(); // back to the canvas
 			await page.locator('[data-test-id="parameter-input-resource"]').waitFor({ state: 'hidden', timeout: 10_000 });
 			await canvasNode().locator('[data-test-id="canvas-handle-plus"]').click();
 			const search = page.getByTestId('node-creator-search-bar');
 			await search.waitFor({ state: 'visible' });
 			await search.fill('Trackler');
-			const listed = async (): Promise<string[]> => {
-				const ids = await page
-					.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
-					.evaluateAll((els) => els.map((el) => el.getAttribute('data-keyboard-nav-id') ?? ''));
-				// "n8n-nodes-trackler.trackler-<uuid>" → the node type
-				return [...new Set(ids.filter((id) => id.startsWith(NODE_TYPE_PREFIX)).map((id) => id.replace(/-[0-9a-f-]{36}$/, '')))].sort();
-			};
-			const want = [...ours].sort();
-			expect(await settle(listed, (v) => v.join() === want.join())).toEqual(want);
-			// each of them with our icon, loaded
+			// n8n merges tracklerTrigger into the app trackler (its name less "Trigger"); the Polling
+			// Trigger's name less "Trigger" is tracklerPolling, no app: it stays an entry of its own
+			const want = [ACTION, POLLING].sort();
+			expect(await settle(listedTypes, (v) => v.join() === want.join())).toEqual(want);
 			const items = page.locator(`[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-id^="${NODE_TYPE_PREFIX}"]`);
-			expect(await items.count()).toBe(ours.length);
-			for (let i = 0; i < ours.length; i++) await expectOurIcon(items.nth(i).locator('img:visible').first());
-			const names = await page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allInnerTexts();
-			expect(names.filter((n) => n.startsWith('Trackler')).length).toBeGreaterThanOrEqual(ours.length);
+			expect(await items.count()).toBe(2);
+			for (let i = 0; i < 2; i++) await expectOurIcon(items.nth(i).locator('img:visible').first());
+			const names = (await items.locator('[data-test-id="node-creator-item-name"]').allInnerTexts()).map((n) => n.trim());
+			expect(names.filter((n) => n === 'Trackler')).toHaveLength(1);
+			expect(names).toContain('Trackler Polling');
 			await shot('node-creator');
+			await page.keyboard.press('Escape');
+		});
+	}, 240_000);
+
+	test('opening the Trackler app lists its triggers and its actions', async () => {
+		await step('app-actions', async () => {
+			const search = await openTriggerPanel();
+			await search.fill('Trackler');
+			const want = [ACTION, POLLING].sort();
+			expect(await settle(listedTypes, (v) => v.join() === want.join())).toEqual(want);
+			await shot('trigger-panel-search');
+			await page
+				.locator(`[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-id^="${ACTION}-"]`)
+				.first()
+				.click();
+			const panel = page.getByTestId('node-creator');
+			// the trigger's events ("On form submitted") and the action node's actions, in one app
+			const text = await settle(() => panel.innerText(), (v) => /On form submitted/i.test(v));
+			expect(text).toMatch(/Triggers \(20\)/);
+			expect(text).toMatch(/On form submitted/i);
+			expect(text).toMatch(/On appointment booked/i);
+			expect(text).not.toMatch(/No Trackler Triggers available/i);
+			await untilStill(panel.getByText(/On form submitted/i).first());
+			await shot('app-triggers');
+			// in the trigger view n8n folds the Actions part: unfold it
+			const actions = panel.getByTestId('node-creator-category-item').filter({ hasText: /^\s*Actions/ }).first();
+			await actions.waitFor({ state: 'visible' });
+			if (!/Add tags to a track/i.test(await panel.innerText())) await actions.click();
+			const unfolded = await settle(() => panel.innerText(), (v) => /Add tags to a track/i.test(v));
+			expect(unfolded).toMatch(/Add tags to a track/i);
+			expect(unfolded).toMatch(/Send an email to track members/i);
+			await panel.getByText(/Add tags to a track/i).first().scrollIntoViewIfNeeded();
+			await shot('app-actions');
+			await page.keyboard.press('Escape');
+		});
+	}, 240_000);
+
+	test("the Polling Trigger's entry lists its three ways to start, in words", async () => {
+		await step('polling-entry', async () => {
+			const search = await openTriggerPanel();
+			await search.fill('Trackler');
+			const want = [ACTION, POLLING].sort();
+			expect(await settle(listedTypes, (v) => v.join() === want.join())).toEqual(want);
+			await page
+				.locator(`[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-id^="${POLLING}-"]`)
+				.first()
+				.click();
+			const panel = page.getByTestId('node-creator');
+			const text = await settle(() => panel.innerText(), (v) => /When a date in a Track arrives/.test(v));
+			expect(text).toMatch(/Before, at or after an appointment/);
+			expect(text).toMatch(/When a date in a Track arrives/);
+			expect(text).toMatch(/On new events, polled \(behind a firewall\)/);
+			await untilStill(panel.getByText(/When a date in a Track arrives/).first());
+			await shot('polling-entry');
+			await page.keyboard.press('Escape');
+		});
+	}, 240_000);
+
+	test.each(['afspraak', 'formulier'])('searching "%s" finds the Trackler nodes', async (word) => {
+		await step(`search-${word}`, async () => {
+			const search = await openTriggerPanel();
+			await search.fill(word);
+			const found = await settle(listedTypes, (v) => v.includes(ACTION));
+			expect(found).toContain(ACTION);
+			expect(found).toContain(POLLING);
+			await shot(`search-${word}`);
+			await page.keyboard.press('Escape');
+		});
+	}, 240_000);
+
+	test('the Trackler Trigger shows the reachability notice; E-Mail → Chosen Members says to choose a Track first', async () => {
+		await step('notices', async () => {
+			const workflow: Json = {
+				name: uniqueName('Editor e2e notices'),
+				nodes: [
+					{
+						id: randomUUID(),
+						name: 'Trackler Trigger',
+						type: TRIGGER,
+						typeVersion: 1,
+						position: [0, 0],
+						webhookId: randomUUID(),
+						parameters: { events: ['form.submitted'] },
+						credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+					},
+					{
+						id: randomUUID(),
+						name: 'E-Mail',
+						type: ACTION,
+						typeVersion: 1,
+						position: [300, 0],
+						parameters: {
+							resource: 'email',
+							operation: 'sendToTrackMembers',
+							trackId: { __rl: true, mode: 'list', value: '' },
+							recipients: 'chosenMembers',
+						},
+						credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+					},
+				],
+				connections: { 'Trackler Trigger': { main: [[{ node: 'E-Mail', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			};
+			const created = await n8n.createWorkflow(workflow);
+			workflowIds.push(created.id);
+			await page.goto(`${n8n.baseUrl}/workflow/${created.id}`);
+			const trigger = page.locator('[data-test-id="canvas-node"][data-node-name="Trackler Trigger"]');
+			await trigger.waitFor({ state: 'visible' });
+			await dismissModals();
+			await shot('notices-canvas');
+			await trigger.dblclick();
+			const reach = page.getByText(/Trackler must be able to reach it/).first();
+			await reach.waitFor({ state: 'visible' });
+			expect(await reach.innerText()).toMatch(/Polling Trigger with Trigger On "New Events"/);
+			await shot('trigger-reachability-notice');
+			await page.getByTestId('ndv-close-button').click();
+			await reach.waitFor({ state: 'hidden' });
+
+			await page.locator('[data-test-id="canvas-node"][data-node-name="E-Mail"]').dblclick();
+			const choose = page.getByText(/Choose a Track first/).first();
+			await choose.waitFor({ state: 'visible' });
+			expect(await page.getByText(/The Track is an expression/).count()).toBe(0);
+			await shot('email-choose-track-first');
+			await page.getByTestId('ndv-close-button').click();
 		});
 	}, 240_000);
 
@@ -300,8 +469,6 @@ describeEditor('the n8n editor in headless Chromium', () => {
 			ready.name = uniqueName(`Editor e2e ${chosen.file}`);
 			const created = await n8n.createWorkflow(ready);
 			workflowIds.push(created.id);
-			// leaving the edited workflow: accept the browser's "leave page?" question if n8n asks it
-			page.on('dialog', (dialog) => void dialog.accept().catch(() => undefined));
 			await page.goto(`${n8n.baseUrl}/workflow/${created.id}`);
 			const ours = page.locator(`[data-test-id="canvas-node"][data-node-type^="${NODE_TYPE_PREFIX}"]`);
 			await ours.first().waitFor({ state: 'visible' });

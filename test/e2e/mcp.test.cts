@@ -5,6 +5,7 @@
 // with bad arguments and checks that the error names the problem and the next step (and that
 // nothing changed), then repeats the good calls under the sandbox's 10% error rate: each call
 // either succeeds once or fails clearly, and no side effect happens twice.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -54,6 +55,10 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	let client: Client | undefined;
 	const workflowIds: string[] = [];
 	let template: Json;
+	let bearer: { id: string; name: string };
+	let mcpPath: string;
+	// What an MCP client is given with the URL: the Bearer Auth credential's token.
+	const clientToken = `mcp_${randomBytes(24).toString('hex')}`;
 	let sanne: Json; // the demo Track "Coaching Sanne de Vries"
 	const started = Date.now();
 
@@ -71,12 +76,10 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	const outbox = async (trackId: string): Promise<Json[]> =>
 		(await sb.testApi<Json>('GET', `/emails?track_id=${trackId}`)).body.data as Json[]; // the test API has no faults
 
-	const uniquePath = (prefix: string): string =>
-		`${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
-
-	async function connect(mcpPath: string): Promise<Client> {
+	async function connect(p: string, token: string | null = clientToken): Promise<Client> {
 		const c = new Client({ name: 'trackler-e2e', version: '1.0.0' });
-		await c.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${mcpPath}`)));
+		const headers: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
+		await c.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${p}`), { requestInit: { headers } }));
 		return c;
 	}
 
@@ -105,12 +108,12 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 			apiUrl: sb.baseUrl,
 			apiToken: sb.token,
 		});
+		bearer = await n8n.createCredential('httpBearerAuth', uniqueName('Trackler assistant MCP token'), { token: clientToken });
 		template = JSON.parse(fs.readFileSync(TEMPLATE, 'utf8')) as Json;
-		const ready = await prepareTemplate(template, credential, { apiUrl: sb.baseUrl, apiToken: sb.token });
-		// Its own path, so that the template itself can be published elsewhere in the same n8n.
-		const mcpPath = uniquePath('trackler-assistant');
+		const ready = await prepareTemplate(template, credential, { apiUrl: sb.baseUrl, apiToken: sb.token }, { mcpBearer: bearer });
+		// prepareTemplate gives every install its own random path (so the template can be published twice in one n8n).
 		const trigger = (ready.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
-		trigger.parameters.path = mcpPath;
+		mcpPath = String(trigger.parameters.path);
 		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
 		workflowIds.push(wf.id);
 		await n8n.publishWorkflow(wf.id, 120_000);
@@ -133,6 +136,34 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 
 	afterEach(() => {
 		expect(sb.sandbox.contractViolations).toEqual([]);
+	});
+
+	test('the template requires a Bearer token: a client without it, or with another, is refused; the prepared path is random', async () => {
+		const templateTrigger = (template.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
+		expect(templateTrigger.parameters.authentication).toBe('bearerAuth');
+		expect(Object.keys(templateTrigger.credentials)).toEqual(['httpBearerAuth']);
+		expect(mcpPath).toMatch(/^trackler-assistant-[0-9a-f]{32}$/);
+
+		const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'probe', version: '1' } } };
+		const post = (headers: Record<string, string>) =>
+			fetch(`${n8n.baseUrl}/mcp/${mcpPath}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+				body: JSON.stringify(initialize),
+			});
+		const refusedHeaders: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-the-token' }, { authorization: `Basic ${Buffer.from(`x:${clientToken}`).toString('base64')}` }];
+		for (const headers of refusedHeaders) {
+			const res = await post(headers);
+			expect({ headers, status: res.status }).toEqual({ headers, status: expect.any(Number) });
+			expect([401, 403]).toContain(res.status);
+			expect(await res.text()).not.toContain('serverInfo');
+		}
+		await expect(connect(mcpPath, null)).rejects.toThrow();
+		await expect(connect(mcpPath, 'not-the-token')).rejects.toThrow();
+
+		const served = await post({ authorization: `Bearer ${clientToken}` });
+		expect(served.status).toBe(200);
+		expect(await served.text()).toContain('serverInfo');
 	});
 
 	test('lists the eight tools with the template’s names, descriptions and input schemas', async () => {
@@ -323,15 +354,14 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 			apiUrl: wrongUrl,
 			apiToken: sb.token,
 		});
-		const ready = await prepareTemplate(template, wrong);
-		const mcpPath = uniquePath('trackler-wrong-url');
+		const ready = await prepareTemplate(template, wrong, undefined, { mcpBearer: bearer });
 		ready.nodes = (ready.nodes as Json[]).filter((n) => n.name === 'get_track' || n.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
-		for (const n of ready.nodes as Json[]) if (n.parameters.path !== undefined) n.parameters.path = mcpPath;
+		const wrongPath = String((ready.nodes as Json[]).find((n) => n.parameters.path !== undefined)?.parameters.path);
 		ready.connections = { get_track: ready.connections.get_track };
 		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName('Trackler MCP wrong URL') });
 		workflowIds.push(wf.id);
 		await n8n.publishWorkflow(wf.id, 120_000);
-		const other = await connect(mcpPath);
+		const other = await connect(wrongPath);
 		try {
 			const result = (await other.callTool({ name: 'get_track', arguments: { track_id: sanne.id } }, undefined, { timeout: 120_000 })) as Json;
 			const text = ((result.content ?? []) as Json[]).map((c) => String(c.text)).join('\n');

@@ -1,7 +1,8 @@
 // End-to-end idempotency of re-runs in a real n8n against the sandbox: when an execution started by a
 // Trackler event runs again (n8n's Retry of a failed execution, or a second execution of the same
 // event), the action node's POSTs carry the same Idempotency-Key as the first time, so Trackler replays
-// instead of sending twice.
+// instead of sending twice. And the keys are the workflow's own: two workflows made from one template
+// (the same node ids), started by one event, each have their effect once.
 import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
@@ -136,5 +137,28 @@ describeE2e('Re-runs of an execution started by a Trackler event send nothing tw
 		const emails = (await sb.testApi('GET', `/emails?track_id=${trackId}`)).body.data as unknown[];
 		expect(emails).toHaveLength(1);
 		await n8n.unpublishWorkflow(wf.id);
+	}, 600_000);
+
+	test('two workflows made from one template (the same node ids), started by one real event, each send their message once', async () => {
+		const trackId = (await sb.api('POST', '/tracks', { title: 'Twee workflows, één sjabloon (e2e)' })).body.id as string;
+		// The same node id in both, as two imports of one template file would have.
+		const fromTemplate = () => ({
+			...trackler('Send Message', { resource: 'message', operation: 'sendToTrack', trackId: byId(trackId), message: 'Uit het sjabloon' }, 1),
+			id: '6d1f0c2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f',
+		});
+		const first = await publishChain('Trackler template copy 1 (e2e)', [fromTemplate()]);
+		const second = await publishChain('Trackler template copy 2 (e2e)', [fromTemplate()]);
+		// One event in Trackler, delivered by the sandbox to both subscriptions: an invitation declined.
+		const invitation = await sb.api('POST', `/tracks/${trackId}/invitations`, { email: `sjabloon-${Date.now()}@example.nl`, role: 'trackee', delivery: 'link' });
+		expect(invitation.status).toBe(201);
+		expect((await sb.testApi('POST', `/invitations/${invitation.body.id}/decline`, {})).status).toBe(200);
+		await sb.testApi('POST', '/webhooks/flush', {});
+		const [a] = await finished(first.id, 1);
+		const [b] = await finished(second.id, 1);
+		expect([a.status, b.status]).toEqual(['success', 'success']);
+		// Under keys made of the event, node, run and item only, the second would have been a replay of the first.
+		expect(await messagesOf(trackId)).toEqual(['Uit het sjabloon', 'Uit het sjabloon']);
+		await n8n.unpublishWorkflow(first.id);
+		await n8n.unpublishWorkflow(second.id);
 	}, 600_000);
 });

@@ -165,12 +165,18 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			.filter((f) => f.endsWith('.json') && f !== 'import-trackler-workflows.json')
 			.sort();
 		expect(files.length).toBeGreaterThanOrEqual(13);
+		// The MCP server template requires a Bearer token from its clients.
+		const mcpBearer = await n8n.createCredential('httpBearerAuth', uniqueName('Trackler assistant MCP token'), {
+			token: `mcp_${Date.now()}_${Math.random().toString(36).slice(2)}`,
+		});
 		for (const file of files) {
 			const ready = shorten(
-				await prepareTemplate(readTemplate(file), credential, {
-					apiUrl: sb.baseUrl,
-					apiToken: sb.token,
-				}),
+				await prepareTemplate(
+					readTemplate(file),
+					credential,
+					{ apiUrl: sb.baseUrl, apiToken: sb.token },
+					{ mcpBearer },
+				),
 			);
 			const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
 			workflows.set(file, wf.id);

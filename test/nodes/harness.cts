@@ -12,6 +12,7 @@ import type {
 	INodeParameters,
 	INodePropertyOptions,
 	INodeType,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -47,6 +48,8 @@ export { MASK, type RecordedRequest } from '../../tooling/fakeContext.cjs';
 export interface NodeHarness {
 	/** Every request sent by this harness, in order. */
 	requests: RecordedRequest[];
+	/** The execution hints the latest `executeNode` added (n8n's `addExecutionHints`). */
+	hints: NodeExecutionHint[];
 	executeNode(node: INodeType, options: ExecuteNodeOptions): Promise<INodeExecutionData[][]>;
 	loadOptions(
 		node: INodeType,
@@ -81,6 +84,7 @@ function makeNode(node: INodeType, parameters: INodeParameters): INode {
 
 export function createHarness(): NodeHarness {
 	const requests: RecordedRequest[] = [];
+	const hints: NodeExecutionHint[] = [];
 
 	const common = (credentials: HarnessCredentials, node: INode) => ({
 		getNode: () => node,
@@ -103,6 +107,7 @@ export function createHarness(): NodeHarness {
 		options: ExecuteNodeOptions,
 	): Promise<INodeExecutionData[][]> => {
 		if (!nodeType.execute) throw new Error('This node has no execute method');
+		hints.length = 0;
 		const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
 		const parametersFor = (itemIndex: number): INodeParameters =>
 			withDefaults(
@@ -142,6 +147,7 @@ export function createHarness(): NodeHarness {
 			continueOnFail: () => options.continueOnFail === true,
 			evaluateExpression: (expression: string) => expression,
 			sendMessageToUI: () => {},
+			addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
 		};
 		const output = await nodeType.execute.call(context as unknown as IExecuteFunctions);
 		if (!Array.isArray(output)) throw new Error('The node returned no output');
@@ -166,6 +172,7 @@ export function createHarness(): NodeHarness {
 
 	return {
 		requests,
+		hints,
 		executeNode,
 		async loadOptions(nodeType, methodName, credentials, parameters = {}) {
 			const method = nodeType.methods?.loadOptions?.[methodName];

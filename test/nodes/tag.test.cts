@@ -83,6 +83,30 @@ describe('Tag: Add to Track', () => {
 		]);
 	});
 
+	it('a re-run that finds the tag made already skips its creation, and its Add sends the same key as before (named scopes, no counting)', async () => {
+		const track = await createTrack(ctx.sb, 'Re-run with a new tag');
+		const parameters = {
+			resource: 'tag',
+			operation: 'addToTrack',
+			trackId: rl(track.id),
+			tagNames: 'Herhaalde Tag',
+			createMissingTags: true,
+			nodeOptions: { idempotencyKey: `tags-${track.id}` },
+		};
+		const first = ctx.harness();
+		await first.run({ parameters });
+		const second = ctx.harness();
+		const output = await second.run({ parameters });
+		const posts = (h: typeof first) => h.requests.filter((r) => r.method === 'POST');
+		expect(posts(first).map((r) => r.url.replace(/^.*\/v1/, ''))).toEqual(['/tags', `/tracks/${track.id}/tags`]);
+		expect(posts(second).map((r) => r.url.replace(/^.*\/v1/, ''))).toEqual([`/tracks/${track.id}/tags`]);
+		const [createKey, addKey] = posts(first).map((r) => r.headers['Idempotency-Key']);
+		expect(createKey).not.toBe(addKey);
+		// The same key for the same request: Trackler replays instead of answering 422 idempotency_key_reused.
+		expect(posts(second)[0].headers['Idempotency-Key']).toBe(addKey);
+		expect(jsonOf(output)[0].tags.map((t: any) => t.name)).toEqual(['Herhaalde Tag']);
+	});
+
 	it('several items creating the same missing tag at once end with one tag', async () => {
 		const tracks: Array<Record<string, any>> = [];
 		for (let i = 0; i < 3; i++) tracks.push(await createTrack(ctx.sb, `Race ${i}`));

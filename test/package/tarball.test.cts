@@ -33,9 +33,11 @@ describe('the published tarball', () => {
 		for (const required of ['package.json', 'README.md', 'LICENSE.md']) expect(files.map((f) => f.path)).toContain(required);
 	});
 
-	test('has every node, credential and icon the package declares', () => {
+	test('has every node (with its codex file), credential and icon the package declares', () => {
 		const paths = new Set(files.map((f) => f.path));
 		for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(paths).toContain(f);
+		// each node's codex (categories, aliases, documentation link) beside it, as n8n reads it
+		for (const f of pkg.n8n.nodes as string[]) expect(paths).toContain(f.replace(/\.js$/, '.json'));
 		expect([...paths].filter((p) => p.endsWith('.svg')).length).toBeGreaterThanOrEqual(2);
 	});
 
@@ -44,6 +46,17 @@ describe('the published tarball', () => {
 			.map((f) => f.path)
 			.filter((p) => /\.map$|\.tsbuildinfo$|\.c?ts$|\.test\.|(^|\/)(test|tests|sandbox|scripts|templates)\//.test(p) && !p.endsWith('.d.ts'));
 		expect(bad).toEqual([]);
+	});
+
+	test('dist/ holds built code, types, icons and codex files only: no package.json copy, no dotfiles or build stamps', () => {
+		const inDist = files.map((f) => f.path).filter((p) => p.startsWith('dist/'));
+		expect(inDist).not.toContain('dist/package.json');
+		const other = inDist.filter((p) => {
+			const name = path.basename(p);
+			if (name.startsWith('.')) return true;
+			return !(name.endsWith('.js') || name.endsWith('.d.ts') || name.endsWith('.svg') || name.endsWith('.png') || name.endsWith('.node.json'));
+		});
+		expect(other).toEqual([]);
 	});
 
 	test('no file names a path of this machine (the clone, the home folder)', () => {

@@ -170,3 +170,37 @@ describe('sandbox HTTP behaviour', () => {
 		});
 	});
 });
+
+describe('sandbox idempotency keys are kept per API token', () => {
+	const OTHER = 'trk_test_other_token_of_the_workspace_0001';
+	let sb: TestSandbox;
+	beforeAll(async () => {
+		sb = await startTestSandbox({ extraTokens: [OTHER] });
+	});
+	afterAll(async () => {
+		expect(sb.sandbox.contractViolations).toEqual([]);
+		await sb.close();
+	});
+
+	const post = async (token: string, key: string, name: string) => {
+		const res = await fetch(`${sb.url}/tags`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+			body: JSON.stringify({ name }),
+		});
+		return { status: res.status, replayed: res.headers.get('idempotent-replayed'), body: (await res.json()) as Record<string, unknown> };
+	};
+
+	it('two tokens use the same key independently; each token replays its own first answer', async () => {
+		const key = `shared-${Date.now()}`;
+		const mine = await post(sb.token, key, 'Van token één');
+		const theirs = await post(OTHER, key, 'Van token twee');
+		expect([mine.status, theirs.status]).toEqual([201, 201]);
+		expect(theirs.replayed).toBeNull();
+		expect(theirs.body.id).not.toBe(mine.body.id);
+		const again = await post(OTHER, key, 'Van token twee');
+		expect(again.replayed).toBe('true');
+		expect(again.body).toEqual(theirs.body);
+		expect((await post(sb.token, key, 'Iets anders')).body.code).toBe('idempotency_key_reused');
+	});
+});

@@ -196,3 +196,35 @@ describe('tracklerApiResponse retries', () => {
 		expect(requests).toHaveLength(1);
 	});
 });
+
+describe('tracklerApiResponse and the API URL rule', () => {
+	test('every request goes to the rule\'s base and is told not to follow redirects', async () => {
+		const { context, requests } = contextAnswering([{ status: 200, body: { object: 'me' } }]);
+		await tracklerApiResponse.call(context, 'GET', '/me');
+		expect(requests).toEqual([
+			expect.objectContaining({ url: 'http://127.0.0.1:9/v1/me', disableFollowRedirect: true }),
+		]);
+	});
+
+	test('a redirect is an error that says the token is not sent along it; it is not retried', async () => {
+		const { context, requests } = contextAnswering([{ status: 301, headers: { location: 'https://elsewhere.example/v1/me' } }]);
+		const error = await tracklerApiResponse.call(context, 'GET', '/me').catch((e: Error & { description?: string; httpCode?: string }) => e);
+		expect(error).toMatchObject({ message: "Trackler's API URL answered with a redirect (HTTP 301)", httpCode: '301' });
+		expect((error as { description?: string }).description).toMatch(/not sent along a redirect/);
+		expect(requests).toHaveLength(1);
+	});
+
+	test.each([
+		['http://api.trackler.example', /uses http:\/\//, /Use https:\/\//],
+		['https://sanne:geheim@api.trackler.example', /user name or password/, /Remove the part before "@"/],
+	])('an API URL %s stops before any request, naming the field and the fix, and never its user info', async (apiUrl, message, fix) => {
+		const { context, requests } = contextAnswering([{ status: 200 }]);
+		(context as unknown as { getCredentials: () => Promise<IDataObject> }).getCredentials = async () => ({ apiUrl, apiToken: 'trk_test_unit' });
+		const error = (await tracklerApiResponse.call(context, 'POST', '/tracks', { body: {} }).catch((e: Error) => e)) as Error & { description?: string };
+		expect(error.message).toMatch(/API URL of the Trackler credential/);
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(fix);
+		expect(`${error.message} ${error.description}`).not.toMatch(/sanne|geheim|trk_test_unit/);
+		expect(requests).toHaveLength(0);
+	});
+});

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { OperationModule, ResourceModule } from '../types';
 import * as appointment from './appointment';
@@ -111,3 +111,19 @@ export const resourceDescriptions: INodeProperties[] = Object.values(resources).
 export const operations: Record<string, Record<string, OperationModule>> = Object.fromEntries(
 	Object.entries(resources).map(([name, resource]) => [name, resource.operations]),
 );
+
+/**
+ * The canvas subtitle in words: the chosen operation's action, as the nodes panel lists it ("Add
+ * tags to a track"), instead of the parameters' values ("addToTrack: tag").
+ */
+export function actionSubtitle(): string {
+	const actions: Record<string, string> = {};
+	for (const field of resourceDescriptions) {
+		if (field.name !== 'operation') continue;
+		const [resource] = (field.displayOptions?.show?.resource ?? []) as string[];
+		for (const option of (field.options ?? []) as INodePropertyOptions[]) {
+			actions[`${resource}/${String(option.value)}`] = option.action ?? option.name;
+		}
+	}
+	return `={{ (${JSON.stringify(actions)})[$parameter["resource"] + "/" + $parameter["operation"]] || $parameter["operation"] }}`;
+}

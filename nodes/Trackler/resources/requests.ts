@@ -3,7 +3,9 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import { getStateFilter } from '../../shared/checks';
 import { getLimit, returnAllAndLimit } from '../../shared/fields';
 import { getId } from '../../shared/ids';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../shared/transport';
+import { MAIN_SCOPE } from '../../shared/idempotency';
+import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
+import { noteListHints } from '../hints';
 import type { OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
 
@@ -47,7 +49,7 @@ export function trackListWithState<T extends IDataObject>(
 
 /**
  * The run step of every Get Many: all objects of `path` matching `qs` (walking the cursors), or the
- * first `limit` of them.
+ * first `limit` of them. Notes a hint when the filters matched nothing or the Limit cut the list.
  */
 export function listRequest<T extends IDataObject>(
 	path: string,
@@ -56,7 +58,9 @@ export function listRequest<T extends IDataObject>(
 	itemIndex: number,
 ): PreparedOperation {
 	return async function () {
-		return (await tracklerApiRequestAllItems.call(this, path, qs, limit, itemIndex)) as T[];
+		const { items, more } = await tracklerApiRequestList.call(this, path, qs, limit, itemIndex);
+		noteListHints(this, itemIndex, path, qs, { count: items.length, more, limit });
+		return items as T[];
 	};
 }
 
@@ -70,10 +74,11 @@ export function sendRequest<T extends IDataObject>(
 	itemIndex: number,
 	body?: IDataObject,
 ): PreparedOperation {
-	return async function () {
+	return async function (keys) {
 		return (await tracklerApiRequest.call(this, method, path, {
 			...(body === undefined ? {} : { body }),
 			itemIndex,
+			idempotencyKey: keys.key(MAIN_SCOPE),
 		})) as T;
 	};
 }

@@ -1,6 +1,7 @@
 // Idempotency-Key on POST: the same key and body within 24 hours replays the first answer, the same
 // key with another body is refused (422 idempotency_key_reused). Only 2xx answers are kept, so a
-// refused request runs again with the same key.
+// refused request runs again with the same key. Keys are kept per API token: two tokens may use the
+// same key independently.
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.cjs';
 import type { Result } from './handler.cjs';
@@ -8,7 +9,7 @@ import { ApiError } from './problem.cjs';
 
 const KEPT_MS = 86400_000;
 
-/** A POST that carried an Idempotency-Key: the key and the hash of method, path and body. */
+/** A POST that carried an Idempotency-Key: the key (prefixed by its token's fingerprint) and the hash of method, path and body. */
 export interface IdempotentRequest {
 	key: string;
 	bodyHash: string;
@@ -30,12 +31,15 @@ export function idempotencyLookup(
 	pathname: string,
 	header: string | string[] | undefined,
 	body: unknown,
+	authorization: string,
 ): { request?: IdempotentRequest; replay?: StoredAnswer } {
 	if (method !== 'POST' || header === undefined) return {};
-	const key = String(header);
-	if (key.length < 1 || key.length > 255) {
+	const given = String(header);
+	if (given.length < 1 || given.length > 255) {
 		throw new ApiError('validation_failed', 'The Idempotency-Key header is invalid.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters', code: 'invalid_value' }]);
 	}
+	// The authenticated token's fingerprint (never the token itself) scopes the key.
+	const key = `${createHash('sha256').update(authorization).digest('hex').slice(0, 32)}:${given}`;
 	const bodyHash = createHash('sha256').update(`${method} ${pathname}\n${body === undefined ? '' : JSON.stringify(body)}`).digest('hex');
 	const stored = store.get<{ body_hash: string; status: number; headers: string; body: string; created_at: number }>(
 		'SELECT * FROM idempotency WHERE key = ? AND created_at > ?', key, Date.now() - KEPT_MS,

@@ -132,7 +132,7 @@ const properties: INodeProperties[] = [
 							},
 							default: '',
 							description:
-								'A member of the Track. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+								'A member of the Track chosen above (the list fills in once a Track is chosen; with the Track as an expression, give the user ID with an expression). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 						},
 					],
 				},

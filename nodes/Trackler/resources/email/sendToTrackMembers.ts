@@ -45,6 +45,28 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { recipients: ['byRole'] } },
 	},
 	{
+		displayName:
+			'Choose a Track first: the list of members below fills in once a Track is chosen above',
+		name: 'chooseTrackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: { recipients: ['chosenMembers'] },
+			hide: { trackId: [{ _cnd: { exists: true } }] },
+		},
+	},
+	{
+		displayName:
+			'The Track is an expression, so the list of members cannot load here. Give the members\' user IDs with an expression instead (for example {{ $json.user_ids }}, comma-separated), pick the Track from the list while you choose, or send By Role.',
+		name: 'trackExpressionNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			// The editor shows a field whose condition reads an expression: trackId must be the last key.
+			show: { recipients: ['chosenMembers'], trackId: [{ _cnd: { startsWith: '=' } }] },
+		},
+	},
+	{
 		displayName: 'Member Names or IDs',
 		name: 'userIds',
 		type: 'multiOptions',
@@ -54,7 +76,7 @@ const properties: INodeProperties[] = [
 		},
 		default: [],
 		description:
-			'Members of the Track to send to; an expression may also give a comma-separated text of user IDs. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Members of the Track chosen above to send to (the list fills in once a Track is chosen); an expression may also give a comma-separated text of user IDs. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: { recipients: ['chosenMembers'] } },
 	},
 	{

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
+import { MAIN_SCOPE } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
@@ -16,8 +17,9 @@ const properties: INodeProperties[] = [
 		name: 'createMissingTags',
 		type: 'boolean',
 		default: false,
+		hint: 'For the names under Tags by Name only: tags picked from the list exist already',
 		description:
-			'Whether to create a tag named under Tags by Name that the workspace does not have yet, instead of stopping with an error',
+			'Whether to create the tags typed under Tags by Name that the workspace does not have yet, instead of stopping with an error. It applies to Tags by Name only: tags picked under Tag Names or IDs exist already.',
 	},
 ];
 
@@ -30,11 +32,18 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	const createMissing = this.getNodeParameter('createMissingTags', itemIndex, false) as boolean;
-	return async function () {
-		const tagIds = await resolveTagIds.call(this, selection, itemIndex, createMissing === true);
+	return async function (keys) {
+		const tagIds = await resolveTagIds.call(
+			this,
+			selection,
+			itemIndex,
+			createMissing === true,
+			keys,
+		);
 		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
 			body: { tag_ids: tagIds },
 			itemIndex,
+			idempotencyKey: keys.key(MAIN_SCOPE),
 		})) as Track;
 	};
 }

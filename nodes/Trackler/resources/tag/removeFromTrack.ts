@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
+import { FRESH_KEYS } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
@@ -22,7 +23,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	return async function () {
-		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false);
+		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false, FRESH_KEYS);
 		let track: Track | undefined;
 		// The API removes one tag a call; the last answer is the Track as it ends up.
 		for (const tagId of tagIds) {

@@ -5,6 +5,7 @@ import type { Tag } from '../../../shared/api';
 import { ensureNodeError } from '../../../shared/errors';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import { checkMaxLength, inputError, LIMIT } from '../../../shared/checks';
+import type { IdempotencyKeys } from '../../../shared/idempotency';
 import { getIdList, splitList } from '../../../shared/ids';
 
 /** The tag pickers shared by Add to Track and Remove from Track. */
@@ -110,15 +111,19 @@ async function createTag(
 	directory: TagDirectory,
 	name: string,
 	itemIndex: number,
+	keys: IdempotencyKeys,
 ): Promise<string> {
 	const key = name.toLowerCase();
 	let creating = directory.creating.get(key);
 	if (!creating) {
 		creating = (async () => {
 			try {
+				// Named by the tag, not by its place among the item's requests: a re-run that finds the
+				// tag made already skips this request and leaves the other keys as they were.
 				const tag = (await tracklerApiRequest.call(this, 'POST', '/tags', {
 					body: { name },
 					itemIndex,
+					idempotencyKey: keys.key(`tag:${key}`),
 				})) as Tag;
 				return tag.id;
 			} catch (error) {
@@ -141,13 +146,15 @@ async function createTag(
 /**
  * Turns the selection into tag IDs: names are matched against the workspace's tags ignoring case.
  * The tag list is read once per execution, not once per item. An unknown name is an error, unless
- * `createMissing` is on: then the tag is created first (once, whichever items ask for it).
+ * `createMissing` is on: then the tag is created first (once, whichever items ask for it), its
+ * Idempotency-Key from `keys` under the scope `tag:<name>`.
  */
 export async function resolveTagIds(
 	this: IExecuteFunctions,
 	selection: TagSelection,
 	itemIndex: number,
 	createMissing: boolean,
+	keys: IdempotencyKeys,
 ): Promise<string[]> {
 	const ids = [...selection.ids];
 	if (selection.names.length === 0) return ids;
@@ -155,7 +162,7 @@ export async function resolveTagIds(
 	const known = await listTags.call(this, directory, itemIndex, false);
 	for (const name of selection.names) {
 		let id = known.get(name.toLowerCase());
-		if (!id && createMissing) id = await createTag.call(this, directory, name, itemIndex);
+		if (!id && createMissing) id = await createTag.call(this, directory, name, itemIndex, keys);
 		if (!id) {
 			throw new NodeOperationError(
 				this.getNode(),

@@ -90,10 +90,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (updatedSince) qs.updated_since = updatedSince;
 
 	const list = listRequest<Track>('/tracks', qs, limit, itemIndex);
-	return async function () {
+	return async function (keys) {
 		if (status) qs.status_id = await resolveName.call(this, status, '/statuses', itemIndex);
 		if (tag) qs.tag_id = await resolveName.call(this, tag, '/tags', itemIndex);
-		return await list.call(this);
+		return await list.call(this, keys);
 	};
 }
 
