@@ -1165,6 +1165,22 @@ export interface components {
             /** @example Leiderschap */
             name: string;
         };
+        /**
+         * @description A Track, as embedded in the objects that belong to it, so that a reader sees which Track without
+         *     a second request. `title` is the Track's title when the object was read (for an event, when the
+         *     event happened).
+         */
+        TrackRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example Coaching Sanne de Vries */
+            title: string;
+            /**
+             * Format: uri
+             * @description The Track's page in the Trackler app.
+             */
+            app_url: string;
+        };
         /** @description A form template, as embedded in a form. */
         FormTemplateRef: {
             /** Format: uuid */
@@ -1345,6 +1361,51 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description A Track as the tag calls return it (`addTrackTags`, `removeTrackTag`): the Track after the call,
+         *     and which of the tags the request named it changed. A replayed request (same `Idempotency-Key`)
+         *     answers what the first request changed.
+         */
+        TrackWithTagChanges: {
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            object: "track";
+            /** @example Coaching Sanne de Vries */
+            title: string;
+            status: components["schemas"]["StatusRef"];
+            /** @description The Track Design the Track was created from, or `null`. */
+            design: components["schemas"]["TrackDesignRef"] | null;
+            /** @description The Track's tags, sorted by name. */
+            tags: components["schemas"]["TagRef"][];
+            metadata: components["schemas"]["Metadata"];
+            archived: boolean;
+            /**
+             * Format: date-time
+             * @description When the Track was archived; `null` when it is not archived.
+             */
+            archived_at: string | null;
+            /** @description The number of users in the Track. */
+            member_count: number;
+            /**
+             * Format: uri
+             * @description The Track's page in the Trackler app.
+             */
+            app_url: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The tags this request put on the Track (each emitted `track.tag_added`). */
+            tags_added: components["schemas"]["TagRef"][];
+            /** @description The tags this request took off the Track (each emitted `track.tag_removed`). */
+            tags_removed: components["schemas"]["TagRef"][];
+            /**
+             * @description The tags the request named that it did not change: for adding, tags the Track already had;
+             *     for removing, a tag the Track did not have.
+             */
+            tags_unchanged: components["schemas"]["TagRef"][];
+        };
         /** @description A user's membership of a Track. */
         TrackMember: {
             /** Format: uuid */
@@ -1356,6 +1417,7 @@ export interface components {
             object: "track_member";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             user: components["schemas"]["UserRef"];
             role: components["schemas"]["TrackRole"];
             /** Format: date-time */
@@ -1372,6 +1434,7 @@ export interface components {
             object: "invitation";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             /** Format: email */
             email: string;
             role: components["schemas"]["TrackRole"];
@@ -1412,6 +1475,7 @@ export interface components {
             object: "form";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             template: components["schemas"]["FormTemplateRef"];
             /** @example Intakevragenlijst Sanne */
             title: string;
@@ -1446,6 +1510,7 @@ export interface components {
             form_id: string;
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             template: components["schemas"]["FormTemplateRef"];
             /** Format: date-time */
             submitted_at: string;
@@ -1464,6 +1529,7 @@ export interface components {
             object: "message";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             /** @description Who wrote the message; `null` for messages Trackler posts itself. */
             author: components["schemas"]["UserRef"] | null;
             body: string;
@@ -1491,6 +1557,7 @@ export interface components {
             object: "appointment";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             /**
              * Format: uuid
              * @description The Scheduler it was booked through; `null` for manual appointments.
@@ -1537,6 +1604,7 @@ export interface components {
             object: "email";
             /** Format: uuid */
             track_id: string;
+            track: components["schemas"]["TrackRef"];
             subject: string;
             body: string;
             recipients: components["schemas"]["EmailRecipient"][];
@@ -1707,6 +1775,12 @@ export interface components {
             object: "track" | "track_member" | "appointment" | "webhook_subscription";
             /** @constant */
             deleted: true;
+            /**
+             * @description The Track the deleted object belonged to (for a deleted Track, the Track itself, whose
+             *     `app_url` no longer opens), so that a log of deletions names its Tracks; `null` for a
+             *     webhook subscription.
+             */
+            track: components["schemas"]["TrackRef"] | null;
         };
         ProblemFieldError: {
             /**
@@ -3435,7 +3509,12 @@ export interface operations {
                      * @example {
                      *       "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "object": "track",
-                     *       "deleted": true
+                     *       "deleted": true,
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Deleted"];
@@ -3729,6 +3808,11 @@ export interface operations {
                      *           "id": "0a4c8e2f-6b1d-4f5a-9c3e-7b1d5f9a3c2f",
                      *           "object": "track_member",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "user": {
                      *             "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
                      *             "name": "Marieke Jansen",
@@ -3741,6 +3825,11 @@ export interface operations {
                      *           "id": "1b5d9f2e-4c8a-4d6b-a3e7-8f0c2b6d4e22",
                      *           "object": "track_member",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "user": {
                      *             "id": "9a1e5f3c-2d7b-4c8e-a6f0-1b4d7e9c2a12",
                      *             "name": "Sanne de Vries",
@@ -3814,6 +3903,11 @@ export interface operations {
                      *       "id": "5c9e3a7f-1d6b-4e2a-8f4c-0d6f2b8e4a30",
                      *       "object": "track_member",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "user": {
                      *         "id": "c3e7a9b1-5f2d-4e6a-8b0c-7d1f3a5e9b13",
                      *         "name": "Pieter Bakker",
@@ -3870,7 +3964,12 @@ export interface operations {
                      * @example {
                      *       "id": "5c9e3a7f-1d6b-4e2a-8f4c-0d6f2b8e4a30",
                      *       "object": "track_member",
-                     *       "deleted": true
+                     *       "deleted": true,
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Deleted"];
@@ -3919,7 +4018,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The Track with its tags. */
+            /** @description The Track with its tags, and which tags this request added (`tags_added`) and which it already had (`tags_unchanged`). */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3962,10 +4061,18 @@ export interface operations {
                      *       "member_count": 2,
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
-                     *       "updated_at": "2025-09-17T12:40:00Z"
+                     *       "updated_at": "2025-09-17T12:40:00Z",
+                     *       "tags_added": [
+                     *         {
+                     *           "id": "3a7e1c5b-9d2f-4a6e-8b0d-4c8a2e6b0d1a",
+                     *           "name": "Loopbaan"
+                     *         }
+                     *       ],
+                     *       "tags_removed": [],
+                     *       "tags_unchanged": []
                      *     }
                      */
-                    "application/json": components["schemas"]["Track"];
+                    "application/json": components["schemas"]["TrackWithTagChanges"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3999,7 +4106,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The Track with its remaining tags. */
+            /** @description The Track with its remaining tags; `tags_removed` holds the tag when it was removed, `tags_unchanged` when the Track did not have it. */
             200: {
                 headers: {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -4037,10 +4144,18 @@ export interface operations {
                      *       "member_count": 2,
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
-                     *       "updated_at": "2025-09-18T08:05:00Z"
+                     *       "updated_at": "2025-09-18T08:05:00Z",
+                     *       "tags_added": [],
+                     *       "tags_removed": [
+                     *         {
+                     *           "id": "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19",
+                     *           "name": "Leiderschap"
+                     *         }
+                     *       ],
+                     *       "tags_unchanged": []
                      *     }
                      */
-                    "application/json": components["schemas"]["Track"];
+                    "application/json": components["schemas"]["TrackWithTagChanges"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -4102,6 +4217,11 @@ export interface operations {
                      *           "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *           "object": "invitation",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "email": "sanne.devries@example.com",
                      *           "role": "trackee",
                      *           "delivery": "email",
@@ -4180,6 +4300,11 @@ export interface operations {
                      *       "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *       "object": "invitation",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "email": "sanne.devries@example.com",
                      *       "role": "trackee",
                      *       "delivery": "email",
@@ -4236,6 +4361,11 @@ export interface operations {
                      *       "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *       "object": "invitation",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "email": "sanne.devries@example.com",
                      *       "role": "trackee",
                      *       "delivery": "email",
@@ -4297,6 +4427,11 @@ export interface operations {
                      *       "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *       "object": "invitation",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "email": "sanne.devries@example.com",
                      *       "role": "trackee",
                      *       "delivery": "email",
@@ -4361,6 +4496,11 @@ export interface operations {
                      *       "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *       "object": "invitation",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "email": "sanne.devries@example.com",
                      *       "role": "trackee",
                      *       "delivery": "email",
@@ -4425,6 +4565,11 @@ export interface operations {
                      *       "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *       "object": "invitation",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "email": "sanne.devries@example.com",
                      *       "role": "trackee",
                      *       "delivery": "email",
@@ -4501,6 +4646,11 @@ export interface operations {
                      *           "id": "3d7a1f5b-8c2e-4f9d-a6b4-1e3c5a7d9f25",
                      *           "object": "form",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "template": {
                      *             "id": "8a3f5c7e-2b9d-4e1a-9f6c-4d8b0e2a7c24",
                      *             "name": "Intakevragenlijst"
@@ -4584,6 +4734,11 @@ export interface operations {
                      *       "id": "3d7a1f5b-8c2e-4f9d-a6b4-1e3c5a7d9f25",
                      *       "object": "form",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "template": {
                      *         "id": "8a3f5c7e-2b9d-4e1a-9f6c-4d8b0e2a7c24",
                      *         "name": "Intakevragenlijst"
@@ -4644,6 +4799,11 @@ export interface operations {
                      *       "id": "3d7a1f5b-8c2e-4f9d-a6b4-1e3c5a7d9f25",
                      *       "object": "form",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "template": {
                      *         "id": "8a3f5c7e-2b9d-4e1a-9f6c-4d8b0e2a7c24",
                      *         "name": "Intakevragenlijst"
@@ -4700,6 +4860,11 @@ export interface operations {
                      *       "object": "form_submission",
                      *       "form_id": "3d7a1f5b-8c2e-4f9d-a6b4-1e3c5a7d9f25",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "template": {
                      *         "id": "8a3f5c7e-2b9d-4e1a-9f6c-4d8b0e2a7c24",
                      *         "name": "Intakevragenlijst"
@@ -4776,6 +4941,11 @@ export interface operations {
                      *           "id": "a2c6e0f4-7b3d-4a9e-8c1f-5b7d9e1a3c26",
                      *           "object": "message",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "author": {
                      *             "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
                      *             "name": "Marieke Jansen",
@@ -4788,6 +4958,11 @@ export interface operations {
                      *           "id": "e7b1d5f9-3c8a-4e2b-9f6d-0a4c8e2b6f33",
                      *           "object": "message",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "author": null,
                      *           "body": "Sanne de Vries heeft de Intakevragenlijst ingevuld.",
                      *           "created_at": "2025-09-21T20:14:00Z"
@@ -4856,6 +5031,11 @@ export interface operations {
                      *       "id": "a2c6e0f4-7b3d-4a9e-8c1f-5b7d9e1a3c26",
                      *       "object": "message",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "author": {
                      *         "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
                      *         "name": "Marieke Jansen",
@@ -4932,6 +5112,11 @@ export interface operations {
                      *       "id": "d6e0a4c8-3f7b-4d1e-a9c5-2b4f6a8c0e29",
                      *       "object": "email",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "subject": "Je eerste coachgesprek staat gepland",
                      *       "body": "Hoi Sanne,\n\nJe eerste gesprek is op donderdag 25 september om 10:00 in Utrecht.\nNeem gerust je ingevulde intake mee.\n\nGroet,\nMarieke",
                      *       "recipients": [
@@ -5023,6 +5208,11 @@ export interface operations {
                      *           "id": "4e8a2c6f-0b5d-4a9e-8c2f-6b0d4a8e2c34",
                      *           "object": "appointment",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "track": {
+                     *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "title": "Coaching Sanne de Vries",
+                     *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *           },
                      *           "scheduler_id": "b8d4f2a6-1c7e-4b3d-9a5f-7e9b1c3d5a27",
                      *           "source": "scheduler",
                      *           "title": "Kennismakingsgesprek",
@@ -5120,6 +5310,11 @@ export interface operations {
                      *       "id": "f1a5c9e3-4d8b-4f2a-b6e0-9c1d3f5a7b28",
                      *       "object": "appointment",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "scheduler_id": null,
                      *       "source": "manual",
                      *       "title": "Coachgesprek 1",
@@ -5189,6 +5384,11 @@ export interface operations {
                      *       "id": "f1a5c9e3-4d8b-4f2a-b6e0-9c1d3f5a7b28",
                      *       "object": "appointment",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "scheduler_id": null,
                      *       "source": "manual",
                      *       "title": "Coachgesprek 1",
@@ -5253,7 +5453,12 @@ export interface operations {
                      * @example {
                      *       "id": "f1a5c9e3-4d8b-4f2a-b6e0-9c1d3f5a7b28",
                      *       "object": "appointment",
-                     *       "deleted": true
+                     *       "deleted": true,
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Deleted"];
@@ -5315,6 +5520,11 @@ export interface operations {
                      *       "id": "f1a5c9e3-4d8b-4f2a-b6e0-9c1d3f5a7b28",
                      *       "object": "appointment",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "track": {
+                     *         "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "title": "Coaching Sanne de Vries",
+                     *         "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *       },
                      *       "scheduler_id": null,
                      *       "source": "manual",
                      *       "title": "Coachgesprek 1",
@@ -5600,7 +5810,8 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
-                     *       "deleted": true
+                     *       "deleted": true,
+                     *       "track": null
                      *     }
                      */
                     "application/json": components["schemas"]["Deleted"];
@@ -6150,6 +6361,11 @@ export interface operations {
                      *               "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *               "object": "invitation",
                      *               "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *               "track": {
+                     *                 "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                 "title": "Coaching Sanne de Vries",
+                     *                 "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *               },
                      *               "email": "sanne.devries@example.com",
                      *               "role": "trackee",
                      *               "delivery": "email",

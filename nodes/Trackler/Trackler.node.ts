@@ -15,12 +15,14 @@ import {
 	FRESH_KEYS,
 	idempotencyKeys,
 	triggeringEventId,
+	triggeringEventType,
 } from '../shared/idempotency';
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
 import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
 import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
+import { recordTrackAction } from './executionData';
 import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
@@ -193,8 +195,11 @@ export class Trackler implements INodeType {
 			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
 			MAX_CONCURRENCY,
 		);
+		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
 			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
+			// The execution is named by the Track this item acted on (n8n's custom execution data).
+			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), event);
 			const objects = Array.isArray(output) ? output : [output];
 			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({

@@ -30,6 +30,8 @@ export const toolOutputOption: INodeProperties = {
 type Json = IDataObject;
 const ref = (value: unknown): string | undefined =>
 	value && typeof value === 'object' ? String((value as Json).name ?? '') || undefined : undefined;
+const names = (list: unknown): string[] | undefined =>
+	Array.isArray(list) ? (list as Json[]).map((entry) => String(entry.name)) : undefined;
 const defined = (json: Json): Json =>
 	Object.fromEntries(Object.entries(json).filter(([, v]) => v !== undefined && v !== null));
 
@@ -48,6 +50,11 @@ export function compactObject(json: Json): Json {
 					? (json.members as Json[]).map(compactObject)
 					: undefined,
 				app_url: json.app_url,
+				// What a tag call changed.
+				tags_added: names(json.tags_added),
+				tags_already_present: names(json.tags_already_present),
+				tags_removed: names(json.tags_removed),
+				tags_not_present: names(json.tags_not_present),
 			});
 		case 'track_member':
 			return defined({
@@ -60,6 +67,7 @@ export function compactObject(json: Json): Json {
 			return defined({
 				id: json.id,
 				track_id: json.track_id,
+				track_title: (json.track as Json | undefined)?.title,
 				title: json.title,
 				start_at: json.start_at,
 				end_at: json.end_at,
@@ -72,6 +80,7 @@ export function compactObject(json: Json): Json {
 			return defined({
 				id: json.id,
 				track_id: json.track_id,
+				track_title: (json.track as Json | undefined)?.title,
 				body: json.body,
 				created_at: json.created_at,
 			});
@@ -79,6 +88,7 @@ export function compactObject(json: Json): Json {
 			return defined({
 				id: json.id,
 				track_id: json.track_id,
+				track_title: (json.track as Json | undefined)?.title,
 				subject: json.subject,
 				sent_to: ((json.recipients ?? []) as Json[]).map((r) => r.email),
 				sent_at: json.sent_at,
@@ -87,6 +97,7 @@ export function compactObject(json: Json): Json {
 			return defined({
 				form_id: json.form_id,
 				track_id: json.track_id,
+				track_title: (json.track as Json | undefined)?.title,
 				template: ref(json.template),
 				submitted_at: json.submitted_at,
 				submitted_by: ref(json.submitted_by),

@@ -3,6 +3,9 @@ import type { components } from '../../api/trackler-api';
 /** The Trackler API v1 objects, as the contract (api/openapi.yaml) defines them. */
 export type Schemas = components['schemas'];
 export type Track = Schemas['Track'];
+export type TrackWithTagChanges = Schemas['TrackWithTagChanges'];
+export type TrackRef = Schemas['TrackRef'];
+export type TagRef = Schemas['TagRef'];
 export type TrackMember = Schemas['TrackMember'];
 export type Invitation = Schemas['Invitation'];
 export type Tag = Schemas['Tag'];

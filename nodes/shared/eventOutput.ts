@@ -171,18 +171,40 @@ function tagFields(tag: Tag | undefined): IDataObject {
 }
 
 /**
+ * The Track an event is about, by name and address: the Track itself for Track events, else the
+ * Track its object names (`track`); nulls when the event carries neither.
+ */
+export function eventTrack(event: TracklerEvent): { title: string | null; url: string | null } {
+	const object = event.data.object as {
+		object?: string;
+		title?: string;
+		app_url?: string;
+		track?: { title?: string; app_url?: string } | null;
+	};
+	if (object?.object === 'track') {
+		return { title: object.title ?? null, url: object.app_url ?? null };
+	}
+	return { title: object?.track?.title ?? null, url: object?.track?.app_url ?? null };
+}
+
+/**
  * A flat, easy-to-map form of an event:
- * `{ event_id, event_type, occurred_at, track_id, object_type, object_id, track_title?, ...the object's main
- * fields, changes? }` where `changes` maps each changed field to `{ from, to }` (Status and Track Design by name).
- * Unknown object types (added to the API later) keep their object under `object`.
+ * `{ event_id, event_type, occurred_at, track_id, track_title, track_url, object_type, object_id, ...the
+ * object's main fields, changes? }` where `changes` maps each changed field to `{ from, to }` (Status and
+ * Track Design by name). Every event names its Track by title and app address, so that a run reads
+ * without looking the Track up. Unknown object types (added to the API later) keep their object under
+ * `object`.
  */
 export function simplifyEvent(event: TracklerEvent): IDataObject {
 	const object = event.data.object as { object?: string; id?: string };
+	const track = eventTrack(event);
 	const result: IDataObject = {
 		event_id: event.id,
 		event_type: event.type,
 		occurred_at: event.created_at,
 		track_id: event.track_id,
+		track_title: track.title,
+		track_url: track.url,
 		object_type: object?.object ?? null,
 		object_id: object?.id ?? null,
 	};

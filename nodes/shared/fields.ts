@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { inputError } from './checks';
-import { TRACK_URL_REGEX, UUID_PATTERN } from './ids';
+import { TRACK_URL_OF_VALUE, TRACK_URL_REGEX, UUID_PATTERN } from './ids';
 
 type LocatorKind =
 	| 'Track'
@@ -59,6 +59,8 @@ export function locator(
 		type: 'string' as const,
 		placeholder: 'e.g. 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
 		validation: idValidation,
+		// A Track's ID opens the Track in the Trackler app (the link beside the field).
+		...(kind === 'Track' ? { url: TRACK_URL_OF_VALUE } : {}),
 	};
 	// A Track can also be named by its address in the Trackler app.
 	const byUrl = {

@@ -94,6 +94,30 @@ export function triggeringEventId(ctx: IExecuteFunctions): string | undefined {
 	return undefined;
 }
 
+/** The type of the Trackler event that started this execution (simplified or raw), when there is one. */
+export function triggeringEventType(ctx: IExecuteFunctions): string | undefined {
+	let parents: Array<{ name: string; type: string }>;
+	try {
+		parents = ctx.getParentNodes(ctx.getNode().name);
+	} catch {
+		return undefined;
+	}
+	for (const parent of parents) {
+		if (!TRIGGER_TYPE.test(parent.type)) continue;
+		const name = JSON.stringify(parent.name);
+		try {
+			const value = ctx.evaluateExpression(
+				`{{ $(${name}).first().json.event_type || $(${name}).first().json.type }}`,
+				0,
+			);
+			if (typeof value === 'string' && /^[a-z_]+\.[a-z_]+$/.test(value)) return value;
+		} catch {
+			// that trigger did not run in this execution
+		}
+	}
+	return undefined;
+}
+
 /** How many times this node ran before in this execution (n8n's `$runIndex`; loops run a node again). */
 export function currentRunIndex(ctx: IExecuteFunctions): number {
 	try {

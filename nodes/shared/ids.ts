@@ -10,6 +10,9 @@ export const UUID = new RegExp(`^${UUID_PATTERN}$`);
 /** The app address of a Track, which a Track resource locator also accepts. */
 export const TRACK_URL_REGEX = 'https://app\\.trackler\\.nl/tracks/([0-9a-fA-F-]{36})';
 
+/** The same address made from a Track's ID, as an n8n expression (a resource locator mode's link). */
+export const TRACK_URL_OF_VALUE = '=https://app.trackler.nl/tracks/{{$value}}';
+
 const EXAMPLE_ID = '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13';
 
 export function isUuid(value: string): boolean {

@@ -121,11 +121,13 @@ function submitForm(store: Store, id: string, body: Body): Result {
 	if (errors.length) throw new ApiError('validation_failed', `The submission has ${errors.length} invalid answer(s).`, errors);
 	const now = store.now();
 	const form = store.formObj(row);
-	const submission: S['FormSubmission'] = {
+	const stored: Omit<S['FormSubmission'], 'track'> = {
 		object: 'form_submission', form_id: row.id, track_id: row.track_id, template: form.template, submitted_at: now, submitted_by: form.assignee, answers,
 	};
-	store.run("UPDATE forms SET state = 'submitted', submitted_at = ?, submission = ?, updated_at = ? WHERE id = ?", now, JSON.stringify(submission), now, row.id);
-	const after = store.formObj(store.formRow(row.id) as FormRow);
+	store.run("UPDATE forms SET state = 'submitted', submitted_at = ?, submission = ?, updated_at = ? WHERE id = ?", now, JSON.stringify(stored), now, row.id);
+	const afterRow = store.formRow(row.id) as FormRow;
+	const after = store.formObj(afterRow);
+	const submission = store.submissionObj(afterRow) as S['FormSubmission'];
 	store.emit('form.submitted', row.track_id, { object: after, submission });
 	return { status: 200, body: { form: after, submission } };
 }

@@ -25,6 +25,7 @@ import {
 	freePort,
 	installN8n,
 	isAlive,
+	isN8nInstalled,
 	REPO_ROOT,
 	startN8n,
 	type N8nHandle,
@@ -38,6 +39,10 @@ import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './stat
 /** The demo's n8n login (a local, throw-away instance on 127.0.0.1). */
 export const DEMO_EMAIL = 'demo@trackler.local';
 export const DEMO_PASSWORD = 'TracklerDemo2025';
+
+/** The demo's n8n runs in the templates' time zone: a new workflow's dates and day offsets follow it. */
+export const DEMO_TIME_ZONE = 'Europe/Amsterdam';
+const INSTANCE_ENV = { GENERIC_TIMEZONE: DEMO_TIME_ZONE };
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
@@ -106,8 +111,9 @@ async function main(): Promise<void> {
 		process.exit(1);
 	}
 
-	say('Trackler demo: preparing (the first run installs n8n, a few minutes) …');
+	say('Trackler demo: preparing …');
 	if (ensureBuilt()) say('  built the package (dist/)');
+	if (!isN8nInstalled(line)) say(`  installing n8n (${line}) on this machine: once, a few minutes …`);
 	let runtimeDir: string;
 	try {
 		ensureNative();
@@ -169,6 +175,7 @@ async function main(): Promise<void> {
 				handleSignals: false,
 				ownerEmail: DEMO_EMAIL,
 				ownerPassword: DEMO_PASSWORD,
+				env: INSTANCE_ENV,
 			});
 			queue = await started;
 			// everything the demo does goes through the router, as a user's browser and Trackler would
@@ -182,6 +189,7 @@ async function main(): Promise<void> {
 			ownerPassword: DEMO_PASSWORD,
 			verbose,
 			handleSignals: false,
+			env: INSTANCE_ENV,
 		});
 		const credential = await ensureCredential(n8n, sandbox);
 		await importTemplates(n8n, credential, sandbox);
@@ -214,6 +222,7 @@ async function main(): Promise<void> {
 	say('');
 	say(`  n8n editor:        ${n8n.baseUrl}/`);
 	say(`  n8n login:         ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+	say(`  n8n time zone:     ${DEMO_TIME_ZONE} (the templates' zone; new workflows use it)`);
 	say(`  n8n credential:    "${CREDENTIAL_NAME}" (Trackler API, already set up)`);
 	say(`  Trackler sandbox:  ${sandbox.url}   (credential API URL: ${sandbox.baseUrl})`);
 	say(`  sandbox API token: ${sandbox.token}`);

@@ -3,6 +3,8 @@
 # keyed by the runtime's lock file, and prints that folder on its last line of stdout.
 #
 #   scripts/n8n-runtime/install.sh [v2|v1]
+#   scripts/n8n-runtime/install.sh [v2|v1] --installed   (only asks: exits 0 when that runtime was
+#                                                          installed and proved before, 1 when not)
 #
 # The cache root is $TRACKLER_N8N_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-trackler.
 #
@@ -26,6 +28,12 @@ dest="$root/n8n-$version-$key"
 mkdir -p "$root"
 
 log() { echo "[install-n8n] $*" >&2; }
+
+# A question, not an install: is there a runtime that was proved complete? (No lock: nothing is changed.)
+if [ "${2:-}" = "--installed" ]; then
+  [ -f "$dest/.complete" ]
+  exit $?
+fi
 
 # One installer at a time per runtime.
 exec 9>"$dest.lock"

@@ -8,11 +8,19 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 probe() { node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1 as x').get()" 2>&1; }
 if ! why="$(probe)"; then
-  echo "[setup] better-sqlite3 does not load for $(node -v) ($(grep -m1 -iE "error" <<<"$why" || head -n1 <<<"$why")); building it (about 2 minutes)" >&2
-  env -u npm_config_ignore_scripts npm rebuild better-sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >&2
+  # After `npm ci` the driver is simply not built yet: that is a step of the setup, not a failure.
+  # Only a driver that still does not load after the build is an error.
+  case "$why" in
+    *"Could not locate the bindings file"*) state="first build on this machine" ;;
+    *NODE_MODULE_VERSION*) state="it was built for another Node version" ;;
+    *) state="it did not load: $(grep -m1 -iE "error" <<<"$why" || head -n1 <<<"$why")" ;;
+  esac
+  echo "[setup] building the sandbox's SQLite driver (better-sqlite3) for Node $(node -v) ($state; about 2 minutes) …" >&2
+  env -u npm_config_ignore_scripts npm rebuild better-sqlite3 --ignore-scripts=false --foreground-scripts=false --loglevel=error >/dev/null
   if ! why="$(probe)"; then
     echo "[setup] better-sqlite3 still does not load after the build: $(head -n1 <<<"$why")" >&2
     echo "[setup] fix: check that python3, make and g++ are installed, then run 'npm ci' again" >&2
     exit 1
   fi
+  echo "[setup] built the sandbox's SQLite driver (better-sqlite3)" >&2
 fi

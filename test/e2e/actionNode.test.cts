@@ -251,6 +251,12 @@ describeE2e('Trackler action node in a real n8n', () => {
 					trackId: byId(trackId),
 					tagNames: "={{ $('Webhook').first().json.body.dropTag }}",
 				}),
+				trackler('Add Tags Again', {
+					resource: 'tag',
+					operation: 'addToTrack',
+					trackId: byId(trackId),
+					tagNames: "={{ $('Webhook').first().json.body.keepTag }}",
+				}),
 				trackler('Add Member', {
 					resource: 'trackMember',
 					operation: 'add',
@@ -335,6 +341,11 @@ describeE2e('Trackler action node in a real n8n', () => {
 				metadata: { Bron: 'website', Tijdelijk: 'weg ermee' },
 			}),
 		);
+		const trackRef = {
+			id: created.id,
+			title,
+			app_url: `https://app.trackler.nl/tracks/${String(created.id)}`,
+		};
 		const [updated] = outputOf(execution, 'Update Track');
 		expect(updated.status).toEqual(
 			expect.objectContaining({ id: active.id, name: 'Actief traject' }),
@@ -351,10 +362,19 @@ describeE2e('Trackler action node in a real n8n', () => {
 		]);
 		expect(outputOf(execution, 'Find Track').map((t) => t.id)).toEqual([created.id]);
 
+		// What the tag runs changed, and the Track they acted on, by title and link.
 		const [tagged] = outputOf(execution, 'Add Tags');
 		expect(tagged.tags.map((t: Json) => t.name).sort()).toEqual([dropTag, keepTag].sort());
+		expect(tagged.tags_added.map((t: Json) => t.name).sort()).toEqual([dropTag, keepTag].sort());
+		expect(tagged.tags_already_present).toEqual([]);
+		expect([tagged.title, tagged.app_url]).toEqual([title, trackRef.app_url]);
 		const [untagged] = outputOf(execution, 'Remove Tag');
 		expect(untagged.tags.map((t: Json) => t.name)).toEqual([keepTag]);
+		expect(untagged.tags_removed.map((t: Json) => t.name)).toEqual([dropTag]);
+		expect(untagged.tags_not_present).toEqual([]);
+		const [again] = outputOf(execution, 'Add Tags Again');
+		expect(again.tags_added).toEqual([]);
+		expect(again.tags_already_present.map((t: Json) => t.name)).toEqual([keepTag]);
 
 		expect(outputOf(execution, 'Add Member')).toEqual([
 			expect.objectContaining({
@@ -372,6 +392,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({
 				object: 'email',
 				track_id: created.id,
+				track: trackRef,
 				subject: `Nieuw traject: ${title}`,
 			}),
 		);
@@ -385,12 +406,13 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({
 				object: 'message',
 				track_id: created.id,
+				track: trackRef,
 				body: `Welkom! Je coach is ${fatima.name}.`,
 			}),
 		);
 		expect(outputOf(execution, 'Get Messages').map((m) => m.id)).toEqual([message.id]);
 		expect(outputOf(execution, 'Remove Member')).toEqual([
-			expect.objectContaining({ deleted: true }),
+			expect.objectContaining({ deleted: true, track: trackRef }),
 		]);
 
 		expect(outputOf(execution, 'Create Tag')).toEqual([
@@ -565,6 +587,24 @@ describeE2e('Trackler action node in a real n8n', () => {
 			expect.objectContaining({ id: sentInv.id, state: 'revoked', email: invitee }),
 		]);
 		expect(outputOf(execution, 'Get Revoked Invitations').map((i) => i.id)).toEqual([sentInv.id]);
+		// Every object of the Track names it by title and app link.
+		const trackRef = {
+			id: created.id,
+			title,
+			app_url: `https://app.trackler.nl/tracks/${String(created.id)}`,
+		};
+		for (const name of [
+			'Add Trackee',
+			'Send Invitation',
+			'Resend Invitation',
+			'Reset Invitation',
+			'Revoke Invitation',
+			'Create Form',
+			'Create Appointment',
+			'Cancel Appointment',
+		]) {
+			expect([name, outputOf(execution, name)[0].track]).toEqual([name, trackRef]);
+		}
 
 		const [form] = outputOf(execution, 'Create Form');
 		expect(form).toEqual(
@@ -775,6 +815,18 @@ describeE2e('Trackler action node in a real n8n', () => {
 		const [run] = await n8n.waitForExecutions(live.id, 1, 60_000, { includeData: true });
 		executions.push(run);
 		expectSuccess(run);
+		// The execution names its Track, the event and what was done in n8n's custom execution data,
+		// as n8n's API returns it with the execution.
+		const accepted = (await sb.api('GET', '/events?types=invitation.accepted&limit=100')).body
+			.data as Json[];
+		const event = accepted.find((e) => e.data.object.id === invite.body.id) as Json;
+		expect(run.data?.resultData?.metadata).toEqual({
+			trackler_track_id: track.id,
+			trackler_track_title: track.title,
+			trackler_event_id: event.id,
+			trackler_event_type: 'invitation.accepted',
+			trackler_action: 'tag.addToTrack, message.sendToTrack, email.sendToTrackMembers',
+		});
 		const after = (await sb.api('GET', `/tracks/${track.id}`)).body;
 		expect(after.tags.map((t: Json) => t.name)).toContain('Onboarding');
 		const messages = (await sb.api('GET', `/tracks/${track.id}/messages`)).body.data as Json[];
@@ -838,6 +890,56 @@ describeE2e('Trackler action node in a real n8n', () => {
 		expect(failure?.message).toMatch(/^Track is empty: the expression/);
 		expect(failure?.description).toMatch(/No item was sent to Trackler/);
 	}, 120_000);
+
+	test("three workflows on two Tracks: n8n's executions API, read by custom data, finds exactly one Track's executions", async () => {
+		const made = async (title: string) => (await sb.api('POST', '/tracks', { title })).body as Json;
+		const x = await made(`E2E support X ${randomUUID().slice(0, 8)}`);
+		const y = await made(`E2E support Y ${randomUUID().slice(0, 8)}`);
+		const message = (name: string, track: Json) =>
+			trackler(name, {
+				resource: 'message',
+				operation: 'sendToTrack',
+				trackId: byId(String(track.id)),
+				message: 'Support test',
+			});
+		const runs = [
+			await runChain('Action e2e: support X', [message('Message X', x)], {}),
+			await runChain('Action e2e: support Y', [message('Message Y', y)], {}),
+			await runChain(
+				'Action e2e: support Y then X',
+				[
+					trackler('Tag Y', {
+						resource: 'tag',
+						operation: 'addToTrack',
+						trackId: byId(String(y.id)),
+						tagNames: 'VIP',
+					}),
+					message('Message X', x),
+				],
+				{},
+			),
+		];
+		for (const { execution } of runs) expectSuccess(execution);
+		// What n8n's API gives back, read as a support person's script would: by the Track's ID.
+		const stored = await Promise.all(
+			runs.map(({ execution }) => n8n.getExecution(String(execution.id))),
+		);
+		const ofTrack = (id: string) =>
+			stored
+				.filter((e) =>
+					String(e.data?.resultData?.metadata?.trackler_track_id ?? '')
+						.split(',')
+						.includes(id),
+				)
+				.map((e) => e.id);
+		expect(ofTrack(String(x.id))).toEqual([runs[0].execution.id, runs[2].execution.id]);
+		expect(ofTrack(String(y.id))).toEqual([runs[1].execution.id, runs[2].execution.id]);
+		expect(stored[2].data?.resultData?.metadata).toEqual({
+			trackler_track_id: `${String(y.id)},${String(x.id)}`,
+			trackler_track_title: y.title,
+			trackler_action: 'tag.addToTrack, message.sendToTrack',
+		});
+	}, 180_000);
 
 	test('the API token appears nowhere in the execution data', () => {
 		expect(executions.length).toBeGreaterThanOrEqual(6);

@@ -53,9 +53,7 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 	): Promise<string> {
 		const workflow = await n8n.createWorkflow({
 			name,
-			nodes: [
-				tracklerPollingTriggerNode(credential, parameters, { name: NODE_NAME }),
-			],
+			nodes: [tracklerPollingTriggerNode(credential, parameters, { name: NODE_NAME })],
 			connections: {},
 			settings: { executionOrder: 'v1', timezone: 'Europe/Amsterdam' },
 		});
@@ -122,15 +120,20 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		);
 		expect(appointmentItem.time_zone).toBe('Europe/Amsterdam');
 		expect(appointmentItem.track.id).toBe(track.id);
+		// Every firing names its Track by title and app link.
+		const named = (item: Record<string, any>) => [item.track_id, item.track_title, item.track_url];
+		expect(named(appointmentItem)).toEqual([track.id, 'E2E polling', track.app_url]);
 
 		const trackDateItems = itemsOf(trackDateRuns[0]);
 		expect(trackDateItems.map((item) => item.track.id)).toEqual([dated.id]);
 		expect(trackDateItems[0].metadata_key).toBe('Terugbellen');
+		expect(named(trackDateItems[0])).toEqual([dated.id, 'E2E terugbellen', dated.app_url]);
 
 		const eventItems = itemsOf(eventRuns[0]);
 		expect(eventItems.map((item) => [item.event_type, item.message_id])).toEqual([
 			['message.created', message.id],
 		]);
+		expect(named(eventItems[0])).toEqual([track.id, 'E2E polling', track.app_url]);
 
 		// One more poll of every workflow: nothing new, so no second execution.
 		await sleep(65_000);

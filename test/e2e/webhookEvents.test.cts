@@ -1,8 +1,10 @@
 // Every event type of the Trackler Trigger in the shared real n8n: one published workflow listens to
 // all 20 types; the test causes each of them in the sandbox (API and test API), reads what the
 // sandbox emitted from its own events feed, and checks that n8n ran exactly one execution per
-// emitted event, with the event's type, id and object in the trigger's output item. Unpublishing
-// leaves no subscription behind.
+// emitted event, with the event's type, id and object in the trigger's output item. A second
+// workflow with Simplify on gets the same events: each of its items names the Track by title and
+// app link (the title the Track had when the event happened). Unpublishing leaves no subscription
+// behind.
 import { randomUUID } from 'node:crypto';
 
 import { TRACKLER_EVENTS } from '../../nodes/shared/events';
@@ -20,13 +22,31 @@ interface FeedEvent {
 	type: string;
 	created_at: string;
 	track_id: string | null;
-	data: { object: { id: string; object: string } };
+	data: {
+		object: { id: string; object: string; title?: string; app_url?: string; track?: TrackRef };
+	};
+}
+
+interface TrackRef {
+	id: string;
+	title: string;
+	app_url: string;
+}
+
+/** The Track an event names: the Track itself, or the `track` summary of its object. */
+function trackOf(event: FeedEvent): TrackRef {
+	const object = event.data.object;
+	if (object.object === 'track') {
+		return { id: object.id, title: String(object.title), app_url: String(object.app_url) };
+	}
+	return object.track as TrackRef;
 }
 
 describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 	let n8n: N8nHandle | undefined;
 	let sb: TestSandbox | undefined;
 	let workflowId: string | undefined;
+	let simplifiedId: string | undefined;
 
 	beforeAll(async () => {
 		// The sandbox first: if n8n fails to start, afterAll still closes it and jest can exit.
@@ -36,9 +56,10 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 
 	afterAll(async () => {
 		// A failed test must not leave a published workflow (and its subscription) in the shared n8n.
-		if (n8n && workflowId) {
-			await n8n.unpublishWorkflow(workflowId).catch(() => undefined);
-			await n8n.deleteWorkflow(workflowId).catch(() => undefined);
+		for (const id of [workflowId, simplifiedId]) {
+			if (!n8n || !id) continue;
+			await n8n.unpublishWorkflow(id).catch(() => undefined);
+			await n8n.deleteWorkflow(id).catch(() => undefined);
 		}
 		await sb?.close();
 	}, 60_000);
@@ -55,6 +76,30 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			query = `cursor=${encodeURIComponent(res.body.next_cursor as string)}&limit=5`;
 		}
 		throw new Error('the events feed did not end within 100 pages');
+	}
+
+	function triggerWorkflow(
+		name: string,
+		credential: { id: string; name: string },
+		options: Record<string, unknown>,
+	) {
+		return {
+			name: uniqueName(name),
+			nodes: [
+				{
+					id: randomUUID(),
+					name: NODE_NAME,
+					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
+					typeVersion: 1,
+					position: [0, 0] as [number, number],
+					webhookId: randomUUID(),
+					parameters: { events: ALL_TYPES, filters: {}, options },
+					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
+				},
+			],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		};
 	}
 
 	function outputItem(execution: N8nExecution): Record<string, any> {
@@ -76,7 +121,8 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			status: number,
 		): Promise<any> => {
 			const r = await res;
-			if (r.status !== status) throw new Error(`expected HTTP ${status}, got ${r.status}: ${r.text}`);
+			if (r.status !== status)
+				throw new Error(`expected HTTP ${status}, got ${r.status}: ${r.text}`);
 			return r.body;
 		};
 
@@ -84,33 +130,26 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			apiUrl: s.baseUrl,
 			apiToken: s.token,
 		});
-		const workflow = await n.createWorkflow({
-			name: uniqueName('Trackler all events (e2e)'),
-			nodes: [
-				{
-					id: randomUUID(),
-					name: NODE_NAME,
-					type: `${NODE_TYPE_PREFIX}tracklerTrigger`,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { events: ALL_TYPES, filters: {}, options: {} },
-					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
-				},
-			],
-			connections: {},
-			settings: { executionOrder: 'v1' },
-		});
+		const workflow = await n.createWorkflow(
+			triggerWorkflow('Trackler all events (e2e)', credential, {}),
+		);
 		workflowId = workflow.id;
 		await n.publishWorkflow(workflow.id);
+		const simplified = await n.createWorkflow(
+			triggerWorkflow('Trackler all events, simplified (e2e)', credential, { simplify: true }),
+		);
+		simplifiedId = simplified.id;
+		await n.publishWorkflow(simplified.id);
 		const subs = (await ok(s.api('GET', '/webhook-subscriptions?limit=100'), 200)).data as Array<{
 			id: string;
 			event_types: string[];
 			enabled: boolean;
 		}>;
-		expect(subs).toHaveLength(1);
-		expect(subs[0].enabled).toBe(true);
-		expect([...subs[0].event_types].sort()).toEqual([...ALL_TYPES].sort());
+		expect(subs).toHaveLength(2);
+		for (const sub of subs) {
+			expect(sub.enabled).toBe(true);
+			expect([...sub.event_types].sort()).toEqual([...ALL_TYPES].sort());
+		}
 
 		// Where our events start in the feed: after everything the demo seed emitted.
 		const clock = await ok(s.testApi('GET', '/clock'), 200);
@@ -262,7 +301,10 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			last_status: number | null;
 		}>;
 		expect(deliveries.filter((d) => d.test)).toEqual([]);
-		expect(deliveries.map((d) => d.event_id).sort()).toEqual([...feedById.keys()].sort());
+		// Every event once to each of the two subscriptions.
+		expect(deliveries.map((d) => d.event_id).sort()).toEqual(
+			[...feedById.keys(), ...feedById.keys()].sort(),
+		);
 		expect(deliveries.every((d) => d.state === 'delivered' && d.last_status === 200)).toBe(true);
 
 		// n8n: exactly one execution per emitted event, and no more after the queue settled.
@@ -279,22 +321,54 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			expect(execution.status).toBe('success');
 			const item = outputItem(execution);
 			const event = feedById.get(item.id as string);
-			if (!event) throw new Error(`execution ${execution.id} ran for an event not in the feed: ${String(item.id)}`);
+			if (!event)
+				throw new Error(
+					`execution ${execution.id} ran for an event not in the feed: ${String(item.id)}`,
+				);
 			expect(item.type).toBe(event.type);
 			expect(item.id).toBe(event.id);
 			expect(item.track_id).toBe(event.track_id);
 			expect(item.data?.object?.id).toBe(event.data.object.id);
 			expect(item.data?.object?.object).toBe(event.data.object.object);
+			// The raw event names its Track too: the Track itself, or its object's track summary.
+			const raw = item.data.object;
+			expect(raw.object === 'track' ? raw.title : raw.track?.title).toBe(trackOf(event).title);
 			executedIds.push(item.id as string);
 		}
 		expect(executedIds).toHaveLength(new Set(executedIds).size);
 		expect(new Set(executedIds)).toEqual(new Set(feedById.keys()));
 
+		// Simplified: every event type names its Track by title and app link, as it was then.
+		const simpleRuns = await n.waitForExecutions(simplified.id, feed.length, 60_000, {
+			includeData: true,
+		});
+		expect(simpleRuns).toHaveLength(feed.length);
+		const named = new Set<string>();
+		for (const execution of simpleRuns) {
+			expect(execution.status).toBe('success');
+			const item = outputItem(execution);
+			const event = feedById.get(item.event_id as string) as FeedEvent;
+			expect(event).toBeDefined();
+			const track = trackOf(event);
+			expect([item.event_type, item.track_id, item.track_title, item.track_url]).toEqual([
+				event.type,
+				track.id,
+				track.title,
+				`https://app.trackler.nl/tracks/${track.id}`,
+			]);
+			expect(['Alle events (e2e)', 'Alle events, hernoemd (e2e)']).toContain(item.track_title);
+			named.add(item.event_type as string);
+		}
+		expect(named).toEqual(new Set(ALL_TYPES));
+
 		// Unpublish: the subscription is gone.
 		await n.unpublishWorkflow(workflow.id);
+		await n.unpublishWorkflow(simplified.id);
 		expect((await ok(s.api('GET', '/webhook-subscriptions?limit=100'), 200)).data).toEqual([]);
 		await n.deleteWorkflow(workflow.id);
+		await n.deleteWorkflow(simplified.id);
 		workflowId = undefined;
+		simplifiedId = undefined;
 		expect(s.sandbox.contractViolations).toEqual([]);
 		process.stderr.write(
 			`[webhookEvents] ${feed.length} events, ${executions.length} executions, test body ${Date.now() - started} ms\n`,

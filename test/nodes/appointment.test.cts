@@ -195,7 +195,9 @@ describe('Trackler node: Appointment', () => {
 			operation: 'delete',
 			appointmentId: rl(String(created.json.id)),
 		});
-		expect(item.json).toEqual({ id: created.json.id, object: 'appointment', deleted: true });
+		// The deletion names the appointment's Track, by title and app link.
+		expect(item.json).toEqual({ id: created.json.id, object: 'appointment', deleted: true, track: created.json.track });
+		expect(created.json.track).toMatchObject({ title: expect.any(String), app_url: expect.stringContaining('/tracks/') });
 		expect((await kit.api('GET', `/appointments/${created.json.id}`)).status).toBe(404);
 	});
 

@@ -42,6 +42,11 @@ describe('Trackler node: E-mail', () => {
 		expect(item.json).toMatchObject({
 			object: 'email',
 			track_id: teamTrack,
+			track: {
+				id: teamTrack,
+				title: 'Teamcoaching Zorggroep Oost',
+				app_url: `https://app.trackler.nl/tracks/${teamTrack}`,
+			},
 			subject: 'Teamsessie verplaatst',
 			recipients: [{ user_id: sanne, role: 'trackee', email: 'sanne.devries@example.com' }],
 		});

@@ -41,6 +41,28 @@ export interface ExecuteNodeOptions {
 	continueOnFail?: boolean;
 	/** Run as the `…Tool` variant n8n generates for an AI agent or the MCP Server Trigger. */
 	asTool?: boolean;
+	/** The execution's custom data (n8n's Execution Data), filled as n8n would, with n8n's limits. */
+	customData?: Record<string, string>;
+}
+
+/** n8n's custom execution data over a plain record: at most 10 keys (a new key beyond them is
+ *  dropped), keys of letters, digits and underscores, string or number values up to 512 characters. */
+function fakeCustomData(store: Record<string, string>) {
+	return {
+		set(key: string, value: unknown) {
+			if (!(key in store) && Object.keys(store).length >= 10) return;
+			if (key.replace(/[\p{L}\p{N}\p{M}_]/gu, '') !== '')
+				throw new Error(`bad custom data key "${key}"`);
+			if (typeof value !== 'string' && typeof value !== 'number')
+				throw new Error(`bad custom data value of "${key}"`);
+			store[key.slice(0, 50)] = String(value).slice(0, 512);
+		},
+		setAll(values: Record<string, string>) {
+			for (const [key, value] of Object.entries(values)) this.set(key, value);
+		},
+		get: (key: string) => store[key],
+		getAll: () => ({ ...store }),
+	};
 }
 
 export { MASK, type RecordedRequest } from '../../tooling/fakeContext.cjs';
@@ -148,6 +170,7 @@ export function createHarness(): NodeHarness {
 			evaluateExpression: (expression: string) => expression,
 			sendMessageToUI: () => {},
 			addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
+			...(options.customData ? { customData: fakeCustomData(options.customData) } : {}),
 		};
 		const output = await nodeType.execute.call(context as unknown as IExecuteFunctions);
 		if (!Array.isArray(output)) throw new Error('The node returned no output');

@@ -34,6 +34,11 @@ describe('Trackler node: Message', () => {
 		expect(item.json).toMatchObject({
 			object: 'message',
 			track_id: sanneTrack,
+			track: {
+				id: sanneTrack,
+				title: 'Coaching Sanne de Vries',
+				app_url: `https://app.trackler.nl/tracks/${sanneTrack}`,
+			},
 			body: text,
 			author: { id: tokenUserId },
 		});

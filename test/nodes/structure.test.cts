@@ -167,6 +167,21 @@ describe.each(registeredNodes())('$file', ({ node }) => {
 		expect(wrong).toEqual([]);
 	});
 
+	it("every Track locator's ID mode links to the Track in the Trackler app", () => {
+		const tracks = all.filter(
+			({ property }) =>
+				property.type === 'resourceLocator' &&
+				(property.modes ?? []).some((mode) => mode.name === 'url'),
+		);
+		const unlinked = tracks
+			.filter(({ property }) => {
+				const id = (property.modes ?? []).find((mode) => mode.name === 'id');
+				return id?.url !== '=https://app.trackler.nl/tracks/{{$value}}';
+			})
+			.map(({ where }) => where);
+		expect(unlinked).toEqual([]);
+	});
+
 	it('every dropdown filled by a method names one that exists', () => {
 		const loadOptions = node.methods?.loadOptions ?? {};
 		const missing = all

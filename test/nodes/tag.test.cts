@@ -40,6 +40,32 @@ describe('Tag: Add to Track', () => {
 		expect(stored.tags.map((t: any) => t.id).sort()).toEqual([a.id, b.id, c.id].sort());
 	});
 
+	it('says which tags this run added and which the Track already had, and names the Track', async () => {
+		const [a, b] = await workspaceTags();
+		const track = await createTrack(ctx.sb, 'Half tagged', { tag_ids: [a.id] });
+		const run = async () =>
+			jsonOf(
+				await ctx.harness().run({
+					parameters: {
+						resource: 'tag',
+						operation: 'addToTrack',
+						trackId: rl(track.id),
+						tagIds: [a.id, b.id],
+					},
+				}),
+			)[0];
+		const first = await run();
+		expect(first.tags_added).toEqual([{ id: b.id, name: b.name }]);
+		expect(first.tags_already_present).toEqual([{ id: a.id, name: a.name }]);
+		expect([first.title, first.app_url]).toEqual(['Half tagged', track.app_url]);
+		// The API's own lists are not repeated in the output.
+		expect(Object.keys(first)).not.toEqual(expect.arrayContaining(['tags_unchanged']));
+		expect(first).not.toHaveProperty('tags_removed');
+		const again = await run();
+		expect(again.tags_added).toEqual([]);
+		expect(again.tags_already_present.map((t: any) => t.id).sort()).toEqual([a.id, b.id].sort());
+	});
+
 	it('an unknown name is an error naming the tag and the fix; nothing is added', async () => {
 		const [a] = await workspaceTags();
 		const track = await createTrack(ctx.sb, 'Unknown tag');
@@ -202,11 +228,35 @@ describe('Tag: Remove from Track', () => {
 		});
 		expect(jsonOf(output)).toHaveLength(1);
 		expect(jsonOf(output)[0].tags).toEqual([{ id: c.id, name: c.name }]);
+		expect(jsonOf(output)[0].tags_removed).toEqual([
+			{ id: a.id, name: a.name },
+			{ id: b.id, name: b.name },
+		]);
+		expect(jsonOf(output)[0].tags_not_present).toEqual([]);
 		const deletes = h.requests.filter((r) => r.method === 'DELETE');
 		expect(deletes.map((r) => r.url.split('/').pop())).toEqual([a.id, b.id]);
 		expect((await ctx.sb.api('GET', `/tracks/${track.id}`)).body.tags).toEqual([
 			{ id: c.id, name: c.name },
 		]);
+	});
+
+	it('says which tags the Track did not have', async () => {
+		const [a, b] = await workspaceTags();
+		const track = await createTrack(ctx.sb, 'One tag', { tag_ids: [a.id] });
+		const [result] = jsonOf(
+			await ctx.harness().run({
+				parameters: {
+					resource: 'tag',
+					operation: 'removeFromTrack',
+					trackId: rl(track.id),
+					tagIds: [a.id, b.id],
+				},
+			}),
+		);
+		expect(result.tags_removed).toEqual([{ id: a.id, name: a.name }]);
+		expect(result.tags_not_present).toEqual([{ id: b.id, name: b.name }]);
+		expect(result).not.toHaveProperty('tags_unchanged');
+		expect(result.tags).toEqual([]);
 	});
 
 	it('an unknown name is an error and nothing is removed', async () => {

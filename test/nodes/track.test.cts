@@ -430,7 +430,9 @@ describe('Track: Archive, Unarchive, Delete', () => {
 		expect(unarchived.archived).toBe(false);
 		expect((await ctx.sb.api('GET', `/tracks/${track.id}`)).body.archived).toBe(false);
 
-		expect(jsonOf(await run('delete'))).toEqual([{ id: track.id, object: 'track', deleted: true }]);
+		expect(jsonOf(await run('delete'))).toEqual([
+			{ id: track.id, object: 'track', deleted: true, track: { id: track.id, title: track.title, app_url: track.app_url } },
+		]);
 		expect((await ctx.sb.api('GET', `/tracks/${track.id}`)).status).toBe(404);
 	});
 

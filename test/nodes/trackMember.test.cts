@@ -82,7 +82,9 @@ describe('Track Member', () => {
 			}),
 		);
 		const membership = stored.find((m) => m.user.id === trackee.id);
-		expect(removed).toEqual([{ id: membership?.id, object: 'track_member', deleted: true }]);
+		expect(removed).toEqual([
+			{ id: membership?.id, object: 'track_member', deleted: true, track: { id: track.id, title: track.title, app_url: track.app_url } },
+		]);
 		expect((await members(track.id)).map((m) => m.user.id)).not.toContain(trackee.id);
 	});
 

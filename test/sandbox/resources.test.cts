@@ -90,11 +90,18 @@ describe('sandbox resources', () => {
 		const add = await sb.api('POST', `/tracks/${ids.track}/tags`, { tag_ids: [ids.tagLoopbaan, ids.tagVip] });
 		expect(add.status).toBe(200);
 		expect(add.body.tags.map((t: any) => t.name)).toEqual(['Loopbaan', 'VIP']);
+		// What this request changed: Loopbaan was already on the Track (the create above put it there).
+		expect(add.body.tags_added).toEqual([{ id: ids.tagVip, name: 'VIP' }]);
+		expect(add.body.tags_unchanged).toEqual([{ id: ids.tagLoopbaan, name: 'Loopbaan' }]);
+		expect(add.body.tags_removed).toEqual([]);
 		const added = (await eventsOf('track.tag_added')).filter((e) => e.track_id === ids.track);
 		expect(added.map((e) => e.data.tag.name)).toEqual(['Loopbaan', 'VIP']);
 		const rm = await sb.api('DELETE', `/tracks/${ids.track}/tags/${ids.tagVip}`);
 		expect(rm.body.tags.map((t: any) => t.name)).toEqual(['Loopbaan']);
-		expect((await sb.api('DELETE', `/tracks/${ids.track}/tags/${ids.tagVip}`)).status).toBe(200);
+		expect([rm.body.tags_removed, rm.body.tags_unchanged]).toEqual([[{ id: ids.tagVip, name: 'VIP' }], []]);
+		const again = await sb.api('DELETE', `/tracks/${ids.track}/tags/${ids.tagVip}`);
+		expect(again.status).toBe(200);
+		expect([again.body.tags_removed, again.body.tags_unchanged]).toEqual([[], [{ id: ids.tagVip, name: 'VIP' }]]);
 		expect((await eventsOf('track.tag_removed')).filter((e) => e.track_id === ids.track)).toHaveLength(1);
 		expect((await sb.api('DELETE', `/tracks/${ids.track}/tags/7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19`)).status).toBe(404);
 	});
@@ -181,10 +188,16 @@ describe('sandbox resources', () => {
 		const msg = await sb.api('POST', `/tracks/${ids.track}/messages`, { body: 'Hallo!\nTot morgen.' });
 		expect(msg.status).toBe(201);
 		expect(msg.body.author.id).toBe(ids.me);
+		const trackRef = { id: ids.track, title: 'Coaching T. Persoon', app_url: `https://app.trackler.nl/tracks/${ids.track}` };
+		expect(msg.body.track).toEqual(trackRef);
+		// The event names its Track as the object does.
+		const created = (await eventsOf('message.created')).find((e) => e.data.object.id === msg.body.id);
+		expect(created.data.object.track).toEqual(trackRef);
 		expect((await sb.api('GET', `/tracks/${ids.track}/messages`)).body.data[0].id).toBe(msg.body.id);
 		const mail = await sb.api('POST', `/tracks/${ids.track}/emails`, { recipients: { roles: ['trackee'] }, subject: 'Planning', body: 'Zie bijlage.' });
 		expect(mail.status).toBe(201);
 		expect(mail.body.recipients.map((r: any) => r.role)).toEqual(['trackee', 'trackee']);
+		expect(mail.body.track).toEqual(trackRef);
 		const outbox = (await sb.testApi('GET', `/emails?track_id=${ids.track}`)).body.data;
 		expect(outbox.some((e: any) => e.id === mail.body.id && e.subject === 'Planning')).toBe(true);
 		const bad = await sb.api('POST', `/tracks/${ids.track}/emails`, { recipients: { user_ids: ['7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19'] }, subject: 'x', body: 'y' });
@@ -228,7 +241,8 @@ describe('sandbox resources', () => {
 		expect(byTrackee.body.state).toBe('cancelled');
 
 		const del = await sb.api('DELETE', `/appointments/${manual.body.id}`);
-		expect(del.body).toEqual({ id: manual.body.id, object: 'appointment', deleted: true });
+		expect(del.body).toEqual({ id: manual.body.id, object: 'appointment', deleted: true, track: manual.body.track });
+		expect(manual.body.track.title).toBe('Coaching T. Persoon');
 		expect((await sb.api('GET', `/appointments/${manual.body.id}`)).status).toBe(404);
 	});
 
@@ -251,10 +265,11 @@ describe('sandbox resources', () => {
 		expect((await sb.api('POST', `/tracks/${ids.track}/unarchive`)).body.archived).toBe(false);
 		expect((await sb.api('POST', `/tracks/${ids.track}/unarchive`)).body.archived).toBe(false);
 		const rm = await sb.api('DELETE', `/tracks/${ids.track}/members/${ids.joost}`);
-		expect(rm.body).toMatchObject({ object: 'track_member', deleted: true });
+		const trackRef = { id: ids.track, title: 'Coaching T. Persoon', app_url: `https://app.trackler.nl/tracks/${ids.track}` };
+		expect(rm.body).toMatchObject({ object: 'track_member', deleted: true, track: trackRef });
 		expect((await sb.api('DELETE', `/tracks/${ids.track}/members/${ids.joost}`)).status).toBe(404);
 		const del = await sb.api('DELETE', `/tracks/${ids.track}`);
-		expect(del.body).toEqual({ id: ids.track, object: 'track', deleted: true });
+		expect(del.body).toEqual({ id: ids.track, object: 'track', deleted: true, track: trackRef });
 		expect((await sb.api('GET', `/tracks/${ids.track}`)).status).toBe(404);
 		const deleted = (await eventsOf('track.deleted')).find((e) => e.track_id === ids.track);
 		expect(deleted.data.object.title).toBe('Coaching T. Persoon');

@@ -37,7 +37,7 @@ describe('sandbox webhooks', () => {
 		expect(resumed.body).toMatchObject({ enabled: true, disabled_reason: null, description: null });
 		expect((await sb.api('POST', '/webhook-subscriptions', { url: 'not a url', event_types: ['nope'] })).status).toBe(422);
 		const del = await sb.api('DELETE', `/webhook-subscriptions/${created.body.id}`);
-		expect(del.body).toEqual({ id: created.body.id, object: 'webhook_subscription', deleted: true });
+		expect(del.body).toEqual({ id: created.body.id, object: 'webhook_subscription', deleted: true, track: null });
 		expect((await sb.api('GET', `/webhook-subscriptions/${created.body.id}`)).status).toBe(404);
 	});
 

@@ -32,6 +32,7 @@ export {
 	distIsStale,
 	ensureBuilt,
 	installN8n,
+	isN8nInstalled,
 	installPackageInto,
 	nodeBinaryFor,
 } from './install.cjs';

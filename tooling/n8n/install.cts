@@ -9,6 +9,15 @@ import { PACKAGE_NAME, REPO_ROOT } from '../paths.cjs';
 import type { N8nLine } from './types.cjs';
 
 /** Runs scripts/n8n-runtime/install.sh for a line and returns the runtime folder. */
+/**
+ * Whether the pinned n8n of a line was installed on this machine before (and proved to work then):
+ * when it was not, installing it takes a few minutes. Asks the installer; installs nothing.
+ */
+export function isN8nInstalled(line: N8nLine = defaultLine()): boolean {
+	const script = path.join(REPO_ROOT, 'scripts', 'n8n-runtime', 'install.sh');
+	return spawnSync('bash', [script, line, '--installed'], { stdio: 'ignore' }).status === 0;
+}
+
 export function installN8n(line: N8nLine = defaultLine()): string {
 	const script = path.join(REPO_ROOT, 'scripts', 'n8n-runtime', 'install.sh');
 	const res = spawnSync('bash', [script, line], {

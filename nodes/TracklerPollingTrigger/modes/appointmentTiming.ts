@@ -121,6 +121,9 @@ function output(
 ): IDataObject {
 	return {
 		trigger: 'appointment_timing',
+		track_id: appointment.track_id,
+		track_title: track?.title ?? appointment.track?.title ?? null,
+		track_url: track?.app_url ?? appointment.track?.app_url ?? null,
 		...firingFields(settings, firesAt, zone),
 		start_at_local: describeMoment(Date.parse(appointment.start_at), zone).local,
 		end_at_local: describeMoment(Date.parse(appointment.end_at), zone).local,

@@ -109,6 +109,9 @@ export function output(
 	const stored = describeMoment(moment.momentMs, zone);
 	return {
 		trigger: 'track_date',
+		track_id: track.id,
+		track_title: track.title,
+		track_url: track.app_url,
 		source: settings.source,
 		metadata_key: settings.source === 'metadata' ? settings.metadataKey : null,
 		value: moment.value,

@@ -129,7 +129,7 @@ export const routes: Record<string, Handler> = {
 		const last = store.appointmentObj(row);
 		store.run('DELETE FROM appointments WHERE id = ?', row.id);
 		store.emit('appointment.deleted', row.track_id, { object: last });
-		return { status: 200, body: { id: row.id, object: 'appointment', deleted: true } };
+		return { status: 200, body: { id: row.id, object: 'appointment', deleted: true, track: last.track } };
 	},
 	cancelAppointment: ({ store, params, body }) => {
 		const row = requireAppointment(store, params.appointment_id);

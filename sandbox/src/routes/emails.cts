@@ -25,7 +25,7 @@ export const routes: Record<string, Handler> = {
 		const sender = store.userRef(userId);
 		const id = store.addEmail('track', track.id, { subject: body.subject, body: body.body, recipients, reply_to: sender.email, to: recipients.map((r) => ({ email: r.email, name: r.name })) });
 		const sentAt = (JSON.parse((store.get<{ doc: string }>('SELECT doc FROM emails WHERE id = ?', id) as { doc: string }).doc) as { sent_at: string }).sent_at;
-		const email: S['Email'] = { id, object: 'email', track_id: track.id, subject: body.subject, body: body.body, recipients, sent_at: sentAt };
+		const email: S['Email'] = { id, object: 'email', track_id: track.id, track: store.trackRef(track.id), subject: body.subject, body: body.body, recipients, sent_at: sentAt };
 		return { status: 201, body: email };
 	},
 };

@@ -33,6 +33,6 @@ export const routes: Record<string, Handler> = {
 		const last = store.memberObj(member);
 		store.run('DELETE FROM track_members WHERE id = ?', member.id);
 		store.emit('member.removed', track.id, { object: last });
-		return { status: 200, body: { id: member.id, object: 'track_member', deleted: true } };
+		return { status: 200, body: { id: member.id, object: 'track_member', deleted: true, track: last.track } };
 	},
 };

@@ -37,6 +37,11 @@ function checkRefs(store: Store, body: { status_id?: string; design_id?: string 
 	return errors;
 }
 
+/** The answer of the tag calls: the Track after the call, and which of the named tags it changed. */
+function withTagChanges(store: Store, trackId: string, added: S['TagRef'][], removed: S['TagRef'][], unchanged: S['TagRef'][]): S['TrackWithTagChanges'] {
+	return { ...(store.trackById(trackId) as S['Track']), tags_added: added, tags_removed: removed, tags_unchanged: unchanged };
+}
+
 export const routes: Record<string, Handler> = {
 	listTracks: ({ store, query }) => {
 		const where: string[] = [];
@@ -142,7 +147,7 @@ export const routes: Record<string, Handler> = {
 		}
 		store.run('DELETE FROM tracks WHERE id = ?', row.id);
 		store.emit('track.deleted', row.id, { object: last });
-		return { status: 200, body: { id: row.id, object: 'track', deleted: true } };
+		return { status: 200, body: { id: row.id, object: 'track', deleted: true, track: { id: last.id, title: last.title, app_url: last.app_url } } };
 	},
 	archiveTrack: ({ store, params }) => {
 		const row = requireTrack(store, params.track_id);
@@ -164,13 +169,22 @@ export const routes: Record<string, Handler> = {
 	addTrackTags: ({ store, params, body }) => {
 		const row = requireOpenTrack(store, params.track_id);
 		failIfErrors(checkRefs(store, { tag_ids: body.tag_ids }));
+		const added: S['TagRef'][] = [];
+		const unchanged: S['TagRef'][] = [];
 		for (const tagId of body.tag_ids as string[]) {
+			const tag = store.tagRow(tagId) as TagRow;
+			const ref = { id: tag.id, name: tag.name };
+			if (added.some((t) => t.id === ref.id) || unchanged.some((t) => t.id === ref.id)) continue;
 			const res = store.run('INSERT OR IGNORE INTO track_tags (track_id, tag_id) VALUES (?, ?)', row.id, tagId);
-			if (res.changes === 0) continue;
+			if (res.changes === 0) {
+				unchanged.push(ref);
+				continue;
+			}
+			added.push(ref);
 			store.touchTrack(row.id);
-			store.emit('track.tag_added', row.id, { object: store.trackById(row.id) as S['Track'], tag: store.tagObj(store.tagRow(tagId) as TagRow) });
+			store.emit('track.tag_added', row.id, { object: store.trackById(row.id) as S['Track'], tag: store.tagObj(tag) });
 		}
-		return { status: 200, body: store.trackById(row.id) };
+		return { status: 200, body: withTagChanges(store, row.id, added, [], unchanged) };
 	},
 	removeTrackTag: ({ store, params }) => {
 		const row = requireOpenTrack(store, params.track_id);
@@ -181,6 +195,7 @@ export const routes: Record<string, Handler> = {
 			store.touchTrack(row.id);
 			store.emit('track.tag_removed', row.id, { object: store.trackById(row.id) as S['Track'], tag: store.tagObj(tag) });
 		}
-		return { status: 200, body: store.trackById(row.id) };
+		const ref = [{ id: tag.id, name: tag.name }];
+		return { status: 200, body: res.changes > 0 ? withTagChanges(store, row.id, [], ref, []) : withTagChanges(store, row.id, [], [], ref) };
 	},
 };

@@ -80,7 +80,7 @@ export const routes: Record<string, Handler> = {
 		const row = requireSubscription(ctx);
 		ctx.store.run('DELETE FROM webhook_subscriptions WHERE id = ?', row.id);
 		ctx.store.run("UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL, updated_at = ? WHERE subscription_id = ? AND state = 'pending'", ctx.store.now(), row.id);
-		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true } };
+		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true, track: null } };
 	},
 	claimWebhookEvent: (ctx) => {
 		const row = requireSubscription(ctx);

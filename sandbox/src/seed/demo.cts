@@ -195,7 +195,7 @@ export function seedDemo(store: Store): void {
 		answer: [['Leiderschap', 'Werkdruk en energie'], 'Met meer rust en overzicht leidinggeven aan mijn team.', 6, '2025-10-01', false][i] as S['FormAnswer']['answer'],
 	}));
 	const sanneRef = store.userRef(sanne);
-	const submission: S['FormSubmission'] = {
+	const submission: Omit<S['FormSubmission'], 'track'> = {
 		object: 'form_submission', form_id: formId, track_id: tSanne, template: { id: intake, name: 'Intakeformulier' }, submitted_at: submittedAt, submitted_by: sanneRef, answers,
 	};
 	store.run(
@@ -203,7 +203,8 @@ export function seedDemo(store: Store): void {
 		 VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)`,
 		formId, tSanne, intake, 'Intakeformulier Sanne', sanne, iso(now - 48 * day), submittedAt, JSON.stringify(submission), iso(now - 55 * day), submittedAt,
 	);
-	store.emit('form.submitted', tSanne, { object: store.formObj(store.formRow(formId) as NonNullable<ReturnType<Store['formRow']>>), submission });
+	const submitted = store.formRow(formId) as NonNullable<ReturnType<Store['formRow']>>;
+	store.emit('form.submitted', tSanne, { object: store.formObj(submitted), submission: store.submissionObj(submitted) });
 	store.run(
 		`INSERT INTO forms (id, track_id, template_id, title, assignee_id, state, due_at, submitted_at, submission, created_at, updated_at)
 		 VALUES (?, ?, ?, ?, ?, 'open', ?, NULL, NULL, ?, ?)`,

@@ -96,12 +96,17 @@ export class Store extends StoreCore {
 			updated_at: r.updated_at,
 		};
 	}
+	/** The Track as embedded in its objects; a Track deleted meanwhile keeps its id and address. */
+	trackRef(id: string): S['TrackRef'] {
+		const r = this.trackRow(id);
+		return { id, title: r ? r.title : 'Verwijderde Track', app_url: `${APP_URL}/tracks/${id}` };
+	}
 	trackById(id: string): Track | undefined {
 		const r = this.trackRow(id);
 		return r ? this.trackObj(r) : undefined;
 	}
 	memberObj(r: MemberRow): S['TrackMember'] {
-		return { id: r.id, object: 'track_member', track_id: r.track_id, user: this.userRef(r.user_id), role: r.role, added_at: r.added_at };
+		return { id: r.id, object: 'track_member', track_id: r.track_id, track: this.trackRef(r.track_id), user: this.userRef(r.user_id), role: r.role, added_at: r.added_at };
 	}
 	/** An invitation past its expiry is reported (and stored) as `expired`. */
 	invitationObj(r: InvitationRow): S['Invitation'] {
@@ -114,6 +119,7 @@ export class Store extends StoreCore {
 			id: r.id,
 			object: 'invitation',
 			track_id: r.track_id,
+			track: this.trackRef(r.track_id),
 			email: r.email,
 			role: r.role,
 			delivery: r.delivery,
@@ -133,6 +139,7 @@ export class Store extends StoreCore {
 			id: r.id,
 			object: 'form',
 			track_id: r.track_id,
+			track: this.trackRef(r.track_id),
 			template: { id: r.template_id, name: t?.name ?? r.title },
 			title: r.title,
 			assignee: this.userRef(r.assignee_id),
@@ -144,16 +151,20 @@ export class Store extends StoreCore {
 		};
 	}
 	submissionObj(r: FormRow): S['FormSubmission'] | undefined {
-		return r.submission ? (JSON.parse(r.submission) as S['FormSubmission']) : undefined;
+		if (!r.submission) return undefined;
+		// Stored without its Track: the Track's title is read when the submission is.
+		const { object, form_id, track_id, template, submitted_at, submitted_by, answers } = JSON.parse(r.submission) as S['FormSubmission'];
+		return { object, form_id, track_id, track: this.trackRef(track_id), template, submitted_at, submitted_by, answers };
 	}
 	messageObj(r: MessageRow): S['Message'] {
-		return { id: r.id, object: 'message', track_id: r.track_id, author: r.author_id ? this.userRef(r.author_id) : null, body: r.body, created_at: r.created_at };
+		return { id: r.id, object: 'message', track_id: r.track_id, track: this.trackRef(r.track_id), author: r.author_id ? this.userRef(r.author_id) : null, body: r.body, created_at: r.created_at };
 	}
 	appointmentObj(r: AppointmentRow): S['Appointment'] {
 		return {
 			id: r.id,
 			object: 'appointment',
 			track_id: r.track_id,
+			track: this.trackRef(r.track_id),
 			scheduler_id: r.scheduler_id,
 			source: r.source,
 			title: r.title,

@@ -19,6 +19,7 @@ function sampleTrack(store: Store): S['Track'] {
 export function buildSample(store: Store, type: EventType, userId: string): ApiEvent {
 	const now = store.now();
 	const track = sampleTrack(store);
+	const trackRef: S['TrackRef'] = { id: track.id, title: track.title, app_url: track.app_url };
 	const me = store.userRef(userId);
 	let data: S['EventData'];
 	const latest = <T,>(sql: string): T | undefined => store.get<T>(sql);
@@ -41,7 +42,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 		case 'member.added':
 		case 'member.removed': {
 			const m = latest<MemberRow>('SELECT * FROM track_members ORDER BY seq DESC LIMIT 1');
-			data = { object: m ? store.memberObj(m) : { id: randomUUID(), object: 'track_member', track_id: track.id, user: me, role: 'trackee', added_at: now } };
+			data = { object: m ? store.memberObj(m) : { id: randomUUID(), object: 'track_member', track_id: track.id, track: trackRef, user: me, role: 'trackee', added_at: now } };
 			break;
 		}
 		case 'invitation.sent':
@@ -51,7 +52,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			const base: S['Invitation'] = r
 				? store.invitationObj(r)
 				: {
-						id: randomUUID(), object: 'invitation', track_id: track.id, email: 'voorbeeld@example.com', role: 'trackee', delivery: 'email', state: 'sent',
+						id: randomUUID(), object: 'invitation', track_id: track.id, track: trackRef, email: 'voorbeeld@example.com', role: 'trackee', delivery: 'email', state: 'sent',
 						link: `${APP_URL}/invite/voorbeeld`, send_count: 1, last_sent_at: now, expires_at: now, responded_at: null, created_at: now, updated_at: now,
 					};
 			const state = type === 'invitation.sent' ? 'sent' : type === 'invitation.accepted' ? 'accepted' : 'declined';
@@ -62,9 +63,9 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			const r = latest<FormRow>("SELECT * FROM forms ORDER BY (state = 'submitted') DESC, seq DESC LIMIT 1");
 			const form: S['Form'] = r
 				? store.formObj(r)
-				: { id: randomUUID(), object: 'form', track_id: track.id, template: { id: randomUUID(), name: 'Voorbeeldformulier' }, title: 'Voorbeeldformulier', assignee: me, state: 'open', due_at: null, submitted_at: null, created_at: now, updated_at: now };
+				: { id: randomUUID(), object: 'form', track_id: track.id, track: trackRef, template: { id: randomUUID(), name: 'Voorbeeldformulier' }, title: 'Voorbeeldformulier', assignee: me, state: 'open', due_at: null, submitted_at: null, created_at: now, updated_at: now };
 			const submission: S['FormSubmission'] = (r && store.submissionObj(r)) || {
-				object: 'form_submission', form_id: form.id, track_id: form.track_id, template: form.template, submitted_at: now, submitted_by: form.assignee,
+				object: 'form_submission', form_id: form.id, track_id: form.track_id, track: form.track, template: form.template, submitted_at: now, submitted_by: form.assignee,
 				answers: [{ question_id: randomUUID(), question: 'Waar wil je aan werken?', type: 'long_text', answer: 'Een voorbeeldantwoord.' }],
 			};
 			data = { object: { ...form, state: 'submitted', submitted_at: submission.submitted_at }, submission };
@@ -72,7 +73,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 		}
 		case 'message.created': {
 			const r = latest<MessageRow>('SELECT * FROM messages ORDER BY seq DESC LIMIT 1');
-			data = { object: r ? store.messageObj(r) : { id: randomUUID(), object: 'message', track_id: track.id, author: me, body: 'Dit is een voorbeeldbericht.', created_at: now } };
+			data = { object: r ? store.messageObj(r) : { id: randomUUID(), object: 'message', track_id: track.id, track: trackRef, author: me, body: 'Dit is een voorbeeldbericht.', created_at: now } };
 			break;
 		}
 		case 'appointment.booked':
@@ -89,7 +90,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			let appt: S['Appointment'] = r
 				? store.appointmentObj(r)
 				: {
-						id: randomUUID(), object: 'appointment', track_id: track.id, scheduler_id: null, source: source ?? 'manual', title: 'Voorbeeldafspraak', start_at: start, end_at: end,
+						id: randomUUID(), object: 'appointment', track_id: track.id, track: trackRef, scheduler_id: null, source: source ?? 'manual', title: 'Voorbeeldafspraak', start_at: start, end_at: end,
 						location: null, meeting_url: null, organizer: me, participants: [], state: 'scheduled', cancellation_reason: null, cancelled_at: null, created_at: now, updated_at: now,
 					};
 			if (type === 'appointment.cancelled') appt = { ...appt, state: 'cancelled', cancellation_reason: appt.cancellation_reason ?? 'Voorbeeld', cancelled_at: appt.cancelled_at ?? now };

@@ -1,13 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Track } from '../../../shared/api';
+import type { TrackWithTagChanges } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { MAIN_SCOPE } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { getTagSelection, resolveTagIds, tagSelectionFields } from './tagSelection';
+import {
+	getTagSelection,
+	resolveTagIds,
+	tagSelectionFields,
+	trackOfTagAnswer,
+} from './tagSelection';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
@@ -40,10 +45,16 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 			createMissing === true,
 			keys,
 		);
-		return (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
+		const answer = (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
 			body: { tag_ids: tagIds },
 			itemIndex,
 			idempotencyKey: keys.key(MAIN_SCOPE),
-		})) as Track;
+		})) as TrackWithTagChanges;
+		// The Track, and what this run changed: the tags it added and those the Track already had.
+		return {
+			...trackOfTagAnswer(answer),
+			tags_added: answer.tags_added,
+			tags_already_present: answer.tags_unchanged,
+		} as IDataObject;
 	};
 }

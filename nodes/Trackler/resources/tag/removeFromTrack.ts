@@ -1,13 +1,18 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Track } from '../../../shared/api';
+import type { TagRef, TrackWithTagChanges } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { FRESH_KEYS } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { getTagSelection, resolveTagIds, tagSelectionFields } from './tagSelection';
+import {
+	getTagSelection,
+	resolveTagIds,
+	tagSelectionFields,
+	trackOfTagAnswer,
+} from './tagSelection';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
@@ -24,13 +29,22 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const selection = getTagSelection.call(this, itemIndex);
 	return async function () {
 		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false, FRESH_KEYS);
-		let track: Track | undefined;
+		let answer: TrackWithTagChanges | undefined;
+		const removed: TagRef[] = [];
+		const notPresent: TagRef[] = [];
 		// The API removes one tag a call; the last answer is the Track as it ends up.
 		for (const tagId of tagIds) {
-			track = (await tracklerApiRequest.call(this, 'DELETE', `/tracks/${trackId}/tags/${tagId}`, {
+			answer = (await tracklerApiRequest.call(this, 'DELETE', `/tracks/${trackId}/tags/${tagId}`, {
 				itemIndex,
-			})) as Track;
+			})) as TrackWithTagChanges;
+			removed.push(...(answer.tags_removed ?? []));
+			notPresent.push(...(answer.tags_unchanged ?? []));
 		}
-		return track as Track;
+		// The Track, and what this run changed: the tags it took off and those the Track did not have.
+		return {
+			...trackOfTagAnswer(answer as TrackWithTagChanges),
+			tags_removed: removed,
+			tags_not_present: notPresent,
+		} as IDataObject;
 	};
 }

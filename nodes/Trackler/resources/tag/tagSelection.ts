@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { Tag } from '../../../shared/api';
+import type { Tag, TrackWithTagChanges } from '../../../shared/api';
 import { ensureNodeError } from '../../../shared/errors';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import { checkMaxLength, inputError, LIMIT } from '../../../shared/checks';
@@ -178,4 +178,13 @@ export async function resolveTagIds(
 		if (!ids.includes(id)) ids.push(id);
 	}
 	return ids;
+}
+
+/** The Track of a tag call's answer, without the API's lists of what the call changed. */
+export function trackOfTagAnswer(answer: TrackWithTagChanges): IDataObject {
+	const track = { ...answer } as unknown as IDataObject;
+	delete track.tags_added;
+	delete track.tags_removed;
+	delete track.tags_unchanged;
+	return track;
 }
