@@ -125,7 +125,7 @@ describe('convert: every step', () => {
 	it('a delay of months waits until that calendar moment; weeks become days', () => {
 		const months = convert(event('track_archived'), [{ type: 'delay', duration: { amount: 23, unit: 'months' } }, { type: 'delete_track' }]);
 		expect(working(months.workflow)[1].parameters).toEqual({ resume: 'specificTime', dateTime: '={{ $now.plus({ months: 23 }).toISO() }}' });
-		expect(months.notes).toEqual([expect.stringContaining('delete-tracks-archived-23-months.json')]);
+		expect(months.notes).toEqual([expect.stringContaining('Trackler: delete Tracks archived for 23 months')]);
 		const weeks = convert(event('track_created'), [{ type: 'delay', duration: { amount: 2, unit: 'weeks' } }, { type: 'delete_track' }]);
 		expect(working(weeks.workflow)[1].parameters).toEqual({ resume: 'timeInterval', amount: 14, unit: 'days' });
 	});

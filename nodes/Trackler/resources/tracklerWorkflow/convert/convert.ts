@@ -650,7 +650,7 @@ class Converter {
 		if (days >= 7) {
 			const before =
 				this.version.trigger.type === 'track_archived'
-					? ' For Tracks archived before you publish it, the template delete-tracks-archived-23-months.json (a nightly clean-up) covers them instead.'
+					? ' For Tracks archived before you publish it, the template "Trackler: delete Tracks archived for 23 months" (a nightly clean-up) covers them instead.'
 					: '';
 			this.note(
 				where,
