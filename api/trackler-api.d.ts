@@ -937,15 +937,17 @@ export interface paths {
          * Claim a delivered event
          * @description Claims `event_id` for this subscription, atomically: of any number of claims of one event, also
          *     made at the same moment, exactly one answers `201`; every other answers `409 already_claimed`.
-         *     A receiver claims an event before acting on a delivery, so that a delivery that arrives twice
-         *     is acted on once (see "Claiming a delivery"). Each subscription claims on its own. `event_id`
-         *     must be an event of the workspace (as in `GET /events`) or a sample event sent to this
-         *     subscription by `/test`; another answers `404`.
-         *     With `webhook_timestamp`, the claim belongs to the delivery attempt with that timestamp while
-         *     it waits for its answer (`delivery_attempt`), and is released if that attempt is not
-         *     acknowledged; a claim naming an attempt that has already failed answers
-         *     `409 delivery_attempt_failed` and claims nothing. See "Claiming a delivery".
-         *     Claims are kept for 30 days. The `Idempotency-Key` of a retried claim replays its first answer.
+         *     A receiver claims an event while it handles a delivery, before acting on it, so that a delivery
+         *     that arrives twice is acted on once (see "Claiming a delivery"). Each subscription claims on its
+         *     own. `event_id` must be an event of the workspace (as in `GET /events`) or a sample event sent to
+         *     this subscription by `/test`; another answers `404`.
+         *     `webhook_timestamp` names the delivery attempt the claim belongs to (`delivery_attempt`): it must
+         *     be an attempt of this event to this subscription that is waiting for its answer, else the claim
+         *     answers `409 delivery_attempt_not_in_flight` (or `409 delivery_attempt_failed` when the attempt
+         *     it names was not acknowledged) and claims nothing. The claim is released if that attempt is not
+         *     acknowledged, and final once it is. Claims are kept for 30 days.
+         *     A retry with the same `Idempotency-Key` replays the `201` only while that claim stands; refusals
+         *     are not stored, and once the claim is released the retry is answered anew.
          */
         post: operations["claimWebhookEvent"];
         delete?: never;
@@ -1072,8 +1074,9 @@ export interface webhooks {
         /**
          * An event delivered to your endpoint
          * @description What Trackler sends to a webhook subscription's `url` for each matching event: a `POST` whose body
-         *     is the `Event`, exactly as `GET /events` returns it, signed with the subscription's secret
-         *     (see "Webhooks" above for how to verify the signature).
+         *     is the `Event` (at most 1 MiB), exactly as `GET /events` returns it, signed in the subscription's
+         *     `signature_scheme`: with Trackler's Ed25519 signing key for `v1a` (verify with the subscription's
+         *     `public_key`), with the shared `secret` for `v1` (see "Webhooks" above for how to verify it).
          *
          *     Answer with any `2xx` status within 15 seconds; the body of your answer is ignored. Any other
          *     status, a time-out or a connection error is retried with backoff for up to 3 days (about 5 s,
@@ -1693,9 +1696,9 @@ export interface components {
             /**
              * @description The delivery attempt (1 for the first) this claim belongs to: the one whose
              *     `webhook-timestamp` the claim named while it waited for its answer. The claim is released
-             *     if that attempt is not acknowledged. `null`: the claim is final.
+             *     if that attempt is not acknowledged, and final once it is.
              */
-            delivery_attempt: number | null;
+            delivery_attempt: number;
         };
         CreateWebhookClaimRequest: {
             /**
@@ -1704,10 +1707,11 @@ export interface components {
              */
             event_id: string;
             /**
-             * @description The `webhook-timestamp` of the delivery being handled. It ties the claim to that delivery
-             *     attempt, so that Trackler releases the claim if the attempt is not acknowledged.
+             * @description The `webhook-timestamp` of the delivery being handled: an attempt that is waiting for its
+             *     answer. It ties the claim to that delivery attempt, so that Trackler releases the claim if
+             *     the attempt is not acknowledged.
              */
-            webhook_timestamp?: number;
+            webhook_timestamp: number;
         };
         /** @description A test delivery that was queued. */
         WebhookTest: {
@@ -1812,7 +1816,7 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
@@ -2496,7 +2500,8 @@ export interface components {
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
          *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
-         *     or the delivery attempt a claim names has already failed (`delivery_attempt_failed`).
+         *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
+         *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
          */
         Conflict: {
             headers: {

@@ -5,6 +5,7 @@ import { createPrivateKey, createHmac, sign as edSign, type KeyObject } from 'no
 
 import { executionCounts, finishedCount, log, noOp, percentile, publishChain, sampler, sleep, TRIGGER, unpublish, waitFor, webhookNode, type Bench, type Json } from '../lib.cjs';
 import type { Results } from '../results.cjs';
+import { recordAttemptInFlight } from '../../sandbox/src/webhooks/outsideDelivery.cjs';
 
 type Signer = (id: string, timestamp: number, body: string) => string;
 
@@ -50,6 +51,7 @@ interface Side {
 	id: string;
 	url: string;
 	signer?: Signer;
+	subscriptionId?: string;
 }
 
 let eventCursor = 0;
@@ -89,7 +91,11 @@ async function deliver(b: Bench, side: Side, n: number, concurrency: number): Pr
 			const e = events[next++];
 			const ts = Math.floor(Date.now() / 1000);
 			const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Trackler-Webhooks/1.0 (bench)' };
-			if (side.signer) Object.assign(headers, { 'webhook-id': e.id, 'webhook-timestamp': String(ts), 'webhook-signature': side.signer(e.id, ts, e.body) });
+			if (side.signer) {
+				// As Trackler: the attempt waits for its answer, so the trigger's claim of it is accepted.
+				if (side.subscriptionId) recordAttemptInFlight(b.sb.sandbox.store, side.subscriptionId, { id: e.id, type: 'track.created', raw: e.body }, ts);
+				Object.assign(headers, { 'webhook-id': e.id, 'webhook-timestamp': String(ts), 'webhook-signature': side.signer(e.id, ts, e.body) });
+			}
 			const t0 = performance.now();
 			let status = 'error';
 			try {
@@ -164,7 +170,7 @@ export async function ingestJob(b: Bench, r: Results, opts: { rounds: number; si
 		const sub = b.sb.sandbox.store.get<Json>('SELECT * FROM webhook_subscriptions WHERE url LIKE ?', `%/${webhookId}/webhook`);
 		if (!sub) throw new Error('publishing the Trackler Trigger made no subscription in the sandbox');
 		const sides: Side[] = [
-			{ name: 'trackler', id: trig.id, url: String(sub.url), signer: subscriptionSigner(sub) },
+			{ name: 'trackler', id: trig.id, url: String(sub.url), signer: subscriptionSigner(sub), subscriptionId: String(sub.id) },
 			{ name: 'n8n', id: hook.id, url: `${b.n8n.baseUrl}/webhook/${hookPath}` },
 		];
 		// One delivery each first, so that neither side pays for a cold start in the measurement.

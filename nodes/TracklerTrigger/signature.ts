@@ -1,25 +1,46 @@
 import type { KeyObject } from 'crypto';
-import { createHmac, createPublicKey, timingSafeEqual, verify as verifySignature } from 'crypto';
+import { createPublicKey, verify as verifySignature } from 'crypto';
 
 /** Why a delivery was refused, for programs. */
 export type WebhookRejection =
 	| 'invalid_secret'
+	| 'payload_too_large'
 	| 'missing_header'
 	| 'invalid_timestamp'
 	| 'timestamp_too_old'
 	| 'timestamp_in_future'
+	| 'too_many_signatures'
 	| 'invalid_signature';
 
-export type WebhookVerification =
-	| { ok: true; id: string; timestamp: number }
-	| { ok: false; code: WebhookRejection; reason: string };
+export type WebhookRefusal = { ok: false; code: WebhookRejection; reason: string };
 
-export interface VerifyWebhookInput {
-	/**
-	 * What verifies the subscription's deliveries: its public key `whpk_…` (scheme v1a, Ed25519; only
-	 * `v1a,` signatures count) or its secret `whsec_…` (scheme v1, HMAC; only `v1,` signatures count).
-	 */
-	secret: string;
+export type WebhookVerification = { ok: true; id: string; timestamp: number } | WebhookRefusal;
+
+/**
+ * The most a delivery's body may hold: the contract's largest event (1 MiB of UTF-8 JSON). A bigger
+ * body is refused before any signature is verified, so one verification costs at most about as much
+ * as hashing 1 MiB.
+ */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * The most distinct `v1a` signatures one delivery may carry: Trackler sends one for each key in use
+ * during a key rotation, at most 4 (the contract). A header with more is refused before any of them is
+ * verified; repeated entries count once.
+ */
+export const MAX_SIGNATURES = 4;
+
+/** A delivery whose headers are well formed, its timestamp in tolerance and its body within the cap. */
+export interface DeliveryToVerify {
+	id: string;
+	timestamp: number;
+	/** The distinct `v1a` signatures of the header (64 bytes each), at most MAX_SIGNATURES. */
+	signatures: Buffer[];
+	/** What was signed: `${id}.${timestamp}.${body}`. */
+	signed: Buffer;
+}
+
+export interface ReadDeliveryInput {
 	/** The request headers (any case; array values use their first entry). */
 	headers: Record<string, string | string[] | undefined>;
 	/** The body exactly as received. */
@@ -30,12 +51,21 @@ export interface VerifyWebhookInput {
 	toleranceSeconds?: number;
 }
 
-const SECRET_PREFIX = 'whsec_';
+export interface VerifyWebhookInput extends ReadDeliveryInput {
+	/**
+	 * The subscription's public key `whpk_…` (scheme v1a, Ed25519). The trigger keeps only such keys;
+	 * a `whsec_` secret (scheme v1) is refused.
+	 */
+	publicKey: string;
+}
+
 const PUBLIC_KEY_PREFIX = 'whpk_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
+/** The base64 of a 64-byte Ed25519 signature. */
+const SIGNATURE_LENGTH = 88;
 
-function header(headers: VerifyWebhookInput['headers'], name: string): string | undefined {
+function header(headers: ReadDeliveryInput['headers'], name: string): string | undefined {
 	let value = headers[name];
 	if (value === undefined) {
 		const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
@@ -47,17 +77,8 @@ function header(headers: VerifyWebhookInput['headers'], name: string): string | 
 	return trimmed === '' ? undefined : trimmed;
 }
 
-function reject(code: WebhookRejection, reason: string): WebhookVerification {
+function reject(code: WebhookRejection, reason: string): WebhookRefusal {
 	return { ok: false, code, reason };
-}
-
-/** The signing key of a `whsec_` secret, or undefined when the secret is not one. */
-export function secretKey(secret: string): Buffer | undefined {
-	if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX)) return undefined;
-	const encoded = secret.slice(SECRET_PREFIX.length);
-	if (!BASE64.test(encoded)) return undefined;
-	const key = Buffer.from(encoded, 'base64');
-	return key.length ? key : undefined;
 }
 
 const publicKeys = new Map<string, KeyObject>();
@@ -68,7 +89,7 @@ export function publicKeyOf(publicKey: string): KeyObject | undefined {
 	const cached = publicKeys.get(publicKey);
 	if (cached) return cached;
 	const encoded = publicKey.slice(PUBLIC_KEY_PREFIX.length);
-	if (!BASE64.test(encoded)) return undefined;
+	if (encoded.length !== 44 || !BASE64.test(encoded)) return undefined;
 	const raw = Buffer.from(encoded, 'base64');
 	if (raw.length !== 32) return undefined;
 	let key: KeyObject;
@@ -85,33 +106,24 @@ export function publicKeyOf(publicKey: string): KeyObject | undefined {
 	return key;
 }
 
-/** The HMAC-SHA256 of `${id}.${timestamp}.${body}` with the secret's key (raw bytes). */
-export function computeSignature(
-	key: Buffer,
-	id: string,
-	timestamp: string,
-	rawBody: string | Buffer,
-): Buffer {
-	return createHmac('sha256', key)
-		.update(`${id}.${timestamp}.`)
-		.update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
-		.digest();
-}
-
 /**
- * Verifies a Standard Webhooks delivery: the `webhook-id`, `webhook-timestamp` and `webhook-signature`
- * headers, the timestamp within `toleranceSeconds` of `now` either way, and at least one signature
- * (several may be space-separated) of the key's scheme: `v1a,<base64>` verified with the Ed25519 public
- * key, or `v1,<base64>` matching the HMAC in constant time.
- * The reason never contains the secret or the expected signature.
+ * Everything about a delivery that can be checked without a key and costs no verification: the body
+ * within MAX_BODY_BYTES, the `webhook-id`, `webhook-timestamp` and `webhook-signature` headers, the
+ * timestamp within `toleranceSeconds` of `now` either way, and 1 to MAX_SIGNATURES distinct `v1a`
+ * signatures of the right length (entries of other schemes are ignored). Run it before anything that
+ * costs work (a look-up, a verification).
  */
-export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
-	const edKey = publicKeyOf(input.secret);
-	const key = edKey ? undefined : secretKey(input.secret);
-	if (!edKey && !key) {
+export function readDelivery(
+	input: ReadDeliveryInput,
+): { ok: true; delivery: DeliveryToVerify } | WebhookRefusal {
+	const bodyBytes =
+		typeof input.rawBody === 'string'
+			? Buffer.byteLength(input.rawBody, 'utf8')
+			: input.rawBody.length;
+	if (bodyBytes > MAX_BODY_BYTES) {
 		return reject(
-			'invalid_secret',
-			'The stored verification key is neither a "whpk_" public key nor a "whsec_" secret',
+			'payload_too_large',
+			`The body has ${bodyBytes} bytes; a Trackler event has at most ${MAX_BODY_BYTES}`,
 		);
 	}
 
@@ -147,35 +159,66 @@ export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
 		);
 	}
 
-	const signed = edKey
-		? Buffer.concat([
-				Buffer.from(`${id}.${timestampText}.`, 'utf8'),
-				typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody,
-			])
-		: undefined;
-	const expected = key ? computeSignature(key, id, timestampText, input.rawBody) : undefined;
-	const wanted = edKey ? 'v1a' : 'v1';
-	let matched = false;
+	const distinct = new Set<string>();
 	for (const entry of signatureHeader.split(' ')) {
-		const comma = entry.indexOf(',');
-		if (comma < 0) continue;
-		const version = entry.slice(0, comma);
-		const encoded = entry.slice(comma + 1);
-		if (version !== wanted || !BASE64.test(encoded)) continue;
-		const candidate = Buffer.from(encoded, 'base64');
-		if (edKey) {
-			if (signed && candidate.length === 64 && verifySignature(null, signed, edKey, candidate)) {
-				matched = true;
-			}
-			continue;
-		}
-		// Keep checking every entry so the time taken does not depend on which one matched.
-		if (expected && candidate.length === expected.length && timingSafeEqual(candidate, expected)) {
-			matched = true;
+		if (!entry.startsWith('v1a,')) continue;
+		const encoded = entry.slice(4);
+		if (encoded.length !== SIGNATURE_LENGTH || !BASE64.test(encoded)) continue;
+		distinct.add(encoded);
+		if (distinct.size > MAX_SIGNATURES) {
+			return reject(
+				'too_many_signatures',
+				`The webhook-signature header has more than ${MAX_SIGNATURES} v1a signatures`,
+			);
 		}
 	}
-	if (!matched) {
-		return reject('invalid_signature', 'No webhook-signature matches the body');
+	if (!distinct.size) {
+		return reject('invalid_signature', 'The webhook-signature header has no v1a signature');
 	}
-	return { ok: true, id, timestamp };
+
+	const signed = Buffer.concat([
+		Buffer.from(`${id}.${timestampText}.`, 'utf8'),
+		typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody,
+	]);
+	const signatures = [...distinct].map((encoded) => Buffer.from(encoded, 'base64'));
+	return { ok: true, delivery: { id, timestamp, signatures, signed } };
+}
+
+/** The refusal of a stored key that is not a `whpk_` public key, or undefined for one that is. */
+function keyRefusal(publicKey: string): WebhookRefusal | undefined {
+	if (publicKeyOf(publicKey)) return undefined;
+	return reject(
+		'invalid_secret',
+		typeof publicKey === 'string' && publicKey.startsWith('whsec_')
+			? 'The stored verification key is a "whsec_" secret (scheme v1); the trigger verifies only v1a deliveries, with a "whpk_" public key. Deactivate and activate the workflow.'
+			: 'The stored verification key is not a "whpk_" public key. Deactivate and activate the workflow.',
+	);
+}
+
+/**
+ * Verifies a delivery read by `readDelivery` with a `whpk_` public key: at most MAX_SIGNATURES Ed25519
+ * verifications, stopping at the first that matches (a public-key check leaks nothing by its timing).
+ */
+export function verifyDelivery(publicKey: string, delivery: DeliveryToVerify): WebhookVerification {
+	const key = publicKeyOf(publicKey);
+	if (!key) return keyRefusal(publicKey) as WebhookRefusal;
+	for (const signature of delivery.signatures) {
+		if (verifySignature(null, delivery.signed, key, signature)) {
+			return { ok: true, id: delivery.id, timestamp: delivery.timestamp };
+		}
+	}
+	return reject('invalid_signature', 'No webhook-signature matches the body');
+}
+
+/**
+ * Verifies a Standard Webhooks `v1a` delivery: the key is a `whpk_` public key, `readDelivery`'s checks
+ * (body size, headers, timestamp, number of signatures), then the Ed25519 signatures.
+ * The reason never contains a key or a signature.
+ */
+export function verifyWebhook(input: VerifyWebhookInput): WebhookVerification {
+	const refusal = keyRefusal(input.publicKey);
+	if (refusal) return refusal;
+	const read = readDelivery(input);
+	if (!read.ok) return read;
+	return verifyDelivery(input.publicKey, read.delivery);
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { EventType, WebhookSubscription } from '../shared/api';
+import type { EventType, ListPage, WebhookSubscription } from '../shared/api';
 import { isEventType } from '../shared/events';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
 
@@ -36,34 +36,77 @@ export async function allSubscriptions(
 	>(ctx, '/webhook-subscriptions');
 }
 
+/** At most this many subscriptions for one test URL are tried on a test delivery. */
+export const MAX_TEST_CANDIDATES = 3;
+/** At most this many pages (of 100) of subscriptions are read for a test delivery. */
+const MAX_TEST_PAGES = 3;
+
+/**
+ * The URL of this node's test webhook, exactly: n8n's test and production URLs share the base and
+ * the part from the webhook id on (`<base>/webhook-test/<id>/webhook` beside `<base>/webhook/<id>/webhook`),
+ * and a webhook request knows only the production URL and its own path. Undefined when the two do
+ * not line up that way.
+ */
+export function testWebhookUrl(
+	productionUrl: string,
+	requestPath: string,
+	webhookId: string,
+): string | undefined {
+	const marker = `/${webhookId}/`;
+	const path = requestPath.split('?')[0];
+	const inProduction = productionUrl.indexOf(marker);
+	const inRequest = path.indexOf(marker);
+	if (inProduction < 0 || inRequest < 0) return undefined;
+	const tail = productionUrl.slice(inProduction);
+	if (path.slice(inRequest) !== tail) return undefined;
+	const productionPrefix = productionUrl.slice(0, inProduction);
+	const base = productionPrefix.slice(0, productionPrefix.lastIndexOf('/'));
+	const requestPrefix = path.slice(0, inRequest);
+	const endpoint = requestPrefix.slice(requestPrefix.lastIndexOf('/'));
+	if (!base || endpoint.length < 2) return undefined;
+	return `${base}${endpoint}${tail}`;
+}
+
 /**
  * The v1a subscriptions Trackler has for this node's test webhook, looked up in Trackler. For "Listen
  * for test event": n8n gives a test webhook the static data written in `create` only after `create`
  * returns, and Trackler delivers the sample at once, so the first test delivery may find no id or key
  * in static data. The public key is not a secret and Trackler returns it on every read, so the trigger
  * asks Trackler instead of keeping it in one process's memory: whichever n8n process gets the test
- * delivery (several mains, queue mode) can verify it. A webhook request knows only the production URL,
- * so this returns the subscriptions whose URL holds the node's webhook id, other than the production
- * one; the delivery's signature then picks the one that signed it.
+ * delivery (several mains, queue mode) can verify it. Call it only for a delivery whose headers are
+ * well formed (see readDelivery): it reads at most 3 pages, without retries, and returns at most
+ * MAX_TEST_CANDIDATES subscriptions whose URL is exactly `testUrl`, newest first; the delivery's
+ * signature then picks the one that signed it.
  */
 export async function testSubscriptionsOfNode(
 	ctx: IWebhookFunctions,
+	testUrl: string,
 ): Promise<Array<{ subscriptionId: string; publicKey: string }>> {
-	const webhookId = ctx.getNode().webhookId;
-	if (!webhookId) return [];
-	const production = ctx.getNodeWebhookUrl('default');
-	return (await allSubscriptions(ctx))
-		.filter(
-			(subscription) =>
-				subscription.url.includes(`/${webhookId}/`) &&
-				subscription.url !== production &&
+	const found: Array<{ subscriptionId: string; publicKey: string }> = [];
+	let cursor: string | null | undefined;
+	for (let page = 0; page < MAX_TEST_PAGES; page++) {
+		const list = await tracklerApiRequest.call<
+			IWebhookFunctions,
+			Parameters<typeof tracklerApiRequest>,
+			Promise<ListPage<WebhookSubscription>>
+		>(ctx, 'GET', '/webhook-subscriptions', {
+			qs: { limit: 100, ...(cursor ? { cursor } : {}) },
+			maxRetries: 0,
+		});
+		for (const subscription of list.data) {
+			if (
+				subscription.url === testUrl &&
 				subscription.signature_scheme === 'v1a' &&
-				!!subscription.public_key,
-		)
-		.map((subscription) => ({
-			subscriptionId: subscription.id,
-			publicKey: String(subscription.public_key),
-		}));
+				!!subscription.public_key
+			) {
+				found.push({ subscriptionId: subscription.id, publicKey: String(subscription.public_key) });
+				if (found.length >= MAX_TEST_CANDIDATES) return found;
+			}
+		}
+		cursor = list.has_more ? list.next_cursor : null;
+		if (!cursor) break;
+	}
+	return found;
 }
 
 export function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStaticData {
@@ -121,7 +164,11 @@ export async function deleteSubscription(
 	subscriptionId: string,
 ): Promise<void> {
 	try {
-		await tracklerApiRequest.call(ctx, 'DELETE', `/webhook-subscriptions/${subscriptionId}`);
+		await tracklerApiRequest.call(
+			ctx,
+			'DELETE',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}`,
+		);
 	} catch (error) {
 		const httpCode = (error as { httpCode?: string | null }).httpCode;
 		if (error instanceof NodeApiError && httpCode === '404') return;
@@ -141,10 +188,15 @@ export async function requestSample(
 	eventType: EventType,
 ): Promise<void> {
 	try {
-		await tracklerApiRequest.call(ctx, 'POST', `/webhook-subscriptions/${subscriptionId}/test`, {
-			body: { event_type: eventType },
-			maxRetries: 1,
-		});
+		await tracklerApiRequest.call(
+			ctx,
+			'POST',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/test`,
+			{
+				body: { event_type: eventType },
+				maxRetries: 1,
+			},
+		);
 	} catch (error) {
 		ctx.logger.warn(
 			`Trackler Trigger: could not ask Trackler for a sample event: ${(error as Error).message}`,

@@ -3,8 +3,13 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { TracklerEvent } from '../shared/api';
 import { eventOutput } from '../shared/eventOutput';
 import { claimEvent } from './claim';
-import { verifyWebhook } from './signature';
-import { selectedEvents, staticData, testSubscriptionsOfNode } from './subscription';
+import { readDelivery, verifyDelivery } from './signature';
+import {
+	selectedEvents,
+	staticData,
+	testSubscriptionsOfNode,
+	testWebhookUrl,
+} from './subscription';
 
 function isTracklerEvent(value: unknown): value is TracklerEvent {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -23,8 +28,8 @@ function isTracklerEvent(value: unknown): value is TracklerEvent {
 }
 
 /**
- * A delivery from Trackler: verified (v1a), checked, claimed in Trackler, then handed to n8n, which
- * answers it once the execution is stored.
+ * A delivery from Trackler: its size and headers checked, verified (v1a), its event checked, claimed
+ * in Trackler, then handed to n8n, which answers it once the execution is stored.
  */
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
@@ -41,21 +46,6 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return { noWebhookResponse: true };
 	};
 
-	const data = staticData(this);
-	let keys: Array<{ subscriptionId: string; publicKey: string }> =
-		data.publicKey && data.subscriptionId
-			? [{ subscriptionId: data.subscriptionId, publicKey: data.publicKey }]
-			: [];
-	if (!keys.length && this.getMode() === 'manual') {
-		// A test delivery can come before n8n has the static data `create` wrote: ask Trackler.
-		keys = await testSubscriptionsOfNode(this).catch(() => []);
-	}
-	if (!keys.length) {
-		return respond(401, {
-			error: 'This trigger has no verification key. Deactivate and activate the workflow.',
-		});
-	}
-
 	let rawBody: Buffer | string | undefined = req.rawBody;
 	if (rawBody === undefined && typeof req.readRawBody === 'function') {
 		await req.readRawBody();
@@ -64,15 +54,44 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	// Last resort only: n8n 2.x always keeps the raw body of a JSON request.
 	if (rawBody === undefined) rawBody = JSON.stringify(this.getBodyData());
 
+	// Limits before work: the body's size, the headers, the timestamp and the number of signatures
+	// are checked before any look-up or verification, so a forged request costs nothing more.
 	const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
-	const verify = (publicKey: string) =>
-		verifyWebhook({ secret: publicKey, headers, rawBody, now: Date.now(), toleranceSeconds: 300 });
-	// Normally one key; early test deliveries may bring several candidates: the one that verifies wins.
-	let verdict = verify(keys[0].publicKey);
+	const read = readDelivery({ headers, rawBody, now: Date.now(), toleranceSeconds: 300 });
+	if (!read.ok) {
+		return respond(read.code === 'payload_too_large' ? 413 : 401, {
+			error: read.reason,
+			code: read.code,
+		});
+	}
+
+	const data = staticData(this);
+	let keys: Array<{ subscriptionId: string; publicKey: string }> =
+		data.publicKey && data.subscriptionId
+			? [{ subscriptionId: data.subscriptionId, publicKey: data.publicKey }]
+			: [];
+	if (!keys.length && this.getMode() === 'manual') {
+		// A test delivery can come before n8n has the static data `create` wrote: ask Trackler for the
+		// subscriptions of this very test URL.
+		const webhookId = this.getNode().webhookId;
+		const requestPath = String(req.originalUrl ?? req.url ?? '');
+		const testUrl = webhookId
+			? testWebhookUrl(this.getNodeWebhookUrl('default') ?? '', requestPath, webhookId)
+			: undefined;
+		if (testUrl) keys = await testSubscriptionsOfNode(this, testUrl).catch(() => []);
+	}
+	if (!keys.length) {
+		return respond(401, {
+			error: 'This trigger has no verification key. Deactivate and activate the workflow.',
+		});
+	}
+
+	// Normally one key; early test deliveries may bring a few candidates: the one that verifies wins.
+	let verdict = verifyDelivery(keys[0].publicKey, read.delivery);
 	let subscriptionId = keys[0].subscriptionId;
 	for (const candidate of keys.slice(1)) {
 		if (verdict.ok) break;
-		const next = verify(candidate.publicKey);
+		const next = verifyDelivery(candidate.publicKey, read.delivery);
 		if (next.ok) [verdict, subscriptionId] = [next, candidate.subscriptionId];
 	}
 	if (!verdict.ok) {

@@ -13,6 +13,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { cachedAccess, forgetAccess } from './access';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
@@ -34,6 +35,24 @@ export interface TracklerRequestOptions {
 	itemIndex?: number;
 	/** Retries after a 429, a 5xx or a network failure (default 4). */
 	maxRetries?: number;
+	/** How this one call goes (retries, time limit, authorization); see TracklerCallPolicy. */
+	policy?: TracklerCallPolicy;
+}
+
+/** The explicit policy of one call, for calls that must not go the default way (e.g. the claim). */
+export interface TracklerCallPolicy {
+	/** Retries after a 429, a 5xx or a network failure (default: `maxRetries`, else 4). */
+	retries?: number;
+	/** Milliseconds before the request is given up (default: n8n's). */
+	timeoutMs?: number;
+	/**
+	 * Authorization from the credential read a moment ago (access.ts, a few seconds), instead of n8n
+	 * reading the credential for this request. Forgotten when the call fails other than with one of
+	 * `answerStatuses`, so a rotated token or a changed address is read again by the next call.
+	 */
+	cachedAuthorization?: boolean;
+	/** Statuses answered to the caller (with their body) instead of thrown as a NodeApiError. */
+	answerStatuses?: readonly number[];
 }
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -123,6 +142,8 @@ function problemDescription(problem: Problem): string | undefined {
 export interface TracklerResponse<T = IDataObject> {
 	body: T;
 	headers: IDataObject;
+	/** The HTTP status (a 2xx, or one of the policy's `answerStatuses`). */
+	status: number;
 }
 
 /**
@@ -147,7 +168,11 @@ export async function tracklerApiResponse<T = IDataObject>(
 	path: string,
 	options: TracklerRequestOptions = {},
 ): Promise<TracklerResponse<T>> {
-	const baseUrl = await tracklerBaseUrl.call(this);
+	const policy = options.policy ?? {};
+	const access = policy.cachedAuthorization
+		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
+		: undefined;
+	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (method === 'POST') {
 		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
@@ -165,17 +190,26 @@ export async function tracklerApiResponse<T = IDataObject>(
 	};
 	if (options.qs && Object.keys(options.qs).length) request.qs = options.qs;
 	if (options.body !== undefined) request.body = options.body;
+	if (policy.timeoutMs !== undefined) request.timeout = policy.timeoutMs;
+	const send = async (): Promise<IN8nHttpFullResponse> =>
+		(access
+			? await this.helpers.httpRequest({
+					...request,
+					headers: { ...headers, Authorization: access.authorization },
+				})
+			: await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					CREDENTIAL_TYPE,
+					request,
+				)) as IN8nHttpFullResponse;
 
-	const maxRetries = options.maxRetries ?? 4;
+	const maxRetries = policy.retries ?? options.maxRetries ?? 4;
 	for (let attempt = 0; ; attempt++) {
 		let response: IN8nHttpFullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				request,
-			)) as IN8nHttpFullResponse;
+			response = await send();
 		} catch (error) {
+			if (access) forgetAccess(this, CREDENTIAL_TYPE);
 			const code =
 				(error as { code?: string; cause?: { code?: string } }).code ??
 				(error as { cause?: { code?: string } }).cause?.code;
@@ -191,9 +225,10 @@ export async function tracklerApiResponse<T = IDataObject>(
 		}
 
 		const status = response.statusCode;
-		if (status >= 200 && status < 300) {
-			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject };
+		if ((status >= 200 && status < 300) || policy.answerStatuses?.includes(status)) {
+			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject, status };
 		}
+		if (access) forgetAccess(this, CREDENTIAL_TYPE);
 
 		if (attempt < maxRetries && RETRYABLE_STATUS.has(status)) {
 			await sleep(

@@ -1,10 +1,13 @@
 // The Trackler Trigger in a real n8n (a private one: this suite restarts it) against the sandbox,
 // both on 127.0.0.1: publishing makes exactly one subscription for n8n's production URL, sandbox
 // events start exactly one execution each, filters hold, unpublishing (also 20 times in a row)
-// leaves nothing behind, forged / stale / replayed deliveries start nothing, and a restart of n8n
-// neither duplicates the subscription nor breaks verification.
+// leaves nothing behind, forged / stale / replayed deliveries start nothing, oversized bodies and
+// headers full of signatures are refused before any verification while n8n keeps answering, and a
+// restart of n8n neither duplicates the subscription nor breaks verification.
 import { randomUUID } from 'node:crypto';
 
+import { recordAttemptInFlight } from '../../sandbox/src/webhooks/outsideDelivery.cjs';
+import { recordEvent, signedHeaders } from './delivery/signing.cjs';
 import { newSigningKeyPair, signFor } from '../../sandbox/src/webhooks/signer.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
@@ -28,7 +31,13 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 	let credential: { id: string; name: string };
 
 	beforeAll(async () => {
-		[n8n, sb] = await Promise.all([startN8n(), startTestSandbox()]);
+		// Node's default limit on request headers (16 KiB) answers 431 to a webhook-signature header of
+		// about 180 entries before n8n sees it; an operator may raise it, so this n8n allows 64 KiB and
+		// the trigger's own limits are what a header of 200 entries meets.
+		[n8n, sb] = await Promise.all([
+			startN8n({ env: { NODE_OPTIONS: '--max-http-header-size=65536' } }),
+			startTestSandbox(),
+		]);
 		credential = await n8n.createCredential('tracklerApi', 'Trackler sandbox (trigger)', {
 			apiUrl: sb.baseUrl,
 			apiToken: sb.token,
@@ -308,11 +317,15 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 		const raw = JSON.stringify(event);
 		recordDelivery(subscriptionId, event, raw);
 		const now = Math.floor(Date.now() / 1000);
-		const headersFor = (id: string, ts: number, body: string, signingKey: SigningRow = key) => ({
-			'webhook-id': id,
-			'webhook-timestamp': String(ts),
-			'webhook-signature': signFor(signingKey, id, ts, body),
-		});
+		const headersFor = (id: string, ts: number, body: string, signingKey: SigningRow = key) => {
+			// Trackler accepts the trigger's claim only while the attempt waits for its answer
+			recordAttemptInFlight(sb.sandbox.store, subscriptionId, { id, type: event.type, raw: body }, ts);
+			return {
+				'webhook-id': id,
+				'webhook-timestamp': String(ts),
+				'webhook-signature': signFor(signingKey, id, ts, body),
+			};
+		};
 		const stranger = newSigningKeyPair();
 		const forged = await post(
 			wf.url,
@@ -418,6 +431,59 @@ describeE2e('Trackler Trigger in a real n8n', () => {
 
 		await n8n.unpublishWorkflow(wf.id);
 		expect(await subscriptions(wf.url)).toEqual([]);
+		await n8n.deleteWorkflow(wf.id);
+	}, 300_000);
+
+	test('a delivery with 200 signature entries and a 16 MiB body is refused before any verification; n8n keeps answering others', async () => {
+		const wf = await createTriggerWorkflow('Trackler limits (e2e)', {
+			events: ['message.created'],
+			filters: {},
+			options: {},
+		});
+		await n8n.publishWorkflow(wf.id);
+		const [sub] = await subscriptions(wf.url);
+		const forgedEntries = (count: number) =>
+			Array.from({ length: count }, (_, i) => `v1a,${Buffer.alloc(64, i).toString('base64')}`).join(' ');
+		const now = () => String(Math.floor(Date.now() / 1000));
+		// 16 MiB of JSON (n8n's own limit, N8N_PAYLOAD_SIZE_MAX, is 16 MiB: it hands the body over)
+		const sixteenMiB = 16 * 1024 * 1024;
+		const prefix = '{"id":"' + randomUUID() + '","pad":"';
+		const huge = prefix + 'x'.repeat(sixteenMiB - prefix.length - 2) + '"}';
+		expect(Buffer.byteLength(huge)).toBe(sixteenMiB);
+		const attack = () =>
+			post(wf.url, huge, { 'webhook-id': randomUUID(), 'webhook-timestamp': now(), 'webhook-signature': forgedEntries(200) });
+		const manySignatures = () => {
+			const body = JSON.stringify({ id: randomUUID(), object: 'event' });
+			return post(wf.url, body, { 'webhook-id': randomUUID(), 'webhook-timestamp': now(), 'webhook-signature': forgedEntries(200) });
+		};
+		/** A genuine delivery of a new event, as Trackler makes it. */
+		const genuine = () => {
+			const event = recordEvent(sb, sub.id, 'message.created');
+			return post(wf.url, event.raw, signedHeaders(sb, sub.id, event));
+		};
+
+		// Refused by the trigger itself (its code in the answer), before any signature is verified
+		const [big, many, ok] = await Promise.all([attack(), manySignatures(), genuine()]);
+		expect(big.status).toBe(413);
+		expect(JSON.parse(big.text)).toMatchObject({ code: 'payload_too_large' });
+		expect(many.status).toBe(401);
+		expect(JSON.parse(many.text)).toMatchObject({ code: 'too_many_signatures' });
+		expect(ok.status).toBe(200);
+		// A burst of such requests beside genuine deliveries: every genuine one is answered and runs.
+		const answers = await Promise.all([
+			...Array.from({ length: 4 }, () => attack()),
+			...Array.from({ length: 8 }, () => manySignatures()),
+			...Array.from({ length: 5 }, () => genuine()),
+		]);
+		expect(answers.slice(0, 4).map((a) => a.status)).toEqual([413, 413, 413, 413]);
+		expect(new Set(answers.slice(4, 12).map((a) => a.status))).toEqual(new Set([401]));
+		expect(answers.slice(12).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+		await exactlyExecutions(wf.id, 6);
+		// and n8n answers the next delivery as usual
+		expect((await genuine()).status).toBe(200);
+		await exactlyExecutions(wf.id, 7);
+
+		await n8n.unpublishWorkflow(wf.id);
 		await n8n.deleteWorkflow(wf.id);
 	}, 300_000);
 

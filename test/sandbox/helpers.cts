@@ -56,14 +56,19 @@ export interface ReceivedWebhook {
 	headers: http.IncomingHttpHeaders;
 	raw: string;
 	body: any;
+	/** The path (and query) the delivery was posted to. */
+	path?: string;
 }
 
 export interface WebhookReceiver {
 	url: string;
 	port: number;
 	received: ReceivedWebhook[];
-	/** Status to answer with; a function decides per delivery (default 200). */
-	respond: number | ((hook: ReceivedWebhook, index: number) => number);
+	/**
+	 * Status to answer with; a function decides per delivery (default 200). A function may answer a
+	 * promise: the delivery stays in flight (its attempt waits for the answer) until it settles.
+	 */
+	respond: number | ((hook: ReceivedWebhook, index: number) => number | Promise<number>);
 	/** Resolves once `count` deliveries arrived (rejects after `timeoutMs`). */
 	waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
 	close(): Promise<void>;
@@ -120,14 +125,18 @@ export async function startWebhookReceiver(
 			} catch {
 				// keep the raw text
 			}
-			const hook: ReceivedWebhook = { headers: req.headers, raw, body };
+			const hook: ReceivedWebhook = { headers: req.headers, raw, body, path: req.url ?? '/' };
 			const index = receiver.received.length;
 			receiver.received.push(hook);
-			const status =
+			const answer =
 				typeof receiver.respond === 'function' ? receiver.respond(hook, index) : receiver.respond;
-			res.writeHead(status, { 'content-type': 'text/plain' });
-			res.end(String(status));
-			for (const w of waiters.splice(0)) w();
+			const send = (status: number): void => {
+				res.writeHead(status, { 'content-type': 'text/plain' });
+				res.end(String(status));
+				for (const w of waiters.splice(0)) w();
+			};
+			if (typeof answer === 'number') send(answer);
+			else void answer.then(send, () => send(500));
 		});
 	});
 	await new Promise<void>((resolve, reject) => {

@@ -160,6 +160,45 @@ describe('sandbox HTTP behaviour', () => {
 			expect(again.body).toEqual(sent.body);
 			expect((await sb.api('GET', `/tracks/${track.id}/messages?limit=100`)).body.data).toHaveLength(1);
 		});
+		it('takes "the same body" to be the same JSON value: members in any order and whitespace do not count, values do', async () => {
+			const key = `key5-${Date.now()}`;
+			const first = await sb.api('POST', '/tracks', { title: 'Canoniek', metadata: { a: '1', b: '2' } }, { 'Idempotency-Key': key });
+			expect(first.status).toBe(201);
+			// the same members in another order, also inside an object
+			const reordered = await sb.api('POST', '/tracks', { metadata: { b: '2', a: '1' }, title: 'Canoniek' }, { 'Idempotency-Key': key });
+			expect(reordered.status).toBe(201);
+			expect(reordered.headers.get('idempotent-replayed')).toBe('true');
+			expect(reordered.body.id).toBe(first.body.id);
+			// whitespace between tokens
+			const spaced = await fetch(`${sb.baseUrl}/v1/tracks`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json', 'idempotency-key': key },
+				body: '{ "metadata" : { "b" : "2" , "a" : "1" } ,\n  "title" : "Canoniek" }',
+			});
+			expect(spaced.status).toBe(201);
+			expect(spaced.headers.get('idempotent-replayed')).toBe('true');
+			// another value is another body
+			const other = await sb.api('POST', '/tracks', { title: 'Canoniek', metadata: { a: '1', b: '3' } }, { 'Idempotency-Key': key });
+			expect(other.status).toBe(422);
+			expect(other.body.code).toBe('idempotency_key_reused');
+			expect((await sb.api('GET', '/tracks?limit=100')).body.data.filter((t: { title: string }) => t.title === 'Canoniek')).toHaveLength(1);
+		});
+		it('keeps an answer for 24 hours of the sandbox clock', async () => {
+			const key = `key6-${Date.now()}`;
+			try {
+				expect((await sb.api('POST', '/tags', { name: 'Een dag' }, { 'Idempotency-Key': key })).status).toBe(201);
+				await sb.testApi('POST', '/clock', { advance_seconds: 23 * 3600 });
+				const within = await sb.api('POST', '/tags', { name: 'Een dag' }, { 'Idempotency-Key': key });
+				expect(within.headers.get('idempotent-replayed')).toBe('true');
+				await sb.testApi('POST', '/clock', { advance_seconds: 3600 + 1 });
+				// past the window the key is free: the request runs again (the tag exists now: 409)
+				const after = await sb.api('POST', '/tags', { name: 'Een dag' }, { 'Idempotency-Key': key });
+				expect(after.headers.get('idempotent-replayed')).toBeNull();
+				expect(after.status).toBe(409);
+			} finally {
+				await sb.testApi('POST', '/clock', { reset: true });
+			}
+		});
 		it('does not store 5xx answers, so a retry with the key runs the request', async () => {
 			const key = `key3-${Date.now()}`;
 			await sb.testApi('POST', '/faults', { fail_next: [{ status: 500, count: 1 }] });

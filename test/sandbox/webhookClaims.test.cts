@@ -14,6 +14,15 @@ function verifiesWith(publicKey: string, hook: ReceivedWebhook): boolean {
 	return verify(null, signed, key, Buffer.from(header.slice(4), 'base64'));
 }
 
+/** Waits until `condition` holds (checked every 50 ms, for up to 15 s). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+	const deadline = Date.now() + 15_000;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error('the condition did not hold within 15 s');
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
 describe('sandbox webhook claims and v1a signatures', () => {
 	let sb: TestSandbox;
 	let receiver: WebhookReceiver;
@@ -46,43 +55,114 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		expect(verifiesWith(created.body.public_key, { ...hook, raw: hook.raw.replace('Ondertekend', 'Vervalst') })).toBe(false);
 	});
 
-	it('the first claim of a delivered event wins, every later one (also concurrent) answers 409 already_claimed', async () => {
-		const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], signature_scheme: 'v1a' });
-		await sb.api('POST', '/tracks', { title: 'Claim mij' });
-		const [hook] = await receiver.waitFor(1);
-		const eventId = String(hook.headers['webhook-id']);
-		const path = `/webhook-subscriptions/${sub.body.id}/claims`;
-		const answers = await Promise.all(Array.from({ length: 20 }, () => sb.api('POST', path, { event_id: eventId })));
-		const won = answers.filter((a) => a.status === 201);
-		expect(won).toHaveLength(1);
-		expect(won[0].body).toEqual({ object: 'webhook_claim', subscription_id: sub.body.id, event_id: eventId, claimed_at: expect.any(String), delivery_attempt: null });
-		const lost = answers.filter((a) => a.status === 409);
-		expect(lost).toHaveLength(19);
-		expect(lost[0].body).toMatchObject({ code: 'already_claimed', status: 409, type: 'https://api.trackler.nl/problems/already_claimed' });
-		// later, too
-		expect((await sb.api('POST', path, { event_id: eventId })).body.code).toBe('already_claimed');
-		// another subscription claims the same event on its own
+	it('the first claim of an event being delivered wins, every later one (also concurrent) answers 409 already_claimed', async () => {
+		// The receiver claims each delivery 20 times at once while its attempt waits for the answer.
+		const subscriptionOf: Record<string, string> = {};
+		const answers: Record<string, Array<{ status: number; body: any }>> = {};
+		receiver.respond = async (hook) => {
+			const subscriptionId = subscriptionOf[String(hook.path).slice(-2)];
+			const eventId = String(hook.headers['webhook-id']);
+			const claim = { event_id: eventId, webhook_timestamp: Number(hook.headers['webhook-timestamp']) };
+			answers[`${subscriptionId}/${eventId}`] = await Promise.all(
+				Array.from({ length: 20 }, () => sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, claim)),
+			);
+			return 200;
+		};
+		const sub = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/1`, event_types: ['track.created'], signature_scheme: 'v1a' });
 		const other = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/2`, event_types: ['track.created'], signature_scheme: 'v1a' });
-		expect((await sb.api('POST', `/webhook-subscriptions/${other.body.id}/claims`, { event_id: eventId })).status).toBe(201);
-		expect((await sb.api('POST', `/webhook-subscriptions/${other.body.id}/claims`, { event_id: eventId })).status).toBe(409);
+		subscriptionOf['/1'] = sub.body.id;
+		subscriptionOf['/2'] = other.body.id;
+		await sb.api('POST', '/tracks', { title: 'Claim mij' });
+		const hooks = await receiver.waitFor(2);
+		await until(() => Object.keys(answers).length === 2);
+		const eventId = String(hooks[0].headers['webhook-id']);
+		const timestamp = Number(hooks.find((h) => String(h.path).endsWith('/1'))?.headers['webhook-timestamp']);
+		// each subscription claims on its own: one 201 for each, 19 already_claimed
+		for (const subscriptionId of [sub.body.id, other.body.id]) {
+			const all = answers[`${subscriptionId}/${eventId}`];
+			const won = all.filter((a) => a.status === 201);
+			expect(won).toHaveLength(1);
+			expect(won[0].body).toEqual({ object: 'webhook_claim', subscription_id: subscriptionId, event_id: eventId, claimed_at: expect.any(String), delivery_attempt: 1 });
+			const lost = all.filter((a) => a.status === 409);
+			expect(lost).toHaveLength(19);
+			expect(lost[0].body).toMatchObject({ code: 'already_claimed', status: 409, type: 'https://api.trackler.nl/problems/already_claimed' });
+		}
+		const path = `/webhook-subscriptions/${sub.body.id}/claims`;
+		// later, once the attempt was acknowledged, too
+		expect((await sb.api('POST', path, { event_id: eventId, webhook_timestamp: timestamp })).body.code).toBe('already_claimed');
 		// a sample event of one subscription is not the other's
+		receiver.respond = 200;
 		const otherSample = await sb.api('POST', `/webhook-subscriptions/${other.body.id}/test`, { event_type: 'track.created' });
-		expect((await sb.api('POST', path, { event_id: otherSample.body.event_id })).status).toBe(404);
-		// an unknown event, and a malformed id
-		expect((await sb.api('POST', path, { event_id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
-		const bad = await sb.api('POST', path, { event_id: 'evt' });
+		expect((await sb.api('POST', path, { event_id: otherSample.body.event_id, webhook_timestamp: timestamp })).status).toBe(404);
+		// an unknown event, a malformed id, a claim without the delivery's timestamp
+		expect((await sb.api('POST', path, { event_id: '00000000-0000-4000-8000-000000000000', webhook_timestamp: timestamp })).status).toBe(404);
+		const bad = await sb.api('POST', path, { event_id: 'evt', webhook_timestamp: timestamp });
 		expect(bad.status).toBe(422);
 		expect(bad.body.errors[0].field).toBe('event_id');
-		// a sample event from /test can be claimed once too
+		const untimed = await sb.api('POST', path, { event_id: eventId });
+		expect(untimed.status).toBe(422);
+		expect(untimed.body.errors[0].field).toBe('webhook_timestamp');
+		// a sample event from /test is claimed once too, while it is delivered
+		receiver.respond = async (hook) => {
+			subscriptionOf['/1'] = sub.body.id;
+			const claim = { event_id: String(hook.headers['webhook-id']), webhook_timestamp: Number(hook.headers['webhook-timestamp']) };
+			answers.sample = [await sb.api('POST', path, claim), await sb.api('POST', path, claim)];
+			return 200;
+		};
 		const sample = await sb.api('POST', `/webhook-subscriptions/${sub.body.id}/test`, { event_type: 'track.created' });
-		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(201);
-		expect((await sb.api('POST', path, { event_id: sample.body.event_id })).status).toBe(409);
+		await until(() => answers.sample !== undefined);
+		expect(answers.sample.map((a) => [a.status, a.body.event_id ?? a.body.code])).toEqual([
+			[201, sample.body.event_id],
+			[409, 'already_claimed'],
+		]);
+	});
+
+	it('a claim must name a delivery attempt in flight: between attempts or after them, any token of the workspace claims nothing (409 delivery_attempt_not_in_flight)', async () => {
+		const inFlightClaims: Array<{ status: number; body: any }> = [];
+		let subscriptionId = '';
+		receiver.respond = async (hook, index) => {
+			if (index === 0) return 503;
+			inFlightClaims.push(
+				await sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, {
+					event_id: String(hook.headers['webhook-id']),
+					webhook_timestamp: Number(hook.headers['webhook-timestamp']),
+				}),
+			);
+			return 200;
+		};
+		const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], signature_scheme: 'v1a' });
+		subscriptionId = sub.body.id;
+		const path = `/webhook-subscriptions/${subscriptionId}/claims`;
+		await sb.api('POST', '/tracks', { title: 'Tussendoor geclaimd' });
+		const [first] = await receiver.waitFor(1);
+		const eventId = String(first.headers['webhook-id']);
+		await until(async () => (await sb.testApi('GET', `/deliveries?subscription_id=${subscriptionId}`)).body.data[0]?.attempts === 1);
+		// The first attempt failed; the retry waits. The event id is in the feed and a timestamp can be
+		// guessed, yet no claim is made ahead of the retry's delivery.
+		const firstTimestamp = Number(first.headers['webhook-timestamp']);
+		const now = Math.floor(Date.now() / 1000);
+		for (const guess of [now + 1, now + 2, now + 5, 1].filter((t) => t !== firstTimestamp)) {
+			const early = await sb.api('POST', path, { event_id: eventId, webhook_timestamp: guess });
+			expect(early).toMatchObject({ status: 409, body: { code: 'delivery_attempt_not_in_flight', type: 'https://api.trackler.nl/problems/delivery_attempt_not_in_flight' } });
+			expect(early.body.detail).toContain(eventId);
+		}
+		// nothing was claimed: the retry, once it comes, claims the event and is acted on
+		await sb.testApi('POST', '/webhooks/flush', {});
+		await until(() => inFlightClaims.length === 1);
+		expect(inFlightClaims[0]).toMatchObject({ status: 201, body: { event_id: eventId, delivery_attempt: 2 } });
+		// after an acknowledged attempt of an event nobody claimed, a claim is refused too
+		receiver.respond = 200;
+		await sb.api('POST', '/tracks', { title: 'Achteraf geclaimd' });
+		const late = (await receiver.waitFor(3))[2];
+		await until(async () => (await sb.testApi('GET', `/deliveries?subscription_id=${subscriptionId}`)).body.data.every((d: any) => d.state === 'delivered'));
+		const after = await sb.api('POST', path, { event_id: String(late.headers['webhook-id']), webhook_timestamp: Number(late.headers['webhook-timestamp']) });
+		expect(after).toMatchObject({ status: 409, body: { code: 'delivery_attempt_not_in_flight' } });
 	});
 
 	it('a claim naming the delivery attempt it came with is released when that attempt fails, and final once one is acknowledged', async () => {
 		// A receiver that claims each delivery (naming its webhook-timestamp) before it answers:
 		// 503 to the first attempt, as one that died mid-way would give, 200 to the next.
-		const claims: Array<{ status: number; body: any }> = [];
+		const claims: Array<{ status: number; body: any; timestamp: number }> = [];
 		let subscriptionId = '';
 		let claiming = true;
 		const server = http.createServer((req, res) => {
@@ -94,7 +174,7 @@ describe('sandbox webhook claims and v1a signatures', () => {
 						event_id: req.headers['webhook-id'],
 						webhook_timestamp: Number(req.headers['webhook-timestamp']),
 					});
-					claims.push({ status: claim.status, body: claim.body });
+					claims.push({ status: claim.status, body: claim.body, timestamp: Number(req.headers['webhook-timestamp']) });
 					res.writeHead(claims.length === 1 ? 503 : 200).end();
 				})();
 			});
@@ -118,20 +198,20 @@ describe('sandbox webhook claims and v1a signatures', () => {
 			await until('attempt 1 recorded', (d) => d.attempts === 1);
 			expect(claims[0]).toMatchObject({ status: 201, body: { delivery_attempt: 1 } });
 			const eventId = claims[0].body.event_id;
-			// the failed attempt released its claim: the retry claims the event again, and acts on it
+			// the failed attempt released its claim: the retry claims the event again, and acts on it (in a
+			// later second, so the two attempts' timestamps differ, as Trackler's 5 s backoff makes them)
+			while (Math.floor(Date.now() / 1000) <= claims[0].timestamp) await new Promise((r) => setTimeout(r, 50));
 			await sb.testApi('POST', '/webhooks/flush', {});
 			const done = await until('delivered', (d) => d.state === 'delivered');
 			expect(done.attempts).toBe(2);
 			expect(claims[1]).toMatchObject({ status: 201, body: { event_id: eventId, delivery_attempt: 2 } });
-			// acknowledged: final, whoever claims next
+			// acknowledged: final, whoever claims next, naming the acknowledged attempt
 			const path = `/webhook-subscriptions/${subscriptionId}/claims`;
-			expect((await sb.api('POST', path, { event_id: eventId })).body.code).toBe('already_claimed');
-			// a claim naming a timestamp no attempt in flight has (a late copy) is final at once
+			expect((await sb.api('POST', path, { event_id: eventId, webhook_timestamp: claims[1].timestamp })).body.code).toBe('already_claimed');
+			// naming the failed first attempt, after the second claimed the event: delivery_attempt_failed
+			const first = await sb.api('POST', path, { event_id: eventId, webhook_timestamp: claims[0].timestamp });
+			expect(first).toMatchObject({ status: 409, body: { code: 'delivery_attempt_failed' } });
 			claiming = false;
-			await sb.api('POST', '/tracks', { title: 'Late kopie' });
-			const second = (await sb.api('GET', '/events?types=track.created&limit=100')).body.data.at(-1).id;
-			const late = await sb.api('POST', path, { event_id: second, webhook_timestamp: 1 });
-			expect(late).toMatchObject({ status: 201, body: { delivery_attempt: null } });
 		} finally {
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
@@ -153,8 +233,49 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		const late = await sb.api('POST', path, { event_id: eventId, webhook_timestamp: Number(hook.headers['webhook-timestamp']) });
 		expect(late).toMatchObject({ status: 409, body: { code: 'delivery_attempt_failed', type: 'https://api.trackler.nl/problems/delivery_attempt_failed' } });
 		expect(late.body.detail).toContain(eventId);
-		// nothing was claimed: the next claim is the first
-		expect(await sb.api('POST', path, { event_id: eventId })).toMatchObject({ status: 201, body: { delivery_attempt: null } });
+		// nothing was claimed: the retry's claim is the first
+		receiver.respond = async (retry) => {
+			const claim = await sb.api('POST', path, { event_id: eventId, webhook_timestamp: Number(retry.headers['webhook-timestamp']) });
+			expect(claim).toMatchObject({ status: 201, body: { delivery_attempt: 2 } });
+			return 200;
+		};
+		await sb.testApi('POST', '/webhooks/flush', {});
+		await receiver.waitFor(2);
+	});
+
+	it('a claim retried with its Idempotency-Key replays its 201 only while the claim stands: after the attempt failed it is answered anew', async () => {
+		const key = `claim-${Date.now()}`;
+		let subscriptionId = '';
+		const answers: Array<{ status: number; body: any; replayed: string | null }> = [];
+		let claim: { event_id: string; webhook_timestamp: number } | undefined;
+		receiver.respond = async (hook, index) => {
+			if (index > 0) return 200;
+			claim = { event_id: String(hook.headers['webhook-id']), webhook_timestamp: Number(hook.headers['webhook-timestamp']) };
+			for (let i = 0; i < 2; i++) {
+				const answer = await sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, claim, { 'Idempotency-Key': key });
+				answers.push({ status: answer.status, body: answer.body, replayed: answer.headers.get('idempotent-replayed') });
+			}
+			return 503; // the receiver dies before finishing: the attempt fails and its claim is released
+		};
+		const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], signature_scheme: 'v1a' });
+		subscriptionId = sub.body.id;
+		await sb.api('POST', '/tracks', { title: 'Opnieuw geclaimd' });
+		await until(async () => (await sb.testApi('GET', `/deliveries?subscription_id=${subscriptionId}`)).body.data[0]?.attempts === 1);
+		// while the claim stood, the retry with the same key replayed the 201
+		expect(answers.map((a) => [a.status, a.replayed])).toEqual([[201, null], [201, 'true']]);
+		// released: the same key and body are answered anew, and truly (the attempt failed), not with a 201
+		const retried = await sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, claim, { 'Idempotency-Key': key });
+		expect(retried).toMatchObject({ status: 409, body: { code: 'delivery_attempt_failed' } });
+		expect(retried.headers.get('idempotent-replayed')).toBeNull();
+		// and the retry of the delivery claims the event (nobody else holds it)
+		let retryClaim: { status: number } | undefined;
+		receiver.respond = async (hook) => {
+			retryClaim = await sb.api('POST', `/webhook-subscriptions/${subscriptionId}/claims`, { event_id: String(hook.headers['webhook-id']), webhook_timestamp: Number(hook.headers['webhook-timestamp']) });
+			return 200;
+		};
+		await sb.testApi('POST', '/webhooks/flush', {});
+		await until(() => retryClaim !== undefined);
+		expect(retryClaim).toMatchObject({ status: 201 });
 	});
 
 	it('has at most 10 deliveries in flight to one subscription; the rest wait their turn', async () => {

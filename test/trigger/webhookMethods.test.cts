@@ -4,6 +4,7 @@
 // to a local receiver, and the test hands them to webhook() as n8n would. Made-up events are signed
 // with the subscription's own signing key (read from the sandbox's store, as only Trackler has it).
 import { createHmac, randomUUID } from 'node:crypto';
+import nodeCrypto = require('crypto');
 import type {
 	IDataObject,
 	IHookFunctions,
@@ -12,9 +13,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../nodes/shared/access';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
+import { waitFor } from '../../tooling/time.cjs';
 import {
 	startTestSandbox,
 	startWebhookReceiver,
@@ -54,7 +57,9 @@ const WEBHOOK_ID = 'c3a7e1b0-5d2f-4e6a-9b8c-0d1e2f3a4b5c';
 
 function node(parameters: Record<string, unknown>, credentialId?: string): INode {
 	return {
-		...(credentialId ? { credentials: { tracklerApi: { id: credentialId, name: 'Trackler' } } } : {}),
+		...(credentialId
+			? { credentials: { tracklerApi: { id: credentialId, name: 'Trackler' } } }
+			: {}),
 		id: 'f0c6a1e2-0000-4000-8000-000000000001',
 		webhookId: WEBHOOK_ID,
 		name: 'Trackler Trigger',
@@ -107,6 +112,23 @@ interface Answer {
 	result: IWebhookResponseData;
 }
 
+/**
+ * Trackler accepts a claim only while the delivery attempt it names waits for its answer. These tests
+ * hand webhook() a delivery after the receiver answered it (or one made up here), so before each hand-
+ * over the sandbox's delivery of that event is put back in flight with the delivery's timestamp, as it
+ * is while n8n handles a real delivery.
+ */
+function inFlight(delivery: { headers: Record<string, string | undefined> }): void {
+	const eventId = delivery.headers['webhook-id'];
+	const timestamp = Number(delivery.headers['webhook-timestamp']);
+	if (!eventId || !Number.isInteger(timestamp)) return;
+	sb.sandbox.store.run(
+		'UPDATE deliveries SET in_flight_attempt = MAX(attempts, 1), in_flight_timestamp = ? WHERE event_id = ?',
+		timestamp,
+		eventId,
+	);
+}
+
 async function deliver(
 	setup: Setup,
 	delivery: { headers: Record<string, string | undefined>; raw: string },
@@ -129,14 +151,17 @@ async function deliver(
 			return res;
 		},
 	};
+	inFlight(delivery);
 	const ctx = {
 		...baseContext(setup),
-		// n8n's webhook context gives the production URL, also for a test webhook
+		// n8n's webhook context gives the production URL, also for a test webhook; the request knows
+		// the path it came to
 		getNodeWebhookUrl: () => setup.webhookUrl.replace('/webhook-test/', '/webhook/'),
 		getRequestObject: () => ({
 			rawBody: Buffer.from(delivery.raw, 'utf8'),
 			body: parsed,
 			headers: delivery.headers,
+			originalUrl: new URL(setup.webhookUrl).pathname,
 		}),
 		getResponseObject: () => res,
 		getHeaderData: () => delivery.headers,
@@ -170,7 +195,12 @@ function signingKeyOf(setup: Setup): SigningKey {
 	return { signingKey: String(row?.secret), publicKey: String(row?.public_key) };
 }
 
-function signed(key: SigningKey, id: string, raw: string, timestamp = Math.floor(Date.now() / 1000)) {
+function signed(
+	key: SigningKey,
+	id: string,
+	raw: string,
+	timestamp = Math.floor(Date.now() / 1000),
+) {
 	return {
 		raw,
 		headers: {
@@ -197,20 +227,32 @@ function hmacSigned(secret: Buffer, id: string, raw: string) {
 }
 
 /** A made-up event, recorded in the sandbox as delivered to the subscription (so it can be claimed). */
-function madeUpEvent(setup: Setup, type = 'track.created', id = randomUUID()): { id: string; raw: string } {
+function madeUpEvent(
+	setup: Setup,
+	type = 'track.created',
+	id = randomUUID(),
+): { id: string; raw: string } {
 	const raw = JSON.stringify({
 		id,
 		object: 'event',
 		type,
 		created_at: '2025-09-01T12:00:00Z',
 		track_id: null,
-		data: { object: { object: type.split('.')[0] === 'message' ? 'message' : 'track', id: randomUUID() } },
+		data: {
+			object: { object: type.split('.')[0] === 'message' ? 'message' : 'track', id: randomUUID() },
+		},
 	});
 	const store = sb.sandbox.store;
 	store.run(
 		`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 		 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
-		randomUUID(), String(setup.staticData.subscriptionId), id, type, raw, store.now(), store.now(),
+		randomUUID(),
+		String(setup.staticData.subscriptionId),
+		id,
+		type,
+		raw,
+		store.now(),
+		store.now(),
 	);
 	return { id, raw };
 }
@@ -242,14 +284,23 @@ async function flushDeliveries(from: number, count: number): Promise<ReceivedWeb
 	return all.slice(from, from + count);
 }
 
+/** Every request the sandbox answered: method, path (as it arrived, still encoded) and status. */
+const requests: Array<{ method: string; path: string; status: number }> = [];
+
 beforeAll(async () => {
-	sb = await startTestSandbox();
+	sb = await startTestSandbox({
+		onResponse: (method, path, status) => requests.push({ method, path, status }),
+	});
 	receiver = await startWebhookReceiver(200);
 });
 
 afterAll(async () => {
 	await receiver?.close();
 	await sb?.close();
+	// The claims' cached authorization lives seconds and is then swept: nothing of it outlives the tests.
+	await waitFor('the claim cache to empty', 4 * ACCESS_TTL_MS, async () =>
+		heldAccessEntries() === 0 && !accessSweepPlanned() ? true : undefined,
+	);
 });
 
 afterEach(async () => {
@@ -338,7 +389,10 @@ describe('checkExists / create / delete', () => {
 			event_types: ['track.created'],
 			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
 		});
-		expect(old.body).toMatchObject({ signature_scheme: 'v1', secret: expect.stringMatching(/^whsec_/) });
+		expect(old.body).toMatchObject({
+			signature_scheme: 'v1',
+			secret: expect.stringMatching(/^whsec_/),
+		});
 		const setup: Setup = {
 			parameters: { events: ['track.created'], filters: {} },
 			staticData: { subscriptionId: old.body.id, secret: old.body.secret, seen: { x: 1 } },
@@ -526,7 +580,10 @@ describe('webhook()', () => {
 		const event = madeUpEvent(setup);
 		const key = signingKeyOf(setup);
 		const answers = await Promise.all(
-			Array.from({ length: 10 }, async () => await deliver(setup, signed(key, event.id, event.raw))),
+			Array.from(
+				{ length: 10 },
+				async () => await deliver(setup, signed(key, event.id, event.raw)),
+			),
 		);
 		expect(answers.filter((a) => a.result.workflowData !== undefined)).toHaveLength(1);
 		expect(answers.filter((a) => a.status === 200 && a.body?.duplicate === true)).toHaveLength(9);
@@ -537,7 +594,13 @@ describe('webhook()', () => {
 		const delivery = signed(signingKeyOf(setup), event.id, event.raw);
 		for (const status of [500, 503, 429]) {
 			await sb.testApi('POST', '/faults', {
-				fail_next: [{ status, count: 1, path_prefix: `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}/claims` }],
+				fail_next: [
+					{
+						status,
+						count: 1,
+						path_prefix: `/webhook-subscriptions/${String(setup.staticData.subscriptionId)}/claims`,
+					},
+				],
 			});
 			const answer = await deliver(setup, delivery);
 			expect({ status, answered: answer.status }).toEqual({ status, answered: 503 });
@@ -556,22 +619,34 @@ describe('webhook()', () => {
 		const reads = credentialReads;
 		for (let i = 0; i < 3; i++) {
 			const event = madeUpEvent(saved);
-			expect((await deliver(saved, signed(key, event.id, event.raw))).result.workflowData).toHaveLength(1);
+			expect(
+				(await deliver(saved, signed(key, event.id, event.raw))).result.workflowData,
+			).toHaveLength(1);
 		}
 		expect(credentialReads - reads).toBe(1);
 		// a failed claim forgets it: a rotated token or a moved API is read again by the next delivery
 		await sb.testApi('POST', '/faults', {
-			fail_next: [{ status: 503, count: 1, path_prefix: `/webhook-subscriptions/${String(saved.staticData.subscriptionId)}/claims` }],
+			fail_next: [
+				{
+					status: 503,
+					count: 1,
+					path_prefix: `/webhook-subscriptions/${String(saved.staticData.subscriptionId)}/claims`,
+				},
+			],
 		});
 		const refused = madeUpEvent(saved);
 		expect((await deliver(saved, signed(key, refused.id, refused.raw))).status).toBe(503);
 		const next = madeUpEvent(saved);
-		expect((await deliver(saved, signed(key, next.id, next.raw))).result.workflowData).toHaveLength(1);
+		expect((await deliver(saved, signed(key, next.id, next.raw))).result.workflowData).toHaveLength(
+			1,
+		);
 		expect(credentialReads - reads).toBe(2);
 		// another credential on the node is another entry: read on its first delivery
 		const other: Setup = { ...saved, credentialId: `cred-${randomUUID()}` };
 		const third = madeUpEvent(other);
-		expect((await deliver(other, signed(key, third.id, third.raw))).result.workflowData).toHaveLength(1);
+		expect(
+			(await deliver(other, signed(key, third.id, third.raw))).result.workflowData,
+		).toHaveLength(1);
 		expect(credentialReads - reads).toBe(3);
 	});
 
@@ -609,9 +684,18 @@ describe('webhook()', () => {
 		store.run(
 			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 			 VALUES (?, ?, ?, ?, ?, 1, 'delivered', 1, NULL, ?, ?)`,
-			randomUUID(), String(simpleSetup.staticData.subscriptionId), change.body.id, 'track.status_changed', bodyOf, store.now(), store.now(),
+			randomUUID(),
+			String(simpleSetup.staticData.subscriptionId),
+			change.body.id,
+			'track.status_changed',
+			bodyOf,
+			store.now(),
+			store.now(),
 		);
-		const simple = await deliver(simpleSetup, signed(signingKeyOf(simpleSetup), change.body.id, change.raw));
+		const simple = await deliver(
+			simpleSetup,
+			signed(signingKeyOf(simpleSetup), change.body.id, change.raw),
+		);
 		expect(simple.result.workflowData?.[0]?.[0]?.json).toMatchObject({
 			event_id: change.body.id,
 			event_type: 'track.status_changed',
@@ -646,7 +730,11 @@ describe('webhook()', () => {
 			],
 			['stale', signed(key, event.id, event.raw, now - 3600), 'timestamp_too_old'],
 			['future', signed(key, event.id, event.raw, now + 3600), 'timestamp_in_future'],
-			['unsigned', { raw: event.raw, headers: { 'content-type': 'application/json' } }, 'missing_header'],
+			[
+				'unsigned',
+				{ raw: event.raw, headers: { 'content-type': 'application/json' } },
+				'missing_header',
+			],
 		];
 		for (const [label, delivery, code] of cases) {
 			const answer = await deliver(setup, delivery);
@@ -690,8 +778,206 @@ describe('webhook()', () => {
 
 	it('answers 401 when it has no key (never set up)', async () => {
 		const event = madeUpEvent(setup);
-		const answer = await deliver({ ...setup, staticData: {} }, signed(signingKeyOf(setup), event.id, event.raw));
+		const answer = await deliver(
+			{ ...setup, staticData: {} },
+			signed(signingKeyOf(setup), event.id, event.raw),
+		);
 		expect(answer.status).toBe(401);
 		expect(answer.result.workflowData).toBeUndefined();
+	});
+});
+
+describe('limits before work, and test mode', () => {
+	const TEST_URL_PATH = `/webhook-test/${WEBHOOK_ID}/webhook`;
+
+	/** Counts the Ed25519 verifications `run` makes. */
+	async function verifications<T>(run: () => Promise<T>): Promise<{ result: T; count: number }> {
+		const spy = jest.spyOn(nodeCrypto, 'verify');
+		try {
+			const result = await run();
+			return { result, count: spy.mock.calls.length };
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	/** A v1a subscription made directly in Trackler for `url`, with its signing key. */
+	async function subscriptionFor(url: string): Promise<{ id: string; key: SigningKey }> {
+		const made = await sb.api('POST', '/webhook-subscriptions', {
+			url,
+			event_types: ['track.created'],
+			signature_scheme: 'v1a',
+		});
+		expect(made.status).toBe(201);
+		const row = sb.sandbox.store.subscriptionRow(String(made.body.id));
+		return {
+			id: String(made.body.id),
+			key: { signingKey: String(row?.secret), publicKey: String(row?.public_key) },
+		};
+	}
+
+	function listening(): Setup {
+		return {
+			parameters: { events: ['track.created'], filters: {}, options: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}${TEST_URL_PATH}`,
+			mode: 'manual',
+		};
+	}
+
+	it('in test mode, looks nothing up in Trackler for a delivery whose headers, timestamp, signatures or size are wrong', async () => {
+		const setup = listening();
+		await subscriptionFor(setup.webhookUrl);
+		const event = madeUpEvent({ ...setup, staticData: { subscriptionId: randomUUID() } });
+		const now = Math.floor(Date.now() / 1000);
+		const forged = Array.from(
+			{ length: 200 },
+			() => `v1a,${Buffer.alloc(64, 7).toString('base64').slice(0, 86)}==`,
+		);
+		const distinct = Array.from(
+			{ length: 200 },
+			(_, i) => `v1a,${Buffer.alloc(64, i).toString('base64')}`,
+		);
+		const bad = [
+			{ headers: { 'webhook-id': event.id, 'webhook-timestamp': String(now) }, raw: event.raw },
+			{
+				headers: {
+					'webhook-id': event.id,
+					'webhook-timestamp': String(now - 3600),
+					'webhook-signature': distinct[0],
+				},
+				raw: event.raw,
+			},
+			{
+				headers: {
+					'webhook-id': event.id,
+					'webhook-timestamp': String(now),
+					'webhook-signature': 'v1,AAAA',
+				},
+				raw: event.raw,
+			},
+			{
+				headers: {
+					'webhook-id': event.id,
+					'webhook-timestamp': String(now),
+					'webhook-signature': distinct.join(' '),
+				},
+				raw: event.raw,
+			},
+			{
+				headers: {
+					'webhook-id': event.id,
+					'webhook-timestamp': String(now),
+					'webhook-signature': forged.join(' '),
+				},
+				raw: 'x'.repeat(2 * 1024 * 1024),
+			},
+		];
+		const before = requests.length;
+		const reads = credentialReads;
+		for (const delivery of bad) {
+			const { result, count } = await verifications(() => deliver(setup, delivery));
+			expect([401, 413]).toContain(result.status);
+			expect(result.result.workflowData).toBeUndefined();
+			expect(count).toBe(0);
+		}
+		expect(requests.length - before).toBe(0);
+		expect(credentialReads - reads).toBe(0);
+	});
+
+	it('in test mode, tries only subscriptions of the exact test URL, at most 3, with one look-up and no retries', async () => {
+		const setup = listening();
+		// URLs that hold the webhook id but are not this node's test URL
+		const lookalikes = [
+			`${receiver.url}/elsewhere/${WEBHOOK_ID}/webhook`,
+			`${receiver.url}${TEST_URL_PATH}/more`,
+			`http://127.0.0.1:1${TEST_URL_PATH}`,
+		];
+		for (const url of lookalikes) {
+			const other = await subscriptionFor(url);
+			const event = madeUpEvent({ ...setup, staticData: { subscriptionId: other.id } });
+			const answer = await deliver(setup, signed(other.key, event.id, event.raw));
+			expect(answer.status).toBe(401);
+			expect(answer.result.workflowData).toBeUndefined();
+		}
+		// ten subscriptions of the test URL: a forged delivery costs at most 3 verifications
+		for (let i = 0; i < 10; i++) await subscriptionFor(setup.webhookUrl);
+		const event = madeUpEvent({ ...setup, staticData: { subscriptionId: randomUUID() } });
+		const before = requests.length;
+		const { result, count } = await verifications(() =>
+			deliver(setup, signed(newSigningKeyPair(), event.id, event.raw)),
+		);
+		expect(result.status).toBe(401);
+		expect(count).toBe(3);
+		expect(requests.slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+			'GET /v1/webhook-subscriptions',
+		]);
+		// the newest of them verifies and is claimed
+		const newest = await subscriptionFor(setup.webhookUrl);
+		const mine = madeUpEvent({ ...setup, staticData: { subscriptionId: newest.id } });
+		expect(
+			(await deliver(setup, signed(newest.key, mine.id, mine.raw))).result.workflowData?.[0],
+		).toHaveLength(1);
+		// Trackler busy: one try, no retries (Trackler's own retry of the delivery is the retry)
+		await sb.testApi('POST', '/faults', {
+			fail_next: [{ status: 503, count: 5, path_prefix: '/webhook-subscriptions' }],
+		});
+		const busy = madeUpEvent({ ...setup, staticData: { subscriptionId: newest.id } });
+		const start = requests.length;
+		expect((await deliver(setup, signed(newest.key, busy.id, busy.raw))).status).toBe(401);
+		expect(requests.slice(start).map((r) => r.status)).toEqual([503]);
+		await sb.testApi('POST', '/faults', { reset: true });
+	});
+
+	it('honours a credential change within seconds: a claim reads the credential again once its few seconds are over', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {}, options: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/cache`,
+			credentialId: `cred-${randomUUID()}`,
+		};
+		await activate(setup);
+		const key = signingKeyOf(setup);
+		const reads = credentialReads;
+		const first = madeUpEvent(setup);
+		expect(
+			(await deliver(setup, signed(key, first.id, first.raw))).result.workflowData,
+		).toHaveLength(1);
+		const second = madeUpEvent(setup);
+		expect(
+			(await deliver(setup, signed(key, second.id, second.raw))).result.workflowData,
+		).toHaveLength(1);
+		expect(credentialReads - reads).toBe(1);
+		// 6 s later (the clock moved, nothing waited): the credential is read again, through n8n's checks
+		const realNow = Date.now.bind(Date);
+		const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 6_000);
+		try {
+			const third = madeUpEvent(setup);
+			expect(
+				(await deliver(setup, signed(key, third.id, third.raw, Math.floor(Date.now() / 1000))))
+					.result.workflowData,
+			).toHaveLength(1);
+			expect(credentialReads - reads).toBe(2);
+		} finally {
+			later.mockRestore();
+		}
+	});
+
+	it('puts the subscription id into request paths encoded', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: { subscriptionId: 'x/../../tracks?limit=1' },
+			webhookUrl: `${receiver.url}/encoded`,
+		};
+		const before = requests.length;
+		// an id that names nothing is gone (404): deleted, and no other path was called
+		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
+		expect(requests.slice(before)).toEqual([
+			{
+				method: 'DELETE',
+				path: '/v1/webhook-subscriptions/x%2F..%2F..%2Ftracks%3Flimit%3D1',
+				status: 404,
+			},
+		]);
 	});
 });

@@ -12,6 +12,7 @@ export type ProblemCode =
 	| 'track_archived'
 	| 'already_claimed'
 	| 'delivery_attempt_failed'
+	| 'delivery_attempt_not_in_flight'
 	| 'rate_limited'
 	| 'internal_error'
 	| 'service_unavailable';
@@ -34,6 +35,7 @@ const TITLES: Record<ProblemCode, string> = {
 	track_archived: 'Track archived',
 	already_claimed: 'Already claimed',
 	delivery_attempt_failed: 'Delivery attempt failed',
+	delivery_attempt_not_in_flight: 'Delivery attempt not in flight',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
 	service_unavailable: 'Service unavailable',
@@ -51,6 +53,7 @@ const STATUS: Record<ProblemCode, number> = {
 	track_archived: 409,
 	already_claimed: 409,
 	delivery_attempt_failed: 409,
+	delivery_attempt_not_in_flight: 409,
 	rate_limited: 429,
 	internal_error: 500,
 	service_unavailable: 503,

@@ -92,39 +92,43 @@ export const routes: Record<string, Handler> = {
 			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
 		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
 		const claimedAt = store.now();
-		// Named by its webhook-timestamp while it waits for its answer, the attempt owns the claim: the
-		// deliverer releases the claim if that attempt fails (a receiver that died mid-way gets the retry).
-		const timestamp = ctx.body.webhook_timestamp as number | undefined;
-		const attempt =
-			timestamp === undefined
-				? undefined
-				: store.get<{ a: number }>(
-						'SELECT in_flight_attempt AS a FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
-						row.id, eventId, timestamp,
-					)?.a;
-		const claimedBefore = store.get('SELECT 1 AS x FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
-		if (timestamp !== undefined && attempt === undefined && !claimedBefore) {
-			// The attempt it names is over and was not acknowledged: its retry brings the event again.
-			const failed = store.get<{ attempt: number }>(
-				`SELECT a.attempt FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
-				 WHERE d.subscription_id = ? AND d.event_id = ? AND a.webhook_timestamp = ? AND (a.status IS NULL OR a.status < 200 OR a.status >= 300)`,
+		// A claim must name an attempt of this event to this subscription that waits for its answer (the
+		// contract makes webhook_timestamp required): only the receiver of a delivery can claim, and only
+		// while it is delivered; the deliverer releases the claim if that attempt fails.
+		const timestamp = ctx.body.webhook_timestamp as number;
+		const attempt = store.get<{ a: number }>(
+			'SELECT in_flight_attempt AS a FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
+			row.id, eventId, timestamp,
+		)?.a;
+		if (attempt === undefined) {
+			// The attempt it names is over and was not acknowledged (also when a later attempt claimed the
+			// event since): its retry brings the event again.
+			const named = store.get<{ attempt: number; status: number | null }>(
+				`SELECT a.attempt, a.status FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+				 WHERE d.subscription_id = ? AND d.event_id = ? AND a.webhook_timestamp = ? ORDER BY a.attempt DESC LIMIT 1`,
 				row.id, eventId, timestamp,
 			);
+			const failed = named && (named.status === null || named.status < 200 || named.status >= 300) ? named : undefined;
 			if (failed) {
 				throw new ApiError('delivery_attempt_failed', `Delivery attempt ${failed.attempt} of event ${eventId} (webhook-timestamp ${timestamp}) was not acknowledged; Trackler delivers the event again, act on that delivery.`);
 			}
+			const claimed = store.get<{ claimed_at: string }>('SELECT claimed_at FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
+			if (claimed) {
+				throw new ApiError('already_claimed', `The event ${eventId} was already claimed for this webhook subscription at ${claimed.claimed_at}.`);
+			}
+			throw new ApiError('delivery_attempt_not_in_flight', `No delivery attempt of event ${eventId} with webhook-timestamp ${timestamp} is waiting for its answer; claim an event while its delivery is being handled, with that delivery's webhook-timestamp.`);
 		}
 		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
 		const inserted = store.run(
 			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms, delivery_attempt) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-			row.id, eventId, claimedAt, store.clock.nowMs(), attempt ?? null,
+			row.id, eventId, claimedAt, store.clock.nowMs(), attempt,
 		).changes === 1;
 		if (!inserted) {
 			const first = store.get<{ claimed_at: string }>('SELECT claimed_at FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
 			throw new ApiError('already_claimed', `The event ${eventId} was already claimed for this webhook subscription at ${first?.claimed_at ?? 'an earlier moment'}.`);
 		}
 		store.run('DELETE FROM webhook_claims WHERE claimed_ms < ?', store.clock.nowMs() - CLAIM_RETENTION_MS);
-		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt, delivery_attempt: attempt ?? null } };
+		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt, delivery_attempt: attempt } };
 	},
 	testWebhookSubscription: async (ctx) => {
 		const row = requireSubscription(ctx);

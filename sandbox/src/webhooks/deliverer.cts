@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { forgetClaimAnswers } from '../http/idempotency.cjs';
 import type { DeliveryRow, Store } from '../store/store.cjs';
 import { signFor } from './signer.cjs';
 
@@ -46,9 +47,13 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
 	});
 }
 
-/** Releases the claim that delivery attempt `attempt` of the event carried, if any. */
+/**
+ * Releases the claim that delivery attempt `attempt` of the event carried, if any, and the stored
+ * answer of that claim's Idempotency-Key, so a retried claim runs again instead of replaying its 201.
+ */
 function releaseClaims(store: Store, subscriptionId: string, eventId: string, attempt: number): void {
 	store.run('DELETE FROM webhook_claims WHERE subscription_id = ? AND event_id = ? AND delivery_attempt = ?', subscriptionId, eventId, attempt);
+	forgetClaimAnswers(store, subscriptionId, eventId, attempt);
 }
 
 export class Deliverer {

@@ -3,6 +3,7 @@
 // signed with the subscription's own key, which only Trackler has (here: the sandbox's store).
 import { randomUUID } from 'node:crypto';
 
+import { recordAttemptInFlight } from '../../../sandbox/src/webhooks/outsideDelivery.cjs';
 import { signFor } from '../../../sandbox/src/webhooks/signer.cjs';
 import type { TestSandbox } from '../../sandbox/helpers.cjs';
 
@@ -34,10 +35,16 @@ export function recordEvent(sb: TestSandbox, subscriptionId: string, type = 'mes
 	return { id, raw };
 }
 
-/** Standard Webhooks headers for one attempt, signed now with the subscription's scheme and key. */
+/**
+ * Standard Webhooks headers for one attempt, signed now with the subscription's scheme and key. The
+ * attempt is recorded as in flight (as Trackler does while it waits for the answer), so that the
+ * trigger's claim naming its timestamp is accepted.
+ */
 export function signedHeaders(sb: TestSandbox, subscriptionId: string, event: MadeUpEvent, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
 	const row = sb.sandbox.store.subscriptionRow(subscriptionId);
 	if (!row) throw new Error(`no subscription ${subscriptionId} in the sandbox`);
+	const type = (JSON.parse(event.raw) as { type: string }).type;
+	recordAttemptInFlight(sb.sandbox.store, subscriptionId, { id: event.id, type, raw: event.raw }, timestamp);
 	return {
 		'content-type': 'application/json',
 		'webhook-id': event.id,
