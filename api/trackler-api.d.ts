@@ -956,6 +956,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List workflows
+         * @description Lists the workspace's workflows (Settings → Workflows in the app), sorted by name, each with its
+         *     current version (the one that runs when the workflow is active) and the list of its versions.
+         *     Read-only: workflows are built and published in Trackler's workflow editor.
+         */
+        get: operations["listWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's id.
+                 * @example 6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31
+                 */
+                workflow_id: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a workflow
+         * @description Returns one workflow with its current version's trigger and steps and the list of its versions.
+         */
+        get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflow_id}/versions/{version_number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's id.
+                 * @example 6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31
+                 */
+                workflow_id: components["parameters"]["WorkflowId"];
+                /**
+                 * @description The version's number (`2` for `#flow-00002`).
+                 * @example 1
+                 */
+                version_number: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a workflow version
+         * @description Returns one published version of a workflow, with its trigger and steps, for example an earlier version to restore.
+         */
+        get: operations["getWorkflowVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -1741,6 +1820,295 @@ export interface components {
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
         };
+        /**
+         * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
+         * @enum {string}
+         */
+        WorkflowStatus: "active" | "paused";
+        /** @description A length of time, as set in a delay or a trigger's offset. Months and weeks follow the calendar in the workspace's time zone. */
+        WorkflowDuration: {
+            /**
+             * @description How many units; Trackler's editor accepts 1 or more.
+             * @example 3
+             */
+            amount: number;
+            /** @enum {string} */
+            unit: "minutes" | "hours" | "days" | "weeks" | "months";
+        };
+        /**
+         * @description A trigger on something that happens in a Track (the article's "General", "Forms" and "Appointments" triggers):
+         *     `track_created` (Track aangemaakt), `track_archived` (Track gearchiveerd), `track_unarchived` (Track gearchiveerd
+         *     ongedaan gemaakt), `track_invitation_sent`, `track_invitation_accepted`, `track_invitation_declined`
+         *     (Track-uitnodiging verzonden / geaccepteerd / geweigerd), `form_submitted` (Formulier is ingediend),
+         *     `appointment_booked` (Afspraak is geboekt via scheduler), `appointment_cancelled`, `appointment_created`,
+         *     `appointment_deleted` (Afspraak is geannuleerd / aangemaakt / verwijderd). The event each fires on has the
+         *     same name in the events catalogue (`track.created`, `invitation.accepted`, `appointment.booked` …).
+         */
+        WorkflowEventTrigger: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "track_created" | "track_archived" | "track_unarchived" | "track_invitation_sent" | "track_invitation_accepted" | "track_invitation_declined" | "form_submitted" | "appointment_booked" | "appointment_cancelled" | "appointment_created" | "appointment_deleted";
+            /** @description For `form_submitted`, only forms made from one of these templates; empty for every form. */
+            form_template_ids: string[];
+            /** @description For `appointment_booked`, only bookings through one of these Schedulers; empty for every Scheduler. */
+            scheduler_ids: string[];
+        };
+        /** @description Before, during or after an appointment starts (Vóór/tijdens/na afspraak start), at a set offset from its start. */
+        WorkflowAppointmentTimingTrigger: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "appointment_timing";
+            /** @enum {string} */
+            moment: "before_start" | "at_start" | "after_start";
+            /** @description How long before or after the start; `null` for `at_start`. */
+            offset: components["schemas"]["WorkflowDuration"] | null;
+        };
+        /** @description An action on a specific date and time in a Track (Actie op specifieke datum/tijd in Track), once, for every Track that is not archived (or those with one of `tag_ids`). */
+        WorkflowTrackDateTrigger: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "track_date";
+            /** Format: date-time */
+            at: string;
+            tag_ids: string[];
+        };
+        /** @description The one trigger a workflow starts on; `type` says which. New trigger types may be added; treat an unknown one as not convertible. */
+        WorkflowTrigger: components["schemas"]["WorkflowEventTrigger"] | components["schemas"]["WorkflowAppointmentTimingTrigger"] | components["schemas"]["WorkflowTrackDateTrigger"];
+        /**
+         * @description One rule of a condition or a switch path. `field` is a data tag: `track.title`, `track.status`,
+         *     `track.status_group`, `track.tags` (the names), `track.archived`, `track.metadata` (with `key`),
+         *     `invitation.email`, `invitation.role`, `invitation.state`, `invitation.delivery`, `form.title`,
+         *     `form.template`, `form.answer` (with `key`, the question), `form.submitted_by`, `appointment.title`,
+         *     `appointment.location`, `appointment.meeting_url`, `appointment.source`, `appointment.cancellation_reason`.
+         */
+        WorkflowRule: {
+            /** @example track.tags */
+            field: string;
+            /** @description The metadata key (`track.metadata`) or the question (`form.answer`); otherwise `null`. */
+            key: string | null;
+            /** @enum {string} */
+            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false";
+            /** @description What to compare with; `null` for `is_empty`, `is_not_empty`, `is_true` and `is_false`. */
+            value: string | null;
+        };
+        /** @description What every step has. */
+        WorkflowStepBase: {
+            /** @description The step's id within its version. */
+            id: string;
+            type: string;
+            /** @description The step's title in the editor, when one was given. */
+            name: string | null;
+        };
+        /** @description Add user to Track (Gebruiker toevoegen aan Track). */
+        WorkflowAddUserStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "add_user_to_track";
+            user: components["schemas"]["UserRef"];
+            role: components["schemas"]["TrackRole"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "add_user_to_track";
+        };
+        /**
+         * @description An action on the trigger's Track or invitation without settings: `delete_track` (Track verwijderen),
+         *     `resend_track_invitation` (Track-uitnodiging opnieuw versturen), `reset_track_invitation`
+         *     (Track-uitnodiging resetten). The invitation actions need an invitation trigger.
+         */
+        WorkflowTrackActionStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @enum {unknown} */
+            type: "delete_track" | "resend_track_invitation" | "reset_track_invitation";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "delete_track" | "resend_track_invitation" | "reset_track_invitation";
+        };
+        /** @description Send message to Track (Bericht sturen naar Track). `body` may hold data tags such as `{{track.title}}`, `{{appointment.date}}` and `{{appointment.time}}`. */
+        WorkflowSendMessageStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "send_message_to_track";
+            body: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "send_message_to_track";
+        };
+        /** @description Assign tags to Track (Tags toewijzen aan Track) or remove tags from Track (Tags verwijderen van Track). */
+        WorkflowTagsStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @enum {unknown} */
+            type: "assign_tags_to_track" | "remove_tags_from_track";
+            tags: components["schemas"]["TagRef"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "assign_tags_to_track" | "remove_tags_from_track";
+        };
+        /** @description Create a new form from a template (Nieuw formulier aanmaken), one for each Track member of `assign_to`. */
+        WorkflowCreateFormStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "create_form";
+            form_template: components["schemas"]["FormTemplateRef"];
+            assign_to: components["schemas"]["TrackRole"];
+            /** @description The form's title; `null` for the template's name. */
+            title: string | null;
+            due_in_days: number | null;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "create_form";
+        };
+        /**
+         * @description Send an e-mail (E-mail versturen) to Track members. `recipients`: `trackees`, `track_leaders`, `all_members`,
+         *     or `trigger_person` (the person the trigger is about: who accepted or declined the invitation, who submitted
+         *     the form). `subject` and `body` may hold data tags; `{{recipient.name}}` is the recipient's name for `trigger_person`.
+         */
+        WorkflowSendEmailStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "send_email";
+            /** @enum {string} */
+            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person";
+            subject: string;
+            body: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "send_email";
+        };
+        /** @description A condition (Voorwaarde); the flow goes on only when the rules hold (`all` of them or `any`). */
+        WorkflowConditionStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "condition";
+            /** @enum {string} */
+            match: "all" | "any";
+            rules: components["schemas"]["WorkflowRule"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "condition";
+        };
+        /** @description One path of a switch with its own steps. */
+        WorkflowSwitchPath: {
+            /** @example Loopbaan */
+            name: string;
+            /** @enum {string} */
+            match: "all" | "any";
+            rules: components["schemas"]["WorkflowRule"][];
+            steps: components["schemas"]["WorkflowStep"][];
+        };
+        /**
+         * @description A switch splits the flow into paths. `first_match` follows the first path whose rules hold,
+         *     `all_matches` every such path; `otherwise` holds the steps when none holds. A switch ends its flow:
+         *     the steps after it are inside its paths.
+         */
+        WorkflowSwitchStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "switch";
+            /** @enum {string} */
+            mode: "first_match" | "all_matches";
+            paths: components["schemas"]["WorkflowSwitchPath"][];
+            otherwise: components["schemas"]["WorkflowStep"][];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "switch";
+        };
+        /** @description A delay (Vertraging) before the next step. */
+        WorkflowDelayStep: components["schemas"]["WorkflowStepBase"] & {
+            /** @constant */
+            type: "delay";
+            duration: components["schemas"]["WorkflowDuration"];
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "delay";
+        };
+        /** @description One action or control of a workflow; `type` says which. New step types may be added; treat an unknown one as not convertible. */
+        WorkflowStep: components["schemas"]["WorkflowAddUserStep"] | components["schemas"]["WorkflowTrackActionStep"] | components["schemas"]["WorkflowSendMessageStep"] | components["schemas"]["WorkflowTagsStep"] | components["schemas"]["WorkflowCreateFormStep"] | components["schemas"]["WorkflowSendEmailStep"] | components["schemas"]["WorkflowConditionStep"] | components["schemas"]["WorkflowSwitchStep"] | components["schemas"]["WorkflowDelayStep"];
+        /** @description One published version of a workflow, as listed in its Versions tab. */
+        WorkflowVersionSummary: {
+            number: number;
+            /**
+             * @description The number as the app shows it.
+             * @example #flow-00002
+             */
+            label: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Who published it; `null` for the versions Trackler made (the default workflows). */
+            published_by: components["schemas"]["UserRef"] | null;
+            /** @description Whether this is the version that runs (the current one). */
+            active: boolean;
+        };
+        /** @description A published version of a workflow with its trigger and steps. */
+        WorkflowVersion: {
+            /** @constant */
+            object: "workflow_version";
+            /** Format: uuid */
+            workflow_id: string;
+            number: number;
+            /** @example #flow-00002 */
+            label: string;
+            /** Format: date-time */
+            created_at: string;
+            published_by: components["schemas"]["UserRef"] | null;
+            active: boolean;
+            trigger: components["schemas"]["WorkflowTrigger"];
+            /** @description The steps in order; a switch's paths hold their own steps. */
+            steps: components["schemas"]["WorkflowStep"][];
+        };
+        /** @description A workflow of the workspace (Settings → Workflows) with its current version. */
+        Workflow: {
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            object: "workflow";
+            /** @example Formulier ingediend → bericht */
+            name: string;
+            status: components["schemas"]["WorkflowStatus"];
+            current_version: components["schemas"]["WorkflowVersion"];
+            /** @description Every published version, newest first. */
+            versions: components["schemas"]["WorkflowVersionSummary"][];
+            /** Format: uri */
+            app_url: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A page of Workflow objects. */
+        WorkflowList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Workflow"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
         /** @description A page of User objects. */
         UserList: {
             /** @constant */
@@ -2280,6 +2648,11 @@ export interface components {
          * @example f1a5c9e3-4d8b-4f2a-b6e0-9c1d3f5a7b28
          */
         AppointmentId: string;
+        /**
+         * @description The workflow's id.
+         * @example 6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31
+         */
+        WorkflowId: string;
         /**
          * @description The webhook subscription's id.
          * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
@@ -5660,6 +6033,276 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: {
+                /** @description Returns only workflows with this status. */
+                status?: components["schemas"]["WorkflowStatus"];
+                /**
+                 * @description Returns only objects whose `updated_at` is at or after this moment.
+                 * @example 2025-09-01T00:00:00Z
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of workflows. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31",
+                     *           "object": "workflow",
+                     *           "name": "Formulier ingediend → bericht",
+                     *           "status": "active",
+                     *           "current_version": {
+                     *             "object": "workflow_version",
+                     *             "workflow_id": "6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31",
+                     *             "number": 2,
+                     *             "label": "#flow-00002",
+                     *             "created_at": "2025-09-01T10:00:00Z",
+                     *             "published_by": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             },
+                     *             "active": true,
+                     *             "trigger": {
+                     *               "type": "form_submitted",
+                     *               "form_template_ids": [],
+                     *               "scheduler_ids": []
+                     *             },
+                     *             "steps": [
+                     *               {
+                     *                 "id": "step-1",
+                     *                 "type": "send_message_to_track",
+                     *                 "name": "Bericht sturen",
+                     *                 "body": "{{form.submitted_by}} heeft het formulier \"{{form.title}}\" ingediend."
+                     *               }
+                     *             ]
+                     *           },
+                     *           "versions": [
+                     *             {
+                     *               "number": 2,
+                     *               "label": "#flow-00002",
+                     *               "created_at": "2025-09-01T10:00:00Z",
+                     *               "published_by": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               },
+                     *               "active": true
+                     *             },
+                     *             {
+                     *               "number": 1,
+                     *               "label": "#flow-00001",
+                     *               "created_at": "2024-02-01T09:00:00Z",
+                     *               "published_by": null,
+                     *               "active": false
+                     *             }
+                     *           ],
+                     *           "app_url": "https://app.trackler.nl/settings/workflows/6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31",
+                     *           "created_at": "2024-02-01T09:00:00Z",
+                     *           "updated_at": "2025-09-01T10:00:00Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's id.
+                 * @example 6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31
+                 */
+                workflow_id: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1b8e3d6f-9a2c-4f7e-b5d1-0c3a6e9f2b42",
+                     *       "object": "workflow",
+                     *       "name": "Track gearchiveerd → na 23 maanden verwijderen",
+                     *       "status": "active",
+                     *       "current_version": {
+                     *         "object": "workflow_version",
+                     *         "workflow_id": "1b8e3d6f-9a2c-4f7e-b5d1-0c3a6e9f2b42",
+                     *         "number": 1,
+                     *         "label": "#flow-00001",
+                     *         "created_at": "2024-02-01T09:00:00Z",
+                     *         "published_by": null,
+                     *         "active": true,
+                     *         "trigger": {
+                     *           "type": "track_archived",
+                     *           "form_template_ids": [],
+                     *           "scheduler_ids": []
+                     *         },
+                     *         "steps": [
+                     *           {
+                     *             "id": "step-1",
+                     *             "type": "delay",
+                     *             "name": "23 maanden wachten",
+                     *             "duration": {
+                     *               "amount": 23,
+                     *               "unit": "months"
+                     *             }
+                     *           },
+                     *           {
+                     *             "id": "step-2",
+                     *             "type": "condition",
+                     *             "name": "Nog gearchiveerd?",
+                     *             "match": "all",
+                     *             "rules": [
+                     *               {
+                     *                 "field": "track.archived",
+                     *                 "key": null,
+                     *                 "operator": "is_true",
+                     *                 "value": null
+                     *               }
+                     *             ]
+                     *           },
+                     *           {
+                     *             "id": "step-3",
+                     *             "type": "delete_track",
+                     *             "name": "Track verwijderen"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "versions": [
+                     *         {
+                     *           "number": 1,
+                     *           "label": "#flow-00001",
+                     *           "created_at": "2024-02-01T09:00:00Z",
+                     *           "published_by": null,
+                     *           "active": true
+                     *         }
+                     *       ],
+                     *       "app_url": "https://app.trackler.nl/settings/workflows/1b8e3d6f-9a2c-4f7e-b5d1-0c3a6e9f2b42",
+                     *       "created_at": "2024-02-01T09:00:00Z",
+                     *       "updated_at": "2024-02-01T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWorkflowVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's id.
+                 * @example 6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31
+                 */
+                workflow_id: components["parameters"]["WorkflowId"];
+                /**
+                 * @description The version's number (`2` for `#flow-00002`).
+                 * @example 1
+                 */
+                version_number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "workflow_version",
+                     *       "workflow_id": "6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31",
+                     *       "number": 1,
+                     *       "label": "#flow-00001",
+                     *       "created_at": "2024-02-01T09:00:00Z",
+                     *       "published_by": null,
+                     *       "active": false,
+                     *       "trigger": {
+                     *         "type": "form_submitted",
+                     *         "form_template_ids": [],
+                     *         "scheduler_ids": []
+                     *       },
+                     *       "steps": [
+                     *         {
+                     *           "id": "step-1",
+                     *           "type": "send_message_to_track",
+                     *           "name": "Bericht sturen",
+                     *           "body": "Er is een formulier ingediend."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowVersion"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];

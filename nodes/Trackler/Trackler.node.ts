@@ -21,6 +21,7 @@ import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
 import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
+import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
 import { recordTrackAction } from './executionData';
 import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
@@ -94,7 +95,7 @@ export class Trackler implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = { listSearch: { ...listSearch, searchTracklerWorkflows }, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -32,11 +32,12 @@ import { routes as emails } from './routes/emails.cjs';
 import { routes as appointments } from './routes/appointments.cjs';
 import { routes as webhookSubscriptions } from './routes/webhookSubscriptions.cjs';
 import { routes as events } from './routes/events.cjs';
+import { routes as workflows } from './routes/workflows.cjs';
 
 export const DEMO_TOKEN = 'trk_demo_praktijkdekoers_4f8c2a9e7b1d';
 
 const HANDLERS: Record<string, Handler> = {
-	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events,
+	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows,
 };
 /** Handlers that await something (they run outside a transaction). */
 const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
@@ -193,7 +194,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}
 			// Path parameters that are not UUIDs cannot name anything.
 			for (const p of op.params.filter((x) => x.in === 'path')) {
-				if (!p.validate(pathParams[p.name])) throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
+				// An integer path parameter (a version number) is read as a number first.
+				const raw = pathParams[p.name];
+				const value = p.schema.type === 'integer' && /^\d+$/.test(raw) ? Number(raw) : raw;
+				if (!p.validate(value)) throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
 			}
 			const { query, errors } = coerceQuery(op, url);
 			if (op.body) {

@@ -158,9 +158,11 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		);
 
 		// Import every template (as the demo does: prepareTemplate), shortened, and publish them all.
+		// The importer of Trackler's own workflows starts by hand (a Manual Trigger), so it cannot be
+		// published: test/e2e/workflowImport.test.cts runs it.
 		const files = fs
 			.readdirSync(TEMPLATE_DIR)
-			.filter((f) => f.endsWith('.json'))
+			.filter((f) => f.endsWith('.json') && f !== 'import-trackler-workflows.json')
 			.sort();
 		expect(files.length).toBeGreaterThanOrEqual(13);
 		// The MCP server template requires a Bearer token from its clients.

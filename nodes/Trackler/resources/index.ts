@@ -12,6 +12,7 @@ import * as status from './status';
 import * as tag from './tag';
 import * as track from './track';
 import * as trackMember from './trackMember';
+import * as tracklerWorkflow from './tracklerWorkflow';
 import * as user from './user';
 
 export const resourceProperty: INodeProperties = {
@@ -75,6 +76,11 @@ export const resourceProperty: INodeProperties = {
 			value: 'trackMember',
 			description: 'Trackees and Track Leaders of a Track',
 		},
+		{
+			name: 'Trackler Workflow',
+			value: 'tracklerWorkflow',
+			description: "Trackler's own workflows (Settings → Workflows), converted to n8n",
+		},
 		{ name: 'User', value: 'user', description: 'Members of the workspace' },
 	],
 	default: 'track',
@@ -94,6 +100,7 @@ export const resources: Record<string, ResourceModule> = {
 	scheduler,
 	formTemplate,
 	user,
+	tracklerWorkflow,
 };
 
 export const resourceDescriptions: INodeProperties[] = Object.values(resources).flatMap(

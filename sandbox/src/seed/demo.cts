@@ -9,6 +9,7 @@ import { insertAppointment } from '../routes/appointments.cjs';
 import { postMessage } from '../routes/messages.cjs';
 import { expiryFrom, invitationEmail, newLinkToken } from '../routes/invitations.cjs';
 import type { QuestionDef } from '../store/store.cjs';
+import { seedCustomWorkflows, seedDefaultWorkflows } from './workflows.cjs';
 
 function addWorkspace(store: Store, name: string): void {
 	store.run('INSERT INTO workspace (id, name, time_zone, created_at) VALUES (?, ?, ?, ?)', randomUUID(), name, 'Europe/Amsterdam', store.now());
@@ -49,6 +50,7 @@ export function seedEmpty(store: Store): void {
 	addWorkspace(store, 'Sandbox Workspace');
 	const owner = addUser(store, 'Sandbox Eigenaar', 'eigenaar@sandbox.example', 'owner');
 	addStatuses(store, DEFAULT_STATUSES);
+	seedDefaultWorkflows(store, store.now());
 	store.setMeta('token_user_id', owner);
 	store.setMeta('seed', 'empty');
 }
@@ -235,6 +237,10 @@ export function seedDemo(store: Store): void {
 	store.run('UPDATE tracks SET archived = 1, archived_at = ?, updated_at = ? WHERE id = ?', store.now(), store.now(), tNoor);
 	store.emit('track.archived', tNoor, { object: store.trackById(tNoor) as S['Track'] });
 	void tPieter;
+
+	// Trackler's workflows: the five defaults and the practice's own.
+	seedDefaultWorkflows(store, iso(now - 200 * day));
+	seedCustomWorkflows(store, { owner: ingrid, coach: thijs, tags: tag, templates: template, schedulers: scheduler, cohortStart: at(30, 8) }, iso(now - 120 * day));
 }
 
 /** Creates `n` Tracks quickly (one prepared insert each, plus their track.created events). */

@@ -77,6 +77,14 @@ CREATE INDEX IF NOT EXISTS delivery_attempts_delivery ON delivery_attempts(deliv
 CREATE TABLE IF NOT EXISTS idempotency (
   key TEXT PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
   body TEXT NOT NULL, created_at INTEGER NOT NULL);
+-- Trackler's own workflows (Settings → Workflows): read-only through the API; each published version's
+-- trigger and steps as the contract's JSON.
+CREATE TABLE IF NOT EXISTS workflows (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, status TEXT NOT NULL, current_version INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workflow_versions (
+  workflow_id TEXT NOT NULL, number INTEGER NOT NULL, created_at TEXT NOT NULL, published_by TEXT, definition TEXT NOT NULL,
+  PRIMARY KEY (workflow_id, number));
 CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL, frozen_at INTEGER);
 `;
 
