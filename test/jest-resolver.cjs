@@ -9,5 +9,11 @@ module.exports = (request, options) => {
     const source = path.resolve(options.basedir, request.slice(0, -4) + '.cts');
     if (!fs.existsSync(path.resolve(options.basedir, request)) && fs.existsSync(source)) return source;
   }
+  // A node file imported as './X.node.js' (the name tsx and TypeScript give X.node.ts): without the extension, Node's
+  // own resolution (under tsx) would load the node's codex file X.node.json instead.
+  if (request.endsWith('.node.js') && (request.startsWith('./') || request.startsWith('../'))) {
+    const source = path.resolve(options.basedir, request.slice(0, -3) + '.ts');
+    if (!fs.existsSync(path.resolve(options.basedir, request)) && fs.existsSync(source)) return source;
+  }
   return options.defaultResolver(request, options);
 };

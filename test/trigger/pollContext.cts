@@ -3,7 +3,8 @@
 // new context with the same static data. Every request the node sends is recorded.
 import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
+// '.node.js', not '.node': under tsx (the benchmark) an extensionless import finds the codex file TracklerPollingTrigger.node.json.
+import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node.js';
 import { fakeHelpers, silentLogger } from '../../tooling/fakeContext.cjs';
 import type { TestSandbox } from '../sandbox/helpers.cjs';
 
