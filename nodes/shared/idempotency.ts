@@ -71,31 +71,31 @@ const EVENT_ID = /^[A-Za-z0-9_-]{1,100}$/;
  * suppressed by earlier runs) and when no Trackler Trigger started the execution.
  */
 export function triggeringEventId(ctx: IExecuteFunctions): string | undefined {
-	let parents: Array<{ name: string; type: string }>;
 	try {
 		if (ctx.getMode() === 'manual') return undefined;
-		parents = ctx.getParentNodes(ctx.getNode().name);
 	} catch {
 		return undefined;
 	}
-	for (const parent of parents) {
-		if (!TRIGGER_TYPE.test(parent.type)) continue;
-		const name = JSON.stringify(parent.name);
-		try {
-			const value = ctx.evaluateExpression(
-				`{{ $(${name}).first().json.event_id || $(${name}).first().json.id }}`,
-				0,
-			);
-			if (typeof value === 'string' && EVENT_ID.test(value)) return value;
-		} catch {
-			// that trigger did not run in this execution
-		}
-	}
-	return undefined;
+	return fromTriggeringEvent(ctx, 'event_id', 'id', (value) => EVENT_ID.test(value));
 }
 
 /** The type of the Trackler event that started this execution (simplified or raw), when there is one. */
 export function triggeringEventType(ctx: IExecuteFunctions): string | undefined {
+	return fromTriggeringEvent(ctx, 'event_type', 'type', (value) =>
+		/^[a-z_]+\.[a-z_]+$/.test(value),
+	);
+}
+
+/**
+ * A field of the Trackler event that started this execution: `simplified` in a simplified output,
+ * else `raw`, read from the first Trackler Trigger among the node's parents that ran.
+ */
+function fromTriggeringEvent(
+	ctx: IExecuteFunctions,
+	simplified: string,
+	raw: string,
+	accept: (value: string) => boolean,
+): string | undefined {
 	let parents: Array<{ name: string; type: string }>;
 	try {
 		parents = ctx.getParentNodes(ctx.getNode().name);
@@ -107,10 +107,10 @@ export function triggeringEventType(ctx: IExecuteFunctions): string | undefined 
 		const name = JSON.stringify(parent.name);
 		try {
 			const value = ctx.evaluateExpression(
-				`{{ $(${name}).first().json.event_type || $(${name}).first().json.type }}`,
+				`{{ $(${name}).first().json.${simplified} || $(${name}).first().json.${raw} }}`,
 				0,
 			);
-			if (typeof value === 'string' && /^[a-z_]+\.[a-z_]+$/.test(value)) return value;
+			if (typeof value === 'string' && accept(value)) return value;
 		} catch {
 			// that trigger did not run in this execution
 		}
