@@ -462,8 +462,11 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 		);
 		expect((await sb.api('GET', `/tracks/${recentArchived.id}`)).status).toBe(200);
 		expect((await sb.api('GET', `/tracks/${noor.id}`)).status).toBe(200);
-		const runs = await n8n.listExecutions(
+		// the Track is gone while its execution may still be finishing: wait for the execution to be saved
+		const runs = await n8n.waitForExecutions(
 			workflows.get('delete-tracks-archived-23-months.json') as string,
+			1,
+			60_000,
 		);
 		expect(runs.length).toBeGreaterThanOrEqual(1);
 		expect(runs.every((r) => r.status === 'success')).toBe(true);
@@ -477,8 +480,10 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			async () => (await messages(stimuli.reminderTrack.id)).includes(expected),
 			240_000,
 		);
-		const runs = await n8n.listExecutions(
+		const runs = await n8n.waitForExecutions(
 			workflows.get('appointment-reminder-24-hours.json') as string,
+			1,
+			60_000,
 		);
 		expect(runs.map((r) => r.status)).toEqual(['success']);
 	}, 260_000);
@@ -577,11 +582,17 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 			async () => (await messages(stimuli.onlineTrack.id)).includes(expected),
 			240_000,
 		);
-		const runs = await n8n.listExecutions(
-			workflows.get('appointment-started-meeting-link.json') as string,
-			{ includeData: true },
-		);
-		const seen = runs.flatMap((r) => triggerOutput(r).map((item) => item.track?.id));
+		// the message is posted before n8n saves the execution: wait until the saved runs show both Tracks
+		const seen = await eventually('both appointments in saved executions', async () => {
+			const runs = await n8n.listExecutions(
+				workflows.get('appointment-started-meeting-link.json') as string,
+				{ includeData: true },
+			);
+			const ids = runs.flatMap((r) => triggerOutput(r).map((item) => item.track?.id));
+			return [stimuli.onlineTrack.id, stimuli.offlineTrack.id].every((id) => ids.includes(id))
+				? ids
+				: undefined;
+		});
 		expect(seen).toEqual(expect.arrayContaining([stimuli.onlineTrack.id, stimuli.offlineTrack.id]));
 		expect(
 			(await messages(stimuli.offlineTrack.id)).filter((m) => m.includes('begint nu')),
