@@ -159,13 +159,15 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 		}
 	}
 
+	// A literal path wins over a template (`/tracks/batch/archive` before `/tracks/{track_id}/archive`).
+	const ordered = [...operations].sort((a, b) => a.pathParamNames.length - b.pathParamNames.length);
 	const contract: Contract = {
 		doc,
 		operations,
 		ajv,
 		match(method, pathname) {
 			const allow: string[] = [];
-			for (const op of operations) {
+			for (const op of ordered) {
 				const m = op.regex.exec(pathname);
 				if (!m) continue;
 				if (op.method !== method) {
