@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tokenError } from './http/auth.cjs';
 import { loadContract, toFieldErrors } from './http/contract.cjs';
-import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
+import { idempotencyLookup, keyScope, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
@@ -33,11 +33,12 @@ import { routes as appointments } from './routes/appointments.cjs';
 import { routes as webhookSubscriptions } from './routes/webhookSubscriptions.cjs';
 import { routes as events } from './routes/events.cjs';
 import { routes as workflows } from './routes/workflows.cjs';
+import { BATCH_OPERATIONS, routes as batches } from './routes/batches.cjs';
 
 export const DEMO_TOKEN = 'trk_demo_praktijkdekoers_4f8c2a9e7b1d';
 
 const HANDLERS: Record<string, Handler> = {
-	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows,
+	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...batches,
 };
 /** Handlers that await something (they run outside a transaction). */
 const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
@@ -114,6 +115,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const services: Services = {
 		kick: () => deliverer.kick(),
 		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
+		// The error rate applies to each item of a batch as it does to each request.
+		itemFault: () => {
+			if (!(sandbox.faults.error_rate > 0 && Math.random() < sandbox.faults.error_rate)) return undefined;
+			sandbox.injectedFaults += 1;
+			return Math.random() < 0.5 ? 500 : 503;
+		},
 	};
 
 	const tokens = [token, ...(options.extraTokens ?? [])];
@@ -187,7 +194,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			// Idempotency: replay or refuse before doing anything else.
 			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
 			idempotent = idempotency.request;
-			if (idempotency.replay) {
+			// A batch is never replayed whole: its items replay one by one (routes/batches.cts).
+			const isBatch = BATCH_OPERATIONS.has(op.operationId);
+			if (idempotency.replay && !isBatch) {
 				const replay = idempotency.replay;
 				log(`${method} ${pathname} -> ${replay.status} (replayed)`);
 				return send(res, replay.status, replay.body, { ...replay.headers, ...rl.headers, 'Idempotent-Replayed': 'true' });
@@ -209,7 +218,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
 			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services };
-			result = ASYNC_OPERATIONS.has(op.operationId) ? await handler(ctx) : (store.tx(() => handler(ctx)) as Result);
+			if (isBatch) {
+				const given = req.headers['idempotency-key'];
+				ctx.batch = { scope: keyScope(String(req.headers.authorization)), key: given === undefined ? undefined : String(given) };
+			}
+			result = ASYNC_OPERATIONS.has(op.operationId) || isBatch ? await handler(ctx) : (store.tx(() => handler(ctx)) as Result);
 		} catch (e) {
 			if (e instanceof ApiError) {
 				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status), headers: e.headers };
