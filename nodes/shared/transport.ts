@@ -247,21 +247,39 @@ export async function tracklerApiResponse<T = IDataObject>(
 				itemIndex: options.itemIndex,
 			});
 		}
-		const problem: Problem | undefined = isProblem(body) ? body : undefined;
-		throw new NodeApiError(
-			this.getNode(),
-			(problem ?? {
-				status,
-				body: String(body ?? ''),
-			}) as unknown as JsonObject,
-			{
-				message: problem ? `${problem.title} (${status})` : `Trackler answered HTTP ${status}`,
-				description: problem ? problemDescription(problem) : undefined,
-				httpCode: String(status),
-				itemIndex: options.itemIndex,
-			},
-		);
+		throw problemError(this, status, body, options.itemIndex);
 	}
+}
+
+/**
+ * The error for an answer Trackler refused with `status`: its problem details (title, detail and the
+ * fields named) when the body is one. Also used for one item's problem in a batch's answer.
+ */
+export function problemError(
+	ctx: TracklerContext,
+	status: number,
+	body: unknown,
+	itemIndex?: number,
+): NodeApiError {
+	const problem: Problem | undefined = isProblem(body) ? body : undefined;
+	return new NodeApiError(
+		ctx.getNode(),
+		(problem ?? {
+			status,
+			body: String(body ?? ''),
+		}) as unknown as JsonObject,
+		{
+			message: problem ? `${problem.title} (${status})` : `Trackler answered HTTP ${status}`,
+			description: problem ? problemDescription(problem) : undefined,
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
+}
+
+/** Whether Trackler may answer differently when asked again: 429, the 5xx it retries. */
+export function isRetryableStatus(status: number): boolean {
+	return RETRYABLE_STATUS.has(status);
 }
 
 /**

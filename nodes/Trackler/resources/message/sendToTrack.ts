@@ -5,7 +5,7 @@ import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { sendRequest } from '../requests';
+import { batchable, sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -38,5 +38,13 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'Enter the text of the message',
 	);
 	checkMaxLength.call(this, text, LIMIT.message, itemIndex, 'Message', 'the message');
-	return sendRequest<Message>('POST', `/tracks/${trackId}/messages`, itemIndex, { body: text });
+	return batchable(
+		sendRequest<Message>('POST', `/tracks/${trackId}/messages`, itemIndex, { body: text }),
+		{
+			path: '/tracks/batch/messages',
+			trackId,
+			content: () => ({ body: text }),
+			output: (message) => message,
+		},
+	);
 }

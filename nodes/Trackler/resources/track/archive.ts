@@ -4,7 +4,7 @@ import type { Track } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { sendRequest } from '../requests';
+import { batchable, sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [locator('Track', 'trackId')];
@@ -16,5 +16,10 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-	return sendRequest<Track>('POST', `/tracks/${trackId}/archive`, itemIndex);
+	return batchable(sendRequest<Track>('POST', `/tracks/${trackId}/archive`, itemIndex), {
+		path: '/tracks/batch/archive',
+		trackId,
+		content: () => ({}),
+		output: (track) => track,
+	});
 }

@@ -5,7 +5,7 @@ import { getAddedText, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { sendRequest } from '../requests';
+import { batchable, sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
 
@@ -103,5 +103,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		);
 	}
 
-	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
+	return batchable(sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body), {
+		path: '/tracks/batch/update',
+		trackId,
+		content: () => body,
+		output: (track) => track,
+	});
 }
