@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 		const b = await startBench(quick);
 		try {
 			r.notes.push(`n8n ${b.n8n.version}`);
-			await seedTracks(b, Math.max(only.has('returnAll') ? SIZES.tracks : 0, ingestEventsNeeded() + 100, quick ? 600 : 5000, only.has('batch') ? Math.max(...SIZES.batch) : 0));
+			await seedTracks(b, Math.max(only.has('returnAll') ? SIZES.tracks : 0, ingestEventsNeeded() + 100, quick ? 600 : 5000, only.has('batch') ? Math.max(...SIZES.batch) + 100 : 0));
 			if (only.has('ingest')) await ingestJob(b, r, { rounds, sizes: SIZES.ingest, label: '(n8n defaults)' });
 			if (only.has('effect')) await effectJob(b, r, { rounds, events: SIZES.effect });
 			if (only.has('bulk')) await bulkJob(b, r, { rounds, conditions: conditions(SIZES.bulk, SIZES.limit) });

@@ -13,6 +13,7 @@ import type { IdempotencyKeys } from '../shared/idempotency';
 import {
 	currentRunIndex,
 	FRESH_KEYS,
+	MAIN_SCOPE,
 	idempotencyKeys,
 	triggeringEventId,
 	triggeringEventType,
@@ -228,7 +229,9 @@ export class Trackler implements INodeType {
 		};
 		// As an AI tool the node acts on one item at a time: no batches there.
 		const batching = !asTool && nodeOptions.batching !== false;
-		const tasks = planSends(prepared, batching);
+		const tasks = planSends(prepared, batching, (itemIndex) =>
+			itemKeys[itemIndex].key(MAIN_SCOPE),
+		);
 		await runPool(tasks.length, concurrency, async (taskIndex) => {
 			const task = tasks[taskIndex];
 			if ('batch' in task) {

@@ -30,6 +30,7 @@ export type SendTask = { single: number } | { batch: BatchPlan['path']; items: n
 export function planSends(
 	prepared: Array<PreparedOperation | undefined>,
 	batching: boolean,
+	keyOf: (itemIndex: number) => string | undefined = () => undefined,
 ): SendTask[] {
 	const tasks: Array<SendTask & { first: number }> = [];
 	const groups = new Map<string, number[]>();
@@ -46,16 +47,22 @@ export function planSends(
 			tasks.push({ single: indexes[0], first: indexes[0] });
 			continue;
 		}
-		const batches: Array<{ items: number[]; tracks: Set<string> }> = [];
+		// Neither a Track nor an item key may come twice in a batch (the same Idempotency Key option
+		// for several items gives them one key).
+		const batches: Array<{ items: number[]; taken: Set<string> }> = [];
 		for (const index of indexes) {
-			const track = (prepared[index]?.batch?.trackId ?? '').toLowerCase();
-			let batch = batches.find((b) => b.items.length < BATCH_LIMIT && !b.tracks.has(track));
+			const track = `track:${(prepared[index]?.batch?.trackId ?? '').toLowerCase()}`;
+			const key = keyOf(index);
+			const names = key === undefined ? [track] : [track, `key:${key}`];
+			let batch = batches.find(
+				(b) => b.items.length < BATCH_LIMIT && !names.some((name) => b.taken.has(name)),
+			);
 			if (!batch) {
-				batch = { items: [], tracks: new Set() };
+				batch = { items: [], taken: new Set() };
 				batches.push(batch);
 			}
 			batch.items.push(index);
-			batch.tracks.add(track);
+			for (const name of names) batch.taken.add(name);
 		}
 		for (const { items } of batches) {
 			tasks.push(

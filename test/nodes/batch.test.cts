@@ -34,6 +34,12 @@ describe('batches: planning', () => {
 		expect(twice.map((t) => ('batch' in t ? t.items : [t.single]))).toEqual([[0, 1], [2], [3]]);
 	});
 
+	it('never puts one item key twice in a batch (the same Idempotency Key option for several items)', () => {
+		const keys = ['k1', 'k1', 'k2', undefined];
+		const tasks = planSends(plan(['a', 'b', 'c', 'd']), true, (i) => keys[i]);
+		expect(tasks.map((t) => ('batch' in t ? t.items : [t.single]))).toEqual([[0, 2, 3], [1]]);
+	});
+
 	it('sends an item alone when batching is off, when its endpoint has one item, and without a batch plan', () => {
 		expect(planSends(plan(['a', 'b']), false)).toEqual([{ single: 0 }, { single: 1 }]);
 		expect(planSends(plan(['a']), true)).toEqual([{ single: 0 }]);
