@@ -16,7 +16,7 @@ import type { BatchPlan, OperationResult, PreparedOperation } from './types';
 /** Items in one batch request: the contract's limit. */
 export const BATCH_LIMIT = 100;
 /** Rounds a batch's items get: the first send, then resends of the items that did not succeed. */
-const MAX_ROUNDS = 7;
+const MAX_ROUNDS = 10;
 
 /** One task of the send step: one item through its own request, or a batch of items. */
 export type SendTask = { single: number } | { batch: BatchPlan['path']; items: number[] };
