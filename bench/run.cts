@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { batchJob } from './jobs/batch.cjs';
+import { batchJob, type Variant } from './jobs/batch.cjs';
 import { bulkJob, conditions, returnAllJob } from './jobs/bulk.cjs';
 import { effectJob } from './jobs/effect.cjs';
 import { ingestJob } from './jobs/ingest.cjs';
@@ -19,7 +19,7 @@ import { checkMet, mergedChecks, pairMet, Results, table } from './results.cjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rounds = Number(flag('rounds') ?? (quick ? 1 : 3));
 const only = new Set((flag('only') ?? 'ingest,effect,bulk,batch,returnAll,polling').split(','));
 
@@ -54,7 +54,12 @@ async function main(): Promise<void> {
 			if (only.has('ingest')) await ingestJob(b, r, { rounds, sizes: SIZES.ingest, label: '(n8n defaults)' });
 			if (only.has('effect')) await effectJob(b, r, { rounds, events: SIZES.effect });
 			if (only.has('bulk')) await bulkJob(b, r, { rounds, conditions: conditions(SIZES.bulk, SIZES.limit) });
-			if (only.has('batch')) await batchJob(b, r, { rounds, sizes: SIZES.batch, limit: SIZES.limit });
+			if (only.has('batch')) {
+				// --batch-sizes=10000, --batch-variants=batched,HTTP Request, --batch-conditions=rate limit: a part of the job.
+				const list = (name: string) => flag(name)?.split(',').map((x) => x.trim());
+				const sizes = list('batch-sizes')?.map(Number) ?? SIZES.batch;
+				await batchJob(b, r, { rounds, sizes, limit: SIZES.limit, variants: list('batch-variants') as Variant[] | undefined, conditions: list('batch-conditions') as Array<'no limit' | 'rate limit'> | undefined });
+			}
 			if (only.has('returnAll')) await returnAllJob(b, r, { rounds, tracks: SIZES.tracks });
 		} finally {
 			await stopBench(b);

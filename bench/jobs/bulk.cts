@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { httpRequest, log, median, publishChain, sampler, setFaults, trackler, webhookNode, type Bench, type Json, type WfNode } from '../lib.cjs';
 import type { Results } from '../results.cjs';
 
-const toItems: WfNode = {
+export const toItems: WfNode = {
 	name: 'To Items',
 	type: 'n8n-nodes-base.code',
 	typeVersion: 2,
