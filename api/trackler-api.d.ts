@@ -1104,8 +1104,9 @@ export interface paths {
          * @description Creates the consumer `consumer_name` (`201`), or replaces the settings of the existing one
          *     (`200`); repeating the same request changes nothing, so it is safe to send at every start.
          *     Fields left out take their defaults. `event_types` and `filters` work as for webhook
-         *     subscriptions (see `createWebhookSubscription`) and, when changed, apply to events not yet
-         *     delivered. `start_at` is read only on create: the first event delivered is the first that
+         *     subscriptions (see `createWebhookSubscription`); when changed, they apply to events that happen
+         *     from then on, and queued events still waiting for their first delivery that no longer match
+         *     are dropped. `start_at` is read only on create: the first event delivered is the first that
          *     happened at or after it; it may lie up to 30 days back (the events' retention) and not after
          *     now (`422 validation_failed` naming `start_at`); on an update it is ignored. Any token of the
          *     workspace may manage consumers, as any token may read `GET /events`.
