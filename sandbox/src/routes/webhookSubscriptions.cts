@@ -88,7 +88,7 @@ export const routes: Record<string, Handler> = {
 		const eventId = ctx.body.event_id as string;
 		// An event of the workspace (GET /events), or a sample event sent to this subscription.
 		const known =
-			store.get('SELECT 1 AS x FROM events WHERE id = ?', eventId) ??
+			store.get('SELECT 1 AS x FROM events WHERE id = ? AND consumer_seq IS NULL', eventId) ??
 			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
 		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
 		const claimedAt = store.now();

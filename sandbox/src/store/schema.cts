@@ -91,11 +91,11 @@ CREATE TABLE IF NOT EXISTS workflow_versions (
 CREATE TABLE IF NOT EXISTS event_consumers (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   ack_deadline_seconds INTEGER NOT NULL, max_deliveries INTEGER NOT NULL, description TEXT, start_at TEXT NOT NULL,
-  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_pulled_at TEXT, active_ms INTEGER NOT NULL);
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_pulled_at TEXT, active_ms INTEGER NOT NULL, timing_rules TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS consumer_events (
   consumer_seq INTEGER NOT NULL, event_seq INTEGER NOT NULL, event_id TEXT NOT NULL, state TEXT NOT NULL,
   delivery_count INTEGER NOT NULL DEFAULT 0, ack_id TEXT, leased_until_ms INTEGER, dead_lettered_at TEXT, dead_reason TEXT,
-  PRIMARY KEY (consumer_seq, event_seq));
+  happened_at TEXT NOT NULL DEFAULT '', PRIMARY KEY (consumer_seq, event_seq));
 CREATE INDEX IF NOT EXISTS consumer_events_state ON consumer_events(consumer_seq, state, event_seq);
 CREATE INDEX IF NOT EXISTS consumer_events_event ON consumer_events(consumer_seq, event_id);
 CREATE TABLE IF NOT EXISTS consumer_leases (
@@ -113,4 +113,8 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'deliveries', column: 'in_flight_attempt', definition: 'INTEGER' },
 	{ table: 'deliveries', column: 'in_flight_timestamp', definition: 'INTEGER' },
 	{ table: 'delivery_attempts', column: 'webhook_timestamp', definition: 'INTEGER' },
+	// Moments of a consumer's timing rules are events of that consumer only (not in GET /events).
+	{ table: 'events', column: 'consumer_seq', definition: 'INTEGER' },
+	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
 ];

@@ -1,0 +1,131 @@
+// Timing rules of event consumers: moments relative to an anchor (an appointment's start or end, a date
+// in a Track's metadata, a fixed moment) that the consumer receives as events when they fall due on the
+// sandbox clock. Emitted lazily, before any operation on the consumer reads its queue, in the order they
+// fell due; each moment's event id is derived from (consumer, rule, subject, anchor_at), so it is once.
+import { createHash } from 'node:crypto';
+import { matchesFilters } from '../webhooks/queue.cjs';
+import type { ApiEvent, AppointmentRow, S, TrackRow } from './rows.cjs';
+import type { Store } from './store.cjs';
+import type { ConsumerRow } from './consumers.cjs';
+
+export type StoredRule = S['TimingRule'];
+
+const MINUTE = 60_000;
+
+/** A UUID (version 5 layout) derived from the parts, so the same moment always has the same id. */
+export function momentId(...parts: string[]): string {
+	const h = createHash('sha256').update(parts.join('\u0000')).digest();
+	h[6] = (h[6] & 0x0f) | 0x50;
+	h[8] = (h[8] & 0x3f) | 0x80;
+	const x = h.subarray(0, 16).toString('hex');
+	return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+/** The offset of `timeZone` from UTC at `ms`, in ms (local minus UTC). */
+function zoneOffset(ms: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(ms);
+	const n = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+	return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(ms / 1000) * 1000;
+}
+
+/** A metadata value as a moment: a date alone is midnight in the workspace's time zone; undefined if it is no date. */
+export function metadataMoment(value: string | undefined, timeZone: string): number | undefined {
+	if (!value) return undefined;
+	const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+	if (date) {
+		const guess = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
+		const first = guess - zoneOffset(guess, timeZone);
+		return guess - zoneOffset(first, timeZone);
+	}
+	if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) return undefined;
+	const ms = Date.parse(value);
+	return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The rules as stored: the request's rules, each keeping its active_since when its definition is unchanged. */
+export function storedRules(input: S['TimingRuleInput'][] | undefined, previous: StoredRule[], nowIso: string): StoredRule[] {
+	return (input ?? []).map((r) => {
+		const rule: StoredRule = {
+			id: r.id,
+			anchor: r.anchor,
+			metadata_key: r.metadata_key ?? null,
+			at: r.at ? new Date(Date.parse(r.at)).toISOString() : null,
+			offset_minutes: r.offset_minutes,
+			filters: { tag_ids: r.filters?.tag_ids ?? [], status_ids: r.filters?.status_ids ?? [], scheduler_ids: r.filters?.scheduler_ids ?? [], form_template_ids: r.filters?.form_template_ids ?? [] },
+			active_since: nowIso,
+		};
+		const before = previous.find((p) => p.id === r.id);
+		const same = before && JSON.stringify({ ...before, active_since: '' }) === JSON.stringify({ ...rule, active_since: '' });
+		return same ? { ...rule, active_since: before.active_since } : rule;
+	});
+}
+
+/** Field errors of timing rules that the schema cannot express (anchor-specific fields, unique ids). */
+export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ field: string; message: string; code: string }> {
+	const errors: Array<{ field: string; message: string; code: string }> = [];
+	(input ?? []).forEach((r, i) => {
+		const at = `timing_rules[${i}]`;
+		if (input?.findIndex((o) => o.id === r.id) !== i) errors.push({ field: `${at}.id`, message: `another rule of this consumer has the id "${r.id}"; ids must be unique`, code: 'invalid_value' });
+		if (r.anchor === 'track.metadata' && !r.metadata_key) errors.push({ field: `${at}.metadata_key`, message: 'is required for the anchor track.metadata (the metadata key that holds the date)', code: 'required' });
+		if (r.anchor !== 'track.metadata' && r.metadata_key !== undefined) errors.push({ field: `${at}.metadata_key`, message: 'is only for the anchor track.metadata', code: 'invalid_value' });
+		if (r.anchor === 'fixed' && !r.at) errors.push({ field: `${at}.at`, message: 'is required for the anchor fixed (the moment to count from)', code: 'required' });
+		if (r.anchor !== 'fixed' && r.at !== undefined) errors.push({ field: `${at}.at`, message: 'is only for the anchor fixed', code: 'invalid_value' });
+	});
+	return errors;
+}
+
+interface Due {
+	dueMs: number;
+	rule: StoredRule;
+	anchorMs: number;
+	subjectId: string;
+	event: Omit<ApiEvent, 'id' | 'created_at'>;
+}
+
+/** Emits every moment of the consumer's rules that fell due by now and was not emitted yet, in due order. */
+export function emitDueMoments(store: Store, c: ConsumerRow): void {
+	const rules = JSON.parse(c.timing_rules) as StoredRule[];
+	if (!rules.length) return;
+	const now = store.clock.nowMs();
+	const due: Due[] = [];
+	for (const rule of rules) {
+		const from = Date.parse(rule.active_since);
+		const offset = rule.offset_minutes * MINUTE;
+		// The anchors whose moment falls in [active_since, now].
+		const lo = new Date(from - offset).toISOString();
+		const hi = new Date(now - offset).toISOString();
+		if (rule.anchor === 'appointment.start' || rule.anchor === 'appointment.end') {
+			const column = rule.anchor === 'appointment.start' ? 'start_at' : 'end_at';
+			const rows = store.all<AppointmentRow>(`SELECT * FROM appointments WHERE state != 'cancelled' AND ${column} >= ? AND ${column} <= ? ORDER BY ${column}, seq`, lo, hi);
+			for (const r of rows) {
+				const appt = store.appointmentObj(r);
+				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: { object: 'event', type: 'appointment.moment_due', track_id: r.track_id, data: { object: appt } } });
+			}
+		} else {
+			const tracks = store.all<TrackRow>('SELECT * FROM tracks WHERE archived = 0 ORDER BY seq');
+			const zone = store.workspaceObj().time_zone;
+			for (const t of tracks) {
+				const anchorMs = rule.anchor === 'fixed' ? Date.parse(rule.at as string) : metadataMoment((JSON.parse(t.metadata) as Record<string, string>)[rule.metadata_key as string], zone);
+				if (anchorMs === undefined || anchorMs + offset < from || anchorMs + offset > now) continue;
+				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: { object: 'event', type: 'track.moment_due', track_id: t.id, data: { object: store.trackObj(t) } } });
+			}
+		}
+	}
+	due.sort((a, b) => a.dueMs - b.dueMs);
+	for (const d of due) {
+		const anchorAt = new Date(d.anchorMs).toISOString();
+		const id = momentId(c.name, String(c.seq), d.rule.id, d.subjectId, anchorAt);
+		if (store.get('SELECT 1 AS x FROM events WHERE id = ?', id)) continue;
+		const dueAt = new Date(d.dueMs).toISOString();
+		const filterable = { event_types: JSON.stringify([d.event.type]), filters: JSON.stringify(d.rule.filters) };
+		const event: ApiEvent = {
+			id,
+			created_at: dueAt,
+			...d.event,
+			data: { ...d.event.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
+		};
+		if (!matchesFilters(store, filterable, event)) continue;
+		const res = store.run('INSERT INTO events (id, type, track_id, created_at, doc, consumer_seq) VALUES (?, ?, ?, ?, ?, ?)', id, event.type, event.track_id, dueAt, JSON.stringify(event), c.seq);
+		store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, Number(res.lastInsertRowid), id, dueAt);
+	}
+}
