@@ -7177,7 +7177,22 @@ export interface operations {
                      *       "updated_at": "2025-09-16T19:05:00Z",
                      *       "last_pulled_at": "2025-09-16T19:05:00Z",
                      *       "expires_at": "2025-10-16T19:05:00Z",
-                     *       "timing_rules": [],
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 3,
                      *         "leased": 2,
@@ -7222,7 +7237,22 @@ export interface operations {
                      *       "updated_at": "2025-09-01T12:00:00Z",
                      *       "last_pulled_at": null,
                      *       "expires_at": "2025-10-01T12:00:00Z",
-                     *       "timing_rules": [],
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 12,
                      *         "leased": 0,
