@@ -190,6 +190,19 @@ describe('sandbox event consumers', () => {
 		expect(dead).toMatchObject([{ reason: 'nacked', delivery_count: 2, dead_lettered_at: at(0) }]);
 	});
 
+	it('keeps a dead letter 30 days after its event happened, as long as the event', async () => {
+		await put({ event_types: ['track.created'], max_deliveries: 2 });
+		await track('old');
+		for (let i = 0; i < 2; i++) expect((await nack([(await pull(1)).data[0].ack_id])).status).toBe(200);
+		expect(await backlog()).toMatchObject({ dead_lettered: 1 });
+		await advance(29 * 86400);
+		expect((await sb.api('GET', `${consumerPath()}/dead-letters`)).body.data).toHaveLength(1);
+		await pull(1); // keeps the consumer from expiring
+		await advance(86400);
+		expect((await sb.api('GET', `${consumerPath()}/dead-letters`)).body.data).toEqual([]);
+		expect(await backlog()).toMatchObject({ dead_lettered: 0 });
+	});
+
 	it('refuses unknown, foreign and expired ack_ids with the documented 4xx, changing nothing', async () => {
 		await put({ event_types: ['track.created'], ack_deadline_seconds: 60 });
 		await put({ event_types: ['track.created'] }, 'other');
