@@ -883,7 +883,7 @@ export interface paths {
         /**
          * Update a webhook subscription
          * @description Changes the fields given. `filters` replaces the filters as a whole (lists left out become
-         *     empty). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
+         *     empty); `timing_rules` replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
          *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
          */
         patch: operations["updateWebhookSubscription"];
@@ -1901,6 +1901,8 @@ export interface components {
             signature_scheme: components["schemas"]["WebhookSignatureScheme"];
             /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
             public_key: string | null;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1924,6 +1926,8 @@ export interface components {
             public_key: string | null;
             /** @description For `v1` only: `whsec_` followed by the base64-encoded signing key. Shown only once. */
             secret?: string;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2151,7 +2155,7 @@ export interface components {
             filters: components["schemas"]["WebhookFilters"];
             /**
              * Format: date-time
-             * @description When the rule was added or last changed; moments due before it never fire.
+             * @description When the rule was added or last changed (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
              */
             active_since: string;
         };
@@ -2852,6 +2856,8 @@ export interface components {
             /** @description A note for people, such as which workflow uses it. */
             description?: string;
             signature_scheme?: components["schemas"]["WebhookSignatureScheme"];
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -2860,6 +2866,8 @@ export interface components {
             filters?: components["schemas"]["WebhookFiltersInput"];
             description?: string | null;
             enabled?: boolean;
+            /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
@@ -6130,6 +6138,7 @@ export interface operations {
                      *           "disabled_reason": null,
                      *           "signature_scheme": "v1a",
                      *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *           "timing_rules": [],
                      *           "created_at": "2025-09-01T12:00:00Z",
                      *           "updated_at": "2025-09-01T12:00:00Z"
                      *         }
@@ -6219,6 +6228,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-09-01T12:00:00Z"
                      *     }
@@ -6281,6 +6291,7 @@ export interface operations {
                      *       "disabled_reason": "endpoint_gone",
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T03:14:00Z"
                      *     }
@@ -6400,6 +6411,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z"
                      *     }

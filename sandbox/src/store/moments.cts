@@ -1,10 +1,10 @@
 // Timing rules of event consumers: moments relative to an anchor (an appointment's start or end, a date
 // in a Track's metadata, a fixed moment) that the consumer receives as events when they fall due on the
-// sandbox clock. Emitted lazily, before any operation on the consumer reads its queue, in the order they
-// fell due; each moment's event id is derived from (consumer, rule, subject, anchor_at), so it is once.
+// sandbox clock (webhook subscriptions alike). Emitted by a background timer and before any operation on
+// the consumer reads its queue, in the order they fell due; each moment's event id is derived from (consumer, rule, subject, anchor_at), so it is once.
 import { createHash } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
-import type { ApiEvent, AppointmentRow, S, TrackRow } from './rows.cjs';
+import type { ApiEvent, AppointmentRow, S, SubscriptionRow, TrackRow } from './rows.cjs';
 import type { Store } from './store.cjs';
 import type { ConsumerRow } from './consumers.cjs';
 
@@ -82,11 +82,8 @@ interface Due {
 	event: Omit<ApiEvent, 'id' | 'created_at'>;
 }
 
-/** Emits every moment of the consumer's rules that fell due by now and was not emitted yet, in due order. */
-export function emitDueMoments(store: Store, c: ConsumerRow): void {
-	const rules = JSON.parse(c.timing_rules) as StoredRule[];
-	if (!rules.length) return;
-	const now = store.clock.nowMs();
+/** The moments of `rules` that fall due in [active_since, now], in due order, not yet filtered. */
+function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 	const due: Due[] = [];
 	for (const rule of rules) {
 		const from = Date.parse(rule.active_since);
@@ -111,21 +108,123 @@ export function emitDueMoments(store: Store, c: ConsumerRow): void {
 			}
 		}
 	}
-	due.sort((a, b) => a.dueMs - b.dueMs);
-	for (const d of due) {
-		const anchorAt = new Date(d.anchorMs).toISOString();
-		const id = momentId(c.name, String(c.seq), d.rule.id, d.subjectId, anchorAt);
-		if (store.get('SELECT 1 AS x FROM events WHERE id = ?', id)) continue;
-		const dueAt = new Date(d.dueMs).toISOString();
-		const filterable = { event_types: JSON.stringify([d.event.type]), filters: JSON.stringify(d.rule.filters) };
-		const event: ApiEvent = {
-			id,
-			created_at: dueAt,
-			...d.event,
-			data: { ...d.event.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
-		};
-		if (!matchesFilters(store, filterable, event)) continue;
-		const res = store.run('INSERT INTO events (id, type, track_id, created_at, doc, consumer_seq) VALUES (?, ?, ?, ?, ?, ?)', id, event.type, event.track_id, dueAt, JSON.stringify(event), c.seq);
-		store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, Number(res.lastInsertRowid), id, dueAt);
+	return due.sort((a, b) => a.dueMs - b.dueMs);
+}
+
+/** The event of a due moment with its derived id, or undefined when the rule's filters leave it out. */
+function momentEvent(store: Store, d: Due, owner: string[]): ApiEvent | undefined {
+	const anchorAt = new Date(d.anchorMs).toISOString();
+	const dueAt = new Date(d.dueMs).toISOString();
+	const event: ApiEvent = {
+		id: momentId(...owner, d.rule.id, d.subjectId, anchorAt),
+		created_at: dueAt,
+		...d.event,
+		data: { ...d.event.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
+	};
+	const filterable = { event_types: JSON.stringify([d.event.type]), filters: JSON.stringify(d.rule.filters) };
+	return matchesFilters(store, filterable, event) ? event : undefined;
+}
+
+/** Emits every moment of the consumer's rules that fell due by now and was not emitted yet, in due order. */
+export function emitDueMoments(store: Store, c: ConsumerRow): number {
+	const rules = JSON.parse(c.timing_rules) as StoredRule[];
+	if (!rules.length) return 0;
+	let emitted = 0;
+	for (const d of dueMoments(store, rules, store.clock.nowMs())) {
+		const event = momentEvent(store, d, [c.name, String(c.seq)]);
+		if (!event || store.get('SELECT 1 AS x FROM events WHERE id = ?', event.id)) continue;
+		const res = store.run('INSERT INTO events (id, type, track_id, created_at, doc, consumer_seq) VALUES (?, ?, ?, ?, ?, ?)', event.id, event.type, event.track_id, event.created_at, JSON.stringify(event), c.seq);
+		store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, Number(res.lastInsertRowid), event.id, event.created_at);
+		emitted++;
+	}
+	return emitted;
+}
+
+/**
+ * Queues a delivery to the subscription (and to it alone) of every moment of its rules that fell due by now
+ * and was not queued yet, in due order. A disabled subscription gets none, as it gets no events.
+ */
+export function emitSubscriptionMoments(store: Store, sub: SubscriptionRow): number {
+	const rules = JSON.parse(sub.timing_rules) as StoredRule[];
+	if (!rules.length || sub.enabled !== 1) return 0;
+	let emitted = 0;
+	const nowMs = store.clock.nowMs();
+	for (const d of dueMoments(store, rules, nowMs)) {
+		const event = momentEvent(store, d, ['webhook_subscription', sub.id]);
+		if (!event || store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ?', sub.id, event.id)) continue;
+		const now = store.now();
+		store.run(
+			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
+			store.uuid(), sub.id, event.id, event.type, JSON.stringify(event), nowMs, now, now,
+		);
+		emitted++;
+	}
+	return emitted;
+}
+
+/** Emits the due moments of every consumer and subscription with timing rules; how many webhook deliveries it queued. */
+export function emitAllDueMoments(store: Store): { consumer: number; webhook: number } {
+	let consumer = 0;
+	let webhook = 0;
+	for (const c of store.all<ConsumerRow>("SELECT * FROM event_consumers WHERE timing_rules != '[]'")) consumer += emitDueMoments(store, c);
+	for (const s of store.all<SubscriptionRow>("SELECT * FROM webhook_subscriptions WHERE timing_rules != '[]' AND enabled = 1")) webhook += emitSubscriptionMoments(store, s);
+	return { consumer, webhook };
+}
+
+/** How many timing rules exist in the workspace, over consumers and subscriptions. */
+export function timingRuleCount(store: Store): number {
+	const rows = store.all<{ r: string }>("SELECT timing_rules AS r FROM event_consumers UNION ALL SELECT timing_rules AS r FROM webhook_subscriptions");
+	return rows.reduce((n, row) => n + (JSON.parse(row.r) as unknown[]).length, 0);
+}
+
+/** Interval of the background check for due moments (real time): a moment is emitted within this of falling due. */
+export const MOMENT_TICK_MS = 250;
+
+/**
+ * Emits due moments in the background, so a moment reaches its consumer's queue or its subscription's
+ * endpoint on time without waiting for a pull; `tick()` also runs at once when the clock or data changes.
+ */
+export class MomentTimer {
+	private timer: NodeJS.Timeout | undefined;
+	private stopped = false;
+	constructor(
+		private readonly store: Store,
+		private readonly onWebhookMoments: () => void,
+		private readonly intervalMs = MOMENT_TICK_MS,
+	) {}
+
+	start(): void {
+		this.schedule();
+	}
+
+	tick(): void {
+		if (this.stopped || !this.store.db.open) return;
+		const { webhook } = this.store.tx(() => emitAllDueMoments(this.store));
+		if (webhook) this.onWebhookMoments();
+	}
+
+	/** Ticks as soon as the current request (and its transaction) is done. */
+	soon(): void {
+		if (this.stopped) return;
+		setImmediate(() => this.tick()).unref();
+	}
+
+	stop(): void {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = undefined;
+	}
+
+	private schedule(): void {
+		if (this.stopped) return;
+		this.timer = setTimeout(() => {
+			try {
+				this.tick();
+			} finally {
+				this.schedule();
+			}
+		}, this.intervalMs);
+		this.timer.unref();
 	}
 }

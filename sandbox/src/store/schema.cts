@@ -57,7 +57,7 @@ CREATE INDEX IF NOT EXISTS events_created ON events(created_at);
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT);
+  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT, timing_rules TEXT NOT NULL DEFAULT '[]');
 -- One row per claimed (subscription, event): the primary key makes the first claim win, also across processes.
 -- delivery_attempt: the attempt the claim belongs to (released if that attempt fails); NULL: final.
 CREATE TABLE IF NOT EXISTS webhook_claims (
@@ -117,4 +117,5 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'events', column: 'consumer_seq', definition: 'INTEGER' },
 	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
 	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
+	{ table: 'webhook_subscriptions', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
 ];
