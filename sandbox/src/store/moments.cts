@@ -79,7 +79,8 @@ interface Due {
 	rule: StoredRule;
 	anchorMs: number;
 	subjectId: string;
-	event: Omit<ApiEvent, 'id' | 'created_at'>;
+	/** The event without id and time, built only for a moment not emitted yet. */
+	event: () => Omit<ApiEvent, 'id' | 'created_at'>;
 }
 
 /** The moments of `rules` that fall due in [active_since, now], in due order, not yet filtered. */
@@ -95,8 +96,7 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 			const column = rule.anchor === 'appointment.start' ? 'start_at' : 'end_at';
 			const rows = store.all<AppointmentRow>(`SELECT * FROM appointments WHERE state != 'cancelled' AND ${column} >= ? AND ${column} <= ? ORDER BY ${column}, seq`, lo, hi);
 			for (const r of rows) {
-				const appt = store.appointmentObj(r);
-				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: { object: 'event', type: 'appointment.moment_due', track_id: r.track_id, data: { object: appt } } });
+				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: () => ({ object: 'event', type: 'appointment.moment_due', track_id: r.track_id, data: { object: store.appointmentObj(r) } }) });
 			}
 		} else {
 			const tracks = store.all<TrackRow>('SELECT * FROM tracks WHERE archived = 0 ORDER BY seq');
@@ -104,24 +104,30 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 			for (const t of tracks) {
 				const anchorMs = rule.anchor === 'fixed' ? Date.parse(rule.at as string) : metadataMoment((JSON.parse(t.metadata) as Record<string, string>)[rule.metadata_key as string], zone);
 				if (anchorMs === undefined || anchorMs + offset < from || anchorMs + offset > now) continue;
-				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: { object: 'event', type: 'track.moment_due', track_id: t.id, data: { object: store.trackObj(t) } } });
+				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: () => ({ object: 'event', type: 'track.moment_due', track_id: t.id, data: { object: store.trackObj(t) } }) });
 			}
 		}
 	}
 	return due.sort((a, b) => a.dueMs - b.dueMs);
 }
 
-/** The event of a due moment with its derived id, or undefined when the rule's filters leave it out. */
-function momentEvent(store: Store, d: Due, owner: string[]): ApiEvent | undefined {
+/**
+ * The event of a due moment with its derived id; undefined when it was emitted already (`emitted` says so by
+ * its id) or the rule's filters leave it out.
+ */
+function momentEvent(store: Store, d: Due, owner: string[], emitted: (id: string) => boolean): ApiEvent | undefined {
 	const anchorAt = new Date(d.anchorMs).toISOString();
 	const dueAt = new Date(d.dueMs).toISOString();
+	const id = momentId(...owner, d.rule.id, d.subjectId, anchorAt);
+	if (emitted(id)) return undefined;
+	const base = d.event();
 	const event: ApiEvent = {
-		id: momentId(...owner, d.rule.id, d.subjectId, anchorAt),
+		id,
 		created_at: dueAt,
-		...d.event,
-		data: { ...d.event.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
+		...base,
+		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
 	};
-	const filterable = { event_types: JSON.stringify([d.event.type]), filters: JSON.stringify(d.rule.filters) };
+	const filterable = { event_types: JSON.stringify([event.type]), filters: JSON.stringify(d.rule.filters) };
 	return matchesFilters(store, filterable, event) ? event : undefined;
 }
 
@@ -131,8 +137,8 @@ export function emitDueMoments(store: Store, c: ConsumerRow): number {
 	if (!rules.length) return 0;
 	let emitted = 0;
 	for (const d of dueMoments(store, rules, store.clock.nowMs())) {
-		const event = momentEvent(store, d, [c.name, String(c.seq)]);
-		if (!event || store.get('SELECT 1 AS x FROM events WHERE id = ?', event.id)) continue;
+		const event = momentEvent(store, d, [c.name, String(c.seq)], (id) => !!store.get('SELECT 1 AS x FROM events WHERE id = ?', id));
+		if (!event) continue;
 		const res = store.run('INSERT INTO events (id, type, track_id, created_at, doc, consumer_seq) VALUES (?, ?, ?, ?, ?, ?)', event.id, event.type, event.track_id, event.created_at, JSON.stringify(event), c.seq);
 		store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, Number(res.lastInsertRowid), event.id, event.created_at);
 		emitted++;
@@ -150,8 +156,8 @@ export function emitSubscriptionMoments(store: Store, sub: SubscriptionRow): num
 	let emitted = 0;
 	const nowMs = store.clock.nowMs();
 	for (const d of dueMoments(store, rules, nowMs)) {
-		const event = momentEvent(store, d, ['webhook_subscription', sub.id]);
-		if (!event || store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ?', sub.id, event.id)) continue;
+		const event = momentEvent(store, d, ['webhook_subscription', sub.id], (id) => !!store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ?', sub.id, id));
+		if (!event) continue;
 		const now = store.now();
 		store.run(
 			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
