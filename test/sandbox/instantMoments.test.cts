@@ -152,6 +152,33 @@ describe('sandbox: moments of timing rules are emitted on time, in the backgroun
 		expect((await sb.api('GET', '/webhook-subscriptions')).body.data).toHaveLength(1);
 	});
 
+	it("reads a rule's filters when its moment falls due: a Track tagged later does not bring a left-out moment back", async () => {
+		const tag = (await sb.api('POST', '/tags', { name: 'Herinneren' })).body.id;
+		const tagged = (await sb.api('POST', '/tracks', { title: 'Met tag' })).body.id;
+		expect((await sb.api('POST', `/tracks/${tagged}/tags`, { tag_ids: [tag] })).status).toBe(200);
+		const rule = { id: 'met-tag', anchor: 'appointment.start', offset_minutes: -60, filters: { tag_ids: [tag] } };
+		const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], timing_rules: [rule] });
+		expect((await sb.api('PUT', `/event-consumers/${NAME}`, { event_types: ['appointment.cancelled'], timing_rules: [rule] })).status).toBe(201);
+		const untaggedAppointment = await appointment(2 * HOUR); // on the Track without the tag
+		const taggedAppointment = (await sb.api('POST', `/tracks/${tagged}/appointments`, { title: 'Gesprek', start_at: at(2 * HOUR), end_at: at(3 * HOUR) })).body.id;
+		sb.sandbox.clock.set(at(HOUR));
+		const [hook] = await receiver.waitFor(1);
+		expect(hook.body.data.object.id).toBe(taggedAppointment);
+		// the Track gets the tag after its moment fell due: its moment stays left out
+		expect((await sb.api('POST', `/tracks/${trackId}/tags`, { tag_ids: [tag] })).status).toBe(200);
+		sb.sandbox.clock.set(at(DAY));
+		sb.sandbox.moments.tick();
+		await sb.sandbox.deliverer.flush();
+		expect(receiver.received.map((h) => h.body.data.object.id)).toEqual([taggedAppointment]);
+		const leases = (await sb.api('POST', `/event-consumers/${NAME}/pull`, {})).body.data;
+		expect(leases.map((l: { event: { data: { object: { id: string } } } }) => l.event.data.object.id)).toEqual([taggedAppointment]);
+		expect(untaggedAppointment).not.toBe(taggedAppointment);
+		// deleting them forgets what their filters left out
+		expect((await sb.api('DELETE', `/webhook-subscriptions/${sub.body.id}`)).status).toBe(200);
+		expect((await sb.api('DELETE', `/event-consumers/${NAME}`)).status).toBe(204);
+		expect(sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM moment_skips')?.n).toBe(0);
+	});
+
 	it('leaves no timing rule behind after 20 create/delete cycles of a subscription and a consumer', async () => {
 		const rules = [{ id: 'kwartier', anchor: 'appointment.start', offset_minutes: -15 }];
 		await appointment(HOUR);
@@ -171,5 +198,6 @@ describe('sandbox: moments of timing rules are emitted on time, in the backgroun
 		expect(sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM deliveries')?.n).toBe(0);
 		expect(sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM events WHERE consumer_seq IS NOT NULL')?.n).toBe(0);
 		expect(sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM consumer_events')?.n).toBe(0);
+		expect(sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM moment_skips')?.n).toBe(0);
 	});
 });

@@ -3,7 +3,7 @@ import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
 import { ApiError, conflict, notFound } from '../http/problem.cjs';
 import { newSigningKeyPair } from '../webhooks/signer.cjs';
 import type { SubscriptionRow, S } from '../store/store.cjs';
-import { ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
+import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
 import { failIfErrors } from './common.cjs';
 
 /** How long a claim is kept: longer than the 3 days a delivery is retried. */
@@ -93,6 +93,7 @@ export const routes: Record<string, Handler> = {
 	deleteWebhookSubscription: (ctx) => {
 		const row = requireSubscription(ctx);
 		ctx.store.run('DELETE FROM webhook_subscriptions WHERE id = ?', row.id);
+		forgetMoments(ctx.store, `subscription:${row.id}`);
 		ctx.store.run("UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL, updated_at = ? WHERE subscription_id = ? AND state = 'pending'", ctx.store.now(), row.id);
 		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true, track: null } };
 	},

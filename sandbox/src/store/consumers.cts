@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
 import type { ApiEvent, EventRow, S } from './rows.cjs';
 import type { Store } from './store.cjs';
+import { forgetMoments } from './moments.cjs';
 
 export const CONSUMER_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
 /** How long ended leases (so that a repeated ack answers the same) and dead letters are kept: as long as events are. */
@@ -101,6 +102,7 @@ export function expireConsumers(store: Store): void {
 export function deleteConsumer(store: Store, seq: number): void {
 	store.run('DELETE FROM consumer_events WHERE consumer_seq = ?', seq);
 	store.run('DELETE FROM events WHERE consumer_seq = ?', seq);
+	forgetMoments(store, `consumer:${seq}`);
 	store.run('DELETE FROM consumer_leases WHERE consumer_seq = ?', seq);
 	store.run('DELETE FROM event_consumers WHERE seq = ?', seq);
 }

@@ -115,11 +115,11 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
  * The event of a due moment with its derived id; undefined when it was emitted already (`emitted` says so by
  * its id) or the rule's filters leave it out.
  */
-function momentEvent(store: Store, d: Due, owner: string[], emitted: (id: string) => boolean): ApiEvent | undefined {
+function momentEvent(store: Store, d: Due, owner: string[], skipOwner: string, emitted: (id: string) => boolean): ApiEvent | undefined {
 	const anchorAt = new Date(d.anchorMs).toISOString();
 	const dueAt = new Date(d.dueMs).toISOString();
 	const id = momentId(...owner, d.rule.id, d.subjectId, anchorAt);
-	if (emitted(id)) return undefined;
+	if (emitted(id) || store.get('SELECT 1 AS x FROM moment_skips WHERE owner = ? AND moment_id = ?', skipOwner, id)) return undefined;
 	const base = d.event();
 	const event: ApiEvent = {
 		id,
@@ -128,7 +128,15 @@ function momentEvent(store: Store, d: Due, owner: string[], emitted: (id: string
 		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
 	};
 	const filterable = { event_types: JSON.stringify([event.type]), filters: JSON.stringify(d.rule.filters) };
-	return matchesFilters(store, filterable, event) ? event : undefined;
+	if (matchesFilters(store, filterable, event)) return event;
+	// Filters are read when the moment falls due, as an event's when it happens: a Track tagged later does not bring it back.
+	store.run('INSERT INTO moment_skips (owner, moment_id) VALUES (?, ?) ON CONFLICT DO NOTHING', skipOwner, id);
+	return undefined;
+}
+
+/** Forgets the moments a deleted consumer's (`consumer:<seq>`) or subscription's (`subscription:<id>`) filters left out. */
+export function forgetMoments(store: Store, owner: string): void {
+	store.run('DELETE FROM moment_skips WHERE owner = ?', owner);
 }
 
 /** Emits every moment of the consumer's rules that fell due by now and was not emitted yet, in due order. */
@@ -137,7 +145,7 @@ export function emitDueMoments(store: Store, c: ConsumerRow): number {
 	if (!rules.length) return 0;
 	let emitted = 0;
 	for (const d of dueMoments(store, rules, store.clock.nowMs())) {
-		const event = momentEvent(store, d, [c.name, String(c.seq)], (id) => !!store.get('SELECT 1 AS x FROM events WHERE id = ?', id));
+		const event = momentEvent(store, d, [c.name, String(c.seq)], `consumer:${c.seq}`, (id) => !!store.get('SELECT 1 AS x FROM events WHERE id = ?', id));
 		if (!event) continue;
 		const res = store.run('INSERT INTO events (id, type, track_id, created_at, doc, consumer_seq) VALUES (?, ?, ?, ?, ?, ?)', event.id, event.type, event.track_id, event.created_at, JSON.stringify(event), c.seq);
 		store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, Number(res.lastInsertRowid), event.id, event.created_at);
@@ -156,7 +164,7 @@ export function emitSubscriptionMoments(store: Store, sub: SubscriptionRow): num
 	let emitted = 0;
 	const nowMs = store.clock.nowMs();
 	for (const d of dueMoments(store, rules, nowMs)) {
-		const event = momentEvent(store, d, ['webhook_subscription', sub.id], (id) => !!store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ?', sub.id, id));
+		const event = momentEvent(store, d, ['webhook_subscription', sub.id], `subscription:${sub.id}`, (id) => !!store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ?', sub.id, id));
 		if (!event) continue;
 		const now = store.now();
 		store.run(

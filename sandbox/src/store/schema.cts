@@ -88,6 +88,8 @@ CREATE TABLE IF NOT EXISTS workflow_versions (
 -- Event consumers (pull with leases): one row a consumer; consumer_events holds, per consumer, each
 -- matching event's state (available, leased, acked, dead) and delivery count; consumer_leases one row
 -- per lease handed out (its ack_id), kept after it ended so that a repeated ack answers the same.
+-- Moments a timing rule's filters left out when they fell due: decided then, never emitted later (owner: consumer:<seq> or subscription:<id>).
+CREATE TABLE IF NOT EXISTS moment_skips (owner TEXT NOT NULL, moment_id TEXT NOT NULL, PRIMARY KEY (owner, moment_id));
 CREATE TABLE IF NOT EXISTS event_consumers (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   ack_deadline_seconds INTEGER NOT NULL, max_deliveries INTEGER NOT NULL, description TEXT, start_at TEXT NOT NULL,
