@@ -7,7 +7,9 @@ import { getId, getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
+import { externalIdField, getExternalId } from './externalId';
 import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
+import { getExpectedEtag, onlyIfUnchangedFields, patchIfUnchanged } from './onlyIfUnchanged';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
@@ -18,6 +20,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
+			externalIdField(
+				"Your own ID for the Track, such as a CRM's ID; unique in the workspace (another Track with it fails the item)",
+			),
 			{
 				displayName: 'Remove Metadata Keys',
 				name: 'removeMetadataKeys',
@@ -49,6 +54,7 @@ const properties: INodeProperties[] = [
 			}),
 		],
 	},
+	...onlyIfUnchangedFields,
 ];
 
 export const description = updateDisplayOptions(
@@ -76,6 +82,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (statusId) body.status_id = statusId;
 	const designId = getOptionalId.call(this, 'updateFields.designId', itemIndex, 'Track Design');
 	if (designId) body.design_id = designId;
+	const externalId = getExternalId.call(this, 'updateFields.externalId', itemIndex);
+	if (externalId) body.external_id = externalId;
 
 	const metadata: Record<string, string | null> = {
 		...(getMetadataPairs.call(this, 'updateFields.setMetadata', itemIndex, 'Set Metadata') ?? {}),
@@ -99,9 +107,15 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 			this,
 			itemIndex,
 			'Nothing to update',
-			'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
+			'Add at least one field under Update Fields: Title, Status, Track Design, External ID, Set Metadata or Remove Metadata Keys.',
 		);
 	}
 
+	const onlyIfUnchanged = getExpectedEtag.call(this, itemIndex);
+	if (onlyIfUnchanged.enabled) {
+		return async function () {
+			return await patchIfUnchanged(this, trackId, body, itemIndex, onlyIfUnchanged.etag);
+		};
+	}
 	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
 }
