@@ -3,7 +3,12 @@ import type { IDataObject, INodeProperties, IPollFunctions, IWebhookFunctions } 
 
 import { cachedAccess } from './access';
 import type { TracklerEvent } from './api';
-import { apiBaseFrom, CREDENTIAL_TYPE, tracklerApiRequest, type TracklerContext } from './transport';
+import {
+	apiBaseFrom,
+	CREDENTIAL_TYPE,
+	tracklerApiRequest,
+	type TracklerContext,
+} from './transport';
 
 /**
  * Events the workflow's own credential caused. Trackler names who caused every event (`actor`); a
@@ -82,7 +87,10 @@ export async function ownTokenId(ctx: TracklerContext): Promise<string | undefin
 }
 
 /** Whether `event` was caused by a request made with the token `tokenId`. */
-export function causedByToken(event: Pick<TracklerEvent, 'actor'>, tokenId: string | undefined): boolean {
+export function causedByToken(
+	event: Pick<TracklerEvent, 'actor'>,
+	tokenId: string | undefined,
+): boolean {
 	const actor = event.actor as { type?: unknown; token_id?: unknown } | undefined;
 	return !!tokenId && actor?.type === 'api_token' && actor.token_id === tokenId;
 }

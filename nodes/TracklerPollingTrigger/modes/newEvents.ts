@@ -105,7 +105,8 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 			if (hasEntry(state.ledger, event.id)) continue;
 			addEntry(state.ledger, event.id, Date.parse(event.created_at));
 			state.lastCreatedAt = event.created_at;
-			if (emit && (await ownChangesFilter(ctx))(event)) items.push(eventOutput(event, settings.simplify));
+			if (emit && (await ownChangesFilter(ctx))(event))
+				items.push(eventOutput(event, settings.simplify));
 		}
 		cursor = page.next_cursor ?? cursor;
 		if (!page.has_more) break;

@@ -35,7 +35,8 @@ const properties: INodeProperties[] = [
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. Opdrachtgever',
-			description: 'Return only Tracks whose metadata has this key (with Metadata Value: that value)',
+			description:
+				'Return only Tracks whose metadata has this key (with Metadata Value: that value)',
 		},
 		{
 			displayName: 'Metadata Value',
@@ -116,7 +117,14 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (metadataKey.trim()) {
 		qs.metadata_key = checkMetadataKey.call(this, metadataKey, itemIndex, 'Metadata Key');
 		if (metadataValue) {
-			checkMaxLength.call(this, metadataValue, LIMIT.metadataValue, itemIndex, 'Metadata Value', 'the value');
+			checkMaxLength.call(
+				this,
+				metadataValue,
+				LIMIT.metadataValue,
+				itemIndex,
+				'Metadata Value',
+				'the value',
+			);
 			qs.metadata_value = metadataValue;
 		}
 	} else if (metadataValue) {

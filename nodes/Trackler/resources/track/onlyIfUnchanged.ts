@@ -39,7 +39,9 @@ export function getExpectedEtag(
 	const enabled = this.getNodeParameter('onlyIfUnchanged', itemIndex, false) === true;
 	if (!enabled) return { enabled };
 	const raw = this.getNodeParameter('etag', itemIndex, '') as unknown;
-	const value = (typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw)).trim();
+	const value = (
+		typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw)
+	).trim();
 	if (!value) return { enabled };
 	if (value.length > 200 || /[\s,]/.test(value.replace(/^W\//, ''))) {
 		throw inputError.call(
@@ -80,12 +82,13 @@ export async function patchIfUnchanged(
 ): Promise<Track> {
 	const expected =
 		etag ??
-		(await tracklerApiRequest.call<IExecuteFunctions, Parameters<typeof tracklerApiRequest>, Promise<Track>>(
-			ctx,
-			'GET',
-			`/tracks/${trackId}`,
-			{ itemIndex },
-		)).etag;
+		(
+			await tracklerApiRequest.call<
+				IExecuteFunctions,
+				Parameters<typeof tracklerApiRequest>,
+				Promise<Track>
+			>(ctx, 'GET', `/tracks/${trackId}`, { itemIndex })
+		).etag;
 	const response = await tracklerApiResponse.call<
 		IExecuteFunctions,
 		Parameters<typeof tracklerApiResponse>,
