@@ -124,19 +124,34 @@ describe('Track: External ID', () => {
 		const h = ctx.harness();
 		const [created] = jsonOf(
 			await h.run({
-				parameters: { resource: 'track', operation: 'create', title: 'CRM Track', additionalFields: { externalId: ' deal-901 ' } },
+				parameters: {
+					resource: 'track',
+					operation: 'create',
+					title: 'CRM Track',
+					additionalFields: { externalId: ' deal-901 ' },
+				},
 			}),
 		);
 		expect(created.external_id).toBe('deal-901');
 		const found = jsonOf(
 			await ctx.harness().run({
-				parameters: { resource: 'track', operation: 'getAll', returnAll: true, filters: { externalId: 'deal-901' } },
+				parameters: {
+					resource: 'track',
+					operation: 'getAll',
+					returnAll: true,
+					filters: { externalId: 'deal-901' },
+				},
 			}),
 		);
 		expect(found.map((t) => t.id)).toEqual([created.id]);
 		const [updated] = jsonOf(
 			await ctx.harness().run({
-				parameters: { resource: 'track', operation: 'update', trackId: rl(created.id), updateFields: { externalId: 'deal-902' } },
+				parameters: {
+					resource: 'track',
+					operation: 'update',
+					trackId: rl(created.id),
+					updateFields: { externalId: 'deal-902' },
+				},
 			}),
 		);
 		expect(updated.external_id).toBe('deal-902');
@@ -146,7 +161,12 @@ describe('Track: External ID', () => {
 		await createTrack(ctx.sb, 'Holder', { external_id: 'deal-taken' });
 		const error = await catchError(() =>
 			ctx.harness().run({
-				parameters: { resource: 'track', operation: 'create', title: 'Second', additionalFields: { externalId: 'deal-taken' } },
+				parameters: {
+					resource: 'track',
+					operation: 'create',
+					title: 'Second',
+					additionalFields: { externalId: 'deal-taken' },
+				},
 			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -159,13 +179,25 @@ describe('Track: External ID', () => {
 		await createTrack(ctx.sb, 'Meta node B', { metadata: { Regio: 'Zuid' } });
 		const found = jsonOf(
 			await ctx.harness().run({
-				parameters: { resource: 'track', operation: 'getAll', returnAll: true, filters: { metadataKey: 'Regio', metadataValue: 'Noord' } },
+				parameters: {
+					resource: 'track',
+					operation: 'getAll',
+					returnAll: true,
+					filters: { metadataKey: 'Regio', metadataValue: 'Noord' },
+				},
 			}),
 		);
 		expect(found.map((t) => t.id)).toEqual([a.id]);
 		const h = ctx.harness();
 		const error = await catchError(() =>
-			h.run({ parameters: { resource: 'track', operation: 'getAll', returnAll: true, filters: { metadataValue: 'Noord' } } }),
+			h.run({
+				parameters: {
+					resource: 'track',
+					operation: 'getAll',
+					returnAll: true,
+					filters: { metadataValue: 'Noord' },
+				},
+			}),
 		);
 		expect(error.message).toBe('Metadata Value needs a Metadata Key');
 		expect(h.requests).toHaveLength(0);
