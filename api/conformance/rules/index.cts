@@ -2,8 +2,9 @@
 // over every answer received.
 import type { Rule } from '../kit.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
+import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...writeRules, ...webhookRules, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...writeRules, ...provenanceRules, ...webhookRules, ...everyAnswerRules];
