@@ -97,12 +97,14 @@ export function causedByToken(
 
 /**
  * What both triggers call: a test that keeps an event unless the node ignores its own changes and the
- * event was caused by the node's own token. Asks for the token's id only when it is needed.
+ * event was caused by the node's own token. Asks for the token's id only when it is needed. While
+ * listening for a test event (manual mode) every event is shown: the sample event the trigger asks
+ * Trackler for is made by its own token.
  */
 export async function ownChangesFilter(
 	ctx: IPollFunctions | IWebhookFunctions,
 ): Promise<(event: Pick<TracklerEvent, 'actor'>) => boolean> {
-	if (!ignoresOwnChanges(ctx)) return () => true;
+	if (ctx.getMode() === 'manual' || !ignoresOwnChanges(ctx)) return () => true;
 	const tokenId = await ownTokenId(ctx);
 	return (event) => !causedByToken(event, tokenId);
 }
