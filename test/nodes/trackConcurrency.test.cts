@@ -157,6 +157,62 @@ describe('Track: External ID', () => {
 		expect(updated.external_id).toBe('deal-902');
 	});
 
+	it('the Track field finds a Track By External ID (one lookup) for Get, Update and Archive; an unknown one fails the item', async () => {
+		const track = await createTrack(ctx.sb, 'By external id', { external_id: 'deal-locator-1' });
+		const byExternalId = { __rl: true, mode: 'externalId', value: 'deal-locator-1' };
+		const h = ctx.harness();
+		const [got] = jsonOf(
+			await h.run({ parameters: { resource: 'track', operation: 'get', trackId: byExternalId } }),
+		);
+		expect(got.id).toBe(track.id);
+		expect(h.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`)).toEqual([
+			'GET /tracks?external_id=deal-locator-1&limit=1',
+			`GET /tracks/${track.id}`,
+		]);
+		const [updated] = jsonOf(
+			await ctx.harness().run({
+				parameters: {
+					resource: 'track',
+					operation: 'update',
+					trackId: byExternalId,
+					updateFields: { title: 'By external id (updated)' },
+				},
+			}),
+		);
+		expect(updated).toMatchObject({ id: track.id, title: 'By external id (updated)' });
+		const [archived] = jsonOf(
+			await ctx
+				.harness()
+				.run({ parameters: { resource: 'track', operation: 'archive', trackId: byExternalId } }),
+		);
+		expect(archived).toMatchObject({ id: track.id, archived: true });
+		const error = await catchError(() =>
+			ctx
+				.harness()
+				.run({
+					parameters: {
+						resource: 'track',
+						operation: 'get',
+						trackId: { ...byExternalId, value: 'deal-nobody' },
+					},
+				}),
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('No Track has the External ID "deal-nobody"');
+		const empty = ctx.harness();
+		const emptyError = await catchError(() =>
+			empty.run({
+				parameters: {
+					resource: 'track',
+					operation: 'delete',
+					trackId: { ...byExternalId, value: '  ' },
+				},
+			}),
+		);
+		expect(emptyError.message).toBe('Track is empty: no External ID given');
+		expect(empty.requests).toHaveLength(0);
+	});
+
 	it('a second Track with the same External ID fails with the problem naming it', async () => {
 		await createTrack(ctx.sb, 'Holder', { external_id: 'deal-taken' });
 		const error = await catchError(() =>

@@ -3,16 +3,22 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Track } from '../../../shared/api';
 import { getAddedText, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
-import { getId, getOptionalId, splitList } from '../../../shared/ids';
+import { getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
-import { externalIdField, getExternalId } from './externalId';
+import {
+	externalIdField,
+	getExternalId,
+	getTrackTarget,
+	trackLocatorWithExternalId,
+	withTrackId,
+} from './externalId';
 import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
 import { getExpectedEtag, onlyIfUnchangedFields, patchIfUnchanged } from './onlyIfUnchanged';
 
 const properties: INodeProperties[] = [
-	locator('Track', 'trackId'),
+	trackLocatorWithExternalId(),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -63,7 +69,7 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const target = getTrackTarget.call(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 
@@ -112,10 +118,12 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	}
 
 	const onlyIfUnchanged = getExpectedEtag.call(this, itemIndex);
-	if (onlyIfUnchanged.enabled) {
-		return async function () {
-			return await patchIfUnchanged(this, trackId, body, itemIndex, onlyIfUnchanged.etag);
-		};
-	}
-	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
+	return withTrackId(target, itemIndex, (trackId) => {
+		if (onlyIfUnchanged.enabled) {
+			return async function () {
+				return await patchIfUnchanged(this, trackId, body, itemIndex, onlyIfUnchanged.etag);
+			};
+		}
+		return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
+	});
 }
