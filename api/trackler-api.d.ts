@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * Get the token's user and workspace
-         * @description Returns the workspace member the API token acts as, and the workspace it belongs to. Use it to check a token.
+         * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token
+         *     itself (its id and name: events the token causes name it in `actor.token_id`). Use it to check a token.
          */
         get: operations["getMe"];
         put?: never;
@@ -191,7 +192,8 @@ export interface paths {
          * Create a Track
          * @description Creates a Track. Without `status_id` the Track gets the workspace's first Status (by group, then
          *     position). With `design_id` the Track is set up from that Track Design. The token's user becomes
-         *     the Track's first `track_leader`. Emits `track.created`, then `track.tag_added` for each tag.
+         *     the Track's first `track_leader`. An `external_id` another Track has answers `409 external_id_taken`.
+         *     Emits `track.created`, then `track.tag_added` for each tag.
          */
         post: operations["createTrack"];
         delete?: never;
@@ -232,7 +234,12 @@ export interface paths {
          * Update a Track
          * @description Changes the fields given and leaves the others alone. `metadata` is merged key by key
          *     (JSON Merge Patch): a string sets a key, `null` removes it, keys not mentioned stay.
-         *     An archived Track answers `409 track_archived`.
+         *     An archived Track answers `409 track_archived`; an `external_id` another Track has answers
+         *     `409 external_id_taken`.
+         *
+         *     With `If-Match` (the `etag` of an earlier read), the update is made only if the Track is still
+         *     that version; otherwise nothing changes and the answer is `412 precondition_failed` with the
+         *     Track's `current_etag` and the fields that differ (see "Concurrency: ETags and If-Match").
          *
          *     Emits `track.updated` (with `previous` holding the old values of `title`, `design` and
          *     `metadata` when they changed) and, when the status changes, `track.status_changed`
@@ -882,8 +889,9 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook subscription
-         * @description Changes the fields given. `filters` replaces the filters as a whole (lists left out become
-         *     empty); `timing_rules` replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
+         * @description Changes the fields given, by the one PATCH rule (see "Updating with PATCH"): `filters` is merged
+         *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it);
+         *     `timing_rules`, when given, replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
          *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
          */
         patch: operations["updateWebhookSubscription"];
@@ -1457,6 +1465,74 @@ export interface components {
         Metadata: {
             [key: string]: string;
         };
+        /**
+         * @description Your own id for the Track, such as a CRM's deal or contact id; unique in the workspace, so
+         *     `GET /tracks?external_id=…` finds the Track in one request. `null` when not set.
+         * @example hubspot-deal-48213
+         */
+        ExternalId: string | null;
+        /**
+         * @description The version of the object: an opaque quoted string that changes whenever the object changes.
+         *     Send it in `If-Match` to change the object only if it is still this version.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
+        /** @description The API token a request is made with. */
+        ApiToken: {
+            /** @constant */
+            object: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id, never its secret; events it causes name it in `actor.token_id`.
+             */
+            id: string;
+            /**
+             * @description The name the token was given when it was made.
+             * @example n8n Noorderlicht
+             */
+            name: string;
+        };
+        /** @description A person made the change, in the Trackler app. */
+        EventActorUser: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user";
+            user: components["schemas"]["UserRef"];
+        };
+        /** @description A request made with an API token made the change. */
+        EventActorApiToken: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id (`GET /me` → `token.id`).
+             */
+            token_id: string;
+            /** @description The token's name. */
+            name: string;
+            /**
+             * @description The `Request-Id` of the request that made the change.
+             * @example req_8f3b2c1d9e7a6b5c4d3e2f1a
+             */
+            request_id: string;
+            /** @description The `Idempotency-Key` the request carried; `null` when it had none. */
+            idempotency_key: string | null;
+        };
+        /** @description Trackler itself made the change (a booking by someone without an account, an expiry). */
+        EventActorSystem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "system";
+        };
+        /** @description Who caused the event. See "Who caused an event". */
+        EventActor: components["schemas"]["EventActorUser"] | components["schemas"]["EventActorApiToken"] | components["schemas"]["EventActorSystem"];
         /** @description A member of the workspace. */
         User: {
             /** Format: uuid */
@@ -1503,6 +1579,7 @@ export interface components {
             object: "me";
             user: components["schemas"]["User"];
             workspace: components["schemas"]["Workspace"];
+            token: components["schemas"]["ApiToken"];
         };
         /** @description A Track status of the workspace. */
         Status: {
@@ -1609,6 +1686,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -1645,6 +1724,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -2027,6 +2108,7 @@ export interface components {
              * @description The Track the event belongs to; `null` for events outside a Track.
              */
             track_id: string | null;
+            actor: components["schemas"]["EventActor"];
             data: components["schemas"]["EventData"];
         };
         /** @description Confirms that an object was deleted. */
@@ -2079,9 +2161,21 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description For `precondition_failed`, the object's current `etag`. */
+            current_etag?: string;
+            /**
+             * @description For `precondition_failed`, the object's top-level fields that differ from the version the
+             *     `If-Match` named, when Trackler still knows that version (left out when it does not).
+             */
+            changed_fields?: string[];
+            /**
+             * Format: uuid
+             * @description For `external_id_taken`, the Track that has the `external_id`.
+             */
+            track_id?: string;
         };
         /** @description Where the consumer's events stand now. */
         EventConsumerBacklog: {
@@ -2730,6 +2824,8 @@ export interface components {
             status_id?: string;
             tag_ids?: string[];
             metadata?: components["schemas"]["Metadata"];
+            /** @description Your own id for the Track (a CRM's id); unique in the workspace. */
+            external_id?: string;
         };
         UpdateTrackRequest: {
             title?: string;
@@ -2740,6 +2836,8 @@ export interface components {
              * @description The Track Design; `null` unlinks it (the Track's content stays).
              */
             design_id?: string | null;
+            /** @description Your own id for the Track (a CRM's id), unique in the workspace; `null` unsets it. */
+            external_id?: string | null;
             /** @description Merged into the Track's metadata. A string sets a key, `null` removes it. */
             metadata?: {
                 [key: string]: string | null;
@@ -3004,7 +3102,8 @@ export interface components {
         };
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
-         *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
+         *     changed (`track_archived`), another Track already has the `external_id` (`external_id_taken`),
+         *     the event was already claimed for the subscription (`already_claimed`),
          *     the lease an `ack_id` names ran out or was nacked (`lease_expired`, naming each in `errors`),
          *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
          *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
@@ -3017,6 +3116,37 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The object changed since the version the `If-Match` header names (`precondition_failed`):
+         *     nothing was changed. The problem gives the object's `current_etag` and, when known,
+         *     the top-level fields that differ from the named version (`changed_fields`).
+         */
+        PreconditionFailed: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://api.trackler.nl/problems/precondition_failed",
+                 *       "title": "Precondition failed",
+                 *       "status": 412,
+                 *       "detail": "The Track changed since the version \"5d41402abc4b2a76\" you read (status changed); nothing was updated. Read it again and retry with its current etag.",
+                 *       "instance": "/v1/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *       "code": "precondition_failed",
+                 *       "current_etag": "\"7b52009b64fd0a2a\"",
+                 *       "changed_fields": [
+                 *         "status"
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3125,6 +3255,13 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
+         * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+         *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+         *     answers `412 precondition_failed`.
+         * @example "5d41402abc4b2a76"
+         */
+        IfMatch: string;
+        /**
          * @description The Track's id.
          * @example e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21
          */
@@ -3199,6 +3336,11 @@ export interface components {
          */
         "Retry-After": number;
         /**
+         * @description The object's current `etag` (the same as its `etag` field), for `If-Match`.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
+        /**
          * @description Present, with the value `true`, when this response is a replay of an earlier request with the same `Idempotency-Key`.
          * @example true
          */
@@ -3245,6 +3387,11 @@ export interface operations {
                      *         "time_zone": "Europe/Amsterdam",
                      *         "livemode": true,
                      *         "created_at": "2024-02-01T09:00:00Z"
+                     *       },
+                     *       "token": {
+                     *         "object": "api_token",
+                     *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
+                     *         "name": "n8n Noorderlicht"
                      *       }
                      *     }
                      */
@@ -3756,6 +3903,21 @@ export interface operations {
                  */
                 q?: string;
                 /**
+                 * @description Returns only the Track with this `external_id` (at most one, since it is unique), archived or not.
+                 * @example hubspot-deal-48213
+                 */
+                external_id?: string;
+                /**
+                 * @description Returns only Tracks whose metadata has this key; with `metadata_value`, only those where the key has that value (exactly).
+                 * @example Opdrachtgever
+                 */
+                metadata_key?: string;
+                /**
+                 * @description With `metadata_key`, returns only Tracks where that key has exactly this value. Without `metadata_key` it answers `422 validation_failed`.
+                 * @example Gemeente Utrecht
+                 */
+                metadata_value?: string;
+                /**
                  * @description Returns only Tracks in this Status.
                  * @example 5e8b2d4f-1a6c-4f3e-b7d9-0c2a4e6f8b14
                  */
@@ -3828,6 +3990,8 @@ export interface operations {
                      *           "archived": false,
                      *           "archived_at": null,
                      *           "member_count": 2,
+                     *           "external_id": null,
+                     *           "etag": "\"5d41402abc4b2a76\"",
                      *           "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *           "created_at": "2025-09-15T08:30:00Z",
                      *           "updated_at": "2025-09-16T19:04:00Z"
@@ -3886,6 +4050,7 @@ export interface operations {
             /** @description The new Track. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3920,6 +4085,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 1,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-15T08:30:00Z"
@@ -3931,6 +4098,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -3955,6 +4123,7 @@ export interface operations {
             /** @description The Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3988,6 +4157,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-16T19:04:00Z"
@@ -4053,7 +4224,15 @@ export interface operations {
     updateTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+                 *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+                 *     answers `412 precondition_failed`.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4081,6 +4260,7 @@ export interface operations {
             /** @description The updated Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -4114,6 +4294,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-22T07:55:00Z"
@@ -4127,6 +4309,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -4192,6 +4375,8 @@ export interface operations {
                      *       "archived": true,
                      *       "archived_at": "2026-01-09T16:00:00Z",
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-01-09T16:00:00Z"
@@ -4268,6 +4453,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-02-02T10:15:00Z"
@@ -4581,6 +4768,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-17T12:40:00Z",
@@ -4664,6 +4853,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-18T08:05:00Z",
@@ -6882,6 +7073,14 @@ export interface operations {
                      *           "type": "invitation.accepted",
                      *           "created_at": "2025-09-16T19:04:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -6912,6 +7111,14 @@ export interface operations {
                      *           "type": "track.status_changed",
                      *           "created_at": "2025-09-22T07:55:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
@@ -6938,6 +7145,8 @@ export interface operations {
                      *               "archived": false,
                      *               "archived_at": null,
                      *               "member_count": 2,
+                     *               "external_id": null,
+                     *               "etag": "\"5d41402abc4b2a76\"",
                      *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *               "created_at": "2025-09-15T08:30:00Z",
                      *               "updated_at": "2025-09-22T07:55:00Z"
@@ -7366,6 +7575,14 @@ export interface operations {
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
                      *             "data": {
                      *               "object": {
                      *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -7665,6 +7882,14 @@ export interface operations {
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
                      *             "data": {
                      *               "object": {
                      *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -7758,6 +7983,14 @@ export interface operations {
                      *         "type": "invitation.accepted",
                      *         "created_at": "2025-09-16T19:04:00Z",
                      *         "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "actor": {
+                     *           "type": "user",
+                     *           "user": {
+                     *             "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *             "name": "Marieke Jansen",
+                     *             "email": "marieke@noorderlicht.example"
+                     *           }
+                     *         },
                      *         "data": {
                      *           "object": {
                      *             "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",

@@ -2,7 +2,7 @@
 // api/openapi.yaml against SQLite, with contract validation of requests and responses, webhooks,
 // a controllable clock, fault injection and a test API under /_sandbox.
 import * as http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tokenError } from './http/auth.cjs';
 import { loadContract, toFieldErrors } from './http/contract.cjs';
@@ -10,7 +10,7 @@ import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './htt
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
-import { Store } from './store/store.cjs';
+import { Store, type S as Json } from './store/store.cjs';
 import type { SandboxClock } from './clock.cjs';
 import { defaultFaults, RateLimiter, takeFailNext, type FaultConfig } from './faults.cjs';
 import { Deliverer, DEFAULT_RETRY_SCHEDULE } from './webhooks/deliverer.cjs';
@@ -134,6 +134,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const errors = tokens.map((t) => tokenError(t, header));
 		return errors.includes(undefined) ? undefined : errors[0];
 	};
+	/** The identity of the token a valid Authorization header carries: a stable id (a hash, never the secret) and a name. */
+	const tokenIdentity = (header: string | undefined): { id: string; name: string } => {
+		const index = Math.max(0, tokens.findIndex((t) => tokenError(t, header) === undefined));
+		const h = createHash('sha256').update(`trackler-token:${tokens[index]}`).digest('hex');
+		const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+		return { id, name: index === 0 ? 'Sandbox token' : `Sandbox token ${index + 1}` };
+	};
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
 		const text = body === undefined ? '' : JSON.stringify(body);
@@ -152,8 +159,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const method = (req.method ?? 'GET').toUpperCase();
 		const pathname = url.pathname;
 		const instance = pathname;
+		// Every answer names its request; an event the request causes names it too (actor.request_id).
+		const requestId = `req_${randomBytes(12).toString('hex')}`;
+		res.setHeader('Request-Id', requestId);
 		const sendProblem = (err: ApiError, extra: Record<string, string> = {}): void =>
-			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status), { ...limiter.headers(), ...err.headers, ...extra });
+			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status, err.extra), { ...limiter.headers(), ...err.headers, ...extra });
 
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
 		const authError = checkToken(req.headers.authorization);
@@ -224,11 +234,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (errors.length) throw new ApiError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, errors);
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services };
-			result = ASYNC_OPERATIONS.has(op.operationId) ? await handler(ctx) : (store.tx(() => handler(ctx)) as Result);
+			const tokenId = tokenIdentity(req.headers.authorization);
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: tokenId, headers: req.headers };
+			const key = req.headers['idempotency-key'];
+			const actor: Json['EventActor'] = {
+				type: 'api_token',
+				token_id: tokenId.id,
+				name: tokenId.name,
+				request_id: requestId,
+				idempotency_key: typeof key === 'string' && key !== '' ? key : null,
+			};
+			// The handler's events name this request as their actor (the synchronous part of an async handler too).
+			result = ASYNC_OPERATIONS.has(op.operationId)
+				? await store.actingAs(actor, () => handler(ctx))
+				: (store.tx(() => store.actingAs(actor, () => handler(ctx))) as Result);
 		} catch (e) {
 			if (e instanceof ApiError) {
-				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status), headers: e.headers };
+				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status, e.extra), headers: e.headers };
 			} else {
 				const message = e instanceof Error ? e.stack ?? e.message : String(e);
 				violations.push({ operationId: op.operationId, method, path: pathname, status: 500, errors: [`exception: ${message}`] });

@@ -96,7 +96,7 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 			const column = rule.anchor === 'appointment.start' ? 'start_at' : 'end_at';
 			const rows = store.all<AppointmentRow>(`SELECT * FROM appointments WHERE state != 'cancelled' AND ${column} >= ? AND ${column} <= ? ORDER BY ${column}, seq`, lo, hi);
 			for (const r of rows) {
-				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: () => ({ object: 'event', type: 'appointment.moment_due', track_id: r.track_id, data: { object: store.appointmentObj(r) } }) });
+				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: () => ({ object: 'event', type: 'appointment.moment_due', track_id: r.track_id, actor: { type: 'system' }, data: { object: store.appointmentObj(r) } }) });
 			}
 		} else {
 			const tracks = store.all<TrackRow>('SELECT * FROM tracks WHERE archived = 0 ORDER BY seq');
@@ -104,7 +104,7 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 			for (const t of tracks) {
 				const anchorMs = rule.anchor === 'fixed' ? Date.parse(rule.at as string) : metadataMoment((JSON.parse(t.metadata) as Record<string, string>)[rule.metadata_key as string], zone);
 				if (anchorMs === undefined || anchorMs + offset < from || anchorMs + offset > now) continue;
-				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: () => ({ object: 'event', type: 'track.moment_due', track_id: t.id, data: { object: store.trackObj(t) } }) });
+				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: () => ({ object: 'event', type: 'track.moment_due', track_id: t.id, actor: { type: 'system' }, data: { object: store.trackObj(t) } }) });
 			}
 		}
 	}

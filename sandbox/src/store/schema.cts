@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS schedulers (
   active INTEGER NOT NULL, owner_id TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tracks (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, status_id TEXT NOT NULL, design_id TEXT,
-  metadata TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  metadata TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  external_id TEXT);
 CREATE INDEX IF NOT EXISTS tracks_status ON tracks(status_id, seq);
 CREATE INDEX IF NOT EXISTS tracks_archived ON tracks(archived, seq);
 CREATE INDEX IF NOT EXISTS tracks_updated ON tracks(updated_at);
@@ -120,4 +121,10 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
 	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
 	{ table: 'webhook_subscriptions', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	{ table: 'tracks', column: 'external_id', definition: 'TEXT' },
 ];
+
+/** Indexes on added columns: made after ADDED_COLUMNS, so that older files have the columns first. */
+export const ADDED_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS tracks_external_id ON tracks(external_id) WHERE external_id IS NOT NULL;
+`;
