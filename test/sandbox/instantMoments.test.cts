@@ -109,6 +109,7 @@ describe('sandbox: moments of timing rules are emitted on time, in the backgroun
 			type: 'appointment.moment_due',
 			created_at: at(HOUR),
 			track_id: trackId,
+			actor: { type: 'system' }, // Trackler itself: the moment fell due
 			data: { object: { id: kept }, moment: { rule_id: 'hour-before', anchor: 'appointment.start', anchor_at: at(2 * HOUR), offset_minutes: -60, due_at: at(HOUR) } },
 		});
 		await sb.sandbox.deliverer.flush(); // the retry (the frozen clock never makes it due by itself)
