@@ -89,6 +89,17 @@ describe('batches: the node', () => {
 		expect(on.json).toEqual(off.json);
 	});
 
+	it('sends an Update that sets an External ID one request per item (a batch item does not take it)', async () => {
+		const ids = await tracks(2, 'Batch external');
+		const h = ctx.harness();
+		const output = await h.run({
+			parameters: (i) => ({ resource: 'track', operation: 'update', trackId: rl(ids[i]), updateFields: { externalId: `crm-${ids[i]}` } }),
+			items: ids.map(() => ({})),
+		});
+		expect(jsonOf(output).map((j) => j.external_id)).toEqual(ids.map((id) => `crm-${id}`));
+		expect(h.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH']);
+	});
+
 	it('without Continue On Fail, stops with the first failing item in input order; the others were done', async () => {
 		const ids = await tracks(3, 'Batch stop');
 		const input = [ids[0], MISSING_ID, ids[2]];
