@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * Get the token's user and workspace
-         * @description Returns the workspace member the API token acts as, and the workspace it belongs to. Use it to check a token.
+         * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token's name and scopes. Use it to check a token and what it may do.
          */
         get: operations["getMe"];
         put?: never;
@@ -1248,7 +1248,24 @@ export interface components {
             object: "me";
             user: components["schemas"]["User"];
             workspace: components["schemas"]["Workspace"];
+            token: components["schemas"]["ApiToken"];
         };
+        /** @description The API token a request was made with (never its secret). */
+        ApiToken: {
+            /** @constant */
+            object: "api_token";
+            /** @description The name given to the token when it was made. */
+            name: string;
+            /** @description What the token may do (see "Scopes"); always holds `read`. */
+            scopes: components["schemas"]["TokenScope"][];
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description A permission of an API token (see "Scopes").
+         * @enum {string}
+         */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -1816,9 +1833,11 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description For `insufficient_scope`, the scope the operation needs. */
+            required_scope?: components["schemas"]["TokenScope"];
         };
         /**
          * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
@@ -2453,25 +2472,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token's member may not do this. */
+        /** @description The token's member may not do this (`forbidden`), or the token lacks the scope it needs (`insufficient_scope`). */
         Forbidden: {
             headers: {
+                /** @description With `insufficient_scope`: `Bearer realm="trackler", error="insufficient_scope", scope="<scope>"`. */
+                "WWW-Authenticate"?: string;
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://api.trackler.nl/problems/forbidden",
-                 *       "title": "Forbidden",
-                 *       "status": 403,
-                 *       "detail": "Managing webhook subscriptions needs the owner or admin role.",
-                 *       "instance": "/v1/webhook-subscriptions",
-                 *       "code": "forbidden"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2728,6 +2739,20 @@ export interface operations {
                      *         "time_zone": "Europe/Amsterdam",
                      *         "livemode": true,
                      *         "created_at": "2024-02-01T09:00:00Z"
+                     *       },
+                     *       "token": {
+                     *         "object": "api_token",
+                     *         "name": "n8n automations",
+                     *         "scopes": [
+                     *           "read",
+                     *           "tracks:write",
+                     *           "invitations:write",
+                     *           "forms:write",
+                     *           "messages:write",
+                     *           "appointments:write",
+                     *           "webhooks:write"
+                     *         ],
+                     *         "created_at": "2025-06-10T14:12:00Z"
                      *       }
                      *     }
                      */

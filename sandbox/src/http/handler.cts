@@ -11,6 +11,8 @@ export interface Ctx {
 	body: any;
 	/** The user the API token acts as. */
 	userId: string;
+	/** The API token of the request (its name and scopes). */
+	token: { name: string; scopes: string[] };
 	/** The request path (Problem `instance`). */
 	instance: string;
 	services: Services;

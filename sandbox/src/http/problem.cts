@@ -4,6 +4,7 @@ export type ProblemCode =
 	| 'bad_request'
 	| 'unauthorized'
 	| 'forbidden'
+	| 'insufficient_scope'
 	| 'not_found'
 	| 'method_not_allowed'
 	| 'validation_failed'
@@ -27,6 +28,7 @@ const TITLES: Record<ProblemCode, string> = {
 	bad_request: 'Bad request',
 	unauthorized: 'Unauthorized',
 	forbidden: 'Forbidden',
+	insufficient_scope: 'Insufficient scope',
 	not_found: 'Not found',
 	method_not_allowed: 'Method not allowed',
 	validation_failed: 'Validation failed',
@@ -45,6 +47,7 @@ const STATUS: Record<ProblemCode, number> = {
 	bad_request: 400,
 	unauthorized: 401,
 	forbidden: 403,
+	insufficient_scope: 403,
 	not_found: 404,
 	method_not_allowed: 405,
 	validation_failed: 422,
@@ -61,6 +64,8 @@ const STATUS: Record<ProblemCode, number> = {
 
 export class ApiError extends Error {
 	readonly status: number;
+	/** For `insufficient_scope`: the scope the operation needs (the problem's `required_scope`). */
+	requiredScope?: string;
 	constructor(
 		readonly code: ProblemCode,
 		readonly detail: string,
@@ -87,6 +92,7 @@ export interface Problem {
 	instance: string;
 	code: ProblemCode;
 	errors?: FieldError[];
+	required_scope?: string;
 }
 
 export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number): Problem {
