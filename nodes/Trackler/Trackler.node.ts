@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
+import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import type { IdempotencyKeys } from '../shared/idempotency';
 import {
 	currentRunIndex,
@@ -81,6 +82,7 @@ export class Trackler implements INodeType {
 							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
 					},
 					toolOutputOption,
+					personalDataOption,
 					{
 						displayName: 'Idempotency Key',
 						name: 'idempotencyKey',
@@ -196,8 +198,10 @@ export class Trackler implements INodeType {
 			MAX_CONCURRENCY,
 		);
 		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
+		const redact = nodeOptions.personalData === 'redact';
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
-			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
+			const answer: OperationResult = await run.call(this, itemKeys[itemIndex]);
+			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
 			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), event);
 			const objects = Array.isArray(output) ? output : [output];
