@@ -2340,7 +2340,10 @@ export interface components {
             due_at?: string | null;
         };
         SendMessageRequest: {
-            /** @description Plain text; line breaks are kept. */
+            /**
+             * @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the message is sent.
+             * @example Hoi {{trackee.first_name}}, tot {{appointment.start_at | date}} om {{appointment.start_at | time}}!
+             */
             body: string;
         };
         SendTrackEmailRequest: {
@@ -2349,8 +2352,9 @@ export interface components {
                 roles?: components["schemas"]["TrackRole"][];
                 user_ids?: string[];
             };
+            /** @description May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             subject: string;
-            /** @description Plain text; line breaks are kept. */
+            /** @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             body: string;
         };
         /**

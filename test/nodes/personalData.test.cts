@@ -107,13 +107,14 @@ describe('Personal Data in Output: Redact', () => {
 	}, 120_000);
 
 	it('a write with redaction does the same in Trackler and puts out no personal value', async () => {
-		const track = (await kit.api('GET', '/tracks?archived=false&limit=1')).body.data[0];
-		const text = 'Hoi! Zie je {{trackee.first_name}} donderdag?';
+		const track = { id: await kit.trackId('Coaching Sanne de Vries') };
+		// the name comes in through a merge field that Trackler fills: n8n never holds it
+		const text = 'Hoi {{trackee.first_name}}, zie ik je donderdag?';
 		const [item] = await kit.run({ resource: 'message', operation: 'sendToTrack', trackId: rl(track.id), message: text, ...redact });
 		expect(item.json).toMatchObject({ object: 'message', track_id: track.id, body: '[redacted]' });
 		expect(leaks(item)).toEqual([]);
 		const stored = (await kit.api('GET', `/tracks/${track.id}/messages?limit=100`)).body.data as Json[];
-		expect(stored.some((m) => m.id === item.json.id)).toBe(true);
+		expect(stored.find((m) => m.id === item.json.id)?.body).toBe('Hoi Sanne, zie ik je donderdag?');
 	});
 
 	it('no event of the feed, raw or simplified, puts out a personal value', async () => {
