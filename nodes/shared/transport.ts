@@ -107,12 +107,12 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	return await reading;
 }
 
-/** The token's scopes of running executions: read from GET /me once, before the execution's first write. */
+/** The token's scopes, per node run: read from GET /me once, before the run's first write. */
 const executionScopes = new WeakMap<object, Promise<TokenScope[] | undefined>>();
 
 /**
- * In an execution, refuses a write the token's scopes do not allow before it is sent: the scopes
- * are read once per execution from GET /me. An answer without scopes (or a failed read) leaves the
+ * In a node run, refuses a write the token's scopes do not allow before it is sent: the scopes
+ * are read once a run from GET /me. An answer without scopes (or a failed read) leaves the
  * decision to the API, which answers 403 insufficient_scope.
  */
 async function checkScope(
