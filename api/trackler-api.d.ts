@@ -13,7 +13,9 @@ export interface paths {
         };
         /**
          * Get the token's user and workspace
-         * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token's name and scopes. Use it to check a token and what it may do.
+         * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token
+         *     itself: its id and name (events the token causes name it in `actor.token_id`) and its scopes
+         *     (see "Scopes"). Use it to check a token and what it may do.
          */
         get: operations["getMe"];
         put?: never;
@@ -191,7 +193,8 @@ export interface paths {
          * Create a Track
          * @description Creates a Track. Without `status_id` the Track gets the workspace's first Status (by group, then
          *     position). With `design_id` the Track is set up from that Track Design. The token's user becomes
-         *     the Track's first `track_leader`. Emits `track.created`, then `track.tag_added` for each tag.
+         *     the Track's first `track_leader`. An `external_id` another Track has answers `409 external_id_taken`.
+         *     Emits `track.created`, then `track.tag_added` for each tag.
          */
         post: operations["createTrack"];
         delete?: never;
@@ -232,7 +235,12 @@ export interface paths {
          * Update a Track
          * @description Changes the fields given and leaves the others alone. `metadata` is merged key by key
          *     (JSON Merge Patch): a string sets a key, `null` removes it, keys not mentioned stay.
-         *     An archived Track answers `409 track_archived`.
+         *     An archived Track answers `409 track_archived`; an `external_id` another Track has answers
+         *     `409 external_id_taken`.
+         *
+         *     With `If-Match` (the `etag` of an earlier read), the update is made only if the Track is still
+         *     that version; otherwise nothing changes and the answer is `412 precondition_failed` with the
+         *     Track's `current_etag` and the fields that differ (see "Concurrency: ETags and If-Match").
          *
          *     Emits `track.updated` (with `previous` holding the old values of `title`, `design` and
          *     `metadata` when they changed) and, when the status changes, `track.status_changed`
@@ -882,8 +890,8 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook subscription
-         * @description Changes the fields given. `filters` replaces the filters as a whole (lists left out become
-         *     empty). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
+         * @description Changes the fields given, by the one PATCH rule (see "Updating with PATCH"): `filters` is merged
+         *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
          *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
          */
         patch: operations["updateWebhookSubscription"];
@@ -1060,6 +1068,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/event-consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event consumers
+         * @description Lists the workspace's event consumers, newest first.
+         */
+        get: operations["listEventConsumers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an event consumer
+         * @description Returns the consumer with its settings and backlog.
+         */
+        get: operations["getEventConsumer"];
+        /**
+         * Create or update an event consumer
+         * @description Creates the consumer `consumer_name` (`201`), or replaces the settings of the existing one
+         *     (`200`); repeating the same request changes nothing, so it is safe to send at every start.
+         *     Fields left out take their defaults. `event_types` and `filters` work as for webhook
+         *     subscriptions (see `createWebhookSubscription`); when changed, they apply to events that happen
+         *     from then on, and queued events still waiting for their first delivery that no longer match
+         *     are dropped. `start_at` is read only on create: the first event delivered is the first that
+         *     happened at or after it; it may lie up to 30 days back (the events' retention) and not after
+         *     now (`422 validation_failed` naming `start_at`); on an update it is ignored. Any token of the
+         *     workspace may manage consumers, as any token may read `GET /events`.
+         */
+        put: operations["putEventConsumer"];
+        post?: never;
+        /**
+         * Delete an event consumer
+         * @description Deletes the consumer with its leases, acknowledgements and dead letters. The events themselves
+         *     stay in `GET /events`. Creating a consumer of the same name later starts afresh.
+         */
+        delete: operations["deleteEventConsumer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lease the next events
+         * @description Leases up to `max_events` of the consumer's oldest available events, in the order they
+         *     happened, for the consumer's `ack_deadline_seconds`, and counts one delivery for each. An
+         *     empty `data` when nothing is available; pull again later. Two pulls, also made at the same
+         *     moment, never lease the same event. Not idempotent: `Idempotency-Key` is ignored, and a pull
+         *     whose answer was lost lets its leases run out, after which the events come again.
+         *     Pulling keeps the consumer from expiring.
+         */
+        post: operations["pullEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/acks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge leased events
+         * @description Marks the events of the leases named by `ack_ids` as done for this consumer: they never come
+         *     again. All or nothing: if one `ack_id` cannot be acknowledged, none is, and the answer names
+         *     each one that failed in `errors` (`ack_ids[i]`): `422 validation_failed` with the code
+         *     `unknown_ack_id` for an `ack_id` this consumer never issued, else `409 lease_expired` for one
+         *     whose lease ran out or was nacked before it was acknowledged (its event is, or will be,
+         *     delivered again under a new `ack_id`). Acknowledging an `ack_id` again answers `200` with the
+         *     same result, so a lost answer can be retried as it is.
+         */
+        post: operations["acknowledgeEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/nacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give leased events back
+         * @description Ends the leases named by `ack_ids` now, without acknowledging their events: each event is
+         *     available again at once, or goes to the dead letters when it has been delivered
+         *     `max_deliveries` times (`dead_lettered: true`). All or nothing, with the same errors as
+         *     acknowledging; nacking an `ack_id` again answers the same result; an `ack_id` whose event it
+         *     acknowledged answers `409 conflict` with the code `acknowledged`.
+         */
+        post: operations["nackEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/lease-extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend leases
+         * @description Sets the leases named by `ack_ids` to end `ack_deadline_seconds` from now (10 seconds to 1
+         *     hour), for events that take longer to handle than the consumer's deadline. Does not count a
+         *     delivery. All or nothing, with the same errors as acknowledging; an `ack_id` whose event it
+         *     acknowledged answers `409 conflict` with the code `acknowledged`.
+         */
+        post: operations["extendLeases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List dead letters
+         * @description The consumer's dead letters: events delivered `max_deliveries` times without being
+         *     acknowledged, in the order the events happened (oldest first). They are kept until they are
+         *     re-driven, the consumer is deleted or expires, or 30 days after their event happened.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/dead-letters/{event_id}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-drive a dead letter
+         * @description Takes the event out of the consumer's dead letters and makes it available again at once, as if
+         *     it had never been delivered: its delivery count starts again at 0, so it gets `max_deliveries`
+         *     new deliveries. Answers the dead letter as it was. An event that is not in the dead letters
+         *     answers `404`; with the same `Idempotency-Key`, a retry replays the first answer.
+         */
+        post: operations["redriveDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     event: {
@@ -1202,6 +1464,76 @@ export interface components {
         Metadata: {
             [key: string]: string;
         };
+        /**
+         * @description Your own id for the Track, such as a CRM's deal or contact id; unique in the workspace, so
+         *     `GET /tracks?external_id=…` finds the Track in one request. `null` when not set.
+         * @example hubspot-deal-48213
+         */
+        ExternalId: string | null;
+        /**
+         * @description The version of the object: an opaque quoted string that changes whenever the object changes.
+         *     Send it in `If-Match` to change the object only if it is still this version.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
+        /** @description The API token a request is made with. */
+        ApiToken: {
+            /** @constant */
+            object: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id, never its secret; events it causes name it in `actor.token_id`.
+             */
+            id: string;
+            /**
+             * @description The name the token was given when it was made.
+             * @example n8n Noorderlicht
+             */
+            name: string;
+            /** @description What the token may do (see "Scopes"); always holds `read`. */
+            scopes: components["schemas"]["TokenScope"][];
+        };
+        /** @description A person made the change, in the Trackler app. */
+        EventActorUser: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user";
+            user: components["schemas"]["UserRef"];
+        };
+        /** @description A request made with an API token made the change. */
+        EventActorApiToken: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id (`GET /me` → `token.id`).
+             */
+            token_id: string;
+            /** @description The token's name. */
+            name: string;
+            /**
+             * @description The `Request-Id` of the request that made the change.
+             * @example req_8f3b2c1d9e7a6b5c4d3e2f1a
+             */
+            request_id: string;
+            /** @description The `Idempotency-Key` the request carried; `null` when it had none. */
+            idempotency_key: string | null;
+        };
+        /** @description Trackler itself made the change (a booking by someone without an account, an expiry). */
+        EventActorSystem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "system";
+        };
+        /** @description Who caused the event. See "Who caused an event". */
+        EventActor: components["schemas"]["EventActorUser"] | components["schemas"]["EventActorApiToken"] | components["schemas"]["EventActorSystem"];
         /** @description A member of the workspace. */
         User: {
             /** Format: uuid */
@@ -1249,17 +1581,6 @@ export interface components {
             user: components["schemas"]["User"];
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
-        };
-        /** @description The API token a request was made with (never its secret). */
-        ApiToken: {
-            /** @constant */
-            object: "api_token";
-            /** @description The name given to the token when it was made. */
-            name: string;
-            /** @description What the token may do (see "Scopes"); always holds `read`. */
-            scopes: components["schemas"]["TokenScope"][];
-            /** Format: date-time */
-            created_at: string;
         };
         /**
          * @description A permission of an API token (see "Scopes").
@@ -1371,6 +1692,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -1407,6 +1730,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -1783,6 +2108,7 @@ export interface components {
              * @description The Track the event belongs to; `null` for events outside a Track.
              */
             track_id: string | null;
+            actor: components["schemas"]["EventActor"];
             data: components["schemas"]["EventData"];
         };
         /** @description Confirms that an object was deleted. */
@@ -1813,7 +2139,9 @@ export interface components {
             message: string;
             /**
              * @description What is wrong, for programs: `required`, `invalid_type`, `invalid_format`, `too_short`,
-             *     `too_long`, `too_small`, `too_large`, `invalid_value`, `unknown_field` or `not_found`.
+             *     `too_long`, `too_small`, `too_large`, `invalid_value`, `unknown_field`, `not_found`, or, for
+             *     the `ack_ids` of an event consumer, `unknown_ack_id` (never issued by this consumer),
+             *     `lease_expired` (the lease ran out or was nacked) or `acknowledged` (the lease acknowledged its event).
              * @example too_short
              */
             code: string;
@@ -1833,11 +2161,163 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "rate_limited" | "internal_error" | "service_unavailable";
-            /** @description For `validation_failed`, one entry for each invalid field. */
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
             required_scope?: components["schemas"]["TokenScope"];
+            /** @description For `precondition_failed`, the object's current `etag`. */
+            current_etag?: string;
+            /**
+             * @description For `precondition_failed`, the object's top-level fields that differ from the version the
+             *     `If-Match` named, when Trackler still knows that version (left out when it does not).
+             */
+            changed_fields?: string[];
+            /**
+             * Format: uuid
+             * @description For `external_id_taken`, the Track that has the `external_id`.
+             */
+            track_id?: string;
+        };
+        /** @description Where the consumer's events stand now. */
+        EventConsumerBacklog: {
+            /** @description Events a pull would return now (never delivered, or whose lease ran out or was nacked). */
+            available: number;
+            /** @description Events on a lease that has not run out. */
+            leased: number;
+            /** @description Events in the dead letters. */
+            dead_lettered: number;
+            /**
+             * Format: date-time
+             * @description When the oldest available or leased event happened; `null` when there is none. A growing age means the reader falls behind.
+             */
+            oldest_unacknowledged_at: string | null;
+        };
+        /** @description A durable, named reader of the events that Trackler keeps the place of (see "Event consumers"). */
+        EventConsumer: {
+            /** @constant */
+            object: "event_consumer";
+            name: string;
+            event_types: components["schemas"]["EventType"][];
+            filters: components["schemas"]["WebhookFilters"];
+            /** @description How long a lease lasts. */
+            ack_deadline_seconds: number;
+            /** @description Deliveries of an event without acknowledgement before it goes to the dead letters. */
+            max_deliveries: number;
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description Events that happened at or after this moment are delivered.
+             */
+            start_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description The last pull; `null` before the first.
+             */
+            last_pulled_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the consumer expires unless it is pulled before then: 30 days after its last pull (or its creation).
+             */
+            expires_at: string;
+            backlog: components["schemas"]["EventConsumerBacklog"];
+        };
+        /** @description An event handed out on a lease. Acknowledge it with `ack_id` before `leased_until`. */
+        EventLease: {
+            /** @constant */
+            object: "event_lease";
+            /** @description Opaque and unguessable; one for each lease (a redelivery has a new one). */
+            ack_id: string;
+            event: components["schemas"]["Event"];
+            /** @description How many times the event was delivered to this consumer, this delivery included (since its last re-drive). */
+            delivery_count: number;
+            /**
+             * Format: date-time
+             * @description When the lease runs out and the event becomes available again if it was not acknowledged.
+             */
+            leased_until: string;
+        };
+        /** @description The events a pull leased, oldest first. */
+        EventLeaseList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["EventLease"][];
+            /** @description Whether more events were available than this pull leased; pull again right away. */
+            has_more: boolean;
+        };
+        AckedEvent: {
+            ack_id: string;
+            /** Format: uuid */
+            event_id: string;
+        };
+        /** @description The acknowledged leases, in the order of the request. */
+        AckResult: {
+            /** @constant */
+            object: "ack_result";
+            acknowledged: components["schemas"]["AckedEvent"][];
+        };
+        /** @description The ended leases, in the order of the request. */
+        NackResult: {
+            /** @constant */
+            object: "nack_result";
+            released: {
+                ack_id: string;
+                /** Format: uuid */
+                event_id: string;
+                /** @description Whether the event went to the dead letters (it had been delivered `max_deliveries` times) instead of being available again. */
+                dead_lettered: boolean;
+            }[];
+        };
+        /** @description The extended leases, in the order of the request. */
+        LeaseExtensionResult: {
+            /** @constant */
+            object: "lease_extension_result";
+            extended: {
+                ack_id: string;
+                /** Format: uuid */
+                event_id: string;
+                /** Format: date-time */
+                leased_until: string;
+            }[];
+        };
+        /**
+         * @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`.
+         * @enum {string}
+         */
+        DeadLetterReason: "lease_expired" | "nacked";
+        /** @description An event that was delivered `max_deliveries` times to a consumer without being acknowledged. */
+        DeadLetter: {
+            /** @constant */
+            object: "dead_letter";
+            event: components["schemas"]["Event"];
+            delivery_count: number;
+            /** Format: date-time */
+            dead_lettered_at: string;
+            reason: components["schemas"]["DeadLetterReason"];
+        };
+        /** @description A page of EventConsumer objects. */
+        EventConsumerList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["EventConsumer"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A page of DeadLetter objects. */
+        DeadLetterList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["DeadLetter"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
         };
         /**
          * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
@@ -2288,6 +2768,8 @@ export interface components {
             status_id?: string;
             tag_ids?: string[];
             metadata?: components["schemas"]["Metadata"];
+            /** @description Your own id for the Track (a CRM's id); unique in the workspace. */
+            external_id?: string;
         };
         UpdateTrackRequest: {
             title?: string;
@@ -2298,6 +2780,8 @@ export interface components {
              * @description The Track Design; `null` unlinks it (the Track's content stays).
              */
             design_id?: string | null;
+            /** @description Your own id for the Track (a CRM's id), unique in the workspace; `null` unsets it. */
+            external_id?: string | null;
             /** @description Merged into the Track's metadata. A string sets a key, `null` removes it. */
             metadata?: {
                 [key: string]: string | null;
@@ -2427,6 +2911,44 @@ export interface components {
             description?: string | null;
             enabled?: boolean;
         };
+        /** @description The consumer's settings; a field left out takes its default. */
+        PutEventConsumerRequest: {
+            event_types: components["schemas"]["EventType"][];
+            filters?: components["schemas"]["WebhookFiltersInput"];
+            /**
+             * @description How long each lease lasts, in seconds.
+             * @default 600
+             */
+            ack_deadline_seconds: number;
+            /**
+             * @description Deliveries of an event without acknowledgement before it goes to the dead letters.
+             * @default 10
+             */
+            max_deliveries: number;
+            /** @description A note for people, such as which workflow uses it. */
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description Read on create only (default now); at most 30 days back and not after now.
+             */
+            start_at?: string;
+        };
+        PullEventsRequest: {
+            /**
+             * @description The most events to lease.
+             * @default 10
+             */
+            max_events: number;
+        };
+        AckIdsRequest: {
+            /** @description The `ack_id`s of leases of this consumer. */
+            ack_ids: string[];
+        };
+        ExtendLeasesRequest: {
+            ack_ids: string[];
+            /** @description The leases end this many seconds from now. */
+            ack_deadline_seconds: number;
+        };
         TestWebhookSubscriptionRequest: {
             event_type: components["schemas"]["EventType"];
         };
@@ -2514,7 +3036,9 @@ export interface components {
         };
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
-         *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
+         *     changed (`track_archived`), another Track already has the `external_id` (`external_id_taken`),
+         *     the event was already claimed for the subscription (`already_claimed`),
+         *     the lease an `ack_id` names ran out or was nacked (`lease_expired`, naming each in `errors`),
          *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
          *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
          */
@@ -2526,6 +3050,37 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The object changed since the version the `If-Match` header names (`precondition_failed`):
+         *     nothing was changed. The problem gives the object's `current_etag` and, when known,
+         *     the top-level fields that differ from the named version (`changed_fields`).
+         */
+        PreconditionFailed: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://api.trackler.nl/problems/precondition_failed",
+                 *       "title": "Precondition failed",
+                 *       "status": 412,
+                 *       "detail": "The Track changed since the version \"5d41402abc4b2a76\" you read (status changed); nothing was updated. Read it again and retry with its current etag.",
+                 *       "instance": "/v1/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *       "code": "precondition_failed",
+                 *       "current_etag": "\"7b52009b64fd0a2a\"",
+                 *       "changed_fields": [
+                 *         "status"
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2634,6 +3189,13 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
+         * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+         *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+         *     answers `412 precondition_failed`.
+         * @example "5d41402abc4b2a76"
+         */
+        IfMatch: string;
+        /**
          * @description The Track's id.
          * @example e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21
          */
@@ -2673,6 +3235,17 @@ export interface components {
          * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
          */
         SubscriptionId: string;
+        /**
+         * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+         *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+         * @example n8n:wf7d0c5b0e:4a1b9d8f
+         */
+        ConsumerName: string;
+        /**
+         * @description The event's id.
+         * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+         */
+        EventId: string;
     };
     requestBodies: never;
     headers: {
@@ -2696,6 +3269,11 @@ export interface components {
          * @example 12
          */
         "Retry-After": number;
+        /**
+         * @description The object's current `etag` (the same as its `etag` field), for `If-Match`.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
         /**
          * @description Present, with the value `true`, when this response is a replay of an earlier request with the same `Idempotency-Key`.
          * @example true
@@ -2746,7 +3324,8 @@ export interface operations {
                      *       },
                      *       "token": {
                      *         "object": "api_token",
-                     *         "name": "n8n automations",
+                     *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
+                     *         "name": "n8n Noorderlicht",
                      *         "scopes": [
                      *           "read",
                      *           "tracks:write",
@@ -2755,8 +3334,7 @@ export interface operations {
                      *           "messages:write",
                      *           "appointments:write",
                      *           "webhooks:write"
-                     *         ],
-                     *         "created_at": "2025-06-10T14:12:00Z"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -3268,6 +3846,21 @@ export interface operations {
                  */
                 q?: string;
                 /**
+                 * @description Returns only the Track with this `external_id` (at most one, since it is unique), archived or not.
+                 * @example hubspot-deal-48213
+                 */
+                external_id?: string;
+                /**
+                 * @description Returns only Tracks whose metadata has this key; with `metadata_value`, only those where the key has that value (exactly).
+                 * @example Opdrachtgever
+                 */
+                metadata_key?: string;
+                /**
+                 * @description With `metadata_key`, returns only Tracks where that key has exactly this value. Without `metadata_key` it answers `422 validation_failed`.
+                 * @example Gemeente Utrecht
+                 */
+                metadata_value?: string;
+                /**
                  * @description Returns only Tracks in this Status.
                  * @example 5e8b2d4f-1a6c-4f3e-b7d9-0c2a4e6f8b14
                  */
@@ -3340,6 +3933,8 @@ export interface operations {
                      *           "archived": false,
                      *           "archived_at": null,
                      *           "member_count": 2,
+                     *           "external_id": null,
+                     *           "etag": "\"5d41402abc4b2a76\"",
                      *           "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *           "created_at": "2025-09-15T08:30:00Z",
                      *           "updated_at": "2025-09-16T19:04:00Z"
@@ -3398,6 +3993,7 @@ export interface operations {
             /** @description The new Track. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3432,6 +4028,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 1,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-15T08:30:00Z"
@@ -3443,6 +4041,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -3467,6 +4066,7 @@ export interface operations {
             /** @description The Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3500,6 +4100,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-16T19:04:00Z"
@@ -3565,7 +4167,15 @@ export interface operations {
     updateTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+                 *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+                 *     answers `412 precondition_failed`.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -3593,6 +4203,7 @@ export interface operations {
             /** @description The updated Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3626,6 +4237,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-22T07:55:00Z"
@@ -3639,6 +4252,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -3704,6 +4318,8 @@ export interface operations {
                      *       "archived": true,
                      *       "archived_at": "2026-01-09T16:00:00Z",
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-01-09T16:00:00Z"
@@ -3780,6 +4396,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-02-02T10:15:00Z"
@@ -4093,6 +4711,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-17T12:40:00Z",
@@ -4176,6 +4796,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-18T08:05:00Z",
@@ -6390,6 +7012,14 @@ export interface operations {
                      *           "type": "invitation.accepted",
                      *           "created_at": "2025-09-16T19:04:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -6420,6 +7050,14 @@ export interface operations {
                      *           "type": "track.status_changed",
                      *           "created_at": "2025-09-22T07:55:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
@@ -6446,6 +7084,8 @@ export interface operations {
                      *               "archived": false,
                      *               "archived_at": null,
                      *               "member_count": 2,
+                     *               "external_id": null,
+                     *               "etag": "\"5d41402abc4b2a76\"",
                      *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *               "created_at": "2025-09-15T08:30:00Z",
                      *               "updated_at": "2025-09-22T07:55:00Z"
@@ -6469,6 +7109,824 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEventConsumers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of event consumers. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "event_consumer",
+                     *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *           "event_types": [
+                     *             "form.submitted",
+                     *             "invitation.accepted"
+                     *           ],
+                     *           "filters": {
+                     *             "tag_ids": [
+                     *               "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *             ],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "ack_deadline_seconds": 600,
+                     *           "max_deliveries": 10,
+                     *           "description": "n8n: intake verwerken",
+                     *           "start_at": "2025-09-01T12:00:00Z",
+                     *           "created_at": "2025-09-01T12:00:00Z",
+                     *           "updated_at": "2025-09-16T19:05:00Z",
+                     *           "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *           "expires_at": "2025-10-16T19:05:00Z",
+                     *           "backlog": {
+                     *             "available": 3,
+                     *             "leased": 2,
+                     *             "dead_lettered": 1,
+                     *             "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "eyJrIjoiZXZlbnRfY29uc3VtZXJzIiwibyI6MjV9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumerList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-16T19:05:00Z",
+                     *       "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "backlog": {
+                     *         "available": 3,
+                     *         "leased": 2,
+                     *         "dead_lettered": 1,
+                     *         "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_types": [
+                 *         "form.submitted",
+                 *         "invitation.accepted"
+                 *       ],
+                 *       "filters": {
+                 *         "tag_ids": [
+                 *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                 *         ]
+                 *       },
+                 *       "ack_deadline_seconds": 600,
+                 *       "max_deliveries": 10,
+                 *       "description": "n8n: intake verwerken",
+                 *       "start_at": "2025-09-01T12:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutEventConsumerRequest"];
+            };
+        };
+        responses: {
+            /** @description The consumer existed; its settings are now those of the request. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-16T19:05:00Z",
+                     *       "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "backlog": {
+                     *         "available": 3,
+                     *         "leased": 2,
+                     *         "dead_lettered": 1,
+                     *         "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            /** @description The consumer was created. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-01T12:00:00Z",
+                     *       "last_pulled_at": null,
+                     *       "expires_at": "2025-10-01T12:00:00Z",
+                     *       "backlog": {
+                     *         "available": 12,
+                     *         "leased": 0,
+                     *         "dead_lettered": 0,
+                     *         "oldest_unacknowledged_at": "2025-09-01T12:03:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer was deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pullEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "max_events": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["PullEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description The leased events (possibly none). */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "event_lease",
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "delivery_count": 1,
+                     *           "leased_until": "2025-09-16T19:15:00Z",
+                     *           "event": {
+                     *             "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *             "object": "event",
+                     *             "type": "invitation.accepted",
+                     *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
+                     *             "data": {
+                     *               "object": {
+                     *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *                 "object": "invitation",
+                     *                 "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                 "track": {
+                     *                   "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                   "title": "Coaching Sanne de Vries",
+                     *                   "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *                 },
+                     *                 "email": "sanne.devries@example.com",
+                     *                 "role": "trackee",
+                     *                 "delivery": "email",
+                     *                 "state": "accepted",
+                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "send_count": 1,
+                     *                 "last_sent_at": "2025-09-15T08:35:00Z",
+                     *                 "expires_at": "2025-09-29T08:35:00Z",
+                     *                 "responded_at": "2025-09-16T19:04:00Z",
+                     *                 "created_at": "2025-09-15T08:35:00Z",
+                     *                 "updated_at": "2025-09-16T19:04:00Z"
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventLeaseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acknowledgeEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AckIdsRequest"];
+            };
+        };
+        responses: {
+            /** @description Every `ack_id` is acknowledged. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "ack_result",
+                     *       "acknowledged": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AckResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    nackEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AckIdsRequest"];
+            };
+        };
+        responses: {
+            /** @description Every lease named is ended. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "nack_result",
+                     *       "released": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *           "dead_lettered": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NackResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    extendLeases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ],
+                 *       "ack_deadline_seconds": 1800
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExtendLeasesRequest"];
+            };
+        };
+        responses: {
+            /** @description Every lease named now ends at its `leased_until`. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "lease_extension_result",
+                     *       "extended": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *           "leased_until": "2025-09-16T19:40:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeaseExtensionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dead letters. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "dead_letter",
+                     *           "delivery_count": 10,
+                     *           "dead_lettered_at": "2025-09-17T21:14:00Z",
+                     *           "reason": "lease_expired",
+                     *           "event": {
+                     *             "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *             "object": "event",
+                     *             "type": "invitation.accepted",
+                     *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
+                     *             "data": {
+                     *               "object": {
+                     *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *                 "object": "invitation",
+                     *                 "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                 "track": {
+                     *                   "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                   "title": "Coaching Sanne de Vries",
+                     *                   "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *                 },
+                     *                 "email": "sanne.devries@example.com",
+                     *                 "role": "trackee",
+                     *                 "delivery": "email",
+                     *                 "state": "accepted",
+                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "send_count": 1,
+                     *                 "last_sent_at": "2025-09-15T08:35:00Z",
+                     *                 "expires_at": "2025-09-29T08:35:00Z",
+                     *                 "responded_at": "2025-09-16T19:04:00Z",
+                     *                 "created_at": "2025-09-15T08:35:00Z",
+                     *                 "updated_at": "2025-09-16T19:04:00Z"
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redriveDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letter that was re-driven. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "dead_letter",
+                     *       "delivery_count": 10,
+                     *       "dead_lettered_at": "2025-09-17T21:14:00Z",
+                     *       "reason": "lease_expired",
+                     *       "event": {
+                     *         "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *         "object": "event",
+                     *         "type": "invitation.accepted",
+                     *         "created_at": "2025-09-16T19:04:00Z",
+                     *         "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "actor": {
+                     *           "type": "user",
+                     *           "user": {
+                     *             "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *             "name": "Marieke Jansen",
+                     *             "email": "marieke@noorderlicht.example"
+                     *           }
+                     *         },
+                     *         "data": {
+                     *           "object": {
+                     *             "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *             "object": "invitation",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "track": {
+                     *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *               "title": "Coaching Sanne de Vries",
+                     *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *             },
+                     *             "email": "sanne.devries@example.com",
+                     *             "role": "trackee",
+                     *             "delivery": "email",
+                     *             "state": "accepted",
+                     *             "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *             "send_count": 1,
+                     *             "last_sent_at": "2025-09-15T08:35:00Z",
+                     *             "expires_at": "2025-09-29T08:35:00Z",
+                     *             "responded_at": "2025-09-16T19:04:00Z",
+                     *             "created_at": "2025-09-15T08:35:00Z",
+                     *             "updated_at": "2025-09-16T19:04:00Z"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetter"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];

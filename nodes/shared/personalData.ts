@@ -29,6 +29,11 @@ export const PERSONAL_SHAPES: Record<string, PersonalShape> = {
 	AppointmentParticipant: {
 		personal: ['name', 'email'],
 	},
+	DeadLetter: {
+		children: {
+			event: ['Event'],
+		},
+	},
 	Deleted: {
 		children: {
 			track: ['TrackRef'],
@@ -49,10 +54,20 @@ export const PERSONAL_SHAPES: Record<string, PersonalShape> = {
 			data: ['EventData'],
 		},
 	},
+	EventActorUser: {
+		children: {
+			user: ['UserRef'],
+		},
+	},
 	EventData: {
 		children: {
 			object: ['Track', 'TrackMember', 'Invitation', 'Form', 'Message', 'Appointment'],
 			submission: ['FormSubmission'],
+		},
+	},
+	EventLease: {
+		children: {
+			event: ['Event'],
 		},
 	},
 	Form: {
@@ -136,8 +151,10 @@ export const PERSONAL_SHAPES: Record<string, PersonalShape> = {
 /** The schemas of an object by its `object` field. */
 export const OBJECT_SCHEMAS: Record<string, string[]> = {
 	appointment: ['Appointment'],
+	dead_letter: ['DeadLetter'],
 	email: ['Email'],
 	event: ['Event'],
+	event_lease: ['EventLease'],
 	form: ['Form'],
 	form_submission: ['FormSubmission'],
 	invitation: ['Invitation'],

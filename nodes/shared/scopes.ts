@@ -35,6 +35,7 @@ const TOP_RESOURCE: Record<string, TokenScope> = {
 	invitations: 'invitations:write',
 	appointments: 'appointments:write',
 	'webhook-subscriptions': 'webhooks:write',
+	'event-consumers': 'webhooks:write',
 };
 
 /**

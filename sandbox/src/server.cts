@@ -2,7 +2,7 @@
 // api/openapi.yaml against SQLite, with contract validation of requests and responses, webhooks,
 // a controllable clock, fault injection and a test API under /_sandbox.
 import * as http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ALL_SCOPES, findToken, scopeError, type SandboxToken } from './http/scopes.cjs';
 import { loadContract, toFieldErrors } from './http/contract.cjs';
@@ -10,7 +10,7 @@ import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './htt
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
-import { Store } from './store/store.cjs';
+import { Store, type S as Json } from './store/store.cjs';
 import type { SandboxClock } from './clock.cjs';
 import { defaultFaults, RateLimiter, takeFailNext, type FaultConfig } from './faults.cjs';
 import { Deliverer, DEFAULT_RETRY_SCHEDULE } from './webhooks/deliverer.cjs';
@@ -33,6 +33,8 @@ import { routes as appointments } from './routes/appointments.cjs';
 import { routes as webhookSubscriptions } from './routes/webhookSubscriptions.cjs';
 import { routes as events } from './routes/events.cjs';
 import { routes as workflows } from './routes/workflows.cjs';
+import { routes as eventConsumers } from './routes/eventConsumers.cjs';
+import { registerConsumerQueue } from './store/consumers.cjs';
 
 export const DEMO_TOKEN = 'trk_demo_praktijkdekoers_4f8c2a9e7b1d';
 /** The demo workspace's read-only token (scope `read` alone). */
@@ -44,10 +46,12 @@ export const DEMO_SCOPED_TOKENS: SandboxToken[] = [
 ];
 
 const HANDLERS: Record<string, Handler> = {
-	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows,
+	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...eventConsumers,
 };
 /** Handlers that await something (they run outside a transaction). */
 const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
+/** POSTs that are not idempotent by nature and ignore Idempotency-Key (the contract says so). */
+const IGNORES_IDEMPOTENCY_KEY = new Set(['pullEvents']);
 
 export interface SandboxOptions {
 	port?: number;
@@ -108,6 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const contract = loadContract();
 	const store = new Store(options.dbPath ?? ':memory:');
 	registerQueue(store);
+	registerConsumerQueue(store);
 	if (store.isEmpty()) {
 		store.tx(() => (options.seed === 'empty' ? seedEmpty(store) : seedDemo(store)));
 	}
@@ -134,6 +139,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const found = findToken(tokens, header);
 		return typeof found === 'string' ? found : undefined;
 	};
+	/** The identity of the token a valid Authorization header carries: a stable id (a hash, never the secret) and a name. */
+	const tokenIdentity = (apiToken: SandboxToken): { id: string; name: string } => {
+		const h = createHash('sha256').update(`trackler-token:${apiToken.token}`).digest('hex');
+		const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+		return { id, name: apiToken.name };
+	};
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
 		const text = body === undefined ? '' : JSON.stringify(body);
@@ -152,8 +163,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const method = (req.method ?? 'GET').toUpperCase();
 		const pathname = url.pathname;
 		const instance = pathname;
+		// Every answer names its request; an event the request causes names it too (actor.request_id).
+		const requestId = `req_${randomBytes(12).toString('hex')}`;
+		res.setHeader('Request-Id', requestId);
 		const sendProblem = (err: ApiError, extra: Record<string, string> = {}): void =>
-			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status), { ...limiter.headers(), ...err.headers, ...extra });
+			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status, err.extra), { ...limiter.headers(), ...err.headers, ...extra });
 
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
 		const apiToken = findToken(tokens, req.headers.authorization);
@@ -188,7 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const denied = scopeError(apiToken, op.scopes);
 		if (denied) {
 			log(`${method} ${pathname} -> 403 (insufficient_scope)`);
-			const body403 = { ...problem(denied.code, denied.detail, instance), required_scope: denied.requiredScope };
+			const body403 = problem(denied.code, denied.detail, instance, undefined, 403, denied.extra);
 			const headers403 = { ...rl.headers, ...denied.headers };
 			const errs = checkResponse(op, 403, body403, headers403);
 			if (errs.length) violations.push({ operationId: op.operationId, method, path: pathname, status: 403, errors: errs });
@@ -208,7 +222,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				}
 			}
 			// Idempotency: replay or refuse before doing anything else.
-			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
+			const idempotency = IGNORES_IDEMPOTENCY_KEY.has(op.operationId) ? {} : idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
 			idempotent = idempotency.request;
 			if (idempotency.replay) {
 				const replay = idempotency.replay;
@@ -220,7 +234,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				// An integer path parameter (a version number) is read as a number first.
 				const raw = pathParams[p.name];
 				const value = p.schema.type === 'integer' && /^\d+$/.test(raw) ? Number(raw) : raw;
-				if (!p.validate(value)) throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
+				if (p.validate(value)) continue;
+				// A PUT names the object it creates: a name it cannot have is a field error, not a missing object.
+				if (method === 'PUT') throw new ApiError('validation_failed', 'The request has 1 invalid field.', [{ field: p.name, message: `must match ${String(p.schema.pattern ?? p.schema.format ?? p.schema.type)}`, code: 'invalid_format' }]);
+				throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
 			}
 			const { query, errors } = coerceQuery(op, url);
 			if (op.body) {
@@ -231,11 +248,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (errors.length) throw new ApiError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, errors);
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, token: apiToken, instance, services };
-			result = ASYNC_OPERATIONS.has(op.operationId) ? await handler(ctx) : (store.tx(() => handler(ctx)) as Result);
+			const tokenId = tokenIdentity(apiToken);
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes }, headers: req.headers };
+			const key = req.headers['idempotency-key'];
+			const actor: Json['EventActor'] = {
+				type: 'api_token',
+				token_id: tokenId.id,
+				name: tokenId.name,
+				request_id: requestId,
+				idempotency_key: typeof key === 'string' && key !== '' ? key : null,
+			};
+			// The handler's events name this request as their actor (the synchronous part of an async handler too).
+			result = ASYNC_OPERATIONS.has(op.operationId)
+				? await store.actingAs(actor, () => handler(ctx))
+				: (store.tx(() => store.actingAs(actor, () => handler(ctx))) as Result);
 		} catch (e) {
 			if (e instanceof ApiError) {
-				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status), headers: e.headers };
+				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status, e.extra), headers: e.headers };
 			} else {
 				const message = e instanceof Error ? e.stack ?? e.message : String(e);
 				violations.push({ operationId: op.operationId, method, path: pathname, status: 500, errors: [`exception: ${message}`] });

@@ -11,9 +11,12 @@ export type ProblemCode =
 	| 'conflict'
 	| 'idempotency_key_reused'
 	| 'track_archived'
+	| 'external_id_taken'
+	| 'precondition_failed'
 	| 'already_claimed'
 	| 'delivery_attempt_failed'
 	| 'delivery_attempt_not_in_flight'
+	| 'lease_expired'
 	| 'rate_limited'
 	| 'internal_error'
 	| 'service_unavailable';
@@ -35,9 +38,12 @@ const TITLES: Record<ProblemCode, string> = {
 	conflict: 'Conflict',
 	idempotency_key_reused: 'Idempotency key reused',
 	track_archived: 'Track archived',
+	external_id_taken: 'External id taken',
+	precondition_failed: 'Precondition failed',
 	already_claimed: 'Already claimed',
 	delivery_attempt_failed: 'Delivery attempt failed',
 	delivery_attempt_not_in_flight: 'Delivery attempt not in flight',
+	lease_expired: 'Lease expired',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
 	service_unavailable: 'Service unavailable',
@@ -54,9 +60,12 @@ const STATUS: Record<ProblemCode, number> = {
 	conflict: 409,
 	idempotency_key_reused: 422,
 	track_archived: 409,
+	external_id_taken: 409,
+	precondition_failed: 412,
 	already_claimed: 409,
 	delivery_attempt_failed: 409,
 	delivery_attempt_not_in_flight: 409,
+	lease_expired: 409,
 	rate_limited: 429,
 	internal_error: 500,
 	service_unavailable: 503,
@@ -64,14 +73,14 @@ const STATUS: Record<ProblemCode, number> = {
 
 export class ApiError extends Error {
 	readonly status: number;
-	/** For `insufficient_scope`: the scope the operation needs (the problem's `required_scope`). */
-	requiredScope?: string;
 	constructor(
 		readonly code: ProblemCode,
 		readonly detail: string,
 		readonly errors?: FieldError[],
 		status?: number,
 		readonly headers: Record<string, string> = {},
+		/** Extension members of the problem (e.g. `current_etag`). */
+		readonly extra: Record<string, unknown> = {},
 	) {
 		super(detail);
 		this.status = status ?? STATUS[code];
@@ -92,10 +101,10 @@ export interface Problem {
 	instance: string;
 	code: ProblemCode;
 	errors?: FieldError[];
-	required_scope?: string;
+	[extension: string]: unknown;
 }
 
-export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number): Problem {
+export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number, extra: Record<string, unknown> = {}): Problem {
 	const p: Problem = {
 		type: `https://api.trackler.nl/problems/${code}`,
 		title: TITLES[code],
@@ -105,7 +114,7 @@ export function problem(code: ProblemCode, detail: string, instance: string, err
 		code,
 	};
 	if (errors) p.errors = errors;
-	return p;
+	return { ...p, ...extra };
 }
 
 export const notFound = (what: string): ApiError => new ApiError('not_found', `No ${what} with this id in the workspace.`);

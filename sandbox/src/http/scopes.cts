@@ -37,7 +37,7 @@ export function scopeError(token: SandboxToken, needed: string[]): ApiError | un
 		undefined,
 		403,
 		{ 'WWW-Authenticate': `Bearer realm="trackler", error="insufficient_scope", scope="${missing}"` },
+		{ required_scope: missing },
 	);
-	error.requiredScope = missing;
 	return error;
 }

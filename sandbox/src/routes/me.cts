@@ -4,6 +4,9 @@ export const routes: Record<string, Handler> = {
 	getMe: ({ store, userId, token }) => {
 		const user = store.userRow(userId);
 		if (!user) throw new Error('the token user is missing');
-		return { status: 200, body: { object: 'me', user: store.userObj(user), workspace: store.workspaceObj(), token: { object: 'api_token', name: token.name, scopes: token.scopes, created_at: user.created_at } } };
+		return {
+			status: 200,
+			body: { object: 'me', user: store.userObj(user), workspace: store.workspaceObj(), token: { object: 'api_token', id: token.id, name: token.name, scopes: token.scopes } },
+		};
 	},
 };

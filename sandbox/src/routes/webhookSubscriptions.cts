@@ -63,8 +63,10 @@ export const routes: Record<string, Handler> = {
 			args.push(JSON.stringify(body.event_types));
 		}
 		if (body.filters !== undefined) {
+			// The one PATCH rule (JSON Merge Patch): filters merge list by list; a list left out stays.
+			const current = JSON.parse(row.filters) as S['WebhookFilters'];
 			sets.push('filters = ?');
-			args.push(JSON.stringify(normFilters(body.filters)));
+			args.push(JSON.stringify(normFilters({ ...current, ...(body.filters as Partial<S['WebhookFilters']>) })));
 		}
 		if (body.description !== undefined) {
 			sets.push('description = ?');

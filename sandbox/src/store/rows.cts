@@ -16,7 +16,7 @@ export interface DesignRow { seq: number; id: string; name: string; description:
 export interface QuestionDef { id: string; question: string; type: string; choices?: string[] }
 export interface TemplateRow { seq: number; id: string; name: string; description: string | null; questions: string; created_at: string }
 export interface SchedulerRow { seq: number; id: string; name: string; duration_minutes: number; booking_url: string; active: number; owner_id: string; created_at: string }
-export interface TrackRow { seq: number; id: string; title: string; status_id: string; design_id: string | null; metadata: string; archived: number; archived_at: string | null; created_at: string; updated_at: string }
+export interface TrackRow { seq: number; id: string; title: string; status_id: string; design_id: string | null; metadata: string; archived: number; archived_at: string | null; created_at: string; updated_at: string; external_id?: string | null }
 export interface MemberRow { seq: number; id: string; track_id: string; user_id: string; role: S['TrackRole']; added_at: string }
 export interface InvitationRow { seq: number; id: string; track_id: string; email: string; role: S['TrackRole']; delivery: S['InvitationDelivery']; state: S['InvitationState']; link_token: string; send_count: number; last_sent_at: string | null; expires_at: string; responded_at: string | null; created_at: string; updated_at: string }
 export interface FormRow { seq: number; id: string; track_id: string; template_id: string; title: string; assignee_id: string; state: S['FormState']; due_at: string | null; submitted_at: string | null; submission: string | null; created_at: string; updated_at: string }

@@ -2,7 +2,7 @@
 // there is some (the latest Track, member, form, ...) and made up where there is none.
 import { randomUUID } from 'node:crypto';
 import type { ApiEvent, AppointmentRow, EventType, FormRow, InvitationRow, MemberRow, MessageRow, Store, TagRow, TrackRow, S } from '../store/store.cjs';
-import { APP_URL } from '../store/store.cjs';
+import { APP_URL, etagOf } from '../store/store.cjs';
 
 function sampleTrack(store: Store): S['Track'] {
 	const row = store.get<TrackRow>('SELECT * FROM tracks ORDER BY seq DESC LIMIT 1');
@@ -10,10 +10,12 @@ function sampleTrack(store: Store): S['Track'] {
 	const st = store.firstStatus();
 	const now = store.now();
 	const id = randomUUID();
-	return {
+	const shape: Omit<S['Track'], 'etag'> = {
 		id, object: 'track', title: 'Voorbeeldtraject', status: { id: st?.id ?? randomUUID(), name: st?.name ?? 'Aanmelding', group: st?.grp ?? 'lead' },
-		design: null, tags: [], metadata: {}, archived: false, archived_at: null, member_count: 1, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
+		design: null, tags: [], metadata: {}, archived: false, archived_at: null, member_count: 1, external_id: null, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
 	};
+	const { app_url, created_at, updated_at, ...head } = shape;
+	return { ...head, etag: etagOf(shape), app_url, created_at, updated_at };
 }
 
 export function buildSample(store: Store, type: EventType, userId: string): ApiEvent {
@@ -101,5 +103,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			data = { object: track };
 	}
 	const obj = data.object as { track_id?: string; object: string; id: string };
-	return { id: randomUUID(), object: 'event', type, created_at: now, track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), data };
+	// A test event is made by the request that asked for it: its actor is that request's, as for any event.
+	const actor = store.actor ?? { type: 'system' as const };
+	return { id: randomUUID(), object: 'event', type, created_at: now, track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data };
 }
