@@ -7,7 +7,7 @@ import { personalShapes } from '../../tooling/personalData.cjs';
 import type { TracklerEvent } from '../../nodes/shared/api';
 
 describe('personal data', () => {
-	it('the shipped shapes are those the contract marks (regenerate them from tooling/personalData.cts when this fails)', () => {
+	it('the shipped shapes are those the contract marks (when this fails, set PERSONAL_SHAPES and OBJECT_SCHEMAS to what tooling/personalData.cts derives)', () => {
 		const derived = personalShapes(loadContract().doc as Record<string, any>);
 		expect(PERSONAL_SHAPES).toEqual(derived.shapes);
 		expect(OBJECT_SCHEMAS).toEqual(derived.objects);
