@@ -891,7 +891,8 @@ export interface paths {
         /**
          * Update a webhook subscription
          * @description Changes the fields given, by the one PATCH rule (see "Updating with PATCH"): `filters` is merged
-         *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
+         *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it);
+         *     `timing_rules`, when given, replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
          *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
          */
         patch: operations["updateWebhookSubscription"];
@@ -1114,7 +1115,8 @@ export interface paths {
          *     Fields left out take their defaults. `event_types` and `filters` work as for webhook
          *     subscriptions (see `createWebhookSubscription`); when changed, they apply to events that happen
          *     from then on, and queued events still waiting for their first delivery that no longer match
-         *     are dropped. `start_at` is read only on create: the first event delivered is the first that
+         *     are dropped. `timing_rules` replace the consumer's rules; a rule whose definition is unchanged
+         *     keeps its `active_since`. `start_at` is read only on create: the first event delivered is the first that
          *     happened at or after it; it may lie up to 30 days back (the events' retention) and not after
          *     now (`422 validation_failed` naming `start_at`); on an update it is ignored. Any token of the
          *     workspace may manage consumers, as any token may read `GET /events`.
@@ -1395,7 +1397,7 @@ export interface components {
          * @description The type of an event. See the event catalogue in the introduction for what each carries.
          * @enum {string}
          */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted";
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due";
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -1988,6 +1990,8 @@ export interface components {
             signature_scheme: components["schemas"]["WebhookSignatureScheme"];
             /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
             public_key: string | null;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2011,6 +2015,8 @@ export interface components {
             public_key: string | null;
             /** @description For `v1` only: `whsec_` followed by the base64-encoded signing key. Shown only once. */
             secret?: string;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2090,6 +2096,8 @@ export interface components {
             tag?: components["schemas"]["Tag"];
             /** @description For `form.submitted`, the submitted answers. */
             submission?: components["schemas"]["FormSubmission"];
+            /** @description For `appointment.moment_due` and `track.moment_due`, the moment that fell due. */
+            moment?: components["schemas"]["TimingMoment"];
         };
         /** @description Something that happened in the workspace. Webhooks deliver this object as their body. */
         Event: {
@@ -2224,7 +2232,65 @@ export interface components {
              * @description When the consumer expires unless it is pulled before then: 30 days after its last pull (or its creation).
              */
             expires_at: string;
+            timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+        };
+        /**
+         * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
+         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
+         *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
+         * @enum {string}
+         */
+        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed";
+        /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
+        TimingRule: {
+            /** @description Chosen by you, unique within the consumer; named in each moment. */
+            id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /** @description For `track.metadata`, the metadata key holding the date; else `null`. */
+            metadata_key: string | null;
+            /**
+             * Format: date-time
+             * @description For `fixed`, the anchor moment; else `null`.
+             */
+            at: string | null;
+            /** @description Minutes after the anchor (negative is before), at most one year either way. */
+            offset_minutes: number;
+            filters: components["schemas"]["WebhookFilters"];
+            /**
+             * Format: date-time
+             * @description When the rule was added or last changed (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
+             */
+            active_since: string;
+        };
+        TimingRuleInput: {
+            id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /** @description Required for `track.metadata`; not allowed for other anchors. */
+            metadata_key?: string;
+            /**
+             * Format: date-time
+             * @description Required for `fixed`; not allowed for other anchors.
+             */
+            at?: string;
+            offset_minutes: number;
+            filters?: components["schemas"]["WebhookFiltersInput"];
+        };
+        /** @description The moment of a timing rule that fell due. */
+        TimingMoment: {
+            rule_id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /**
+             * Format: date-time
+             * @description The anchor's moment (the appointment's start or end, the metadata date, or `at`).
+             */
+            anchor_at: string;
+            offset_minutes: number;
+            /**
+             * Format: date-time
+             * @description `anchor_at` plus `offset_minutes`: when the moment fell due (also the event's `created_at`).
+             */
+            due_at: string;
         };
         /** @description An event handed out on a lease. Acknowledge it with `ack_id` before `leased_until`. */
         EventLease: {
@@ -2902,6 +2968,8 @@ export interface components {
             /** @description A note for people, such as which workflow uses it. */
             description?: string;
             signature_scheme?: components["schemas"]["WebhookSignatureScheme"];
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -2910,6 +2978,8 @@ export interface components {
             filters?: components["schemas"]["WebhookFiltersInput"];
             description?: string | null;
             enabled?: boolean;
+            /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
@@ -2932,6 +3002,8 @@ export interface components {
              * @description Read on create only (default now); at most 30 days back and not after now.
              */
             start_at?: string;
+            /** @description Moments this consumer receives as events when they fall due (see "Timing rules"); none by default. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         PullEventsRequest: {
             /**
@@ -6272,6 +6344,7 @@ export interface operations {
                      *           "disabled_reason": null,
                      *           "signature_scheme": "v1a",
                      *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *           "timing_rules": [],
                      *           "created_at": "2025-09-01T12:00:00Z",
                      *           "updated_at": "2025-09-01T12:00:00Z"
                      *         }
@@ -6361,6 +6434,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-09-01T12:00:00Z"
                      *     }
@@ -6423,6 +6497,7 @@ export interface operations {
                      *       "disabled_reason": "endpoint_gone",
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T03:14:00Z"
                      *     }
@@ -6542,6 +6617,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z"
                      *     }
@@ -7168,6 +7244,7 @@ export interface operations {
                      *           "updated_at": "2025-09-16T19:05:00Z",
                      *           "last_pulled_at": "2025-09-16T19:05:00Z",
                      *           "expires_at": "2025-10-16T19:05:00Z",
+                     *           "timing_rules": [],
                      *           "backlog": {
                      *             "available": 3,
                      *             "leased": 2,
@@ -7240,6 +7317,7 @@ export interface operations {
                      *       "updated_at": "2025-09-16T19:05:00Z",
                      *       "last_pulled_at": "2025-09-16T19:05:00Z",
                      *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "timing_rules": [],
                      *       "backlog": {
                      *         "available": 3,
                      *         "leased": 2,
@@ -7288,7 +7366,14 @@ export interface operations {
                  *       "ack_deadline_seconds": 600,
                  *       "max_deliveries": 10,
                  *       "description": "n8n: intake verwerken",
-                 *       "start_at": "2025-09-01T12:00:00Z"
+                 *       "start_at": "2025-09-01T12:00:00Z",
+                 *       "timing_rules": [
+                 *         {
+                 *           "id": "reminder-24h",
+                 *           "anchor": "appointment.start",
+                 *           "offset_minutes": -1440
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["PutEventConsumerRequest"];
@@ -7328,6 +7413,22 @@ export interface operations {
                      *       "updated_at": "2025-09-16T19:05:00Z",
                      *       "last_pulled_at": "2025-09-16T19:05:00Z",
                      *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 3,
                      *         "leased": 2,
@@ -7372,6 +7473,22 @@ export interface operations {
                      *       "updated_at": "2025-09-01T12:00:00Z",
                      *       "last_pulled_at": null,
                      *       "expires_at": "2025-10-01T12:00:00Z",
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 12,
                      *         "leased": 0,

@@ -14,6 +14,7 @@ import { Store, type S as Json } from './store/store.cjs';
 import type { SandboxClock } from './clock.cjs';
 import { defaultFaults, RateLimiter, takeFailNext, type FaultConfig } from './faults.cjs';
 import { Deliverer, DEFAULT_RETRY_SCHEDULE } from './webhooks/deliverer.cjs';
+import { MomentTimer } from './store/moments.cjs';
 import { registerQueue } from './webhooks/queue.cjs';
 import { sendTestDelivery } from './webhooks/sendTest.cjs';
 import { handleTestApi } from './testApi.cjs';
@@ -98,6 +99,8 @@ export interface Sandbox {
 	store: Store;
 	clock: SandboxClock;
 	deliverer: Deliverer;
+	/** Emits timing rules' moments in the background; `tick()` emits the due ones now. */
+	moments: MomentTimer;
 	faults: FaultConfig;
 	/** How many API requests were answered with an injected fault (error rate or fail_next). */
 	injectedFaults: number;
@@ -125,8 +128,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const violations: ContractViolation[] = [];
 	const log = options.log ?? ((): void => undefined);
 
+	// Timing rules' moments are emitted in the background, and again right after a change (of the clock or data).
+	const moments = new MomentTimer(store, () => deliverer.kick());
 	const services: Services = {
-		kick: () => deliverer.kick(),
+		kick: () => {
+			moments.soon();
+			deliverer.kick();
+		},
 		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
 	};
 
@@ -283,7 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		rememberAnswer(store, idempotent, method, pathname, result);
 		log(`${method} ${pathname}${url.search} -> ${result.status}`);
 		send(res, result.status, result.body, headers);
-		if (method !== 'GET') deliverer.kick();
+		if (method !== 'GET') services.kick();
 	}
 
 	const server = http.createServer((req, res) => {
@@ -337,12 +345,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		store,
 		clock: store.clock,
 		deliverer,
+		moments,
 		faults,
 		injectedFaults: 0,
 		contractViolations: violations,
 		close: async () => {
 			if (closed) return;
 			closed = true;
+			moments.stop();
 			await deliverer.stop();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
@@ -352,5 +362,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 	};
 	deliverer.start();
+	moments.start();
 	return sandbox;
 }

@@ -99,6 +99,25 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			data = type === 'appointment.rescheduled' ? { object: appt, previous: { start_at: appt.start_at, end_at: appt.end_at } } : { object: appt };
 			break;
 		}
+		case 'appointment.moment_due':
+		case 'track.moment_due': {
+			// A moment of a timing rule: 24 hours before an appointment a day from now, or a date in the Track.
+			const anchor = new Date(store.clock.nowMs() + 86400_000).toISOString();
+			const moment: S['TimingMoment'] = { rule_id: 'voorbeeld', anchor: type === 'track.moment_due' ? 'track.metadata' : 'appointment.start', anchor_at: anchor, offset_minutes: -1440, due_at: now };
+			const r = type === 'appointment.moment_due' ? latest<AppointmentRow>('SELECT * FROM appointments ORDER BY seq DESC LIMIT 1') : undefined;
+			const appt: S['Appointment'] | undefined =
+				type !== 'appointment.moment_due'
+					? undefined
+					: r
+						? store.appointmentObj(r)
+						: {
+								id: randomUUID(), object: 'appointment', track_id: track.id, track: trackRef, scheduler_id: null, source: 'manual', title: 'Voorbeeldafspraak', start_at: anchor,
+								end_at: new Date(Date.parse(anchor) + 3600_000).toISOString(), location: null, meeting_url: null, organizer: me, participants: [], state: 'scheduled',
+								cancellation_reason: null, cancelled_at: null, created_at: now, updated_at: now,
+							};
+			data = { object: appt ?? track, moment: appt ? { ...moment, anchor_at: appt.start_at, due_at: new Date(Date.parse(appt.start_at) - 86400_000).toISOString() } : moment };
+			break;
+		}
 		default:
 			data = { object: track };
 	}
