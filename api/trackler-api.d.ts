@@ -14,7 +14,8 @@ export interface paths {
         /**
          * Get the token's user and workspace
          * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token
-         *     itself (its id and name: events the token causes name it in `actor.token_id`). Use it to check a token.
+         *     itself: its id and name (events the token causes name it in `actor.token_id`) and its scopes
+         *     (see "Scopes"). Use it to check a token and what it may do.
          */
         get: operations["getMe"];
         put?: never;
@@ -1626,6 +1627,8 @@ export interface components {
              * @example n8n Noorderlicht
              */
             name: string;
+            /** @description What the token may do (see "Scopes"); always holds `read`. */
+            scopes: components["schemas"]["TokenScope"][];
         };
         /** @description A person made the change, in the Trackler app. */
         EventActorUser: {
@@ -1716,6 +1719,11 @@ export interface components {
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
         };
+        /**
+         * @description A permission of an API token (see "Scopes").
+         * @enum {string}
+         */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -2297,9 +2305,11 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description For `insufficient_scope`, the scope the operation needs. */
+            required_scope?: components["schemas"]["TokenScope"];
             /** @description For `precondition_failed`, the object's current `etag`. */
             current_etag?: string;
             /**
@@ -3016,7 +3026,10 @@ export interface components {
             due_at?: string | null;
         };
         SendMessageRequest: {
-            /** @description Plain text; line breaks are kept. */
+            /**
+             * @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the message is sent.
+             * @example Hoi {{trackee.first_name}}, tot {{appointment.start_at | date}} om {{appointment.start_at | time}}!
+             */
             body: string;
         };
         SendTrackEmailRequest: {
@@ -3025,8 +3038,9 @@ export interface components {
                 roles?: components["schemas"]["TrackRole"][];
                 user_ids?: string[];
             };
+            /** @description May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             subject: string;
-            /** @description Plain text; line breaks are kept. */
+            /** @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             body: string;
         };
         /**
@@ -3299,25 +3313,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token's member may not do this. */
+        /** @description The token's member may not do this (`forbidden`), or the token lacks the scope it needs (`insufficient_scope`). */
         Forbidden: {
             headers: {
+                /** @description With `insufficient_scope`: `Bearer realm="trackler", error="insufficient_scope", scope="<scope>"`. */
+                "WWW-Authenticate"?: string;
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://api.trackler.nl/problems/forbidden",
-                 *       "title": "Forbidden",
-                 *       "status": 403,
-                 *       "detail": "Managing webhook subscriptions needs the owner or admin role.",
-                 *       "instance": "/v1/webhook-subscriptions",
-                 *       "code": "forbidden"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3834,7 +3840,16 @@ export interface operations {
                      *       "token": {
                      *         "object": "api_token",
                      *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
-                     *         "name": "n8n Noorderlicht"
+                     *         "name": "n8n Noorderlicht",
+                     *         "scopes": [
+                     *           "read",
+                     *           "tracks:write",
+                     *           "invitations:write",
+                     *           "forms:write",
+                     *           "messages:write",
+                     *           "appointments:write",
+                     *           "webhooks:write"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -7930,6 +7945,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -7963,6 +7979,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -8060,6 +8077,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -8128,6 +8146,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -8198,6 +8217,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -8269,6 +8289,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -8464,6 +8485,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];

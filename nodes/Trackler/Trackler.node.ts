@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
+import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import type { IdempotencyKeys } from '../shared/idempotency';
 import {
 	currentRunIndex,
@@ -91,6 +92,7 @@ export class Trackler implements INodeType {
 							'Whether to send the items of Add/Remove Tags, Update, Archive and Unarchive a Track and Send Message in batches of up to 100 items a request, instead of one request per item. Each item still gets its own output or error; a retry resends only the items that did not succeed.',
 					},
 					toolOutputOption,
+					personalDataOption,
 					{
 						displayName: 'Idempotency Key',
 						name: 'idempotencyKey',
@@ -206,8 +208,10 @@ export class Trackler implements INodeType {
 			MAX_CONCURRENCY,
 		);
 		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
+		const redact = nodeOptions.personalData === 'redact';
 		/** An item's output, as every way of sending gives it. */
-		const deliver = (itemIndex: number, output: OperationResult): void => {
+		const deliver = (itemIndex: number, answer: OperationResult): void => {
+			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
 			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), event);
 			const objects = Array.isArray(output) ? output : [output];

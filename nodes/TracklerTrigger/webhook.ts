@@ -143,6 +143,6 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const json = eventOutput(event, options.simplify === true);
+	const json = eventOutput(event, options.simplify === true, options.personalData === 'redact');
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }

@@ -14,8 +14,8 @@ export interface Ctx {
 	/** The request path (Problem `instance`). */
 	instance: string;
 	services: Services;
-	/** The API token the request is made with: its id and name (never its secret). */
-	token: { id: string; name: string };
+	/** The API token the request is made with: its id, name and scopes (never its secret). */
+	token: { id: string; name: string; scopes: string[] };
 	/** The request's headers (lower-case names), for the conditional ones such as If-Match. */
 	headers: Record<string, string | string[] | undefined>;
 	/** On a batch endpoint: the token's key scope and the batch's Idempotency-Key, if any. */
