@@ -137,6 +137,12 @@ export function executionRan(run: IRun | undefined, triggerName: string): boolea
 	);
 }
 
+/** Whether sending again later may work: no answer, a 5xx or a 429 (a 4xx answer would be the same again). */
+function mayWork(error: unknown): boolean {
+	const status = Number((error as { httpCode?: unknown })?.httpCode);
+	return !(status >= 400 && status < 500) || status === 429;
+}
+
 /** The indexes of `ack_ids[i]` a problem names (409 lease_expired, 422 unknown_ack_id). */
 function refusedIndexes(error: unknown): Set<number> {
 	const refused = new Set<number>();
@@ -178,7 +184,7 @@ export async function settle(
 				ids = ids.filter((_, index) => !refused.has(index));
 				continue;
 			}
-			if (kind === 'acks' && !hasStatus(error, 404)) consumerMemory(name).unsentAcks.push(ids);
+			if (kind === 'acks' && mayWork(error)) consumerMemory(name).unsentAcks.push(ids);
 			ctx.logger?.warn?.(
 				`Trackler Polling Trigger: could not send ${kind} for ${ids.length} event(s) of consumer ${name}; ${kind === 'acks' ? 'trying again at the next poll' : 'their leases run out by themselves'}`,
 			);
