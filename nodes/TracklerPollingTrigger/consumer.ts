@@ -125,9 +125,10 @@ export async function pullEvents(
  */
 export function executionRan(run: IRun | undefined, triggerName: string): boolean {
 	if (!run || typeof run !== 'object') return false;
-	if (run.status === 'success' || run.status === 'waiting') return true;
-	if (run.status !== 'error') return false;
 	const resultData = (run.data as { resultData?: IDataObject } | undefined)?.resultData;
+	const status = finalStatus(run, resultData);
+	if (status === 'success' || status === 'waiting') return true;
+	if (status !== 'error') return false;
 	const runData = (resultData?.runData ?? {}) as IDataObject;
 	if (Object.prototype.hasOwnProperty.call(runData, triggerName)) return true;
 	return (
@@ -141,6 +142,20 @@ export function executionRan(run: IRun | undefined, triggerName: string): boolea
 function mayWork(error: unknown): boolean {
 	const status = Number((error as { httpCode?: unknown })?.httpCode);
 	return !(status >= 400 && status < 500) || status === 429;
+}
+
+/**
+ * The run's end state. n8n 1.123 (regular mode) hands the done promise a run whose `status` is the
+ * execution's in-memory state, `running` (or `waiting`) whatever the end: there, `finished` says
+ * success, and an error in the result data says the workflow failed.
+ */
+function finalStatus(run: IRun, resultData: IDataObject | undefined): string {
+	const status = String(run.status ?? '');
+	if (status !== 'running' && status !== 'new' && status !== '') return status;
+	if (run.finished === true) return 'success';
+	if (run.waitTill) return 'waiting';
+	if (resultData?.error) return 'error';
+	return 'unknown';
 }
 
 /** The indexes of `ack_ids[i]` a problem names (409 lease_expired, 422 unknown_ack_id). */

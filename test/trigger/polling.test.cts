@@ -640,6 +640,10 @@ describe('executionRan: which runs count as having run their events', () => {
 		['crashed', run('crashed', { runData: { [trigger]: [] } }), false],
 		['canceled', run('canceled', { runData: { [trigger]: [] } }), false],
 		['new', run('new'), false],
+		['n8n 1.123: status "running" (its in-memory state), finished', { ...run('running'), finished: true }, true],
+		['n8n 1.123: status "running", a workflow error (the trigger is in the run data)', run('running', { error: { message: 'a node failed' }, runData: { [trigger]: [] } }), true],
+		['n8n 1.123: status "running", waiting', { ...run('running'), waitTill: new Date() }, true],
+		['n8n 1.123: status "running", neither finished nor failed', run('running'), false],
 		['nothing reported', undefined, false],
 	])('%s', (_what, given, expected) => {
 		expect(executionRan(given as IRun | undefined, trigger)).toBe(expected);
