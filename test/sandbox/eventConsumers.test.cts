@@ -1,6 +1,9 @@
 // Event consumers over HTTP: leases on the sandbox clock, acks (atomic, idempotent), redelivery, nacks,
 // lease extensions, dead letters and re-drive, bad input that changes nothing, concurrent pulls,
 // consumer expiry, and a 10-day outage drained in order.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startTestSandbox, type TestSandbox } from './helpers.cjs';
 
 type Lease = { ack_id: string; delivery_count: number; leased_until: string; event: { id: string; type: string; created_at: string; data: { object: { title?: string } } } };
@@ -187,6 +190,19 @@ describe('sandbox event consumers', () => {
 		expect(dead).toMatchObject([{ reason: 'nacked', delivery_count: 2, dead_lettered_at: at(0) }]);
 	});
 
+	it('keeps a dead letter 30 days after its event happened, as long as the event', async () => {
+		await put({ event_types: ['track.created'], max_deliveries: 2 });
+		await track('old');
+		for (let i = 0; i < 2; i++) expect((await nack([(await pull(1)).data[0].ack_id])).status).toBe(200);
+		expect(await backlog()).toMatchObject({ dead_lettered: 1 });
+		await advance(29 * 86400);
+		expect((await sb.api('GET', `${consumerPath()}/dead-letters`)).body.data).toHaveLength(1);
+		await pull(1); // keeps the consumer from expiring
+		await advance(86400);
+		expect((await sb.api('GET', `${consumerPath()}/dead-letters`)).body.data).toEqual([]);
+		expect(await backlog()).toMatchObject({ dead_lettered: 0 });
+	});
+
 	it('refuses unknown, foreign and expired ack_ids with the documented 4xx, changing nothing', async () => {
 		await put({ event_types: ['track.created'], ack_deadline_seconds: 60 });
 		await put({ event_types: ['track.created'] }, 'other');
@@ -306,6 +322,38 @@ describe('sandbox event consumers', () => {
 		expect((await sb.api('GET', consumerPath())).status).toBe(404);
 		expect((await sb.api('POST', `${consumerPath()}/pull`, {})).status).toBe(404);
 		expect((await put({ event_types: ['track.created'] })).status).toBe(201);
+	});
+
+	it('keeps consumers, leases and acknowledgements in its database across a restart', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-consumers-'));
+		const dbPath = path.join(dir, 'sandbox.db');
+		let first: TestSandbox | undefined;
+		let second: TestSandbox | undefined;
+		try {
+			first = await startTestSandbox({ dbPath });
+			await first.testApi('POST', '/clock', { set: at(0) });
+			expect((await first.api('PUT', consumerPath(), { event_types: ['track.created'], ack_deadline_seconds: 60 })).status).toBe(201);
+			for (const title of ['kept-1', 'kept-2']) expect((await first.api('POST', '/tracks', { title })).status).toBe(201);
+			const leases = (await first.api('POST', `${consumerPath()}/pull`, { max_events: 2 })).body.data as Lease[];
+			expect(titles(leases)).toEqual(['kept-1', 'kept-2']);
+			expect((await first.api('POST', `${consumerPath()}/acks`, { ack_ids: [leases[0].ack_id] })).status).toBe(200);
+			expect(first.sandbox.contractViolations).toEqual([]);
+			await first.close();
+
+			second = await startTestSandbox({ dbPath });
+			// the same ack answers the same; the unacknowledged lease runs out and its event comes again
+			const repeated = await second.api('POST', `${consumerPath()}/acks`, { ack_ids: [leases[0].ack_id] });
+			expect(repeated.status).toBe(200);
+			await second.testApi('POST', '/clock', { advance_seconds: 61 });
+			const again = (await second.api('POST', `${consumerPath()}/pull`, { max_events: 10 })).body.data as Lease[];
+			expect(titles(again)).toEqual(['kept-2']);
+			expect(again[0].delivery_count).toBe(2);
+			expect(second.sandbox.contractViolations).toEqual([]);
+		} finally {
+			await first?.close();
+			await second?.close();
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('keeps 500 events through a 10-day outage and drains them all, in order, once', async () => {

@@ -10,7 +10,7 @@ import type { ApiEvent, EventRow, S } from './rows.cjs';
 import type { Store } from './store.cjs';
 
 export const CONSUMER_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
-/** How long ended leases are remembered (so that a repeated ack answers the same): as long as events are kept. */
+/** How long ended leases (so that a repeated ack answers the same) and dead letters are kept: as long as events are. */
 const LEASE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface ConsumerRow {
@@ -119,6 +119,11 @@ export function settle(store: Store, c: ConsumerRow): void {
 		}
 	}
 	store.run('DELETE FROM consumer_leases WHERE consumer_seq = ? AND leased_ms < ?', c.seq, now - LEASE_RETENTION_MS);
+	// Dead letters are kept as long as their events: 30 days after the event happened.
+	store.run(
+		"DELETE FROM consumer_events WHERE consumer_seq = ? AND state = 'dead' AND event_seq IN (SELECT seq FROM events WHERE created_at <= ?)",
+		c.seq, iso(now - LEASE_RETENTION_MS),
+	);
 }
 
 export function consumerObj(store: Store, c: ConsumerRow): S['EventConsumer'] {
