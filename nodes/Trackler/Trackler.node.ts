@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
+import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import type { IdempotencyKeys, TriggeringEvent } from '../shared/idempotency';
 import {
 	currentRunIndex,
@@ -80,6 +81,7 @@ export class Trackler implements INodeType {
 							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
 					},
 					toolOutputOption,
+					personalDataOption,
 					{
 						displayName: 'Idempotency Key',
 						name: 'idempotencyKey',
@@ -199,8 +201,10 @@ export class Trackler implements INodeType {
 			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
 			MAX_CONCURRENCY,
 		);
+		const redact = nodeOptions.personalData === 'redact';
 		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
-			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
+			const answer: OperationResult = await run.call(this, itemKeys[itemIndex]);
+			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
 			const event = events[itemIndex];
 			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), {

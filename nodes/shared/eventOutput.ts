@@ -11,6 +11,7 @@ import type {
 	TracklerEvent,
 	TrackMember,
 } from './api';
+import { redactPersonalData } from './personalData';
 
 // What a trigger outputs for a Trackler event: the raw event with its changes, or the simplified,
 // flat object (Options > Simplify). Shared by the instant and the polling trigger.
@@ -207,6 +208,7 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 		track_url: track.url,
 		object_type: object?.object ?? null,
 		object_id: object?.id ?? null,
+		...actorFields(event),
 	};
 	switch (object?.object) {
 		case 'track':
@@ -242,10 +244,29 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 }
 
 /**
- * One event as both triggers output it: `{ id, type, created_at, track_id, data, changes? }`, or
- * with Simplify the flat form of `simplifyEvent`.
+ * Who caused the event, flat: `actor_type` (`user`, `api_token`, `system`) and `actor_name` (the
+ * person's or the token's name; null for Trackler itself). Events of APIs without `actor`: both null.
  */
-export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObject {
+function actorFields(event: TracklerEvent): IDataObject {
+	const actor = event.actor as
+		{ type?: unknown; name?: unknown; user?: { name?: unknown } } | undefined;
+	const type = typeof actor?.type === 'string' ? actor.type : null;
+	const name = type === 'user' ? actor?.user?.name : type === 'api_token' ? actor?.name : null;
+	return { actor_type: type, actor_name: typeof name === 'string' ? name : null };
+}
+
+/**
+ * One event as both triggers output it: `{ id, type, created_at, track_id, actor, data, changes? }`, or
+ * with Simplify the flat form of `simplifyEvent`; with `redact`, its personal data replaced
+ * (Personal Data in Output, personalData.ts).
+ */
+export function eventOutput(
+	original: TracklerEvent,
+	simplify: boolean,
+	redact = false,
+): IDataObject {
+	// Redacted before it is simplified, so that no flat field carries what the event's fields hid.
+	const event = redact ? redactPersonalData(original) : original;
 	if (simplify) return simplifyEvent(event);
 	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
 	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
@@ -258,6 +279,7 @@ export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObjec
 		type: event.type,
 		created_at: event.created_at,
 		track_id: event.track_id,
+		...(event.actor === undefined ? {} : { actor: event.actor as unknown as IDataObject }),
 		data,
 	};
 	const changes = eventChanges(event);

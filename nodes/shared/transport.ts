@@ -17,6 +17,13 @@ import { cachedAccess, forgetAccess } from './access';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
+import {
+	insufficientScopeError,
+	requiredScope,
+	scopeRefusal,
+	scopesFromMe,
+	type TokenScope,
+} from './scopes';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -33,6 +40,8 @@ export interface TracklerRequestOptions {
 	idempotencyKey?: string;
 	/** Item the request is made for, so n8n shows the error on that item. */
 	itemIndex?: number;
+	/** More request headers, such as If-Match. */
+	headers?: IDataObject;
 	/** Retries after a 429, a 5xx or a network failure (default 4). */
 	maxRetries?: number;
 	/** How this one call goes (retries, time limit, authorization); see TracklerCallPolicy. */
@@ -98,6 +107,36 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 		reading.catch(() => executionBaseUrls.delete(this));
 	}
 	return await reading;
+}
+
+/** The token's scopes, per node run: read from GET /me once, before the run's first write. */
+const executionScopes = new WeakMap<object, Promise<TokenScope[] | undefined>>();
+
+/**
+ * In a node run, refuses a write the token's scopes do not allow before it is sent: the scopes
+ * are read once a run from GET /me. An answer without scopes (or a failed read) leaves the
+ * decision to the API, which answers 403 insufficient_scope.
+ */
+async function checkScope(
+	ctx: TracklerContext,
+	method: IHttpRequestMethods,
+	path: string,
+	itemIndex: number | undefined,
+): Promise<void> {
+	if (method === 'GET' || !('getInputData' in ctx)) return;
+	const scope = requiredScope(method, path);
+	if (scope === undefined) return;
+	let reading = executionScopes.get(ctx);
+	if (!reading) {
+		const readMe = tracklerApiRequest<IDataObject>;
+		reading = readMe
+			.call(ctx, 'GET', '/me')
+			.then((me) => scopesFromMe(me))
+			.catch(() => undefined);
+		executionScopes.set(ctx, reading);
+	}
+	const scopes = await reading;
+	if (scopes && !scopes.includes(scope)) throw scopeRefusal(ctx.getNode(), scope, scopes, itemIndex);
 }
 
 /** How long to wait before retry number `attempt` (0-based), honouring Retry-After when the API sent one. */
@@ -169,11 +208,12 @@ export async function tracklerApiResponse<T = IDataObject>(
 	options: TracklerRequestOptions = {},
 ): Promise<TracklerResponse<T>> {
 	const policy = options.policy ?? {};
+	await checkScope(this, method, path, options.itemIndex);
 	const access = policy.cachedAuthorization
 		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
 		: undefined;
 	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
-	const headers: IDataObject = { Accept: 'application/json' };
+	const headers: IDataObject = { ...(options.headers ?? {}), Accept: 'application/json' };
 	if (method === 'POST') {
 		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}
@@ -248,6 +288,14 @@ export async function tracklerApiResponse<T = IDataObject>(
 			});
 		}
 		const problem: Problem | undefined = isProblem(body) ? body : undefined;
+		if (problem?.code === 'insufficient_scope') {
+			throw insufficientScopeError(
+				this.getNode(),
+				problem as unknown as JsonObject,
+				status,
+				options.itemIndex,
+			);
+		}
 		throw new NodeApiError(
 			this.getNode(),
 			(problem ?? {

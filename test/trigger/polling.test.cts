@@ -528,6 +528,29 @@ describe('new events (through an event consumer)', () => {
 		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
 	});
 
+	test("with Ignore Own Changes, events its own token caused are acknowledged without running; a person's change runs", async () => {
+		const base = Date.parse('2027-02-10T09:00:00Z');
+		await setClock(base);
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		const parameters = params({ events: ['track.updated'], ignoreOwnChanges: true, options: { simplify: true } });
+		await harness.poll({ parameters, staticData, ...ids });
+		const track = await createTrack('Own and outside');
+		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change' }));
+		await ok(sb.testApi('POST', `/tracks/${track.id}/update`, { title: 'Outside change' }));
+		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change again' }));
+		const from = harness.requests.length;
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(harness.emitted.map((emitted) => emitted.items.map((item) => [item.json.event_type, item.json.track_title, item.json.actor_type]))).toEqual([
+			[['track.updated', 'Outside change', 'user']],
+		]);
+		await settled(from, 'acks'); // the two own changes
+		const after = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(after, 'acks');
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
+	});
+
 	test('look-back gives the new consumer its start; Simplify off gives the raw event; changed settings are sent again', async () => {
 		const base = Date.parse('2027-02-01T09:00:00Z');
 		await setClock(base - 30 * MIN);
@@ -541,7 +564,7 @@ describe('new events (through an event consumer)', () => {
 		expect((put?.body as IDataObject).start_at).toBe(iso(base - HOUR));
 		const raw = harness.emitted[0].items.map((item) => item.json).find((item) => ((item.data as IDataObject).object as IDataObject)?.id === made.id);
 		expect(raw?.type).toBe('track.created');
-		expect(Object.keys(raw ?? {}).sort()).toEqual(['created_at', 'data', 'id', 'track_id', 'type']);
+		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'track_id', 'type']);
 		harness.emitted[0].done.resolve(SUCCESS);
 		await settled(from, 'acks');
 

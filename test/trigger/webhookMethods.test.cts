@@ -15,6 +15,7 @@ import type {
 
 import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../nodes/shared/access';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
+import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
 import { waitFor } from '../../tooling/time.cjs';
@@ -42,6 +43,8 @@ interface Setup {
 	apiUrl?: string;
 	/** The id of the node's Trackler credential (as n8n has it on a saved node); none by default. */
 	credentialId?: string;
+	/** The credential's API token (default: the sandbox's full token). */
+	token?: string;
 }
 
 const trigger = new TracklerTrigger();
@@ -76,7 +79,7 @@ function baseContext(setup: Setup) {
 		getNodeParameter: (name: string, fallback?: unknown) => setup.parameters[name] ?? fallback,
 		getCredentials: async () => {
 			credentialReads++;
-			return { apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: sb.token };
+			return { apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: setup.token ?? sb.token };
 		},
 		getWorkflowStaticData: (type: string) => {
 			expect(type).toBe('node');
@@ -92,7 +95,7 @@ function baseContext(setup: Setup) {
 		},
 		helpers: fakeHelpers(node(setup.parameters), () => ({
 			apiUrl: setup.apiUrl ?? sb.baseUrl,
-			apiToken: sb.token,
+			apiToken: setup.token ?? sb.token,
 		})),
 	};
 }
@@ -289,6 +292,7 @@ const requests: Array<{ method: string; path: string; status: number }> = [];
 
 beforeAll(async () => {
 	sb = await startTestSandbox({
+		scopedTokens: DEMO_SCOPED_TOKENS,
 		onResponse: (method, path, status) => requests.push({ method, path, status }),
 	});
 	receiver = await startWebhookReceiver(200);
@@ -485,6 +489,24 @@ describe('checkExists / create / delete', () => {
 		expect(await subscriptions()).toEqual([]);
 	}, 30_000);
 
+	it('with a read-only token, publishing fails naming the webhooks:write scope and how to get it', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/read-only`,
+			token: DEMO_READ_TOKEN,
+		};
+		const error = (await hooks.create.call(hookContext(setup)).then(
+			() => undefined,
+			(e: unknown) => e,
+		)) as { message: string; description?: string } | undefined;
+		expect(error?.message).toContain('needs the webhooks:write scope');
+		expect(error?.description).toContain('Make an API token with the webhooks:write scope');
+		expect(JSON.stringify(error)).not.toContain(DEMO_READ_TOKEN);
+		expect(setup.staticData).toEqual({});
+		expect(await subscriptions()).toEqual([]);
+	});
+
 	it('refuses to create without events', async () => {
 		const setup: Setup = {
 			parameters: { events: [] },
@@ -497,7 +519,8 @@ describe('checkExists / create / delete', () => {
 
 	it('asks for a sample event of the first selected type when listening for a test event', async () => {
 		const setup: Setup = {
-			parameters: { events: ['form.submitted', 'track.created'] },
+			// Ignore Own Changes on: the sample, which the trigger's own token asked for, is still shown.
+			parameters: { events: ['form.submitted', 'track.created'], ignoreOwnChanges: true },
 			staticData: {},
 			webhookUrl: `${receiver.url}/webhook-test/${WEBHOOK_ID}/webhook`,
 			mode: 'manual',
@@ -774,6 +797,25 @@ describe('webhook()', () => {
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ ignored: true });
 		expect(answer.result.workflowData).toBeUndefined();
+	});
+
+	it('with Ignore Own Changes, acknowledges an event its own token caused without a claim or an execution, and starts for a change made by someone else', async () => {
+		setup.parameters = { ...setup.parameters, events: ['track.created', 'track.updated'], ignoreOwnChanges: true };
+		await activate(setup);
+		const from = receiver.received.length;
+		const own = (await sb.api('POST', '/tracks', { title: 'Own change' })).body;
+		const [ownDelivery] = await flushDeliveries(from, 1);
+		const before = requests.length;
+		const ignored = await deliver(setup, fromReceived(ownDelivery));
+		expect(ignored.status).toBe(200);
+		expect(ignored.body).toMatchObject({ ignored: true, own_change: true });
+		expect(ignored.result.workflowData).toBeUndefined();
+		expect(requests.slice(before).filter((r) => r.path.endsWith('/claims'))).toEqual([]);
+
+		await sb.testApi('POST', `/tracks/${String(own.id)}/update`, { title: 'Changed by a person' });
+		const [outside] = await flushDeliveries(from + 1, 1);
+		const started = await deliver(setup, fromReceived(outside));
+		expect(started.result.workflowData?.[0]?.[0]?.json).toMatchObject({ type: 'track.updated', actor: { type: 'user' } });
 	});
 
 	it('answers 401 when it has no key (never set up)', async () => {

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { EventType, TracklerEvent } from '../../shared/api';
 import { ensureNodeError } from '../../shared/errors';
 import { eventOutput } from '../../shared/eventOutput';
+import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
 import type { EventLease } from '../consumer';
 import {
@@ -28,6 +29,8 @@ const PAGE = 100;
 export interface EventsSettings {
 	types: EventType[];
 	simplify: boolean;
+	/** Personal Data in Output: Redact. */
+	redact: boolean;
 	lookBackMs: number;
 }
 
@@ -42,6 +45,7 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 	return {
 		types: [...new Set(types)].sort(),
 		simplify: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).simplify === true,
+		redact: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).personalData === 'redact',
 		lookBackMs: lookBackMs(ctx),
 	};
 }
@@ -56,7 +60,7 @@ async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExec
 		});
 		if (page.data.length) {
 			const latest = page.data[page.data.length - 1];
-			return [[{ json: eventOutput(latest, settings.simplify) }]];
+			return [[{ json: eventOutput(latest, settings.simplify, settings.redact) }]];
 		}
 	}
 	throw new NodeOperationError(run.ctx.getNode(), 'No event to show as a sample', {
@@ -162,16 +166,21 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		throw ensureNodeError(ctx.getNode(), error as Error);
 	}
 
-	const ranBefore = leases.filter((lease) => known.alreadyRan.has(lease.event.id));
-	if (ranBefore.length) {
+	if (!leases.length) return null;
+	// Acknowledged without running: events that ran before the consumer existed, and (Ignore Own
+	// Changes) events this node's own token caused.
+	const notOwn = await ownChangesFilter(ctx);
+	const runs = (lease: EventLease) => !known.alreadyRan.has(lease.event.id) && notOwn(lease.event);
+	const skipped = leases.filter((lease) => !runs(lease));
+	if (skipped.length) {
 		await settle(
 			ctx,
 			name,
 			'acks',
-			ranBefore.map((lease) => lease.ack_id),
+			skipped.map((lease) => lease.ack_id),
 		);
 	}
-	const fresh = leases.filter((lease) => !known.alreadyRan.has(lease.event.id));
+	const fresh = leases.filter(runs);
 	if (!fresh.length) return null;
 
 	const ackIds = fresh.map((lease) => lease.ack_id);
@@ -184,7 +193,11 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	);
 	try {
 		ctx.__emit(
-			[fresh.map((lease) => ({ json: eventOutput(lease.event, settings.simplify) }))],
+			[
+				fresh.map((lease) => ({
+					json: eventOutput(lease.event, settings.simplify, settings.redact),
+				})),
+			],
 			undefined,
 			done,
 		);

@@ -20,6 +20,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The text of the message (plain text; line breaks are kept)',
+		hint: 'Placeholders that Trackler fills in when it sends, so no name needs to pass through n8n: {{trackee.first_name}}, {{trackee.name}}, {{leader.name}}, {{track.title}}, {{appointment.start_at | date}}, {{appointment.start_at | time}}, {{appointment.location}}. Type them with the field in Fixed mode: in Expression mode n8n reads {{ }} itself.',
 	},
 ];
 
