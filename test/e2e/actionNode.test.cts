@@ -14,7 +14,7 @@ import * as path from 'node:path';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
@@ -79,10 +79,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 	}, 300_000);
 
 	afterAll(async () => {
-		for (const id of workflowIds) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflowIds);
 		await sb?.close();
 	}, 120_000);
 

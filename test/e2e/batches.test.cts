@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 
 type Json = Record<string, any>;
 const ITEMS = 1500;
@@ -30,10 +30,7 @@ describeE2e('Bulk work in batches (real n8n, 1,500 Tracks)', () => {
 	}, 300_000);
 
 	afterAll(async () => {
-		for (const id of workflowIds) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflowIds);
 		await sb?.close();
 	}, 120_000);
 

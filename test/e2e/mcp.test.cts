@@ -14,7 +14,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 
 type Json = Record<string, any>;
 
@@ -126,10 +126,7 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 
 	afterAll(async () => {
 		await client?.close().catch(() => undefined);
-		for (const id of workflowIds) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflowIds);
 		await sb?.close();
 		process.stderr.write(`[mcp] suite took ${Date.now() - started} ms\n`);
 	}, 120_000);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { seededPersonalValues } from '../../tooling/sandbox/personalValues.cjs';
 import { NODE_TYPE_PREFIX, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 type Json = Record<string, any>;
@@ -26,10 +26,7 @@ describeE2e('Personal Data in Output in a real n8n', () => {
 	}, 300_000);
 
 	afterAll(async () => {
-		for (const id of workflowIds) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflowIds);
 		await sb?.close();
 	}, 120_000);
 

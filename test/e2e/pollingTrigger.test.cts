@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import type { N8nExecution, N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n } from './harness/shared.cjs';
 import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
@@ -40,10 +40,7 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 	}, 300_000);
 
 	afterAll(async () => {
-		for (const id of workflowIds) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflowIds);
 		await sb?.close();
 	}, 60_000);
 

@@ -19,7 +19,7 @@ import { DateTime } from 'luxon';
 import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
@@ -188,10 +188,7 @@ describeE2e('Trackler workflow templates in a real n8n', () => {
 	}, 400_000);
 
 	afterAll(async () => {
-		for (const id of workflows.values()) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, workflows.values());
 		await sb?.close();
 		process.stderr.write(`[templates] suite took ${Date.now() - started} ms\n`);
 	}, 120_000);

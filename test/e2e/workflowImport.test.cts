@@ -19,7 +19,7 @@ import { DateTime } from 'luxon';
 import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
-import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
@@ -117,10 +117,7 @@ describeE2e("Trackler's own workflows imported into a real n8n", () => {
 	}, 300_000);
 
 	afterAll(async () => {
-		for (const id of [...created.values(), ...templates.values(), importer].filter(Boolean)) {
-			await n8n?.unpublishWorkflow(id).catch(() => undefined);
-			await n8n?.deleteWorkflow(id).catch(() => undefined);
-		}
+		await removeWorkflows(n8n, [...created.values(), ...templates.values(), importer]);
 		await a?.sb.close();
 		await b?.sb.close();
 		process.stderr.write(`[workflow import] suite took ${Date.now() - started} ms\n`);

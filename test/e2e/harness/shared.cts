@@ -141,3 +141,16 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 export function uniqueName(prefix: string): string {
 	return `${prefix} ${process.env.JEST_WORKER_ID ?? '0'}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
+
+/** Unpublishes and deletes a suite's workflows in afterAll; one that is already gone is skipped. */
+export async function removeWorkflows(
+	n8n: N8nHandle | undefined,
+	ids: Iterable<string | undefined>,
+): Promise<void> {
+	if (!n8n) return;
+	for (const id of ids) {
+		if (!id) continue;
+		await n8n.unpublishWorkflow(id).catch(() => undefined);
+		await n8n.deleteWorkflow(id).catch(() => undefined);
+	}
+}
