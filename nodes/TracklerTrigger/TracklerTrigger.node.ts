@@ -36,7 +36,10 @@ export class TracklerTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
+				// n8n answers once the execution finished or is waiting (see webhook.ts), so an execution
+				// that n8n later marks crashed leaves the delivery unacknowledged and Trackler sends it again.
+				responseMode: 'lastNode',
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],

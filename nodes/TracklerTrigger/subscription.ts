@@ -25,6 +25,34 @@ export interface TriggerStaticData {
 	seen?: unknown;
 }
 
+/**
+ * How long the trigger asks Trackler to wait for a delivery's answer (`ack_deadline_seconds`, the
+ * contract's maximum): n8n answers only once the execution finished, so the deadline bounds how long a
+ * workflow may run before Trackler counts the attempt as failed and delivers the event again.
+ */
+export const ACK_DEADLINE_SECONDS = 600;
+
+/**
+ * Asks Trackler to deliver again every event of the subscription that was never acknowledged, also
+ * those whose retries ran out (`POST /webhook-subscriptions/{id}/resume`, idempotent). Called when n8n
+ * activates the workflow (at every start of n8n, and when it is published). A failure is logged, not
+ * thrown: the workflow still goes live and Trackler's own retries go on.
+ */
+export async function resumeSubscription(ctx: IHookFunctions, subscriptionId: string): Promise<void> {
+	try {
+		await tracklerApiRequest.call(
+			ctx,
+			'POST',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/resume`,
+			{ body: {} },
+		);
+	} catch (error) {
+		ctx.logger.warn(
+			`Trackler Trigger: could not ask Trackler to deliver unacknowledged events again: ${(error as Error).message}`,
+		);
+	}
+}
+
 /** Every webhook subscription of the workspace (all pages). */
 export async function allSubscriptions(
 	ctx: IHookFunctions | IWebhookFunctions,

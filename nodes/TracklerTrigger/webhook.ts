@@ -128,5 +128,33 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const json = eventOutput(event, options.simplify === true);
+	acknowledgeFailedExecutions(res);
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
+}
+
+/** n8n's answer (response mode "Last Node") to an execution that finished with an error. */
+export const N8N_WORKFLOW_ERROR_ANSWER = 'Error in workflow';
+
+/**
+ * The trigger answers a delivery only once n8n's execution of it has finished (response mode "Last
+ * Node", no data): `200` when it succeeded or is waiting (a Wait node), nothing when n8n died on the way,
+ * so Trackler delivers again. n8n answers an execution that finished with an error with
+ * `500 {"message":"Error in workflow"}`; that execution ran (n8n keeps it as failed; Retry is safe with
+ * the action node's idempotency keys), so it must not be delivered again: this one answer becomes
+ * `200 {"received":true,"execution":"error"}`. Every other `5xx` (the execution could not be stored,
+ * was cancelled by a shutdown, or lost its worker) stays as it is and Trackler delivers again.
+ */
+export function acknowledgeFailedExecutions(
+	res: ReturnType<IWebhookFunctions['getResponseObject']>,
+): void {
+	const json = res.json.bind(res);
+	res.json = (body?: unknown) => {
+		const message =
+			body && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+		if (res.statusCode === 500 && message === N8N_WORKFLOW_ERROR_ANSWER && !res.headersSent) {
+			res.status(200);
+			return json({ received: true, execution: 'error' });
+		}
+		return json(body);
+	};
 }
