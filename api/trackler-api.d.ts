@@ -1110,7 +1110,8 @@ export interface webhooks {
          *     `signature_scheme`: with Trackler's Ed25519 signing key for `v1a` (verify with the subscription's
          *     `public_key`), with the shared `secret` for `v1` (see "Webhooks" above for how to verify it).
          *
-         *     Answer with any `2xx` status within 15 seconds; the body of your answer is ignored. Any other
+         *     Answer with any `2xx` status within the subscription's `ack_deadline_seconds` (15 seconds unless
+         *     it asks for another deadline); the body of your answer is ignored. Any other
          *     status, a time-out or a connection error is retried with backoff for up to 3 days (about 5 s,
          *     30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h and 8 h after the previous attempt, then every 12 h
          *     four times: 14 attempts over about 64 hours) before the delivery is given up. `410 Gone`
