@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, ListPage, WebhookSubscription } from '../shared/api';
 import { isEventType } from '../shared/events';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestAllItems, tracklerApiResponse } from '../shared/transport';
+import { CLAIM_POLICY } from './claim';
 
 // The Trackler Trigger's webhook subscription: what the node keeps of it, the parameters it is made
 // from, and the requests that delete it or ask it for a sample event.
@@ -47,6 +48,39 @@ export async function resumeSubscription(ctx: IHookFunctions, subscriptionId: st
 			{ body: {} },
 		);
 	} catch (error) {
+		ctx.logger.warn(
+			`Trackler Trigger: could not ask Trackler to deliver unacknowledged events again: ${(error as Error).message}`,
+		);
+	}
+}
+
+/** Subscriptions this process has asked Trackler to resume since it started. */
+const resumedInThisProcess = new Set<string>();
+
+/**
+ * Resumes the subscription once per process, on the first delivery it verifies: n8n 2.41 does not call
+ * `checkExists` at its start for a webhook trigger whose registration it kept (its publication
+ * reconciler re-adds only missing in-memory triggers and unregistered webhooks), so the first delivery
+ * after a start is the trigger's first chance to ask for what Trackler gave up while n8n was away.
+ * A failed request is logged and tried again with the next delivery; it never holds up the delivery.
+ */
+export async function resumeOnceInThisProcess(
+	ctx: IWebhookFunctions,
+	subscriptionId: string,
+): Promise<void> {
+	if (resumedInThisProcess.has(subscriptionId)) return;
+	resumedInThisProcess.add(subscriptionId);
+	try {
+		// With the claim's policy: once, within 8 s, the credential read a moment ago.
+		const response = await tracklerApiResponse.call(
+			ctx,
+			'POST',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/resume`,
+			{ body: {}, policy: { ...CLAIM_POLICY, answerStatuses: [] } },
+		);
+		if (response.status !== 200) throw new Error(`Trackler answered ${response.status}`);
+	} catch (error) {
+		resumedInThisProcess.delete(subscriptionId);
 		ctx.logger.warn(
 			`Trackler Trigger: could not ask Trackler to deliver unacknowledged events again: ${(error as Error).message}`,
 		);

@@ -5,6 +5,7 @@ import { eventOutput } from '../shared/eventOutput';
 import { claimEvent } from './claim';
 import { readDelivery, verifyDelivery } from './signature';
 import {
+	resumeOnceInThisProcess,
 	selectedEvents,
 	staticData,
 	testSubscriptionsOfNode,
@@ -97,6 +98,8 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!verdict.ok) {
 		return respond(401, { error: verdict.reason, code: verdict.code });
 	}
+	// The first genuine delivery after n8n started: what Trackler gave up while n8n was away comes again.
+	if (this.getMode() !== 'manual') await resumeOnceInThisProcess(this, subscriptionId);
 
 	let event: unknown;
 	try {

@@ -225,15 +225,18 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		// every event has a successful execution: a crashed one did not count as its run
 		expect(messageIds.filter((id) => !ran.has(id))).toEqual([]);
 		// an event whose execution crashed was delivered again (its attempt got no answer)
-		for (const id of crashedEvents) expect({ id, attempts: (attemptsOf.get(id) ?? 0) >= 2 }).toEqual({ id, attempts: true });
+		// (a crashed execution that never started its trigger has no data to name its event)
+		for (const id of [...crashedEvents].filter((x) => messageIds.includes(x))) {
+			expect({ id, attempts: (attemptsOf.get(id) ?? 0) >= 2 }).toEqual({ id, attempts: true });
+		}
 		// a second successful execution only for an event whose delivery needed more than one attempt
 		expect(repeated.filter((id) => (attemptsOf.get(id) ?? 0) < 2)).toEqual([]);
-		expect(executions.filter((e) => !messageIds.includes(eventOf(e)))).toEqual([]);
+		expect(executions.filter((e) => e.status !== 'crashed' && !messageIds.includes(eventOf(e)))).toEqual([]);
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 1_200_000);
 
-	test('n8n away longer than Trackler retries (days of sandbox time): when it starts again, every never-acknowledged event runs once', async () => {
+	test('n8n away longer than Trackler retries (days of sandbox time): once it is back (the next event), every never-acknowledged event runs once', async () => {
 		const wf = await publishTrigger('Trackler catch-up (e2e)', ['message.created']);
 		const track = (await sb.api('POST', '/tracks', { title: 'Inhalen (e2e)' })).body as { id: string };
 		const deliveries = async () =>
@@ -257,24 +260,30 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		const given = await deliveries();
 		expect(given.filter((d) => d.state === 'failed')).toHaveLength(30);
 
-		// n8n starts: it activates the workflow (checkExists), the trigger asks Trackler to resume.
+		// n8n starts. n8n 2.41 keeps the webhook's registration and calls no webhook method at its start,
+		// so the trigger asks Trackler to resume on the first delivery it gets: the next event.
 		await n8n.resume();
+		const after = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Na de storing' })).body.id as string;
 		const deliveredBy = Date.now() + 300_000;
 		while ((await deliveries()).some((d) => d.state !== 'delivered')) {
-			if (Date.now() > deliveredBy) throw new Error(`not every event was delivered again: ${JSON.stringify((await deliveries()).filter((d) => d.state !== 'delivered'))}\n${n8n.logTail(20)}`);
+			if (Date.now() > deliveredBy) {
+				const left = (await deliveries()).filter((d) => d.state !== 'delivered').map((d) => `${d.event_id} ${d.state} ${d.attempts}`);
+				const subs = (await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Array<{ id: string; url: string }>;
+				throw new Error(`not every event was delivered again: ${left.length} left (${left.slice(0, 3).join(', ')}); subscriptions of this URL: ${JSON.stringify(subs.filter((x) => x.url === wf.url).map((x) => x.id))} (was ${wf.subscriptionId})\n${n8n.logTail(60)}`);
+			}
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 		const settleBy = Date.now() + 300_000;
 		let executions: N8nExecution[] = [];
 		do {
 			executions = await allExecutions(wf.id, true);
-			if (executions.filter((e) => e.status === 'success').length >= 31) break;
+			if (executions.filter((e) => e.status === 'success').length >= 32) break;
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		} while (Date.now() < settleBy);
 		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
 		console.log(`[delivery] catch-up after Trackler gave up: ${JSON.stringify({ executions: executions.length, failedBeforeResume: given.filter((d) => d.state === 'failed').length, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
 		expect(executions.map((e) => e.status).filter((status) => status !== 'success')).toEqual([]);
-		expect([...messages].sort()).toEqual([before, ...messageIds].sort());
+		expect([...messages].sort()).toEqual([before, ...messageIds, after].sort());
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 1_200_000);

@@ -650,6 +650,21 @@ describe('webhook()', () => {
 		expect((await deliver(setup, delivery)).result.workflowData).toHaveLength(1);
 	});
 
+	it('asks Trackler to resume the subscription on its first genuine delivery in this process, and not again', async () => {
+		const id = String(setup.staticData.subscriptionId);
+		const key = signingKeyOf(setup);
+		const resumes = () => requests.filter((r) => r.method === 'POST' && r.path === `/v1/webhook-subscriptions/${id}/resume`);
+		// a forged delivery asks for nothing
+		const forged = madeUpEvent(setup);
+		expect((await deliver(setup, { ...signed(key, forged.id, forged.raw), raw: forged.raw.replace('"id"', '"id" ') })).status).toBe(401);
+		expect(resumes()).toEqual([]);
+		for (let i = 0; i < 3; i++) {
+			const event = madeUpEvent(setup);
+			expect((await deliver(setup, signed(key, event.id, event.raw))).result.workflowData).toHaveLength(1);
+		}
+		expect(resumes().map((r) => r.status)).toEqual([200]);
+	});
+
 	it('reads the credential for its claims once for many deliveries, and again after a claim failed', async () => {
 		const saved: Setup = { ...setup, credentialId: `cred-${randomUUID()}` };
 		const key = signingKeyOf(saved);
