@@ -1092,6 +1092,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/event-consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List event consumers
+         * @description Lists the workspace's event consumers, newest first.
+         */
+        get: operations["listEventConsumers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an event consumer
+         * @description Returns the consumer with its settings and backlog.
+         */
+        get: operations["getEventConsumer"];
+        /**
+         * Create or update an event consumer
+         * @description Creates the consumer `consumer_name` (`201`), or replaces the settings of the existing one
+         *     (`200`); repeating the same request changes nothing, so it is safe to send at every start.
+         *     Fields left out take their defaults. `event_types` and `filters` work as for webhook
+         *     subscriptions (see `createWebhookSubscription`); when changed, they apply to events that happen
+         *     from then on, and queued events still waiting for their first delivery that no longer match
+         *     are dropped. `start_at` is read only on create: the first event delivered is the first that
+         *     happened at or after it; it may lie up to 30 days back (the events' retention) and not after
+         *     now (`422 validation_failed` naming `start_at`); on an update it is ignored. Any token of the
+         *     workspace may manage consumers, as any token may read `GET /events`.
+         */
+        put: operations["putEventConsumer"];
+        post?: never;
+        /**
+         * Delete an event consumer
+         * @description Deletes the consumer with its leases, acknowledgements and dead letters. The events themselves
+         *     stay in `GET /events`. Creating a consumer of the same name later starts afresh.
+         */
+        delete: operations["deleteEventConsumer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lease the next events
+         * @description Leases up to `max_events` of the consumer's oldest available events, in the order they
+         *     happened, for the consumer's `ack_deadline_seconds`, and counts one delivery for each. An
+         *     empty `data` when nothing is available; pull again later. Two pulls, also made at the same
+         *     moment, never lease the same event. Not idempotent: `Idempotency-Key` is ignored, and a pull
+         *     whose answer was lost lets its leases run out, after which the events come again.
+         *     Pulling keeps the consumer from expiring.
+         */
+        post: operations["pullEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/acks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge leased events
+         * @description Marks the events of the leases named by `ack_ids` as done for this consumer: they never come
+         *     again. All or nothing: if one `ack_id` cannot be acknowledged, none is, and the answer names
+         *     each one that failed in `errors` (`ack_ids[i]`): `422 validation_failed` with the code
+         *     `unknown_ack_id` for an `ack_id` this consumer never issued, else `409 lease_expired` for one
+         *     whose lease ran out or was nacked before it was acknowledged (its event is, or will be,
+         *     delivered again under a new `ack_id`). Acknowledging an `ack_id` again answers `200` with the
+         *     same result, so a lost answer can be retried as it is.
+         */
+        post: operations["acknowledgeEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/nacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give leased events back
+         * @description Ends the leases named by `ack_ids` now, without acknowledging their events: each event is
+         *     available again at once, or goes to the dead letters when it has been delivered
+         *     `max_deliveries` times (`dead_lettered: true`). All or nothing, with the same errors as
+         *     acknowledging; nacking an `ack_id` again answers the same result; an `ack_id` whose event it
+         *     acknowledged answers `409 conflict` with the code `acknowledged`.
+         */
+        post: operations["nackEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/lease-extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend leases
+         * @description Sets the leases named by `ack_ids` to end `ack_deadline_seconds` from now (10 seconds to 1
+         *     hour), for events that take longer to handle than the consumer's deadline. Does not count a
+         *     delivery. All or nothing, with the same errors as acknowledging; an `ack_id` whose event it
+         *     acknowledged answers `409 conflict` with the code `acknowledged`.
+         */
+        post: operations["extendLeases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List dead letters
+         * @description The consumer's dead letters: events delivered `max_deliveries` times without being
+         *     acknowledged, in the order the events happened (oldest first). They are kept until they are
+         *     re-driven, the consumer is deleted or expires, or 30 days after their event happened.
+         */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-consumers/{consumer_name}/dead-letters/{event_id}/redrive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-drive a dead letter
+         * @description Takes the event out of the consumer's dead letters and makes it available again at once, as if
+         *     it had never been delivered: its delivery count starts again at 0, so it gets `max_deliveries`
+         *     new deliveries. Answers the dead letter as it was. An event that is not in the dead letters
+         *     answers `404`; with the same `Idempotency-Key`, a retry replays the first answer.
+         */
+        post: operations["redriveDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     event: {
@@ -1844,7 +2098,9 @@ export interface components {
             message: string;
             /**
              * @description What is wrong, for programs: `required`, `invalid_type`, `invalid_format`, `too_short`,
-             *     `too_long`, `too_small`, `too_large`, `invalid_value`, `unknown_field` or `not_found`.
+             *     `too_long`, `too_small`, `too_large`, `invalid_value`, `unknown_field`, `not_found`, or, for
+             *     the `ack_ids` of an event consumer, `unknown_ack_id` (never issued by this consumer),
+             *     `lease_expired` (the lease ran out or was nacked) or `acknowledged` (the lease acknowledged its event).
              * @example too_short
              */
             code: string;
@@ -1864,9 +2120,149 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "rate_limited" | "internal_error" | "service_unavailable";
-            /** @description For `validation_failed`, one entry for each invalid field. */
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
+        };
+        /** @description Where the consumer's events stand now. */
+        EventConsumerBacklog: {
+            /** @description Events a pull would return now (never delivered, or whose lease ran out or was nacked). */
+            available: number;
+            /** @description Events on a lease that has not run out. */
+            leased: number;
+            /** @description Events in the dead letters. */
+            dead_lettered: number;
+            /**
+             * Format: date-time
+             * @description When the oldest available or leased event happened; `null` when there is none. A growing age means the reader falls behind.
+             */
+            oldest_unacknowledged_at: string | null;
+        };
+        /** @description A durable, named reader of the events that Trackler keeps the place of (see "Event consumers"). */
+        EventConsumer: {
+            /** @constant */
+            object: "event_consumer";
+            name: string;
+            event_types: components["schemas"]["EventType"][];
+            filters: components["schemas"]["WebhookFilters"];
+            /** @description How long a lease lasts. */
+            ack_deadline_seconds: number;
+            /** @description Deliveries of an event without acknowledgement before it goes to the dead letters. */
+            max_deliveries: number;
+            description: string | null;
+            /**
+             * Format: date-time
+             * @description Events that happened at or after this moment are delivered.
+             */
+            start_at: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description The last pull; `null` before the first.
+             */
+            last_pulled_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the consumer expires unless it is pulled before then: 30 days after its last pull (or its creation).
+             */
+            expires_at: string;
+            backlog: components["schemas"]["EventConsumerBacklog"];
+        };
+        /** @description An event handed out on a lease. Acknowledge it with `ack_id` before `leased_until`. */
+        EventLease: {
+            /** @constant */
+            object: "event_lease";
+            /** @description Opaque and unguessable; one for each lease (a redelivery has a new one). */
+            ack_id: string;
+            event: components["schemas"]["Event"];
+            /** @description How many times the event was delivered to this consumer, this delivery included (since its last re-drive). */
+            delivery_count: number;
+            /**
+             * Format: date-time
+             * @description When the lease runs out and the event becomes available again if it was not acknowledged.
+             */
+            leased_until: string;
+        };
+        /** @description The events a pull leased, oldest first. */
+        EventLeaseList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["EventLease"][];
+            /** @description Whether more events were available than this pull leased; pull again right away. */
+            has_more: boolean;
+        };
+        AckedEvent: {
+            ack_id: string;
+            /** Format: uuid */
+            event_id: string;
+        };
+        /** @description The acknowledged leases, in the order of the request. */
+        AckResult: {
+            /** @constant */
+            object: "ack_result";
+            acknowledged: components["schemas"]["AckedEvent"][];
+        };
+        /** @description The ended leases, in the order of the request. */
+        NackResult: {
+            /** @constant */
+            object: "nack_result";
+            released: {
+                ack_id: string;
+                /** Format: uuid */
+                event_id: string;
+                /** @description Whether the event went to the dead letters (it had been delivered `max_deliveries` times) instead of being available again. */
+                dead_lettered: boolean;
+            }[];
+        };
+        /** @description The extended leases, in the order of the request. */
+        LeaseExtensionResult: {
+            /** @constant */
+            object: "lease_extension_result";
+            extended: {
+                ack_id: string;
+                /** Format: uuid */
+                event_id: string;
+                /** Format: date-time */
+                leased_until: string;
+            }[];
+        };
+        /**
+         * @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`.
+         * @enum {string}
+         */
+        DeadLetterReason: "lease_expired" | "nacked";
+        /** @description An event that was delivered `max_deliveries` times to a consumer without being acknowledged. */
+        DeadLetter: {
+            /** @constant */
+            object: "dead_letter";
+            event: components["schemas"]["Event"];
+            delivery_count: number;
+            /** Format: date-time */
+            dead_lettered_at: string;
+            reason: components["schemas"]["DeadLetterReason"];
+        };
+        /** @description A page of EventConsumer objects. */
+        EventConsumerList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["EventConsumer"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description A page of DeadLetter objects. */
+        DeadLetterList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["DeadLetter"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
         };
         /**
          * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
@@ -2456,6 +2852,44 @@ export interface components {
             /** @description How long Trackler waits for the answer to each delivery attempt, in seconds (default 15). Ask for more when the endpoint answers only once its work is done. */
             ack_deadline_seconds?: number;
         };
+        /** @description The consumer's settings; a field left out takes its default. */
+        PutEventConsumerRequest: {
+            event_types: components["schemas"]["EventType"][];
+            filters?: components["schemas"]["WebhookFiltersInput"];
+            /**
+             * @description How long each lease lasts, in seconds.
+             * @default 600
+             */
+            ack_deadline_seconds: number;
+            /**
+             * @description Deliveries of an event without acknowledgement before it goes to the dead letters.
+             * @default 10
+             */
+            max_deliveries: number;
+            /** @description A note for people, such as which workflow uses it. */
+            description?: string | null;
+            /**
+             * Format: date-time
+             * @description Read on create only (default now); at most 30 days back and not after now.
+             */
+            start_at?: string;
+        };
+        PullEventsRequest: {
+            /**
+             * @description The most events to lease.
+             * @default 10
+             */
+            max_events: number;
+        };
+        AckIdsRequest: {
+            /** @description The `ack_id`s of leases of this consumer. */
+            ack_ids: string[];
+        };
+        ExtendLeasesRequest: {
+            ack_ids: string[];
+            /** @description The leases end this many seconds from now. */
+            ack_deadline_seconds: number;
+        };
         TestWebhookSubscriptionRequest: {
             event_type: components["schemas"]["EventType"];
         };
@@ -2552,6 +2986,7 @@ export interface components {
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
          *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
+         *     the lease an `ack_id` names ran out or was nacked (`lease_expired`, naming each in `errors`),
          *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
          *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
          */
@@ -2710,6 +3145,17 @@ export interface components {
          * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
          */
         SubscriptionId: string;
+        /**
+         * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+         *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+         * @example n8n:wf7d0c5b0e:4a1b9d8f
+         */
+        ConsumerName: string;
+        /**
+         * @description The event's id.
+         * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+         */
+        EventId: string;
     };
     requestBodies: never;
     headers: {
@@ -6549,6 +6995,793 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEventConsumers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of event consumers. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "event_consumer",
+                     *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *           "event_types": [
+                     *             "form.submitted",
+                     *             "invitation.accepted"
+                     *           ],
+                     *           "filters": {
+                     *             "tag_ids": [
+                     *               "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *             ],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "ack_deadline_seconds": 600,
+                     *           "max_deliveries": 10,
+                     *           "description": "n8n: intake verwerken",
+                     *           "start_at": "2025-09-01T12:00:00Z",
+                     *           "created_at": "2025-09-01T12:00:00Z",
+                     *           "updated_at": "2025-09-16T19:05:00Z",
+                     *           "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *           "expires_at": "2025-10-16T19:05:00Z",
+                     *           "backlog": {
+                     *             "available": 3,
+                     *             "leased": 2,
+                     *             "dead_lettered": 1,
+                     *             "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": true,
+                     *       "next_cursor": "eyJrIjoiZXZlbnRfY29uc3VtZXJzIiwibyI6MjV9"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumerList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-16T19:05:00Z",
+                     *       "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "backlog": {
+                     *         "available": 3,
+                     *         "leased": 2,
+                     *         "dead_lettered": 1,
+                     *         "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "event_types": [
+                 *         "form.submitted",
+                 *         "invitation.accepted"
+                 *       ],
+                 *       "filters": {
+                 *         "tag_ids": [
+                 *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                 *         ]
+                 *       },
+                 *       "ack_deadline_seconds": 600,
+                 *       "max_deliveries": 10,
+                 *       "description": "n8n: intake verwerken",
+                 *       "start_at": "2025-09-01T12:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutEventConsumerRequest"];
+            };
+        };
+        responses: {
+            /** @description The consumer existed; its settings are now those of the request. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-16T19:05:00Z",
+                     *       "last_pulled_at": "2025-09-16T19:05:00Z",
+                     *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "backlog": {
+                     *         "available": 3,
+                     *         "leased": 2,
+                     *         "dead_lettered": 1,
+                     *         "oldest_unacknowledged_at": "2025-09-16T19:04:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            /** @description The consumer was created. */
+            201: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "event_consumer",
+                     *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "ack_deadline_seconds": 600,
+                     *       "max_deliveries": 10,
+                     *       "description": "n8n: intake verwerken",
+                     *       "start_at": "2025-09-01T12:00:00Z",
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-09-01T12:00:00Z",
+                     *       "last_pulled_at": null,
+                     *       "expires_at": "2025-10-01T12:00:00Z",
+                     *       "backlog": {
+                     *         "available": 12,
+                     *         "leased": 0,
+                     *         "dead_lettered": 0,
+                     *         "oldest_unacknowledged_at": "2025-09-01T12:03:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventConsumer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteEventConsumer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer was deleted. */
+            204: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pullEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "max_events": 10
+                 *     }
+                 */
+                "application/json": components["schemas"]["PullEventsRequest"];
+            };
+        };
+        responses: {
+            /** @description The leased events (possibly none). */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "event_lease",
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "delivery_count": 1,
+                     *           "leased_until": "2025-09-16T19:15:00Z",
+                     *           "event": {
+                     *             "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *             "object": "event",
+                     *             "type": "invitation.accepted",
+                     *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "data": {
+                     *               "object": {
+                     *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *                 "object": "invitation",
+                     *                 "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                 "track": {
+                     *                   "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                   "title": "Coaching Sanne de Vries",
+                     *                   "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *                 },
+                     *                 "email": "sanne.devries@example.com",
+                     *                 "role": "trackee",
+                     *                 "delivery": "email",
+                     *                 "state": "accepted",
+                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "send_count": 1,
+                     *                 "last_sent_at": "2025-09-15T08:35:00Z",
+                     *                 "expires_at": "2025-09-29T08:35:00Z",
+                     *                 "responded_at": "2025-09-16T19:04:00Z",
+                     *                 "created_at": "2025-09-15T08:35:00Z",
+                     *                 "updated_at": "2025-09-16T19:04:00Z"
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventLeaseList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acknowledgeEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AckIdsRequest"];
+            };
+        };
+        responses: {
+            /** @description Every `ack_id` is acknowledged. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "ack_result",
+                     *       "acknowledged": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AckResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    nackEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AckIdsRequest"];
+            };
+        };
+        responses: {
+            /** @description Every lease named is ended. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "nack_result",
+                     *       "released": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *           "dead_lettered": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["NackResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    extendLeases: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ack_ids": [
+                 *         "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE"
+                 *       ],
+                 *       "ack_deadline_seconds": 1800
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExtendLeasesRequest"];
+            };
+        };
+        responses: {
+            /** @description Every lease named now ends at its `leased_until`. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "lease_extension_result",
+                     *       "extended": [
+                     *         {
+                     *           "ack_id": "ack_Zk3m9QvT2xW8pL4rB7nC1dF6hJ0sY5aE",
+                     *           "event_id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *           "leased_until": "2025-09-16T19:40:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeaseExtensionResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dead letters. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "dead_letter",
+                     *           "delivery_count": 10,
+                     *           "dead_lettered_at": "2025-09-17T21:14:00Z",
+                     *           "reason": "lease_expired",
+                     *           "event": {
+                     *             "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *             "object": "event",
+                     *             "type": "invitation.accepted",
+                     *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "data": {
+                     *               "object": {
+                     *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *                 "object": "invitation",
+                     *                 "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                 "track": {
+                     *                   "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *                   "title": "Coaching Sanne de Vries",
+                     *                   "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *                 },
+                     *                 "email": "sanne.devries@example.com",
+                     *                 "role": "trackee",
+                     *                 "delivery": "email",
+                     *                 "state": "accepted",
+                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "send_count": 1,
+                     *                 "last_sent_at": "2025-09-15T08:35:00Z",
+                     *                 "expires_at": "2025-09-29T08:35:00Z",
+                     *                 "responded_at": "2025-09-16T19:04:00Z",
+                     *                 "created_at": "2025-09-15T08:35:00Z",
+                     *                 "updated_at": "2025-09-16T19:04:00Z"
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redriveDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
+                 *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
+                 * @example n8n:wf7d0c5b0e:4a1b9d8f
+                 */
+                consumer_name: components["parameters"]["ConsumerName"];
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dead letter that was re-driven. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "dead_letter",
+                     *       "delivery_count": 10,
+                     *       "dead_lettered_at": "2025-09-17T21:14:00Z",
+                     *       "reason": "lease_expired",
+                     *       "event": {
+                     *         "id": "5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31",
+                     *         "object": "event",
+                     *         "type": "invitation.accepted",
+                     *         "created_at": "2025-09-16T19:04:00Z",
+                     *         "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "data": {
+                     *           "object": {
+                     *             "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
+                     *             "object": "invitation",
+                     *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "track": {
+                     *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *               "title": "Coaching Sanne de Vries",
+                     *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                     *             },
+                     *             "email": "sanne.devries@example.com",
+                     *             "role": "trackee",
+                     *             "delivery": "email",
+                     *             "state": "accepted",
+                     *             "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *             "send_count": 1,
+                     *             "last_sent_at": "2025-09-15T08:35:00Z",
+                     *             "expires_at": "2025-09-29T08:35:00Z",
+                     *             "responded_at": "2025-09-16T19:04:00Z",
+                     *             "created_at": "2025-09-15T08:35:00Z",
+                     *             "updated_at": "2025-09-16T19:04:00Z"
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetter"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];

@@ -33,14 +33,18 @@ import { routes as appointments } from './routes/appointments.cjs';
 import { routes as webhookSubscriptions } from './routes/webhookSubscriptions.cjs';
 import { routes as events } from './routes/events.cjs';
 import { routes as workflows } from './routes/workflows.cjs';
+import { routes as eventConsumers } from './routes/eventConsumers.cjs';
+import { registerConsumerQueue } from './store/consumers.cjs';
 
 export const DEMO_TOKEN = 'trk_demo_praktijkdekoers_4f8c2a9e7b1d';
 
 const HANDLERS: Record<string, Handler> = {
-	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows,
+	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...eventConsumers,
 };
 /** Handlers that await something (they run outside a transaction). */
 const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
+/** POSTs that are not idempotent by nature and ignore Idempotency-Key (the contract says so). */
+const IGNORES_IDEMPOTENCY_KEY = new Set(['pullEvents']);
 
 export interface SandboxOptions {
 	port?: number;
@@ -99,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const contract = loadContract();
 	const store = new Store(options.dbPath ?? ':memory:');
 	registerQueue(store);
+	registerConsumerQueue(store);
 	if (store.isEmpty()) {
 		store.tx(() => (options.seed === 'empty' ? seedEmpty(store) : seedDemo(store)));
 	}
@@ -185,7 +190,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				}
 			}
 			// Idempotency: replay or refuse before doing anything else.
-			const idempotency = idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
+			const idempotency = IGNORES_IDEMPOTENCY_KEY.has(op.operationId) ? {} : idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
 			idempotent = idempotency.request;
 			if (idempotency.replay) {
 				const replay = idempotency.replay;
@@ -197,7 +202,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				// An integer path parameter (a version number) is read as a number first.
 				const raw = pathParams[p.name];
 				const value = p.schema.type === 'integer' && /^\d+$/.test(raw) ? Number(raw) : raw;
-				if (!p.validate(value)) throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
+				if (p.validate(value)) continue;
+				// A PUT names the object it creates: a name it cannot have is a field error, not a missing object.
+				if (method === 'PUT') throw new ApiError('validation_failed', 'The request has 1 invalid field.', [{ field: p.name, message: `must match ${String(p.schema.pattern ?? p.schema.format ?? p.schema.type)}`, code: 'invalid_format' }]);
+				throw new ApiError('not_found', `No object with id "${pathParams[p.name]}" exists in this workspace.`);
 			}
 			const { query, errors } = coerceQuery(op, url);
 			if (op.body) {

@@ -1,9 +1,10 @@
-// Every rule of the kit, in the order a run checks them: reads, writes, webhooks, then the rules
+// Every rule of the kit, in the order a run checks them: reads, writes, webhooks, event consumers, then the rules
 // over every answer received.
 import type { Rule } from '../kit.cjs';
+import { consumerRules } from './consumers.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
 import { readRules } from './reads.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...writeRules, ...webhookRules, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...writeRules, ...webhookRules, ...consumerRules, ...everyAnswerRules];

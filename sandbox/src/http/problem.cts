@@ -13,6 +13,7 @@ export type ProblemCode =
 	| 'already_claimed'
 	| 'delivery_attempt_failed'
 	| 'delivery_attempt_not_in_flight'
+	| 'lease_expired'
 	| 'rate_limited'
 	| 'internal_error'
 	| 'service_unavailable';
@@ -36,6 +37,7 @@ const TITLES: Record<ProblemCode, string> = {
 	already_claimed: 'Already claimed',
 	delivery_attempt_failed: 'Delivery attempt failed',
 	delivery_attempt_not_in_flight: 'Delivery attempt not in flight',
+	lease_expired: 'Lease expired',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
 	service_unavailable: 'Service unavailable',
@@ -54,6 +56,7 @@ const STATUS: Record<ProblemCode, number> = {
 	already_claimed: 409,
 	delivery_attempt_failed: 409,
 	delivery_attempt_not_in_flight: 409,
+	lease_expired: 409,
 	rate_limited: 429,
 	internal_error: 500,
 	service_unavailable: 503,

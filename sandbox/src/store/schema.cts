@@ -85,6 +85,23 @@ CREATE TABLE IF NOT EXISTS workflows (
 CREATE TABLE IF NOT EXISTS workflow_versions (
   workflow_id TEXT NOT NULL, number INTEGER NOT NULL, created_at TEXT NOT NULL, published_by TEXT, definition TEXT NOT NULL,
   PRIMARY KEY (workflow_id, number));
+-- Event consumers (pull with leases): one row a consumer; consumer_events holds, per consumer, each
+-- matching event's state (available, leased, acked, dead) and delivery count; consumer_leases one row
+-- per lease handed out (its ack_id), kept after it ended so that a repeated ack answers the same.
+CREATE TABLE IF NOT EXISTS event_consumers (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, event_types TEXT NOT NULL, filters TEXT NOT NULL,
+  ack_deadline_seconds INTEGER NOT NULL, max_deliveries INTEGER NOT NULL, description TEXT, start_at TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_pulled_at TEXT, active_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS consumer_events (
+  consumer_seq INTEGER NOT NULL, event_seq INTEGER NOT NULL, event_id TEXT NOT NULL, state TEXT NOT NULL,
+  delivery_count INTEGER NOT NULL DEFAULT 0, ack_id TEXT, leased_until_ms INTEGER, dead_lettered_at TEXT, dead_reason TEXT,
+  PRIMARY KEY (consumer_seq, event_seq));
+CREATE INDEX IF NOT EXISTS consumer_events_state ON consumer_events(consumer_seq, state, event_seq);
+CREATE INDEX IF NOT EXISTS consumer_events_event ON consumer_events(consumer_seq, event_id);
+CREATE TABLE IF NOT EXISTS consumer_leases (
+  ack_id TEXT PRIMARY KEY, consumer_seq INTEGER NOT NULL, event_seq INTEGER NOT NULL, event_id TEXT NOT NULL,
+  leased_ms INTEGER NOT NULL, leased_until_ms INTEGER NOT NULL, state TEXT NOT NULL, dead_lettered INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS consumer_leases_consumer ON consumer_leases(consumer_seq, leased_ms);
 CREATE TABLE IF NOT EXISTS clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL, frozen_at INTEGER);
 `;
 

@@ -1,7 +1,8 @@
 // Turns events into delivery rows for every enabled subscription whose types and filters match.
 import type { ApiEvent, Store, SubscriptionRow, S } from '../store/store.cjs';
 
-export function matchesFilters(store: Store, sub: SubscriptionRow, event: ApiEvent): boolean {
+/** Whether the event is of one of `sub`'s types and passes its filters (webhook subscriptions and event consumers alike). */
+export function matchesFilters(store: Store, sub: Pick<SubscriptionRow, 'event_types' | 'filters'>, event: ApiEvent): boolean {
 	const types = JSON.parse(sub.event_types) as string[];
 	if (!types.includes(event.type)) return false;
 	const f = JSON.parse(sub.filters) as S['WebhookFilters'];
