@@ -145,7 +145,8 @@ export const N8N_WORKFLOW_ERROR_ANSWER = 'Error in workflow';
  * `500 {"message":"Error in workflow"}`; that execution ran (n8n keeps it as failed; Retry is safe with
  * the action node's idempotency keys), so it must not be delivered again: this one answer becomes
  * `200 {"received":true,"execution":"error"}`. Every other `5xx` (the execution could not be stored,
- * was cancelled by a shutdown, or lost its worker) stays as it is and Trackler delivers again.
+ * or was cancelled by a shutdown) stays as it is and Trackler delivers again. (n8n 2.41 in queue mode
+ * answers a job whose worker died with the same `Error in workflow`: see docs/delivery-guarantees.md.)
  */
 export function acknowledgeFailedExecutions(
 	res: ReturnType<IWebhookFunctions['getResponseObject']>,
