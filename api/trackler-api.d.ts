@@ -13,7 +13,8 @@ export interface paths {
         };
         /**
          * Get the token's user and workspace
-         * @description Returns the workspace member the API token acts as, and the workspace it belongs to. Use it to check a token.
+         * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token
+         *     itself (its id and name: events the token causes name it in `actor.token_id`). Use it to check a token.
          */
         get: operations["getMe"];
         put?: never;
@@ -191,7 +192,8 @@ export interface paths {
          * Create a Track
          * @description Creates a Track. Without `status_id` the Track gets the workspace's first Status (by group, then
          *     position). With `design_id` the Track is set up from that Track Design. The token's user becomes
-         *     the Track's first `track_leader`. Emits `track.created`, then `track.tag_added` for each tag.
+         *     the Track's first `track_leader`. An `external_id` another Track has answers `409 external_id_taken`.
+         *     Emits `track.created`, then `track.tag_added` for each tag.
          */
         post: operations["createTrack"];
         delete?: never;
@@ -232,7 +234,12 @@ export interface paths {
          * Update a Track
          * @description Changes the fields given and leaves the others alone. `metadata` is merged key by key
          *     (JSON Merge Patch): a string sets a key, `null` removes it, keys not mentioned stay.
-         *     An archived Track answers `409 track_archived`.
+         *     An archived Track answers `409 track_archived`; an `external_id` another Track has answers
+         *     `409 external_id_taken`.
+         *
+         *     With `If-Match` (the `etag` of an earlier read), the update is made only if the Track is still
+         *     that version; otherwise nothing changes and the answer is `412 precondition_failed` with the
+         *     Track's `current_etag` and the fields that differ (see "Concurrency: ETags and If-Match").
          *
          *     Emits `track.updated` (with `previous` holding the old values of `title`, `design` and
          *     `metadata` when they changed) and, when the status changes, `track.status_changed`
@@ -882,8 +889,9 @@ export interface paths {
         head?: never;
         /**
          * Update a webhook subscription
-         * @description Changes the fields given. `filters` replaces the filters as a whole (lists left out become
-         *     empty). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
+         * @description Changes the fields given, by the one PATCH rule (see "Updating with PATCH"): `filters` is merged
+         *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it);
+         *     `timing_rules`, when given, replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
          *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
          */
         patch: operations["updateWebhookSubscription"];
@@ -1138,7 +1146,8 @@ export interface paths {
          *     Fields left out take their defaults. `event_types` and `filters` work as for webhook
          *     subscriptions (see `createWebhookSubscription`); when changed, they apply to events that happen
          *     from then on, and queued events still waiting for their first delivery that no longer match
-         *     are dropped. `start_at` is read only on create: the first event delivered is the first that
+         *     are dropped. `timing_rules` replace the consumer's rules; a rule whose definition is unchanged
+         *     keeps its `active_since`. `start_at` is read only on create: the first event delivered is the first that
          *     happened at or after it; it may lie up to 30 days back (the events' retention) and not after
          *     now (`422 validation_failed` naming `start_at`); on an update it is ignored. Any token of the
          *     workspace may manage consumers, as any token may read `GET /events`.
@@ -1420,7 +1429,7 @@ export interface components {
          * @description The type of an event. See the event catalogue in the introduction for what each carries.
          * @enum {string}
          */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted";
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due";
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -1489,6 +1498,74 @@ export interface components {
         Metadata: {
             [key: string]: string;
         };
+        /**
+         * @description Your own id for the Track, such as a CRM's deal or contact id; unique in the workspace, so
+         *     `GET /tracks?external_id=…` finds the Track in one request. `null` when not set.
+         * @example hubspot-deal-48213
+         */
+        ExternalId: string | null;
+        /**
+         * @description The version of the object: an opaque quoted string that changes whenever the object changes.
+         *     Send it in `If-Match` to change the object only if it is still this version.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
+        /** @description The API token a request is made with. */
+        ApiToken: {
+            /** @constant */
+            object: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id, never its secret; events it causes name it in `actor.token_id`.
+             */
+            id: string;
+            /**
+             * @description The name the token was given when it was made.
+             * @example n8n Noorderlicht
+             */
+            name: string;
+        };
+        /** @description A person made the change, in the Trackler app. */
+        EventActorUser: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user";
+            user: components["schemas"]["UserRef"];
+        };
+        /** @description A request made with an API token made the change. */
+        EventActorApiToken: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "api_token";
+            /**
+             * Format: uuid
+             * @description The token's id (`GET /me` → `token.id`).
+             */
+            token_id: string;
+            /** @description The token's name. */
+            name: string;
+            /**
+             * @description The `Request-Id` of the request that made the change.
+             * @example req_8f3b2c1d9e7a6b5c4d3e2f1a
+             */
+            request_id: string;
+            /** @description The `Idempotency-Key` the request carried; `null` when it had none. */
+            idempotency_key: string | null;
+        };
+        /** @description Trackler itself made the change (a booking by someone without an account, an expiry). */
+        EventActorSystem: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "system";
+        };
+        /** @description Who caused the event. See "Who caused an event". */
+        EventActor: components["schemas"]["EventActorUser"] | components["schemas"]["EventActorApiToken"] | components["schemas"]["EventActorSystem"];
         /** @description A member of the workspace. */
         User: {
             /** Format: uuid */
@@ -1535,6 +1612,7 @@ export interface components {
             object: "me";
             user: components["schemas"]["User"];
             workspace: components["schemas"]["Workspace"];
+            token: components["schemas"]["ApiToken"];
         };
         /** @description A Track status of the workspace. */
         Status: {
@@ -1641,6 +1719,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -1677,6 +1757,8 @@ export interface components {
             archived_at: string | null;
             /** @description The number of users in the Track. */
             member_count: number;
+            external_id: components["schemas"]["ExternalId"];
+            etag: components["schemas"]["ETag"];
             /**
              * Format: uri
              * @description The Track's page in the Trackler app.
@@ -1935,6 +2017,8 @@ export interface components {
             public_key: string | null;
             /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
             ack_deadline_seconds: number;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1960,6 +2044,8 @@ export interface components {
             secret?: string;
             /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
             ack_deadline_seconds: number;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
+            timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2050,6 +2136,8 @@ export interface components {
             tag?: components["schemas"]["Tag"];
             /** @description For `form.submitted`, the submitted answers. */
             submission?: components["schemas"]["FormSubmission"];
+            /** @description For `appointment.moment_due` and `track.moment_due`, the moment that fell due. */
+            moment?: components["schemas"]["TimingMoment"];
         };
         /** @description Something that happened in the workspace. Webhooks deliver this object as their body. */
         Event: {
@@ -2068,6 +2156,7 @@ export interface components {
              * @description The Track the event belongs to; `null` for events outside a Track.
              */
             track_id: string | null;
+            actor: components["schemas"]["EventActor"];
             data: components["schemas"]["EventData"];
         };
         /** @description Confirms that an object was deleted. */
@@ -2120,9 +2209,21 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description For `precondition_failed`, the object's current `etag`. */
+            current_etag?: string;
+            /**
+             * @description For `precondition_failed`, the object's top-level fields that differ from the version the
+             *     `If-Match` named, when Trackler still knows that version (left out when it does not).
+             */
+            changed_fields?: string[];
+            /**
+             * Format: uuid
+             * @description For `external_id_taken`, the Track that has the `external_id`.
+             */
+            track_id?: string;
         };
         /** @description Where the consumer's events stand now. */
         EventConsumerBacklog: {
@@ -2169,7 +2270,65 @@ export interface components {
              * @description When the consumer expires unless it is pulled before then: 30 days after its last pull (or its creation).
              */
             expires_at: string;
+            timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+        };
+        /**
+         * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
+         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
+         *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
+         * @enum {string}
+         */
+        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed";
+        /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
+        TimingRule: {
+            /** @description Chosen by you, unique within the consumer; named in each moment. */
+            id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /** @description For `track.metadata`, the metadata key holding the date; else `null`. */
+            metadata_key: string | null;
+            /**
+             * Format: date-time
+             * @description For `fixed`, the anchor moment; else `null`.
+             */
+            at: string | null;
+            /** @description Minutes after the anchor (negative is before), at most one year either way. */
+            offset_minutes: number;
+            filters: components["schemas"]["WebhookFilters"];
+            /**
+             * Format: date-time
+             * @description When the rule was added or last changed (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
+             */
+            active_since: string;
+        };
+        TimingRuleInput: {
+            id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /** @description Required for `track.metadata`; not allowed for other anchors. */
+            metadata_key?: string;
+            /**
+             * Format: date-time
+             * @description Required for `fixed`; not allowed for other anchors.
+             */
+            at?: string;
+            offset_minutes: number;
+            filters?: components["schemas"]["WebhookFiltersInput"];
+        };
+        /** @description The moment of a timing rule that fell due. */
+        TimingMoment: {
+            rule_id: string;
+            anchor: components["schemas"]["TimingAnchor"];
+            /**
+             * Format: date-time
+             * @description The anchor's moment (the appointment's start or end, the metadata date, or `at`).
+             */
+            anchor_at: string;
+            offset_minutes: number;
+            /**
+             * Format: date-time
+             * @description `anchor_at` plus `offset_minutes`: when the moment fell due (also the event's `created_at`).
+             */
+            due_at: string;
         };
         /** @description An event handed out on a lease. Acknowledge it with `ack_id` before `leased_until`. */
         EventLease: {
@@ -2713,6 +2872,8 @@ export interface components {
             status_id?: string;
             tag_ids?: string[];
             metadata?: components["schemas"]["Metadata"];
+            /** @description Your own id for the Track (a CRM's id); unique in the workspace. */
+            external_id?: string;
         };
         UpdateTrackRequest: {
             title?: string;
@@ -2723,6 +2884,8 @@ export interface components {
              * @description The Track Design; `null` unlinks it (the Track's content stays).
              */
             design_id?: string | null;
+            /** @description Your own id for the Track (a CRM's id), unique in the workspace; `null` unsets it. */
+            external_id?: string | null;
             /** @description Merged into the Track's metadata. A string sets a key, `null` removes it. */
             metadata?: {
                 [key: string]: string | null;
@@ -2841,6 +3004,8 @@ export interface components {
             signature_scheme?: components["schemas"]["WebhookSignatureScheme"];
             /** @description How long Trackler waits for the answer to each delivery attempt, in seconds (default 15). Ask for more when the endpoint answers only once its work is done. */
             ack_deadline_seconds?: number;
+            /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -2851,6 +3016,8 @@ export interface components {
             enabled?: boolean;
             /** @description How long Trackler waits for the answer to each delivery attempt, in seconds (default 15). Ask for more when the endpoint answers only once its work is done. */
             ack_deadline_seconds?: number;
+            /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
@@ -2873,6 +3040,8 @@ export interface components {
              * @description Read on create only (default now); at most 30 days back and not after now.
              */
             start_at?: string;
+            /** @description Moments this consumer receives as events when they fall due (see "Timing rules"); none by default. */
+            timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
         PullEventsRequest: {
             /**
@@ -2985,7 +3154,8 @@ export interface components {
         };
         /**
          * @description The object's state does not allow this (`conflict`), the Track is archived and can no longer be
-         *     changed (`track_archived`), the event was already claimed for the subscription (`already_claimed`),
+         *     changed (`track_archived`), another Track already has the `external_id` (`external_id_taken`),
+         *     the event was already claimed for the subscription (`already_claimed`),
          *     the lease an `ack_id` names ran out or was nacked (`lease_expired`, naming each in `errors`),
          *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
          *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
@@ -2998,6 +3168,37 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The object changed since the version the `If-Match` header names (`precondition_failed`):
+         *     nothing was changed. The problem gives the object's `current_etag` and, when known,
+         *     the top-level fields that differ from the named version (`changed_fields`).
+         */
+        PreconditionFailed: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://api.trackler.nl/problems/precondition_failed",
+                 *       "title": "Precondition failed",
+                 *       "status": 412,
+                 *       "detail": "The Track changed since the version \"5d41402abc4b2a76\" you read (status changed); nothing was updated. Read it again and retry with its current etag.",
+                 *       "instance": "/v1/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *       "code": "precondition_failed",
+                 *       "current_etag": "\"7b52009b64fd0a2a\"",
+                 *       "changed_fields": [
+                 *         "status"
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3106,6 +3307,13 @@ export interface components {
          */
         IdempotencyKey: string;
         /**
+         * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+         *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+         *     answers `412 precondition_failed`.
+         * @example "5d41402abc4b2a76"
+         */
+        IfMatch: string;
+        /**
          * @description The Track's id.
          * @example e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21
          */
@@ -3180,6 +3388,11 @@ export interface components {
          */
         "Retry-After": number;
         /**
+         * @description The object's current `etag` (the same as its `etag` field), for `If-Match`.
+         * @example "5d41402abc4b2a76"
+         */
+        ETag: string;
+        /**
          * @description Present, with the value `true`, when this response is a replay of an earlier request with the same `Idempotency-Key`.
          * @example true
          */
@@ -3226,6 +3439,11 @@ export interface operations {
                      *         "time_zone": "Europe/Amsterdam",
                      *         "livemode": true,
                      *         "created_at": "2024-02-01T09:00:00Z"
+                     *       },
+                     *       "token": {
+                     *         "object": "api_token",
+                     *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
+                     *         "name": "n8n Noorderlicht"
                      *       }
                      *     }
                      */
@@ -3737,6 +3955,21 @@ export interface operations {
                  */
                 q?: string;
                 /**
+                 * @description Returns only the Track with this `external_id` (at most one, since it is unique), archived or not.
+                 * @example hubspot-deal-48213
+                 */
+                external_id?: string;
+                /**
+                 * @description Returns only Tracks whose metadata has this key; with `metadata_value`, only those where the key has that value (exactly).
+                 * @example Opdrachtgever
+                 */
+                metadata_key?: string;
+                /**
+                 * @description With `metadata_key`, returns only Tracks where that key has exactly this value. Without `metadata_key` it answers `422 validation_failed`.
+                 * @example Gemeente Utrecht
+                 */
+                metadata_value?: string;
+                /**
                  * @description Returns only Tracks in this Status.
                  * @example 5e8b2d4f-1a6c-4f3e-b7d9-0c2a4e6f8b14
                  */
@@ -3809,6 +4042,8 @@ export interface operations {
                      *           "archived": false,
                      *           "archived_at": null,
                      *           "member_count": 2,
+                     *           "external_id": null,
+                     *           "etag": "\"5d41402abc4b2a76\"",
                      *           "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *           "created_at": "2025-09-15T08:30:00Z",
                      *           "updated_at": "2025-09-16T19:04:00Z"
@@ -3867,6 +4102,7 @@ export interface operations {
             /** @description The new Track. */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3901,6 +4137,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 1,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-15T08:30:00Z"
@@ -3912,6 +4150,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -3936,6 +4175,7 @@ export interface operations {
             /** @description The Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -3969,6 +4209,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-16T19:04:00Z"
@@ -4034,7 +4276,15 @@ export interface operations {
     updateTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
+                 *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
+                 *     answers `412 precondition_failed`.
+                 * @example "5d41402abc4b2a76"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4062,6 +4312,7 @@ export interface operations {
             /** @description The updated Track. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
@@ -4095,6 +4346,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-22T07:55:00Z"
@@ -4108,6 +4361,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -4173,6 +4427,8 @@ export interface operations {
                      *       "archived": true,
                      *       "archived_at": "2026-01-09T16:00:00Z",
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-01-09T16:00:00Z"
@@ -4249,6 +4505,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2026-02-02T10:15:00Z"
@@ -4562,6 +4820,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-17T12:40:00Z",
@@ -4645,6 +4905,8 @@ export interface operations {
                      *       "archived": false,
                      *       "archived_at": null,
                      *       "member_count": 2,
+                     *       "external_id": null,
+                     *       "etag": "\"5d41402abc4b2a76\"",
                      *       "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "created_at": "2025-09-15T08:30:00Z",
                      *       "updated_at": "2025-09-18T08:05:00Z",
@@ -6120,6 +6382,7 @@ export interface operations {
                      *           "signature_scheme": "v1a",
                      *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *           "ack_deadline_seconds": 15,
+                     *           "timing_rules": [],
                      *           "created_at": "2025-09-01T12:00:00Z",
                      *           "updated_at": "2025-09-01T12:00:00Z"
                      *         }
@@ -6210,6 +6473,7 @@ export interface operations {
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "ack_deadline_seconds": 15,
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-09-01T12:00:00Z"
                      *     }
@@ -6273,6 +6537,7 @@ export interface operations {
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "ack_deadline_seconds": 15,
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T03:14:00Z"
                      *     }
@@ -6393,6 +6658,7 @@ export interface operations {
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
                      *       "ack_deadline_seconds": 15,
+                     *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z"
                      *     }
@@ -6916,6 +7182,14 @@ export interface operations {
                      *           "type": "invitation.accepted",
                      *           "created_at": "2025-09-16T19:04:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -6946,6 +7220,14 @@ export interface operations {
                      *           "type": "track.status_changed",
                      *           "created_at": "2025-09-22T07:55:00Z",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "user": {
+                     *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *               "name": "Marieke Jansen",
+                     *               "email": "marieke@noorderlicht.example"
+                     *             }
+                     *           },
                      *           "data": {
                      *             "object": {
                      *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
@@ -6972,6 +7254,8 @@ export interface operations {
                      *               "archived": false,
                      *               "archived_at": null,
                      *               "member_count": 2,
+                     *               "external_id": null,
+                     *               "etag": "\"5d41402abc4b2a76\"",
                      *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *               "created_at": "2025-09-15T08:30:00Z",
                      *               "updated_at": "2025-09-22T07:55:00Z"
@@ -7054,6 +7338,7 @@ export interface operations {
                      *           "updated_at": "2025-09-16T19:05:00Z",
                      *           "last_pulled_at": "2025-09-16T19:05:00Z",
                      *           "expires_at": "2025-10-16T19:05:00Z",
+                     *           "timing_rules": [],
                      *           "backlog": {
                      *             "available": 3,
                      *             "leased": 2,
@@ -7126,6 +7411,7 @@ export interface operations {
                      *       "updated_at": "2025-09-16T19:05:00Z",
                      *       "last_pulled_at": "2025-09-16T19:05:00Z",
                      *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "timing_rules": [],
                      *       "backlog": {
                      *         "available": 3,
                      *         "leased": 2,
@@ -7174,7 +7460,14 @@ export interface operations {
                  *       "ack_deadline_seconds": 600,
                  *       "max_deliveries": 10,
                  *       "description": "n8n: intake verwerken",
-                 *       "start_at": "2025-09-01T12:00:00Z"
+                 *       "start_at": "2025-09-01T12:00:00Z",
+                 *       "timing_rules": [
+                 *         {
+                 *           "id": "reminder-24h",
+                 *           "anchor": "appointment.start",
+                 *           "offset_minutes": -1440
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["PutEventConsumerRequest"];
@@ -7214,6 +7507,22 @@ export interface operations {
                      *       "updated_at": "2025-09-16T19:05:00Z",
                      *       "last_pulled_at": "2025-09-16T19:05:00Z",
                      *       "expires_at": "2025-10-16T19:05:00Z",
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 3,
                      *         "leased": 2,
@@ -7258,6 +7567,22 @@ export interface operations {
                      *       "updated_at": "2025-09-01T12:00:00Z",
                      *       "last_pulled_at": null,
                      *       "expires_at": "2025-10-01T12:00:00Z",
+                     *       "timing_rules": [
+                     *         {
+                     *           "id": "reminder-24h",
+                     *           "anchor": "appointment.start",
+                     *           "metadata_key": null,
+                     *           "at": null,
+                     *           "offset_minutes": -1440,
+                     *           "filters": {
+                     *             "tag_ids": [],
+                     *             "status_ids": [],
+                     *             "scheduler_ids": [],
+                     *             "form_template_ids": []
+                     *           },
+                     *           "active_since": "2025-09-01T12:00:00Z"
+                     *         }
+                     *       ],
                      *       "backlog": {
                      *         "available": 12,
                      *         "leased": 0,
@@ -7359,6 +7684,14 @@ export interface operations {
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
                      *             "data": {
                      *               "object": {
                      *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -7658,6 +7991,14 @@ export interface operations {
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *             "actor": {
+                     *               "type": "user",
+                     *               "user": {
+                     *                 "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *                 "name": "Marieke Jansen",
+                     *                 "email": "marieke@noorderlicht.example"
+                     *               }
+                     *             },
                      *             "data": {
                      *               "object": {
                      *                 "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
@@ -7751,6 +8092,14 @@ export interface operations {
                      *         "type": "invitation.accepted",
                      *         "created_at": "2025-09-16T19:04:00Z",
                      *         "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *         "actor": {
+                     *           "type": "user",
+                     *           "user": {
+                     *             "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                     *             "name": "Marieke Jansen",
+                     *             "email": "marieke@noorderlicht.example"
+                     *           }
+                     *         },
                      *         "data": {
                      *           "object": {
                      *             "id": "6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",

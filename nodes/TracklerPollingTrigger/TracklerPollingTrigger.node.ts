@@ -8,6 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idsFromList } from '../shared/fields';
+import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { loadOptions } from '../shared/listSearch';
 import { eventNamesExpression, eventOptions } from '../shared/events';
 import { pollAppointmentTiming } from './modes/appointmentTiming';
@@ -58,7 +59,9 @@ export class TracklerPollingTrigger implements INodeType {
 			dark: 'file:../../icons/trackler.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Ignore Own Changes is on by default (version 1 keeps it off).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: POLLING_SUBTITLE,
 		description:
 			'Starts the workflow at a moment around a Trackler appointment, when a date stored on a Track arrives, or on new Trackler events, by asking Trackler on a schedule (works behind a firewall)',
@@ -252,6 +255,7 @@ export class TracklerPollingTrigger implements INodeType {
 				description: 'The Trackler events to start the workflow on',
 				displayOptions: { show: { mode: ['newEvents'] } },
 			},
+			...ignoreOwnChangesFields({ mode: ['newEvents'] }),
 
 			{
 				displayName: 'Options',

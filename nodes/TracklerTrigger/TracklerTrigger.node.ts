@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { eventOptions, eventSubtitle, TRACKLER_EVENTS } from '../shared/events';
 import { idsFromList } from '../shared/fields';
+import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { handleWebhook } from './webhook';
 import { webhookMethods } from './webhookMethods';
@@ -24,7 +25,9 @@ export class TracklerTrigger implements INodeType {
 			dark: 'file:../../icons/trackler.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Ignore Own Changes is on by default (version 1 keeps it off).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: eventSubtitle('events'),
 		description:
 			'Starts the workflow the moment something happens in Trackler: a Track changes, a form is submitted, an appointment is booked (signed webhooks)',
@@ -61,6 +64,7 @@ export class TracklerTrigger implements INodeType {
 				description:
 					'The Trackler events that start the workflow. Trackler sends them as they happen.',
 			},
+			...ignoreOwnChangesFields(),
 			{
 				displayName: 'Filters',
 				name: 'filters',

@@ -2,6 +2,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 
 import type { TracklerEvent } from '../shared/api';
 import { eventOutput } from '../shared/eventOutput';
+import { ownChangesFilter } from '../shared/ownChanges';
 import { claimEvent } from './claim';
 import { readDelivery, verifyDelivery } from './signature';
 import {
@@ -115,6 +116,21 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	if (!selectedEvents(this).includes(event.type)) {
 		return respond(200, { received: true, ignored: true });
+	}
+	// An event this workflow's own credential caused starts nothing (Ignore Own Changes). When the
+	// token's identity cannot be learnt, the delivery is answered 503 and comes again.
+	let keep: Awaited<ReturnType<typeof ownChangesFilter>>;
+	try {
+		keep = await ownChangesFilter(this);
+	} catch {
+		return respond(
+			503,
+			{ error: "Could not ask Trackler for this credential's token; deliver it again later" },
+			{ 'Retry-After': '5' },
+		);
+	}
+	if (!keep(event)) {
+		return respond(200, { received: true, ignored: true, own_change: true });
 	}
 
 	const claim = await claimEvent(this, subscriptionId, event.id, verdict.timestamp);

@@ -207,6 +207,7 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 		track_url: track.url,
 		object_type: object?.object ?? null,
 		object_id: object?.id ?? null,
+		...actorFields(event),
 	};
 	switch (object?.object) {
 		case 'track':
@@ -242,7 +243,19 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 }
 
 /**
- * One event as both triggers output it: `{ id, type, created_at, track_id, data, changes? }`, or
+ * Who caused the event, flat: `actor_type` (`user`, `api_token`, `system`) and `actor_name` (the
+ * person's or the token's name; null for Trackler itself). Events of APIs without `actor`: both null.
+ */
+function actorFields(event: TracklerEvent): IDataObject {
+	const actor = event.actor as
+		{ type?: unknown; name?: unknown; user?: { name?: unknown } } | undefined;
+	const type = typeof actor?.type === 'string' ? actor.type : null;
+	const name = type === 'user' ? actor?.user?.name : type === 'api_token' ? actor?.name : null;
+	return { actor_type: type, actor_name: typeof name === 'string' ? name : null };
+}
+
+/**
+ * One event as both triggers output it: `{ id, type, created_at, track_id, actor, data, changes? }`, or
  * with Simplify the flat form of `simplifyEvent`.
  */
 export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObject {
@@ -258,6 +271,7 @@ export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObjec
 		type: event.type,
 		created_at: event.created_at,
 		track_id: event.track_id,
+		...(event.actor === undefined ? {} : { actor: event.actor as unknown as IDataObject }),
 		data,
 	};
 	const changes = eventChanges(event);

@@ -18,10 +18,19 @@ export interface TracklerEventOption {
 type EventInfo = Omit<TracklerEventOption, 'value'>;
 
 /**
+ * The moments of timing rules: events that Trackler emits to the one event consumer or webhook subscription
+ * whose timing rule made them, never to the workspace's event feed or to a subscription that only names the type.
+ */
+export const MOMENT_EVENT_TYPES = ['appointment.moment_due', 'track.moment_due'] as const;
+export type MomentEventType = (typeof MOMENT_EVENT_TYPES)[number];
+
+/**
  * Every event type of the Trackler API v1 (the contract's `EventType`), in the contract's order, keyed by its type:
  * a type the contract has and this catalogue lacks, or a misspelled one, fails the type check.
  */
-const CATALOGUE: { readonly [Type in EventType]: EventInfo } = {
+const CATALOGUE: { readonly [Type in EventType]: EventInfo } & {
+	readonly [Type in MomentEventType]: EventInfo;
+} = {
 	'track.created': { name: 'Track Created', description: 'A Track is created', category: 'Track' },
 	'track.updated': {
 		name: 'Track Updated',
@@ -118,18 +127,45 @@ const CATALOGUE: { readonly [Type in EventType]: EventInfo } = {
 		description: 'An Appointment is deleted (carries its last state)',
 		category: 'Appointment',
 	},
+	'appointment.moment_due': {
+		name: 'Appointment Moment Due',
+		description:
+			"A timing rule's moment falls due for an Appointment (e.g. 24 hours before its start)",
+		category: 'Appointment',
+	},
+	'track.moment_due': {
+		name: 'Track Moment Due',
+		description: "A timing rule's moment falls due for a Track (e.g. a date in its Metadata)",
+		category: 'Track',
+	},
 };
 
-/** The catalogue as a list, in the contract's order. Shared by the instant (webhook) trigger and the polling trigger. */
-export const TRACKLER_EVENTS: TracklerEventOption[] = (Object.keys(CATALOGUE) as EventType[]).map(
-	(value) => ({
+const MOMENT_TYPES = new Set<string>(MOMENT_EVENT_TYPES);
+
+/** The moment event types with what the nodes show of them. */
+export const MOMENT_EVENTS: TracklerEventOption[] = MOMENT_EVENT_TYPES.map((value) => ({
+	value: value as EventType,
+	...CATALOGUE[value],
+}));
+
+export function isMomentEventType(value: unknown): value is MomentEventType {
+	return typeof value === 'string' && MOMENT_TYPES.has(value);
+}
+
+/**
+ * The events of the workspace (what `GET /events` lists and a webhook subscription can name), in the contract's
+ * order, without the moments of timing rules. Shared by the instant (webhook) trigger and the polling trigger.
+ */
+export const TRACKLER_EVENTS: TracklerEventOption[] = (Object.keys(CATALOGUE) as EventType[])
+	.filter((value) => !MOMENT_TYPES.has(value))
+	.map((value) => ({
 		value,
 		...CATALOGUE[value],
-	}),
-);
+	}));
 
 const EVENT_TYPES = new Set<string>(TRACKLER_EVENTS.map((event) => event.value));
 
+/** A type of the workspace's events (not a moment of a timing rule). */
 export function isEventType(value: unknown): value is EventType {
 	return typeof value === 'string' && EVENT_TYPES.has(value);
 }

@@ -33,6 +33,8 @@ export interface TracklerRequestOptions {
 	idempotencyKey?: string;
 	/** Item the request is made for, so n8n shows the error on that item. */
 	itemIndex?: number;
+	/** More request headers, such as If-Match. */
+	headers?: IDataObject;
 	/** Retries after a 429, a 5xx or a network failure (default 4). */
 	maxRetries?: number;
 	/** How this one call goes (retries, time limit, authorization); see TracklerCallPolicy. */
@@ -173,7 +175,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
 		: undefined;
 	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
-	const headers: IDataObject = { Accept: 'application/json' };
+	const headers: IDataObject = { ...(options.headers ?? {}), Accept: 'application/json' };
 	if (method === 'POST') {
 		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}

@@ -2,7 +2,7 @@
 // api/openapi.yaml against SQLite, with contract validation of requests and responses, webhooks,
 // a controllable clock, fault injection and a test API under /_sandbox.
 import * as http from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { tokenError } from './http/auth.cjs';
 import { loadContract, toFieldErrors } from './http/contract.cjs';
@@ -10,10 +10,11 @@ import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './htt
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
-import { Store } from './store/store.cjs';
+import { Store, type S as Json } from './store/store.cjs';
 import type { SandboxClock } from './clock.cjs';
 import { defaultFaults, RateLimiter, takeFailNext, type FaultConfig } from './faults.cjs';
 import { Deliverer, DEFAULT_RETRY_SCHEDULE } from './webhooks/deliverer.cjs';
+import { MomentTimer } from './store/moments.cjs';
 import { registerQueue } from './webhooks/queue.cjs';
 import { sendTestDelivery } from './webhooks/sendTest.cjs';
 import { handleTestApi } from './testApi.cjs';
@@ -89,6 +90,8 @@ export interface Sandbox {
 	store: Store;
 	clock: SandboxClock;
 	deliverer: Deliverer;
+	/** Emits timing rules' moments in the background; `tick()` emits the due ones now. */
+	moments: MomentTimer;
 	faults: FaultConfig;
 	/** How many API requests were answered with an injected fault (error rate or fail_next). */
 	injectedFaults: number;
@@ -116,8 +119,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const violations: ContractViolation[] = [];
 	const log = options.log ?? ((): void => undefined);
 
+	// Timing rules' moments are emitted in the background, and again right after a change (of the clock or data).
+	const moments = new MomentTimer(store, () => deliverer.kick());
 	const services: Services = {
-		kick: () => deliverer.kick(),
+		kick: () => {
+			moments.soon();
+			deliverer.kick();
+		},
 		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
 	};
 
@@ -125,6 +133,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const checkToken = (header: string | undefined): string | undefined => {
 		const errors = tokens.map((t) => tokenError(t, header));
 		return errors.includes(undefined) ? undefined : errors[0];
+	};
+	/** The identity of the token a valid Authorization header carries: a stable id (a hash, never the secret) and a name. */
+	const tokenIdentity = (header: string | undefined): { id: string; name: string } => {
+		const index = Math.max(0, tokens.findIndex((t) => tokenError(t, header) === undefined));
+		const h = createHash('sha256').update(`trackler-token:${tokens[index]}`).digest('hex');
+		const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+		return { id, name: index === 0 ? 'Sandbox token' : `Sandbox token ${index + 1}` };
 	};
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
@@ -144,8 +159,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		const method = (req.method ?? 'GET').toUpperCase();
 		const pathname = url.pathname;
 		const instance = pathname;
+		// Every answer names its request; an event the request causes names it too (actor.request_id).
+		const requestId = `req_${randomBytes(12).toString('hex')}`;
+		res.setHeader('Request-Id', requestId);
 		const sendProblem = (err: ApiError, extra: Record<string, string> = {}): void =>
-			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status), { ...limiter.headers(), ...err.headers, ...extra });
+			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status, err.extra), { ...limiter.headers(), ...err.headers, ...extra });
 
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
 		const authError = checkToken(req.headers.authorization);
@@ -216,11 +234,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (errors.length) throw new ApiError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, errors);
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services };
-			result = ASYNC_OPERATIONS.has(op.operationId) ? await handler(ctx) : (store.tx(() => handler(ctx)) as Result);
+			const tokenId = tokenIdentity(req.headers.authorization);
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: tokenId, headers: req.headers };
+			const key = req.headers['idempotency-key'];
+			const actor: Json['EventActor'] = {
+				type: 'api_token',
+				token_id: tokenId.id,
+				name: tokenId.name,
+				request_id: requestId,
+				idempotency_key: typeof key === 'string' && key !== '' ? key : null,
+			};
+			// The handler's events name this request as their actor (the synchronous part of an async handler too).
+			result = ASYNC_OPERATIONS.has(op.operationId)
+				? await store.actingAs(actor, () => handler(ctx))
+				: (store.tx(() => store.actingAs(actor, () => handler(ctx))) as Result);
 		} catch (e) {
 			if (e instanceof ApiError) {
-				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status), headers: e.headers };
+				result = { status: e.status, body: problem(e.code, e.detail, instance, e.errors, e.status, e.extra), headers: e.headers };
 			} else {
 				const message = e instanceof Error ? e.stack ?? e.message : String(e);
 				violations.push({ operationId: op.operationId, method, path: pathname, status: 500, errors: [`exception: ${message}`] });
@@ -239,7 +269,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		rememberAnswer(store, idempotent, method, pathname, result);
 		log(`${method} ${pathname}${url.search} -> ${result.status}`);
 		send(res, result.status, result.body, headers);
-		if (method !== 'GET') deliverer.kick();
+		if (method !== 'GET') services.kick();
 	}
 
 	const server = http.createServer((req, res) => {
@@ -293,12 +323,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		store,
 		clock: store.clock,
 		deliverer,
+		moments,
 		faults,
 		injectedFaults: 0,
 		contractViolations: violations,
 		close: async () => {
 			if (closed) return;
 			closed = true;
+			moments.stop();
 			await deliverer.stop();
 			await new Promise<void>((resolve) => {
 				server.close(() => resolve());
@@ -308,5 +340,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		},
 	};
 	deliverer.start();
+	moments.start();
 	return sandbox;
 }

@@ -10,6 +10,7 @@ import { addMember } from './routes/members.cjs';
 import { insertAppointment, cancelAppointment } from './routes/appointments.cjs';
 import { normIso } from './clock.cjs';
 import { bulkTracks } from './seed/demo.cjs';
+import { updateTrack } from './routes/tracks.cjs';
 
 export interface TestApiDeps {
 	store: Store;
@@ -52,9 +53,12 @@ function acceptOrDecline(store: Store, id: string, accept: boolean, body: Body):
 		user = store.userRow(uid);
 		createdUser = true;
 	}
-	store.emit('invitation.accepted', row.track_id, { object: inv });
-	let member: S['TrackMember'] | null = null;
-	if (user && !store.memberRow(row.track_id, user.id)) member = addMember(store, row.track_id, user.id, row.role);
+	// The invitee acts: the events name them.
+	const invitee = user;
+	const member = store.actingAs(invitee ? store.userActor(invitee.id) : null, () => {
+		store.emit('invitation.accepted', row.track_id, { object: inv });
+		return invitee && !store.memberRow(row.track_id, invitee.id) ? addMember(store, row.track_id, invitee.id, row.role) : null;
+	});
 	return { status: 200, body: { invitation: inv, user: user ? store.userObj(user) : null, user_created: createdUser, member } };
 }
 
@@ -128,7 +132,7 @@ function submitForm(store: Store, id: string, body: Body): Result {
 	const afterRow = store.formRow(row.id) as FormRow;
 	const after = store.formObj(afterRow);
 	const submission = store.submissionObj(afterRow) as S['FormSubmission'];
-	store.emit('form.submitted', row.track_id, { object: after, submission });
+	store.actingAs(store.userActor(row.assignee_id), () => store.emit('form.submitted', row.track_id, { object: after, submission }));
 	return { status: 200, body: { form: after, submission } };
 }
 
@@ -178,7 +182,9 @@ function reschedule(store: Store, id: string, body: Body): Result {
 	if (start === row.start_at && end === row.end_at) return { status: 200, body: store.appointmentObj(row) };
 	store.run('UPDATE appointments SET start_at = ?, end_at = ?, updated_at = ? WHERE id = ?', start, end, store.now(), row.id);
 	const obj = store.appointmentObj(store.appointmentRow(row.id) as AppointmentRow);
-	store.emit('appointment.rescheduled', row.track_id, { object: obj, previous: { start_at: row.start_at, end_at: row.end_at } });
+	store.actingAs(store.userActor(row.organizer_id), () =>
+		store.emit('appointment.rescheduled', row.track_id, { object: obj, previous: { start_at: row.start_at, end_at: row.end_at } }),
+	);
 	return { status: 200, body: obj };
 }
 
@@ -207,8 +213,21 @@ export async function handleTestApi(deps: TestApiDeps, method: string, url: URL,
 			case 'POST /appointments/:id/cancel':
 				return run(() => {
 					const row = appointment(store, id);
-					return { status: 200, body: cancelAppointment(store, row, typeof body.reason === 'string' ? body.reason : null) };
+					const cancelled = store.actingAs(store.userActor(row.organizer_id), () => cancelAppointment(store, row, typeof body.reason === 'string' ? body.reason : null));
+					return { status: 200, body: cancelled };
 				});
+			case 'POST /tracks/:id/update': {
+				// A person changes the Track in the Trackler app (body: the PATCH fields, and optionally
+				// user_id, the person; default the token's user; if_match, as If-Match would).
+				const { user_id: userId, if_match: ifMatch, ...changes } = body;
+				const actorId = typeof userId === 'string' ? userId : deps.tokenUserId;
+				if (!store.userRow(actorId)) throw bad('user_id must be a user of the workspace', 'user_id');
+				if (!isUuid(id) || !store.trackRow(id)) throw new ApiError('not_found', 'No Track with this id.');
+				return run(() => ({
+					status: 200,
+					body: store.actingAs(store.userActor(actorId), () => updateTrack(store, id, changes, typeof ifMatch === 'string' ? ifMatch : undefined)),
+				}));
+			}
 			case 'POST /appointments/:id/reschedule':
 				return run(() => reschedule(store, id, body));
 			case 'GET /clock':
@@ -271,7 +290,7 @@ export async function handleTestApi(deps: TestApiDeps, method: string, url: URL,
 				return { status: 404, body: problem('not_found', `There is no test API endpoint ${method} ${url.pathname}.`, url.pathname) };
 		}
 	} catch (e) {
-		if (e instanceof ApiError) return { status: e.status, body: problem(e.code, e.detail, url.pathname, e.errors, e.status) };
+		if (e instanceof ApiError) return { status: e.status, body: problem(e.code, e.detail, url.pathname, e.errors, e.status, e.extra), headers: e.headers };
 		throw e;
 	}
 }

@@ -182,6 +182,46 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 		fails: ['rate-limit.headers', 'contract.every-answer'],
 	},
 	{
+		name: 'events that name another token as their actor',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events') && Array.isArray(body?.data))
+					for (const event of body.data)
+						if (event.actor?.type === 'api_token') event.actor.token_id = '00000000-0000-4000-8000-000000000000';
+				return body;
+			},
+		},
+		fails: ['events.actor'],
+	},
+	{
+		name: 'a 412 that does not give the current etag',
+		breaker: {
+			answer: (_m, _p, status, _h, body) => {
+				if (status === 412 && body?.current_etag) body.current_etag = '"stale"';
+				return body;
+			},
+		},
+		fails: ['tracks.if-match'],
+	},
+	{
+		name: 'a Track list that ignores external_id',
+		breaker: {
+			path: (_m, path) => (path.startsWith('/v1/tracks?') ? path.replace(/external_id=[^&]*&?/, '') : path),
+		},
+		fails: ['tracks.external-id'],
+	},
+	{
+		name: 'a subscription PATCH that replaces filters whole',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'PATCH' && path.startsWith('/v1/webhook-subscriptions/') && body?.filters)
+					body.filters = { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [], ...body.filters };
+				return body;
+			},
+		},
+		fails: ['webhooks.patch-merges-filters'],
+	},
+	{
 		name: 'an unknown_ack_id refusal that does not say which ack_id',
 		breaker: {
 			answer: (_m, path, status, _h, body) => {

@@ -60,7 +60,8 @@ function siblingLists(properties: INodeProperties[]): INodeProperties[][] {
 /** displayOptions with sorted keys and values, so two equal conditions compare equal. */
 function condition(property: INodeProperties): string {
 	const canonical = (value: unknown): unknown => {
-		if (Array.isArray(value)) return value.map(canonical).map(String).sort();
+		// Conditions such as `{ _cnd: { gte: 1.1 } }` compare by their content, not as "[object Object]".
+		if (Array.isArray(value)) return value.map(canonical).map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).sort();
 		if (value && typeof value === 'object') {
 			return Object.fromEntries(
 				Object.keys(value)

@@ -4,7 +4,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { eventOutput, eventTrack, simplifyEvent } from '../../nodes/shared/eventOutput';
-import { TRACKLER_EVENTS } from '../../nodes/shared/events';
+import { MOMENT_EVENTS, TRACKLER_EVENTS } from '../../nodes/shared/events';
 import type { TracklerEvent } from '../../nodes/shared/api';
 import { buildSample } from '../../sandbox/src/webhooks/samples.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
@@ -25,7 +25,7 @@ const sample = (type: TracklerEvent['type']) =>
 	buildSample(sb.sandbox.store, type, userId) as unknown as TracklerEvent;
 
 describe('every event names its Track', () => {
-	it.each(TRACKLER_EVENTS.map((option) => option.value))(
+	it.each([...TRACKLER_EVENTS, ...MOMENT_EVENTS].map((option) => option.value))(
 		'%s: simplified output has the Track title and link',
 		async (type) => {
 			const event = sample(type);

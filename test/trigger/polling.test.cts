@@ -441,6 +441,26 @@ describe('new events', () => {
 		]);
 	});
 
+	test('with Ignore Own Changes, events its own token caused start nothing; a person\'s change does, and the token is asked for once', async () => {
+		const base = Date.parse('2027-02-08T09:00:00Z');
+		await setClock(base);
+		const staticData: IDataObject = {};
+		const parameters = params({ events: ['track.updated'], ignoreOwnChanges: true, options: { simplify: true } });
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const track = await createTrack('Own and outside');
+		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change' }));
+		await ok(sb.testApi('POST', `/tracks/${track.id}/update`, { title: 'Outside change' }));
+		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change again' }));
+		const from = harness.requests.length;
+		const items = await pollAt(base + MIN, { parameters, staticData });
+		expect(items.map((item) => [item.event_type, item.track_title, item.actor_type])).toEqual([['track.updated', 'Outside change', 'user']]);
+		expect(harness.requests.slice(from).filter((r) => r.path === '/me').length).toBeLessThanOrEqual(1);
+		// Off: the own changes start the workflow as well.
+		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own, seen' }));
+		const seen = await pollAt(base + 2 * MIN, { parameters: { ...parameters, ignoreOwnChanges: false }, staticData });
+		expect(seen.map((item) => item.actor_type)).toEqual(['api_token']);
+	});
+
 	test('look-back replays recent events; Simplify off gives the raw event', async () => {
 		const base = Date.parse('2027-02-01T09:00:00Z');
 		await setClock(base - 30 * MIN);
@@ -460,7 +480,7 @@ describe('new events', () => {
 		);
 		expect(raw).toBeDefined();
 		expect(raw?.type).toBe('track.created');
-		expect(Object.keys(raw ?? {}).sort()).toEqual(['created_at', 'data', 'id', 'track_id', 'type']);
+		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'track_id', 'type']);
 		expect(items.every((item) => Date.parse(String(item.created_at)) >= base - HOUR)).toBe(true);
 		expect(
 			jsonOf(

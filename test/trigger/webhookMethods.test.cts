@@ -534,7 +534,8 @@ describe('checkExists / create / delete', () => {
 
 	it('asks for a sample event of the first selected type when listening for a test event', async () => {
 		const setup: Setup = {
-			parameters: { events: ['form.submitted', 'track.created'] },
+			// Ignore Own Changes on: the sample, which the trigger's own token asked for, is still shown.
+			parameters: { events: ['form.submitted', 'track.created'], ignoreOwnChanges: true },
 			staticData: {},
 			webhookUrl: `${receiver.url}/webhook-test/${WEBHOOK_ID}/webhook`,
 			mode: 'manual',
@@ -826,6 +827,25 @@ describe('webhook()', () => {
 		expect(answer.status).toBe(200);
 		expect(answer.body).toMatchObject({ ignored: true });
 		expect(answer.result.workflowData).toBeUndefined();
+	});
+
+	it('with Ignore Own Changes, acknowledges an event its own token caused without a claim or an execution, and starts for a change made by someone else', async () => {
+		setup.parameters = { ...setup.parameters, events: ['track.created', 'track.updated'], ignoreOwnChanges: true };
+		await activate(setup);
+		const from = receiver.received.length;
+		const own = (await sb.api('POST', '/tracks', { title: 'Own change' })).body;
+		const [ownDelivery] = await flushDeliveries(from, 1);
+		const before = requests.length;
+		const ignored = await deliver(setup, fromReceived(ownDelivery));
+		expect(ignored.status).toBe(200);
+		expect(ignored.body).toMatchObject({ ignored: true, own_change: true });
+		expect(ignored.result.workflowData).toBeUndefined();
+		expect(requests.slice(before).filter((r) => r.path.endsWith('/claims'))).toEqual([]);
+
+		await sb.testApi('POST', `/tracks/${String(own.id)}/update`, { title: 'Changed by a person' });
+		const [outside] = await flushDeliveries(from + 1, 1);
+		const started = await deliver(setup, fromReceived(outside));
+		expect(started.result.workflowData?.[0]?.[0]?.json).toMatchObject({ type: 'track.updated', actor: { type: 'user' } });
 	});
 
 	it('answers 401 when it has no key (never set up)', async () => {

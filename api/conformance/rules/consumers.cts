@@ -172,4 +172,27 @@ export const consumerRules: Rule[] = [
 			expect(none.status === 404, `the refused consumer exists (GET answered ${none.status}, not 404)`, none);
 		},
 	},
+	{
+		id: 'consumers.timing-rule-validation',
+		title: 'A timing rule with an offset of more than a year: 422 naming timing_rules[0].offset_minutes, nothing created',
+		contract: 'putEventConsumer (timing_rules); TimingRuleInput',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const name = `${run.runId}-timing`;
+			run.cleanup.push(`/event-consumers/${name}`);
+			const ex = await api.call('PUT', `/event-consumers/${name}`, {
+				event_types: ['appointment.cancelled'],
+				timing_rules: [{ id: 'too-far', anchor: 'appointment.start', offset_minutes: -525601 }],
+			});
+			expectProblem(ex, 422, 'validation_failed');
+			expect(
+				(((ex.body as Json).errors ?? []) as Json[]).some((e) => e.field === 'timing_rules[0].offset_minutes'),
+				'the 422 does not name timing_rules[0].offset_minutes',
+				ex,
+			);
+			const none = await api.call('GET', `/event-consumers/${name}`);
+			expect(none.status === 404, `the refused consumer exists (GET answered ${none.status}, not 404)`, none);
+		},
+	},
 ];

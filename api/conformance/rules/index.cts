@@ -3,8 +3,9 @@
 import type { Rule } from '../kit.cjs';
 import { consumerRules } from './consumers.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
+import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...writeRules, ...webhookRules, ...consumerRules, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...writeRules, ...provenanceRules, ...webhookRules, ...consumerRules, ...everyAnswerRules];

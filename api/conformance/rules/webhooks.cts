@@ -207,4 +207,41 @@ export const webhookRules: Rule[] = [
 			}
 		},
 	},
+	{
+		id: 'webhooks.timing-rules',
+		title:
+			'A subscription keeps the timing rules it was made with; an offset of more than a year answers 422 naming timing_rules[0].offset_minutes, and nothing is made',
+		contract: 'createWebhookSubscription (timing_rules); TimingRule, TimingRuleInput',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const rule = { id: 'hour-before', anchor: 'appointment.start', offset_minutes: -60 };
+			const url = 'https://conformance.invalid/trackler';
+			const before = await api.call('GET', '/webhook-subscriptions?limit=100');
+			const count = (list: typeof before): number => (((list.body as Json).data ?? []) as Json[]).length;
+			const refused = await api.call('POST', '/webhook-subscriptions', {
+				url,
+				event_types: ['invitation.declined'],
+				timing_rules: [{ ...rule, offset_minutes: 525601 }],
+			});
+			expectProblem(refused, 422, 'validation_failed');
+			expect(
+				(((refused.body as Json).errors ?? []) as Json[]).some((e) => e.field === 'timing_rules[0].offset_minutes'),
+				'the 422 does not name timing_rules[0].offset_minutes',
+				refused,
+			);
+			const after = await api.call('GET', '/webhook-subscriptions?limit=100');
+			expect(count(after) === count(before), 'the refused subscription was made anyway', after);
+			const made = await api.call('POST', '/webhook-subscriptions', { url, event_types: ['invitation.declined'], timing_rules: [rule] });
+			expect(made.status === 201, `creating a subscription with a timing rule answered ${made.status}`, made);
+			const sub = made.body as Json;
+			run.cleanup.push(`/webhook-subscriptions/${String(sub.id)}`);
+			const rules = (sub.timing_rules ?? []) as Json[];
+			expect(
+				rules.length === 1 && rules[0].id === rule.id && rules[0].anchor === rule.anchor && rules[0].offset_minutes === rule.offset_minutes && typeof rules[0].active_since === 'string',
+				'the subscription does not show the timing rule it was made with',
+				made,
+			);
+		},
+	},
 ];

@@ -4,6 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { EventType, ListPage, TracklerEvent } from '../../shared/api';
 import { ensureNodeError } from '../../shared/errors';
 import { eventOutput } from '../../shared/eventOutput';
+import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, pruneLedger, readState, writeState } from '../ledger';
@@ -104,7 +105,8 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 			if (hasEntry(state.ledger, event.id)) continue;
 			addEntry(state.ledger, event.id, Date.parse(event.created_at));
 			state.lastCreatedAt = event.created_at;
-			if (emit) items.push(eventOutput(event, settings.simplify));
+			if (emit && (await ownChangesFilter(ctx))(event))
+				items.push(eventOutput(event, settings.simplify));
 		}
 		cursor = page.next_cursor ?? cursor;
 		if (!page.has_more) break;

@@ -14,6 +14,10 @@ export interface Ctx {
 	/** The request path (Problem `instance`). */
 	instance: string;
 	services: Services;
+	/** The API token the request is made with: its id and name (never its secret). */
+	token: { id: string; name: string };
+	/** The request's headers (lower-case names), for the conditional ones such as If-Match. */
+	headers: Record<string, string | string[] | undefined>;
 }
 
 /** Things outside the store that some handlers need (the webhook deliverer). */

@@ -10,6 +10,8 @@ export type ProblemCode =
 	| 'conflict'
 	| 'idempotency_key_reused'
 	| 'track_archived'
+	| 'external_id_taken'
+	| 'precondition_failed'
 	| 'already_claimed'
 	| 'delivery_attempt_failed'
 	| 'delivery_attempt_not_in_flight'
@@ -34,6 +36,8 @@ const TITLES: Record<ProblemCode, string> = {
 	conflict: 'Conflict',
 	idempotency_key_reused: 'Idempotency key reused',
 	track_archived: 'Track archived',
+	external_id_taken: 'External id taken',
+	precondition_failed: 'Precondition failed',
 	already_claimed: 'Already claimed',
 	delivery_attempt_failed: 'Delivery attempt failed',
 	delivery_attempt_not_in_flight: 'Delivery attempt not in flight',
@@ -53,6 +57,8 @@ const STATUS: Record<ProblemCode, number> = {
 	conflict: 409,
 	idempotency_key_reused: 422,
 	track_archived: 409,
+	external_id_taken: 409,
+	precondition_failed: 412,
 	already_claimed: 409,
 	delivery_attempt_failed: 409,
 	delivery_attempt_not_in_flight: 409,
@@ -70,6 +76,8 @@ export class ApiError extends Error {
 		readonly errors?: FieldError[],
 		status?: number,
 		readonly headers: Record<string, string> = {},
+		/** Extension members of the problem (e.g. `current_etag`). */
+		readonly extra: Record<string, unknown> = {},
 	) {
 		super(detail);
 		this.status = status ?? STATUS[code];
@@ -90,9 +98,10 @@ export interface Problem {
 	instance: string;
 	code: ProblemCode;
 	errors?: FieldError[];
+	[extension: string]: unknown;
 }
 
-export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number): Problem {
+export function problem(code: ProblemCode, detail: string, instance: string, errors?: FieldError[], status?: number, extra: Record<string, unknown> = {}): Problem {
 	const p: Problem = {
 		type: `https://api.trackler.nl/problems/${code}`,
 		title: TITLES[code],
@@ -102,7 +111,7 @@ export function problem(code: ProblemCode, detail: string, instance: string, err
 		code,
 	};
 	if (errors) p.errors = errors;
-	return p;
+	return { ...p, ...extra };
 }
 
 export const notFound = (what: string): ApiError => new ApiError('not_found', `No ${what} with this id in the workspace.`);

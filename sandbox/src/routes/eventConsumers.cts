@@ -17,7 +17,9 @@ import {
 	type ConsumerRow,
 	type LeaseRow,
 } from '../store/consumers.cjs';
+import { emitDueMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
 import type { S } from '../store/store.cjs';
+import { failIfErrors } from './common.cjs';
 
 const LOOK_BACK_MS = 30 * 24 * 60 * 60 * 1000;
 /** A start_at this far ahead of the clock still counts as now (the caller's clock may run ahead). */
@@ -36,6 +38,7 @@ function requireConsumer(ctx: Ctx): ConsumerRow {
 	expireConsumers(ctx.store);
 	const c = consumerRow(ctx);
 	if (!c) throw new ApiError('not_found', `No event consumer named "${ctx.params.consumer_name}" exists in this workspace (it may have expired after 30 days without a pull); create it with PUT.`);
+	emitDueMoments(ctx.store, c);
 	settle(ctx.store, c);
 	return c;
 }
@@ -93,6 +96,7 @@ export const routes: Record<string, Handler> = {
 			status: 200,
 			body: pageArray(
 				rows.map((c) => {
+					emitDueMoments(ctx.store, c);
 					settle(ctx.store, c);
 					return consumerObj(ctx.store, c);
 				}),
@@ -106,18 +110,22 @@ export const routes: Record<string, Handler> = {
 		expireConsumers(store);
 		const now = store.now();
 		const existing = consumerRow(ctx);
+		failIfErrors(ruleErrors(body.timing_rules));
+		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now);
 		const settings = [
 			JSON.stringify(body.event_types),
 			JSON.stringify(normFilters(body.filters)),
 			body.ack_deadline_seconds ?? 600,
 			body.max_deliveries ?? 10,
 			body.description ?? null,
+			JSON.stringify(rules),
 		];
 		if (existing) {
 			// start_at is read on create only.
-			store.run('UPDATE event_consumers SET event_types = ?, filters = ?, ack_deadline_seconds = ?, max_deliveries = ?, description = ?, updated_at = ? WHERE seq = ?', ...settings, now, existing.seq);
+			store.run('UPDATE event_consumers SET event_types = ?, filters = ?, ack_deadline_seconds = ?, max_deliveries = ?, description = ?, timing_rules = ?, updated_at = ? WHERE seq = ?', ...settings, now, existing.seq);
 			const updated = consumerRow(ctx) as ConsumerRow;
 			if (updated.event_types !== existing.event_types || updated.filters !== existing.filters) refilter(store, updated);
+			emitDueMoments(store, updated);
 			settle(store, updated);
 			return { status: 200, body: consumerObj(store, updated) };
 		}
@@ -138,8 +146,8 @@ export const routes: Record<string, Handler> = {
 			startAt = normIso(body.start_at as string);
 		}
 		store.run(
-			`INSERT INTO event_consumers (name, event_types, filters, ack_deadline_seconds, max_deliveries, description, start_at, created_at, updated_at, last_pulled_at, active_ms)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+			`INSERT INTO event_consumers (name, event_types, filters, ack_deadline_seconds, max_deliveries, description, timing_rules, start_at, created_at, updated_at, last_pulled_at, active_ms)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
 			ctx.params.consumer_name, ...settings, startAt, now, now, store.clock.nowMs(),
 		);
 		const created = consumerRow(ctx) as ConsumerRow;

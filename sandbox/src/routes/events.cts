@@ -12,7 +12,8 @@ export const routes: Record<string, Handler> = {
 		const cursor = decodeCursor(query.cursor, 'events');
 		const after = cursor ? Number(cursor.s) : 0;
 		if (!Number.isInteger(after) || after < 0) throw new ApiError('bad_request', 'The cursor cannot be read.');
-		const where = ['seq > ?'];
+		// Moments of a consumer's timing rules belong to that consumer only.
+		const where = ['seq > ?', 'consumer_seq IS NULL'];
 		const args: unknown[] = [after];
 		if (query.created_since) {
 			where.push('created_at >= ?');
@@ -28,7 +29,7 @@ export const routes: Record<string, Handler> = {
 		const hasMore = rows.length > limit;
 		const page = rows.slice(0, limit);
 		// On the last page the cursor points past every event seen so far, so resuming returns only newer ones.
-		const maxSeq = store.get<{ m: number | null }>('SELECT MAX(seq) AS m FROM events')?.m ?? 0;
+		const maxSeq = store.get<{ m: number | null }>('SELECT MAX(seq) AS m FROM events WHERE consumer_seq IS NULL')?.m ?? 0;
 		const next = hasMore ? page[page.length - 1].seq : Math.max(after, maxSeq);
 		return {
 			status: 200,

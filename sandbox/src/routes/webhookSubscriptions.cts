@@ -3,6 +3,8 @@ import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
 import { ApiError, conflict, notFound } from '../http/problem.cjs';
 import { newSigningKeyPair } from '../webhooks/signer.cjs';
 import type { SubscriptionRow, S } from '../store/store.cjs';
+import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
+import { failIfErrors } from './common.cjs';
 
 /** How long Trackler waits for a delivery attempt's answer unless the subscription asks for another deadline. */
 export const DEFAULT_ACK_DEADLINE_SECONDS = 15;
@@ -37,17 +39,19 @@ export const routes: Record<string, Handler> = {
 	createWebhookSubscription: (ctx) => {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
+		failIfErrors(ruleErrors(body.timing_rules));
 		const id = store.uuid();
 		const now = store.now();
+		const rules = storedRules(body.timing_rules, [], now);
 		const scheme: S['WebhookSignatureScheme'] = body.signature_scheme ?? 'v1';
 		// v1a: the signing key (whsk_) is stored in `secret` and never leaves the sandbox; v1: the shared whsec_ secret.
 		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
 		const secret = pair ? pair.signingKey : `whsec_${randomBytes(24).toString('base64')}`;
 		store.run(
-			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, ack_deadline_seconds, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, ack_deadline_seconds, timing_rules, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?, ?)`,
 			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, scheme, pair?.publicKey ?? null,
-			body.ack_deadline_seconds ?? DEFAULT_ACK_DEADLINE_SECONDS, now, now,
+			body.ack_deadline_seconds ?? DEFAULT_ACK_DEADLINE_SECONDS, JSON.stringify(rules), now, now,
 		);
 		const obj = store.subscriptionObj(store.subscriptionRow(id) as SubscriptionRow);
 		return { status: 201, body: pair ? obj : { ...obj, secret } };
@@ -56,8 +60,18 @@ export const routes: Record<string, Handler> = {
 	updateWebhookSubscription: (ctx) => {
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
+		failIfErrors(ruleErrors(body.timing_rules));
+		const now = store.now();
 		const sets: string[] = ['updated_at = ?'];
-		const args: unknown[] = [store.now()];
+		const args: unknown[] = [now];
+		const previous = JSON.parse(row.timing_rules) as StoredRule[];
+		// Re-enabled: moments that fell due while the subscription was disabled are not delivered, as its events are not.
+		const reenabled = body.enabled === true && row.enabled !== 1;
+		if (body.timing_rules !== undefined || (reenabled && previous.length)) {
+			const rules = body.timing_rules !== undefined ? storedRules(body.timing_rules, previous, now) : previous;
+			sets.push('timing_rules = ?');
+			args.push(JSON.stringify(reenabled ? rules.map((r) => ({ ...r, active_since: now })) : rules));
+		}
 		if (body.url !== undefined) {
 			sets.push('url = ?');
 			args.push(body.url);
@@ -67,8 +81,10 @@ export const routes: Record<string, Handler> = {
 			args.push(JSON.stringify(body.event_types));
 		}
 		if (body.filters !== undefined) {
+			// The one PATCH rule (JSON Merge Patch): filters merge list by list; a list left out stays.
+			const current = JSON.parse(row.filters) as S['WebhookFilters'];
 			sets.push('filters = ?');
-			args.push(JSON.stringify(normFilters(body.filters)));
+			args.push(JSON.stringify(normFilters({ ...current, ...(body.filters as Partial<S['WebhookFilters']>) })));
 		}
 		if (body.description !== undefined) {
 			sets.push('description = ?');
@@ -87,6 +103,7 @@ export const routes: Record<string, Handler> = {
 	deleteWebhookSubscription: (ctx) => {
 		const row = requireSubscription(ctx);
 		ctx.store.run('DELETE FROM webhook_subscriptions WHERE id = ?', row.id);
+		forgetMoments(ctx.store, `subscription:${row.id}`);
 		ctx.store.run("UPDATE deliveries SET state = 'dropped', next_attempt_at = NULL, updated_at = ? WHERE subscription_id = ? AND state = 'pending'", ctx.store.now(), row.id);
 		return { status: 200, body: { id: row.id, object: 'webhook_subscription', deleted: true, track: null } };
 	},
@@ -96,7 +113,7 @@ export const routes: Record<string, Handler> = {
 		const eventId = ctx.body.event_id as string;
 		// An event of the workspace (GET /events), or a sample event sent to this subscription.
 		const known =
-			store.get('SELECT 1 AS x FROM events WHERE id = ?', eventId) ??
+			store.get('SELECT 1 AS x FROM events WHERE id = ? AND consumer_seq IS NULL', eventId) ??
 			store.get('SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? LIMIT 1', row.id, eventId);
 		if (!known) throw new ApiError('not_found', `No event ${eventId} exists in this workspace or was sent to this webhook subscription.`);
 		const claimedAt = store.now();

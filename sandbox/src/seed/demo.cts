@@ -2,7 +2,7 @@
 // Dutch coaching practice "Praktijk De Koers". Seeds run only on an empty database.
 import { randomUUID } from 'node:crypto';
 import type { Store, S, StatusRow, TagRow } from '../store/store.cjs';
-import { APP_URL, GROUPS } from '../store/store.cjs';
+import { APP_URL, GROUPS, etagOf } from '../store/store.cjs';
 import { createTrack } from '../routes/tracks.cjs';
 import { addMember } from '../routes/members.cjs';
 import { insertAppointment } from '../routes/appointments.cjs';
@@ -261,10 +261,12 @@ export function bulkTracks(store: Store, n: number, leaderId: string): number {
 		insertTrack.run(id, title, s.id, JSON.stringify(metadata), now, now);
 		if (t) insertTag.run(id, t.id);
 		insertMember.run(randomUUID(), id, leaderId, 'track_leader', now);
-		const track: S['Track'] = {
+		const shape: Omit<S['Track'], 'etag'> = {
 			id, object: 'track', title, status: { id: s.id, name: s.name, group: s.grp }, design: null, tags: t ? [{ id: t.id, name: t.name }] : [], metadata,
-			archived: false, archived_at: null, member_count: 1, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
+			archived: false, archived_at: null, member_count: 1, external_id: null, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
 		};
+		const { app_url, created_at, updated_at, ...head } = shape;
+		const track: S['Track'] = { ...head, etag: etagOf(shape), app_url, created_at, updated_at };
 		store.emit('track.created', id, { object: track });
 	}
 	return n;

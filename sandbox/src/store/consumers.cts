@@ -4,10 +4,13 @@
 // them for good, a lease that runs out (on the sandbox clock) makes its event available again, or
 // sends it to the dead letters once it was delivered max_deliveries times. Expired leases are
 // settled lazily, at the start of every consumer operation, with the moment their lease ran out.
+// Moments of the consumer's timing rules (moments.cts) are queued the same way, in the order they
+// happened (happened_at: an event's created_at, a moment's due_at).
 import { randomBytes } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
 import type { ApiEvent, EventRow, S } from './rows.cjs';
 import type { Store } from './store.cjs';
+import { forgetMoments } from './moments.cjs';
 
 export const CONSUMER_EXPIRY_MS = 30 * 24 * 60 * 60 * 1000;
 /** How long ended leases (so that a repeated ack answers the same) and dead letters are kept: as long as events are. */
@@ -26,6 +29,8 @@ export interface ConsumerRow {
 	updated_at: string;
 	last_pulled_at: string | null;
 	active_ms: number;
+	/** The timing rules as stored (StoredRule[] as JSON). */
+	timing_rules: string;
 }
 
 export interface ConsumerEventRow {
@@ -67,12 +72,12 @@ export function registerConsumerQueue(store: Store): void {
 
 function enqueueIfMatching(store: Store, c: ConsumerRow, event: ApiEvent, seq: number): void {
 	if (event.created_at < c.start_at || !matchesFilters(store, c, event)) return;
-	store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state) VALUES (?, ?, ?, 'available') ON CONFLICT DO NOTHING", c.seq, seq, event.id);
+	store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, seq, event.id, event.created_at);
 }
 
 /** On create: queues the retained events from `start_at` on (a look-back), in the order they happened. */
 export function backfill(store: Store, c: ConsumerRow): void {
-	for (const row of store.all<EventRow>('SELECT * FROM events WHERE created_at >= ? ORDER BY seq', c.start_at)) {
+	for (const row of store.all<EventRow>('SELECT * FROM events WHERE created_at >= ? AND consumer_seq IS NULL ORDER BY seq', c.start_at)) {
 		enqueueIfMatching(store, c, JSON.parse(row.doc) as ApiEvent, row.seq);
 	}
 }
@@ -80,7 +85,7 @@ export function backfill(store: Store, c: ConsumerRow): void {
 /** After a change of types or filters: events waiting for their first delivery that no longer match are dropped. */
 export function refilter(store: Store, c: ConsumerRow): void {
 	const waiting = store.all<{ event_seq: number; doc: string }>(
-		"SELECT ce.event_seq, e.doc FROM consumer_events ce JOIN events e ON e.seq = ce.event_seq WHERE ce.consumer_seq = ? AND ce.state = 'available' AND ce.delivery_count = 0",
+		"SELECT ce.event_seq, e.doc FROM consumer_events ce JOIN events e ON e.seq = ce.event_seq WHERE ce.consumer_seq = ? AND ce.state = 'available' AND ce.delivery_count = 0 AND e.consumer_seq IS NULL",
 		c.seq,
 	);
 	for (const w of waiting) {
@@ -96,6 +101,8 @@ export function expireConsumers(store: Store): void {
 
 export function deleteConsumer(store: Store, seq: number): void {
 	store.run('DELETE FROM consumer_events WHERE consumer_seq = ?', seq);
+	store.run('DELETE FROM events WHERE consumer_seq = ?', seq);
+	forgetMoments(store, `consumer:${seq}`);
 	store.run('DELETE FROM consumer_leases WHERE consumer_seq = ?', seq);
 	store.run('DELETE FROM event_consumers WHERE seq = ?', seq);
 }
@@ -146,6 +153,7 @@ export function consumerObj(store: Store, c: ConsumerRow): S['EventConsumer'] {
 		updated_at: c.updated_at,
 		last_pulled_at: c.last_pulled_at,
 		expires_at: iso(c.active_ms + CONSUMER_EXPIRY_MS),
+		timing_rules: JSON.parse(c.timing_rules) as S['TimingRule'][],
 		backlog: {
 			available: count("SELECT COUNT(*) AS n FROM consumer_events WHERE consumer_seq = ? AND state = 'available'", c.seq),
 			leased: count("SELECT COUNT(*) AS n FROM consumer_events WHERE consumer_seq = ? AND state = 'leased' AND leased_until_ms > ?", c.seq, now),
@@ -175,7 +183,7 @@ export function deadLetterObj(store: Store, r: ConsumerEventRow): S['DeadLetter'
 export function pull(store: Store, c: ConsumerRow, max: number): { leases: S['EventLease'][]; hasMore: boolean } {
 	const now = store.clock.nowMs();
 	store.run('UPDATE event_consumers SET last_pulled_at = ?, active_ms = ? WHERE seq = ?', iso(now), now, c.seq);
-	const rows = store.all<ConsumerEventRow>("SELECT * FROM consumer_events WHERE consumer_seq = ? AND state = 'available' ORDER BY event_seq LIMIT ?", c.seq, max + 1);
+	const rows = store.all<ConsumerEventRow>("SELECT * FROM consumer_events WHERE consumer_seq = ? AND state = 'available' ORDER BY happened_at, event_seq LIMIT ?", c.seq, max + 1);
 	const until = now + c.ack_deadline_seconds * 1000;
 	const leases = rows.slice(0, max).map((r) => {
 		const ackId = newAckId();

@@ -18,7 +18,7 @@ import type {
 	TrackRow,
 	UserRow,
 } from './rows.cjs';
-import { ADDED_COLUMNS, SCHEMA } from './schema.cjs';
+import { ADDED_COLUMNS, ADDED_INDEXES, SCHEMA } from './schema.cjs';
 
 export class StoreCore {
 	readonly db: Database.Database;
@@ -35,6 +35,7 @@ export class StoreCore {
 			const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
 			if (!columns.includes(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
 		}
+		this.db.exec(ADDED_INDEXES);
 		this.clock = new SandboxClock({
 			load: () => {
 				const row = this.db.prepare('SELECT offset_ms, frozen_at FROM clock WHERE id = 1').get() as ClockState | undefined;

@@ -21,7 +21,8 @@ CREATE TABLE IF NOT EXISTS schedulers (
   active INTEGER NOT NULL, owner_id TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS tracks (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, status_id TEXT NOT NULL, design_id TEXT,
-  metadata TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+  metadata TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  external_id TEXT);
 CREATE INDEX IF NOT EXISTS tracks_status ON tracks(status_id, seq);
 CREATE INDEX IF NOT EXISTS tracks_archived ON tracks(archived, seq);
 CREATE INDEX IF NOT EXISTS tracks_updated ON tracks(updated_at);
@@ -57,7 +58,7 @@ CREATE INDEX IF NOT EXISTS events_created ON events(created_at);
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT, ack_deadline_seconds INTEGER NOT NULL DEFAULT 15);
+  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT, ack_deadline_seconds INTEGER NOT NULL DEFAULT 15, timing_rules TEXT NOT NULL DEFAULT '[]');
 -- One row per claimed (subscription, event): the primary key makes the first claim win, also across processes.
 -- delivery_attempt: the attempt the claim belongs to (released if that attempt fails); NULL: final.
 CREATE TABLE IF NOT EXISTS webhook_claims (
@@ -88,14 +89,16 @@ CREATE TABLE IF NOT EXISTS workflow_versions (
 -- Event consumers (pull with leases): one row a consumer; consumer_events holds, per consumer, each
 -- matching event's state (available, leased, acked, dead) and delivery count; consumer_leases one row
 -- per lease handed out (its ack_id), kept after it ended so that a repeated ack answers the same.
+-- Moments a timing rule's filters left out when they fell due: decided then, never emitted later (owner: consumer:<seq> or subscription:<id>).
+CREATE TABLE IF NOT EXISTS moment_skips (owner TEXT NOT NULL, moment_id TEXT NOT NULL, PRIMARY KEY (owner, moment_id));
 CREATE TABLE IF NOT EXISTS event_consumers (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   ack_deadline_seconds INTEGER NOT NULL, max_deliveries INTEGER NOT NULL, description TEXT, start_at TEXT NOT NULL,
-  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_pulled_at TEXT, active_ms INTEGER NOT NULL);
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, last_pulled_at TEXT, active_ms INTEGER NOT NULL, timing_rules TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS consumer_events (
   consumer_seq INTEGER NOT NULL, event_seq INTEGER NOT NULL, event_id TEXT NOT NULL, state TEXT NOT NULL,
   delivery_count INTEGER NOT NULL DEFAULT 0, ack_id TEXT, leased_until_ms INTEGER, dead_lettered_at TEXT, dead_reason TEXT,
-  PRIMARY KEY (consumer_seq, event_seq));
+  happened_at TEXT NOT NULL DEFAULT '', PRIMARY KEY (consumer_seq, event_seq));
 CREATE INDEX IF NOT EXISTS consumer_events_state ON consumer_events(consumer_seq, state, event_seq);
 CREATE INDEX IF NOT EXISTS consumer_events_event ON consumer_events(consumer_seq, event_id);
 CREATE TABLE IF NOT EXISTS consumer_leases (
@@ -115,4 +118,15 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'delivery_attempts', column: 'webhook_timestamp', definition: 'INTEGER' },
 	{ table: 'webhook_subscriptions', column: 'ack_deadline_seconds', definition: 'INTEGER NOT NULL DEFAULT 15' },
 	{ table: 'deliveries', column: 'retry_base', definition: 'INTEGER NOT NULL DEFAULT 0' },
+	// Moments of a consumer's timing rules are events of that consumer only (not in GET /events).
+	{ table: 'events', column: 'consumer_seq', definition: 'INTEGER' },
+	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
+	{ table: 'webhook_subscriptions', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	{ table: 'tracks', column: 'external_id', definition: 'TEXT' },
 ];
+
+/** Indexes on added columns: made after ADDED_COLUMNS, so that older files have the columns first. */
+export const ADDED_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS tracks_external_id ON tracks(external_id) WHERE external_id IS NOT NULL;
+`;

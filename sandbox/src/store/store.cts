@@ -1,7 +1,7 @@
 // The sandbox's state in SQLite (better-sqlite3, synchronous). Rows are turned into the contract's
 // objects here, and every change is recorded with `emit()` in the events table. The connection,
 // statements and row lookups are in database.cts, the row and object types in rows.cts.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { StoreCore } from './database.cjs';
 import {
 	APP_URL,
@@ -29,8 +29,34 @@ export * from './rows.cjs';
 
 export type EventListener = (event: ApiEvent, seq: number) => void;
 
+/** The `etag` of an object: a hash of its representation (without its etag), quoted. */
+export function etagOf(representation: Record<string, unknown>): string {
+	const { etag: _ignored, ...rest } = representation;
+	return `"${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16)}"`;
+}
+
 export class Store extends StoreCore {
 	private readonly listeners: EventListener[] = [];
+	/**
+	 * Who is acting now (set around each API request and test API action); events emitted meanwhile
+	 * name it as their `actor`. `null`: Trackler itself (`{ type: 'system' }`).
+	 */
+	actor: S['EventActor'] | null = null;
+
+	/** Runs `fn` with `actor` as the actor of the events it emits. */
+	actingAs<T>(actor: S['EventActor'] | null, fn: () => T): T {
+		const before = this.actor;
+		this.actor = actor;
+		try {
+			return fn();
+		} finally {
+			this.actor = before;
+		}
+	}
+	/** The actor for a person of the workspace. */
+	userActor(userId: string): S['EventActor'] {
+		return { type: 'user', user: this.userRef(userId) };
+	}
 
 	// ---------- serialisers ----------
 	workspaceObj(): S['Workspace'] {
@@ -80,7 +106,7 @@ export class Store extends StoreCore {
 		const st = this.statusRow(r.status_id);
 		const design = r.design_id ? this.designRow(r.design_id) : undefined;
 		const count = this.get<{ n: number }>('SELECT COUNT(*) AS n FROM track_members WHERE track_id = ?', r.id)?.n ?? 0;
-		return {
+		const track: Omit<Track, 'etag'> = {
 			id: r.id,
 			object: 'track',
 			title: r.title,
@@ -91,10 +117,14 @@ export class Store extends StoreCore {
 			archived: r.archived === 1,
 			archived_at: r.archived_at,
 			member_count: count,
+			external_id: r.external_id ?? null,
 			app_url: `${APP_URL}/tracks/${r.id}`,
 			created_at: r.created_at,
 			updated_at: r.updated_at,
 		};
+		// The etag goes after external_id, where the contract lists it.
+		const { app_url, created_at, updated_at, ...head } = track;
+		return { ...head, etag: etagOf(track), app_url, created_at, updated_at };
 	}
 	/** The Track as embedded in its objects; a Track deleted meanwhile keeps its id and address. */
 	trackRef(id: string): S['TrackRef'] {
@@ -194,6 +224,7 @@ export class Store extends StoreCore {
 			signature_scheme: r.signature_scheme,
 			public_key: r.public_key,
 			ack_deadline_seconds: r.ack_deadline_seconds,
+			timing_rules: JSON.parse(r.timing_rules) as S['TimingRule'][],
 			created_at: r.created_at,
 			updated_at: r.updated_at,
 		};
@@ -211,7 +242,8 @@ export class Store extends StoreCore {
 
 	/** Appends an event (in the caller's transaction) and tells the listeners (the webhook queue). */
 	emit(type: EventType, trackId: string | null, data: S['EventData']): ApiEvent {
-		const event: ApiEvent = { id: randomUUID(), object: 'event', type, created_at: this.now(), track_id: trackId, data };
+		const actor = this.actor ?? { type: 'system' as const };
+		const event: ApiEvent = { id: randomUUID(), object: 'event', type, created_at: this.now(), track_id: trackId, actor, data };
 		const res = this.run('INSERT INTO events (id, type, track_id, created_at, doc) VALUES (?, ?, ?, ?, ?)', event.id, type, trackId, event.created_at, JSON.stringify(event));
 		for (const l of this.listeners) l(event, Number(res.lastInsertRowid));
 		return event;

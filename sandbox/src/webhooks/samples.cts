@@ -2,7 +2,7 @@
 // there is some (the latest Track, member, form, ...) and made up where there is none.
 import { randomUUID } from 'node:crypto';
 import type { ApiEvent, AppointmentRow, EventType, FormRow, InvitationRow, MemberRow, MessageRow, Store, TagRow, TrackRow, S } from '../store/store.cjs';
-import { APP_URL } from '../store/store.cjs';
+import { APP_URL, etagOf } from '../store/store.cjs';
 
 function sampleTrack(store: Store): S['Track'] {
 	const row = store.get<TrackRow>('SELECT * FROM tracks ORDER BY seq DESC LIMIT 1');
@@ -10,10 +10,12 @@ function sampleTrack(store: Store): S['Track'] {
 	const st = store.firstStatus();
 	const now = store.now();
 	const id = randomUUID();
-	return {
+	const shape: Omit<S['Track'], 'etag'> = {
 		id, object: 'track', title: 'Voorbeeldtraject', status: { id: st?.id ?? randomUUID(), name: st?.name ?? 'Aanmelding', group: st?.grp ?? 'lead' },
-		design: null, tags: [], metadata: {}, archived: false, archived_at: null, member_count: 1, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
+		design: null, tags: [], metadata: {}, archived: false, archived_at: null, member_count: 1, external_id: null, app_url: `${APP_URL}/tracks/${id}`, created_at: now, updated_at: now,
 	};
+	const { app_url, created_at, updated_at, ...head } = shape;
+	return { ...head, etag: etagOf(shape), app_url, created_at, updated_at };
 }
 
 export function buildSample(store: Store, type: EventType, userId: string): ApiEvent {
@@ -97,9 +99,30 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			data = type === 'appointment.rescheduled' ? { object: appt, previous: { start_at: appt.start_at, end_at: appt.end_at } } : { object: appt };
 			break;
 		}
+		case 'appointment.moment_due':
+		case 'track.moment_due': {
+			// A moment of a timing rule: 24 hours before an appointment a day from now, or a date in the Track.
+			const anchor = new Date(store.clock.nowMs() + 86400_000).toISOString();
+			const moment: S['TimingMoment'] = { rule_id: 'voorbeeld', anchor: type === 'track.moment_due' ? 'track.metadata' : 'appointment.start', anchor_at: anchor, offset_minutes: -1440, due_at: now };
+			const r = type === 'appointment.moment_due' ? latest<AppointmentRow>('SELECT * FROM appointments ORDER BY seq DESC LIMIT 1') : undefined;
+			const appt: S['Appointment'] | undefined =
+				type !== 'appointment.moment_due'
+					? undefined
+					: r
+						? store.appointmentObj(r)
+						: {
+								id: randomUUID(), object: 'appointment', track_id: track.id, track: trackRef, scheduler_id: null, source: 'manual', title: 'Voorbeeldafspraak', start_at: anchor,
+								end_at: new Date(Date.parse(anchor) + 3600_000).toISOString(), location: null, meeting_url: null, organizer: me, participants: [], state: 'scheduled',
+								cancellation_reason: null, cancelled_at: null, created_at: now, updated_at: now,
+							};
+			data = { object: appt ?? track, moment: appt ? { ...moment, anchor_at: appt.start_at, due_at: new Date(Date.parse(appt.start_at) - 86400_000).toISOString() } : moment };
+			break;
+		}
 		default:
 			data = { object: track };
 	}
 	const obj = data.object as { track_id?: string; object: string; id: string };
-	return { id: randomUUID(), object: 'event', type, created_at: now, track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), data };
+	// A test event is made by the request that asked for it: its actor is that request's, as for any event.
+	const actor = store.actor ?? { type: 'system' as const };
+	return { id: randomUUID(), object: 'event', type, created_at: now, track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data };
 }

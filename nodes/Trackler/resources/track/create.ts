@@ -7,6 +7,7 @@ import { getIdList, getOptionalId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
+import { externalIdField, getExternalId } from './externalId';
 import { getMetadataPairs, metadataPairsField } from './metadata';
 
 const properties: INodeProperties[] = [
@@ -20,6 +21,9 @@ const properties: INodeProperties[] = [
 		description: 'Title of the new Track (1 to 200 characters)',
 	},
 	additionalFieldsField([
+		externalIdField(
+			"Your own ID for the Track, such as a CRM's ID; unique in the workspace, so Get Many finds the Track by it",
+		),
 		metadataPairsField(
 			'Metadata',
 			'metadata',
@@ -60,6 +64,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (tagIds.length) body.tag_ids = tagIds;
 	const metadata = getMetadataPairs.call(this, 'additionalFields.metadata', itemIndex, 'Metadata');
 	if (metadata) body.metadata = metadata;
+	const externalId = getExternalId.call(this, 'additionalFields.externalId', itemIndex);
+	if (externalId) body.external_id = externalId;
 
 	return sendRequest<Track>('POST', '/tracks', itemIndex, body);
 }

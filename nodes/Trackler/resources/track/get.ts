@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track, TrackMember } from '../../../shared/api';
-import { locator } from '../../../shared/fields';
-import { getId } from '../../../shared/ids';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
+import { getTrackTarget, resolveTrackId, trackLocatorWithExternalId } from './externalId';
 
 const properties: INodeProperties[] = [
-	locator('Track', 'trackId'),
+	trackLocatorWithExternalId(),
 	{
 		displayName: 'Include Members',
 		name: 'includeMembers',
@@ -25,9 +24,10 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const target = getTrackTarget.call(this, itemIndex);
 	const includeMembers = this.getNodeParameter('includeMembers', itemIndex, false) as boolean;
 	return async function () {
+		const trackId = await resolveTrackId(this, target, itemIndex);
 		const track = (await tracklerApiRequest.call(this, 'GET', `/tracks/${trackId}`, {
 			itemIndex,
 		})) as Track;

@@ -8,6 +8,8 @@ import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { listRequest } from '../requests';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
+import { externalIdField, getExternalId } from './externalId';
+import { checkMetadataKey } from './metadata';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -23,6 +25,26 @@ const properties: INodeProperties[] = [
 				{ name: 'Archived Only', value: 'yes', description: 'Only archived Tracks' },
 				{ name: 'Not Archived', value: 'no', description: 'Only Tracks that are not archived' },
 			],
+		},
+		externalIdField(
+			"Return only the Track with this External ID (your own ID for it, such as a CRM's ID), archived or not",
+		),
+		{
+			displayName: 'Metadata Key',
+			name: 'metadataKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Opdrachtgever',
+			description:
+				'Return only Tracks whose metadata has this key (with Metadata Value: that value)',
+		},
+		{
+			displayName: 'Metadata Value',
+			name: 'metadataValue',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Gemeente Utrecht',
+			description: 'With Metadata Key: return only Tracks where that key has exactly this value',
 		},
 		{
 			displayName: 'Search',
@@ -88,6 +110,31 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	}
 	const updatedSince = getDateTime.call(this, 'filters.updatedSince', itemIndex, 'Updated Since');
 	if (updatedSince) qs.updated_since = updatedSince;
+	const externalId = getExternalId.call(this, 'filters.externalId', itemIndex);
+	if (externalId) qs.external_id = externalId;
+	const metadataKey = String(this.getNodeParameter('filters.metadataKey', itemIndex, '') ?? '');
+	const metadataValue = String(this.getNodeParameter('filters.metadataValue', itemIndex, '') ?? '');
+	if (metadataKey.trim()) {
+		qs.metadata_key = checkMetadataKey.call(this, metadataKey, itemIndex, 'Metadata Key');
+		if (metadataValue) {
+			checkMaxLength.call(
+				this,
+				metadataValue,
+				LIMIT.metadataValue,
+				itemIndex,
+				'Metadata Value',
+				'the value',
+			);
+			qs.metadata_value = metadataValue;
+		}
+	} else if (metadataValue) {
+		throw inputError.call(
+			this,
+			itemIndex,
+			'Metadata Value needs a Metadata Key',
+			'Add the Metadata Key whose value to match, or remove Metadata Value.',
+		);
+	}
 
 	const list = listRequest<Track>('/tracks', qs, limit, itemIndex);
 	return async function (keys) {

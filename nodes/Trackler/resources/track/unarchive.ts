@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
-import { locator } from '../../../shared/fields';
-import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
+import { getTrackTarget, trackLocatorWithExternalId, withTrackId } from './externalId';
 
-const properties: INodeProperties[] = [locator('Track', 'trackId')];
+const properties: INodeProperties[] = [trackLocatorWithExternalId()];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['track'], operation: ['unarchive'] } },
@@ -15,6 +14,8 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
-	return sendRequest<Track>('POST', `/tracks/${trackId}/unarchive`, itemIndex);
+	const target = getTrackTarget.call(this, itemIndex);
+	return withTrackId(target, itemIndex, (trackId) =>
+		sendRequest<Track>('POST', `/tracks/${trackId}/unarchive`, itemIndex),
+	);
 }

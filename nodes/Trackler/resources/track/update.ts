@@ -3,14 +3,22 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Track } from '../../../shared/api';
 import { getAddedText, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
-import { getId, getOptionalId, splitList } from '../../../shared/ids';
+import { getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
 import { sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
+import {
+	externalIdField,
+	getExternalId,
+	getTrackTarget,
+	trackLocatorWithExternalId,
+	withTrackId,
+} from './externalId';
 import { checkMetadataKey, getMetadataPairs, metadataPairsField } from './metadata';
+import { getExpectedEtag, onlyIfUnchangedFields, patchIfUnchanged } from './onlyIfUnchanged';
 
 const properties: INodeProperties[] = [
-	locator('Track', 'trackId'),
+	trackLocatorWithExternalId(),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
@@ -18,6 +26,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
+			externalIdField(
+				"Your own ID for the Track, such as a CRM's ID; unique in the workspace (another Track with it fails the item)",
+			),
 			{
 				displayName: 'Remove Metadata Keys',
 				name: 'removeMetadataKeys',
@@ -49,6 +60,7 @@ const properties: INodeProperties[] = [
 			}),
 		],
 	},
+	...onlyIfUnchangedFields,
 ];
 
 export const description = updateDisplayOptions(
@@ -57,7 +69,7 @@ export const description = updateDisplayOptions(
 );
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
-	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
+	const target = getTrackTarget.call(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 
@@ -76,6 +88,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	if (statusId) body.status_id = statusId;
 	const designId = getOptionalId.call(this, 'updateFields.designId', itemIndex, 'Track Design');
 	if (designId) body.design_id = designId;
+	const externalId = getExternalId.call(this, 'updateFields.externalId', itemIndex);
+	if (externalId) body.external_id = externalId;
 
 	const metadata: Record<string, string | null> = {
 		...(getMetadataPairs.call(this, 'updateFields.setMetadata', itemIndex, 'Set Metadata') ?? {}),
@@ -99,9 +113,17 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 			this,
 			itemIndex,
 			'Nothing to update',
-			'Add at least one field under Update Fields: Title, Status, Track Design, Set Metadata or Remove Metadata Keys.',
+			'Add at least one field under Update Fields: Title, Status, Track Design, External ID, Set Metadata or Remove Metadata Keys.',
 		);
 	}
 
-	return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
+	const onlyIfUnchanged = getExpectedEtag.call(this, itemIndex);
+	return withTrackId(target, itemIndex, (trackId) => {
+		if (onlyIfUnchanged.enabled) {
+			return async function () {
+				return await patchIfUnchanged(this, trackId, body, itemIndex, onlyIfUnchanged.etag);
+			};
+		}
+		return sendRequest<Track>('PATCH', `/tracks/${trackId}`, itemIndex, body);
+	});
 }
