@@ -14,7 +14,8 @@ export interface paths {
         /**
          * Get the token's user and workspace
          * @description Returns the workspace member the API token acts as, the workspace it belongs to, and the token
-         *     itself (its id and name: events the token causes name it in `actor.token_id`). Use it to check a token.
+         *     itself: its id and name (events the token causes name it in `actor.token_id`) and its scopes
+         *     (see "Scopes"). Use it to check a token and what it may do.
          */
         get: operations["getMe"];
         put?: never;
@@ -1355,6 +1356,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tracks/batch/add-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add tags to many Tracks
+         * @description Adds tags to each item's Track, as `POST /tracks/{track_id}/tags` does for one: tags a Track has
+         *     already are left as they are, an archived Track answers that item `409 track_archived`, an unknown
+         *     tag answers it `422 validation_failed`. Emits `track.tag_added` once for each tag actually added.
+         *     Counts as one request against the rate limit.
+         */
+        post: operations["batchAddTrackTags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/batch/remove-tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove tags from many Tracks
+         * @description Removes tags from each item's Track, as `DELETE /tracks/{track_id}/tags/{tag_id}` does for one tag:
+         *     a tag the Track does not have changes nothing (it is listed in `tags_unchanged`), an unknown tag
+         *     answers that item `422 validation_failed`, an archived Track `409 track_archived`. Emits
+         *     `track.tag_removed` once for each tag actually removed. Counts as one request against the rate limit.
+         */
+        post: operations["batchRemoveTrackTags"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/batch/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update many Tracks
+         * @description Updates each item's Track as `PATCH /tracks/{track_id}` does (title, Status, Track Design,
+         *     metadata merged key by key). An item that names no field to change answers that item
+         *     `422 validation_failed`; an unknown Status or Track Design too. Emits `track.updated` and
+         *     `track.status_changed` per Track as the single call does. Counts as one request against the rate limit.
+         */
+        post: operations["batchUpdateTracks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/batch/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a message in many Tracks
+         * @description Posts each item's message in its Track as the token's user, as `POST /tracks/{track_id}/messages`
+         *     does; a successful item's `status` is `201`. An archived Track answers that item
+         *     `409 track_archived`. Emits `message.created` per message. Counts as one request against the rate limit.
+         */
+        post: operations["batchSendMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/batch/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive many Tracks
+         * @description Archives each item's Track as `POST /tracks/{track_id}/archive` does: an archived Track is
+         *     returned as it is, without an event. Emits `track.archived` per Track archived. Counts as one
+         *     request against the rate limit.
+         */
+        post: operations["batchArchiveTracks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/batch/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unarchive many Tracks
+         * @description Unarchives each item's Track as `POST /tracks/{track_id}/unarchive` does: a Track that is not
+         *     archived is returned as it is, without an event. Emits `track.unarchived` per Track unarchived.
+         *     Counts as one request against the rate limit.
+         */
+        post: operations["batchUnarchiveTracks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     event: {
@@ -1524,6 +1660,8 @@ export interface components {
              * @example n8n Noorderlicht
              */
             name: string;
+            /** @description What the token may do (see "Scopes"); always holds `read`. */
+            scopes: components["schemas"]["TokenScope"][];
         };
         /** @description A person made the change, in the Trackler app. */
         EventActorUser: {
@@ -1614,6 +1752,11 @@ export interface components {
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
         };
+        /**
+         * @description A permission of an API token (see "Scopes").
+         * @enum {string}
+         */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -2189,7 +2332,8 @@ export interface components {
              * @description What is wrong, for programs: `required`, `invalid_type`, `invalid_format`, `too_short`,
              *     `too_long`, `too_small`, `too_large`, `invalid_value`, `unknown_field`, `not_found`, or, for
              *     the `ack_ids` of an event consumer, `unknown_ack_id` (never issued by this consumer),
-             *     `lease_expired` (the lease ran out or was nacked) or `acknowledged` (the lease acknowledged its event).
+             *     `lease_expired` (the lease ran out or was nacked) or `acknowledged` (the lease acknowledged its event),
+             *     or `duplicate` (an item of a batch repeats an earlier one's Track or key).
              * @example too_short
              */
             code: string;
@@ -2209,9 +2353,11 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
+            /** @description For `insufficient_scope`, the scope the operation needs. */
+            required_scope?: components["schemas"]["TokenScope"];
             /** @description For `precondition_failed`, the object's current `etag`. */
             current_etag?: string;
             /**
@@ -2928,7 +3074,10 @@ export interface components {
             due_at?: string | null;
         };
         SendMessageRequest: {
-            /** @description Plain text; line breaks are kept. */
+            /**
+             * @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the message is sent.
+             * @example Hoi {{trackee.first_name}}, tot {{appointment.start_at | date}} om {{appointment.start_at | time}}!
+             */
             body: string;
         };
         SendTrackEmailRequest: {
@@ -2937,8 +3086,9 @@ export interface components {
                 roles?: components["schemas"]["TrackRole"][];
                 user_ids?: string[];
             };
+            /** @description May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             subject: string;
-            /** @description Plain text; line breaks are kept. */
+            /** @description Plain text; line breaks are kept. May hold merge fields (see "Merge fields"), filled when the e-mail is sent. */
             body: string;
         };
         /**
@@ -3062,6 +3212,113 @@ export interface components {
         TestWebhookSubscriptionRequest: {
             event_type: components["schemas"]["EventType"];
         };
+        /**
+         * @description The item's own key, kept 24 hours per API token and endpoint: the same key with the same item
+         *     content replays the item's first successful result instead of acting again. Unique within a batch.
+         */
+        BatchItemIdempotencyKey: string;
+        BatchTrackTagsRequest: {
+            /** @description 1 to 100 items, each Track at most once. */
+            items: {
+                /** Format: uuid */
+                track_id: string;
+                tag_ids: string[];
+                idempotency_key?: components["schemas"]["BatchItemIdempotencyKey"];
+            }[];
+        };
+        BatchUpdateTracksRequest: {
+            /** @description 1 to 100 items, each Track at most once. Each item holds the fields of `UpdateTrackRequest`. */
+            items: {
+                /** Format: uuid */
+                track_id: string;
+                title?: string;
+                /** Format: uuid */
+                status_id?: string;
+                /** Format: uuid */
+                design_id?: string | null;
+                metadata?: {
+                    [key: string]: string | null;
+                };
+                idempotency_key?: components["schemas"]["BatchItemIdempotencyKey"];
+            }[];
+        };
+        BatchSendMessagesRequest: {
+            /** @description 1 to 100 items, each Track at most once. */
+            items: {
+                /** Format: uuid */
+                track_id: string;
+                /** @description Plain text; line breaks are kept. */
+                body: string;
+                idempotency_key?: components["schemas"]["BatchItemIdempotencyKey"];
+            }[];
+        };
+        BatchTracksRequest: {
+            /** @description 1 to 100 items, each Track at most once. */
+            items: {
+                /** Format: uuid */
+                track_id: string;
+                idempotency_key?: components["schemas"]["BatchItemIdempotencyKey"];
+            }[];
+        };
+        /** @description Why the item was not done (Problem Details with its `code`), or `null` when it was. */
+        BatchItemProblem: components["schemas"]["Problem"] | null;
+        /** @description The answer of a tag batch; each successful item's `object` is what the single tag call returns. */
+        TrackTagsBatchResult: {
+            /** @constant */
+            object: "batch_result";
+            succeeded: number;
+            failed: number;
+            results: {
+                /** @description The item's position in `items`. */
+                index: number;
+                /** Format: uuid */
+                track_id: string;
+                /** @description The item's HTTP status; `2xx` when it was done. */
+                status: number;
+                /** @description `true` when the result is the replay of an earlier item with the same idempotency key. */
+                replayed: boolean;
+                object: components["schemas"]["TrackWithTagChanges"] | null;
+                problem: components["schemas"]["BatchItemProblem"];
+            }[];
+        };
+        /** @description The answer of an update, archive or unarchive batch; each successful item's `object` is the Track after it. */
+        TrackBatchResult: {
+            /** @constant */
+            object: "batch_result";
+            succeeded: number;
+            failed: number;
+            results: {
+                /** @description The item's position in `items`. */
+                index: number;
+                /** Format: uuid */
+                track_id: string;
+                /** @description The item's HTTP status; `2xx` when it was done. */
+                status: number;
+                /** @description `true` when the result is the replay of an earlier item with the same idempotency key. */
+                replayed: boolean;
+                object: components["schemas"]["Track"] | null;
+                problem: components["schemas"]["BatchItemProblem"];
+            }[];
+        };
+        /** @description The answer of a message batch; each successful item's `object` is the new message. */
+        MessageBatchResult: {
+            /** @constant */
+            object: "batch_result";
+            succeeded: number;
+            failed: number;
+            results: {
+                /** @description The item's position in `items`. */
+                index: number;
+                /** Format: uuid */
+                track_id: string;
+                /** @description The item's HTTP status; `2xx` when it was done. */
+                status: number;
+                /** @description `true` when the result is the replay of an earlier item with the same idempotency key. */
+                replayed: boolean;
+                object: components["schemas"]["Message"] | null;
+                problem: components["schemas"]["BatchItemProblem"];
+            }[];
+        };
     };
     responses: {
         /** @description The request cannot be read (malformed JSON, unreadable or expired cursor). */
@@ -3108,25 +3365,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token's member may not do this. */
+        /** @description The token's member may not do this (`forbidden`), or the token lacks the scope it needs (`insufficient_scope`). */
         Forbidden: {
             headers: {
+                /** @description With `insufficient_scope`: `Bearer realm="trackler", error="insufficient_scope", scope="<scope>"`. */
+                "WWW-Authenticate"?: string;
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "type": "https://api.trackler.nl/problems/forbidden",
-                 *       "title": "Forbidden",
-                 *       "status": 403,
-                 *       "detail": "Managing webhook subscriptions needs the owner or admin role.",
-                 *       "instance": "/v1/webhook-subscriptions",
-                 *       "code": "forbidden"
-                 *     }
-                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3285,6 +3534,198 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The batch was read and each item was done or refused on its own; one result an item, in the order of `items`. */
+        TrackTagsBatchDone: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "object": "batch_result",
+                 *       "succeeded": 1,
+                 *       "failed": 1,
+                 *       "results": [
+                 *         {
+                 *           "index": 0,
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "status": 200,
+                 *           "replayed": false,
+                 *           "object": {
+                 *             "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *             "object": "track",
+                 *             "title": "Coaching Sanne de Vries",
+                 *             "status": {
+                 *               "id": "5e8b2d4f-1a6c-4f3e-b7d9-0c2a4e6f8b14",
+                 *               "name": "Intake",
+                 *               "group": "onboarding"
+                 *             },
+                 *             "design": null,
+                 *             "tags": [
+                 *               {
+                 *                 "id": "3a7e1c5b-9d2f-4a6e-8b0d-4c8a2e6b0d1a",
+                 *                 "name": "Loopbaan"
+                 *               }
+                 *             ],
+                 *             "metadata": {},
+                 *             "archived": false,
+                 *             "archived_at": null,
+                 *             "member_count": 2,
+                 *             "external_id": null,
+                 *             "etag": "\"5d41402abc4b2a76\"",
+                 *             "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *             "created_at": "2025-09-15T08:30:00Z",
+                 *             "updated_at": "2025-09-17T12:40:00Z",
+                 *             "tags_added": [
+                 *               {
+                 *                 "id": "3a7e1c5b-9d2f-4a6e-8b0d-4c8a2e6b0d1a",
+                 *                 "name": "Loopbaan"
+                 *               }
+                 *             ],
+                 *             "tags_removed": [],
+                 *             "tags_unchanged": []
+                 *           },
+                 *           "problem": null
+                 *         },
+                 *         {
+                 *           "index": 1,
+                 *           "track_id": "0b6d2f8a-4c1e-4a7b-9d3f-8e2a6c0b4d15",
+                 *           "status": 409,
+                 *           "replayed": false,
+                 *           "object": null,
+                 *           "problem": {
+                 *             "type": "https://api.trackler.nl/problems/track_archived",
+                 *             "title": "Track archived",
+                 *             "status": 409,
+                 *             "detail": "The Track is archived and can no longer be changed; unarchive it first.",
+                 *             "instance": "/v1/tracks/batch/add-tags",
+                 *             "code": "track_archived"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrackTagsBatchResult"];
+            };
+        };
+        /** @description The batch was read and each item was done or refused on its own; one result an item, in the order of `items`. */
+        TrackBatchDone: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "object": "batch_result",
+                 *       "succeeded": 0,
+                 *       "failed": 1,
+                 *       "results": [
+                 *         {
+                 *           "index": 0,
+                 *           "track_id": "0b6d2f8a-4c1e-4a7b-9d3f-8e2a6c0b4d15",
+                 *           "status": 404,
+                 *           "replayed": false,
+                 *           "object": null,
+                 *           "problem": {
+                 *             "type": "https://api.trackler.nl/problems/not_found",
+                 *             "title": "Not found",
+                 *             "status": 404,
+                 *             "detail": "No Track with this id exists in this workspace.",
+                 *             "instance": "/v1/tracks/batch/archive",
+                 *             "code": "not_found"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrackBatchResult"];
+            };
+        };
+        /** @description The batch was read and each item was done or refused on its own; one result an item, in the order of `items`. */
+        MessageBatchDone: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "object": "batch_result",
+                 *       "succeeded": 1,
+                 *       "failed": 0,
+                 *       "results": [
+                 *         {
+                 *           "index": 0,
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "status": 201,
+                 *           "replayed": false,
+                 *           "object": {
+                 *             "id": "a2c6e0f4-7b3d-4a9e-8c1f-5b7d9e1a3c26",
+                 *             "object": "message",
+                 *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *             "track": {
+                 *               "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *               "title": "Coaching Sanne de Vries",
+                 *               "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                 *             },
+                 *             "author": {
+                 *               "id": "4d2a8c1e-7b3f-4a6d-9e51-2f8c0b7d3a11",
+                 *               "name": "Marieke Jansen",
+                 *               "email": "marieke@noorderlicht.example"
+                 *             },
+                 *             "body": "Fijne vakantie! De sessies gaan verder in week 34.",
+                 *             "created_at": "2025-09-21T20:30:00Z"
+                 *           },
+                 *           "problem": null
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["MessageBatchResult"];
+            };
+        };
+        /**
+         * @description The batch breaks the request schema and nothing was done: no or an empty `items` (`too_small`),
+         *     more than 100 items (`too_large`), an unknown field, a Track twice or an `idempotency_key` twice
+         *     (`duplicate`, naming the later item), or an `Idempotency-Key` header used with another body
+         *     (`idempotency_key_reused`). `errors` names each field.
+         */
+        BatchRefused: {
+            headers: {
+                "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://api.trackler.nl/problems/validation_failed",
+                 *       "title": "Validation failed",
+                 *       "status": 422,
+                 *       "detail": "The request has 1 invalid field.",
+                 *       "instance": "/v1/tracks/batch/archive",
+                 *       "code": "validation_failed",
+                 *       "errors": [
+                 *         {
+                 *           "field": "items[3].track_id",
+                 *           "message": "names the same Track as items[1]",
+                 *           "code": "duplicate"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -3313,6 +3754,14 @@ export interface components {
          * @example "5d41402abc4b2a76"
          */
         IfMatch: string;
+        /**
+         * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+         *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+         *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+         *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+         * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+         */
+        BatchIdempotencyKey: string;
         /**
          * @description The Track's id.
          * @example e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21
@@ -3443,7 +3892,16 @@ export interface operations {
                      *       "token": {
                      *         "object": "api_token",
                      *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
-                     *         "name": "n8n Noorderlicht"
+                     *         "name": "n8n Noorderlicht",
+                     *         "scopes": [
+                     *           "read",
+                     *           "tracks:write",
+                     *           "invitations:write",
+                     *           "forms:write",
+                     *           "messages:write",
+                     *           "appointments:write",
+                     *           "webhooks:write"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -7596,6 +8054,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -7629,6 +8088,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -7726,6 +8186,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
@@ -7794,6 +8255,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -7864,6 +8326,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -7935,6 +8398,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
@@ -8130,8 +8594,274 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchAddTrackTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "tag_ids": [
+                 *             "3a7e1c5b-9d2f-4a6e-8b0d-4c8a2e6b0d1a"
+                 *           ],
+                 *           "idempotency_key": "cohort-najaar-2025/e4b7c1d9"
+                 *         },
+                 *         {
+                 *           "track_id": "0b6d2f8a-4c1e-4a7b-9d3f-8e2a6c0b4d15",
+                 *           "tag_ids": [
+                 *             "3a7e1c5b-9d2f-4a6e-8b0d-4c8a2e6b0d1a"
+                 *           ],
+                 *           "idempotency_key": "cohort-najaar-2025/0b6d2f8a"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchTrackTagsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TrackTagsBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchRemoveTrackTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "tag_ids": [
+                 *             "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchTrackTagsRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TrackTagsBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchUpdateTracks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "status_id": "8b2e6a0c-4f9d-4b1e-9c7a-5d3f1b8e2a16",
+                 *           "metadata": {
+                 *             "Cohort": "Najaar 2025"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchUpdateTracksRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TrackBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchSendMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                 *           "body": "Fijne vakantie! De sessies gaan verder in week 34."
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchSendMessagesRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["MessageBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchArchiveTracks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchTracksRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TrackBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    batchUnarchiveTracks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
+                 *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
+                 *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
+                 *     same key with another body answers `422 idempotency_key_reused`. Keys are scoped per API token.
+                 * @example 5d2c8e1a-7b4f-4a9e-b3c6-0f8d2a6e4b71
+                 */
+                "Idempotency-Key"?: components["parameters"]["BatchIdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchTracksRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TrackBatchDone"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["BatchRefused"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

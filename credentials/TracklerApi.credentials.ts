@@ -39,7 +39,7 @@ export class TracklerApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'An API token of your Trackler workspace (Settings → API). The token acts for one workspace.',
+				'An API token of your Trackler workspace (Settings → API). The token acts for one workspace, with the scopes chosen when it was made: a read-only token runs every read, and each write needs its scope (such as messages:write); an operation the token may not do is refused before anything is sent.',
 			required: true,
 		},
 	];

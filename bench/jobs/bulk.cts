@@ -6,20 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { httpRequest, log, median, publishChain, sampler, setFaults, trackler, webhookNode, type Bench, type Json, type WfNode } from '../lib.cjs';
 import type { Results } from '../results.cjs';
 
-const toItems: WfNode = {
+export const toItems: WfNode = {
 	name: 'To Items',
 	type: 'n8n-nodes-base.code',
 	typeVersion: 2,
 	parameters: { jsCode: 'const b = $input.first().json.body;\nreturn b.ids.map((id) => ({ json: { id, marker: b.marker, tag: b.tag, tagId: b.tagId } }));' },
 };
 
-interface Flow {
+export interface Flow {
 	id: string;
 	path: string;
 	node: string;
 }
 
-async function flow(b: Bench, name: string, node: WfNode): Promise<Flow> {
+export async function flow(b: Bench, name: string, node: WfNode): Promise<Flow> {
 	const path = `bench-${randomUUID()}`;
 	const wf = await publishChain(b, name, [webhookNode(path, 'lastNode'), toItems, node]);
 	return { id: wf.id, path, node: node.name };
@@ -37,7 +37,7 @@ interface Run {
 	output: Json[];
 }
 
-async function runFlow(b: Bench, f: Flow, body: Json, keepOutput = false): Promise<Run> {
+export async function runFlow(b: Bench, f: Flow, body: Json, keepOutput = false): Promise<Run> {
 	const before = (await b.n8n.listExecutions(f.id, { limit: 1 }))[0]?.id;
 	const usage = sampler(b);
 	const t0 = Date.now();
@@ -83,7 +83,7 @@ function ceilingFraction(log: Bench['requests'], c: { limit: number; window: num
 	return windows > 0 && took > 0 ? (windows * c.window * 1000) / took : NaN;
 }
 
-const rl = (expr: string): Json => ({ __rl: true, mode: 'id', value: expr });
+export const rl = (expr: string): Json => ({ __rl: true, mode: 'id', value: expr });
 
 interface Condition {
 	name: string;
@@ -130,7 +130,8 @@ export async function bulkJob(b: Bench, r: Results, opts: { rounds: number; cond
 	for (const c of opts.conditions) {
 		const http = (name: string, body: string): WfNode =>
 			httpRequest(b, name, { method: 'POST', url: `=${url}/tracks/{{ $json.id }}/${body === 'tag' ? 'tags' : 'messages'}`, sendBody: true, specifyBody: 'json', jsonBody: body === 'tag' ? '={ "tag_ids": ["{{ $json.tagId }}"] }' : '={ "body": "{{ $json.marker }} {{ $json.id }}" }', options: c.http.options ?? {} }, c.http.extra ?? {});
-		const nodeOptions = c.trackler ? { nodeOptions: c.trackler } : {};
+		// This job measures one request an item (batches have their own job, jobs/batch.cts).
+		const nodeOptions = { nodeOptions: { batching: false, ...(c.trackler ?? {}) } };
 		flows[`${c.name}|tag by list`] = await flow(b, 'tag list', trackler(b, 'Node', { resource: 'tag', operation: 'addToTrack', trackId: rl('={{ $json.id }}'), tagIds: '={{ $json.tagId }}', tagNames: '', ...nodeOptions }));
 		flows[`${c.name}|tag by name`] = await flow(b, 'tag name', trackler(b, 'Node', { resource: 'tag', operation: 'addToTrack', trackId: rl('={{ $json.id }}'), tagIds: [], tagNames: '={{ $json.tag }}', ...nodeOptions }));
 		flows[`${c.name}|message`] = await flow(b, 'message', trackler(b, 'Node', { resource: 'message', operation: 'sendToTrack', trackId: rl('={{ $json.id }}'), message: '={{ $json.marker }} {{ $json.id }}', ...nodeOptions }));

@@ -9,10 +9,12 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
+import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import type { IdempotencyKeys } from '../shared/idempotency';
 import {
 	currentRunIndex,
 	FRESH_KEYS,
+	MAIN_SCOPE,
 	idempotencyKeys,
 	triggeringEventId,
 	triggeringEventType,
@@ -20,6 +22,7 @@ import {
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
+import { planSends, sendBatch } from './batch';
 import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
 import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
 import { recordTrackAction } from './executionData';
@@ -80,7 +83,16 @@ export class Trackler implements INodeType {
 						description:
 							'How many items to send to Trackler at the same time. The output keeps the order of the input. Lower it if Trackler answers "Too Many Requests".',
 					},
+					{
+						displayName: 'Send in Batches',
+						name: 'batching',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to send the items of Add/Remove Tags, Update, Archive and Unarchive a Track and Send Message in batches of up to 100 items a request, instead of one request per item. Each item still gets its own output or error; a retry resends only the items that did not succeed.',
+					},
 					toolOutputOption,
+					personalDataOption,
 					{
 						displayName: 'Idempotency Key',
 						name: 'idempotencyKey',
@@ -196,8 +208,10 @@ export class Trackler implements INodeType {
 			MAX_CONCURRENCY,
 		);
 		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
-		const send = async (run: PreparedOperation, itemIndex: number): Promise<void> => {
-			const output: OperationResult = await run.call(this, itemKeys[itemIndex]);
+		const redact = nodeOptions.personalData === 'redact';
+		/** An item's output, as every way of sending gives it. */
+		const deliver = (itemIndex: number, answer: OperationResult): void => {
+			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
 			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), event);
 			const objects = Array.isArray(output) ? output : [output];
@@ -207,22 +221,52 @@ export class Trackler implements INodeType {
 				pairedItem: { item: itemIndex },
 			}));
 		};
-		const failure = await runPool(items.length, concurrency, async (itemIndex) => {
-			const run = prepared[itemIndex];
-			if (!run) return;
-			if (!continueOnFail) return await send(run, itemIndex);
-			try {
-				await send(run, itemIndex);
-			} catch (error) {
-				noteArchivedFailure(this, itemIndex, error);
-				results[itemIndex] = errorItem(error as Error, itemIndex);
+		/** Items that failed (without Continue On Fail the first in input order stops the node). */
+		const failures: Array<{ index: number; error: Error }> = [];
+		const fail = (itemIndex: number, error: Error): void => {
+			if (!continueOnFail) {
+				failures.push({ index: itemIndex, error });
+				return;
 			}
+			noteArchivedFailure(this, itemIndex, error);
+			results[itemIndex] = errorItem(error, itemIndex);
+		};
+		// As an AI tool the node acts on one item at a time: no batches there.
+		const batching = !asTool && nodeOptions.batching !== false;
+		const tasks = planSends(prepared, batching, (itemIndex) =>
+			itemKeys[itemIndex].key(MAIN_SCOPE),
+		);
+		await runPool(tasks.length, concurrency, async (taskIndex) => {
+			const task = tasks[taskIndex];
+			if ('batch' in task) {
+				await sendBatch(
+					this,
+					task.batch,
+					task.items,
+					prepared,
+					(itemIndex) => itemKeys[itemIndex],
+					deliver,
+					fail,
+				);
+			} else {
+				const itemIndex = task.single;
+				try {
+					deliver(
+						itemIndex,
+						await (prepared[itemIndex] as PreparedOperation).call(this, itemKeys[itemIndex]),
+					);
+				} catch (error) {
+					fail(itemIndex, error as Error);
+				}
+			}
+			// Without Continue On Fail a failure stops the node: no further task starts.
+			if (failures.length) throw failures[0].error;
 		});
 		const hints = takeHints(this, items.length);
-		if (failure) {
+		if (failures.length) {
 			// Items run side by side: report the first failing item in input order.
-			const error = failure.error as Error;
-			throw asTool ? nodeError(error, failure.index) : error;
+			const failure = failures.sort((a, b) => a.index - b.index)[0];
+			throw asTool ? nodeError(failure.error, failure.index) : failure.error;
 		}
 
 		if (hints.length && typeof this.addExecutionHints === 'function') {

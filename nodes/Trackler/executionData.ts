@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { REDACTED } from '../shared/personalData';
+
 // n8n's custom execution data (what its Execution Data node writes): the node names the execution by
 // the Track it acted on, so that a support person finds every execution that touched a Track in the
 // executions list (the custom data filter, where the n8n edition has it), in the execution view and
@@ -64,7 +66,8 @@ export function recordTrackAction(
 			[CUSTOM_DATA_KEY.trackId]: addToList(data.get(CUSTOM_DATA_KEY.trackId), track.id, ','),
 			[CUSTOM_DATA_KEY.action]: addToList(data.get(CUSTOM_DATA_KEY.action), action, ', '),
 		};
-		if (!data.get(CUSTOM_DATA_KEY.trackTitle) && track.title) {
+		// A title redacted by "Personal Data in Output" is not recorded at all.
+		if (!data.get(CUSTOM_DATA_KEY.trackTitle) && track.title && track.title !== REDACTED) {
 			values[CUSTOM_DATA_KEY.trackTitle] = track.title.slice(0, MAX_VALUE);
 		}
 		if (event.id) values[CUSTOM_DATA_KEY.eventId] = event.id;

@@ -9,10 +9,28 @@ export type OperationResult = IDataObject | IDataObject[];
  * Runs the prepared operation: the only place that sends requests. `keys` gives the Idempotency-Key
  * of each POST by a scope the operation names (`MAIN_SCOPE` for its one request).
  */
-export type PreparedOperation = (
+export type PreparedOperation = ((
 	this: IExecuteFunctions,
 	keys: IdempotencyKeys,
-) => Promise<OperationResult>;
+) => Promise<OperationResult>) & {
+	/** Present when Trackler can do this item's work in a batch with others (see batch.ts). */
+	batch?: BatchPlan;
+};
+
+/**
+ * How an item goes into a batch: the batch endpoint, the Track the item names (a Track appears
+ * once a batch), its content, and its output from the object of a successful result. The node
+ * sends through `PreparedOperation` itself when batching is off or the item is alone.
+ */
+export interface BatchPlan {
+	/** The batch endpoint, such as `/tracks/batch/add-tags`. */
+	path: string;
+	trackId: string;
+	/** The item's fields besides `track_id` and `idempotency_key` (may look things up, such as tag names). */
+	content(this: IExecuteFunctions, keys: IdempotencyKeys): Promise<IDataObject> | IDataObject;
+	/** The item's output from the object of its successful result (the same as the single request's). */
+	output(object: IDataObject): OperationResult;
+}
 
 /**
  * An operation file (`resources/<resource>/<operation>.ts`) exports these two names.

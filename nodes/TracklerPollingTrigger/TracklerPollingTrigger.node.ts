@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	INodeExecutionData,
 	INodeProperties,
 	INodeType,
@@ -8,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { idsFromList } from '../shared/fields';
+import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { loadOptions } from '../shared/listSearch';
 import { eventNamesExpression, eventOptions } from '../shared/events';
@@ -283,6 +285,7 @@ export class TracklerPollingTrigger implements INodeType {
 						description:
 							'When the workflow is first published, also fire for what happened or came due this many hours before. 0 starts from the moment of publishing and replays nothing.',
 					},
+					personalDataOption,
 					{
 						displayName: 'Simplify',
 						name: 'simplify',
@@ -301,8 +304,18 @@ export class TracklerPollingTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const mode = this.getNodeParameter('mode', 'appointmentTiming') as string;
-		if (mode === 'trackDate') return await pollTrackDate(this);
-		if (mode === 'newEvents') return await pollNewEvents(this);
-		return await pollAppointmentTiming(this);
+		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
+		const redact = options.personalData === 'redact';
+		const output =
+			mode === 'trackDate'
+				? await pollTrackDate(this)
+				: mode === 'newEvents'
+					? await pollNewEvents(this)
+					: await pollAppointmentTiming(this);
+		// Personal Data in Output: every mode's items (events were redacted before being simplified).
+		if (!output || !redact) return output;
+		return output.map((items) =>
+			items.map((item) => ({ ...item, json: redactPersonalData(item.json) })),
+		);
 	}
 }

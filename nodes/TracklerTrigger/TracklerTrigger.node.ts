@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { eventOptions, eventSubtitle, TRACKLER_EVENTS } from '../shared/events';
 import { idsFromList } from '../shared/fields';
+import { personalDataOption } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { handleWebhook } from './webhook';
@@ -115,6 +116,7 @@ export class TracklerTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					personalDataOption,
 					{
 						displayName: 'Simplify',
 						name: 'simplify',

@@ -146,7 +146,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const json = eventOutput(event, options.simplify === true);
+	const json = eventOutput(event, options.simplify === true, options.personalData === 'redact');
 	acknowledgeFailedExecutions(res);
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }

@@ -11,6 +11,7 @@ import type {
 	TracklerEvent,
 	TrackMember,
 } from './api';
+import { redactPersonalData } from './personalData';
 
 // What a trigger outputs for a Trackler event: the raw event with its changes, or the simplified,
 // flat object (Options > Simplify). Shared by the instant and the polling trigger.
@@ -256,9 +257,16 @@ function actorFields(event: TracklerEvent): IDataObject {
 
 /**
  * One event as both triggers output it: `{ id, type, created_at, track_id, actor, data, changes? }`, or
- * with Simplify the flat form of `simplifyEvent`.
+ * with Simplify the flat form of `simplifyEvent`; with `redact`, its personal data replaced
+ * (Personal Data in Output, personalData.ts).
  */
-export function eventOutput(event: TracklerEvent, simplify: boolean): IDataObject {
+export function eventOutput(
+	original: TracklerEvent,
+	simplify: boolean,
+	redact = false,
+): IDataObject {
+	// Redacted before it is simplified, so that no flat field carries what the event's fields hid.
+	const event = redact ? redactPersonalData(original) : original;
 	if (simplify) return simplifyEvent(event);
 	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
 	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;

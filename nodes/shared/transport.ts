@@ -17,6 +17,13 @@ import { cachedAccess, forgetAccess } from './access';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
+import {
+	insufficientScopeError,
+	requiredScope,
+	scopeRefusal,
+	scopesFromMe,
+	type TokenScope,
+} from './scopes';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -102,6 +109,36 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	return await reading;
 }
 
+/** The token's scopes, per node run: read from GET /me once, before the run's first write. */
+const executionScopes = new WeakMap<object, Promise<TokenScope[] | undefined>>();
+
+/**
+ * In a node run, refuses a write the token's scopes do not allow before it is sent: the scopes
+ * are read once a run from GET /me. An answer without scopes (or a failed read) leaves the
+ * decision to the API, which answers 403 insufficient_scope.
+ */
+async function checkScope(
+	ctx: TracklerContext,
+	method: IHttpRequestMethods,
+	path: string,
+	itemIndex: number | undefined,
+): Promise<void> {
+	if (method === 'GET' || !('getInputData' in ctx)) return;
+	const scope = requiredScope(method, path);
+	if (scope === undefined) return;
+	let reading = executionScopes.get(ctx);
+	if (!reading) {
+		const readMe = tracklerApiRequest<IDataObject>;
+		reading = readMe
+			.call(ctx, 'GET', '/me')
+			.then((me) => scopesFromMe(me))
+			.catch(() => undefined);
+		executionScopes.set(ctx, reading);
+	}
+	const scopes = await reading;
+	if (scopes && !scopes.includes(scope)) throw scopeRefusal(ctx.getNode(), scope, scopes, itemIndex);
+}
+
 /** How long to wait before retry number `attempt` (0-based), honouring Retry-After when the API sent one. */
 export function retryDelayMs(attempt: number, retryAfterHeader?: string | string[]): number {
 	const header = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
@@ -171,6 +208,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 	options: TracklerRequestOptions = {},
 ): Promise<TracklerResponse<T>> {
 	const policy = options.policy ?? {};
+	await checkScope(this, method, path, options.itemIndex);
 	const access = policy.cachedAuthorization
 		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
 		: undefined;
@@ -249,21 +287,42 @@ export async function tracklerApiResponse<T = IDataObject>(
 				itemIndex: options.itemIndex,
 			});
 		}
-		const problem: Problem | undefined = isProblem(body) ? body : undefined;
-		throw new NodeApiError(
-			this.getNode(),
-			(problem ?? {
-				status,
-				body: String(body ?? ''),
-			}) as unknown as JsonObject,
-			{
-				message: problem ? `${problem.title} (${status})` : `Trackler answered HTTP ${status}`,
-				description: problem ? problemDescription(problem) : undefined,
-				httpCode: String(status),
-				itemIndex: options.itemIndex,
-			},
-		);
+		throw problemError(this, status, body, options.itemIndex);
 	}
+}
+
+/**
+ * The error for an answer Trackler refused with `status`: its problem details (title, detail and the
+ * fields named) when the body is one. Also used for one item's problem in a batch's answer.
+ */
+export function problemError(
+	ctx: TracklerContext,
+	status: number,
+	body: unknown,
+	itemIndex?: number,
+): NodeApiError {
+	const problem: Problem | undefined = isProblem(body) ? body : undefined;
+	if (problem?.code === 'insufficient_scope') {
+		return insufficientScopeError(ctx.getNode(), problem as unknown as JsonObject, status, itemIndex);
+	}
+	return new NodeApiError(
+		ctx.getNode(),
+		(problem ?? {
+			status,
+			body: String(body ?? ''),
+		}) as unknown as JsonObject,
+		{
+			message: problem ? `${problem.title} (${status})` : `Trackler answered HTTP ${status}`,
+			description: problem ? problemDescription(problem) : undefined,
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
+}
+
+/** Whether Trackler may answer differently when asked again: 429, the 5xx it retries. */
+export function isRetryableStatus(status: number): boolean {
+	return RETRYABLE_STATUS.has(status);
 }
 
 /**

@@ -4,7 +4,7 @@
 // TRACKLER_SANDBOX_SEED, TRACKLER_SANDBOX_TOKEN, TRACKLER_SANDBOX_STRICT (0/1), TRACKLER_SANDBOX_QUIET (1).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_TOKEN, startSandbox } from './server.cjs';
+import { DEMO_SCOPED_TOKENS, DEMO_TOKEN, startSandbox } from './server.cjs';
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
 		dbPath,
 		seed,
 		token,
+		scopedTokens: DEMO_SCOPED_TOKENS,
 		strictResponses,
 		log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
 	});
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
 			'Trackler sandbox is running.',
 			`  API base URL:      ${sandbox.url}`,
 			`  Credential URL:    ${sandbox.baseUrl}`,
-			`  API token:         ${sandbox.token}`,
+			`  API token:         ${sandbox.token} (full access: every scope)`,
+			...DEMO_SCOPED_TOKENS.map((t) => `  ${`${t.name}:`.padEnd(19)}${t.token} (${t.scopes.join(', ')})`),
 			`  Test API base:     ${sandbox.testApiUrl}`,
 			`  Database:          ${dbPath}`,
 			`  Workspace:         ${sandbox.store.workspaceObj().name}`,

@@ -4,9 +4,9 @@
 import * as http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { tokenError } from './http/auth.cjs';
+import { ALL_SCOPES, findToken, scopeError, type SandboxToken } from './http/scopes.cjs';
 import { loadContract, toFieldErrors } from './http/contract.cjs';
-import { idempotencyLookup, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
+import { idempotencyLookup, keyScope, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
@@ -34,13 +34,21 @@ import { routes as appointments } from './routes/appointments.cjs';
 import { routes as webhookSubscriptions } from './routes/webhookSubscriptions.cjs';
 import { routes as events } from './routes/events.cjs';
 import { routes as workflows } from './routes/workflows.cjs';
+import { BATCH_OPERATIONS, routes as batches } from './routes/batches.cjs';
 import { routes as eventConsumers } from './routes/eventConsumers.cjs';
 import { registerConsumerQueue } from './store/consumers.cjs';
 
 export const DEMO_TOKEN = 'trk_demo_praktijkdekoers_4f8c2a9e7b1d';
+/** The demo workspace's read-only token (scope `read` alone). */
+export const DEMO_READ_TOKEN = 'trk_demo_praktijkdekoers_read_7c3e91b4a2d5';
+/** The demo workspace's tokens besides the full DEMO_TOKEN: read-only, and one that may only read and send messages. */
+export const DEMO_SCOPED_TOKENS: SandboxToken[] = [
+	{ token: DEMO_READ_TOKEN, name: 'Read-only report', scopes: ['read'] },
+	{ token: 'trk_demo_praktijkdekoers_msg_5b8d02e6f1a9', name: 'Messages only', scopes: ['read', 'messages:write'] },
+];
 
 const HANDLERS: Record<string, Handler> = {
-	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...eventConsumers,
+	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...eventConsumers, ...batches,
 };
 /** Handlers that await something (they run outside a transaction). */
 const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
@@ -57,6 +65,8 @@ export interface SandboxOptions {
 	token?: string;
 	/** More tokens of the same workspace and user (each keeps its own Idempotency-Keys). */
 	extraTokens?: string[];
+	/** Tokens of the same workspace and user with chosen scopes (the tokens above have every scope). */
+	scopedTokens?: SandboxToken[];
 	faults?: Partial<FaultConfig>;
 	/** Delays between webhook attempts in ms (default 5 s, 30 s, 2 min, 10 min, 30 min, 1 h). */
 	webhookRetrySchedule?: number[];
@@ -127,19 +137,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			deliverer.kick();
 		},
 		sendTest: (subscriptionId, eventType) => sendTestDelivery(store, deliverer, tokenUserId, subscriptionId, eventType),
+		// The error rate applies to each item of a batch as it does to each request.
+		itemFault: () => {
+			if (!(sandbox.faults.error_rate > 0 && Math.random() < sandbox.faults.error_rate)) return undefined;
+			sandbox.injectedFaults += 1;
+			return Math.random() < 0.5 ? 500 : 503;
+		},
 	};
 
-	const tokens = [token, ...(options.extraTokens ?? [])];
+	const tokens: SandboxToken[] = [
+		{ token, name: 'Full access', scopes: ALL_SCOPES },
+		...(options.extraTokens ?? []).map((t, i) => ({ token: t, name: `Full access ${i + 2}`, scopes: ALL_SCOPES })),
+		...(options.scopedTokens ?? []),
+	];
 	const checkToken = (header: string | undefined): string | undefined => {
-		const errors = tokens.map((t) => tokenError(t, header));
-		return errors.includes(undefined) ? undefined : errors[0];
+		const found = findToken(tokens, header);
+		return typeof found === 'string' ? found : undefined;
 	};
 	/** The identity of the token a valid Authorization header carries: a stable id (a hash, never the secret) and a name. */
-	const tokenIdentity = (header: string | undefined): { id: string; name: string } => {
-		const index = Math.max(0, tokens.findIndex((t) => tokenError(t, header) === undefined));
-		const h = createHash('sha256').update(`trackler-token:${tokens[index]}`).digest('hex');
+	const tokenIdentity = (apiToken: SandboxToken): { id: string; name: string } => {
+		const h = createHash('sha256').update(`trackler-token:${apiToken.token}`).digest('hex');
 		const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-		return { id, name: index === 0 ? 'Sandbox token' : `Sandbox token ${index + 1}` };
+		return { id, name: apiToken.name };
 	};
 
 	function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
@@ -166,8 +185,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			send(res, err.status, problem(err.code, err.detail, instance, err.errors, err.status, err.extra), { ...limiter.headers(), ...err.headers, ...extra });
 
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
-		const authError = checkToken(req.headers.authorization);
-		if (authError) return sendProblem(new ApiError('unauthorized', authError), { 'WWW-Authenticate': 'Bearer realm="trackler"' });
+		const apiToken = findToken(tokens, req.headers.authorization);
+		if (typeof apiToken === 'string') return sendProblem(new ApiError('unauthorized', apiToken), { 'WWW-Authenticate': 'Bearer realm="trackler"' });
 
 		const rl = limiter.hit();
 		if (rl.limited) {
@@ -194,6 +213,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			return sendProblem(new ApiError('not_found', `There is no endpoint ${method} ${pathname}.`));
 		}
 		const { op, pathParams } = matched;
+		// Scopes before anything else about the request: a token that may not make it learns nothing more.
+		const denied = scopeError(apiToken, op.scopes);
+		if (denied) {
+			log(`${method} ${pathname} -> 403 (insufficient_scope)`);
+			const body403 = problem(denied.code, denied.detail, instance, undefined, 403, denied.extra);
+			const headers403 = { ...rl.headers, ...denied.headers };
+			const errs = checkResponse(op, 403, body403, headers403);
+			if (errs.length) violations.push({ operationId: op.operationId, method, path: pathname, status: 403, errors: errs });
+			return send(res, 403, body403, headers403);
+		}
 		let rawBody = '';
 		let body: unknown;
 		let result: Result;
@@ -210,7 +239,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			// Idempotency: replay or refuse before doing anything else.
 			const idempotency = IGNORES_IDEMPOTENCY_KEY.has(op.operationId) ? {} : idempotencyLookup(store, method, pathname, req.headers['idempotency-key'], body, String(req.headers.authorization));
 			idempotent = idempotency.request;
-			if (idempotency.replay) {
+			// A batch is never replayed whole: its items replay one by one (routes/batches.cts).
+			const isBatch = BATCH_OPERATIONS.has(op.operationId);
+			if (idempotency.replay && !isBatch) {
 				const replay = idempotency.replay;
 				log(`${method} ${pathname} -> ${replay.status} (replayed)`);
 				return send(res, replay.status, replay.body, { ...replay.headers, ...rl.headers, 'Idempotent-Replayed': 'true' });
@@ -234,8 +265,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			if (errors.length) throw new ApiError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, errors);
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
-			const tokenId = tokenIdentity(req.headers.authorization);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: tokenId, headers: req.headers };
+			const tokenId = tokenIdentity(apiToken);
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes }, headers: req.headers };
 			const key = req.headers['idempotency-key'];
 			const actor: Json['EventActor'] = {
 				type: 'api_token',
@@ -244,8 +275,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				request_id: requestId,
 				idempotency_key: typeof key === 'string' && key !== '' ? key : null,
 			};
+			if (isBatch) {
+				const given = req.headers['idempotency-key'];
+				ctx.batch = { scope: keyScope(String(req.headers.authorization)), key: given === undefined ? undefined : String(given) };
+			}
 			// The handler's events name this request as their actor (the synchronous part of an async handler too).
-			result = ASYNC_OPERATIONS.has(op.operationId)
+			// A batch runs outside the request's transaction: each item has its own.
+			result = ASYNC_OPERATIONS.has(op.operationId) || isBatch
 				? await store.actingAs(actor, () => handler(ctx))
 				: (store.tx(() => store.actingAs(actor, () => handler(ctx))) as Result);
 		} catch (e) {

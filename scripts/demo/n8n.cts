@@ -16,6 +16,8 @@ function say(line = ''): void {
 
 /** The name of the demo's Trackler credential in n8n. */
 export const CREDENTIAL_NAME = 'Trackler sandbox';
+/** The demo's second Trackler credential: the workspace's read-only token (scope `read`). */
+export const READ_ONLY_CREDENTIAL_NAME = 'Trackler sandbox (read-only)';
 
 export interface CredentialSummary {
 	id: string;
@@ -23,20 +25,22 @@ export interface CredentialSummary {
 	type: string;
 }
 
-/** Creates the sandbox credential, or points the existing one (by name) at the sandbox. */
+/** Creates the sandbox credential (with the full token unless another is given), or points the existing one (by name) at the sandbox. */
 export async function ensureCredential(
 	n8n: N8nHandle,
 	sandbox: Sandbox,
+	name = CREDENTIAL_NAME,
+	token = sandbox.token,
 ): Promise<CredentialSummary> {
-	const data = { apiUrl: sandbox.baseUrl, apiToken: sandbox.token };
+	const data = { apiUrl: sandbox.baseUrl, apiToken: token };
 	const list = await n8n.rest<{ data: CredentialSummary[] }>('GET', '/credentials');
 	if (!list.ok) throw new Error(`listing n8n credentials failed: HTTP ${list.status}`);
 	const existing = list.body.data.find(
-		(c) => c.type === 'tracklerApi' && c.name === CREDENTIAL_NAME,
+		(c) => c.type === 'tracklerApi' && c.name === name,
 	);
 	if (!existing) {
-		const created = await n8n.createCredential('tracklerApi', CREDENTIAL_NAME, data);
-		say(`  created the n8n credential "${CREDENTIAL_NAME}"`);
+		const created = await n8n.createCredential('tracklerApi', name, data);
+		say(`  created the n8n credential "${name}"`);
 		return created;
 	}
 	const full = await n8n.rest('GET', `/credentials/${existing.id}?includeData=true`);
@@ -45,12 +49,12 @@ export async function ensureCredential(
 		: undefined;
 	if (current?.apiUrl !== data.apiUrl) {
 		const upd = await n8n.rest('PATCH', `/credentials/${existing.id}`, {
-			name: CREDENTIAL_NAME,
+			name,
 			type: 'tracklerApi',
 			data,
 		});
 		if (!upd.ok) throw new Error(`updating the n8n credential failed: HTTP ${upd.status}`);
-		say(`  pointed the n8n credential "${CREDENTIAL_NAME}" at ${sandbox.baseUrl}`);
+		say(`  pointed the n8n credential "${name}" at ${sandbox.baseUrl}`);
 	}
 	return existing;
 }

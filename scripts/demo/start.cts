@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEMO_TOKEN, startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
+import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS, DEMO_TOKEN, startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
 import {
 	attachN8n,
 	ensureBuilt,
@@ -32,7 +32,7 @@ import {
 	type N8nLine,
 } from '../../tooling/n8n/index.cjs';
 import { startQueue, type QueueTopology } from '../../tooling/n8n/queue.cjs';
-import { CREDENTIAL_NAME, ensureCredential, importTemplates } from './n8n.cjs';
+import { CREDENTIAL_NAME, ensureCredential, importTemplates, READ_ONLY_CREDENTIAL_NAME } from './n8n.cjs';
 import { explainN8nFailure, explainSandboxFailure, formatFailure } from './failure.cjs';
 import { DEMO_DIR, readDemoState, removeDemoState, writeDemoState } from './state.cjs';
 
@@ -133,6 +133,7 @@ async function main(): Promise<void> {
 			dbPath,
 			seed: 'demo',
 			token: DEMO_TOKEN,
+			scopedTokens: DEMO_SCOPED_TOKENS,
 		});
 	} catch (e) {
 		process.stderr.write(
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
 			env: INSTANCE_ENV,
 		});
 		const credential = await ensureCredential(n8n, sandbox);
+		await ensureCredential(n8n, sandbox, READ_ONLY_CREDENTIAL_NAME, DEMO_READ_TOKEN);
 		await importTemplates(n8n, credential, sandbox);
 		writeDemoState({
 			pid: process.pid,
@@ -225,7 +227,9 @@ async function main(): Promise<void> {
 	say(`  n8n time zone:     ${DEMO_TIME_ZONE} (the templates' zone; new workflows use it)`);
 	say(`  n8n credential:    "${CREDENTIAL_NAME}" (Trackler API, already set up)`);
 	say(`  Trackler sandbox:  ${sandbox.url}   (credential API URL: ${sandbox.baseUrl})`);
-	say(`  sandbox API token: ${sandbox.token}`);
+	say(`  sandbox API token: ${sandbox.token} (full access: every scope)`);
+	for (const t of DEMO_SCOPED_TOKENS) say(`    ${t.name}: ${t.token} (scopes ${t.scopes.join(', ')})`);
+	say(`  read-only credential: "${READ_ONLY_CREDENTIAL_NAME}" (the read-only token: every write is refused)`);
 	if (queue) {
 		say(`  queue mode (every URL above goes through the router, a reverse proxy in front):`);
 		say(

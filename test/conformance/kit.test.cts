@@ -182,6 +182,17 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 		fails: ['rate-limit.headers', 'contract.every-answer'],
 	},
 	{
+		name: 'a batch that runs an item again instead of replaying it',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'POST' && path === '/v1/tracks/batch/messages' && Array.isArray(body?.items))
+					for (const item of body.items) item.idempotency_key = `fresh-${Math.random()}`;
+				return body;
+			},
+		},
+		fails: ['batch.per-item-results'],
+	},
+	{
 		name: 'events that name another token as their actor',
 		breaker: {
 			answer: (_m, path, _s, _h, body) => {

@@ -68,8 +68,10 @@ function fakeCustomData(store: Record<string, string>) {
 export { MASK, type RecordedRequest } from '../../tooling/fakeContext.cjs';
 
 export interface NodeHarness {
-	/** Every request sent by this harness, in order. */
+	/** The requests sent by this harness, in order, without the GET /me with which a run that writes reads its token's scopes first. */
 	requests: RecordedRequest[];
+	/** Every request made, that GET /me included. */
+	allRequests: RecordedRequest[];
 	/** The execution hints the latest `executeNode` added (n8n's `addExecutionHints`). */
 	hints: NodeExecutionHint[];
 	executeNode(node: INodeType, options: ExecuteNodeOptions): Promise<INodeExecutionData[][]>;
@@ -106,6 +108,9 @@ function makeNode(node: INodeType, parameters: INodeParameters): INode {
 
 export function createHarness(): NodeHarness {
 	const requests: RecordedRequest[] = [];
+	const allRequests: RecordedRequest[] = [];
+	const isScopeRead = (record: RecordedRequest): boolean =>
+		record.method === 'GET' && new URL(record.url).pathname.endsWith('/v1/me');
 	const hints: NodeExecutionHint[] = [];
 
 	const common = (credentials: HarnessCredentials, node: INode) => ({
@@ -121,7 +126,12 @@ export function createHarness(): NodeHarness {
 		getRestApiUrl: () => 'http://127.0.0.1/rest',
 		getInstanceBaseUrl: () => 'http://127.0.0.1/',
 		logger: silentLogger,
-		helpers: fakeHelpers(node, () => credentials, { onRequest: (record) => requests.push(record) }),
+		helpers: fakeHelpers(node, () => credentials, {
+			onRequest: (record) => {
+				allRequests.push(record);
+				if (!isScopeRead(record)) requests.push(record);
+			},
+		}),
 	});
 
 	const executeNode = async (
@@ -195,6 +205,7 @@ export function createHarness(): NodeHarness {
 
 	return {
 		requests,
+		allRequests,
 		hints,
 		executeNode,
 		async loadOptions(nodeType, methodName, credentials, parameters = {}) {
@@ -209,6 +220,7 @@ export function createHarness(): NodeHarness {
 		},
 		reset() {
 			requests.length = 0;
+			allRequests.length = 0;
 		},
 	};
 }

@@ -169,8 +169,10 @@ describe('Trackler node: Message', () => {
 		expect(output[1].pairedItem).toEqual({ item: 1 });
 		expect(output[2].json).toMatchObject({ error: 'Message is empty' });
 		expect(output[2].pairedItem).toEqual({ item: 2 });
-		// The empty message was never sent.
-		expect(kit.requests()).toHaveLength(2);
+		// The two checked items went in one batch; the empty message was never sent.
+		expect(kit.requests()).toHaveLength(1);
+		expect(kit.requests()[0].url).toMatch(/\/v1\/tracks\/batch\/messages$/);
+		expect((kit.requests()[0].body as { items: unknown[] }).items).toHaveLength(2);
 		const after = await kit.api<Page>('GET', `/tracks/${lotteTrack}/messages?limit=100`);
 		expect(after.body.data).toHaveLength(before.body.data.length + 1);
 	});

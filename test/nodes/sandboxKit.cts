@@ -5,6 +5,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
 import { startTestSandbox } from '../sandbox/helpers.cjs';
+import type { SandboxOptions } from '../../sandbox/src/server.cjs';
 import { createHarness, type NodeHarness, type RecordedRequest } from './harness.cjs';
 
 export interface HttpAnswer<T = any> {
@@ -32,8 +33,13 @@ export interface Kit {
 	): Promise<Error & { description?: string; httpCode?: string; context?: IDataObject }>;
 	/** Responses of the sandbox that broke the contract (should stay empty). */
 	contractViolations(): unknown[];
-	/** The requests the latest run sent. */
+	/**
+	 * The requests the latest run sent for its operation: without the GET /me with which a run that
+	 * writes reads its token's scopes first (allRequests() has it).
+	 */
 	requests(): RecordedRequest[];
+	/** Every request the latest run sent. */
+	allRequests(): RecordedRequest[];
 	trackId(title: string): Promise<string>;
 	userId(email: string): Promise<string>;
 	templateId(name: string): Promise<string>;
@@ -41,8 +47,8 @@ export interface Kit {
 	close(): Promise<void>;
 }
 
-export async function startKit(): Promise<Kit> {
-	const sandbox = await startTestSandbox();
+export async function startKit(options: SandboxOptions = {}): Promise<Kit> {
+	const sandbox = await startTestSandbox(options);
 	const harness = createHarness();
 	const node = new TracklerAction();
 	const credentials = { apiUrl: sandbox.baseUrl, apiToken: sandbox.token };
@@ -74,6 +80,7 @@ export async function startKit(): Promise<Kit> {
 			throw new Error('The node did not fail');
 		},
 		requests: () => harness.requests,
+		allRequests: () => harness.allRequests,
 		async trackId(title) {
 			const answer = await kit.api<{ data: Array<{ id: string; title: string }> }>(
 				'GET',

@@ -42,7 +42,7 @@ describe('Trackler Workflow: Convert to n8n', () => {
 		const trackler = item.workflow.nodes.filter((n: Json) => n.type.startsWith('n8n-nodes-trackler.'));
 		expect(trackler.map((n: Json) => n.credentials)).toEqual(trackler.map(() => ({ tracklerApi: { id: '1', name: 'Trackler account' } })));
 		expect(Object.keys(item.workflow).sort()).toEqual(['connections', 'name', 'nodes', 'settings']);
-		expect(h.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /v1/me', `GET /v1/workflows/${wf.id}`]);
+		expect(h.allRequests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /v1/me', `GET /v1/workflows/${wf.id}`]);
 	});
 
 	it('an earlier version by its number', async () => {

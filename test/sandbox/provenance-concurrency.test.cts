@@ -34,6 +34,7 @@ describe('sandbox: provenance, ETags, external ids', () => {
 				object: 'api_token',
 				id: expect.stringMatching(/^[0-9a-f-]{36}$/),
 				name: expect.any(String),
+				scopes: expect.arrayContaining(['read']),
 			});
 			expect(theirs.id).not.toBe(mine.id);
 			expect(JSON.stringify([mine, theirs])).not.toContain(sb.token);

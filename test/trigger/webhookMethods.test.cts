@@ -16,6 +16,7 @@ import type {
 import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../nodes/shared/access';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
 import { acknowledgeFailedExecutions } from '../../nodes/TracklerTrigger/webhook';
+import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
 import { waitFor } from '../../tooling/time.cjs';
@@ -43,6 +44,8 @@ interface Setup {
 	apiUrl?: string;
 	/** The id of the node's Trackler credential (as n8n has it on a saved node); none by default. */
 	credentialId?: string;
+	/** The credential's API token (default: the sandbox's full token). */
+	token?: string;
 }
 
 const trigger = new TracklerTrigger();
@@ -77,7 +80,7 @@ function baseContext(setup: Setup) {
 		getNodeParameter: (name: string, fallback?: unknown) => setup.parameters[name] ?? fallback,
 		getCredentials: async () => {
 			credentialReads++;
-			return { apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: sb.token };
+			return { apiUrl: setup.apiUrl ?? sb.baseUrl, apiToken: setup.token ?? sb.token };
 		},
 		getWorkflowStaticData: (type: string) => {
 			expect(type).toBe('node');
@@ -93,7 +96,7 @@ function baseContext(setup: Setup) {
 		},
 		helpers: fakeHelpers(node(setup.parameters), () => ({
 			apiUrl: setup.apiUrl ?? sb.baseUrl,
-			apiToken: sb.token,
+			apiToken: setup.token ?? sb.token,
 		})),
 	};
 }
@@ -290,6 +293,7 @@ const requests: Array<{ method: string; path: string; status: number }> = [];
 
 beforeAll(async () => {
 	sb = await startTestSandbox({
+		scopedTokens: DEMO_SCOPED_TOKENS,
 		onResponse: (method, path, status) => requests.push({ method, path, status }),
 	});
 	receiver = await startWebhookReceiver(200);
@@ -521,6 +525,24 @@ describe('checkExists / create / delete', () => {
 		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
 		expect(await subscriptions()).toEqual([]);
 	}, 30_000);
+
+	it('with a read-only token, publishing fails naming the webhooks:write scope and how to get it', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/read-only`,
+			token: DEMO_READ_TOKEN,
+		};
+		const error = (await hooks.create.call(hookContext(setup)).then(
+			() => undefined,
+			(e: unknown) => e,
+		)) as { message: string; description?: string } | undefined;
+		expect(error?.message).toContain('needs the webhooks:write scope');
+		expect(error?.description).toContain('Make an API token with the webhooks:write scope');
+		expect(JSON.stringify(error)).not.toContain(DEMO_READ_TOKEN);
+		expect(setup.staticData).toEqual({});
+		expect(await subscriptions()).toEqual([]);
+	});
 
 	it('refuses to create without events', async () => {
 		const setup: Setup = {

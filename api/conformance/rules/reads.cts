@@ -5,8 +5,8 @@ import { expect, expectProblem, type Json, type Rule } from '../kit.cjs';
 export const readRules: Rule[] = [
 	{
 		id: 'me',
-		title: "GET /me answers the token's user and workspace",
-		contract: 'getMe; Me, User, Workspace',
+		title: "GET /me answers the token's user, workspace and scopes",
+		contract: 'getMe; Me, User, Workspace, ApiToken (Scopes)',
 		async run(api, run) {
 			const ex = await api.call('GET', '/me');
 			expect(ex.status === 200, `expected 200, got ${ex.status}`, ex);
@@ -20,6 +20,12 @@ export const readRules: Rule[] = [
 			expect(
 				typeof body.workspace.livemode === 'boolean',
 				'workspace.livemode must be true or false',
+				ex,
+			);
+			const scopes = body.token?.scopes as unknown;
+			expect(
+				Array.isArray(scopes) && scopes.includes('read'),
+				"token.scopes must list the token's scopes, read among them",
 				ex,
 			);
 			run.me = body;

@@ -122,6 +122,51 @@ export const writeRules: Rule[] = [
 		},
 	},
 	{
+		id: 'batch.per-item-results',
+		title:
+			'A batch answers one result an item (a bad item fails alone); repeated with its Idempotency-Key it replays what succeeded; a Track twice is refused whole',
+		contract: 'Batches; batchSendMessages; BatchIdempotencyKey',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const track = await newTrack(api, run, 'Batch');
+			const unknown = randomUUID();
+			const items = [
+				{ track_id: track.id, body: `Batch (${run.runId})` },
+				{ track_id: unknown, body: `Batch (${run.runId})` },
+			];
+			const key = `${run.runId}-${randomUUID()}`;
+			const first = await api.call('POST', '/tracks/batch/messages', { items }, { 'idempotency-key': key });
+			expect(first.status === 200, `expected 200, got ${first.status}`, first);
+			const statuses = ((first.body as Json).results as Json[]).map((r) => [r.index, r.status]);
+			expect(
+				JSON.stringify(statuses) === JSON.stringify([[0, 201], [1, 404]]),
+				`expected the results [[0,201],[1,404]], got ${JSON.stringify(statuses)}`,
+				first,
+			);
+			const again = await api.call('POST', '/tracks/batch/messages', { items }, { 'idempotency-key': key });
+			const replayed = ((again.body as Json)?.results as Json[] | undefined)?.[0];
+			expect(
+				again.status === 200 && replayed?.replayed === true && replayed?.object?.id === ((first.body as Json).results as Json[])[0].object.id,
+				'the repeated batch did not replay the item that succeeded (replayed: true, the same message)',
+				again,
+			);
+			const messages = await api.call('GET', `/tracks/${track.id}/messages`);
+			expect(
+				messages.status === 200 && ((messages.body as Json).data as Json[]).length === 1,
+				'the repeated batch posted the message again',
+				messages,
+			);
+			const twice = await api.call('POST', '/tracks/batch/messages', { items: [items[0], items[0]] });
+			expectProblem(twice, 422, 'validation_failed');
+			expect(
+				((twice.body as Json).errors as Json[] | undefined)?.some((e) => e.field === 'items[1].track_id' && e.code === 'duplicate') === true,
+				'the refusal does not name items[1].track_id with code duplicate',
+				twice,
+			);
+		},
+	},
+	{
 		id: 'events.emitted',
 		title: 'Creating a Track emits track.created in the events feed, naming the Track',
 		contract: 'Events; listEvents (types, created_since)',

@@ -6,7 +6,7 @@ import { getId } from '../../shared/ids';
 import { MAIN_SCOPE } from '../../shared/idempotency';
 import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
 import { noteListHints } from '../hints';
-import type { OperationModule, PreparedOperation } from '../types';
+import type { BatchPlan, OperationModule, PreparedOperation } from '../types';
 import { updateDisplayOptions } from './updateDisplayOptions';
 
 /**
@@ -81,4 +81,10 @@ export function sendRequest<T extends IDataObject>(
 			idempotencyKey: keys.key(MAIN_SCOPE),
 		})) as T;
 	};
+}
+
+/** The operation `run`, which Trackler can also do in a batch with other items as `plan` says. */
+export function batchable(run: PreparedOperation, plan: BatchPlan): PreparedOperation {
+	run.batch = plan;
+	return run;
 }

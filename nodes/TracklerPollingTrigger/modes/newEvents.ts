@@ -27,6 +27,8 @@ const PAGE = 100;
 export interface EventsSettings {
 	types: EventType[];
 	simplify: boolean;
+	/** Personal Data in Output: Redact. */
+	redact: boolean;
 	lookBackMs: number;
 }
 
@@ -41,6 +43,7 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 	return {
 		types: [...new Set(types)].sort(),
 		simplify: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).simplify === true,
+		redact: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).personalData === 'redact',
 		lookBackMs: lookBackMs(ctx),
 	};
 }
@@ -55,7 +58,7 @@ async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExec
 		});
 		if (page.data.length) {
 			const latest = page.data[page.data.length - 1];
-			return [[{ json: eventOutput(latest, settings.simplify) }]];
+			return [[{ json: eventOutput(latest, settings.simplify, settings.redact) }]];
 		}
 	}
 	throw new NodeOperationError(run.ctx.getNode(), 'No event to show as a sample', {
@@ -106,7 +109,7 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 			addEntry(state.ledger, event.id, Date.parse(event.created_at));
 			state.lastCreatedAt = event.created_at;
 			if (emit && (await ownChangesFilter(ctx))(event))
-				items.push(eventOutput(event, settings.simplify));
+				items.push(eventOutput(event, settings.simplify, settings.redact));
 		}
 		cursor = page.next_cursor ?? cursor;
 		if (!page.has_more) break;

@@ -45,6 +45,8 @@ export interface Operation {
 	params: ParamSpec[];
 	body?: { required: boolean; validate: ValidateFunction };
 	responses: Map<string, ResponseSpec>;
+	/** The token scopes its security requirement names (the operation's own, else the document's). */
+	scopes: string[];
 }
 
 export interface Contract {
@@ -155,17 +157,21 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 				}
 				responses.set(code, spec);
 			}
-			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses });
+			const security = (op.security ?? doc.security ?? []) as Array<Record<string, string[]>>;
+			const scopes = [...new Set(security.flatMap((req) => req.bearerAuth ?? []))];
+			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses, scopes });
 		}
 	}
 
+	// A literal path wins over a template (`/tracks/batch/archive` before `/tracks/{track_id}/archive`).
+	const ordered = [...operations].sort((a, b) => a.pathParamNames.length - b.pathParamNames.length);
 	const contract: Contract = {
 		doc,
 		operations,
 		ajv,
 		match(method, pathname) {
 			const allow: string[] = [];
-			for (const op of operations) {
+			for (const op of ordered) {
 				const m = op.regex.exec(pathname);
 				if (!m) continue;
 				if (op.method !== method) {

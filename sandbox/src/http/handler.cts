@@ -14,16 +14,20 @@ export interface Ctx {
 	/** The request path (Problem `instance`). */
 	instance: string;
 	services: Services;
-	/** The API token the request is made with: its id and name (never its secret). */
-	token: { id: string; name: string };
+	/** The API token the request is made with: its id, name and scopes (never its secret). */
+	token: { id: string; name: string; scopes: string[] };
 	/** The request's headers (lower-case names), for the conditional ones such as If-Match. */
 	headers: Record<string, string | string[] | undefined>;
+	/** On a batch endpoint: the token's key scope and the batch's Idempotency-Key, if any. */
+	batch?: { scope: string; key?: string };
 }
 
 /** Things outside the store that some handlers need (the webhook deliverer). */
 export interface Services {
 	sendTest(subscriptionId: string, eventType: string): Promise<{ event_id: string; delivery_state: 'pending' | 'delivered' | 'failed' }>;
 	kick(): void;
+	/** On a batch endpoint, a fault injected into one item (its status), or undefined. */
+	itemFault?(): number | undefined;
 }
 
 export interface Result {

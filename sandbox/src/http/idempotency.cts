@@ -27,6 +27,11 @@ export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value) ?? 'null';
 }
 
+/** The authenticated token's fingerprint (never the token itself), which scopes its keys. */
+export function keyScope(authorization: string): string {
+	return createHash('sha256').update(authorization).digest('hex').slice(0, 32);
+}
+
 /** A POST that carried an Idempotency-Key: the key (prefixed by its token's fingerprint) and the hash of method, path and body. */
 export interface IdempotentRequest {
 	key: string;
@@ -56,8 +61,7 @@ export function idempotencyLookup(
 	if (given.length < 1 || given.length > 255) {
 		throw new ApiError('validation_failed', 'The Idempotency-Key header is invalid.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters', code: 'invalid_value' }]);
 	}
-	// The authenticated token's fingerprint (never the token itself) scopes the key.
-	const key = `${createHash('sha256').update(authorization).digest('hex').slice(0, 32)}:${given}`;
+	const key = `${keyScope(authorization)}:${given}`;
 	const bodyHash = createHash('sha256').update(`${method} ${pathname}\n${body === undefined ? '' : canonicalJson(body)}`).digest('hex');
 	const stored = store.get<{ body_hash: string; status: number; headers: string; body: string; created_at: number }>(
 		'SELECT * FROM idempotency WHERE key = ? AND created_at > ?', key, store.clock.nowMs() - KEPT_MS,

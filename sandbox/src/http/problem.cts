@@ -4,6 +4,7 @@ export type ProblemCode =
 	| 'bad_request'
 	| 'unauthorized'
 	| 'forbidden'
+	| 'insufficient_scope'
 	| 'not_found'
 	| 'method_not_allowed'
 	| 'validation_failed'
@@ -30,6 +31,7 @@ const TITLES: Record<ProblemCode, string> = {
 	bad_request: 'Bad request',
 	unauthorized: 'Unauthorized',
 	forbidden: 'Forbidden',
+	insufficient_scope: 'Insufficient scope',
 	not_found: 'Not found',
 	method_not_allowed: 'Method not allowed',
 	validation_failed: 'Validation failed',
@@ -51,6 +53,7 @@ const STATUS: Record<ProblemCode, number> = {
 	bad_request: 400,
 	unauthorized: 401,
 	forbidden: 403,
+	insufficient_scope: 403,
 	not_found: 404,
 	method_not_allowed: 405,
 	validation_failed: 422,

@@ -2,6 +2,7 @@ import type { Handler } from '../http/handler.cjs';
 import type { FieldError } from '../http/problem.cjs';
 import type { MemberRow, S } from '../store/store.cjs';
 import { failIfErrors, requireOpenTrack } from './common.cjs';
+import { fillMergeFields } from './mergeFields.cjs';
 
 export const routes: Record<string, Handler> = {
 	sendTrackEmail: ({ store, params, body, userId }) => {
@@ -22,10 +23,11 @@ export const routes: Record<string, Handler> = {
 			const u = store.userRef(m.user_id);
 			return { user_id: u.id, name: u.name, email: u.email, role: m.role };
 		});
+		const filled = fillMergeFields(store, track, { subject: body.subject, body: body.body });
 		const sender = store.userRef(userId);
-		const id = store.addEmail('track', track.id, { subject: body.subject, body: body.body, recipients, reply_to: sender.email, to: recipients.map((r) => ({ email: r.email, name: r.name })) });
+		const id = store.addEmail('track', track.id, { subject: filled.subject, body: filled.body, recipients, reply_to: sender.email, to: recipients.map((r) => ({ email: r.email, name: r.name })) });
 		const sentAt = (JSON.parse((store.get<{ doc: string }>('SELECT doc FROM emails WHERE id = ?', id) as { doc: string }).doc) as { sent_at: string }).sent_at;
-		const email: S['Email'] = { id, object: 'email', track_id: track.id, track: store.trackRef(track.id), subject: body.subject, body: body.body, recipients, sent_at: sentAt };
+		const email: S['Email'] = { id, object: 'email', track_id: track.id, track: store.trackRef(track.id), subject: filled.subject, body: filled.body, recipients, sent_at: sentAt };
 		return { status: 201, body: email };
 	},
 };

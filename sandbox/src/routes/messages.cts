@@ -1,6 +1,7 @@
 import { pageArray, type Handler } from '../http/handler.cjs';
 import type { MessageRow, Store, S } from '../store/store.cjs';
 import { requireOpenTrack, requireTrack } from './common.cjs';
+import { fillMergeFields } from './mergeFields.cjs';
 
 export function postMessage(store: Store, trackId: string, authorId: string | null, body: string, createdAt?: string): S['Message'] {
 	const id = store.uuid();
@@ -18,6 +19,7 @@ export const routes: Record<string, Handler> = {
 	},
 	sendMessage: ({ store, params, body, userId }) => {
 		const track = requireOpenTrack(store, params.track_id);
-		return { status: 201, body: postMessage(store, track.id, userId, body.body) };
+		const filled = fillMergeFields(store, track, { body: body.body });
+		return { status: 201, body: postMessage(store, track.id, userId, filled.body) };
 	},
 };

@@ -57,7 +57,7 @@ const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'The Track is an expression, so the list of members cannot load here. Give the members\' user IDs with an expression instead (for example {{ $json.user_ids }}, comma-separated), pick the Track from the list while you choose, or send By Role.',
+			"The Track is an expression, so the list of members cannot load here. Give the members' user IDs with an expression instead (for example {{ $json.user_ids }}, comma-separated), pick the Track from the list while you choose, or send By Role.",
 		name: 'trackExpressionNotice',
 		type: 'notice',
 		default: '',
@@ -85,7 +85,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		description: 'Subject line of the e-mail',
+		description:
+			'Subject line of the e-mail. Placeholders such as {{trackee.first_name}} are filled in by Trackler when it sends (see the Body field).',
 	},
 	{
 		displayName: 'Body',
@@ -95,6 +96,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'Text of the e-mail (plain text; line breaks are kept)',
+		hint: 'Placeholders that Trackler fills in when it sends, so no name needs to pass through n8n: {{trackee.first_name}}, {{trackee.name}}, {{leader.name}}, {{track.title}}, {{appointment.start_at | date}}, {{appointment.start_at | time}}, {{appointment.location}}. Type them with the field in Fixed mode: in Expression mode n8n reads {{ }} itself.',
 	},
 ];
 

@@ -6,6 +6,7 @@ import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getPlainId, plainIdField } from '../../../shared/ids';
 import { FORM_ID } from './formId';
+import { redactPersonalData } from '../../../shared/personalData';
 
 const properties: INodeProperties[] = [
 	plainIdField(FORM_ID),
@@ -52,6 +53,10 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		const submission = (await tracklerApiRequest.call(this, 'GET', `/forms/${formId}/submission`, {
 			itemIndex,
 		})) as FormSubmission;
-		return simplify ? simplifySubmission(submission) : (submission as unknown as IDataObject);
+		if (!simplify) return submission as unknown as IDataObject;
+		// Personal Data in Output: the answers are redacted before they lose their shape.
+		const redact =
+			this.getNodeParameter('nodeOptions.personalData', itemIndex, 'include') === 'redact';
+		return simplifySubmission(redact ? redactPersonalData(submission) : submission);
 	};
 }

@@ -5,7 +5,7 @@ import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { sendRequest } from '../requests';
+import { batchable, sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
@@ -20,6 +20,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'The text of the message (plain text; line breaks are kept)',
+		hint: 'Placeholders that Trackler fills in when it sends, so no name needs to pass through n8n: {{trackee.first_name}}, {{trackee.name}}, {{leader.name}}, {{track.title}}, {{appointment.start_at | date}}, {{appointment.start_at | time}}, {{appointment.location}}. Type them with the field in Fixed mode: in Expression mode n8n reads {{ }} itself.',
 	},
 ];
 
@@ -38,5 +39,13 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 		'Enter the text of the message',
 	);
 	checkMaxLength.call(this, text, LIMIT.message, itemIndex, 'Message', 'the message');
-	return sendRequest<Message>('POST', `/tracks/${trackId}/messages`, itemIndex, { body: text });
+	return batchable(
+		sendRequest<Message>('POST', `/tracks/${trackId}/messages`, itemIndex, { body: text }),
+		{
+			path: '/tracks/batch/messages',
+			trackId,
+			content: () => ({ body: text }),
+			output: (message) => message,
+		},
+	);
 }

@@ -2,10 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { TrackWithTagChanges } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
+import type { IdempotencyKeys } from '../../../shared/idempotency';
 import { MAIN_SCOPE } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { batchable } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getTagSelection,
@@ -37,24 +39,30 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	const createMissing = this.getNodeParameter('createMissingTags', itemIndex, false) as boolean;
-	return async function (keys) {
-		const tagIds = await resolveTagIds.call(
-			this,
-			selection,
-			itemIndex,
-			createMissing === true,
-			keys,
-		);
+	/** The Track, and what this run changed: the tags it added and those the Track already had. */
+	const output = (answer: TrackWithTagChanges): IDataObject =>
+		({
+			...trackOfTagAnswer(answer),
+			tags_added: answer.tags_added,
+			tags_already_present: answer.tags_unchanged,
+		}) as IDataObject;
+	const tagIdsOf = async (context: IExecuteFunctions, keys: IdempotencyKeys) =>
+		await resolveTagIds.call(context, selection, itemIndex, createMissing === true, keys);
+	const run: PreparedOperation = async function (keys) {
+		const tagIds = await tagIdsOf(this, keys);
 		const answer = (await tracklerApiRequest.call(this, 'POST', `/tracks/${trackId}/tags`, {
 			body: { tag_ids: tagIds },
 			itemIndex,
 			idempotencyKey: keys.key(MAIN_SCOPE),
 		})) as TrackWithTagChanges;
-		// The Track, and what this run changed: the tags it added and those the Track already had.
-		return {
-			...trackOfTagAnswer(answer),
-			tags_added: answer.tags_added,
-			tags_already_present: answer.tags_unchanged,
-		} as IDataObject;
+		return output(answer);
 	};
+	return batchable(run, {
+		path: '/tracks/batch/add-tags',
+		trackId,
+		async content(keys) {
+			return { tag_ids: [...new Set(await tagIdsOf(this, keys))] };
+		},
+		output: (answer) => output(answer as unknown as TrackWithTagChanges),
+	});
 }

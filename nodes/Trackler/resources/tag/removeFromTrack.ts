@@ -6,6 +6,7 @@ import { FRESH_KEYS } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { batchable } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getTagSelection,
@@ -27,7 +28,14 @@ export const description = updateDisplayOptions(
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
-	return async function () {
+	/** The Track, and what this run changed: the tags it took off and those the Track did not have. */
+	const output = (answer: TrackWithTagChanges, removed: TagRef[], notPresent: TagRef[]) =>
+		({
+			...trackOfTagAnswer(answer),
+			tags_removed: removed,
+			tags_not_present: notPresent,
+		}) as IDataObject;
+	const run: PreparedOperation = async function () {
 		const tagIds = await resolveTagIds.call(this, selection, itemIndex, false, FRESH_KEYS);
 		let answer: TrackWithTagChanges | undefined;
 		const removed: TagRef[] = [];
@@ -40,11 +48,19 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 			removed.push(...(answer.tags_removed ?? []));
 			notPresent.push(...(answer.tags_unchanged ?? []));
 		}
-		// The Track, and what this run changed: the tags it took off and those the Track did not have.
-		return {
-			...trackOfTagAnswer(answer as TrackWithTagChanges),
-			tags_removed: removed,
-			tags_not_present: notPresent,
-		} as IDataObject;
+		return output(answer as TrackWithTagChanges, removed, notPresent);
 	};
+	// In a batch all the tags go in one item, and its answer says what they changed together.
+	return batchable(run, {
+		path: '/tracks/batch/remove-tags',
+		trackId,
+		async content() {
+			const tagIds = await resolveTagIds.call(this, selection, itemIndex, false, FRESH_KEYS);
+			return { tag_ids: [...new Set(tagIds)] };
+		},
+		output: (object) => {
+			const answer = object as unknown as TrackWithTagChanges;
+			return output(answer, answer.tags_removed, answer.tags_unchanged);
+		},
+	});
 }

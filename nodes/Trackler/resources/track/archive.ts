@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import type { PreparedOperation } from '../../types';
-import { sendRequest } from '../requests';
+import { batchable, sendRequest } from '../requests';
 import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getTrackTarget, trackLocatorWithExternalId, withTrackId } from './externalId';
 
@@ -15,7 +15,15 @@ export const description = updateDisplayOptions(
 
 export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const target = getTrackTarget.call(this, itemIndex);
-	return withTrackId(target, itemIndex, (trackId) =>
+	const run = withTrackId(target, itemIndex, (trackId) =>
 		sendRequest<Track>('POST', `/tracks/${trackId}/archive`, itemIndex),
 	);
+	// A Track named by its ID can go in a batch; one named by External ID is looked up first, alone.
+	if (!('id' in target)) return run;
+	return batchable(run, {
+		path: '/tracks/batch/archive',
+		trackId: target.id,
+		content: () => ({}),
+		output: (track) => track,
+	});
 }
