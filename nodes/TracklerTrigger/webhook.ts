@@ -147,7 +147,9 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const json = eventOutput(event, options.simplify === true, options.personalData === 'redact');
-	acknowledgeFailedExecutions(res);
+	if (options.acknowledge === 'finished') {
+		acknowledgeFailedExecutions(res);
+	}
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
 }
 
@@ -155,7 +157,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 export const N8N_WORKFLOW_ERROR_ANSWER = 'Error in workflow';
 
 /**
- * The trigger answers a delivery only once n8n's execution of it has finished (response mode "Last
+ * With Acknowledge Deliveries "When the Execution Finished", the trigger answers a delivery only once n8n's execution of it has finished (response mode "Last
  * Node", no data): `200` when it succeeded or is waiting (a Wait node), nothing when n8n died on the way,
  * so Trackler delivers again. n8n answers an execution that finished with an error with
  * `500 {"message":"Error in workflow"}`; that execution ran (n8n keeps it as failed; Retry is safe with

@@ -46,10 +46,11 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		expect(sb.sandbox.contractViolations).toEqual([]);
 	});
 
-	async function publishTrigger(name: string, events: string[], waitSeconds = 0): Promise<{ id: string; url: string; subscriptionId: string }> {
+	async function publishTrigger(name: string, events: string[], waitSeconds = 0, acknowledge?: 'stored' | 'finished'): Promise<{ id: string; url: string; subscriptionId: string }> {
 		// With waitSeconds, a Wait node after the trigger keeps each execution running that long (n8n
 		// waits in the process for waits under 65 s), so a kill strikes executions in the middle.
-		const trigger = tracklerTriggerNode(credential, events, { name: NODE_NAME });
+		// acknowledge sets the trigger's Acknowledge Deliveries option (unset: its default, "stored").
+		const trigger = tracklerTriggerNode(credential, events, { name: NODE_NAME, options: acknowledge ? { acknowledge } : {} });
 		const wait = {
 			id: 'b3a1c0de-0000-4000-8000-00000000a17e',
 			name: 'Wait',
@@ -169,8 +170,8 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 900_000);
 
-	test('n8n SIGKILLed while Trackler delivers 60 events and their workflows run: every event ends with a successful execution; a crashed one does not count', async () => {
-		const wf = await publishTrigger('Trackler crash mid-delivery (e2e)', ['message.created'], 2);
+	test('n8n SIGKILLed while Trackler delivers 60 events and their workflows run (Acknowledge Deliveries: When the Execution Finished): every event ends with a successful execution; a crashed one does not count', async () => {
+		const wf = await publishTrigger('Trackler crash mid-delivery (e2e)', ['message.created'], 2, 'finished');
 		const track = (await sb.api('POST', '/tracks', { title: 'Crash (e2e)' })).body as { id: string };
 		const deliveries = async () =>
 			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(

@@ -114,6 +114,8 @@ interface Answer {
 	status?: number;
 	body?: IDataObject;
 	result: IWebhookResponseData;
+	/** Whether the node changed how n8n's answer after the execution is sent (acknowledgeFailedExecutions). */
+	answerAfterExecutionChanged: boolean;
 }
 
 /**
@@ -171,8 +173,9 @@ async function deliver(
 		getHeaderData: () => delivery.headers,
 		getBodyData: () => parsed,
 	} as unknown as IWebhookFunctions;
+	const json = res.json;
 	const result = await trigger.webhook.call(ctx);
-	return { ...answer, result };
+	return { ...answer, result, answerAfterExecutionChanged: res.json !== json };
 }
 
 function fromReceived(hook: ReceivedWebhook) {
@@ -1054,6 +1057,35 @@ describe('limits before work, and test mode', () => {
 			expect(credentialReads - reads).toBe(2);
 		} finally {
 			later.mockRestore();
+		}
+	});
+
+	it('answers when the execution is stored by default, and after it finished with Acknowledge Deliveries "finished"', async () => {
+		const webhook = trigger.description.webhooks?.[0];
+		const mode = (acknowledge?: string) =>
+			String(webhook?.responseMode).startsWith('={{') &&
+			new Function('$parameter', `return ${String(webhook?.responseMode).slice(3, -2)}`)({
+				options: acknowledge ? { acknowledge } : {},
+			});
+		expect(mode()).toBe('onReceived');
+		expect(mode('stored')).toBe('onReceived');
+		expect(mode('finished')).toBe('lastNode');
+		for (const [options, changed] of [
+			[{}, false],
+			[{ acknowledge: 'stored' }, false],
+			[{ acknowledge: 'finished' }, true],
+		] as Array<[IDataObject, boolean]>) {
+			const setup: Setup = {
+				parameters: { events: ['track.created'], filters: {}, options },
+				staticData: {},
+				webhookUrl: `${receiver.url}/acknowledge-${String(options.acknowledge)}`,
+			};
+			await activate(setup);
+			const event = madeUpEvent(setup);
+			const answer = await deliver(setup, signed(signingKeyOf(setup), event.id, event.raw));
+			expect(answer.result.workflowData?.[0]).toHaveLength(1);
+			// only when n8n answers after the execution is its "Error in workflow" turned into "ran"
+			expect(answer.answerAfterExecutionChanged).toBe(changed);
 		}
 	});
 
