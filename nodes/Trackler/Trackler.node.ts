@@ -10,14 +10,13 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { ensureNodeError } from '../shared/errors';
 import { personalDataOption, redactPersonalData } from '../shared/personalData';
-import type { IdempotencyKeys } from '../shared/idempotency';
+import type { IdempotencyKeys, TriggeringEvent } from '../shared/idempotency';
 import {
 	currentRunIndex,
 	FRESH_KEYS,
 	MAIN_SCOPE,
 	idempotencyKeys,
-	triggeringEventId,
-	triggeringEventType,
+	triggeringEvents,
 } from '../shared/idempotency';
 import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
@@ -149,10 +148,14 @@ export class Trackler implements INodeType {
 
 		// 1. Read and check every item before anything is sent to Trackler.
 		// As an AI tool the node may be called many times for item 0 of one execution: no derived keys there.
-		const eventId = asTool ? undefined : triggeringEventId(this);
+		// Each item's event: one for the whole execution (Trackler Trigger), or the event of the Polling
+		// Trigger's item it came from.
+		const events = asTool
+			? new Array<TriggeringEvent | undefined>(items.length).fill(undefined)
+			: triggeringEvents(this, items.length);
 		const nodeId = this.getNode().id;
 		const workflowId = String(this.getWorkflow().id ?? '');
-		const runIndex = eventId ? currentRunIndex(this) : 0;
+		const runIndex = events.some(Boolean) ? currentRunIndex(this) : 0;
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
 				const explicitKey = String(
@@ -165,19 +168,20 @@ export class Trackler implements INodeType {
 						{ description: 'Shorten "Options → Idempotency Key".', itemIndex },
 					);
 				}
+				const event = events[itemIndex];
 				if (explicitKey) {
 					itemKeys[itemIndex] = idempotencyKeys(await keySecret(), {
 						kind: 'explicit',
 						key: explicitKey,
 					});
-				} else if (eventId) {
+				} else if (event) {
 					itemKeys[itemIndex] = idempotencyKeys(await keySecret(), {
 						kind: 'event',
 						workflowId,
-						eventId,
+						eventId: event.id,
 						nodeId,
 						runIndex,
-						itemIndex,
+						itemIndex: event.ordinal,
 					});
 				}
 				const resource = this.getNodeParameter('resource', itemIndex) as string;
@@ -207,13 +211,16 @@ export class Trackler implements INodeType {
 			Math.max(Math.floor(Number(nodeOptions.concurrency ?? DEFAULT_CONCURRENCY)) || 1, 1),
 			MAX_CONCURRENCY,
 		);
-		const event = { id: eventId, type: eventId ? triggeringEventType(this) : undefined };
 		const redact = nodeOptions.personalData === 'redact';
 		/** An item's output, as every way of sending gives it. */
 		const deliver = (itemIndex: number, answer: OperationResult): void => {
 			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
-			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), event);
+			const event = events[itemIndex];
+			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), {
+				id: event?.id,
+				type: event?.type,
+			});
 			const objects = Array.isArray(output) ? output : [output];
 			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({

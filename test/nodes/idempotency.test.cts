@@ -3,7 +3,7 @@
 // them, and that manual runs and runs not started by a Trackler Trigger get fresh keys.
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { FRESH_KEYS, idempotencyKeys, MAIN_SCOPE, triggeringEventId } from '../../nodes/shared/idempotency';
+import { FRESH_KEYS, idempotencyKeys, MAIN_SCOPE, triggeringEventId, triggeringEvents } from '../../nodes/shared/idempotency';
 
 function context(mode: string, parents: Array<{ name: string; type: string }>, outputs: Record<string, Record<string, unknown>>): IExecuteFunctions {
 	return {
@@ -35,6 +35,78 @@ describe('triggeringEventId', () => {
 		expect(triggeringEventId(context('webhook', [{ name: 'Webhook', type: 'n8n-nodes-base.webhook' }], { Webhook: { id: EVENT } }))).toBeUndefined();
 		expect(triggeringEventId(context('webhook', [TRIGGER], {}))).toBeUndefined();
 		expect(triggeringEventId(context('webhook', [TRIGGER], { 'Trackler Trigger': { id: 'not an id: spaces' } }))).toBeUndefined();
+	});
+});
+
+describe('triggeringEvents: the Polling Trigger, several events in one execution', () => {
+	const POLLING = { name: 'Trackler Polling Trigger', type: 'n8n-nodes-trackler.tracklerPollingTrigger' };
+	const A = '1b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31';
+	const B = '2b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d32';
+	const C = '3b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d33';
+	/**
+	 * n8n's expressions as far as the keys read them: `$(name).first()` is the trigger's first item,
+	 * `$(name).item` the trigger item input item `itemIndex` is paired with (undefined: not traceable).
+	 */
+	function polled(mode: string, triggerItems: Array<Record<string, string>>, pairedWith: Array<number | undefined>): IExecuteFunctions {
+		return {
+			getMode: () => mode,
+			getNode: () => ({ name: 'Send Message', id: 'node-1' }),
+			getParentNodes: () => [{ name: 'Set', type: 'n8n-nodes-base.set' }, POLLING],
+			evaluateExpression: (expression: string, itemIndex: number) => {
+				const name = JSON.parse(/\$\((".*?")\)/.exec(expression)?.[1] ?? '""') as string;
+				if (name !== POLLING.name) throw new Error('Referenced node is unexecuted');
+				const paired = expression.includes('.first()') ? 0 : pairedWith[itemIndex];
+				if (paired === undefined) throw new Error("Can't get data for expression: paired item");
+				const json = triggerItems[paired];
+				const simplified = /json\.(event_\w+)/.exec(expression)?.[1] ?? '';
+				const raw = /\|\| .*json\.(\w+)/.exec(expression)?.[1] ?? '';
+				return json[simplified] || json[raw];
+			},
+		} as unknown as IExecuteFunctions;
+	}
+
+	it("traces every input item to its trigger item's event, numbering the items of one event", () => {
+		const triggerItems: Array<Record<string, string>> = [
+			{ event_id: A, event_type: 'message.created' },
+			{ event_id: B, event_type: 'track.created' },
+			{ id: C, type: 'form.submitted' },
+		];
+		// input: B, A, A (an event split into two items), C, and an item without a way back
+		const events = triggeringEvents(polled('trigger', triggerItems, [1, 0, 0, 2, undefined]), 5);
+		expect(events).toEqual([
+			{ id: B, type: 'track.created', ordinal: 0 },
+			{ id: A, type: 'message.created', ordinal: 0 },
+			{ id: A, type: 'message.created', ordinal: 1 },
+			{ id: C, type: 'form.submitted', ordinal: 0 },
+			undefined,
+		]);
+	});
+
+	it('gives a repeated execution the same identities for the same events, whatever else its batch holds', () => {
+		const first = triggeringEvents(polled('trigger', [{ event_id: A }, { event_id: B }], [0, 1]), 2);
+		const again = triggeringEvents(polled('trigger', [{ event_id: C }, { event_id: B }, { event_id: A }], [1, 2, 0]), 3);
+		const byEvent = (events: typeof first) => Object.fromEntries(events.map((event) => [event?.id, event?.ordinal]));
+		expect(byEvent(again)).toMatchObject(byEvent(first));
+		const TOKEN = 'trk_test_0123456789abcdef0123456789abcdef';
+		const key = (event: { id: string; ordinal: number } | undefined) =>
+			idempotencyKeys(TOKEN, { kind: 'event', workflowId: 'wf-1', eventId: String(event?.id), nodeId: 'node-1', runIndex: 0, itemIndex: Number(event?.ordinal) }).key(MAIN_SCOPE);
+		expect(key(again.find((event) => event?.id === A))).toBe(key(first.find((event) => event?.id === A)));
+		expect(key(again.find((event) => event?.id === B))).not.toBe(key(again.find((event) => event?.id === A)));
+	});
+
+	it('gives none in manual runs, and none for the timing modes (their items are no events)', () => {
+		expect(triggeringEvents(polled('manual', [{ event_id: A }], [0]), 1)).toEqual([undefined]);
+		const timing = [{ trigger: 'appointment_timing', track_id: 'trk_1' }];
+		expect(triggeringEvents(polled('trigger', timing, [0]), 1)).toEqual([undefined]);
+	});
+
+	it('keeps the Trackler Trigger as it was: one event for every item, ordinal = item index', () => {
+		const webhook = context('webhook', [TRIGGER], { 'Trackler Trigger': { id: EVENT } });
+		expect(triggeringEvents(webhook, 3).map((event) => [event?.id, event?.ordinal])).toEqual([
+			[EVENT, 0],
+			[EVENT, 1],
+			[EVENT, 2],
+		]);
 	});
 });
 

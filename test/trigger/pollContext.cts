@@ -1,7 +1,9 @@
 // An n8n poll context (IPollFunctions) for running the Trackler Polling Trigger in jest against the
 // in-process sandbox over real HTTP, with the shared fake request helpers (tooling/fakeContext.cts). The static data object is the caller's: a "restart" of n8n is a
-// new context with the same static data. Every request the node sends is recorded.
-import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+// new context with the same static data (and `forgetConsumers()`, the process's memory gone). Every
+// request the node sends is recorded, and every execution it hands to n8n (`__emit`) with its done
+// promise, which the test settles as n8n would.
+import type { IDataObject, INode, INodeExecutionData, IPollFunctions, IRun } from 'n8n-workflow';
 
 // '.node.js', not '.node': under tsx (the benchmark) an extensionless import finds the codex file TracklerPollingTrigger.node.json.
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node.js';
@@ -15,6 +17,15 @@ export interface PollOptions {
 	timezone?: string;
 	/** What n8n's getPollBudgetMs answers (default 60 s). */
 	budgetMs?: number;
+	/** The workflow's and the node's ids (they name the node's event consumer). */
+	workflowId?: string;
+	nodeId?: string;
+}
+
+/** One execution the node handed to n8n, and the done promise n8n would settle. */
+export interface Emitted {
+	items: INodeExecutionData[];
+	done: { resolve(run?: IRun): void; reject(error: Error): void };
 }
 
 export interface RecordedPollRequest {
@@ -22,12 +33,15 @@ export interface RecordedPollRequest {
 	/** Path after /v1 with the query string, e.g. `/appointments?state=scheduled&...`. */
 	path: string;
 	status: number;
+	body?: unknown;
 }
 
 export interface PollHarness {
 	requests: RecordedPollRequest[];
 	/** Responses whose Date header did not follow the sandbox clock and were given the clock's time. */
 	datePatched: number;
+	/** Executions handed to n8n, in order. */
+	emitted: Emitted[];
 	poll(options: PollOptions): Promise<INodeExecutionData[][] | null>;
 }
 
@@ -40,9 +54,10 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 	const harness: PollHarness = {
 		requests,
 		datePatched: 0,
+		emitted: [],
 		async poll(options) {
 			const node: INode = {
-				id: 'polling-trigger-under-test',
+				id: options.nodeId ?? 'polling-trigger-under-test',
 				name: 'Trackler Polling Trigger',
 				type: 'n8n-nodes-trackler.tracklerPollingTrigger',
 				typeVersion: 1,
@@ -56,6 +71,7 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 						method: record.method,
 						path: `${url.pathname.replace(/^\/v1/, '')}${url.search}`,
 						status: record.status ?? 0,
+						...(record.body !== undefined ? { body: record.body } : {}),
 					});
 					const clockMs = sb.sandbox.clock.nowMs();
 					const served = Date.parse(String(responseHeaders.date ?? ''));
@@ -78,12 +94,15 @@ export function createPollHarness(sb: TestSandbox): PollHarness {
 				getTimezone: () => options.timezone ?? 'Europe/Amsterdam',
 				getPollBudgetMs: () => options.budgetMs ?? 60_000,
 				getCredentials: async () => ({ apiUrl: sb.baseUrl, apiToken: sb.token }),
-				getWorkflow: () => ({ id: 'wf-1', name: 'Polling test', active: true }),
+				getWorkflow: () => ({ id: options.workflowId ?? 'wf-1', name: 'Polling test', active: true }),
 				getExecutionId: () => 'poll',
 				logger: silentLogger,
 				helpers,
-				__emit: () => {
-					throw new Error('the node must return its items, not emit them');
+				__emit: (data: INodeExecutionData[][], responsePromise: unknown, done: Emitted['done'] | undefined) => {
+					if (responsePromise !== undefined) throw new Error('a poll has no response to give');
+					if (!done) throw new Error('the node must pass a done promise');
+					if (data.length !== 1) throw new Error('one output expected');
+					harness.emitted.push({ items: data[0], done });
 				},
 				__emitError: () => {
 					throw new Error('the node must throw, not emit errors');

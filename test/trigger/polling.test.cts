@@ -1,10 +1,12 @@
 // The Trackler Polling Trigger against the in-process sandbox over real HTTP, with a hand-made poll
 // context whose static data survives "restarts". The sandbox clock is frozen and moved by the tests;
 // the node follows it through the API's Date header.
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IRun } from 'n8n-workflow';
 
+import { executionRan, forgetConsumers } from '../../nodes/TracklerPollingTrigger/consumer';
+import { waitFor } from '../../tooling/time.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
-import { createPollHarness, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
+import { createPollHarness, type Emitted, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
 
 const T0 = '2026-03-02T08:00:00.000Z'; // a Monday; Europe/Amsterdam is UTC+1 then
 const MIN = 60_000;
@@ -398,122 +400,285 @@ describe('date/time in a Track', () => {
 	});
 });
 
-describe('new events', () => {
+describe('new events (through an event consumer)', () => {
 	const params = (extra: IDataObject = {}) => ({
 		mode: 'newEvents',
 		events: ['message.created', 'track.created'],
 		options: { simplify: true },
 		...extra,
 	});
+	let workflow = 0;
+	/** Each test its own workflow, so its own consumer. */
+	const fresh = () => ({ workflowId: `wf-events-${++workflow}`, nodeId: 'node-events' });
+	const consumerOf = (ids: { workflowId: string; nodeId: string }) => `n8n:${ids.workflowId}:${ids.nodeId}`;
+	const SUCCESS = { status: 'success', data: { resultData: { runData: { 'Trackler Polling Trigger': [] } } } } as unknown as IRun;
+	const requestsSince = (from: number, part: string) => harness.requests.slice(from).filter((request) => request.path.includes(part));
+	const settled = async (from: number, kind: 'acks' | 'nacks') =>
+		await waitFor(`the ${kind}`, 10_000, async () => requestsSince(from, `/${kind}`).find((request) => request.status === 200));
+	const emittedIds = (emitted: Emitted) => emitted.items.map((item) => String(item.json.event_id));
+	const backlog = async (name: string) => (await ok(sb.api('GET', `/event-consumers/${encodeURIComponent(name)}`))).backlog;
 
-	test('first activation does not replay; new events come once, many with one timestamp across pages and a restart', async () => {
+	beforeEach(() => {
+		forgetConsumers();
+		harness.emitted.length = 0;
+	});
+
+	test('creates the consumer once, hands new events to n8n as one execution an item each, acknowledges after the run; static data untouched', async () => {
 		const base = Date.parse('2027-01-04T09:00:00Z');
 		await setClock(base);
 		await createTrack('Voor activatie');
+		await setClock(base + MIN);
+		const ids = fresh();
 		const staticData: IDataObject = {};
-		expect(await pollAt(base, { parameters: params(), staticData })).toEqual([]);
-		expect(await pollAt(base + MIN, { parameters: params(), staticData })).toEqual([]);
+		const from = harness.requests.length;
+		expect(await harness.poll({ parameters: params(), staticData, ...ids })).toBeNull();
+		expect(harness.requests.slice(from).map((request) => `${request.method} ${request.path.replace(/\?.*/, '')}`)).toEqual([
+			`PUT /event-consumers/${encodeURIComponent(consumerOf(ids))}`,
+			`POST /event-consumers/${encodeURIComponent(consumerOf(ids))}/pull`,
+		]);
+		expect(harness.requests[from].body).toMatchObject({ event_types: ['message.created', 'track.created'] });
+		expect(harness.requests[from].body).not.toHaveProperty('start_at');
+		expect(harness.emitted).toEqual([]); // the Track made before the consumer does not fire
 
-		// 150 messages with one frozen timestamp (the clock does not move meanwhile)
+		// 150 messages: one execution of 100 items, then one of 50
 		await setClock(base + 2 * MIN);
 		const bodies = new Set<string>();
 		for (let i = 0; i < 150; i++) {
-			const body = `Bericht ${i}`;
-			bodies.add(body);
-			await ok(sb.api('POST', `/tracks/${trackId}/messages`, { body }));
+			bodies.add(`Bericht ${i}`);
+			await ok(sb.api('POST', `/tracks/${trackId}/messages`, { body: `Bericht ${i}` }));
 		}
-		const first = jsonOf(await harness.poll({ parameters: params(), staticData, budgetMs: 1 }));
-		expect(first.length).toBe(100);
-		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const second = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
-		const third = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
-		const all = [...first, ...second, ...third];
-		expect(all.length).toBe(150);
+		const second = harness.requests.length;
+		expect(await harness.poll({ parameters: params(), staticData, ...ids })).toBeNull();
+		expect(requestsSince(second, '').map((request) => request.method)).toEqual(['POST']); // an idle-cost poll: the pull only
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual([100, 50]);
+		const all = harness.emitted.flatMap((emitted) => emitted.items.map((item) => item.json));
 		expect(new Set(all.map((item) => item.event_id)).size).toBe(150);
 		expect(new Set(all.map((item) => item.message_body))).toEqual(bodies);
-		expect(all.every((item) => item.event_type === 'message.created')).toBe(true);
+		expect(await harness.poll({ parameters: params(), staticData, ...ids })).toBeNull();
+		expect(harness.emitted.length).toBe(2); // leased: not handed out again meanwhile
 
-		// a created Track is read too (the two chosen types, nothing else)
-		const made = await createTrack('Na activatie');
-		const next = jsonOf(await harness.poll({ parameters: params(), staticData: restarted }));
-		expect(next.map((item) => [item.event_type, item.object_id])).toEqual([
-			['track.created', made.id],
-		]);
+		const acks = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		harness.emitted[1].done.resolve({ ...SUCCESS, status: 'waiting' } as IRun);
+		await waitFor('both acknowledgements', 10_000, async () => (requestsSince(acks, '/acks').filter((r) => r.status === 200).length === 2 ? true : undefined));
+		expect(requestsSince(acks, '/acks').map((request) => (request.body as { ack_ids: string[] }).ack_ids.length).sort()).toEqual([100, 50].sort());
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
+		expect(staticData).toEqual({});
 	});
 
-	test('with Ignore Own Changes, events its own token caused start nothing; a person\'s change does, and the token is asked for once', async () => {
-		const base = Date.parse('2027-02-08T09:00:00Z');
+	test('a run that did not run (crashed, cancelled, not started, rejected) releases its events: they come again at once', async () => {
+		await setClock(Date.parse('2027-01-11T09:00:00Z'));
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		const outcomes: Array<[string, (emitted: Emitted) => void]> = [
+			['crashed', (e) => e.done.resolve({ status: 'crashed', data: { resultData: { runData: {} } } } as unknown as IRun)],
+			['canceled', (e) => e.done.resolve({ status: 'canceled', data: { resultData: { runData: { 'Trackler Polling Trigger': [] } } } } as unknown as IRun)],
+			['not started', (e) => e.done.resolve(undefined)],
+			['rejected', (e) => e.done.reject(new Error('could not start'))],
+			['n8n failed it before it ran', (e) => e.done.resolve({ status: 'error', data: { resultData: { error: { message: 'Problem with execution' }, runData: {} } } } as unknown as IRun)],
+		];
+		const made = await createTrack('Opnieuw');
+		for (const [what, outcome] of outcomes) {
+			const before = harness.emitted.length;
+			await harness.poll({ parameters: params(), staticData, ...ids });
+			expect([what, harness.emitted.length]).toEqual([what, before + 1]);
+			const emitted = harness.emitted[before];
+			expect(emitted.items.map((item) => item.json.object_id)).toEqual([made.id]);
+			const from = harness.requests.length;
+			outcome(emitted);
+			await settled(from, 'nacks');
+		}
+		// the sixth delivery runs; 5 deliveries of at most 10 did not dead-letter it
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		const last = harness.emitted[harness.emitted.length - 1];
+		const from = harness.requests.length;
+		last.done.resolve({ status: 'error', data: { resultData: { error: { message: 'a node failed' }, runData: { 'Trackler Polling Trigger': [], 'Send Message': [] } } } } as unknown as IRun);
+		await settled(from, 'acks'); // a workflow that failed ran: acknowledged
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
+	});
+
+	test('n8n gone before the run is reported (a crash): after a restart the events come again once their lease runs out', async () => {
+		const base = Date.parse('2027-01-18T09:00:00Z');
 		await setClock(base);
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		const made = await createTrack('Crash');
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(harness.emitted.map(emittedIds)).toHaveLength(1);
+		const firstIds = emittedIds(harness.emitted[0]);
+		// n8n is killed: the done promise is never settled, the process memory is gone
+		forgetConsumers();
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(harness.emitted).toHaveLength(1); // still leased
+		await setClock(base + 11 * MIN); // past the 600 s ack deadline
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(harness.emitted).toHaveLength(2);
+		expect(emittedIds(harness.emitted[1])).toEqual(firstIds);
+		expect(harness.emitted[1].items[0].json.object_id).toBe(made.id);
+		const from = harness.requests.length;
+		harness.emitted[1].done.resolve(SUCCESS);
+		await settled(from, 'acks');
+		// the first run's ack_ids are stale now: a late report of it changes nothing and throws nothing
+		const late = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await waitFor('the refused late ack', 10_000, async () => requestsSince(late, '/acks').find((r) => r.status === 409));
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
+	});
+
+	test("with Ignore Own Changes, events its own token caused are acknowledged without running; a person's change runs", async () => {
+		const base = Date.parse('2027-01-25T09:00:00Z');
+		await setClock(base);
+		const ids = fresh();
 		const staticData: IDataObject = {};
 		const parameters = params({ events: ['track.updated'], ignoreOwnChanges: true, options: { simplify: true } });
-		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		await harness.poll({ parameters, staticData, ...ids });
 		const track = await createTrack('Own and outside');
 		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change' }));
 		await ok(sb.testApi('POST', `/tracks/${track.id}/update`, { title: 'Outside change' }));
 		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own change again' }));
 		const from = harness.requests.length;
-		const items = await pollAt(base + MIN, { parameters, staticData });
-		expect(items.map((item) => [item.event_type, item.track_title, item.actor_type])).toEqual([['track.updated', 'Outside change', 'user']]);
-		expect(harness.requests.slice(from).filter((r) => r.path === '/me').length).toBeLessThanOrEqual(1);
-		// Off: the own changes start the workflow as well.
-		await ok(sb.api('PATCH', `/tracks/${track.id}`, { title: 'Own, seen' }));
-		const seen = await pollAt(base + 2 * MIN, { parameters: { ...parameters, ignoreOwnChanges: false }, staticData });
-		expect(seen.map((item) => item.actor_type)).toEqual(['api_token']);
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(harness.emitted.map((emitted) => emitted.items.map((item) => [item.json.event_type, item.json.track_title, item.json.actor_type]))).toEqual([
+			[['track.updated', 'Outside change', 'user']],
+		]);
+		await settled(from, 'acks'); // the two own changes
+		const after = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(after, 'acks');
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
 	});
 
-	test('look-back replays recent events; Simplify off gives the raw event', async () => {
+	test('look-back gives the new consumer its start; Simplify off gives the raw event; changed settings are sent again', async () => {
 		const base = Date.parse('2027-02-01T09:00:00Z');
 		await setClock(base - 30 * MIN);
 		const made = await createTrack('Recent');
 		await setClock(base);
+		const ids = fresh();
 		const staticData: IDataObject = {};
-		const items = jsonOf(
-			await harness.poll({
-				parameters: params({ options: { simplify: false, lookBackHours: 1 } }),
-				staticData,
-			}),
-		);
-		const raw = items.find(
-			(item) =>
-				(item.data as IDataObject).object &&
-				((item.data as IDataObject).object as IDataObject).id === made.id,
-		);
-		expect(raw).toBeDefined();
+		const from = harness.requests.length;
+		await harness.poll({ parameters: params({ options: { simplify: false, lookBackHours: 1 } }), staticData, ...ids });
+		const put = requestsSince(from, '').find((request) => request.method === 'PUT');
+		expect((put?.body as IDataObject).start_at).toBe(iso(base - HOUR));
+		const raw = harness.emitted[0].items.map((item) => item.json).find((item) => ((item.data as IDataObject).object as IDataObject)?.id === made.id);
 		expect(raw?.type).toBe('track.created');
 		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'track_id', 'type']);
-		expect(items.every((item) => Date.parse(String(item.created_at)) >= base - HOUR)).toBe(true);
-		expect(
-			jsonOf(
-				await harness.poll({
-					parameters: params({ options: { simplify: false, lookBackHours: 1 } }),
-					staticData,
-				}),
-			),
-		).toEqual([]);
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(from, 'acks');
+
+		const changed = harness.requests.length;
+		await harness.poll({ parameters: params({ events: ['track.created'], options: { simplify: false, lookBackHours: 1 } }), staticData, ...ids });
+		const again = requestsSince(changed, '').find((request) => request.method === 'PUT');
+		expect(again?.body).toMatchObject({ event_types: ['track.created'] });
+		expect(harness.emitted).toHaveLength(1); // nothing replayed by the update
 	});
 
-	test('manual mode returns the latest matching event and leaves the cursor', async () => {
+	test('manual "Fetch Test Event" reads the feed and leases nothing', async () => {
+		await setClock(Date.parse('2027-02-08T09:00:00Z'));
+		const ids = fresh();
 		const staticData: IDataObject = {};
-		await harness.poll({ parameters: params(), staticData });
-		const before = JSON.stringify(staticData);
+		await harness.poll({ parameters: params(), staticData, ...ids });
 		const made = await createTrack('Voorbeeld');
-		const sample = jsonOf(await harness.poll({ parameters: params(), staticData, mode: 'manual' }));
-		expect(sample.length).toBe(1);
-		expect(sample[0].object_id).toBe(made.id);
-		expect(JSON.stringify(staticData)).toBe(before);
-		// the published trigger still gets it
-		expect(
-			jsonOf(await harness.poll({ parameters: params(), staticData })).map(
-				(item) => item.object_id,
-			),
-		).toEqual([made.id]);
+		const from = harness.requests.length;
+		const sample = jsonOf(await harness.poll({ parameters: params(), staticData, mode: 'manual', ...ids }));
+		expect(sample.map((item) => item.object_id)).toEqual([made.id]);
+		expect(requestsSince(from, '/event-consumers')).toEqual([]);
+		expect(staticData).toEqual({});
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(harness.emitted.map((emitted) => emitted.items.map((item) => item.json.object_id))).toEqual([[made.id]]);
+	});
+
+	test('a workflow that polled with a cursor in static data starts its consumer where the cursor was: nothing skipped, nothing run twice', async () => {
+		const base = Date.parse('2027-02-15T09:00:00Z');
+		await setClock(base);
+		const types = ['message.created', 'track.created'];
+		const read = await createTrack('Gelezen door de oude versie');
+		const feed = await ok(sb.api('GET', `/events?types=${types.join(',')}&created_since=${iso(base)}&limit=100`));
+		const readEvent = feed.data.find((event: IDataObject) => (event.data as IDataObject & { object: IDataObject }).object.id === read.id);
+		// what the earlier version of the node kept after that poll
+		const staticData: IDataObject = {
+			tracklerPolling: {
+				key: JSON.stringify(['newEvents', types]),
+				cursor: feed.next_cursor,
+				lastCreatedAt: readEvent.created_at,
+				skew: 0,
+				ledger: { [readEvent.id]: Date.parse(readEvent.created_at) },
+			},
+		};
+		// the same instant (same created_at) and later, before the new version first polls
+		const sameInstant = await createTrack('Zelfde moment');
+		await setClock(base + 5 * MIN);
+		const later = await createTrack('Later');
+		await setClock(base + 10 * MIN);
+		const ids = fresh();
+		const from = harness.requests.length;
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		const put = requestsSince(from, '').find((request) => request.method === 'PUT');
+		expect((put?.body as IDataObject).start_at).toBe(readEvent.created_at);
+		expect(harness.emitted.map((emitted) => emitted.items.map((item) => item.json.object_id))).toEqual([[sameInstant.id, later.id]]);
+		expect(staticData).toEqual({}); // the cursor is no longer kept
+		const acks = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(acks, 'acks');
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
+	});
+
+	test('a consumer that is gone (deleted or expired) is made again; an ack Trackler could not take is sent at the next poll', async () => {
+		await setClock(Date.parse('2027-02-22T09:00:00Z'));
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		await ok(sb.api('DELETE', `/event-consumers/${encodeURIComponent(consumerOf(ids))}`));
+		const from = harness.requests.length;
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(requestsSince(from, '/event-consumers').map((r) => `${r.method} ${r.status}`)).toEqual(['POST 404', 'PUT 201', 'POST 200']);
+
+		const made = await createTrack('Ack later');
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		const acksPath = `/event-consumers/${encodeURIComponent(consumerOf(ids))}/acks`;
+		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 5, path_prefix: acksPath }] }));
+		const failing = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await waitFor('the ack given up after the retries', 30_000, async () => (requestsSince(failing, '/acks').filter((r) => r.status === 503).length === 5 ? true : undefined));
+		expect(harness.emitted[0].items[0].json.object_id).toBe(made.id);
+		const next = harness.requests.length;
+		await harness.poll({ parameters: params(), staticData, ...ids });
+		expect(requestsSince(next, '/acks').map((r) => r.status)).toEqual([200]);
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
+	}, 60_000);
+});
+
+describe('executionRan: which runs count as having run their events', () => {
+	const trigger = 'Trackler Polling Trigger';
+	const run = (status: string, resultData: IDataObject = {}) => ({ status, data: { resultData: { runData: {}, ...resultData } } }) as unknown as IRun;
+	it.each([
+		['success', run('success'), true],
+		['waiting (kept across restarts)', run('waiting'), true],
+		['an error of the workflow (the trigger is in the run data)', run('error', { runData: { [trigger]: [] } }), true],
+		["an error of the workflow as queue mode's main records it (no run data, a last node)", run('error', { lastNodeExecuted: 'Send Message' }), true],
+		["n8n's own failure before the workflow ran", run('error', { error: { message: 'Problem with execution 12' } }), false],
+		['an error with other nodes only (another trigger started it)', run('error', { runData: { Other: [] } }), false],
+		['crashed', run('crashed', { runData: { [trigger]: [] } }), false],
+		['canceled', run('canceled', { runData: { [trigger]: [] } }), false],
+		['new', run('new'), false],
+		['n8n 1.123: status "running" (its in-memory state), finished', { ...run('running'), finished: true }, true],
+		['n8n 1.123: status "running", a workflow error (the trigger is in the run data)', run('running', { error: { message: 'a node failed' }, runData: { [trigger]: [] } }), true],
+		['n8n 1.123: status "running", waiting', { ...run('running'), waitTill: new Date() }, true],
+		['n8n 1.123: status "running", neither finished nor failed', run('running'), false],
+		['nothing reported', undefined, false],
+	])('%s', (_what, given, expected) => {
+		expect(executionRan(given as IRun | undefined, trigger)).toBe(expected);
 	});
 });
 
 describe('a failing poll request', () => {
 	const params = { mode: 'newEvents', events: ['track.created'], options: {} };
 	const eventRequests = (from: number) =>
-		harness.requests.slice(from).filter((request) => request.path.startsWith('/events'));
+		harness.requests.slice(from).filter((request) => request.path.startsWith('/event-consumers'));
+
+	beforeEach(() => forgetConsumers());
 
 	afterEach(async () => {
 		await ok(sb.testApi('POST', '/faults', { fail_next: [] }));
@@ -522,7 +687,7 @@ describe('a failing poll request', () => {
 	test('is sent once when the transport does not retry it (404), and the poll fails with the answer', async () => {
 		const staticData: IDataObject = {};
 		await setClock(Date.parse('2027-05-03T09:00:00Z'));
-		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 404, count: 1, path_prefix: '/events' }] }));
+		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 404, count: 1, path_prefix: '/event-consumers' }] }));
 		const from = harness.requests.length;
 		await expect(harness.poll({ parameters: params, staticData })).rejects.toMatchObject({
 			httpCode: '404',
@@ -534,10 +699,10 @@ describe('a failing poll request', () => {
 	test("is sent again only by the transport's retry after a 503", async () => {
 		const staticData: IDataObject = {};
 		await setClock(Date.parse('2027-05-03T10:00:00Z'));
-		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 1, path_prefix: '/events' }] }));
+		await ok(sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 1, path_prefix: '/event-consumers' }] }));
 		const from = harness.requests.length;
 		expect(jsonOf(await harness.poll({ parameters: params, staticData }))).toEqual([]);
-		expect(eventRequests(from).map((request) => request.status)).toEqual([503, 200]);
+		expect(eventRequests(from).map((request) => `${request.method} ${request.status}`)).toEqual(['PUT 503', 'PUT 201', 'POST 200']);
 	});
 });
 
@@ -594,6 +759,7 @@ describe('request count of an idle poll', () => {
 			const own_harness = createPollHarness(own);
 			for (const mode of modes) {
 				const staticData: IDataObject = {};
+				forgetConsumers();
 				own_harness.requests.length = 0;
 				await own_harness.poll({ parameters: mode.parameters, staticData });
 				const activation = own_harness.requests.length;

@@ -1,26 +1,28 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { EventType, ListPage, TracklerEvent } from '../../shared/api';
+import type { EventType, TracklerEvent } from '../../shared/api';
 import { ensureNodeError } from '../../shared/errors';
 import { eventOutput } from '../../shared/eventOutput';
 import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
-import type { Ledger, StoredState } from '../ledger';
-import { addEntry, hasEntry, pruneLedger, readState, writeState } from '../ledger';
-import { OVERLAP_MS, PollRun, toItems } from '../pollRun';
+import type { EventLease } from '../consumer';
+import {
+	consumerMemory,
+	consumerName,
+	consumerSettings,
+	deferredRun,
+	ensureConsumer,
+	executionRan,
+	hasStatus,
+	MAX_EVENTS_PER_EXECUTION,
+	pullEvents,
+	sendUnsentAcks,
+	settle,
+} from '../consumer';
+import { PollRun } from '../pollRun';
 import { isoUtc } from '../time';
 import { lookBackMs } from './common';
-
-interface EventsState extends StoredState {
-	/** The feed's `next_cursor`: the next poll asks for the events after it. */
-	cursor?: string;
-	/** `created_at` of the newest event read, to resume by time if the cursor ever expires. */
-	lastCreatedAt?: string;
-	skew: number;
-	/** Ids of the latest events emitted (pruned by time), so a resume by time never emits one twice. */
-	ledger: Ledger;
-}
 
 const PAGE = 100;
 
@@ -67,57 +69,141 @@ async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExec
 	});
 }
 
-function isExpiredCursor(error: unknown): boolean {
-	return error instanceof NodeApiError && String(error.httpCode) === '400';
+/** What the mode kept in the node's static data before it read through a consumer. */
+interface FormerCursor {
+	/** The feed's `next_cursor`: the events after it had not been read. */
+	cursor?: string;
+	/** `created_at` of the newest event read. */
+	lastCreatedAt?: string;
+	/** Ids of the latest events emitted. */
+	ledger?: Record<string, number>;
 }
 
+const FORMER_STATE_FIELD = 'tracklerPolling';
+const FORMER_KEY = /^\["newEvents",/;
+/** A consumer starts at most 30 days back; a little less, so Trackler's clock moving on meanwhile never makes it too far. */
+const START_AT_MARGIN_MS = 5 * 60_000;
+const MAX_START_AT_BACK_MS = 30 * 24 * 3600_000 - START_AT_MARGIN_MS;
+
+function formerCursor(staticData: IDataObject): FormerCursor | undefined {
+	const stored = staticData[FORMER_STATE_FIELD] as IDataObject | undefined;
+	if (!stored || typeof stored !== 'object' || !FORMER_KEY.test(String(stored.key ?? ''))) {
+		return undefined;
+	}
+	return stored as FormerCursor;
+}
+
+/**
+ * Where a new consumer starts. A workflow that read the feed with a cursor before (an earlier version
+ * of this node) starts at the first event it had not read yet, so nothing between its last poll and
+ * the consumer's creation is skipped; the events it had read at that same instant are acknowledged
+ * without running again. Otherwise: now, or the look-back. Undefined means "now" by Trackler's clock.
+ */
+async function startAt(
+	run: PollRun,
+	settings: EventsSettings,
+	former: FormerCursor | undefined,
+): Promise<string | undefined> {
+	if (!former && settings.lookBackMs === 0) return undefined;
+	const now = await run.syncClock();
+	const earliest = now - MAX_START_AT_BACK_MS;
+	let from = former?.lastCreatedAt ? Date.parse(former.lastCreatedAt) : undefined;
+	if (former?.cursor) {
+		try {
+			const next = await run.page<TracklerEvent>('/events', {
+				cursor: former.cursor,
+				types: settings.types.join(','),
+				limit: 1,
+			});
+			const first = next.data[0] ? Date.parse(next.data[0].created_at) : now;
+			from = from === undefined ? first : Math.min(from, first);
+		} catch {
+			// the cursor expired (events are kept 30 days): from the newest event it had read
+		}
+	}
+	if (from === undefined || Number.isNaN(from)) from = now - settings.lookBackMs;
+	return isoUtc(Math.min(Math.max(from, earliest), now));
+}
+
+/**
+ * "New events": leases the next events from this node's consumer at Trackler and hands them to n8n as
+ * ONE execution (one item an event), then returns null (n8n has its items already). When n8n reports
+ * that the execution ran, the events are acknowledged; when it did not (crashed, cancelled, could not
+ * start), they are released and come again. If n8n goes away before either, the leases run out and
+ * the events come again. A manual "Fetch Test Event" leases nothing: it reads the feed.
+ */
 export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readEventsSettings(ctx);
-	const staticData = ctx.getWorkflowStaticData('node');
-	const key = JSON.stringify(['newEvents', settings.types]);
-	const stored = readState<EventsState>(staticData, key);
-	const run = new PollRun(ctx, stored?.skew ?? 0);
+	const run = new PollRun(ctx);
 	if (run.manual) return await sample(run, settings);
 
-	const state: EventsState = stored ?? { key, skew: 0, ledger: {} };
-	const types = settings.types.join(',');
-	const items: IDataObject[] = [];
-	// First activation: start at the end of the feed (or the look-back), and emit only with a look-back.
-	const firstActivation = state.cursor === undefined && state.lastCreatedAt === undefined;
-	let since: string | undefined;
-	if (firstActivation) since = isoUtc((await run.syncClock()) - settings.lookBackMs);
-	const emit = !firstActivation || settings.lookBackMs > 0;
-
-	let cursor = state.cursor;
-	for (;;) {
-		const qs: IDataObject = { types, limit: PAGE };
-		if (cursor) qs.cursor = cursor;
-		else qs.created_since = since ?? state.lastCreatedAt;
-		let page: ListPage<TracklerEvent>;
+	const name = consumerName(ctx);
+	const known = consumerMemory(name);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const former = formerCursor(staticData);
+	const consumer = consumerSettings(ctx, settings.types);
+	const ensure = async () =>
+		await ensureConsumer(ctx, name, consumer, async () => await startAt(run, settings, former));
+	let leases: EventLease[];
+	try {
+		await sendUnsentAcks(ctx, name);
+		await ensure();
+		if (former) {
+			// The consumer holds the place now: the cursor is no longer read.
+			for (const id of Object.keys(former.ledger ?? {})) known.alreadyRan.add(id);
+			delete staticData[FORMER_STATE_FIELD];
+		}
 		try {
-			page = await run.page<TracklerEvent>('/events', qs);
+			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
 		} catch (error) {
-			if (cursor && isExpiredCursor(error) && state.lastCreatedAt) {
-				// The cursor is too old (events are kept 30 days): resume by time; the ledger drops repeats.
-				cursor = undefined;
-				continue;
-			}
-			throw ensureNodeError(ctx.getNode(), error as Error);
+			if (!hasStatus(error, 404)) throw ensureNodeError(ctx.getNode(), error as Error);
+			// The consumer is gone (deleted, or expired after 30 days without a pull): made again.
+			known.settings = undefined;
+			await ensure();
+			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
 		}
-		for (const event of page.data) {
-			if (hasEntry(state.ledger, event.id)) continue;
-			addEntry(state.ledger, event.id, Date.parse(event.created_at));
-			state.lastCreatedAt = event.created_at;
-			if (emit && (await ownChangesFilter(ctx))(event))
-				items.push(eventOutput(event, settings.simplify, settings.redact));
-		}
-		cursor = page.next_cursor ?? cursor;
-		if (!page.has_more) break;
-		if (!run.hasTime()) break; // the rest comes with the next poll, from this cursor
+	} catch (error) {
+		throw ensureNodeError(ctx.getNode(), error as Error);
 	}
-	state.cursor = cursor;
-	if (state.lastCreatedAt) pruneLedger(state.ledger, Date.parse(state.lastCreatedAt) - OVERLAP_MS);
-	state.skew = run.skewMs;
-	writeState(staticData, state);
-	return toItems(items);
+
+	if (!leases.length) return null;
+	// Acknowledged without running: events that ran before the consumer existed, and (Ignore Own
+	// Changes) events this node's own token caused.
+	const notOwn = await ownChangesFilter(ctx);
+	const runs = (lease: EventLease) => !known.alreadyRan.has(lease.event.id) && notOwn(lease.event);
+	const skipped = leases.filter((lease) => !runs(lease));
+	if (skipped.length) {
+		await settle(
+			ctx,
+			name,
+			'acks',
+			skipped.map((lease) => lease.ack_id),
+		);
+	}
+	const fresh = leases.filter(runs);
+	if (!fresh.length) return null;
+
+	const ackIds = fresh.map((lease) => lease.ack_id);
+	const triggerName = ctx.getNode().name;
+	const done = deferredRun();
+	void done.promise.then(
+		async (result) =>
+			await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
+		async () => await settle(ctx, name, 'nacks', ackIds),
+	);
+	try {
+		ctx.__emit(
+			[
+				fresh.map((lease) => ({
+					json: eventOutput(lease.event, settings.simplify, settings.redact),
+				})),
+			],
+			undefined,
+			done,
+		);
+	} catch (error) {
+		done.reject(error as Error);
+		throw ensureNodeError(ctx.getNode(), error as Error);
+	}
+	return null;
 }

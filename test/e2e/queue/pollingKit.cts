@@ -1,9 +1,11 @@
 // Shared pieces of the polling suites on n8n's queue mode (pollingTrigger.test.cts, pollingDurable.test.cts).
 // $TRACKLER_QUEUE_KILL_DELAY_MS: how long after the poll's answer the main is SIGKILLed (default 25).
+// A poll of "New events" is a pull of the workflow's event consumer (POST …/event-consumers/…/pull).
 
 import { killGroup, type N8nExecution } from '../harness/n8n.cjs';
 import { allExecutions, report, sleep, startKit, type QueueKit } from './kit.cjs';
 import { tracklerPollingTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
+import { waitFor } from '../../../tooling/time.cjs';
 
 export { allExecutions, report, sleep };
 
@@ -22,7 +24,7 @@ export function itemsOf(execution: N8nExecution): Array<Record<string, any>> {
 	return (main ?? []).map((item) => item.json);
 }
 
-/** One topology per engine; `polls` are the times the sandbox answered GET /v1/events. */
+/** One topology per engine; `polls` are the times the sandbox answered a consumer's pull. */
 export function pollingKit(mainEnv: Record<string, string>): {
 	get(): QueueKit;
 	polls: number[];
@@ -33,7 +35,7 @@ export function pollingKit(mainEnv: Record<string, string>): {
 	const onPoll: { fn?: () => void } = {};
 	beforeAll(async () => {
 		kit = await startKit({ poolSize: 10, mainEnv }, (line) => {
-			if (/^GET \/v1\/events\?.* -> 200/.test(line)) {
+			if (/^POST \/v1\/event-consumers\/[^ ]+\/pull -> 200/.test(line)) {
 				polls.push(Date.now());
 				onPoll.fn?.();
 			}
@@ -107,8 +109,23 @@ export async function emitted(kit: QueueKit, workflowId: string): Promise<string
 		.map((item) => String(item.data?.object?.id ?? item.data?.message?.id ?? item.object_id ?? ''));
 }
 
-/** SIGKILLs the main `KILL_DELAY_MS` after the first poll that sees the new messages, restarts it,
- *  and returns what was emitted after two more polls. */
+/** Waits until the workflow's consumer holds nothing: every event it handed out was acknowledged. */
+export async function acknowledged(kit: QueueKit, workflowId: string): Promise<void> {
+	await waitFor(`the consumer of workflow ${workflowId} to hold nothing`, 120_000, async () => {
+		const list = await kit.sb.api('GET', '/event-consumers?limit=100');
+		const consumer = (list.body.data as Array<{ name: string; backlog: { available: number; leased: number } }>).find(
+			(c) => c.name.startsWith(`n8n:${workflowId}:`),
+		);
+		return consumer && consumer.backlog.available === 0 && consumer.backlog.leased === 0 ? true : undefined;
+	}, 1000);
+}
+
+/** The consumer's ack deadline (600 s) and a little more: moving the sandbox clock this far ends every lease. */
+export const PAST_THE_LEASE_SECONDS = 11 * 60;
+
+/** SIGKILLs the main `KILL_DELAY_MS` after the first poll that sees the new messages, moves the sandbox
+ *  clock past the leases that poll took, restarts the main, and returns what was emitted once every
+ *  message ran (or the wait gave up). */
 export async function killAfterPoll(
 	kit: QueueKit,
 	polls: number[],
@@ -117,7 +134,7 @@ export async function killAfterPoll(
 ): Promise<{ sent: string[]; got: string[]; pollerStateRows: number }> {
 	const wf = await publishPolling(kit, `Queue polling: kill after poll (${label})`);
 	const track = (await kit.sb.api('POST', '/tracks', { title: `Polling kill ${label}` })).body;
-	await nextPoll(polls, polls.length); // the first poll sets the starting point
+	await nextPoll(polls, polls.length); // the first poll creates the consumer
 	const sent = await messages(kit, track.id, 5, `kill ${label}`);
 	const main = kit.q.main;
 	let killedAt = 0;
@@ -134,12 +151,15 @@ export async function killAfterPoll(
 	});
 	await killed;
 	await main.crash(); // reaps the group
+	// The leases of the killed main's pull run out (on the sandbox clock) instead of in ten minutes.
+	const advanced = await kit.sb.testApi('POST', '/clock', { advance_seconds: PAST_THE_LEASE_SECONDS });
+	if (advanced.status !== 200) throw new Error(`sandbox clock: HTTP ${advanced.status}`);
 	await main.restart();
-	const seen = polls.length;
-	await nextPoll(polls, seen);
-	await nextPoll(polls, polls.length);
-	await sleep(5000);
-	const got = await emitted(kit, wf);
+	let got: string[] = [];
+	await waitFor(`every message of ${label} in an execution`, 300_000, async () => {
+		got = await emitted(kit, wf);
+		return sent.every((id) => got.includes(id)) ? true : undefined;
+	}, 2000).catch(() => undefined); // a loss is reported below and asserted by the suites
 	// n8n's durable cursors live in its poller_state table (the legacy engine keeps them in static data)
 	const pollerStateRows = Number(kit.q.postgres.sql('SELECT count(*) FROM poller_state'));
 	report(
@@ -149,7 +169,7 @@ export async function killAfterPoll(
 			sent: sent.length,
 			emitted: got.length,
 			lost: sent.filter((id) => !got.includes(id)).length,
-			duplicated: sent.filter((id) => got.filter((g) => g === id).length > 1).length,
+			repeatedExecutions: sent.filter((id) => got.filter((g) => g === id).length > 1).length,
 			pollerStateRows,
 		},
 	);
