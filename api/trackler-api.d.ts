@@ -927,6 +927,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-subscriptions/{subscription_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver every unacknowledged event again
+         * @description Delivers again, in the order the events happened, every event of this subscription that was
+         *     never acknowledged: deliveries waiting for a retry become due now, and deliveries that failed
+         *     because their retries ran out start a new series of attempts (the retry schedule from its
+         *     start). Acknowledged events, sample events and events from before the subscription existed are
+         *     not delivered. Idempotent: calling it again while the deliveries are under way changes
+         *     nothing more. A receiver calls it when it comes back from an outage, for example at every
+         *     start. A disabled subscription answers `409 conflict`.
+         */
+        post: operations["resumeWebhookSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhook-subscriptions/{subscription_id}/claims": {
         parameters: {
             query?: never;
@@ -1477,7 +1509,8 @@ export interface webhooks {
          *     `signature_scheme`: with Trackler's Ed25519 signing key for `v1a` (verify with the subscription's
          *     `public_key`), with the shared `secret` for `v1` (see "Webhooks" above for how to verify it).
          *
-         *     Answer with any `2xx` status within 15 seconds; the body of your answer is ignored. Any other
+         *     Answer with any `2xx` status within the subscription's `ack_deadline_seconds` (15 seconds unless
+         *     it asks for another deadline); the body of your answer is ignored. Any other
          *     status, a time-out or a connection error is retried with backoff for up to 3 days (about 5 s,
          *     30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h and 8 h after the previous attempt, then every 12 h
          *     four times: 14 attempts over about 64 hours) before the delivery is given up. `410 Gone`
@@ -2125,6 +2158,8 @@ export interface components {
             signature_scheme: components["schemas"]["WebhookSignatureScheme"];
             /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
             public_key: string | null;
+            /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
+            ack_deadline_seconds: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
             timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
@@ -2150,6 +2185,8 @@ export interface components {
             public_key: string | null;
             /** @description For `v1` only: `whsec_` followed by the base64-encoded signing key. Shown only once. */
             secret?: string;
+            /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
+            ack_deadline_seconds: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
             timing_rules: components["schemas"]["TimingRule"][];
             /** Format: date-time */
@@ -2163,6 +2200,17 @@ export interface components {
          * @enum {string}
          */
         WebhookSignatureScheme: "v1a" | "v1";
+        /** @description What a resume made due. */
+        WebhookResume: {
+            /** @constant */
+            object: "webhook_resume";
+            /** Format: uuid */
+            subscription_id: string;
+            /** @description Unacknowledged deliveries of the subscription that are now due or in flight, failed ones restarted included. */
+            pending_deliveries: number;
+            /** @description Of those, deliveries that had failed (their retries ran out) and start a new series of attempts. */
+            restarted_deliveries: number;
+        };
         /** @description The claim of one event for one subscription; only the first claim of an event is made. */
         WebhookClaim: {
             /** @constant */
@@ -3104,6 +3152,8 @@ export interface components {
             /** @description A note for people, such as which workflow uses it. */
             description?: string;
             signature_scheme?: components["schemas"]["WebhookSignatureScheme"];
+            /** @description How long Trackler waits for the answer to each delivery attempt, in seconds (default 15). Ask for more when the endpoint answers only once its work is done. */
+            ack_deadline_seconds?: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
@@ -3114,6 +3164,8 @@ export interface components {
             filters?: components["schemas"]["WebhookFiltersInput"];
             description?: string | null;
             enabled?: boolean;
+            /** @description How long Trackler waits for the answer to each delivery attempt, in seconds (default 15). Ask for more when the endpoint answers only once its work is done. */
+            ack_deadline_seconds?: number;
             /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
@@ -6787,6 +6839,7 @@ export interface operations {
                      *           "disabled_reason": null,
                      *           "signature_scheme": "v1a",
                      *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *           "ack_deadline_seconds": 15,
                      *           "timing_rules": [],
                      *           "created_at": "2025-09-01T12:00:00Z",
                      *           "updated_at": "2025-09-01T12:00:00Z"
@@ -6877,6 +6930,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-09-01T12:00:00Z"
@@ -6940,6 +6994,7 @@ export interface operations {
                      *       "disabled_reason": "endpoint_gone",
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T03:14:00Z"
@@ -7060,6 +7115,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z"
@@ -7138,6 +7194,59 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    resumeWebhookSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries that were made due. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_resume",
+                     *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "pending_deliveries": 12,
+                     *       "restarted_deliveries": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookResume"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

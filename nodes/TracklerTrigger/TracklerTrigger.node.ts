@@ -40,7 +40,12 @@ export class TracklerTrigger implements INodeType {
 			{
 				name: 'default',
 				httpMethod: 'POST',
-				responseMode: 'onReceived',
+				// Acknowledge Deliveries: "stored" answers once n8n stored the execution (fast); "finished"
+				// answers once it finished or is waiting (see webhook.ts), so an execution that n8n later
+				// marks crashed leaves the delivery unacknowledged and Trackler sends it again.
+				responseMode:
+					'={{$parameter["options"]["acknowledge"] === "finished" ? "lastNode" : "onReceived"}}',
+				responseData: 'noData',
 				path: 'webhook',
 			},
 		],
@@ -113,6 +118,28 @@ export class TracklerTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
+					{
+						displayName: 'Acknowledge Deliveries',
+						name: 'acknowledge',
+						type: 'options',
+						default: 'stored',
+						description:
+							'When n8n answers Trackler that a delivery arrived. Once Trackler has the answer it does not send that event again.',
+						options: [
+							{
+								name: 'When the Execution Is Stored',
+								value: 'stored',
+								description:
+									'Answers as soon as n8n has stored the execution. Fast; an execution n8n later marks crashed is not delivered again.',
+							},
+							{
+								name: 'When the Execution Finished',
+								value: 'finished',
+								description:
+									'Answers once the execution finished (or waits in a Wait node); an execution n8n marks crashed is delivered again. Slower: at most 10 deliveries in flight per workflow, each held for its execution (up to 10 minutes).',
+							},
+						],
+					},
 					personalDataOption,
 					{
 						displayName: 'Simplify',

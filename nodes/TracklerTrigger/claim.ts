@@ -8,8 +8,8 @@ export type ClaimResult = 'first' | 'duplicate' | 'unavailable';
 
 /**
  * How a claim goes through the transport: once (a failed claim answers the delivery 503 and Trackler's
- * retry is the retry), within 8 s (Trackler waits 15 s for the delivery's answer and the event must
- * still be handed over), with the credential read a moment ago (access.ts: n8n's credential read costs
+ * retry is the retry), within 8 s (the event must still be handed over and run within the
+ * subscription's answer deadline), with the credential read a moment ago (access.ts: n8n's credential read costs
  * a delivery about a third of its CPU; the cache lives seconds and a failed claim forgets it), and the
  * 409s of a claim answered, not thrown.
  */

@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, ListPage, WebhookSubscription } from '../shared/api';
 import { isEventType } from '../shared/events';
-import { tracklerApiRequest, tracklerApiRequestAllItems } from '../shared/transport';
+import { tracklerApiRequest, tracklerApiRequestAllItems, tracklerApiResponse } from '../shared/transport';
+import { CLAIM_POLICY } from './claim';
 
 // The Trackler Trigger's webhook subscription: what the node keeps of it, the parameters it is made
 // from, and the requests that delete it or ask it for a sample event.
@@ -23,6 +24,67 @@ export interface TriggerStaticData {
 	/** Written by earlier versions (a v1 `whsec_` secret and a replay ledger); removed on activation. */
 	secret?: string;
 	seen?: unknown;
+}
+
+/**
+ * How long the trigger asks Trackler to wait for a delivery's answer (`ack_deadline_seconds`, the
+ * contract's maximum): n8n answers only once the execution finished, so the deadline bounds how long a
+ * workflow may run before Trackler counts the attempt as failed and delivers the event again.
+ */
+export const ACK_DEADLINE_SECONDS = 600;
+
+/**
+ * Asks Trackler to deliver again every event of the subscription that was never acknowledged, also
+ * those whose retries ran out (`POST /webhook-subscriptions/{id}/resume`, idempotent). Called when n8n
+ * activates the workflow (at every start of n8n, and when it is published). A failure is logged, not
+ * thrown: the workflow still goes live and Trackler's own retries go on.
+ */
+export async function resumeSubscription(ctx: IHookFunctions, subscriptionId: string): Promise<void> {
+	try {
+		await tracklerApiRequest.call(
+			ctx,
+			'POST',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/resume`,
+			{ body: {} },
+		);
+	} catch (error) {
+		ctx.logger.warn(
+			`Trackler Trigger: could not ask Trackler to deliver unacknowledged events again: ${(error as Error).message}`,
+		);
+	}
+}
+
+/** Subscriptions this process has asked Trackler to resume since it started. */
+const resumedInThisProcess = new Set<string>();
+
+/**
+ * Resumes the subscription once per process, on the first delivery it verifies: n8n 2.41 does not call
+ * `checkExists` at its start for a webhook trigger whose registration it kept (its publication
+ * reconciler re-adds only missing in-memory triggers and unregistered webhooks), so the first delivery
+ * after a start is the trigger's first chance to ask for what Trackler gave up while n8n was away.
+ * A failed request is logged and tried again with the next delivery; it never holds up the delivery.
+ */
+export async function resumeOnceInThisProcess(
+	ctx: IWebhookFunctions,
+	subscriptionId: string,
+): Promise<void> {
+	if (resumedInThisProcess.has(subscriptionId)) return;
+	resumedInThisProcess.add(subscriptionId);
+	try {
+		// With the claim's policy: once, within 8 s, the credential read a moment ago.
+		const response = await tracklerApiResponse.call(
+			ctx,
+			'POST',
+			`/webhook-subscriptions/${encodeURIComponent(subscriptionId)}/resume`,
+			{ body: {}, policy: { ...CLAIM_POLICY, answerStatuses: [] } },
+		);
+		if (response.status !== 200) throw new Error(`Trackler answered ${response.status}`);
+	} catch (error) {
+		resumedInThisProcess.delete(subscriptionId);
+		ctx.logger.warn(
+			`Trackler Trigger: could not ask Trackler to deliver unacknowledged events again: ${(error as Error).message}`,
+		);
+	}
 }
 
 /** Every webhook subscription of the workspace (all pages). */

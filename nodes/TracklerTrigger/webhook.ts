@@ -6,6 +6,7 @@ import { ownChangesFilter } from '../shared/ownChanges';
 import { claimEvent } from './claim';
 import { readDelivery, verifyDelivery } from './signature';
 import {
+	resumeOnceInThisProcess,
 	selectedEvents,
 	staticData,
 	testSubscriptionsOfNode,
@@ -98,6 +99,8 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!verdict.ok) {
 		return respond(401, { error: verdict.reason, code: verdict.code });
 	}
+	// The first genuine delivery after n8n started: what Trackler gave up while n8n was away comes again.
+	if (this.getMode() !== 'manual') await resumeOnceInThisProcess(this, subscriptionId);
 
 	let event: unknown;
 	try {
@@ -144,5 +147,36 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const json = eventOutput(event, options.simplify === true, options.personalData === 'redact');
+	if (options.acknowledge === 'finished') {
+		acknowledgeFailedExecutions(res);
+	}
 	return { workflowData: [this.helpers.returnJsonArray([json])] };
+}
+
+/** n8n's answer (response mode "Last Node") to an execution that finished with an error. */
+export const N8N_WORKFLOW_ERROR_ANSWER = 'Error in workflow';
+
+/**
+ * With Acknowledge Deliveries "When the Execution Finished", the trigger answers a delivery only once n8n's execution of it has finished (response mode "Last
+ * Node", no data): `200` when it succeeded or is waiting (a Wait node), nothing when n8n died on the way,
+ * so Trackler delivers again. n8n answers an execution that finished with an error with
+ * `500 {"message":"Error in workflow"}`; that execution ran (n8n keeps it as failed; Retry is safe with
+ * the action node's idempotency keys), so it must not be delivered again: this one answer becomes
+ * `200 {"received":true,"execution":"error"}`. Every other `5xx` (the execution could not be stored,
+ * or was cancelled by a shutdown) stays as it is and Trackler delivers again. (n8n 2.41 in queue mode
+ * answers a job whose worker died with the same `Error in workflow`: see docs/delivery-guarantees.md.)
+ */
+export function acknowledgeFailedExecutions(
+	res: ReturnType<IWebhookFunctions['getResponseObject']>,
+): void {
+	const json = res.json.bind(res);
+	res.json = (body?: unknown) => {
+		const message =
+			body && typeof body === 'object' ? (body as { message?: unknown }).message : undefined;
+		if (res.statusCode === 500 && message === N8N_WORKFLOW_ERROR_ANSWER && !res.headersSent) {
+			res.status(200);
+			return json({ received: true, execution: 'error' });
+		}
+		return json(body);
+	};
 }

@@ -4,9 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { WebhookSubscriptionWithSecret } from '../shared/api';
 import { tracklerApiRequest } from '../shared/transport';
 import {
+	ACK_DEADLINE_SECONDS,
 	allSubscriptions,
 	deleteSubscription,
 	requestSample,
+	resumeSubscription,
 	sameFilters,
 	sameSet,
 	selectedEvents,
@@ -44,6 +46,16 @@ export const webhookMethods = {
 					sameFilters(subscription.filters, filters);
 				if (current) {
 					exists = true;
+					if (subscription.ack_deadline_seconds !== ACK_DEADLINE_SECONDS) {
+						// Made by an earlier version (15 s): a longer deadline, same subscription, so its
+						// unacknowledged events stay.
+						await tracklerApiRequest.call(
+							this,
+							'PATCH',
+							`/webhook-subscriptions/${encodeURIComponent(subscription.id)}`,
+							{ body: { ack_deadline_seconds: ACK_DEADLINE_SECONDS } },
+						);
+					}
 					continue;
 				}
 				// Another event set or filters, disabled, signed with a shared secret (v1), or a key we no
@@ -56,6 +68,10 @@ export const webhookMethods = {
 			if (!exists) {
 				delete data.subscriptionId;
 				delete data.publicKey;
+			} else if (this.getMode() !== 'manual' && data.subscriptionId) {
+				// n8n starts, or the workflow is published again with the same subscription: every event
+				// never acknowledged (also after Trackler's retries ran out) comes again, in order.
+				await resumeSubscription(this, data.subscriptionId);
 			}
 			return exists;
 		},
@@ -81,6 +97,7 @@ export const webhookMethods = {
 					filters: selectedFilters(this),
 					description,
 					signature_scheme: 'v1a',
+					ack_deadline_seconds: ACK_DEADLINE_SECONDS,
 				},
 			});
 			if (subscription.signature_scheme !== 'v1a' || !subscription.public_key) {

@@ -149,6 +149,19 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 		fails: ['webhooks.signed-delivery'],
 	},
 	{
+		name: 'a PATCH that drops ack_deadline_seconds',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'PATCH' && path.startsWith('/v1/webhook-subscriptions/') && body?.ack_deadline_seconds) {
+					delete body.ack_deadline_seconds;
+					body.description = 'deadline dropped';
+				}
+				return body;
+			},
+		},
+		fails: ['webhooks.ack-deadline-and-resume'],
+	},
+	{
 		name: 'a 404 problem whose type names another code',
 		breaker: {
 			answer: (_m, _p, status, _h, body) => {

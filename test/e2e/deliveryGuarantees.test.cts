@@ -46,11 +46,23 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		expect(sb.sandbox.contractViolations).toEqual([]);
 	});
 
-	async function publishTrigger(name: string, events: string[]): Promise<{ id: string; url: string; subscriptionId: string }> {
+	async function publishTrigger(name: string, events: string[], waitSeconds = 0, acknowledge?: 'stored' | 'finished'): Promise<{ id: string; url: string; subscriptionId: string }> {
+		// With waitSeconds, a Wait node after the trigger keeps each execution running that long (n8n
+		// waits in the process for waits under 65 s), so a kill strikes executions in the middle.
+		// acknowledge sets the trigger's Acknowledge Deliveries option (unset: its default, "stored").
+		const trigger = tracklerTriggerNode(credential, events, { name: NODE_NAME, options: acknowledge ? { acknowledge } : {} });
+		const wait = {
+			id: 'b3a1c0de-0000-4000-8000-00000000a17e',
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			position: [260, 0] as [number, number],
+			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
+		};
 		const workflow = await n8n.createWorkflow({
 			name,
-			nodes: [tracklerTriggerNode(credential, events, { name: NODE_NAME })],
-			connections: {},
+			nodes: waitSeconds > 0 ? [trigger, wait] : [trigger],
+			connections: waitSeconds > 0 ? { [NODE_NAME]: { main: [[{ node: 'Wait', type: 'main', index: 0 }]] } } : {},
 			settings: { executionOrder: 'v1' },
 		});
 		await n8n.publishWorkflow(workflow.id, 180_000);
@@ -158,8 +170,8 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 900_000);
 
-	test('n8n SIGKILLed while Trackler delivers 60 events: after it is back, every event ran; a repeat only where an attempt failed', async () => {
-		const wf = await publishTrigger('Trackler crash mid-delivery (e2e)', ['message.created']);
+	test('n8n SIGKILLed while Trackler delivers 60 events and their workflows run (Acknowledge Deliveries: When the Execution Finished): every event ends with a successful execution; a crashed one does not count', async () => {
+		const wf = await publishTrigger('Trackler crash mid-delivery (e2e)', ['message.created'], 2, 'finished');
 		const track = (await sb.api('POST', '/tracks', { title: 'Crash (e2e)' })).body as { id: string };
 		const deliveries = async () =>
 			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
@@ -183,8 +195,9 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		}
 		const after = await deliveries();
 		expect(after.filter((d) => d.state !== 'delivered')).toEqual([]);
-		// Executions that were running at the kill are marked crashed by n8n and not run again; they
-		// still count as the event's execution. Wait until every event has one.
+		// Executions that were running at the kill are marked crashed by n8n and not run again. The
+		// trigger answered none of their deliveries (n8n answers once the execution finished), so
+		// Trackler delivered those events again: every event must end with a successful execution.
 		// The trigger's item: from its run data, or, for an execution that never ran, from its start stack.
 		const itemOf = (e: N8nExecution): { id?: string; data?: { object?: { id?: string } } } =>
 			e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json ??
@@ -197,7 +210,7 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		do {
 			executions = await allExecutions(wf.id, true);
 			ran = new Map();
-			for (const e of executions) ran.set(eventOf(e), (ran.get(eventOf(e)) ?? 0) + 1);
+			for (const e of executions.filter((x) => x.status === 'success')) ran.set(eventOf(e), (ran.get(eventOf(e)) ?? 0) + 1);
 			if (messageIds.every((id) => ran.has(id))) break;
 			await new Promise((resolve) => setTimeout(resolve, 1000));
 		} while (Date.now() < settleBy);
@@ -207,11 +220,71 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		const attemptsByEvent = new Map(after.map((d) => [d.event_id, d.attempts]));
 		const attemptsOf = new Map(messageIds.map((id) => [id, attemptsByEvent.get(eventIdOfMessage.get(id) ?? '') ?? 0]));
 		const failedAtKill = atKill.filter((d) => d.state === 'pending' && d.attempts > 0).length;
-		console.log(`[delivery] crash mid-delivery: ${JSON.stringify({ executions: executions.length, repeated: repeated.length, attemptsFailedAtKill: failedAtKill, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
+		const crashed = executions.filter((e) => e.status === 'crashed');
+		const crashedEvents = new Set(crashed.map(eventOf));
+		console.log(`[delivery] crash mid-delivery: ${JSON.stringify({ executions: executions.length, eventsWithSuccess: ran.size, successRepeated: repeated.length, crashedExecutions: crashed.length, crashedEventsRunAgain: [...crashedEvents].filter((id) => ran.has(id)).length, attemptsFailedAtKill: failedAtKill, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
+		// every event has a successful execution: a crashed one did not count as its run
 		expect(messageIds.filter((id) => !ran.has(id))).toEqual([]);
-		// a second execution only for an event whose delivery needed more than one attempt
+		// an event whose execution crashed was delivered again (its attempt got no answer)
+		// (a crashed execution that never started its trigger has no data to name its event)
+		for (const id of [...crashedEvents].filter((x) => messageIds.includes(x))) {
+			expect({ id, attempts: (attemptsOf.get(id) ?? 0) >= 2 }).toEqual({ id, attempts: true });
+		}
+		// a second successful execution only for an event whose delivery needed more than one attempt
 		expect(repeated.filter((id) => (attemptsOf.get(id) ?? 0) < 2)).toEqual([]);
-		expect(executions.filter((e) => !messageIds.includes(eventOf(e)))).toEqual([]);
+		expect(executions.filter((e) => e.status !== 'crashed' && !messageIds.includes(eventOf(e)))).toEqual([]);
+		await sb.testApi('POST', '/clock', { reset: true });
+		await n8n.unpublishWorkflow(wf.id, 180_000);
+	}, 1_200_000);
+
+	test('n8n away longer than Trackler retries (days of sandbox time): once it is back (the next event), every never-acknowledged event runs once', async () => {
+		const wf = await publishTrigger('Trackler catch-up (e2e)', ['message.created']);
+		const track = (await sb.api('POST', '/tracks', { title: 'Inhalen (e2e)' })).body as { id: string };
+		const deliveries = async () =>
+			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
+				(d) => !d.test,
+			);
+		await sb.testApi('POST', '/clock', { set: new Date().toISOString(), freeze: true });
+		// One event before the outage, acknowledged: it must not run again.
+		const before = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Voor de storing' })).body.id as string;
+		await sb.sandbox.deliverer.flush(false, wf.subscriptionId);
+		expect((await deliveries()).map((d) => d.state)).toEqual(['delivered']);
+		await n8n.halt();
+		const messageIds: string[] = [];
+		for (let i = 0; i < 30; i++) messageIds.push((await sb.api('POST', `/tracks/${track.id}/messages`, { body: `Bericht ${i} terwijl n8n weg is` })).body.id);
+		// Days pass in steps of 6 hours: Trackler tries what is due each time, and after its 14th attempt
+		// (about 64 hours) gives each delivery up.
+		for (let step = 0; step < 20 && (await deliveries()).some((d) => d.state === 'pending'); step++) {
+			await sb.testApi('POST', '/clock', { advance_seconds: 6 * 3600 });
+			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+		}
+		const given = await deliveries();
+		expect(given.filter((d) => d.state === 'failed')).toHaveLength(30);
+
+		// n8n starts. n8n 2.41 keeps the webhook's registration and calls no webhook method at its start,
+		// so the trigger asks Trackler to resume on the first delivery it gets: the next event.
+		await n8n.resume();
+		const after = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Na de storing' })).body.id as string;
+		const deliveredBy = Date.now() + 300_000;
+		while ((await deliveries()).some((d) => d.state !== 'delivered')) {
+			if (Date.now() > deliveredBy) {
+				const left = (await deliveries()).filter((d) => d.state !== 'delivered').map((d) => `${d.event_id} ${d.state} ${d.attempts}`);
+				const subs = (await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Array<{ id: string; url: string }>;
+				throw new Error(`not every event was delivered again: ${left.length} left (${left.slice(0, 3).join(', ')}); subscriptions of this URL: ${JSON.stringify(subs.filter((x) => x.url === wf.url).map((x) => x.id))} (was ${wf.subscriptionId})\n${n8n.logTail(60)}`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		const settleBy = Date.now() + 300_000;
+		let executions: N8nExecution[] = [];
+		do {
+			executions = await allExecutions(wf.id, true);
+			if (executions.filter((e) => e.status === 'success').length >= 32) break;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		} while (Date.now() < settleBy);
+		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
+		console.log(`[delivery] catch-up after Trackler gave up: ${JSON.stringify({ executions: executions.length, failedBeforeResume: given.filter((d) => d.state === 'failed').length, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
+		expect(executions.map((e) => e.status).filter((status) => status !== 'success')).toEqual([]);
+		expect([...messages].sort()).toEqual([before, ...messageIds, after].sort());
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 1_200_000);

@@ -15,6 +15,7 @@ import type {
 
 import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../nodes/shared/access';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
+import { acknowledgeFailedExecutions } from '../../nodes/TracklerTrigger/webhook';
 import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
@@ -113,6 +114,8 @@ interface Answer {
 	status?: number;
 	body?: IDataObject;
 	result: IWebhookResponseData;
+	/** Whether the node changed how n8n's answer after the execution is sent (acknowledgeFailedExecutions). */
+	answerAfterExecutionChanged: boolean;
 }
 
 /**
@@ -170,8 +173,9 @@ async function deliver(
 		getHeaderData: () => delivery.headers,
 		getBodyData: () => parsed,
 	} as unknown as IWebhookFunctions;
+	const json = res.json;
 	const result = await trigger.webhook.call(ctx);
-	return { ...answer, result };
+	return { ...answer, result, answerAfterExecutionChanged: res.json !== json };
 }
 
 function fromReceived(hook: ReceivedWebhook) {
@@ -347,6 +351,42 @@ describe('checkExists / create / delete', () => {
 		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
 		const after = await subscriptions();
 		expect(after.map((s) => s.id)).toEqual([setup.staticData.subscriptionId]);
+	});
+
+	it('asks for a 600 s answer deadline; an earlier 15 s subscription is kept and lengthened; every activation resumes unacknowledged events', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/resume`,
+		};
+		await activate(setup);
+		const id = String(setup.staticData.subscriptionId);
+		expect((await sb.api('GET', `/webhook-subscriptions/${id}`)).body.ack_deadline_seconds).toBe(600);
+		// as an earlier version made it
+		await sb.api('PATCH', `/webhook-subscriptions/${id}`, { ack_deadline_seconds: 15 });
+		// an event whose retries ran out while n8n was away
+		const from = receiver.received.length;
+		await sb.api('POST', '/tracks', { title: 'Terwijl n8n weg was' });
+		const [first] = await flushDeliveries(from, 1);
+		sb.sandbox.store.run("UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = ?", id);
+
+		const seen = requests.length;
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
+		const sent = requests.slice(seen).map((r) => `${r.method} ${r.path.replace(id, ':id').replace(/\?.*$/, '')} ${r.status}`);
+		expect(sent).toEqual([
+			'GET /v1/webhook-subscriptions 200',
+			'PATCH /v1/webhook-subscriptions/:id 200',
+			'POST /v1/webhook-subscriptions/:id/resume 200',
+		]);
+		const after = await subscriptions();
+		expect(after.map((s) => [s.id, s.ack_deadline_seconds])).toEqual([[id, 600]]);
+		const [again] = await flushDeliveries(from + 1, 1);
+		expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
+
+		// A test webhook (manual mode) resumes nothing.
+		const quiet = requests.length;
+		expect(await hooks.checkExists.call(hookContext({ ...setup, mode: 'manual' }))).toBe(true);
+		expect(requests.slice(quiet).filter((r) => r.path.endsWith('/resume'))).toEqual([]);
 	});
 
 	it('replaces a subscription whose events, filters or state no longer match', async () => {
@@ -634,6 +674,21 @@ describe('webhook()', () => {
 		expect(unreachable.status).toBe(503);
 		expect(unreachable.result.workflowData).toBeUndefined();
 		expect((await deliver(setup, delivery)).result.workflowData).toHaveLength(1);
+	});
+
+	it('asks Trackler to resume the subscription on its first genuine delivery in this process, and not again', async () => {
+		const id = String(setup.staticData.subscriptionId);
+		const key = signingKeyOf(setup);
+		const resumes = () => requests.filter((r) => r.method === 'POST' && r.path === `/v1/webhook-subscriptions/${id}/resume`);
+		// a forged delivery asks for nothing
+		const forged = madeUpEvent(setup);
+		expect((await deliver(setup, { ...signed(key, forged.id, forged.raw), raw: forged.raw.replace('"id"', '"id" ') })).status).toBe(401);
+		expect(resumes()).toEqual([]);
+		for (let i = 0; i < 3; i++) {
+			const event = madeUpEvent(setup);
+			expect((await deliver(setup, signed(key, event.id, event.raw))).result.workflowData).toHaveLength(1);
+		}
+		expect(resumes().map((r) => r.status)).toEqual([200]);
 	});
 
 	it('reads the credential for its claims once for many deliveries, and again after a claim failed', async () => {
@@ -1005,6 +1060,35 @@ describe('limits before work, and test mode', () => {
 		}
 	});
 
+	it('answers when the execution is stored by default, and after it finished with Acknowledge Deliveries "finished"', async () => {
+		const webhook = trigger.description.webhooks?.[0];
+		const mode = (acknowledge?: string) =>
+			String(webhook?.responseMode).startsWith('={{') &&
+			new Function('$parameter', `return ${String(webhook?.responseMode).slice(3, -2)}`)({
+				options: acknowledge ? { acknowledge } : {},
+			});
+		expect(mode()).toBe('onReceived');
+		expect(mode('stored')).toBe('onReceived');
+		expect(mode('finished')).toBe('lastNode');
+		for (const [options, changed] of [
+			[{}, false],
+			[{ acknowledge: 'stored' }, false],
+			[{ acknowledge: 'finished' }, true],
+		] as Array<[IDataObject, boolean]>) {
+			const setup: Setup = {
+				parameters: { events: ['track.created'], filters: {}, options },
+				staticData: {},
+				webhookUrl: `${receiver.url}/acknowledge-${String(options.acknowledge)}`,
+			};
+			await activate(setup);
+			const event = madeUpEvent(setup);
+			const answer = await deliver(setup, signed(signingKeyOf(setup), event.id, event.raw));
+			expect(answer.result.workflowData?.[0]).toHaveLength(1);
+			// only when n8n answers after the execution is its "Error in workflow" turned into "ran"
+			expect(answer.answerAfterExecutionChanged).toBe(changed);
+		}
+	});
+
 	it('puts the subscription id into request paths encoded', async () => {
 		const setup: Setup = {
 			parameters: { events: ['track.created'], filters: {} },
@@ -1021,5 +1105,49 @@ describe('limits before work, and test mode', () => {
 				status: 404,
 			},
 		]);
+	});
+});
+
+describe("n8n's answer after the execution", () => {
+	/** The part of an Express response n8n's answer goes through. */
+	function response() {
+		const sent: { status: number; body?: unknown } = { status: 200 };
+		const res = {
+			statusCode: 200,
+			headersSent: false,
+			status(code: number) {
+				res.statusCode = code;
+				sent.status = code;
+				return res;
+			},
+			json(body: unknown) {
+				sent.body = body;
+				res.headersSent = true;
+				return res;
+			},
+		};
+		return { res, sent };
+	}
+	type Res = Parameters<typeof acknowledgeFailedExecutions>[0];
+
+	it("acknowledges an execution that finished with an error (n8n's 500 'Error in workflow'): it ran", () => {
+		const { res, sent } = response();
+		acknowledgeFailedExecutions(res as unknown as Res);
+		res.status(500).json({ message: 'Error in workflow' });
+		expect(sent).toEqual({ status: 200, body: { received: true, execution: 'error' } });
+	});
+
+	it('keeps every other answer: a 500 that is not a finished execution is delivered again by Trackler', () => {
+		for (const [status, body] of [
+			[500, { code: 500, message: 'There was a problem executing the workflow' }],
+			[500, { message: 'error in workflow' }],
+			[503, { message: 'Error in workflow' }],
+			[200, undefined],
+		] as Array<[number, unknown]>) {
+			const { res, sent } = response();
+			acknowledgeFailedExecutions(res as unknown as Res);
+			res.status(status).json(body);
+			expect(sent).toEqual({ status, body });
+		}
 	});
 });

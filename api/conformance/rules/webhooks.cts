@@ -1,5 +1,6 @@
 // Rules for webhooks: a subscription's test delivery is signed with Ed25519 (Standard Webhooks `v1a`)
-// and verifies with the subscription's public key; a claim made during the delivery is the only one.
+// and verifies with the subscription's public key; a claim made during the delivery is the only one;
+// the answer deadline and resume.
 import { createPublicKey, verify } from 'node:crypto';
 import { startReceiver, type Delivery } from '../receiver.cjs';
 import {
@@ -164,6 +165,46 @@ export const webhookRules: Rule[] = [
 				first,
 			);
 			expectProblem(second, 409, 'already_claimed');
+		},
+	},
+	{
+		id: 'webhooks.ack-deadline-and-resume',
+		title:
+			'A subscription answers ack_deadline_seconds (15 unless asked for; PATCH changes it); resume answers what it made due, sample events never, and again the same',
+		contract:
+			'Acknowledging when the work is done; Resuming after an outage; updateWebhookSubscription; resumeWebhookSubscription',
+		writes: true,
+		async run(api, run) {
+			const { subscription } = await testDelivery(api, run);
+			expect(
+				subscription.ack_deadline_seconds === 15,
+				`a new subscription's ack_deadline_seconds is ${String(subscription.ack_deadline_seconds)}, not 15`,
+			);
+			const patched = await api.call('PATCH', `/webhook-subscriptions/${subscription.id}`, {
+				ack_deadline_seconds: 120,
+			});
+			expect(
+				patched.status === 200 && (patched.body as Json).ack_deadline_seconds === 120,
+				'PATCH ack_deadline_seconds: 120 did not answer the subscription with 120',
+				patched,
+			);
+			for (const round of ['first', 'second']) {
+				const resumed = await api.call(
+					'POST',
+					`/webhook-subscriptions/${subscription.id}/resume`,
+					{},
+				);
+				const body = resumed.body as Json;
+				expect(
+					resumed.status === 200 &&
+						body.object === 'webhook_resume' &&
+						body.subscription_id === subscription.id &&
+						body.pending_deliveries === 0 &&
+						body.restarted_deliveries === 0,
+					`the ${round} resume of a subscription with only a sample delivery did not answer 200 with 0 deliveries`,
+					resumed,
+				);
+			}
 		},
 	},
 	{

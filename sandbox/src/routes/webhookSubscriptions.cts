@@ -6,6 +6,9 @@ import type { SubscriptionRow, S } from '../store/store.cjs';
 import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
 import { failIfErrors } from './common.cjs';
 
+/** How long Trackler waits for a delivery attempt's answer unless the subscription asks for another deadline. */
+export const DEFAULT_ACK_DEADLINE_SECONDS = 15;
+
 /** How long a claim is kept: longer than the 3 days a delivery is retried. */
 const CLAIM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -45,9 +48,10 @@ export const routes: Record<string, Handler> = {
 		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
 		const secret = pair ? pair.signingKey : `whsec_${randomBytes(24).toString('base64')}`;
 		store.run(
-			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, timing_rules, created_at, updated_at)
-			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?)`,
-			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, scheme, pair?.publicKey ?? null, JSON.stringify(rules), now, now,
+			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, ack_deadline_seconds, timing_rules, created_at, updated_at)
+			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?, ?)`,
+			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, scheme, pair?.publicKey ?? null,
+			body.ack_deadline_seconds ?? DEFAULT_ACK_DEADLINE_SECONDS, JSON.stringify(rules), now, now,
 		);
 		const obj = store.subscriptionObj(store.subscriptionRow(id) as SubscriptionRow);
 		return { status: 201, body: pair ? obj : { ...obj, secret } };
@@ -85,6 +89,10 @@ export const routes: Record<string, Handler> = {
 		if (body.description !== undefined) {
 			sets.push('description = ?');
 			args.push(body.description);
+		}
+		if (body.ack_deadline_seconds !== undefined) {
+			sets.push('ack_deadline_seconds = ?');
+			args.push(body.ack_deadline_seconds);
 		}
 		if (body.enabled === true) sets.push('enabled = 1', 'disabled_reason = NULL');
 		if (body.enabled === false) sets.push('enabled = 0', "disabled_reason = 'disabled_by_user'");
@@ -146,6 +154,28 @@ export const routes: Record<string, Handler> = {
 		}
 		store.run('DELETE FROM webhook_claims WHERE claimed_ms < ?', store.clock.nowMs() - CLAIM_RETENTION_MS);
 		return { status: 201, body: { object: 'webhook_claim', subscription_id: row.id, event_id: eventId, claimed_at: claimedAt, delivery_attempt: attempt } };
+	},
+	resumeWebhookSubscription: (ctx) => {
+		const row = requireSubscription(ctx);
+		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before resuming its deliveries.');
+		const { store } = ctx;
+		const nowMs = store.clock.nowMs();
+		const updatedAt = store.now();
+		// Failed for want of an answer (not a 410, which disabled the subscription): a new series of
+		// attempts, the retry schedule from its start. Waiting for a retry: due now. In flight: left alone.
+		const restarted = store.run(
+			`UPDATE deliveries SET state = 'pending', retry_base = attempts, next_attempt_at = ?, updated_at = ?
+			 WHERE subscription_id = ? AND is_test = 0 AND state = 'failed' AND (last_status IS NULL OR last_status <> 410)`,
+			nowMs, updatedAt, row.id,
+		).changes;
+		store.run(
+			`UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
+			 WHERE subscription_id = ? AND is_test = 0 AND state = 'pending' AND in_flight_attempt IS NULL AND (next_attempt_at IS NULL OR next_attempt_at > ?)`,
+			nowMs, updatedAt, row.id, nowMs,
+		);
+		const pending = store.get<{ n: number }>("SELECT COUNT(*) AS n FROM deliveries WHERE subscription_id = ? AND is_test = 0 AND state = 'pending'", row.id)?.n ?? 0;
+		ctx.services.kick();
+		return { status: 200, body: { object: 'webhook_resume', subscription_id: row.id, pending_deliveries: pending, restarted_deliveries: restarted } };
 	},
 	testWebhookSubscription: async (ctx) => {
 		const row = requireSubscription(ctx);

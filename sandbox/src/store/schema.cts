@@ -58,7 +58,7 @@ CREATE INDEX IF NOT EXISTS events_created ON events(created_at);
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, event_types TEXT NOT NULL, filters TEXT NOT NULL,
   description TEXT, enabled INTEGER NOT NULL, disabled_reason TEXT, secret TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT, timing_rules TEXT NOT NULL DEFAULT '[]');
+  signature_scheme TEXT NOT NULL DEFAULT 'v1', public_key TEXT, ack_deadline_seconds INTEGER NOT NULL DEFAULT 15, timing_rules TEXT NOT NULL DEFAULT '[]');
 -- One row per claimed (subscription, event): the primary key makes the first claim win, also across processes.
 -- delivery_attempt: the attempt the claim belongs to (released if that attempt fails); NULL: final.
 CREATE TABLE IF NOT EXISTS webhook_claims (
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL,
   body TEXT NOT NULL, is_test INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
   last_status INTEGER, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-  in_flight_attempt INTEGER, in_flight_timestamp INTEGER);
+  in_flight_attempt INTEGER, in_flight_timestamp INTEGER, retry_base INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_sub ON deliveries(subscription_id, seq);
 CREATE TABLE IF NOT EXISTS delivery_attempts (
@@ -116,6 +116,8 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'deliveries', column: 'in_flight_attempt', definition: 'INTEGER' },
 	{ table: 'deliveries', column: 'in_flight_timestamp', definition: 'INTEGER' },
 	{ table: 'delivery_attempts', column: 'webhook_timestamp', definition: 'INTEGER' },
+	{ table: 'webhook_subscriptions', column: 'ack_deadline_seconds', definition: 'INTEGER NOT NULL DEFAULT 15' },
+	{ table: 'deliveries', column: 'retry_base', definition: 'INTEGER NOT NULL DEFAULT 0' },
 	// Moments of a consumer's timing rules are events of that consumer only (not in GET /events).
 	{ table: 'events', column: 'consumer_seq', definition: 'INTEGER' },
 	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },

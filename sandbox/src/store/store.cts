@@ -223,6 +223,7 @@ export class Store extends StoreCore {
 			disabled_reason: r.disabled_reason,
 			signature_scheme: r.signature_scheme,
 			public_key: r.public_key,
+			ack_deadline_seconds: r.ack_deadline_seconds,
 			timing_rules: JSON.parse(r.timing_rules) as S['TimingRule'][],
 			created_at: r.created_at,
 			updated_at: r.updated_at,

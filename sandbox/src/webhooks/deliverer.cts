@@ -70,7 +70,8 @@ export class Deliverer {
 	constructor(
 		private readonly store: Store,
 		private readonly schedule: number[] = DEFAULT_RETRY_SCHEDULE,
-		private readonly timeoutMs = 15_000,
+		/** Overrides every subscription's `ack_deadline_seconds` (tests); unset, each subscription's deadline holds. */
+		private readonly timeoutMs?: number,
 		private readonly maxInFlight = MAX_IN_FLIGHT_PER_SUBSCRIPTION,
 	) {}
 
@@ -203,7 +204,7 @@ export class Deliverer {
 		let status: number | null = null;
 		let error: string | null = null;
 		try {
-			status = await post(sub.url, headers, row.body, this.timeoutMs, this.abort.signal);
+			status = await post(sub.url, headers, row.body, this.timeoutMs ?? sub.ack_deadline_seconds * 1000, this.abort.signal);
 		} catch (e) {
 			error = e instanceof Error ? e.message || e.name : String(e);
 		}
@@ -220,8 +221,8 @@ export class Deliverer {
 			else if (status === 410) {
 				state = 'failed';
 				this.store.run("UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'endpoint_gone', updated_at = ? WHERE id = ?", this.store.now(), sub.id);
-			} else if (row.is_test === 1 || attempt > this.schedule.length) state = 'failed';
-			else next = this.store.clock.nowMs() + this.schedule[attempt - 1];
+			} else if (row.is_test === 1 || attempt - row.retry_base > this.schedule.length) state = 'failed';
+			else next = this.store.clock.nowMs() + this.schedule[attempt - row.retry_base - 1];
 			this.store.run(
 				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?, in_flight_attempt = NULL, in_flight_timestamp = NULL WHERE id = ?',
 				state, attempt, next, status, error, nowIso, row.id,
