@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { webhookStartNode } from '../../tooling/n8n/fixtures.cjs';
 
 type Json = Record<string, any>;
 const ITEMS = 1500;
@@ -55,7 +56,7 @@ describeE2e('Bulk work in batches (real n8n, 1,500 Tracks)', () => {
 		const hookPath = `trackler-batches-${randomUUID()}`;
 		const track = byId("={{ $('To Items').item.json.id }}");
 		const nodes: Json[] = [
-			{ id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: randomUUID(), parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} } },
+			webhookStartNode(hookPath),
 			{ id: randomUUID(), name: 'To Items', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return $input.first().json.body.ids.map((id) => ({ json: { id } }));' } },
 			trackler('Add Tag', { resource: 'tag', operation: 'addToTrack', trackId: track, tagIds: `={{ ${JSON.stringify(tagId)} }}`, tagNames: '' }),
 			trackler('Update', { resource: 'track', operation: 'update', trackId: track, updateFields: { statusId: byId(statusId), setMetadata: { pairs: [{ key: 'Cohort', value: marker }] } } }),

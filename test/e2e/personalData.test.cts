@@ -10,6 +10,7 @@ import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { seededPersonalValues } from '../../tooling/sandbox/personalValues.cjs';
 import { NODE_TYPE_PREFIX, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { webhookStartNode } from '../../tooling/n8n/fixtures.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 type Json = Record<string, any>;
@@ -54,15 +55,7 @@ describeE2e('Personal Data in Output in a real n8n', () => {
 				['Greet', { resource: 'message', operation: 'sendToTrack', trackId: byId(track.id), message: greeting }],
 			];
 			const nodes: Json[] = [
-				{
-					id: randomUUID(),
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-				},
+				webhookStartNode(hookPath),
 				...steps.map(([name, parameters], i) => ({
 					id: randomUUID(),
 					name,

@@ -9,6 +9,7 @@ import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cj
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { webhookStartNode } from '../../tooling/n8n/fixtures.cjs';
 
 const ACTION = `${NODE_TYPE_PREFIX}trackler`;
 type Json = Record<string, any>;
@@ -104,15 +105,7 @@ describeE2e('a read-only token in a real n8n', () => {
 		const hookPath = `trackler-read-only-${randomUUID()}`;
 		const operations = [...Object.keys(reads), ...Object.keys(writes)];
 		const nodes: Json[] = [
-			{
-				id: randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: hookPath, responseMode: 'onReceived', options: {} },
-			},
+			webhookStartNode(hookPath),
 			...operations.map((key, i) => {
 				const [resource, operation] = key.split('.');
 				return {

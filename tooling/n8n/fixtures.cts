@@ -48,3 +48,16 @@ export function tracklerPollingTriggerNode(
 		credentials: { tracklerApi: { id: credential.id, name: credential.name } },
 	};
 }
+
+/** n8n's own Webhook node named "Webhook" at `path`, answering on receipt: the start of a suite's test workflow. */
+export function webhookStartNode(path: string): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
