@@ -3147,6 +3147,10 @@ export interface components {
              * @description The endpoint that receives deliveries.
              */
             url: string;
+            /**
+             * @description The events delivered. At least one, unless `timing_rules` has a rule: a subscription for
+             *     moments alone (reminders) has `[]`. Empty with no timing rule answers `422` naming `event_types`.
+             */
             event_types: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             /** @description A note for people, such as which workflow uses it. */
@@ -3160,6 +3164,7 @@ export interface components {
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
             url?: string;
+            /** @description `[]` only for a subscription that keeps at least one timing rule (a subscription for moments alone); otherwise `422` naming `event_types`. */
             event_types?: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             description?: string | null;

@@ -244,4 +244,36 @@ export const webhookRules: Rule[] = [
 			);
 		},
 	},
+	{
+		id: 'webhooks.moments-only',
+		title:
+			'A subscription for moments alone (event_types [] with a timing rule) is made; one with neither answers 422 naming event_types, and nothing is made',
+		contract: 'createWebhookSubscription (event_types, timing_rules)',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const url = 'https://conformance.invalid/trackler-moments';
+			const rule = { id: 'day-before', anchor: 'appointment.start', offset_minutes: -1440 };
+			const before = await api.call('GET', '/webhook-subscriptions?limit=100');
+			const count = (list: typeof before): number => (((list.body as Json).data ?? []) as Json[]).length;
+			const refused = await api.call('POST', '/webhook-subscriptions', { url, event_types: [] });
+			expectProblem(refused, 422, 'validation_failed');
+			expect(
+				(((refused.body as Json).errors ?? []) as Json[]).some((e) => e.field === 'event_types'),
+				'the 422 does not name event_types',
+				refused,
+			);
+			const after = await api.call('GET', '/webhook-subscriptions?limit=100');
+			expect(count(after) === count(before), 'the refused subscription was made anyway', after);
+			const made = await api.call('POST', '/webhook-subscriptions', { url, event_types: [], timing_rules: [rule] });
+			expect(made.status === 201, `a subscription for moments alone answered ${made.status}`, made);
+			const sub = made.body as Json;
+			run.cleanup.push(`/webhook-subscriptions/${String(sub.id)}`);
+			expect(
+				Array.isArray(sub.event_types) && (sub.event_types as unknown[]).length === 0 && ((sub.timing_rules ?? []) as Json[]).length === 1,
+				'the subscription does not show event_types [] and its timing rule',
+				made,
+			);
+		},
+	},
 ];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
-import { ApiError, conflict, notFound } from '../http/problem.cjs';
+import { ApiError, conflict, notFound, type FieldError } from '../http/problem.cjs';
 import { newSigningKeyPair } from '../webhooks/signer.cjs';
 import type { SubscriptionRow, S } from '../store/store.cjs';
 import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
@@ -30,6 +30,12 @@ function normFilters(f: Partial<S['WebhookFilters']> | undefined): S['WebhookFil
 	return { tag_ids: f?.tag_ids ?? [], status_ids: f?.status_ids ?? [], scheduler_ids: f?.scheduler_ids ?? [], form_template_ids: f?.form_template_ids ?? [] };
 }
 
+/** A subscription needs an event type or a timing rule (one for moments alone has `event_types: []`). */
+function deliversNothing(eventTypes: unknown[] | undefined, rules: unknown[] | undefined): FieldError[] {
+	if ((eventTypes ?? []).length || (rules ?? []).length) return [];
+	return [{ field: 'event_types', message: 'name at least one event type, or add a timing rule for a subscription to moments alone', code: 'required' }];
+}
+
 export const routes: Record<string, Handler> = {
 	listWebhookSubscriptions: (ctx) => {
 		requireAdmin(ctx);
@@ -39,7 +45,7 @@ export const routes: Record<string, Handler> = {
 	createWebhookSubscription: (ctx) => {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
 		const rules = storedRules(body.timing_rules, [], now);
@@ -60,7 +66,10 @@ export const routes: Record<string, Handler> = {
 	updateWebhookSubscription: (ctx) => {
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors([
+			...ruleErrors(body.timing_rules),
+			...deliversNothing(body.event_types ?? JSON.parse(row.event_types), body.timing_rules ?? JSON.parse(row.timing_rules)),
+		]);
 		const now = store.now();
 		const sets: string[] = ['updated_at = ?'];
 		const args: unknown[] = [now];
