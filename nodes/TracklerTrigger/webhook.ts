@@ -18,12 +18,13 @@ import {
 	testWebhookUrl,
 } from './subscription';
 
-/** Whether the event is a moment of this trigger's own timing rule (a sample for "Listen for test event" has none, and passes in a manual run only). */
-function isOwnMoment(event: TracklerEvent, mode: TimingMode, test: boolean): boolean {
+/**
+ * Whether the event is a moment of this trigger's own timing rule. A manual run ("Listen for test
+ * event") takes any moment of its type: Trackler's sample names a made-up rule.
+ */
+function isOwnMoment(event: TracklerEvent, mode: TimingMode, manual: boolean): boolean {
 	if (event.type !== MOMENT_TYPE[mode]) return false;
-	const moment = event.data.moment;
-	if (!moment) return test;
-	return moment.rule_id === RULE_ID[mode];
+	return manual || event.data.moment?.rule_id === RULE_ID[mode];
 }
 
 /**
