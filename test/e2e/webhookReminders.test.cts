@@ -28,7 +28,7 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 	let sb: TestSandbox | undefined;
 	let credential: { id: string; name: string };
 	const workflows: string[] = [];
-	/** The frozen sandbox clock's start: the tests set it relative to this. */
+	/** The frozen sandbox clock's start in a test: the test sets it relative to this. */
 	let base = 0;
 
 	beforeAll(async () => {
@@ -91,7 +91,17 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 		).filter((d) => !d.test);
 	}
 
-	async function reminderWorkflow(name: string): Promise<string> {
+	async function reminderWorkflow(
+		name: string,
+		parameters: Record<string, unknown> = {
+			mode: 'appointmentTiming',
+			appointmentTiming: 'beforeStart',
+			appointmentOffset: 24,
+			appointmentOffsetUnit: 'hours',
+			appointmentFilters: {},
+			options: {},
+		},
+	): Promise<string> {
 		const workflow = await (n8n as N8nHandle).createWorkflow({
 			name: uniqueName(name),
 			nodes: [
@@ -102,14 +112,7 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 					typeVersion: 1.1,
 					position: [0, 0],
 					webhookId: randomUUID(),
-					parameters: {
-						mode: 'appointmentTiming',
-						appointmentTiming: 'beforeStart',
-						appointmentOffset: 24,
-						appointmentOffsetUnit: 'hours',
-						appointmentFilters: {},
-						options: {},
-					},
+					parameters,
 					credentials: { tracklerApi: { id: credential.id, name: credential.name } },
 				},
 			],
@@ -229,6 +232,57 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 		await n.unpublishWorkflow(workflowId);
 		expect(await subscriptions()).toEqual([]);
 		expect(timingRuleCount(s.sandbox.store)).toBe(0);
+	}, 420_000);
+
+	test("1 day before a date in a Track's Metadata: once, for that Track, after it is due", async () => {
+		const s = sb as TestSandbox;
+		const n = n8n as N8nHandle;
+		// On from where the sandbox clock is (an earlier test may have moved it days ahead).
+		const clock = await s.testApi('GET', '/clock');
+		base = Math.ceil(Date.parse(clock.body.now as string) / 60_000) * 60_000 + HOUR_MS;
+		await clockAt(base);
+		const ends = base + 3 * DAY_MS;
+		const track = await s.api('POST', '/tracks', { title: 'Einde traject' });
+		expect(track.status).toBe(201);
+		const patched = await s.api('PATCH', `/tracks/${track.body.id}`, { metadata: { Einddatum: iso(ends) } });
+		expect(patched.status).toBe(200);
+		const workflowId = await reminderWorkflow('Trackler track date reminder', {
+			mode: 'trackDate',
+			momentSource: 'metadata',
+			metadataKey: 'Einddatum',
+			momentTiming: 'before',
+			momentOffset: 1,
+			momentOffsetUnit: 'days',
+			trackFilters: {},
+			options: {},
+		});
+		await n.publishWorkflow(workflowId);
+		const [sub] = await subscriptions();
+		expect(sub.timing_rules).toMatchObject([{ id: 'n8n-track-date', anchor: 'track.metadata', offset_minutes: -1440 }]);
+
+		await clockAt(ends - DAY_MS - 60_000);
+		await settle();
+		expect(await n.listExecutions(workflowId)).toHaveLength(0);
+
+		await clockAt(ends - DAY_MS + 60_000);
+		const [execution] = await n.waitForExecutions(workflowId, 1, EXECUTION_TIMEOUT_MS, { includeData: true });
+		expect(outputItem(execution)).toMatchObject({
+			trigger: 'track_date',
+			track_id: track.body.id,
+			source: 'metadata',
+			metadata_key: 'Einddatum',
+			value: iso(ends),
+			moment: iso(ends),
+			fires_at: iso(ends - DAY_MS),
+			moment_due: { rule_id: 'n8n-track-date', anchor: 'track.metadata', anchor_at: iso(ends), due_at: iso(ends - DAY_MS) },
+		});
+		await clockAt(ends + DAY_MS);
+		await settle();
+		expect(await n.listExecutions(workflowId)).toHaveLength(1);
+		expect((await momentDeliveries(sub.id)).map((d) => d.state)).toEqual(['delivered']);
+
+		await n.unpublishWorkflow(workflowId);
+		expect(await subscriptions()).toEqual([]);
 	}, 420_000);
 
 	test('20 publish / unpublish cycles leave no subscription and no timing rule', async () => {

@@ -1253,4 +1253,33 @@ describe('reminders (Trigger On Appointment Timing / Date/Time in a Track)', () 
 		expect(other.body).toEqual({ received: true, ignored: true });
 		expect(other.result.workflowData).toBeUndefined();
 	});
+
+	it("listening for a test event asks for a sample moment of the mode's type and shows it as an item", async () => {
+		const setup: Setup = {
+			parameters: reminder({ mode: 'trackDate', momentSource: 'metadata', metadataKey: 'Einddatum', momentTiming: 'before', momentOffset: 1, momentOffsetUnit: 'days' }),
+			staticData: {},
+			webhookUrl: `${receiver.url}/webhook-test/${WEBHOOK_ID}/webhook`,
+			mode: 'manual',
+		};
+		const from = receiver.received.length;
+		await activate(setup);
+		expect((await subscriptions())[0]).toMatchObject({
+			event_types: [],
+			timing_rules: [{ id: 'n8n-track-date', anchor: 'track.metadata', metadata_key: 'Einddatum', offset_minutes: -1440 }],
+		});
+		const [sample] = (await receiver.waitFor(from + 1, 15_000)).slice(from);
+		expect(sample.body).toMatchObject({ object: 'event', type: 'track.moment_due' });
+		const answer = await deliver(setup, fromReceived(sample));
+		expect(answer.result.workflowData?.[0]?.[0]?.json).toMatchObject({
+			trigger: 'track_date',
+			event_id: sample.body.id,
+			source: 'metadata',
+			metadata_key: 'Einddatum',
+			timing: 'before',
+			offset: 1,
+			offset_unit: 'days',
+		});
+		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
+		expect(await subscriptions()).toEqual([]);
+	});
 });
