@@ -6,6 +6,7 @@
 import { describeE2e } from '../harness/shared.cjs';
 import {
 	acknowledged,
+	AFTER_A_MAIN_RESTART_MS,
 	allExecutions,
 	emitted,
 	killAfterPoll,
@@ -38,7 +39,7 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		await sleep(65_000); // a whole poll interval passes with the main down
 		expect(k.polls.length).toBe(pollsWhileDown);
 		await kit.q.main.restart();
-		await kit.q.main.waitForExecutions(wf, 2, 150_000);
+		await kit.q.main.waitForExecutions(wf, 2, AFTER_A_MAIN_RESTART_MS);
 		const c = await messages(kit, track.id, 2, 'after the restart');
 		await kit.q.main.waitForExecutions(wf, 3, 150_000);
 		await nextPoll(k.polls, k.polls.length);
@@ -50,7 +51,7 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 			executions: all.map((e) => `${e.id}@${kit.q.workerOf(e.id) ?? '?'}`),
 		});
 		await kit.q.main.unpublishWorkflow(wf);
-	}, 900_000);
+	}, 1_200_000);
 
 	test('SIGKILL of the main right after a poll (legacy engine): 0 events lost', async () => {
 		const { sent, got, pollerStateRows } = await killAfterPoll(
@@ -65,5 +66,5 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		console.log(`[queue:polling] legacy engine, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
 		expect(lost).toEqual([]);
 		expect(got.filter((id) => !sent.includes(id))).toEqual([]);
-	}, 900_000);
+	}, 1_200_000);
 });
