@@ -100,9 +100,40 @@ export async function messages(
 	return ids;
 }
 
+/**
+ * The workflow's executions as n8n stored them (its Postgres), newest first. Not n8n's API: its list
+ * leaves out the executions the main still counts as running, and on n8n 2.41 a main that has just
+ * restarted sometimes never learns that a worker finished one (its `job.finished()` does not settle,
+ * seen about once in five restarts): the execution ran and is stored `success`, yet the list hides it.
+ */
+export function storedExecutions(kit: QueueKit, workflowId: string): Array<{ id: string; status: string }> {
+	if (!/^[A-Za-z0-9]+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
+	return kit.q.postgres
+		.sql(`SELECT id || ' ' || status FROM execution_entity WHERE "workflowId" = '${workflowId}' AND "deletedAt" IS NULL ORDER BY id DESC`)
+		.split('\n')
+		.filter(Boolean)
+		.map((row) => {
+			const [id, status] = row.split(' ');
+			return { id, status };
+		});
+}
+
+/** Waits until at least `count` of the workflow's stored executions finished (success or error). */
+export async function finishedExecutions(
+	kit: QueueKit,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+): Promise<Array<{ id: string; status: string }>> {
+	return await waitFor(`${count} finished execution(s) of workflow ${workflowId}`, timeoutMs, async () => {
+		const finished = storedExecutions(kit, workflowId).filter((e) => e.status === 'success' || e.status === 'error');
+		return finished.length >= count ? finished : undefined;
+	}, 1000);
+}
+
 /** Message ids emitted over all executions of the workflow (with repeats). */
 export async function emitted(kit: QueueKit, workflowId: string): Promise<string[]> {
-	const all = await allExecutions(kit, workflowId);
+	const all = storedExecutions(kit, workflowId);
 	const full = await Promise.all(all.map((e) => kit.q.main.getExecution(e.id, true)));
 	return full
 		.flatMap(itemsOf)
@@ -203,8 +234,11 @@ export async function killAfterPoll(
 
 /** When events are missing: the workflow's executions (status, worker, items) and its consumer's backlog. */
 async function lossDetails(kit: QueueKit, workflowId: string, pullsAfterRestart: number): Promise<Record<string, unknown>> {
-	const executions = await allExecutions(kit, workflowId).catch((error: Error) => error.message);
-	const read = async (e: N8nExecution) =>
+	const executions = storedExecutions(kit, workflowId);
+	const hidden = await allExecutions(kit, workflowId)
+		.then((listed) => executions.filter((e) => !listed.some((l) => l.id === e.id)).map((e) => e.id))
+		.catch((error: Error) => error.message);
+	const read = async (e: { id: string; status: string }) =>
 		await kit.q.main
 			.getExecution(e.id, true)
 			.then((full) => `${e.id}:${e.status}@${kit.q.workerOf(e.id) ?? '?'}:${itemsOf(full).length} items`)
@@ -225,7 +259,8 @@ async function lossDetails(kit: QueueKit, workflowId: string, pullsAfterRestart:
 	return {
 		pullsAfterRestart,
 		publicationOutbox: outbox,
-		executions: Array.isArray(executions) ? await Promise.all(executions.map(read)) : executions,
+		executions: await Promise.all(executions.map(read)),
+		notInTheMainsList: hidden,
 		consumer: consumer ? { backlog: consumer.backlog, last_pulled_at: consumer.last_pulled_at } : 'none',
 	};
 }
