@@ -25,12 +25,9 @@ const UNIT_MINUTES: Record<OffsetUnit, number> = { minutes: 1, hours: 60, days: 
 /** Which trigger shows the fields: the wording of the offset unit and of the metadata date differs. */
 export type TimingFieldsFor = 'polling' | 'webhook';
 
-const UNIT_HINT: Record<TimingFieldsFor, string> = {
-	polling:
-		"Unit of the offset. Days follow the calendar in the workflow's time zone (the same clock time a day earlier or later, also across daylight saving changes); minutes and hours are exact.",
-	webhook:
-		'Unit of the offset. Trackler counts exact minutes: a day is 24 hours, so across a daylight saving change a reminder in days comes an hour earlier or later on the clock.',
-};
+/** Both triggers count days the same way: the Trackler Trigger sends them as a timing rule's `offset_days` in the workflow's time zone. */
+const UNIT_HINT =
+	"Unit of the offset. Days follow the calendar in the workflow's time zone (the same clock time a day earlier or later, also across daylight saving changes); minutes and hours are exact.";
 
 const METADATA_HINT: Record<TimingFieldsFor, string> = {
 	polling:
@@ -43,7 +40,6 @@ function offsetUnit(
 	name: string,
 	show: Record<string, string[]>,
 	fallback: OffsetUnit,
-	fieldsFor: TimingFieldsFor,
 ): INodeProperties {
 	return {
 		displayName: 'Offset Unit',
@@ -55,7 +51,7 @@ function offsetUnit(
 			{ name: 'Minutes', value: 'minutes' },
 		],
 		default: fallback,
-		description: UNIT_HINT[fieldsFor],
+		description: UNIT_HINT,
 		displayOptions: { show },
 	};
 }
@@ -101,7 +97,7 @@ export function appointmentTimingFields(
 			description: 'How long before or after the moment to fire',
 			displayOptions: { show: withOffset },
 		},
-		offsetUnit('appointmentOffsetUnit', withOffset, 'minutes', fieldsFor),
+		offsetUnit('appointmentOffsetUnit', withOffset, 'minutes'),
 		{
 			displayName: 'Filters',
 			name: 'appointmentFilters',
@@ -192,7 +188,7 @@ export function trackDateFields(
 			description: 'How long before or after the moment to fire',
 			displayOptions: { show: withOffset },
 		},
-		offsetUnit('momentOffsetUnit', withOffset, 'days', fieldsFor),
+		offsetUnit('momentOffsetUnit', withOffset, 'days'),
 		{
 			displayName: 'Filters',
 			name: 'trackFilters',
@@ -225,7 +221,11 @@ export interface TimingSettings {
 	timing: AppointmentTiming | MomentTiming;
 	offset: number;
 	unit: OffsetUnit;
+	/** The offset as Trackler takes it: calendar days (unit Days) or minutes, signed (negative is before). */
+	offsetDays: number;
 	offsetMinutes: number;
+	/** The workflow's time zone, which days are counted in. */
+	zone: string;
 	source?: 'metadata' | 'fixed';
 	metadataKey?: string;
 	/** For a fixed moment: as entered and as ISO 8601 in UTC. */
@@ -266,29 +266,41 @@ function idList(value: unknown): string[] {
 }
 
 /**
- * The offset in whole minutes, signed (negative is before). Throws an error naming the Offset field
- * when it is not a number of 0 or more, not whole minutes, or more than a year (Trackler's limit).
+ * The offset as Trackler takes it, signed (negative is before): whole calendar days for the unit Days,
+ * else whole minutes. Throws an error naming the Offset field when it is not a number of 0 or more,
+ * not whole days or minutes, or more than a year (Trackler's limit).
  */
-export function offsetMinutes(
+export function trackerOffset(
 	node: INode,
 	offset: number,
 	unit: OffsetUnit,
 	before: boolean,
-): number {
+): { days: number; minutes: number } {
 	if (!Number.isFinite(offset) || offset < 0) {
 		throw new NodeOperationError(node, 'Offset must be 0 or more', {
 			description: 'Enter how many minutes, hours or days before or after the moment to fire.',
 		});
 	}
+	const sign = before ? -1 : 1;
+	if (unit === 'days') {
+		if (!Number.isInteger(offset)) {
+			throw new NodeOperationError(node, `Offset ${offset} days is not a whole number of days`, {
+				description: 'Enter whole days in Offset, or choose Hours as the Offset Unit (e.g. 36 hours).',
+			});
+		}
+		if (offset > 365) {
+			throw new NodeOperationError(node, `Offset ${offset} days is more than a year`, {
+				description:
+					'Trackler keeps timing rules within a year either way: enter at most 365 days, 8760 hours or 525600 minutes in Offset.',
+			});
+		}
+		return { days: sign * offset || 0, minutes: 0 };
+	}
 	const minutes = offset * (UNIT_MINUTES[unit] ?? 1);
 	if (Math.abs(minutes - Math.round(minutes)) > 1e-9) {
-		throw new NodeOperationError(
-			node,
-			`Offset ${offset} ${unit} is not a whole number of minutes`,
-			{
-				description: 'Enter the Offset in whole minutes, e.g. 90 minutes instead of 1.5 minutes.',
-			},
-		);
+		throw new NodeOperationError(node, `Offset ${offset} ${unit} is not a whole number of minutes`, {
+			description: 'Enter the Offset in whole minutes, e.g. 90 minutes instead of 1.5 minutes.',
+		});
 	}
 	if (Math.round(minutes) > MAX_OFFSET_MINUTES) {
 		throw new NodeOperationError(node, `Offset ${offset} ${unit} is more than a year`, {
@@ -296,8 +308,7 @@ export function offsetMinutes(
 				'Trackler keeps timing rules within a year either way: enter at most 365 days, 8760 hours or 525600 minutes in Offset.',
 		});
 	}
-	const whole = Math.round(minutes);
-	return before ? -whole : whole;
+	return { days: 0, minutes: sign * Math.round(minutes) || 0 };
 }
 
 /** Reads and checks the timing settings of `mode`; every error names its field. `zone` reads a fixed date-time. */
@@ -312,12 +323,15 @@ export function readTimingSettings(
 		const offset = timing === 'atStart' ? 0 : Number(read('appointmentOffset', 15) ?? 0);
 		const unit = read('appointmentOffsetUnit', 'minutes') as OffsetUnit;
 		const filters = (read('appointmentFilters', {}) ?? {}) as IDataObject;
+		const shift = trackerOffset(node, offset, unit, timing === 'beforeStart');
 		return {
 			mode,
 			timing,
 			offset,
 			unit,
-			offsetMinutes: offsetMinutes(node, offset, unit, timing === 'beforeStart'),
+			offsetDays: shift.days,
+			offsetMinutes: shift.minutes,
+			zone,
 			schedulerIds: idList(filters.schedulerIds),
 			tagIds: idList(filters.tagIds),
 			statusIds: idList(filters.statusIds),
@@ -328,12 +342,15 @@ export function readTimingSettings(
 	const unit = read('momentOffsetUnit', 'days') as OffsetUnit;
 	const source = read('momentSource', 'metadata') === 'fixed' ? 'fixed' : 'metadata';
 	const filters = (read('trackFilters', {}) ?? {}) as IDataObject;
+	const shift = trackerOffset(node, offset, unit, timing === 'before');
 	const settings: TimingSettings = {
 		mode,
 		timing,
 		offset,
 		unit,
-		offsetMinutes: offsetMinutes(node, offset, unit, timing === 'before'),
+		offsetDays: shift.days,
+		offsetMinutes: shift.minutes,
+		zone,
 		source,
 		schedulerIds: [],
 		tagIds: idList(filters.tagIds),
@@ -374,11 +391,15 @@ export function timingRule(settings: TimingSettings): TimingRuleInput {
 		status_ids: settings.statusIds,
 		...(settings.mode === 'appointmentTiming' ? { scheduler_ids: settings.schedulerIds } : {}),
 	};
+	// Days: calendar days in the workflow's time zone, as the Polling Trigger counts them.
+	const offset = settings.offsetDays
+		? { offset_days: settings.offsetDays, time_zone: settings.zone, offset_minutes: 0 }
+		: { offset_minutes: settings.offsetMinutes };
 	if (settings.mode === 'appointmentTiming') {
 		return {
 			id: RULE_ID.appointmentTiming,
 			anchor: settings.timing === 'afterEnd' ? 'appointment.end' : 'appointment.start',
-			offset_minutes: settings.offsetMinutes,
+			...offset,
 			filters,
 		};
 	}
@@ -387,7 +408,7 @@ export function timingRule(settings: TimingSettings): TimingRuleInput {
 		...(settings.source === 'fixed'
 			? { anchor: 'fixed' as const, at: settings.fixedAt }
 			: { anchor: 'track.metadata' as const, metadata_key: settings.metadataKey }),
-		offset_minutes: settings.offsetMinutes,
+		...offset,
 		filters,
 	};
 }
@@ -410,6 +431,8 @@ export function sameRule(
 		(stored.metadata_key ?? null) === (wanted.metadata_key ?? null) &&
 		atMs(stored.at) === atMs(wanted.at) &&
 		stored.offset_minutes === wanted.offset_minutes &&
+		(stored.offset_days ?? 0) === (wanted.offset_days ?? 0) &&
+		(!wanted.offset_days || stored.time_zone === wanted.time_zone) &&
 		sameIds(stored.filters?.tag_ids, wanted.filters?.tag_ids) &&
 		sameIds(stored.filters?.status_ids, wanted.filters?.status_ids) &&
 		sameIds(stored.filters?.scheduler_ids, wanted.filters?.scheduler_ids) &&

@@ -258,7 +258,8 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 		});
 		await n.publishWorkflow(workflowId);
 		const [sub] = await subscriptions();
-		expect(sub.timing_rules).toMatchObject([{ id: 'n8n-track-date', anchor: 'track.metadata', offset_minutes: -1440 }]);
+		// A day on the calendar in the workflow's time zone, as the Polling Trigger counts it.
+		expect(sub.timing_rules).toMatchObject([{ id: 'n8n-track-date', anchor: 'track.metadata', offset_days: -1, offset_minutes: 0 }]);
 
 		await clockAt(ends - DAY_MS - 60_000);
 		await settle();
@@ -274,7 +275,7 @@ describeE2e('Trackler Trigger reminders (timing rules at Trackler) in a real n8n
 			value: iso(ends),
 			moment: iso(ends),
 			fires_at: iso(ends - DAY_MS),
-			moment_due: { rule_id: 'n8n-track-date', anchor: 'track.metadata', anchor_at: iso(ends), due_at: iso(ends - DAY_MS) },
+			moment_due: { rule_id: 'n8n-track-date', anchor: 'track.metadata', anchor_at: iso(ends), offset_days: -1, due_at: iso(ends - DAY_MS) },
 		});
 		await clockAt(ends + DAY_MS);
 		await settle();

@@ -61,7 +61,8 @@ describe('Appointment Timing → timing rule', () => {
 	test('when it starts ignores a stored offset; after it ends counts from the end', () => {
 		expect(rule('appointmentTiming', { appointmentTiming: 'atStart', appointmentOffset: 99 }).offset_minutes).toBe(0);
 		const after = rule('appointmentTiming', { appointmentTiming: 'afterEnd', appointmentOffset: 2, appointmentOffsetUnit: 'days' });
-		expect(after).toMatchObject({ anchor: 'appointment.end', offset_minutes: 2880 });
+		// days: calendar days in the workflow's time zone, as the Polling Trigger counts them
+		expect(after).toMatchObject({ anchor: 'appointment.end', offset_days: 2, time_zone: ZONE, offset_minutes: 0 });
 		expect(rule('appointmentTiming', { appointmentTiming: 'afterStart', appointmentOffset: 1.5, appointmentOffsetUnit: 'hours' }).offset_minutes).toBe(90);
 	});
 
@@ -70,7 +71,8 @@ describe('Appointment Timing → timing rule', () => {
 	});
 
 	test('a year is the most either way; more is refused naming Offset', () => {
-		expect(rule('appointmentTiming', { appointmentOffset: 365, appointmentOffsetUnit: 'days' }).offset_minutes).toBe(-MAX_OFFSET_MINUTES);
+		expect(rule('appointmentTiming', { appointmentOffset: 365, appointmentOffsetUnit: 'days' }).offset_days).toBe(-365);
+		expect(rule('appointmentTiming', { appointmentOffset: 8760, appointmentOffsetUnit: 'hours' }).offset_minutes).toBe(-MAX_OFFSET_MINUTES);
 		for (const [offset, unit] of [
 			[366, 'days'],
 			[8761, 'hours'],
@@ -88,11 +90,14 @@ describe('Appointment Timing → timing rule', () => {
 		expect(failure('appointmentTiming', { appointmentOffset: 0.5, appointmentOffsetUnit: 'minutes' }).message).toMatch(
 			/^Offset 0.5 minutes is not a whole number of minutes$/,
 		);
+		expect(failure('appointmentTiming', { appointmentOffset: 1.5, appointmentOffsetUnit: 'days' }).message).toBe(
+			'Offset 1.5 days is not a whole number of days',
+		);
 	});
 });
 
 describe('Date/Time in a Track → timing rule', () => {
-	test('1 day before a Metadata date: anchor track.metadata with the key, -1440 minutes', () => {
+	test("1 day before a Metadata date: anchor track.metadata with the key, -1 calendar day in the workflow's zone", () => {
 		expect(
 			rule('trackDate', {
 				momentSource: 'metadata',
@@ -106,7 +111,9 @@ describe('Date/Time in a Track → timing rule', () => {
 			id: 'n8n-track-date',
 			anchor: 'track.metadata',
 			metadata_key: 'Einddatum',
-			offset_minutes: -1440,
+			offset_days: -1,
+			time_zone: ZONE,
+			offset_minutes: 0,
 			filters: { tag_ids: ['a', 'b'], status_ids: [] },
 		});
 	});
@@ -136,6 +143,8 @@ describe('sameRule', () => {
 		anchor: 'appointment.start' as const,
 		metadata_key: null,
 		at: null,
+		offset_days: 0,
+		time_zone: 'Europe/Amsterdam',
 		offset_minutes: -1440,
 		filters: { tag_ids: ['b', 'a'], status_ids: [], scheduler_ids: [], form_template_ids: [] },
 		active_since: '2026-01-01T00:00:00Z',
@@ -143,8 +152,13 @@ describe('sameRule', () => {
 	test('the stored rule (with active_since, null fields, lists in another order) is the same', () => {
 		expect(sameRule(stored, wanted)).toBe(true);
 	});
-	test('another offset, anchor or filter is not', () => {
+	test('another offset, anchor or filter is not; days compare with their zone', () => {
 		expect(sameRule({ ...stored, offset_minutes: -60 }, wanted)).toBe(false);
+		const dayBefore = rule('appointmentTiming', { appointmentOffset: 1, appointmentOffsetUnit: 'days' });
+		const storedDay = { ...stored, offset_days: -1, offset_minutes: 0, filters: { ...stored.filters, tag_ids: [] } };
+		expect(sameRule(storedDay, dayBefore)).toBe(true);
+		expect(sameRule({ ...storedDay, time_zone: 'UTC' }, dayBefore)).toBe(false);
+		expect(sameRule(stored, dayBefore)).toBe(false);
 		expect(sameRule({ ...stored, anchor: 'appointment.end' }, wanted)).toBe(false);
 		expect(sameRule({ ...stored, filters: { ...stored.filters, tag_ids: ['a'] } }, wanted)).toBe(false);
 		expect(sameRule(undefined, wanted)).toBe(false);
@@ -170,7 +184,7 @@ describe('the item a moment becomes', () => {
 		actor: { type: 'system' },
 		data: {
 			object: appointment,
-			moment: { rule_id: 'n8n-appointment-timing', anchor: 'appointment.start', anchor_at: '2026-03-10T09:00:00Z', offset_minutes: -1440, due_at: '2026-03-09T09:00:00Z' },
+			moment: { rule_id: 'n8n-appointment-timing', anchor: 'appointment.start', anchor_at: '2026-03-10T09:00:00Z', offset_days: 0, offset_minutes: -1440, due_at: '2026-03-09T09:00:00Z' },
 		},
 	} as unknown as TracklerEvent;
 
@@ -199,7 +213,7 @@ describe('the item a moment becomes', () => {
 		const trackEvent = {
 			...event,
 			type: 'track.moment_due',
-			data: { object: track, moment: { rule_id: 'n8n-track-date', anchor: 'track.metadata', anchor_at: '2026-03-09T23:00:00Z', offset_minutes: 0, due_at: '2026-03-09T23:00:00Z' } },
+			data: { object: track, moment: { rule_id: 'n8n-track-date', anchor: 'track.metadata', anchor_at: '2026-03-09T23:00:00Z', offset_days: 0, offset_minutes: 0, due_at: '2026-03-09T23:00:00Z' } },
 		} as unknown as TracklerEvent;
 		expect(
 			momentOutput(trackEvent, { mode: 'trackDate', timing: 'at', offset: 0, unit: 'days', source: 'metadata', metadataKey: 'Einddatum' }, ZONE),
@@ -235,9 +249,11 @@ describe('both triggers show the same timing fields', () => {
 		expect((mode?.options as Array<{ name: string }>).map((o) => o.name)).toEqual(['Appointment Timing', 'Date/Time in a Track', 'Events']);
 	});
 
-	test("the Trackler Trigger's offset unit says days are 24 hours; the Polling Trigger's that they follow the calendar", () => {
-		const unit = (properties: INodeProperties[]) => properties.find((p) => p.name === 'appointmentOffsetUnit')?.description;
-		expect(unit(new TracklerTrigger().description.properties)).toMatch(/a day is 24 hours/);
-		expect(unit(new TracklerPollingTrigger().description.properties)).toMatch(/Days follow the calendar/);
+	test('in both, the offset unit says days follow the calendar in the workflow\'s time zone', () => {
+		const unit = (properties: INodeProperties[], name: string) => properties.find((p) => p.name === name)?.description;
+		for (const name of ['appointmentOffsetUnit', 'momentOffsetUnit']) {
+			expect(unit(new TracklerTrigger().description.properties, name)).toMatch(/Days follow the calendar in the workflow's time zone/);
+			expect(unit(new TracklerTrigger().description.properties, name)).toBe(unit(new TracklerPollingTrigger().description.properties, name));
+		}
 	});
 });

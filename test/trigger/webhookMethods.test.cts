@@ -1225,7 +1225,7 @@ describe('reminders (Trigger On Appointment Timing / Date/Time in a Track)', () 
 					end_at: '2026-03-10T10:00:00.000Z',
 					location: 'Kerkstraat 1, Utrecht',
 				},
-				moment: { rule_id: ruleId, anchor: 'appointment.start', anchor_at: '2026-03-10T09:00:00.000Z', offset_minutes: -1440, due_at: '2026-03-09T09:00:00.000Z' },
+				moment: { rule_id: ruleId, anchor: 'appointment.start', anchor_at: '2026-03-10T09:00:00.000Z', offset_days: 0, offset_minutes: -1440, due_at: '2026-03-09T09:00:00.000Z' },
 			};
 			const raw = JSON.stringify(body);
 			sb.sandbox.store.run('UPDATE deliveries SET body = ? WHERE event_id = ?', raw, event.id);
@@ -1265,7 +1265,7 @@ describe('reminders (Trigger On Appointment Timing / Date/Time in a Track)', () 
 		await activate(setup);
 		expect((await subscriptions())[0]).toMatchObject({
 			event_types: [],
-			timing_rules: [{ id: 'n8n-track-date', anchor: 'track.metadata', metadata_key: 'Einddatum', offset_minutes: -1440 }],
+			timing_rules: [{ id: 'n8n-track-date', anchor: 'track.metadata', metadata_key: 'Einddatum', offset_days: -1, time_zone: 'Europe/Amsterdam', offset_minutes: 0 }],
 		});
 		const [sample] = (await receiver.waitFor(from + 1, 15_000)).slice(from);
 		expect(sample.body).toMatchObject({ object: 'event', type: 'track.moment_due' });

@@ -48,7 +48,7 @@ export const routes: Record<string, Handler> = {
 		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
-		const rules = storedRules(body.timing_rules, [], now);
+		const rules = storedRules(body.timing_rules, [], now, store.workspaceObj().time_zone);
 		const scheme: S['WebhookSignatureScheme'] = body.signature_scheme ?? 'v1';
 		// v1a: the signing key (whsk_) is stored in `secret` and never leaves the sandbox; v1: the shared whsec_ secret.
 		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
@@ -77,7 +77,7 @@ export const routes: Record<string, Handler> = {
 		// Re-enabled: moments that fell due while the subscription was disabled are not delivered, as its events are not.
 		const reenabled = body.enabled === true && row.enabled !== 1;
 		if (body.timing_rules !== undefined || (reenabled && previous.length)) {
-			const rules = body.timing_rules !== undefined ? storedRules(body.timing_rules, previous, now) : previous;
+			const rules = body.timing_rules !== undefined ? storedRules(body.timing_rules, previous, now, store.workspaceObj().time_zone) : previous;
 			sets.push('timing_rules = ?');
 			args.push(JSON.stringify(reenabled ? rules.map((r) => ({ ...r, active_since: now })) : rules));
 		}
