@@ -88,7 +88,7 @@ export class TracklerPollingTrigger implements INodeType {
 			},
 
 			// Appointment timing and Date/time in a Track: the same fields as the Trackler Trigger's.
-			...appointmentTimingFields({ mode: ['appointmentTiming'] }, 'polling'),
+			...appointmentTimingFields({ mode: ['appointmentTiming'] }),
 			...trackDateFields({ mode: ['trackDate'] }, 'polling'),
 
 			// New events

@@ -106,7 +106,7 @@ export class TracklerTrigger implements INodeType {
 			...ignoreOwnChangesFields({ mode: ['events'] }),
 
 			// Reminders, timed at Trackler: the same fields as the Polling Trigger's.
-			...appointmentTimingFields({ mode: ['appointmentTiming'] }, 'webhook'),
+			...appointmentTimingFields({ mode: ['appointmentTiming'] }),
 			...trackDateFields({ mode: ['trackDate'] }, 'webhook'),
 
 			{

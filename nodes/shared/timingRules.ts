@@ -22,7 +22,7 @@ export const MAX_OFFSET_MINUTES = 525600;
 
 const UNIT_MINUTES: Record<OffsetUnit, number> = { minutes: 1, hours: 60, days: 1440 };
 
-/** Which trigger shows the fields: the wording of the offset unit and of the metadata date differs. */
+/** Which trigger shows the fields: the wording of the metadata date differs (who reads it, in which time zone). */
 export type TimingFieldsFor = 'polling' | 'webhook';
 
 /** Both triggers count days the same way: the Trackler Trigger sends them as a timing rule's `offset_days` in the workflow's time zone. */
@@ -65,10 +65,7 @@ const tagAndStatusFilters = (): INodeProperties[] => [
  * The fields of "Appointment Timing", shown when `show` holds (e.g. `{ mode: ['appointmentTiming'] }`):
  * When, Offset, Offset Unit, Filters (Schedulers, Statuses, Tags).
  */
-export function appointmentTimingFields(
-	show: Record<string, string[]>,
-	fieldsFor: TimingFieldsFor,
-): INodeProperties[] {
+export function appointmentTimingFields(show: Record<string, string[]>): INodeProperties[] {
 	const withOffset = { ...show, appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'] };
 	return [
 		{
