@@ -2,6 +2,7 @@ import { createHmac } from 'crypto';
 
 import { cachedAccess, forgetAccess } from './access';
 import type { Schemas } from './api';
+import { ensureNodeError } from './errors';
 import type { TokenScope } from './scopes';
 import {
 	accessFromCredentials,
@@ -159,7 +160,7 @@ async function request(
 		// As for every call with the kept credential read: a rotated token or a changed address is read
 		// again by the next call.
 		if (cached) forgetAccess(ctx, CREDENTIAL_TYPE);
-		throw error;
+		throw ensureNodeError(ctx.getNode(), error as Error, options.itemIndex);
 	}
 	const facts = factsOf(response.body);
 	const now = Date.now();
