@@ -24,7 +24,7 @@ import { runPool } from '../shared/pool';
 import { planSends, sendBatch } from './batch';
 import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
 import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
-import { recordTrackAction } from './executionData';
+import { recordTrackAction, recordWorkspace } from './executionData';
 import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
 import { compactObject, isToolExecution, toolError, toolOutputOption } from './tool';
 import type { OperationResult, PreparedOperation } from './types';
@@ -212,15 +212,18 @@ export class Trackler implements INodeType {
 			MAX_CONCURRENCY,
 		);
 		const redact = nodeOptions.personalData === 'redact';
+		/** Whether an item recorded its Track in the custom execution data (then the workspace too). */
+		let recordedTrack = false;
 		/** An item's output, as every way of sending gives it. */
 		const deliver = (itemIndex: number, answer: OperationResult): void => {
 			const output = redact ? redactPersonalData(answer) : answer;
 			// The execution is named by the Track this item acted on (n8n's custom execution data).
 			const event = events[itemIndex];
-			recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), {
+			const recorded = recordTrackAction(this, output, operationOf[itemIndex].replace('/', '.'), {
 				id: event?.id,
 				type: event?.type,
 			});
+			recordedTrack ||= recorded;
 			const objects = Array.isArray(output) ? output : [output];
 			noteArchivedTracks(this, itemIndex, operationOf[itemIndex], objects);
 			results[itemIndex] = (compact ? objects.map(compactObject) : objects).map((json) => ({
@@ -243,32 +246,37 @@ export class Trackler implements INodeType {
 		const tasks = planSends(prepared, batching, (itemIndex) =>
 			itemKeys[itemIndex].key(MAIN_SCOPE),
 		);
-		await runPool(tasks.length, concurrency, async (taskIndex) => {
-			const task = tasks[taskIndex];
-			if ('batch' in task) {
-				await sendBatch(
-					this,
-					task.batch,
-					task.items,
-					prepared,
-					(itemIndex) => itemKeys[itemIndex],
-					deliver,
-					fail,
-				);
-			} else {
-				const itemIndex = task.single;
-				try {
-					deliver(
-						itemIndex,
-						await (prepared[itemIndex] as PreparedOperation).call(this, itemKeys[itemIndex]),
+		try {
+			await runPool(tasks.length, concurrency, async (taskIndex) => {
+				const task = tasks[taskIndex];
+				if ('batch' in task) {
+					await sendBatch(
+						this,
+						task.batch,
+						task.items,
+						prepared,
+						(itemIndex) => itemKeys[itemIndex],
+						deliver,
+						fail,
 					);
-				} catch (error) {
-					fail(itemIndex, error as Error);
+				} else {
+					const itemIndex = task.single;
+					try {
+						deliver(
+							itemIndex,
+							await (prepared[itemIndex] as PreparedOperation).call(this, itemKeys[itemIndex]),
+						);
+					} catch (error) {
+						fail(itemIndex, error as Error);
+					}
 				}
-			}
-			// Without Continue On Fail a failure stops the node: no further task starts.
-			if (failures.length) throw failures[0].error;
-		});
+				// Without Continue On Fail a failure stops the node: no further task starts.
+				if (failures.length) throw failures[0].error;
+			});
+		} finally {
+			// Once a run, also when an item failed after others acted on their Track.
+			if (recordedTrack) await recordWorkspace(this);
+		}
 		const hints = takeHints(this, items.length);
 		if (failures.length) {
 			// Items run side by side: report the first failing item in input order.

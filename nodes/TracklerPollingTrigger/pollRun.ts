@@ -1,6 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import type { ListPage } from '../shared/api';
+import { readMeNow } from '../shared/me';
 import { headerValue, tracklerApiResponse } from '../shared/transport';
 
 /** How far back every window reaches past the previous poll, for data that shows up late. */
@@ -49,9 +50,13 @@ export class PollRun {
 		return this.serverNowMs ?? Date.now() + this.skewMs;
 	}
 
-	/** Makes sure `now()` comes from Trackler: asks `GET /me` when no answer of this poll carried the time yet. */
+	/**
+	 * Makes sure `now()` comes from Trackler: asks `GET /me` when no answer of this poll carried the time
+	 * yet. Always a request of its own (me.ts never reuses Trackler's clock); its answer renews the
+	 * token's facts that others reuse, such as the token's id for Ignore Own Changes later in the poll.
+	 */
 	async syncClock(): Promise<number> {
-		if (this.serverNowMs === undefined) await this.get('/me');
+		if (this.serverNowMs === undefined) this.noteServerTime((await readMeNow(this.ctx)).date);
 		return this.now();
 	}
 

@@ -1,14 +1,8 @@
-import { createHmac } from 'crypto';
 import type { IDataObject, INodeProperties, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { cachedAccess } from './access';
 import type { TracklerEvent } from './api';
-import {
-	apiBaseFrom,
-	CREDENTIAL_TYPE,
-	tracklerApiRequest,
-	type TracklerContext,
-} from './transport';
+import { FIXED_FOR_TOKEN_MS, meFacts } from './me';
+import type { TracklerContext } from './transport';
 
 /**
  * Events the workflow's own credential caused. Trackler names who caused every event (`actor`); a
@@ -16,19 +10,15 @@ import {
  * of its own credential's token cannot start itself again: a workflow that updates a Track on
  * `track.updated` runs once per outside change, not again for its own update.
  *
- * The token's id comes from `GET /me` and is kept per token (a keyed hash of the API URL and the
- * token: never the token itself) for TOKEN_ID_TTL_MS, in this process's memory only. A token's id
- * never changes; a token changed in the credential is another key, so it is asked for again.
+ * The token's id comes from `GET /me` through me.ts, which keeps it per token (a keyed hash of the API
+ * URL and the token: never the token itself) for FIXED_FOR_TOKEN_MS, in this process's memory only. A
+ * token's id never changes; a token changed in the credential is another key, so it is asked for again.
  */
 
 export const IGNORE_OWN_CHANGES = 'ignoreOwnChanges';
 
 /** The trigger versions from which own changes are ignored by default. */
 export const IGNORE_OWN_CHANGES_SINCE_VERSION = 1.1;
-
-const TOKEN_ID_TTL_MS = 10 * 60_000;
-const MAX_TOKEN_ENTRIES = 1_000;
-const tokenIds = new Map<string, { id: string; until: number }>();
 
 const DESCRIPTION =
 	"Whether to ignore events caused by this workflow's own Trackler credential (its API token), so that a workflow that changes what it listens to does not start itself again. Other workflows that use the same credential count as own too: give a workflow that must react to another's changes a credential with its own token.";
@@ -68,22 +58,8 @@ export function ignoresOwnChanges(ctx: IPollFunctions | IWebhookFunctions): bool
 
 /** The id of the API token the node's credential holds (`GET /me` → `token.id`), kept per token. */
 export async function ownTokenId(ctx: TracklerContext): Promise<string | undefined> {
-	const access = await cachedAccess(ctx, CREDENTIAL_TYPE, apiBaseFrom);
-	const key = createHmac('sha256', 'trackler-own-token')
-		.update(`${access.base}\n${access.authorization}`)
-		.digest('base64');
-	const now = Date.now();
-	const cached = tokenIds.get(key);
-	if (cached && cached.until > now) return cached.id;
-	const me = (await tracklerApiRequest.call(ctx, 'GET', '/me', {
-		policy: { cachedAuthorization: true, retries: 1 },
-	})) as { token?: { id?: unknown } };
-	const id = typeof me?.token?.id === 'string' ? me.token.id : undefined;
-	if (id) {
-		if (tokenIds.size >= MAX_TOKEN_ENTRIES) tokenIds.clear();
-		tokenIds.set(key, { id, until: now + TOKEN_ID_TTL_MS });
-	}
-	return id;
+	// One retry: a webhook delivery waits for this, within Trackler's answer deadline.
+	return (await meFacts(ctx, FIXED_FOR_TOKEN_MS, { retries: 1 })).tokenId;
 }
 
 /** Whether `event` was caused by a request made with the token `tokenId`. */

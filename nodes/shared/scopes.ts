@@ -1,4 +1,4 @@
-import type { IDataObject, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
+import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Schemas } from './api';
@@ -52,12 +52,6 @@ export function requiredScope(method: IHttpRequestMethods, path: string): TokenS
 /** How to get a token that has `scope`, for an error's description. */
 export function scopeFix(scope: TokenScope): string {
 	return `Make an API token with the ${scope} scope (or a full-access token) in Trackler under Workspace settings → API → New token, and put it in the Trackler credential, or use a credential that has one.`;
-}
-
-/** The scopes `GET /me` reported for the token; undefined when the answer names none. */
-export function scopesFromMe(me: IDataObject | undefined): TokenScope[] | undefined {
-	const scopes = (me?.token as IDataObject | undefined)?.scopes;
-	return Array.isArray(scopes) ? (scopes.map(String) as TokenScope[]) : undefined;
 }
 
 /** The error for a request the token's scopes do not allow, before it is sent. */

@@ -17,13 +17,9 @@ import { cachedAccess, forgetAccess } from './access';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { wrapApiError } from './errors';
-import {
-	insufficientScopeError,
-	requiredScope,
-	scopeRefusal,
-	scopesFromMe,
-	type TokenScope,
-} from './scopes';
+// me.ts sends its GET /me through this file: the import goes both ways, and is used only in calls.
+import { FIXED_FOR_TOKEN_MS, meFacts } from './me';
+import { insufficientScopeError, requiredScope, scopeRefusal, type TokenScope } from './scopes';
 
 export type TracklerContext =
 	IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions | IWebhookFunctions;
@@ -60,6 +56,11 @@ export interface TracklerCallPolicy {
 	 * `answerStatuses`, so a rotated token or a changed address is read again by the next call.
 	 */
 	cachedAuthorization?: boolean;
+	/**
+	 * The API's address and Authorization header from a credential read the caller made itself (me.ts,
+	 * which keys what it keeps by the token it asked with), instead of n8n reading the credential again.
+	 */
+	access?: { base: string; authorization: string };
 	/** Statuses answered to the caller (with their body) instead of thrown as a NodeApiError. */
 	answerStatuses?: readonly number[];
 }
@@ -93,6 +94,20 @@ function baseFromCredentials(ctx: TracklerContext, credentials: IDataObject): st
 	throw new NodeOperationError(ctx.getNode(), base.problem, { description: base.fix });
 }
 
+/**
+ * The API's address and Authorization header from a credential read (for `policy.access`); a bad
+ * API URL is an error naming the field and the fix.
+ */
+export function accessFromCredentials(
+	ctx: TracklerContext,
+	credentials: IDataObject,
+): { base: string; authorization: string } {
+	return {
+		base: baseFromCredentials(ctx, credentials),
+		authorization: `Bearer ${String(credentials.apiToken ?? '')}`,
+	};
+}
+
 /** The API's base address: the credential's API URL plus the version path. */
 export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	// Only an execution's context lives exactly one run; others (a poll context lives as long as the
@@ -109,13 +124,14 @@ export async function tracklerBaseUrl(this: TracklerContext): Promise<string> {
 	return await reading;
 }
 
-/** The token's scopes, per node run: read from GET /me once, before the run's first write. */
+/** The token's scopes, per node run: asked for once, before the run's first write. */
 const executionScopes = new WeakMap<object, Promise<TokenScope[] | undefined>>();
 
 /**
- * In a node run, refuses a write the token's scopes do not allow before it is sent: the scopes
- * are read once a run from GET /me. An answer without scopes (or a failed read) leaves the
- * decision to the API, which answers 403 insufficient_scope.
+ * In a node run, refuses a write the token's scopes do not allow before it is sent. The scopes come
+ * from GET /me through me.ts (fixed for the token's life, so one answer serves every run of that
+ * token for FIXED_FOR_TOKEN_MS), and are asked for at most once a run: an answer without scopes, or
+ * a failed read, leaves the decision to the API (403 insufficient_scope) for the whole run.
  */
 async function checkScope(
 	ctx: TracklerContext,
@@ -128,11 +144,10 @@ async function checkScope(
 	if (scope === undefined) return;
 	let reading = executionScopes.get(ctx);
 	if (!reading) {
-		const readMe = tracklerApiRequest<IDataObject>;
-		reading = readMe
-			.call(ctx, 'GET', '/me')
-			.then((me) => scopesFromMe(me))
-			.catch(() => undefined);
+		reading = meFacts(ctx, FIXED_FOR_TOKEN_MS).then(
+			(facts) => facts.scopes,
+			() => undefined,
+		);
 		executionScopes.set(ctx, reading);
 	}
 	const scopes = await reading;
@@ -209,9 +224,14 @@ export async function tracklerApiResponse<T = IDataObject>(
 ): Promise<TracklerResponse<T>> {
 	const policy = options.policy ?? {};
 	await checkScope(this, method, path, options.itemIndex);
-	const access = policy.cachedAuthorization
-		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
-		: undefined;
+	const access =
+		policy.access ??
+		(policy.cachedAuthorization
+			? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
+			: undefined);
+	const forget = () => {
+		if (policy.cachedAuthorization && !policy.access) forgetAccess(this, CREDENTIAL_TYPE);
+	};
 	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
 	const headers: IDataObject = { ...(options.headers ?? {}), Accept: 'application/json' };
 	if (method === 'POST') {
@@ -249,7 +269,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 		try {
 			response = await send();
 		} catch (error) {
-			if (access) forgetAccess(this, CREDENTIAL_TYPE);
+			forget();
 			const code =
 				(error as { code?: string; cause?: { code?: string } }).code ??
 				(error as { cause?: { code?: string } }).cause?.code;
@@ -268,7 +288,7 @@ export async function tracklerApiResponse<T = IDataObject>(
 		if ((status >= 200 && status < 300) || policy.answerStatuses?.includes(status)) {
 			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject, status };
 		}
-		if (access) forgetAccess(this, CREDENTIAL_TYPE);
+		forget();
 
 		if (attempt < maxRetries && RETRYABLE_STATUS.has(status)) {
 			await sleep(

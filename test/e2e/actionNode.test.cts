@@ -831,6 +831,7 @@ describeE2e('Trackler action node in a real n8n', () => {
 				trackler_event_id: event.id,
 				trackler_event_type: 'invitation.accepted',
 				trackler_action: 'tag.addToTrack, message.sendToTrack, email.sendToTrackMembers',
+				trackler_workspace_id: (await sb.api('GET', '/me')).body.workspace.id,
 			});
 		const after = (await sb.api('GET', `/tracks/${track.id}`)).body;
 		expect(after.tags.map((t: Json) => t.name)).toContain('Onboarding');
@@ -944,11 +945,19 @@ describeE2e('Trackler action node in a real n8n', () => {
 					.map((e) => e.id);
 			expect(ofTrack(String(x.id))).toEqual([runs[0].execution.id, runs[2].execution.id]);
 			expect(ofTrack(String(y.id))).toEqual([runs[1].execution.id, runs[2].execution.id]);
+			const workspaceId = (await sb.api('GET', '/me')).body.workspace.id as string;
 			expect(customDataOf(stored[2])).toEqual({
 				trackler_track_id: `${String(y.id)},${String(x.id)}`,
 				trackler_track_title: y.title,
 				trackler_action: 'tag.addToTrack, message.sendToTrack',
+				trackler_workspace_id: workspaceId,
 			});
+			// The workspace names every one of them, as the support person's other filter.
+			expect(stored.map((e) => customDataOf(e)?.trackler_workspace_id)).toEqual([
+				workspaceId,
+				workspaceId,
+				workspaceId,
+			]);
 		},
 		180_000,
 	);

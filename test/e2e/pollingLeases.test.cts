@@ -169,6 +169,27 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		});
 	}
 
+	/** Waits until the workflow's consumer exists at Trackler (publishing polls once, which creates it). */
+	async function consumerCreated(consumer: string): Promise<void> {
+		await waitFor(`consumer ${consumer}`, 150_000, async () => ((await sb.api('GET', consumerPath(consumer))).status === 200 ? true : undefined), 500);
+	}
+
+	/** The number of leases in the answer to the first pull of `consumer` sent to Trackler after this call. */
+	function leasesOfTheNextPull(consumer: string): Promise<number> {
+		let forwarded = false;
+		proxy.hooks.beforeForward = (request) => {
+			if (request.method === 'POST' && isPull(consumer, request.path)) forwarded = true;
+		};
+		return new Promise((resolve) => {
+			proxy.hooks.afterAnswer = (answer) => {
+				if (!forwarded || !isPull(consumer, answer.path) || answer.status !== 200) return;
+				proxy.hooks.afterAnswer = undefined;
+				proxy.hooks.beforeForward = undefined;
+				resolve(leasesIn(answer.answer));
+			};
+		});
+	}
+
 	test('one SIGKILL at each crash point: 0 events lost, 0 repeated effects; repeated executions printed', async () => {
 		const sink = (await sb.api('POST', '/tracks', { title: 'Effects of the crash test' })).body.id as string;
 		const wf = await publish('Polling on leases: crash points', 'track.created', sink);
@@ -199,8 +220,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 			expect({ name, lost, repeatedEffects }).toEqual({ name, lost: 0, repeatedEffects: 0 });
 		};
 
-		// The consumer exists once the first pull was answered.
-		await nextAnsweredPull(wf.consumer);
+		await consumerCreated(wf.consumer);
 
 		// (1) Before the poll: the events wait at Trackler, n8n is killed between two polls.
 		await point('before the poll', async (make) => {
@@ -266,11 +286,11 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 			return events;
 		});
 
-		// Nothing comes again later: one more lease period and a poll, and the effects are as they were.
+		// Nothing comes again later: after one more lease period the next pull leases nothing, and the
+		// effects are as they were.
 		const before = await effects(sink);
 		await advancePastTheLease();
-		await nextAnsweredPull(wf.consumer);
-		await nextAnsweredPull(wf.consumer);
+		expect(await leasesOfTheNextPull(wf.consumer)).toBe(0);
 		expect(await effects(sink)).toEqual(before);
 		expect(allEvents.every((id) => before.get(id) === 1)).toBe(true);
 		await n8n.unpublishWorkflow(wf.id);
@@ -280,7 +300,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		const archived = (await sb.api('POST', '/tracks', { title: 'Archived: sending here fails' })).body.id as string;
 		expect((await sb.api('POST', `/tracks/${archived}/archive`, {})).status).toBe(200);
 		const wf = await publish('Polling on leases: a failing workflow', 'track.updated', archived);
-		await nextAnsweredPull(wf.consumer);
+		await consumerCreated(wf.consumer);
 		const target = (await sb.api('POST', '/tracks', { title: 'Renamed soon' })).body.id as string;
 		expect((await sb.api('PATCH', `/tracks/${target}`, { title: 'Renamed' })).status).toBe(200);
 		const [failed] = await n8n.waitForExecutions(wf.id, 1, 300_000);
@@ -290,8 +310,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 			return waiting.available === 0 && waiting.leased === 0 ? true : undefined;
 		}, 1000);
 		await advancePastTheLease();
-		await nextAnsweredPull(wf.consumer);
-		await nextAnsweredPull(wf.consumer);
+		expect(await leasesOfTheNextPull(wf.consumer)).toBe(0);
 		expect((await n8n.listExecutions(wf.id)).length).toBe(1);
 		expect(await backlog(wf.consumer)).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
 		printed.push('a failing workflow: 1 execution (error), its event acknowledged, not delivered again');

@@ -1,11 +1,16 @@
 // The action node names its execution by the Track it acted on, in n8n's custom execution data
-// (nodes/Trackler/executionData.ts): the Track's id and title and what was done, within n8n's limits;
-// a run that touched no single Track records nothing, and a context without custom data is no error.
+// (nodes/Trackler/executionData.ts): the Track's id and title, what was done and the workspace, within
+// n8n's limits; a run that touched no single Track records nothing, and a context without custom data
+// is no error. The workspace costs at most one GET /me a run, none when the run or an earlier one read it.
 import { CUSTOM_DATA_KEY, trackOfResult } from '../../nodes/Trackler/executionData';
+import { forgetMe } from '../../nodes/shared/me';
 import { createTrack, jsonOf, listData, useSandbox } from './fixtures.cjs';
 import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
+
+const meReads = (h: { allRequests: Array<{ method: string; url: string }> }) =>
+	h.allRequests.filter((r) => r.method === 'GET' && new URL(r.url).pathname === '/v1/me').length;
 
 describe('custom execution data', () => {
 	it('records the Track, its title and what each item did; a second Track is added to the list', async () => {
@@ -13,6 +18,7 @@ describe('custom execution data', () => {
 		const first = await createTrack(ctx.sb, 'Support zoekt mij');
 		const second = await createTrack(ctx.sb, 'En mij ook');
 		const customData: Record<string, string> = {};
+		const workspaceId = (await ctx.sb.api('GET', '/me')).body.workspace.id as string;
 		const h = ctx.harness();
 		await h.run({
 			customData,
@@ -28,7 +34,10 @@ describe('custom execution data', () => {
 			[CUSTOM_DATA_KEY.trackId]: expect.any(String),
 			[CUSTOM_DATA_KEY.trackTitle]: expect.any(String),
 			[CUSTOM_DATA_KEY.action]: 'tag.addToTrack',
+			[CUSTOM_DATA_KEY.workspaceId]: workspaceId,
 		});
+		// The run's scope check read GET /me before its writes; the workspace came from that answer.
+		expect(meReads(h)).toBe(1);
 		expect(customData[CUSTOM_DATA_KEY.trackId].split(',').sort()).toEqual(
 			[first.id, second.id].sort(),
 		);
@@ -46,16 +55,51 @@ describe('custom execution data', () => {
 		});
 		expect(customData[CUSTOM_DATA_KEY.action]).toBe('tag.addToTrack, message.sendToTrack');
 		expect(customData[CUSTOM_DATA_KEY.trackId].split(',')).toHaveLength(2);
+		expect(customData[CUSTOM_DATA_KEY.workspaceId]).toBe(workspaceId);
+		expect(meReads(h)).toBe(1);
+	});
+
+	it('a run that only reads records the workspace with one GET /me, for many items; the next run with none', async () => {
+		forgetMe(); // as in a process that has not asked GET /me for this token yet
+		const workspaceId = (await ctx.sb.api('GET', '/me')).body.workspace.id as string;
+		const tracks = await Promise.all(
+			[1, 2, 3].map(async (i) => await createTrack(ctx.sb, `Lezen ${i}`)),
+		);
+		const customData: Record<string, string> = {};
+		const h = ctx.harness();
+		await h.run({
+			customData,
+			items: [{}, {}, {}],
+			parameters: (itemIndex) => ({
+				resource: 'track',
+				operation: 'get',
+				trackId: rl(tracks[itemIndex].id),
+			}),
+		});
+		expect(customData[CUSTOM_DATA_KEY.workspaceId]).toBe(workspaceId);
+		expect(customData[CUSTOM_DATA_KEY.action]).toBe('track.get');
+		expect(meReads(h)).toBe(1);
+
+		const next: Record<string, string> = {};
+		const h2 = ctx.harness();
+		await h2.run({
+			customData: next,
+			parameters: { resource: 'track', operation: 'get', trackId: rl(tracks[0].id) },
+		});
+		expect(next[CUSTOM_DATA_KEY.workspaceId]).toBe(workspaceId);
+		expect(meReads(h2)).toBe(0);
 	});
 
 	it('a Get Many (several objects) records nothing', async () => {
 		const customData: Record<string, string> = {};
-		const output = await ctx.harness().run({
+		const h = ctx.harness();
+		const output = await h.run({
 			customData,
 			parameters: { resource: 'track', operation: 'getAll', limit: 3 },
 		});
 		expect(jsonOf(output).length).toBeGreaterThan(1);
 		expect(customData).toEqual({});
+		expect(meReads(h)).toBe(0);
 	});
 
 	it("n8n's 10 keys are respected: the workflow's own keys are kept, nothing fails", async () => {

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Schemas } from '../../../shared/api';
 import { inputError } from '../../../shared/checks';
 import { UUID_PATTERN } from '../../../shared/ids';
+import { meFacts, WORKSPACE_SETTINGS_MS } from '../../../shared/me';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
 import { updateDisplayOptions } from '../updateDisplayOptions';
@@ -137,9 +137,9 @@ export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOpe
 	const credential = node.credentials?.tracklerApi;
 
 	return async function () {
-		const me = (await tracklerApiRequest.call(this, 'GET', '/me', { itemIndex })) as Schemas['Me'];
+		const me = await meFacts(this, WORKSPACE_SETTINGS_MS, { itemIndex });
 		const options = {
-			timeZone: me.workspace.time_zone || 'Europe/Amsterdam',
+			timeZone: me.workspaceTimeZone ?? 'Europe/Amsterdam',
 			newId,
 			...(credential?.id ? { credential: { id: credential.id, name: credential.name } } : {}),
 		};
