@@ -58,7 +58,7 @@ export class TracklerTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Trackler sends each event to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" instead: it asks Trackler for new events on a schedule.',
+					'Trackler sends each event and reminder to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" (or, for reminders, the same Appointment Timing and Date/Time in a Track) instead: it asks Trackler on a schedule.',
 				name: 'reachabilityNotice',
 				type: 'notice',
 				default: '',
