@@ -331,7 +331,8 @@ export const routes: Record<string, Handler> = {
 		// The events of the range, each with its latest delivery, in the order they were first delivered.
 		const inRange = store.all<DeliveryRow>(
 			`SELECT * FROM deliveries WHERE subscription_id = ? AND is_test = 0 AND created_at >= ? AND created_at < ? ORDER BY seq`,
-			row.id, iso(since), iso(until),
+			// Without `until`, every delivery made up to now, this very millisecond included.
+			row.id, iso(since), iso(body.until === undefined ? until + 1 : until),
 		);
 		const events = [...new Set(inRange.filter((d) => !types?.length || types.includes(d.event_type)).map((d) => d.event_id))];
 		let redelivered = 0;
