@@ -4,7 +4,7 @@
 import { createHmac, createPublicKey, verify } from 'node:crypto';
 
 import { jittered } from '../../sandbox/src/webhooks/deliverer.cjs';
-import { refusedKind } from '../../sandbox/src/webhooks/addresses.cjs';
+import { guardedLookup, refusedKind } from '../../sandbox/src/webhooks/addresses.cjs';
 import { startTestSandbox, startWebhookReceiver, type ReceivedWebhook, type TestSandbox, type WebhookReceiver } from './helpers.cjs';
 import { waitFor } from '../../tooling/time.cjs';
 
@@ -306,6 +306,30 @@ describe('sandbox webhook operations', () => {
 				expect(refusedKind(ip, true)).toBe(kind);
 			}
 			for (const ip of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700:4700::1111']) expect(refusedKind(ip, false)).toBeUndefined();
+		});
+
+		it('at an attempt, refuses a host that resolves to a refused address, and connects to the addresses it checked', async () => {
+			const answers: Record<string, Array<{ address: string; family: number }>> = {
+				'rebound.example': [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.7', family: 4 }],
+				'public.example': [{ address: '93.184.216.34', family: 4 }],
+				'loop.example': [{ address: '::1', family: 6 }],
+			};
+			const resolve = ((host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+				const found = answers[host];
+				if (options.all) callback(null, found);
+				else callback(null, found[0].address, found[0].family);
+			}) as unknown as typeof import('node:dns').lookup;
+			const look = (allowLoopback: boolean, host: string, all: boolean): Promise<{ error?: string; result?: unknown }> =>
+				new Promise((done) => {
+					const lookup = guardedLookup(allowLoopback, resolve) as unknown as (h: string, o: object, cb: (...args: unknown[]) => void) => void;
+					lookup(host, { all }, (error: unknown, address: unknown) => done(error ? { error: (error as Error).message } : { result: address }));
+				});
+			expect(await look(false, 'rebound.example', true)).toEqual({ error: 'refused: rebound.example resolves to 10.0.0.7, a private address' });
+			expect(await look(false, 'public.example', true)).toEqual({ result: answers['public.example'] });
+			expect(await look(false, 'public.example', false)).toEqual({ result: '93.184.216.34' });
+			expect(await look(false, 'loop.example', false)).toEqual({ error: 'refused: loop.example resolves to ::1, a loopback address' });
+			expect(await look(true, 'loop.example', false)).toEqual({ result: '::1' });
+			expect(await look(false, 'localhost', true)).toEqual({ error: 'refused: localhost is a loopback address' });
 		});
 
 		it('refuses a subscription URL naming a private, link-local or (outside development mode) loopback address with 422 naming url', async () => {

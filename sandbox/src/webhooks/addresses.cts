@@ -85,15 +85,16 @@ export class InwardAddressError extends Error {}
 /**
  * A `lookup` for http.request that resolves the host and refuses the attempt when an address it would
  * connect to is refused; the request then connects to the very addresses checked here. (Node does not
- * call `lookup` for an IP literal: check those with `inwardUrlReason` before the request.)
+ * call `lookup` for an IP literal: check those with `literalUrlReason` before the request.) `resolve`
+ * is dns.lookup; a test passes its own.
  */
-export function guardedLookup(allowLoopback: boolean): LookupFunction {
+export function guardedLookup(allowLoopback: boolean, resolve: typeof dns.lookup = dns.lookup): LookupFunction {
 	return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
 		if (isLocalhostName(hostname) && !allowLoopback) {
 			callback(new InwardAddressError(`refused: ${hostname} is a loopback address`));
 			return;
 		}
-		dns.lookup(hostname, { ...options, verbatim: true }, (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => {
+		resolve(hostname, { ...options, verbatim: true }, (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => {
 			if (err) return callback(err);
 			const all = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];
 			for (const a of all) {
