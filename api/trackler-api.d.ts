@@ -842,7 +842,9 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook subscription
-         * @description Subscribes an HTTPS endpoint to events. Production endpoints must use `https`.
+         * @description Subscribes an HTTPS endpoint to events. Production endpoints must use `https`. A `url` that names
+         *     or resolves to a loopback, private or link-local address answers `422 validation_failed` naming
+         *     `url` (see "Endpoints that point inward").
          *
          *     `signature_scheme` chooses how deliveries are signed (see "Webhooks"): `v1a` (recommended)
          *     signs with a key that stays in Trackler and returns the `public_key` that verifies it; `v1`
@@ -893,7 +895,9 @@ export interface paths {
          * @description Changes the fields given, by the one PATCH rule (see "Updating with PATCH"): `filters` is merged
          *     list by list, so a list left out stays as it is and a list given replaces that list (`[]` empties it);
          *     `timing_rules`, when given, replaces the rules as a whole (see "Timing rules"). Setting `enabled: true` re-enables a disabled subscription and clears `disabled_reason`;
-         *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The secret does not change.
+         *     setting `enabled: false` pauses it (`disabled_reason: disabled_by_user`). The signing key does not change (rotate it with
+         *     `POST /webhook-subscriptions/{subscription_id}/rotate-key`). A new `url` is checked as on creation
+         *     (see "Endpoints that point inward").
          */
         patch: operations["updateWebhookSubscription"];
         trace?: never;
@@ -997,6 +1001,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-subscriptions/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a subscription's deliveries
+         * @description The delivery log (see "The delivery log"): the subscription's deliveries, newest first, each
+         *     with its attempts (when, the answer's HTTP status or the network error, how long it took, and
+         *     when the next retry is due). Deliveries are kept 30 days, as events are. No delivery shows a
+         *     body, a header value, a secret or a signature; read the event with `GET /events/{event_id}`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+                /**
+                 * @description The delivery's id, from the delivery log.
+                 * @example 3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40
+                 */
+                delivery_id: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a delivery
+         * @description One delivery of the log with its attempts (see "The delivery log"). Kept 30 days.
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+                /**
+                 * @description The delivery's id, from the delivery log.
+                 * @example 3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40
+                 */
+                delivery_id: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver one delivery
+         * @description Delivers the delivery's event again, now, as a new delivery (`redelivery_of` names this one) with
+         *     its own attempts and the retry schedule from its start. The event keeps its id, so the
+         *     `webhook-id` is the same and a claim made for the event still stands: a receiver that claims
+         *     acts on a redelivered event only if no claim of it stands (see "Redelivering"). A delivery
+         *     still being attempted answers `409 delivery_in_progress`; a sample delivery (`test: true`) or a
+         *     disabled subscription answers `409 conflict`. With the same `Idempotency-Key` a retry replays
+         *     the first answer and redelivers nothing more.
+         */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-subscriptions/{subscription_id}/redeliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver the deliveries of a time range
+         * @description Redelivers, as new deliveries in the order the events happened, each event whose delivery to this
+         *     subscription was created from `since` up to `until` (default now): by default only the events
+         *     whose latest delivery failed (`only_failed: true`), with `only_failed: false` every one,
+         *     delivered ones too. `event_types` narrows the range to those types. Events still being
+         *     attempted are skipped (`skipped_in_progress`), sample deliveries are never redelivered, and
+         *     `since` may lie at most 30 days back (deliveries are kept that long). Each event keeps its id;
+         *     claims guard against acting twice (see "Redelivering"). With the same `Idempotency-Key` a retry
+         *     replays the first answer and redelivers nothing more. A disabled subscription answers
+         *     `409 conflict`.
+         */
+        post: operations["createWebhookRedeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-subscriptions/{subscription_id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing key
+         * @description Makes a new signing key for the subscription, in its `signature_scheme`: a new Ed25519 key pair
+         *     (`v1a`; the answer's `public_key` is the new one) or a new `secret` (`v1`; shown only in this
+         *     answer, store it). The key it replaces keeps signing for `expires_in` seconds (default 86400,
+         *     24 hours; 0 ends it at once; at most 7 days): until then every delivery carries a signature by
+         *     each key, space-separated in `webhook-signature`, so receivers can switch to the new key at any
+         *     moment of the overlap without refusing a delivery (see "Rotating the signing key").
+         *     `previous_keys` lists the keys still in their overlap. At most 4 keys sign at a time: a rotation
+         *     while 3 earlier keys are in their overlap ends the oldest of them at once. A retry with the same
+         *     `Idempotency-Key` replays the first answer (with the same new key) and rotates nothing more.
+         */
+        post: operations["rotateWebhookSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/workflows": {
         parameters: {
             query?: never;
@@ -1093,6 +1262,34 @@ export interface paths {
          *     30 days; a cursor older than that answers `400 bad_request`.
          */
         get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{event_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an event
+         * @description Returns one event of the workspace, as `GET /events` and webhook deliveries carry it (its `id` is
+         *     the `webhook-id` of its deliveries). Events are kept for 30 days; an older or unknown id answers
+         *     `404 not_found`, as do timing rules' moments and sample events, which are not in the events feed.
+         */
+        get: operations["getEvent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2158,6 +2355,8 @@ export interface components {
             signature_scheme: components["schemas"]["WebhookSignatureScheme"];
             /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
             public_key: string | null;
+            /** @description Keys a rotation replaced that still sign deliveries beside the current one, until their `expires_at` (see "Rotating the signing key"); empty outside a rotation's overlap. */
+            previous_keys: components["schemas"]["WebhookPreviousKey"][];
             /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
             ack_deadline_seconds: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"). */
@@ -2183,6 +2382,8 @@ export interface components {
             signature_scheme: components["schemas"]["WebhookSignatureScheme"];
             /** @description For `v1a`: `whpk_` followed by the base64 of the 32-byte Ed25519 public key that verifies deliveries. Not a secret. `null` for `v1`. */
             public_key: string | null;
+            /** @description Keys a rotation replaced that still sign deliveries beside the current one, until their `expires_at` (see "Rotating the signing key"); empty outside a rotation's overlap. */
+            previous_keys: components["schemas"]["WebhookPreviousKey"][];
             /** @description For `v1` only: `whsec_` followed by the base64-encoded signing key. Shown only once. */
             secret?: string;
             /** @description How long Trackler waits for the answer to a delivery attempt before it counts the attempt as failed (see "Acknowledging when the work is done"). 15 unless set. */
@@ -2200,6 +2401,114 @@ export interface components {
          * @enum {string}
          */
         WebhookSignatureScheme: "v1a" | "v1";
+        /** @description A key a rotation replaced that still signs deliveries until `expires_at` (see "Rotating the signing key"). */
+        WebhookPreviousKey: {
+            /** @description For `v1a`: the replaced public key. `null` for `v1` (a secret is never shown again). */
+            public_key: string | null;
+            /**
+             * Format: date-time
+             * @description When this key stops signing.
+             */
+            expires_at: string;
+        };
+        /**
+         * @description `pending` while Trackler attempts the delivery or waits for a retry, `delivered` once an attempt
+         *     was acknowledged (`2xx`), `failed` when its retries ran out, the endpoint answered `410`, or
+         *     the subscription was deleted while it was pending.
+         * @enum {string}
+         */
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        /** @description One attempt of a delivery. Never holds a header value, a body, a secret or a signature. */
+        WebhookDeliveryAttempt: {
+            /** @description 1 for the first attempt of this delivery. */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the attempt was sent.
+             */
+            attempted_at: string;
+            /** @description The attempt's `webhook-timestamp` header (what a claim names). */
+            webhook_timestamp: number;
+            /** @description The HTTP status the endpoint answered; `null` when no answer came (see `error`). */
+            response_status: number | null;
+            /**
+             * @description Why no answer came: a network error (`connection refused`), the deadline
+             *     (`no answer within 15 s`), or a refused address (see "Endpoints that point inward"); `null`
+             *     when the endpoint answered.
+             */
+            error: string | null;
+            /** @description From sending the request to its answer or failure, in milliseconds. */
+            duration_ms: number;
+            /**
+             * Format: date-time
+             * @description When this attempt failed and a retry was planned, when that retry is due (jitter included); `null` otherwise.
+             */
+            next_attempt_at: string | null;
+        };
+        /**
+         * @description One delivery of one event to one subscription, with its attempts (see "The delivery log").
+         *     A redelivery is a delivery of its own whose `redelivery_of` names the one it repeats.
+         */
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** @constant */
+            object: "webhook_delivery";
+            /** Format: uuid */
+            subscription_id: string;
+            /**
+             * Format: uuid
+             * @description The delivered event (`GET /events/{event_id}`); the `webhook-id` of every attempt.
+             */
+            event_id: string;
+            event_type: components["schemas"]["EventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            /** @description Whether this is a sample event sent by `POST /webhook-subscriptions/{subscription_id}/test`. */
+            test: boolean;
+            /**
+             * Format: uuid
+             * @description For a redelivery, the delivery it repeats; `null` otherwise.
+             */
+            redelivery_of: string | null;
+            attempt_count: number;
+            /**
+             * Format: date-time
+             * @description While `pending`, when the next attempt is due; `null` otherwise.
+             */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The attempts, oldest first. */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        /** @description A page of the delivery log. */
+        WebhookDeliveryList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["WebhookDelivery"][];
+            /** @description Whether another page follows. */
+            has_more: boolean;
+            /** @description Pass as `cursor` to get the next page; `null` on the last page. */
+            next_cursor: string | null;
+        };
+        /** @description What a range redelivery queued. */
+        WebhookRedeliveries: {
+            /** @constant */
+            object: "webhook_redeliveries";
+            /** Format: uuid */
+            subscription_id: string;
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            only_failed: boolean;
+            /** @description How many events were queued for redelivery (one new delivery each). */
+            redelivered: number;
+            /** @description Events of the range left alone because a delivery of theirs is still being attempted. */
+            skipped_in_progress: number;
+        };
         /** @description What a resume made due. */
         WebhookResume: {
             /** @constant */
@@ -2353,7 +2662,7 @@ export interface components {
             /** @description The path of the request. */
             instance: string;
             /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "delivery_in_progress" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
@@ -3189,6 +3498,32 @@ export interface components {
             /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
         };
+        CreateWebhookRedeliveriesRequest: {
+            /**
+             * Format: date-time
+             * @description Redeliver events whose delivery was created at or after this moment (at most 30 days back).
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description ... and before this moment (default now); after `since`.
+             */
+            until?: string;
+            /**
+             * @description Only events whose latest delivery failed (default); `false` for every event of the range.
+             * @default true
+             */
+            only_failed: boolean;
+            /** @description Only events of these types. */
+            event_types?: components["schemas"]["EventType"][];
+        };
+        RotateWebhookSigningKeyRequest: {
+            /**
+             * @description For how many seconds the replaced key keeps signing beside the new one (default 24 hours, at most 7 days; 0 ends it at once).
+             * @default 86400
+             */
+            expires_in: number;
+        };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
             event_types: components["schemas"]["EventType"][];
@@ -3427,7 +3762,8 @@ export interface components {
          *     the event was already claimed for the subscription (`already_claimed`),
          *     the lease an `ack_id` names ran out or was nacked (`lease_expired`, naming each in `errors`),
          *     the delivery attempt a claim names has already failed (`delivery_attempt_failed`), or the claim
-         *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`).
+         *     names no delivery attempt that is waiting for its answer (`delivery_attempt_not_in_flight`), or
+         *     the delivery to redeliver is still being attempted (`delivery_in_progress`).
          */
         Conflict: {
             headers: {
@@ -3822,6 +4158,11 @@ export interface components {
          * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
          */
         SubscriptionId: string;
+        /**
+         * @description The delivery's id, from the delivery log.
+         * @example 3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40
+         */
+        DeliveryId: string;
         /**
          * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
          *     starting with a letter or digit, unique in the workspace (for example `n8n:<workflow>:<node>`).
@@ -6859,6 +7200,7 @@ export interface operations {
                      *           "disabled_reason": null,
                      *           "signature_scheme": "v1a",
                      *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *           "previous_keys": [],
                      *           "ack_deadline_seconds": 15,
                      *           "timing_rules": [],
                      *           "created_at": "2025-09-01T12:00:00Z",
@@ -6950,6 +7292,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "previous_keys": [],
                      *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
@@ -7014,6 +7357,7 @@ export interface operations {
                      *       "disabled_reason": "endpoint_gone",
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "previous_keys": [],
                      *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
@@ -7135,6 +7479,7 @@ export interface operations {
                      *       "disabled_reason": null,
                      *       "signature_scheme": "v1a",
                      *       "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *       "previous_keys": [],
                      *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
@@ -7332,6 +7677,403 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Returns only deliveries in this state.
+                 * @example failed
+                 */
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+                /**
+                 * @description Returns only deliveries of events of these types, comma-separated.
+                 * @example [
+                 *       "form.submitted"
+                 *     ]
+                 */
+                types?: components["schemas"]["EventType"][];
+                /**
+                 * @description Returns only deliveries created at or after this moment.
+                 * @example 2025-09-21T00:00:00Z
+                 */
+                created_since?: string;
+                /**
+                 * @description How many objects to return, from 1 to 100.
+                 * @example 25
+                 */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40",
+                     *           "object": "webhook_delivery",
+                     *           "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *           "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
+                     *           "event_type": "form.submitted",
+                     *           "status": "pending",
+                     *           "test": false,
+                     *           "redelivery_of": null,
+                     *           "attempt_count": 2,
+                     *           "next_attempt_at": "2025-09-21T20:16:33Z",
+                     *           "created_at": "2025-09-21T20:14:00Z",
+                     *           "updated_at": "2025-09-21T20:14:36Z",
+                     *           "attempts": [
+                     *             {
+                     *               "attempt": 1,
+                     *               "attempted_at": "2025-09-21T20:14:01Z",
+                     *               "webhook_timestamp": 1758485641,
+                     *               "response_status": 503,
+                     *               "error": null,
+                     *               "duration_ms": 212,
+                     *               "next_attempt_at": "2025-09-21T20:14:06Z"
+                     *             },
+                     *             {
+                     *               "attempt": 2,
+                     *               "attempted_at": "2025-09-21T20:14:06Z",
+                     *               "webhook_timestamp": 1758485646,
+                     *               "response_status": null,
+                     *               "error": "no answer within 15 s",
+                     *               "duration_ms": 15000,
+                     *               "next_attempt_at": "2025-09-21T20:16:33Z"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+                /**
+                 * @description The delivery's id, from the delivery log.
+                 * @example 3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40
+                 */
+                delivery_id: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40",
+                     *       "object": "webhook_delivery",
+                     *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
+                     *       "event_type": "form.submitted",
+                     *       "status": "delivered",
+                     *       "test": false,
+                     *       "redelivery_of": null,
+                     *       "attempt_count": 1,
+                     *       "next_attempt_at": null,
+                     *       "created_at": "2025-09-21T20:14:00Z",
+                     *       "updated_at": "2025-09-21T20:14:01Z",
+                     *       "attempts": [
+                     *         {
+                     *           "attempt": 1,
+                     *           "attempted_at": "2025-09-21T20:14:01Z",
+                     *           "webhook_timestamp": 1758485641,
+                     *           "response_status": 200,
+                     *           "error": null,
+                     *           "duration_ms": 184,
+                     *           "next_attempt_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+                /**
+                 * @description The delivery's id, from the delivery log.
+                 * @example 3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40
+                 */
+                delivery_id: components["parameters"]["DeliveryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery, queued. */
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "8e2b6d0f-4a9c-4e3b-b7d1-5c9f3a7e1b42",
+                     *       "object": "webhook_delivery",
+                     *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "event_id": "9f3b7d1a-5c0e-4b8f-a2d6-1c5e9a3f7b37",
+                     *       "event_type": "form.submitted",
+                     *       "status": "pending",
+                     *       "test": false,
+                     *       "redelivery_of": "3a7c1e9b-5d2f-4b8a-9c6e-1f3d5b7a9c40",
+                     *       "attempt_count": 0,
+                     *       "next_attempt_at": "2025-09-24T09:00:00Z",
+                     *       "created_at": "2025-09-24T09:00:00Z",
+                     *       "updated_at": "2025-09-24T09:00:00Z",
+                     *       "attempts": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhookRedeliveries: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "since": "2025-09-21T00:00:00Z",
+                 *       "until": "2025-09-22T00:00:00Z",
+                 *       "only_failed": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookRedeliveriesRequest"];
+            };
+        };
+        responses: {
+            /** @description The redeliveries that were queued. */
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "webhook_redeliveries",
+                     *       "subscription_id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "since": "2025-09-21T00:00:00Z",
+                     *       "until": "2025-09-22T00:00:00Z",
+                     *       "only_failed": true,
+                     *       "redelivered": 7,
+                     *       "skipped_in_progress": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookRedeliveries"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSigningKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
+                 *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
+                 *     Keys are scoped per API token: another token may use the same key independently.
+                 * @example 0f8fad5b-d9cb-469f-a165-70867728950e
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /**
+                 * @description The webhook subscription's id.
+                 * @example 0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30
+                 */
+                subscription_id: components["parameters"]["SubscriptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "expires_in": 86400
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateWebhookSigningKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The subscription with its new key (and for `v1`, its new `secret`). */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
+                     *       "object": "webhook_subscription",
+                     *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
+                     *       "event_types": [
+                     *         "form.submitted",
+                     *         "invitation.accepted"
+                     *       ],
+                     *       "filters": {
+                     *         "tag_ids": [
+                     *           "7c4e1a9d-3b5f-4d2e-8a6c-9f0b2d4e6a19"
+                     *         ],
+                     *         "status_ids": [],
+                     *         "scheduler_ids": [],
+                     *         "form_template_ids": []
+                     *       },
+                     *       "description": "n8n: intake verwerken",
+                     *       "enabled": true,
+                     *       "disabled_reason": null,
+                     *       "signature_scheme": "v1a",
+                     *       "public_key": "whpk_3kT9vX2bN6mQ8rW1yZ4cF7hJ0lP5sD2gK9nR6tV3x0E=",
+                     *       "previous_keys": [
+                     *         {
+                     *           "public_key": "whpk_8Qv0m7hY1x6nZt4cW2pL9rB3sD5fG7jK1mN3qR5tV7w=",
+                     *           "expires_at": "2025-10-03T08:30:00Z"
+                     *         }
+                     *       ],
+                     *       "ack_deadline_seconds": 15,
+                     *       "timing_rules": [],
+                     *       "created_at": "2025-09-01T12:00:00Z",
+                     *       "updated_at": "2025-10-02T08:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -7758,6 +8500,75 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The event's id.
+                 * @example 5b9d3f7a-2e6c-4a1b-9d8f-3e5a7c9b1d31
+                 */
+                event_id: components["parameters"]["EventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3c8e2a6f-9b1d-4f5e-a7c3-0d2f4b6e8a38",
+                     *       "object": "event",
+                     *       "type": "track.created",
+                     *       "created_at": "2025-09-15T08:30:00Z",
+                     *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *       "actor": {
+                     *         "type": "system"
+                     *       },
+                     *       "data": {
+                     *         "object": {
+                     *           "id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "object": "track",
+                     *           "title": "Coaching Sanne de Vries",
+                     *           "status": {
+                     *             "id": "5e8b2d4f-1a6c-4f3e-b7d9-0c2a4e6f8b14",
+                     *             "name": "Intake",
+                     *             "group": "onboarding"
+                     *           },
+                     *           "design": null,
+                     *           "tags": [],
+                     *           "metadata": {},
+                     *           "archived": false,
+                     *           "archived_at": null,
+                     *           "member_count": 0,
+                     *           "external_id": null,
+                     *           "etag": "\"2b9e4c1a7f3d6e80\"",
+                     *           "app_url": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
+                     *           "created_at": "2025-09-15T08:30:00Z",
+                     *           "updated_at": "2025-09-15T08:30:00Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

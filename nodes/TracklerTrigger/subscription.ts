@@ -96,6 +96,64 @@ export async function resumeOnceInThisProcess(
 	}
 }
 
+/**
+ * What this process learnt of each subscription's key after a rotation: when it last asked Trackler,
+ * and the public key Trackler then gave. See learnRotatedKey.
+ */
+const learntKeys = new Map<string, { askedAt: number; publicKey?: string }>();
+
+/** At most one look-up of a subscription's key a minute per process, so that forged deliveries cost Trackler little. */
+export const KEY_LOOKUP_INTERVAL_MS = 60_000;
+
+/**
+ * After a signing-key rotation (the contract's "Rotating the signing key"), deliveries carry a
+ * signature by the new key and, during the overlap, one by the old key, so the stored key keeps
+ * verifying until the overlap ends. The first delivery that the stored key no longer verifies makes
+ * the trigger ask Trackler for the subscription's current public key (not a secret: every read returns
+ * it), at most once a minute per subscription and process. When that key verifies the delivery, it is
+ * returned with the verdict, so that the caller keeps it (static data) and no delivery is refused.
+ */
+export async function learnRotatedKey(
+	ctx: IWebhookFunctions,
+	subscriptionId: string,
+	storedKey: string,
+	verify: (publicKey: string) => boolean,
+): Promise<string | undefined> {
+	const known = learntKeys.get(subscriptionId);
+	if (known?.publicKey && known.publicKey !== storedKey && verify(known.publicKey)) {
+		return known.publicKey;
+	}
+	const now = Date.now();
+	if (known && now - known.askedAt < KEY_LOOKUP_INTERVAL_MS) return undefined;
+	learntKeys.set(subscriptionId, { askedAt: now, publicKey: known?.publicKey });
+	let subscription: WebhookSubscription;
+	try {
+		subscription = await tracklerApiRequest.call<
+			IWebhookFunctions,
+			Parameters<typeof tracklerApiRequest>,
+			Promise<WebhookSubscription>
+		>(ctx, 'GET', `/webhook-subscriptions/${encodeURIComponent(subscriptionId)}`, {
+			maxRetries: 0,
+		});
+	} catch (error) {
+		ctx.logger.warn(
+			`Trackler Trigger: could not read the subscription's current public key: ${(error as Error).message}`,
+		);
+		return undefined;
+	}
+	const current = subscription.public_key;
+	if (subscription.signature_scheme !== 'v1a' || typeof current !== 'string' || current === storedKey) {
+		return undefined;
+	}
+	learntKeys.set(subscriptionId, { askedAt: now, publicKey: current });
+	return verify(current) ? current : undefined;
+}
+
+/** Forgets what this process learnt of rotated keys (tests). */
+export function forgetLearntKeys(): void {
+	learntKeys.clear();
+}
+
 /** Every webhook subscription of the workspace (all pages). */
 export async function allSubscriptions(
 	ctx: IHookFunctions | IWebhookFunctions,

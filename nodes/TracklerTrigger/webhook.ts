@@ -9,6 +9,7 @@ import { MOMENT_TYPE, momentOutput, RULE_ID } from '../shared/timingRules';
 import { claimEvent } from './claim';
 import { readDelivery, verifyDelivery } from './signature';
 import {
+	learnRotatedKey,
 	resumeOnceInThisProcess,
 	selectedEvents,
 	selectedMode,
@@ -124,6 +125,23 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		if (verdict.ok) break;
 		const next = verifyDelivery(candidate.publicKey, read.delivery);
 		if (next.ok) [verdict, subscriptionId] = [next, candidate.subscriptionId];
+	}
+	if (
+		!verdict.ok &&
+		verdict.code === 'invalid_signature' &&
+		data.subscriptionId &&
+		data.publicKey &&
+		subscriptionId === data.subscriptionId
+	) {
+		// The subscription's key may have been rotated and the old key's overlap ended: learn the new key.
+		const delivery = read.delivery;
+		const learnt = await learnRotatedKey(this, data.subscriptionId, data.publicKey, (key) =>
+			verifyDelivery(key, delivery).ok,
+		);
+		if (learnt) {
+			verdict = verifyDelivery(learnt, delivery);
+			data.publicKey = learnt;
+		}
 	}
 	if (!verdict.ok) {
 		return respond(401, { error: verdict.reason, code: verdict.code });

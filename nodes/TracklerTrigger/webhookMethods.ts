@@ -45,7 +45,7 @@ export const webhookMethods = {
 					subscription.id === data.subscriptionId &&
 					!!data.publicKey &&
 					subscription.signature_scheme === 'v1a' &&
-					subscription.public_key === data.publicKey &&
+					!!subscription.public_key &&
 					subscription.url === url &&
 					subscription.enabled &&
 					sameSet(subscription.event_types, events) &&
@@ -53,6 +53,8 @@ export const webhookMethods = {
 					sameRules(subscription.timing_rules, rules);
 				if (current) {
 					exists = true;
+					// A rotated key (see "Rotating the signing key"): Trackler's current public key is the one to keep.
+					if (subscription.public_key !== data.publicKey) data.publicKey = String(subscription.public_key);
 					if (subscription.ack_deadline_seconds !== ACK_DEADLINE_SECONDS) {
 						// Made by an earlier version (15 s): a longer deadline, same subscription, so its
 						// unacknowledged events stay.
@@ -65,8 +67,8 @@ export const webhookMethods = {
 					}
 					continue;
 				}
-				// Another event set, filters or timing rule, disabled, signed with a shared secret (v1), or a key we no
-				// longer have: replace it.
+				// Another event set, filters or timing rule, disabled, signed with a shared secret (v1), or a
+				// subscription whose key was lost from static data: replace it.
 				await deleteSubscription(this, subscription.id);
 			}
 			// A v1 secret or a replay ledger of an earlier version must not stay in the workflow's JSON.

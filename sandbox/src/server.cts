@@ -51,7 +51,7 @@ const HANDLERS: Record<string, Handler> = {
 	...me, ...users, ...statuses, ...tags, ...catalog, ...tracks, ...members, ...invitations, ...forms, ...messages, ...emails, ...appointments, ...webhookSubscriptions, ...events, ...workflows, ...eventConsumers, ...batches,
 };
 /** Handlers that await something (they run outside a transaction). */
-const ASYNC_OPERATIONS = new Set(['testWebhookSubscription']);
+const ASYNC_OPERATIONS = new Set(['testWebhookSubscription', 'createWebhookSubscription', 'updateWebhookSubscription']);
 /** POSTs that are not idempotent by nature and ignore Idempotency-Key (the contract says so). */
 const IGNORES_IDEMPOTENCY_KEY = new Set(['pullEvents']);
 
@@ -72,6 +72,17 @@ export interface SandboxOptions {
 	webhookRetrySchedule?: number[];
 	/** Timeout of a webhook attempt in ms (default 15000). */
 	webhookTimeoutMs?: number;
+	/** The fraction by which each retry delay varies at random, either way (default 0.1, the contract's 10%; 0 for none). */
+	webhookRetryJitter?: number;
+	/** The random source of that jitter, in [0, 1) (default Math.random): a test passes a seeded one. */
+	webhookRandom?: () => number;
+	/**
+	 * Development mode for webhooks: subscriptions may point to loopback addresses (127.0.0.0/8, ::1,
+	 * localhost), where test receivers and a local n8n listen. Off by default: like Trackler, the sandbox
+	 * then refuses loopback URLs with a 422 naming `url`. Private and link-local addresses are refused
+	 * either way.
+	 */
+	allowLoopbackWebhooks?: boolean;
 	/** Turn responses that break the contract into 500 problems (default true). They are recorded either way. */
 	strictResponses?: boolean;
 	/** Log one line a request (default: silent). */
@@ -125,13 +136,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const strict = options.strictResponses ?? true;
 	const faults: FaultConfig = { ...defaultFaults(), ...(options.faults ?? {}) };
 	const limiter = new RateLimiter(() => sandbox.faults);
-	const deliverer = new Deliverer(store, options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE, options.webhookTimeoutMs);
+	const deliverer = new Deliverer(store, options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE, options.webhookTimeoutMs, undefined, {
+		jitter: options.webhookRetryJitter,
+		random: options.webhookRandom,
+		allowLoopback: options.allowLoopbackWebhooks === true,
+	});
 	const violations: ContractViolation[] = [];
 	const log = options.log ?? ((): void => undefined);
 
 	// Timing rules' moments are emitted in the background, and again right after a change (of the clock or data).
 	const moments = new MomentTimer(store, () => deliverer.kick());
 	const services: Services = {
+		allowLoopbackWebhooks: options.allowLoopbackWebhooks === true,
 		kick: () => {
 			moments.soon();
 			deliverer.kick();

@@ -134,6 +134,8 @@ async function main(): Promise<void> {
 			seed: 'demo',
 			token: DEMO_TOKEN,
 			scopedTokens: DEMO_SCOPED_TOKENS,
+			// The demo's n8n listens on 127.0.0.1: development mode lets subscriptions point there.
+			allowLoopbackWebhooks: true,
 		});
 	} catch (e) {
 		process.stderr.write(

@@ -115,7 +115,8 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 				return body;
 			},
 		},
-		fails: ['idempotency.replay'],
+		// The redelivery rule checks that its replay is marked too.
+		fails: ['idempotency.replay', 'webhooks.redelivery-keeps-claims'],
 	},
 	{
 		name: 'a list that ignores its cursor (the first page again)',
@@ -253,6 +254,44 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 			},
 		},
 		fails: ['consumers.nack-redelivers', 'consumers.dead-letters'],
+	},
+	{
+		name: 'an event by id that is not the event the feed has',
+		breaker: {
+			answer: (method, path, status, _h, body) => {
+				if (method === 'GET' && status === 200 && /^\/v1\/events\/[0-9a-f-]{36}$/.test(path) && body?.created_at) body.created_at = '2000-01-01T00:00:00Z';
+				return body;
+			},
+		},
+		fails: ['events.get-one'],
+	},
+	{
+		name: 'a redelivery that forgets which delivery it repeats',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.endsWith('/redeliver') && body?.redelivery_of) body.redelivery_of = null;
+				return body;
+			},
+		},
+		fails: ['webhooks.redelivery-keeps-claims'],
+	},
+	{
+		name: 'a key rotation that ends the old key at once (no overlap)',
+		breaker: {
+			requestBody: (_m, path, body) => (path.endsWith('/rotate-key') ? { expires_in: 0 } : body),
+		},
+		fails: ['webhooks.key-rotation'],
+	},
+	{
+		name: 'a subscription URL check that lets link-local and private addresses through',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'POST' && path === '/v1/webhook-subscriptions' && /169\.254|\/\/10\./.test(String(body?.url)))
+					body!.url = 'https://conformance.invalid/inward';
+				return body;
+			},
+		},
+		fails: ['webhooks.inward-url-refused'],
 	},
 	{
 		name: 'a workspace that says it is live',

@@ -111,7 +111,7 @@ describe('persistence', () => {
 		await probe.close();
 		try {
 			// (the deliverer may already have tried once by itself; the flush tries again)
-			const first = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000] });
+			const first = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000], allowLoopbackWebhooks: true, webhookRetryJitter: 0 });
 			const h = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 			const sub = (await (await fetch(`${first.url}/webhook-subscriptions`, { method: 'POST', headers: h, body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, event_types: ['track.created'] }) })).json()) as { id: string; secret: string };
 			const track = (await (await fetch(`${first.url}/tracks`, { method: 'POST', headers: h, body: JSON.stringify({ title: 'Blijft bestaan' }) })).json()) as { id: string };
@@ -124,7 +124,7 @@ describe('persistence', () => {
 			await first.close();
 
 			const receiver = await startWebhookReceiver(200, port);
-			const second = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000] });
+			const second = await startSandbox({ dbPath, token, seed: 'demo', webhookRetrySchedule: [60_000, 60_000, 60_000], allowLoopbackWebhooks: true, webhookRetryJitter: 0 });
 			try {
 				const got = await fetch(`${second.url}/tracks/${track.id}`, { headers: h });
 				expect(got.status).toBe(200);

@@ -31,7 +31,9 @@ export interface TestSandbox {
 }
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
-	const sandbox = await startSandbox({ dbPath: ':memory:', seed: 'demo', port: 0, ...options });
+	// Tests deliver to receivers on 127.0.0.1 (development mode for webhooks), and their retries come
+	// exactly on schedule (no jitter) unless a test asks for jitter with a seeded random source.
+	const sandbox = await startSandbox({ dbPath: ':memory:', seed: 'demo', port: 0, allowLoopbackWebhooks: true, webhookRetryJitter: 0, ...options });
 	const client = new SandboxClient({
 		url: sandbox.url,
 		testApiUrl: sandbox.testApiUrl,

@@ -41,6 +41,7 @@ function startCli(dbPath: string, port: number): Promise<{ child: ChildProcess; 
 			'--token',
 			TOKEN,
 			'--quiet',
+			'--allow-loopback-webhooks',
 		],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);

@@ -17,7 +17,7 @@ import {
 	verifyDelivery,
 	verifyWebhook,
 } from '../../nodes/TracklerTrigger/signature';
-import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
+import { newSigningKeyPair, signFor, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 
 const NOW_MS = Date.UTC(2025, 8, 16, 19, 4, 0); // fixed clock
 const NOW_S = NOW_MS / 1000;
@@ -101,6 +101,28 @@ describe('verifyWebhook (v1a)', () => {
 			'webhook-signature': signV1a(pair.signingKey, pair.publicKey, ID, NOW_S, BODY),
 		});
 		expect(verify(h, BODY, pair.publicKey).ok).toBe(true);
+	});
+
+	it("accepts a rotation's header from the sandbox signer (new and old key) with either public key, and no other", () => {
+		const current = newSigningKeyPair();
+		const old = newSigningKeyPair();
+		const header = signFor(
+			{
+				signature_scheme: 'v1a',
+				secret: current.signingKey,
+				public_key: current.publicKey,
+				previous_keys: JSON.stringify([{ secret: old.signingKey, public_key: old.publicKey, expires_ms: NOW_MS + 60_000 }]),
+			},
+			ID,
+			NOW_S,
+			BODY,
+			NOW_MS,
+		);
+		expect(header.split(' ')).toHaveLength(2);
+		const h = headers({ 'webhook-signature': header });
+		expect(verify(h, BODY, current.publicKey).ok).toBe(true);
+		expect(verify(h, BODY, old.publicKey).ok).toBe(true);
+		expect(verify(h, BODY, newSigningKeyPair().publicKey)).toMatchObject({ ok: false, code: 'invalid_signature' });
 	});
 
 	it('accepts headers in any case and as arrays', () => {

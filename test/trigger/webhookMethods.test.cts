@@ -15,6 +15,7 @@ import type {
 
 import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../nodes/shared/access';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
+import { forgetLearntKeys } from '../../nodes/TracklerTrigger/subscription';
 import { acknowledgeFailedExecutions } from '../../nodes/TracklerTrigger/webhook';
 import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
@@ -882,6 +883,73 @@ describe('webhook()', () => {
 		);
 		expect(answer.status).toBe(401);
 		expect(answer.result.workflowData).toBeUndefined();
+	});
+});
+
+describe('signing-key rotation', () => {
+	beforeEach(() => forgetLearntKeys());
+	afterEach(async () => {
+		await sb.testApi('POST', '/clock', { reset: true });
+	});
+
+	it('verifies through a rotation: the stored key during the overlap, then learns the new key once, refusing nothing', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {}, options: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/rotation`,
+		};
+		await activate(setup);
+		const id = String(setup.staticData.subscriptionId);
+		const oldKey = String(setup.staticData.publicKey);
+		const rotated = await sb.api('POST', `/webhook-subscriptions/${id}/rotate-key`, { expires_in: 3600 });
+		expect(rotated.status).toBe(200);
+		const newKey = String(rotated.body.public_key);
+		expect(newKey).not.toBe(oldKey);
+		const lookups = (): number => requests.filter((r) => r.method === 'GET' && r.path === `/v1/webhook-subscriptions/${id}`).length;
+		const before = lookups();
+
+		// During the overlap a delivery carries both signatures: the stored (old) key verifies it.
+		let from = receiver.received.length;
+		await sb.api('POST', '/tracks', { title: 'Tijdens de overlap' });
+		const [during] = await flushDeliveries(from, 1);
+		expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+		const first = await deliver(setup, fromReceived(during));
+		expect(first.result.workflowData?.[0]).toHaveLength(1);
+		expect(setup.staticData.publicKey).toBe(oldKey);
+		expect(lookups()).toBe(before);
+
+		// After the overlap only the new key signs: the trigger reads the subscription once and keeps its key.
+		await sb.testApi('POST', '/clock', { advance_seconds: 3600 });
+		from = receiver.received.length;
+		await sb.api('POST', '/tracks', { title: 'Na de overlap' });
+		const [after] = await flushDeliveries(from, 1);
+		expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+		const second = await deliver(setup, fromReceived(after));
+		expect(second.status).toBeUndefined();
+		expect(second.result.workflowData?.[0]).toHaveLength(1);
+		expect(setup.staticData.publicKey).toBe(newKey);
+		expect(Object.keys(setup.staticData).sort()).toEqual(['publicKey', 'subscriptionId']);
+		expect(lookups()).toBe(before + 1);
+
+		// A forgery is still refused, and within the minute it makes no look-up of its own.
+		const forger = newSigningKeyPair();
+		const forged = await deliver(setup, signed(forger, randomUUID(), madeUpEvent(setup).raw));
+		expect(forged).toMatchObject({ status: 401, body: { code: 'invalid_signature' } });
+		expect(lookups()).toBe(before + 1);
+	});
+
+	it('an activation after a rotation keeps the subscription and takes its current public key', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.created'], filters: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/rotation-activate`,
+		};
+		await activate(setup);
+		const id = String(setup.staticData.subscriptionId);
+		const rotated = await sb.api('POST', `/webhook-subscriptions/${id}/rotate-key`, { expires_in: 0 });
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
+		expect(setup.staticData).toEqual({ subscriptionId: id, publicKey: rotated.body.public_key });
+		expect((await subscriptions()).map((s) => s.id)).toEqual([id]);
 	});
 });
 

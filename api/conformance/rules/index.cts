@@ -5,7 +5,8 @@ import { consumerRules } from './consumers.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
 import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
+import { webhookOperationRules } from './webhookOperations.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...writeRules, ...provenanceRules, ...webhookRules, ...consumerRules, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...writeRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, ...everyAnswerRules];

@@ -45,7 +45,7 @@ interface TestDelivery {
 }
 
 /** One test delivery of `track.created` to a receiver that claims the event twice before it answers. */
-async function testDelivery(api: ApiClient, run: RunState): Promise<TestDelivery> {
+export async function testDelivery(api: ApiClient, run: RunState): Promise<TestDelivery> {
 	const cached = run.shared.get('webhooks.testDelivery') as Promise<TestDelivery> | undefined;
 	if (cached) return cached;
 	const made = (async () => {

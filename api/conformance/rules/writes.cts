@@ -21,7 +21,7 @@ export function requireTestWorkspace(run: RunState): void {
 }
 
 /** A Track for this run, deleted again at its end. */
-async function newTrack(
+export async function newTrack(
 	api: Parameters<Rule['run']>[0],
 	run: RunState,
 	title: string,

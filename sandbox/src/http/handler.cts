@@ -26,6 +26,8 @@ export interface Ctx {
 export interface Services {
 	sendTest(subscriptionId: string, eventType: string): Promise<{ event_id: string; delivery_state: 'pending' | 'delivered' | 'failed' }>;
 	kick(): void;
+	/** Whether webhook subscriptions may point to loopback addresses (development and tests). */
+	allowLoopbackWebhooks?: boolean;
 	/** On a batch endpoint, a fault injected into one item (its status), or undefined. */
 	itemFault?(): number | undefined;
 }

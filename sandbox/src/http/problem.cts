@@ -16,6 +16,7 @@ export type ProblemCode =
 	| 'already_claimed'
 	| 'delivery_attempt_failed'
 	| 'delivery_attempt_not_in_flight'
+	| 'delivery_in_progress'
 	| 'lease_expired'
 	| 'rate_limited'
 	| 'internal_error'
@@ -43,6 +44,7 @@ const TITLES: Record<ProblemCode, string> = {
 	already_claimed: 'Already claimed',
 	delivery_attempt_failed: 'Delivery attempt failed',
 	delivery_attempt_not_in_flight: 'Delivery attempt not in flight',
+	delivery_in_progress: 'Delivery in progress',
 	lease_expired: 'Lease expired',
 	rate_limited: 'Too many requests',
 	internal_error: 'Internal error',
@@ -65,6 +67,7 @@ const STATUS: Record<ProblemCode, number> = {
 	already_claimed: 409,
 	delivery_attempt_failed: 409,
 	delivery_attempt_not_in_flight: 409,
+	delivery_in_progress: 409,
 	lease_expired: 409,
 	rate_limited: 429,
 	internal_error: 500,

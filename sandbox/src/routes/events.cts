@@ -3,6 +3,12 @@ import { ApiError } from '../http/problem.cjs';
 import type { EventRow } from '../store/store.cjs';
 
 export const routes: Record<string, Handler> = {
+	getEvent: ({ store, params }) => {
+		// Every event the feed returns, no other: timing rules' moments belong to their consumer or subscription.
+		const row = store.get<EventRow>('SELECT * FROM events WHERE id = ? AND consumer_seq IS NULL', params.event_id);
+		if (!row) throw new ApiError('not_found', `No event ${params.event_id} exists in this workspace (events are kept 30 days).`);
+		return { status: 200, body: JSON.parse(row.doc) as unknown };
+	},
 	listEvents: ({ store, query }) => {
 		if (query.cursor !== undefined && query.created_since !== undefined) {
 			throw new ApiError('validation_failed', 'cursor and created_since cannot be combined.', [

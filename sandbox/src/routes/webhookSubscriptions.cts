@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { pageArray, type Handler, type Ctx } from '../http/handler.cjs';
+import { decodeCursor, encodeCursor, limitOf, pageArray, type Handler, type Ctx } from '../http/handler.cjs';
 import { ApiError, conflict, notFound, type FieldError } from '../http/problem.cjs';
-import { newSigningKeyPair } from '../webhooks/signer.cjs';
-import type { SubscriptionRow, S } from '../store/store.cjs';
+import { activePreviousKeys, newSigningKeyPair, type PreviousKey } from '../webhooks/signer.cjs';
+import { inwardUrlReason } from '../webhooks/addresses.cjs';
+import type { DeliveryRow, Store, SubscriptionRow, S } from '../store/store.cjs';
 import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
 import { failIfErrors } from './common.cjs';
 
@@ -11,6 +12,72 @@ export const DEFAULT_ACK_DEADLINE_SECONDS = 15;
 
 /** How long a claim is kept: longer than the 3 days a delivery is retried. */
 const CLAIM_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** How long the delivery log keeps a delivery, and how far back a range redelivery may reach: as events. */
+const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** How long a rotated key keeps signing unless the rotation says otherwise (24 hours). */
+const DEFAULT_KEY_OVERLAP_SECONDS = 86_400;
+/** Keys a rotation replaced that may sign beside the current one (4 signatures at most). */
+const MAX_PREVIOUS_KEYS = 3;
+
+/** Refuses a `url` that names or resolves to an address Trackler does not deliver to (422 naming `url`). */
+async function checkUrl(ctx: Ctx, url: string | undefined): Promise<void> {
+	if (url === undefined) return;
+	const reason = await inwardUrlReason(url, ctx.services.allowLoopbackWebhooks === true);
+	if (reason) {
+		throw new ApiError('validation_failed', 'The request has 1 invalid field.', [
+			{ field: 'url', message: `must point to a public address: ${reason}; Trackler does not deliver to loopback, private or link-local addresses`, code: 'private_address' },
+		]);
+	}
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A delivery of the log, with its attempts; never a body, a header value or a key. */
+export function deliveryObj(store: Store, d: DeliveryRow): S['WebhookDelivery'] {
+	const attempts = store.all<{ attempt: number; attempted_at: string; status: number | null; error: string | null; duration_ms: number; webhook_timestamp: number | null; next_attempt_ms: number | null }>(
+		'SELECT attempt, attempted_at, status, error, duration_ms, webhook_timestamp, next_attempt_ms FROM delivery_attempts WHERE delivery_id = ? ORDER BY seq',
+		d.id,
+	);
+	return {
+		id: d.id,
+		object: 'webhook_delivery',
+		subscription_id: d.subscription_id,
+		event_id: d.event_id,
+		event_type: d.event_type as S['EventType'],
+		status: d.state === 'dropped' ? 'failed' : d.state,
+		test: d.is_test === 1,
+		redelivery_of: d.redelivery_of ?? null,
+		attempt_count: d.attempts,
+		next_attempt_at: d.state === 'pending' && d.next_attempt_at !== null ? iso(d.next_attempt_at) : null,
+		created_at: d.created_at,
+		updated_at: d.updated_at,
+		attempts: attempts.map((a) => ({
+			attempt: a.attempt,
+			attempted_at: a.attempted_at,
+			webhook_timestamp: a.webhook_timestamp ?? 0,
+			response_status: a.status !== null && a.status >= 100 && a.status <= 599 ? a.status : null,
+			error: a.error ?? (a.status !== null && (a.status < 100 || a.status > 599) ? `invalid HTTP status ${a.status}` : null),
+			duration_ms: Math.max(0, a.duration_ms),
+			next_attempt_at: a.next_attempt_ms === null ? null : iso(a.next_attempt_ms),
+		})),
+	};
+}
+
+/** Queues a new delivery of `d`'s event (the same event id and body), due now. */
+function queueRedelivery(store: Store, d: DeliveryRow): DeliveryRow {
+	const id = store.uuid();
+	const now = store.now();
+	store.run(
+		`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at, redelivery_of)
+		 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?, ?)`,
+		id, d.subscription_id, d.event_id, d.event_type, d.body, store.clock.nowMs(), now, now, d.id,
+	);
+	return store.get<DeliveryRow>('SELECT * FROM deliveries WHERE id = ?', id) as DeliveryRow;
+}
+
+function eventInProgress(store: Store, subscriptionId: string, eventId: string): boolean {
+	return !!store.get("SELECT 1 AS x FROM deliveries WHERE subscription_id = ? AND event_id = ? AND state = 'pending' LIMIT 1", subscriptionId, eventId);
+}
 
 function requireAdmin({ store, userId }: Ctx): void {
 	const u = store.userRow(userId);
@@ -42,9 +109,10 @@ export const routes: Record<string, Handler> = {
 		const rows = ctx.store.all<SubscriptionRow>('SELECT * FROM webhook_subscriptions ORDER BY seq DESC');
 		return { status: 200, body: pageArray(rows.map((r) => ctx.store.subscriptionObj(r)), ctx.query, 'webhook_subscriptions') };
 	},
-	createWebhookSubscription: (ctx) => {
+	createWebhookSubscription: async (ctx) => {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
+		await checkUrl(ctx, body.url);
 		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
@@ -63,7 +131,10 @@ export const routes: Record<string, Handler> = {
 		return { status: 201, body: pair ? obj : { ...obj, secret } };
 	},
 	getWebhookSubscription: (ctx) => ({ status: 200, body: ctx.store.subscriptionObj(requireSubscription(ctx)) }),
-	updateWebhookSubscription: (ctx) => {
+	updateWebhookSubscription: async (ctx) => {
+		requireSubscription(ctx);
+		await checkUrl(ctx, ctx.body.url);
+		// Read again after the check, which may have waited for DNS.
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
 		failIfErrors([
@@ -130,10 +201,11 @@ export const routes: Record<string, Handler> = {
 		// contract makes webhook_timestamp required): only the receiver of a delivery can claim, and only
 		// while it is delivered; the deliverer releases the claim if that attempt fails.
 		const timestamp = ctx.body.webhook_timestamp as number;
-		const attempt = store.get<{ a: number }>(
-			'SELECT in_flight_attempt AS a FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
+		const inFlight = store.get<{ a: number; id: string }>(
+			'SELECT in_flight_attempt AS a, id FROM deliveries WHERE subscription_id = ? AND event_id = ? AND in_flight_timestamp = ?',
 			row.id, eventId, timestamp,
-		)?.a;
+		);
+		const attempt = inFlight?.a;
 		if (attempt === undefined) {
 			// The attempt it names is over and was not acknowledged (also when a later attempt claimed the
 			// event since): its retry brings the event again.
@@ -154,8 +226,8 @@ export const routes: Record<string, Handler> = {
 		}
 		// The primary key (subscription_id, event_id) decides: of any number of claims exactly one inserts.
 		const inserted = store.run(
-			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms, delivery_attempt) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-			row.id, eventId, claimedAt, store.clock.nowMs(), attempt,
+			'INSERT INTO webhook_claims (subscription_id, event_id, claimed_at, claimed_ms, delivery_attempt, delivery_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+			row.id, eventId, claimedAt, store.clock.nowMs(), attempt, inFlight?.id ?? null,
 		).changes === 1;
 		if (!inserted) {
 			const first = store.get<{ claimed_at: string }>('SELECT claimed_at FROM webhook_claims WHERE subscription_id = ? AND event_id = ?', row.id, eventId);
@@ -194,5 +266,117 @@ export const routes: Record<string, Handler> = {
 			status: 202,
 			body: { object: 'webhook_test', subscription_id: row.id, event_id: result.event_id, event_type: ctx.body.event_type, delivery_state: result.delivery_state },
 		};
+	},
+	listWebhookDeliveries: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store, query } = ctx;
+		const cursor = decodeCursor(query.cursor, 'webhook_deliveries');
+		const before = cursor ? Number(cursor.s) : Number.MAX_SAFE_INTEGER;
+		if (!Number.isInteger(before) || before < 0) throw new ApiError('bad_request', 'The cursor cannot be read.');
+		const where = ['subscription_id = ?', 'seq < ?', 'created_at >= ?'];
+		const args: unknown[] = [row.id, before, iso(store.clock.nowMs() - DELIVERY_RETENTION_MS)];
+		if (query.status === 'failed') where.push("state IN ('failed', 'dropped')");
+		else if (query.status !== undefined) {
+			where.push('state = ?');
+			args.push(query.status);
+		}
+		if (query.created_since !== undefined) {
+			where.push('created_at >= ?');
+			args.push(query.created_since);
+		}
+		const types = query.types as string[] | undefined;
+		if (types?.length) {
+			where.push(`event_type IN (${types.map(() => '?').join(', ')})`);
+			args.push(...types);
+		}
+		const limit = limitOf(query);
+		const rows = store.all<DeliveryRow>(`SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, ...args, limit + 1);
+		const hasMore = rows.length > limit;
+		const page = rows.slice(0, limit);
+		return {
+			status: 200,
+			body: {
+				object: 'list',
+				data: page.map((d) => deliveryObj(store, d)),
+				has_more: hasMore,
+				next_cursor: hasMore ? encodeCursor({ k: 'webhook_deliveries', s: page[page.length - 1].seq }) : null,
+			},
+		};
+	},
+	getWebhookDelivery: (ctx) => {
+		const row = requireSubscription(ctx);
+		const d = ctx.store.get<DeliveryRow>('SELECT * FROM deliveries WHERE id = ? AND subscription_id = ? AND created_at >= ?', ctx.params.delivery_id, row.id, iso(ctx.store.clock.nowMs() - DELIVERY_RETENTION_MS));
+		if (!d) throw notFound('webhook delivery');
+		return { status: 200, body: deliveryObj(ctx.store, d) };
+	},
+	redeliverWebhookDelivery: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store } = ctx;
+		const d = store.get<DeliveryRow>('SELECT * FROM deliveries WHERE id = ? AND subscription_id = ? AND created_at >= ?', ctx.params.delivery_id, row.id, iso(store.clock.nowMs() - DELIVERY_RETENTION_MS));
+		if (!d) throw notFound('webhook delivery');
+		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before redelivering.');
+		if (d.is_test === 1) throw conflict('A sample delivery is not redelivered; send another test event with POST /webhook-subscriptions/{subscription_id}/test.');
+		if (eventInProgress(store, row.id, d.event_id)) {
+			throw new ApiError('delivery_in_progress', `A delivery of event ${d.event_id} to this subscription is still being attempted; wait for its outcome (see the delivery log) before redelivering.`);
+		}
+		const created = queueRedelivery(store, d);
+		ctx.services.kick();
+		return { status: 202, body: deliveryObj(store, created) };
+	},
+	createWebhookRedeliveries: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store, body } = ctx;
+		const nowMs = store.clock.nowMs();
+		const since = Date.parse(body.since as string);
+		const until = body.until === undefined ? nowMs : Date.parse(body.until as string);
+		const errors = [
+			...(since < nowMs - DELIVERY_RETENTION_MS ? [{ field: 'since', message: 'must be at most 30 days ago (deliveries are kept that long)', code: 'too_small' }] : []),
+			...(until <= since ? [{ field: 'until', message: 'must be after since', code: 'invalid_value' }] : []),
+		];
+		if (errors.length) throw new ApiError('validation_failed', `The request has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}.`, errors);
+		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before redelivering.');
+		const onlyFailed = body.only_failed !== false;
+		const types = body.event_types as string[] | undefined;
+		// The events of the range, each with its latest delivery, in the order they were first delivered.
+		const inRange = store.all<DeliveryRow>(
+			`SELECT * FROM deliveries WHERE subscription_id = ? AND is_test = 0 AND created_at >= ? AND created_at < ? ORDER BY seq`,
+			// Without `until`, every delivery made up to now, this very millisecond included.
+			row.id, iso(since), iso(body.until === undefined ? until + 1 : until),
+		);
+		const events = [...new Set(inRange.filter((d) => !types?.length || types.includes(d.event_type)).map((d) => d.event_id))];
+		let redelivered = 0;
+		let skipped = 0;
+		for (const eventId of events) {
+			const latest = store.get<DeliveryRow>('SELECT * FROM deliveries WHERE subscription_id = ? AND event_id = ? ORDER BY seq DESC LIMIT 1', row.id, eventId) as DeliveryRow;
+			if (eventInProgress(store, row.id, eventId)) {
+				skipped++;
+				continue;
+			}
+			if (onlyFailed && latest.state === 'delivered') continue;
+			queueRedelivery(store, latest);
+			redelivered++;
+		}
+		if (redelivered) ctx.services.kick();
+		return {
+			status: 202,
+			body: { object: 'webhook_redeliveries', subscription_id: row.id, since: iso(since), until: iso(until), only_failed: onlyFailed, redelivered, skipped_in_progress: skipped },
+		};
+	},
+	rotateWebhookSigningKey: (ctx) => {
+		const row = requireSubscription(ctx);
+		const { store } = ctx;
+		const nowMs = store.clock.nowMs();
+		const overlap = (ctx.body.expires_in as number | undefined) ?? DEFAULT_KEY_OVERLAP_SECONDS;
+		const replaced: PreviousKey[] = overlap > 0 ? [{ secret: row.secret, public_key: row.public_key, expires_ms: nowMs + overlap * 1000 }] : [];
+		// Newest first; a fourth key still in its overlap (the oldest) stops signing now.
+		const previous = [...replaced, ...activePreviousKeys(row, nowMs)].slice(0, MAX_PREVIOUS_KEYS);
+		const pair = row.signature_scheme === 'v1a' ? newSigningKeyPair() : undefined;
+		const secret = pair ? pair.signingKey : `whsec_${randomBytes(24).toString('base64')}`;
+		store.run(
+			'UPDATE webhook_subscriptions SET secret = ?, public_key = ?, previous_keys = ?, updated_at = ? WHERE id = ?',
+			secret, pair?.publicKey ?? null, JSON.stringify(previous), store.now(), row.id,
+		);
+		const obj = store.subscriptionObj(store.subscriptionRow(row.id) as SubscriptionRow);
+		return { status: 200, body: pair ? obj : { ...obj, secret } };
 	},
 };

@@ -124,6 +124,11 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
 	{ table: 'webhook_subscriptions', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
 	{ table: 'tracks', column: 'external_id', definition: 'TEXT' },
+	// Webhook operations: keys a rotation replaced (JSON, with their expiry), redeliveries, when a failed attempt's retry is due, the delivery a claim belongs to.
+	{ table: 'webhook_subscriptions', column: 'previous_keys', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	{ table: 'deliveries', column: 'redelivery_of', definition: 'TEXT' },
+	{ table: 'delivery_attempts', column: 'next_attempt_ms', definition: 'INTEGER' },
+	{ table: 'webhook_claims', column: 'delivery_id', definition: 'TEXT' },
 ];
 
 /** Indexes on added columns: made after ADDED_COLUMNS, so that older files have the columns first. */

@@ -3,6 +3,7 @@
 // statements and row lookups are in database.cts, the row and object types in rows.cts.
 import { createHash, randomUUID } from 'node:crypto';
 import { StoreCore } from './database.cjs';
+import { activePreviousKeys } from '../webhooks/signer.cjs';
 import {
 	APP_URL,
 	type ApiEvent,
@@ -223,6 +224,10 @@ export class Store extends StoreCore {
 			disabled_reason: r.disabled_reason,
 			signature_scheme: r.signature_scheme,
 			public_key: r.public_key,
+			previous_keys: activePreviousKeys(r, this.clock.nowMs()).map((k) => ({
+				public_key: r.signature_scheme === 'v1a' ? k.public_key : null,
+				expires_at: new Date(k.expires_ms).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			})),
 			ack_deadline_seconds: r.ack_deadline_seconds,
 			timing_rules: JSON.parse(r.timing_rules) as S['TimingRule'][],
 			created_at: r.created_at,

@@ -1,5 +1,6 @@
 // The delivery loop: POSTs pending deliveries (setTimeout-based, stoppable), retries with the backoff
-// schedule, disables a subscription on 410. When a delivery is due follows the sandbox clock (so a test
+// schedule and its jitter, disables a subscription on 410, never connects to an address that points
+// inward (see addresses.cts). When a delivery is due follows the sandbox clock (so a test
 // can let 10 hours pass in a second); the signature's webhook-timestamp is the real wall clock, because
 // the receiver checks it against its own clock.
 import { setMaxListeners } from 'node:events';
@@ -7,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { forgetClaimAnswers } from '../http/idempotency.cjs';
 import type { DeliveryRow, Store } from '../store/store.cjs';
+import { guardedLookup, InwardAddressError, literalUrlReason } from './addresses.cjs';
 import { signFor } from './signer.cjs';
 
 const MINUTE = 60_000;
@@ -16,6 +18,22 @@ export const DEFAULT_RETRY_SCHEDULE = [5_000, 30_000, 2 * MINUTE, 10 * MINUTE, 3
 const MAX_TIMER = 60_000;
 /** At most this many deliveries to one subscription are in flight at a time; the rest wait their turn. */
 export const MAX_IN_FLIGHT_PER_SUBSCRIPTION = 10;
+/** Each retry delay is varied at random by up to this fraction either way (the contract: 10%). */
+export const DEFAULT_RETRY_JITTER = 0.1;
+
+export interface DelivererOptions {
+	/** The fraction by which each retry delay varies at random, either way (default 10%; 0 for none). */
+	jitter?: number;
+	/** The random source of the jitter, in [0, 1) (default Math.random); a test passes a seeded one. */
+	random?: () => number;
+	/** Deliver to loopback addresses (development and tests); other inward addresses stay refused. */
+	allowLoopback?: boolean;
+}
+
+/** The delay before a retry: `base` varied by up to `jitter` either way, `r` in [0, 1) picking where. */
+export function jittered(base: number, jitter: number, r: number): number {
+	return Math.round(base * (1 + jitter * (2 * r - 1)));
+}
 
 export interface AttemptResult {
 	delivery_id: string;
@@ -28,13 +46,16 @@ export interface AttemptResult {
 	state: DeliveryRow['state'];
 }
 
-function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal: AbortSignal): Promise<number> {
+async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, signal: AbortSignal, allowLoopback: boolean): Promise<number> {
+	// An IP literal is never looked up: it is checked here; a name by the lookup the request uses.
+	const literal = literalUrlReason(url, allowLoopback);
+	if (literal) throw new InwardAddressError(`refused: ${literal}`);
 	return new Promise((resolve, reject) => {
 		const u = new URL(url);
 		const mod = u.protocol === 'https:' ? https : http;
 		const req = mod.request(
 			u,
-			{ method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }, agent: false, timeout: timeoutMs, signal },
+			{ method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }, agent: false, timeout: timeoutMs, signal, lookup: guardedLookup(allowLoopback) },
 			(res) => {
 				res.resume();
 				res.on('end', () => resolve(res.statusCode ?? 0));
@@ -51,9 +72,13 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
  * Releases the claim that delivery attempt `attempt` of the event carried, if any, and the stored
  * answer of that claim's Idempotency-Key, so a retried claim runs again instead of replaying its 201.
  */
-function releaseClaims(store: Store, subscriptionId: string, eventId: string, attempt: number): void {
-	store.run('DELETE FROM webhook_claims WHERE subscription_id = ? AND event_id = ? AND delivery_attempt = ?', subscriptionId, eventId, attempt);
-	forgetClaimAnswers(store, subscriptionId, eventId, attempt);
+function releaseClaims(store: Store, subscriptionId: string, eventId: string, attempt: number, deliveryId: string): void {
+	// The claim of this very delivery (a redelivery of the event is another delivery, with attempts of its own).
+	const released = store.run(
+		'DELETE FROM webhook_claims WHERE subscription_id = ? AND event_id = ? AND delivery_attempt = ? AND (delivery_id IS NULL OR delivery_id = ?)',
+		subscriptionId, eventId, attempt, deliveryId,
+	).changes;
+	if (released) forgetClaimAnswers(store, subscriptionId, eventId, attempt);
 }
 
 export class Deliverer {
@@ -73,6 +98,7 @@ export class Deliverer {
 		/** Overrides every subscription's `ack_deadline_seconds` (tests); unset, each subscription's deadline holds. */
 		private readonly timeoutMs?: number,
 		private readonly maxInFlight = MAX_IN_FLIGHT_PER_SUBSCRIPTION,
+		private readonly options: DelivererOptions = {},
 	) {}
 
 	/** Deliveries in flight and waiting for a turn, per subscription. */
@@ -103,7 +129,7 @@ export class Deliverer {
 		// Attempts that were waiting for an answer when the sandbox stopped never got one: they failed.
 		this.store.tx(() => {
 			for (const d of this.store.all<DeliveryRow & { in_flight_attempt: number }>('SELECT * FROM deliveries WHERE in_flight_attempt IS NOT NULL')) {
-				releaseClaims(this.store, d.subscription_id, d.event_id, d.in_flight_attempt);
+				releaseClaims(this.store, d.subscription_id, d.event_id, d.in_flight_attempt, d.id);
 			}
 			this.store.run('UPDATE deliveries SET in_flight_attempt = NULL, in_flight_timestamp = NULL WHERE in_flight_attempt IS NOT NULL');
 		});
@@ -195,7 +221,7 @@ export class Deliverer {
 			'user-agent': 'Trackler-Webhooks/1.0 (sandbox)',
 			'webhook-id': row.event_id,
 			'webhook-timestamp': String(timestamp),
-			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body),
+			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body, this.store.clock.nowMs()),
 		};
 		const attempt = row.attempts + 1;
 		// While this attempt waits for its answer, a claim naming its timestamp belongs to it.
@@ -204,31 +230,35 @@ export class Deliverer {
 		let status: number | null = null;
 		let error: string | null = null;
 		try {
-			status = await post(sub.url, headers, row.body, this.timeoutMs ?? sub.ack_deadline_seconds * 1000, this.abort.signal);
+			status = await post(sub.url, headers, row.body, this.timeoutMs ?? sub.ack_deadline_seconds * 1000, this.abort.signal, this.options.allowLoopback === true);
 		} catch (e) {
 			error = e instanceof Error ? e.message || e.name : String(e);
 		}
 		if (this.stopped || !this.store.db.open) return undefined;
 		const nowIso = new Date().toISOString();
+		const startedIso = new Date(started).toISOString();
 		let state: DeliveryRow['state'] = 'pending';
 		let next: number | null = null;
 		this.store.tx(() => {
-			this.store.run(
-				'INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms, webhook_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
-				row.id, attempt, nowIso, status, error, Date.now() - started, timestamp,
-			);
 			if (status !== null && status >= 200 && status < 300) state = 'delivered';
 			else if (status === 410) {
 				state = 'failed';
 				this.store.run("UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'endpoint_gone', updated_at = ? WHERE id = ?", this.store.now(), sub.id);
 			} else if (row.is_test === 1 || attempt - row.retry_base > this.schedule.length) state = 'failed';
-			else next = this.store.clock.nowMs() + this.schedule[attempt - row.retry_base - 1];
+			else {
+				const base = this.schedule[attempt - row.retry_base - 1];
+				next = this.store.clock.nowMs() + jittered(base, this.options.jitter ?? DEFAULT_RETRY_JITTER, (this.options.random ?? Math.random)());
+			}
+			this.store.run(
+				'INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, status, error, duration_ms, webhook_timestamp, next_attempt_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+				row.id, attempt, startedIso, status, error, Date.now() - started, timestamp, next,
+			);
 			this.store.run(
 				'UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?, updated_at = ?, in_flight_attempt = NULL, in_flight_timestamp = NULL WHERE id = ?',
 				state, attempt, next, status, error, nowIso, row.id,
 			);
 			// Not acknowledged: a claim this attempt carried is released, so that its retry can be acted on.
-			if (state !== 'delivered') releaseClaims(this.store, row.subscription_id, row.event_id, attempt);
+			if (state !== 'delivered') releaseClaims(this.store, row.subscription_id, row.event_id, attempt, row.id);
 		});
 		return { delivery_id: row.id, subscription_id: sub.id, event_id: row.event_id, event_type: row.event_type, attempt, status, error, state };
 	}

@@ -46,9 +46,37 @@ export function sign(secret: string, id: string, timestamp: number | string, bod
 	return `v1,${mac}`;
 }
 
-/** Signs with whatever the subscription uses: `secret` is its `whsec_` secret (v1) or `whsk_` signing key (v1a). */
-export function signFor(sub: { signature_scheme: SignatureScheme; secret: string; public_key: string | null }, id: string, timestamp: number | string, body: string): string {
-	return sub.signature_scheme === 'v1a' ? signV1a(sub.secret, sub.public_key ?? '', id, timestamp, body) : sign(sub.secret, id, timestamp, body);
+/** A key a rotation replaced, kept in the subscription's `previous_keys` column until `expires_ms` (sandbox clock). */
+export interface PreviousKey {
+	/** The `whsk_` signing key (v1a) or the `whsec_` secret (v1); never leaves the sandbox. */
+	secret: string;
+	public_key: string | null;
+	expires_ms: number;
+}
+
+/** The keys a rotation replaced that still sign at `nowMs`, newest first. */
+export function activePreviousKeys(sub: { previous_keys?: string | null }, nowMs: number): PreviousKey[] {
+	const keys = JSON.parse(sub.previous_keys ?? '[]') as PreviousKey[];
+	return keys.filter((k) => k.expires_ms > nowMs);
+}
+
+type Signing = { signature_scheme: SignatureScheme; secret: string; public_key: string | null; previous_keys?: string | null };
+
+function signOne(scheme: SignatureScheme, secret: string, publicKey: string | null, id: string, timestamp: number | string, body: string): string {
+	return scheme === 'v1a' ? signV1a(secret, publicKey ?? '', id, timestamp, body) : sign(secret, id, timestamp, body);
+}
+
+/**
+ * The `webhook-signature` header for one delivery, in the subscription's scheme: `secret` is its `whsec_`
+ * secret (v1) or `whsk_` signing key (v1a). During a rotation's overlap the keys it replaced sign too,
+ * space-separated after the current key's signature (at most 4 in all).
+ */
+export function signFor(sub: Signing, id: string, timestamp: number | string, body: string, nowMs = Date.now()): string {
+	const previous = activePreviousKeys(sub, nowMs);
+	return [
+		signOne(sub.signature_scheme, sub.secret, sub.public_key, id, timestamp, body),
+		...previous.map((k) => signOne(sub.signature_scheme, k.secret, k.public_key, id, timestamp, body)),
+	].join(' ');
 }
 
 /** True when one of the space-separated signatures in `header` matches. */
