@@ -1526,46 +1526,25 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
-        /**
-         * @description A user's role in the workspace.
-         * @enum {string}
-         */
-        WorkspaceRole: "owner" | "admin" | "member";
-        /**
-         * @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator.
-         * @enum {string}
-         */
-        TrackRole: "trackee" | "track_leader";
-        /**
-         * @description The fixed group a Status belongs to. Automations should test the group, not the Status name.
-         * @enum {string}
-         */
-        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived";
+        /** @description A user's role in the workspace. */
+        WorkspaceRole: "owner" | "admin" | "member" | (string & {});
+        /** @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator. */
+        TrackRole: "trackee" | "track_leader" | (string & {});
+        /** @description The fixed group a Status belongs to. Automations should test the group, not the Status name. */
+        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived" | (string & {});
         /**
          * @description `sent` waits for an answer; `accepted` and `declined` are the invitee's answer; `expired` means no
          *     answer came within 14 days; `revoked` means it was withdrawn.
-         * @enum {string}
          */
-        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked";
-        /**
-         * @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself.
-         * @enum {string}
-         */
-        InvitationDelivery: "email" | "link";
-        /** @enum {string} */
-        FormState: "open" | "submitted";
-        /** @enum {string} */
-        AppointmentState: "scheduled" | "cancelled";
-        /**
-         * @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API.
-         * @enum {string}
-         */
-        AppointmentSource: "manual" | "scheduler";
-        /**
-         * @description The type of an event. See the event catalogue in the introduction for what each carries.
-         * @enum {string}
-         */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due";
+        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked" | (string & {});
+        /** @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself. */
+        InvitationDelivery: "email" | "link" | (string & {});
+        FormState: "open" | "submitted" | (string & {});
+        AppointmentState: "scheduled" | "cancelled" | (string & {});
+        /** @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API. */
+        AppointmentSource: "manual" | "scheduler" | (string & {});
+        /** @description The type of an event. See the event catalogue in the introduction for what each carries. */
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -1752,11 +1731,8 @@ export interface components {
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
         };
-        /**
-         * @description A permission of an API token (see "Scopes").
-         * @enum {string}
-         */
-        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
+        /** @description A permission of an API token (see "Scopes"). */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write" | (string & {});
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -2139,9 +2115,8 @@ export interface components {
         /**
          * @description Why the subscription is disabled: `endpoint_gone` (the endpoint answered `410 Gone`),
          *     `too_many_failures` (deliveries failed for 3 days in a row) or `disabled_by_user`; `null` while enabled.
-         * @enum {string|null}
          */
-        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | null;
+        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | (string & {}) | null;
         /** @description An endpoint Trackler delivers events to. */
         WebhookSubscription: {
             /** Format: uuid */
@@ -2197,9 +2172,8 @@ export interface components {
         /**
          * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
          *     `v1` HMAC-SHA256 with the shared `secret`. New subscriptions are `v1` unless they ask for `v1a`.
-         * @enum {string}
          */
-        WebhookSignatureScheme: "v1a" | "v1";
+        WebhookSignatureScheme: "v1a" | "v1" | (string & {});
         /** @description What a resume made due. */
         WebhookResume: {
             /** @constant */
@@ -2256,11 +2230,8 @@ export interface components {
              */
             event_id: string;
             event_type: components["schemas"]["EventType"];
-            /**
-             * @description `pending` until the endpoint answered; `delivered` or `failed` after.
-             * @enum {string}
-             */
-            delivery_state: "pending" | "delivered" | "failed";
+            /** @description `pending` until the endpoint answered; `delivered` or `failed` after. */
+            delivery_state: "pending" | "delivered" | "failed" | (string & {});
         };
         /**
          * @description What the event is about. `object` is the object right after the change (for deletions, its last
@@ -2306,11 +2277,8 @@ export interface components {
         Deleted: {
             /** Format: uuid */
             id: string;
-            /**
-             * @description The type of the deleted object.
-             * @enum {string}
-             */
-            object: "track" | "track_member" | "appointment" | "webhook_subscription";
+            /** @description The type of the deleted object. */
+            object: "track" | "track_member" | "appointment" | "webhook_subscription" | (string & {});
             /** @constant */
             deleted: true;
             /**
@@ -2352,8 +2320,7 @@ export interface components {
             detail: string;
             /** @description The path of the request. */
             instance: string;
-            /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable" | (string & {});
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
@@ -2423,9 +2390,8 @@ export interface components {
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
          *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
          *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
-         * @enum {string}
          */
-        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed";
+        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed" | (string & {});
         /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
         TimingRule: {
             /** @description Chosen by you, unique within the consumer; named in each moment. */
@@ -2534,11 +2500,8 @@ export interface components {
                 leased_until: string;
             }[];
         };
-        /**
-         * @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`.
-         * @enum {string}
-         */
-        DeadLetterReason: "lease_expired" | "nacked";
+        /** @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`. */
+        DeadLetterReason: "lease_expired" | "nacked" | (string & {});
         /** @description An event that was delivered `max_deliveries` times to a consumer without being acknowledged. */
         DeadLetter: {
             /** @constant */
@@ -2569,11 +2532,8 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor: string | null;
         };
-        /**
-         * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
-         * @enum {string}
-         */
-        WorkflowStatus: "active" | "paused";
+        /** @description `active` runs on its trigger; `paused` does not. New workflows start `paused`. */
+        WorkflowStatus: "active" | "paused" | (string & {});
         /** @description A length of time, as set in a delay or a trigger's offset. Months and weeks follow the calendar in the workspace's time zone. */
         WorkflowDuration: {
             /**
@@ -2581,8 +2541,7 @@ export interface components {
              * @example 3
              */
             amount: number;
-            /** @enum {string} */
-            unit: "minutes" | "hours" | "days" | "weeks" | "months";
+            unit: "minutes" | "hours" | "days" | "weeks" | "months" | (string & {});
         };
         /**
          * @description A trigger on something that happens in a Track (the article's "General", "Forms" and "Appointments" triggers):
@@ -2611,8 +2570,7 @@ export interface components {
              * @enum {string}
              */
             type: "appointment_timing";
-            /** @enum {string} */
-            moment: "before_start" | "at_start" | "after_start";
+            moment: "before_start" | "at_start" | "after_start" | (string & {});
             /** @description How long before or after the start; `null` for `at_start`. */
             offset: components["schemas"]["WorkflowDuration"] | null;
         };
@@ -2641,8 +2599,7 @@ export interface components {
             field: string;
             /** @description The metadata key (`track.metadata`) or the question (`form.answer`); otherwise `null`. */
             key: string | null;
-            /** @enum {string} */
-            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false";
+            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false" | (string & {});
             /** @description What to compare with; `null` for `is_empty`, `is_not_empty`, `is_true` and `is_false`. */
             value: string | null;
         };
@@ -2730,8 +2687,7 @@ export interface components {
         WorkflowSendEmailStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "send_email";
-            /** @enum {string} */
-            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person";
+            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person" | (string & {});
             subject: string;
             body: string;
         } & {
@@ -2745,8 +2701,7 @@ export interface components {
         WorkflowConditionStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "condition";
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
         } & {
             /**
@@ -2759,8 +2714,7 @@ export interface components {
         WorkflowSwitchPath: {
             /** @example Loopbaan */
             name: string;
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
             steps: components["schemas"]["WorkflowStep"][];
         };
@@ -2772,8 +2726,7 @@ export interface components {
         WorkflowSwitchStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "switch";
-            /** @enum {string} */
-            mode: "first_match" | "all_matches";
+            mode: "first_match" | "all_matches" | (string & {});
             paths: components["schemas"]["WorkflowSwitchPath"][];
             otherwise: components["schemas"]["WorkflowStep"][];
         } & {

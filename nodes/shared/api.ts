@@ -19,7 +19,15 @@ export type Scheduler = Schemas['Scheduler'];
 export type Appointment = Schemas['Appointment'];
 export type Email = Schemas['Email'];
 export type TracklerEvent = Schemas['Event'];
+/**
+ * An event type: one of those the contract lists, or one Trackler added later (the contract's enums of
+ * what the API answers are extensible, so code must expect values it does not know).
+ */
 export type EventType = Schemas['EventType'];
+/** The known values of an extensible enum, without room for later ones. */
+export type Known<T> = T extends string ? (string extends T ? never : T) : T;
+/** The event types this version of the contract lists. */
+export type KnownEventType = Known<EventType>;
 export type WebhookSubscription = Schemas['WebhookSubscription'];
 export type WebhookSubscriptionWithSecret = Schemas['WebhookSubscriptionWithSecret'];
 export type Problem = Schemas['Problem'];

@@ -1,5 +1,6 @@
 // Loads api/openapi.yaml and compiles it with Ajv 2020: request validation (path, query, header, body)
-// and response validation (status, headers, body) for every operation of the contract.
+// and response validation (status, headers, body) for every operation of the contract, in its strict
+// profile (api/strict.cts): closed enums, no fields beyond those listed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -8,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type Ajv2020Type from 'ajv/dist/2020';
 import type addFormatsType from 'ajv-formats';
 import type { FieldError } from './problem.cjs';
+import { strictContract } from '../../../api/strict.cjs';
 
 // Ajv is loaded through a plain CommonJS require: under `tsx` on Node 20 its circular requires break
 // when they go through the ESM loader's CommonJS translator.
@@ -86,7 +88,7 @@ let cached: Contract | undefined;
 
 export function loadContract(file = path.resolve(__dirname, '../../../api/openapi.yaml')): Contract {
 	if (cached) return cached;
-	const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Json;
+	const doc = strictContract(YAML.parse(fs.readFileSync(file, 'utf8')) as Json);
 	// inlineRefs: false compiles each component once instead of inlining it everywhere (much faster start).
 	const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, inlineRefs: false, validateSchema: false });
 	addFormats(ajv);
