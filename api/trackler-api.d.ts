@@ -7,7 +7,14 @@ export interface paths {
     "/me": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29,7 +36,14 @@ export interface paths {
     "/users": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -49,7 +63,14 @@ export interface paths {
     "/users/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -75,7 +96,14 @@ export interface paths {
     "/statuses": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -95,7 +123,14 @@ export interface paths {
     "/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -119,7 +154,14 @@ export interface paths {
     "/track-designs": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -139,7 +181,14 @@ export interface paths {
     "/form-templates": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -159,7 +208,14 @@ export interface paths {
     "/schedulers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -179,7 +235,14 @@ export interface paths {
     "/tracks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -206,7 +269,14 @@ export interface paths {
     "/tracks/{track_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -252,7 +322,14 @@ export interface paths {
     "/tracks/{track_id}/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -279,7 +356,14 @@ export interface paths {
     "/tracks/{track_id}/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -306,7 +390,14 @@ export interface paths {
     "/tracks/{track_id}/members": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -338,7 +429,14 @@ export interface paths {
     "/tracks/{track_id}/members/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -371,7 +469,14 @@ export interface paths {
     "/tracks/{track_id}/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -399,7 +504,14 @@ export interface paths {
     "/tracks/{track_id}/tags/{tag_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -432,7 +544,14 @@ export interface paths {
     "/tracks/{track_id}/invitations": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -466,7 +585,14 @@ export interface paths {
     "/invitations/{invitation_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -492,7 +618,14 @@ export interface paths {
     "/invitations/{invitation_id}/resend": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -520,7 +653,14 @@ export interface paths {
     "/invitations/{invitation_id}/reset": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -549,7 +689,14 @@ export interface paths {
     "/invitations/{invitation_id}/revoke": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -577,7 +724,14 @@ export interface paths {
     "/tracks/{track_id}/forms": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -609,7 +763,14 @@ export interface paths {
     "/forms/{form_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -635,7 +796,14 @@ export interface paths {
     "/forms/{form_id}/submission": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -661,7 +829,14 @@ export interface paths {
     "/tracks/{track_id}/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -692,7 +867,14 @@ export interface paths {
     "/tracks/{track_id}/emails": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -722,7 +904,14 @@ export interface paths {
     "/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -742,7 +931,14 @@ export interface paths {
     "/tracks/{track_id}/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -771,7 +967,14 @@ export interface paths {
     "/appointments/{appointment_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -802,7 +1005,14 @@ export interface paths {
     "/appointments/{appointment_id}/cancel": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -830,7 +1040,14 @@ export interface paths {
     "/webhook-subscriptions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -864,7 +1081,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -901,7 +1125,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/test": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -930,7 +1161,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/resume": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -962,7 +1200,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/claims": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -1000,7 +1245,14 @@ export interface paths {
     "/workflows": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1022,7 +1274,14 @@ export interface paths {
     "/workflows/{workflow_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1048,7 +1307,14 @@ export interface paths {
     "/workflows/{workflow_id}/versions/{version_number}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1079,7 +1345,14 @@ export interface paths {
     "/events": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1104,7 +1377,14 @@ export interface paths {
     "/event-consumers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1124,7 +1404,14 @@ export interface paths {
     "/event-consumers/{consumer_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1169,7 +1456,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/pull": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1201,7 +1495,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/acks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1234,7 +1535,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/nacks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1265,7 +1573,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/lease-extensions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1295,7 +1610,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1324,7 +1646,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters/{event_id}/redrive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1359,7 +1688,14 @@ export interface paths {
     "/tracks/batch/add-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1382,7 +1718,14 @@ export interface paths {
     "/tracks/batch/remove-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1405,7 +1748,14 @@ export interface paths {
     "/tracks/batch/update": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1428,7 +1778,14 @@ export interface paths {
     "/tracks/batch/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1450,7 +1807,14 @@ export interface paths {
     "/tracks/batch/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1472,7 +1836,14 @@ export interface paths {
     "/tracks/batch/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1625,6 +1996,11 @@ export interface components {
          * @example "5d41402abc4b2a76"
          */
         ETag: string;
+        /**
+         * @description A dated API version Trackler knows (see "Versions and compatibility"), oldest first.
+         * @enum {string}
+         */
+        ApiVersion: "2026-12-07";
         /** @description The API token a request is made with. */
         ApiToken: {
             /** @constant */
@@ -1641,6 +2017,11 @@ export interface components {
             name: string;
             /** @description What the token may do (see "Scopes"); always holds `read`. */
             scopes: components["schemas"]["TokenScope"][];
+            /**
+             * @description The API version the token is pinned to, the one current when it was made; a request's `Trackler-Version` header overrides it.
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A person made the change, in the Trackler app. */
         EventActorUser: {
@@ -2141,6 +2522,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A new webhook subscription as the create call returns it; for `v1` with the `secret` that signs its deliveries, shown only here. */
         WebhookSubscriptionWithSecret: {
@@ -2168,6 +2554,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
@@ -2320,7 +2711,7 @@ export interface components {
             detail: string;
             /** @description The path of the request. */
             instance: string;
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable" | (string & {});
+            code: "bad_request" | "unknown_api_version" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable" | (string & {});
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
@@ -2337,6 +2728,13 @@ export interface components {
              * @description For `external_id_taken`, the Track that has the `external_id`.
              */
             track_id?: string;
+            /**
+             * @description For `unknown_api_version`, the API versions Trackler knows, oldest first.
+             * @example [
+             *       "2026-12-07"
+             *     ]
+             */
+            known_versions?: string[];
         };
         /** @description Where the consumer's events stand now. */
         EventConsumerBacklog: {
@@ -2385,6 +2783,11 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+            /**
+             * @description The API version the events it leases are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
@@ -3109,6 +3512,8 @@ export interface components {
             ack_deadline_seconds?: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it receives; by default the request's (the `Trackler-Version` header, else the token's). It cannot be changed later. */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -3145,6 +3550,8 @@ export interface components {
             start_at?: string;
             /** @description Moments this consumer receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it leases from now on; by default the request's (the `Trackler-Version` header, else the token's). */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         PullEventsRequest: {
             /**
@@ -3280,6 +3687,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3302,6 +3712,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3326,6 +3739,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3338,6 +3754,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3367,6 +3786,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3383,6 +3805,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
@@ -3413,6 +3838,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3426,6 +3854,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3448,6 +3879,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3471,6 +3905,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3493,6 +3930,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3570,6 +4010,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3606,6 +4049,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3656,6 +4102,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3681,6 +4130,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+         *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+         * @example 2026-12-07
+         */
+        TracklerVersion: components["schemas"]["ApiVersion"];
         /**
          * @description How many objects to return, from 1 to 100.
          * @example 25
@@ -3785,6 +4240,24 @@ export interface components {
          */
         "RateLimit-Reset": number;
         /**
+         * @description The API version the answer was made with (see "Versions and compatibility").
+         * @example 2026-12-07
+         */
+        "Trackler-Version": string;
+        /**
+         * @description Present when the request used something deprecated: `@` and the Unix time it was deprecated
+         *     ([RFC 9745](https://www.rfc-editor.org/rfc/rfc9745)). A `Link` header with `rel="deprecation"`
+         *     names the changelog entry.
+         * @example @1798761600
+         */
+        Deprecation: string;
+        /**
+         * @description Present once the end of something deprecated that the request used is fixed: the HTTP date after
+         *     which it may stop working ([RFC 8594](https://www.rfc-editor.org/rfc/rfc8594)).
+         * @example Sat, 01 Jan 2028 00:00:00 GMT
+         */
+        Sunset: string;
+        /**
          * @description Seconds to wait before retrying.
          * @example 12
          */
@@ -3807,7 +4280,14 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3819,6 +4299,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3844,6 +4327,7 @@ export interface operations {
                      *       },
                      *       "token": {
                      *         "object": "api_token",
+                     *         "api_version": "2026-12-07",
                      *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
                      *         "name": "n8n Noorderlicht",
                      *         "scopes": [
@@ -3888,7 +4372,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3900,6 +4391,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3944,7 +4438,14 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -3962,6 +4463,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3997,7 +4501,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4009,6 +4520,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4071,7 +4585,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4083,6 +4604,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,6 +4649,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4153,6 +4683,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4190,7 +4723,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4202,6 +4742,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4248,7 +4791,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4260,6 +4810,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4313,7 +4866,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4325,6 +4885,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,7 +4971,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4420,6 +4990,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4480,6 +5053,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4517,6 +5096,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4571,7 +5153,14 @@ export interface operations {
     getTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4590,6 +5179,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4640,7 +5232,14 @@ export interface operations {
     deleteTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4658,6 +5257,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4688,6 +5290,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
                  *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
@@ -4727,6 +5335,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4784,6 +5395,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4808,6 +5425,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4862,6 +5482,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4886,6 +5512,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4951,7 +5580,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4969,6 +5605,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5032,6 +5671,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5066,6 +5711,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5106,7 +5754,14 @@ export interface operations {
     removeTrackMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5129,6 +5784,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5160,6 +5818,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5196,6 +5860,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5263,7 +5930,14 @@ export interface operations {
     removeTrackTag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5286,6 +5960,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5364,7 +6041,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5382,6 +6066,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,6 +6119,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5467,6 +6160,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5511,7 +6207,14 @@ export interface operations {
     getInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -5529,6 +6232,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,6 +6276,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5594,6 +6306,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5639,6 +6354,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5663,6 +6384,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5708,6 +6432,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5732,6 +6462,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5793,7 +6526,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5811,6 +6551,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5865,6 +6608,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5901,6 +6650,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5949,7 +6701,14 @@ export interface operations {
     getForm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -5967,6 +6726,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6010,7 +6772,14 @@ export interface operations {
     getFormSubmission: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -6028,6 +6797,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6088,7 +6860,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -6106,6 +6885,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6165,6 +6947,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6198,6 +6986,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6240,6 +7031,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6279,6 +7076,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6361,7 +7161,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6373,6 +7180,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6435,6 +7245,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6477,6 +7293,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6534,7 +7353,14 @@ export interface operations {
     getAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -6552,6 +7378,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6604,7 +7433,14 @@ export interface operations {
     deleteAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -6622,6 +7458,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6653,6 +7492,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6687,6 +7532,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6752,7 +7600,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6764,6 +7619,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6774,6 +7632,7 @@ export interface operations {
                      *         {
                      *           "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *           "object": "webhook_subscription",
+                     *           "api_version": "2026-12-07",
                      *           "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *           "event_types": [
                      *             "form.submitted",
@@ -6819,6 +7678,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6857,6 +7722,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6865,6 +7733,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -6904,7 +7773,14 @@ export interface operations {
     getWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -6922,6 +7798,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6929,6 +7808,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -6967,7 +7847,14 @@ export interface operations {
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -6985,6 +7872,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7010,7 +7900,14 @@ export interface operations {
     updateWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7042,6 +7939,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7049,6 +7949,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7092,6 +7993,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7125,6 +8032,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7157,6 +8067,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7181,6 +8097,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7209,6 +8128,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -7244,6 +8169,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7289,7 +8217,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7301,6 +8236,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7382,7 +8320,14 @@ export interface operations {
     getWorkflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -7400,6 +8345,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7480,7 +8428,14 @@ export interface operations {
     getWorkflowVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -7503,6 +8458,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7568,7 +8526,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7580,6 +8545,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7707,7 +8675,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7719,6 +8694,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7728,6 +8706,7 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "object": "event_consumer",
+                     *           "api_version": "2026-12-07",
                      *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *           "event_types": [
                      *             "form.submitted",
@@ -7776,7 +8755,14 @@ export interface operations {
     getEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -7795,12 +8781,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7844,7 +8834,14 @@ export interface operations {
     putEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -7891,12 +8888,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7951,12 +8952,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8017,7 +9022,14 @@ export interface operations {
     deleteEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8036,6 +9048,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8051,7 +9066,14 @@ export interface operations {
     pullEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8079,6 +9101,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8152,6 +9177,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -8188,6 +9219,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8221,6 +9255,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -8258,6 +9298,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8292,6 +9335,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -8330,6 +9379,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8371,7 +9423,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8390,6 +9449,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8463,6 +9525,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -8493,6 +9561,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8560,6 +9631,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -8612,6 +9689,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -8655,6 +9738,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -8701,6 +9790,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -8743,6 +9838,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -8783,6 +9884,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the

@@ -8,6 +8,7 @@ import { ALL_SCOPES, findToken, scopeError, type SandboxToken } from './http/sco
 import { loadContract, toFieldErrors } from './http/contract.cjs';
 import { idempotencyLookup, keyScope, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
+import { currentVersion, requestVersion, VERSION_HEADER } from './http/versions.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
 import { Store, type S as Json } from './store/store.cjs';
@@ -187,6 +188,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
 		const apiToken = findToken(tokens, req.headers.authorization);
 		if (typeof apiToken === 'string') return sendProblem(new ApiError('unauthorized', apiToken), { 'WWW-Authenticate': 'Bearer realm="trackler"' });
+		// The API version: the request's Trackler-Version header, else the token's; every answer names it.
+		const pinnedVersion = apiToken.apiVersion ?? currentVersion(contract);
+		let apiVersion: string;
+		try {
+			apiVersion = requestVersion(contract, req.headers['trackler-version'], pinnedVersion);
+		} catch (e) {
+			if (e instanceof ApiError) return sendProblem(e);
+			throw e;
+		}
+		res.setHeader(VERSION_HEADER, apiVersion);
 
 		const rl = limiter.hit();
 		if (rl.limited) {
@@ -266,7 +277,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
 			const tokenId = tokenIdentity(apiToken);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes }, headers: req.headers };
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes, apiVersion: pinnedVersion }, apiVersion, headers: req.headers };
 			const key = req.headers['idempotency-key'];
 			const actor: Json['EventActor'] = {
 				type: 'api_token',

@@ -12,8 +12,8 @@ const root = path.resolve(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-api-strict-'));
 try {
 	const strict = strictContract(YAML.parse(fs.readFileSync(path.join(root, 'api', 'openapi.yaml'), 'utf8')) as object);
-	const file = path.join(dir, 'openapi.strict.yaml');
-	fs.writeFileSync(file, YAML.stringify(strict, { lineWidth: 0 }));
+	const file = path.join(dir, 'openapi.strict.json');
+	fs.writeFileSync(file, JSON.stringify(strict, null, 1));
 	const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'redocly.cmd' : 'redocly');
 	const run = spawnSync(bin, ['lint', file, '--config', path.join(root, 'redocly.yaml')], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
 	if (run.status !== 0) {
