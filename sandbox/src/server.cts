@@ -229,7 +229,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (denied) {
 			log(`${method} ${pathname} -> 403 (insufficient_scope)`);
 			const body403 = problem(denied.code, denied.detail, instance, undefined, 403, denied.extra);
-			const headers403 = { ...rl.headers, ...denied.headers };
+			const headers403 = { ...rl.headers, ...denied.headers, [VERSION_HEADER]: apiVersion };
 			const errs = checkResponse(op, 403, body403, headers403);
 			if (errs.length) violations.push({ operationId: op.operationId, method, path: pathname, status: 403, errors: errs });
 			return send(res, 403, body403, headers403);
@@ -305,7 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				result = { status: 500, body: problem('internal_error', 'Something went wrong in the sandbox; safe to retry with the same Idempotency-Key.', instance) };
 			}
 		}
-		const headers: Record<string, string> = { ...(result.headers ?? {}), ...rl.headers };
+		const headers: Record<string, string> = { ...(result.headers ?? {}), ...rl.headers, [VERSION_HEADER]: apiVersion };
 		const errs = checkResponse(op, result.status, result.body, headers);
 		if (errs.length) {
 			violations.push({ operationId: op.operationId, method, path: pathname, status: result.status, errors: errs });
