@@ -8,7 +8,7 @@ import { ALL_SCOPES, findToken, scopeError, type SandboxToken } from './http/sco
 import { loadContract, toFieldErrors } from './http/contract.cjs';
 import { idempotencyLookup, keyScope, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
-import { currentVersion, requestVersion, VERSION_HEADER } from './http/versions.cjs';
+import { currentVersion, deprecationHeaders, requestVersion, VERSION_HEADER } from './http/versions.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
 import { Store, type S as Json } from './store/store.cjs';
@@ -305,7 +305,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				result = { status: 500, body: problem('internal_error', 'Something went wrong in the sandbox; safe to retry with the same Idempotency-Key.', instance) };
 			}
 		}
-		const headers: Record<string, string> = { ...(result.headers ?? {}), ...rl.headers, [VERSION_HEADER]: apiVersion };
+		const headers: Record<string, string> = {
+			...(result.headers ?? {}),
+			...rl.headers,
+			[VERSION_HEADER]: apiVersion,
+			...deprecationHeaders(op, { query: url.searchParams, headers: req.headers }),
+		};
 		const errs = checkResponse(op, result.status, result.body, headers);
 		if (errs.length) {
 			violations.push({ operationId: op.operationId, method, path: pathname, status: result.status, errors: errs });

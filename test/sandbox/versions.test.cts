@@ -2,7 +2,7 @@
 // (its Trackler-Version header, else the token's pinned one) named on every answer, an unknown version refused
 // before anything changes, and the version webhook subscriptions and event consumers are pinned to.
 import { loadContract } from '../../sandbox/src/http/contract.cjs';
-import { knownVersions } from '../../sandbox/src/http/versions.cjs';
+import { deprecationHeaders, knownVersions } from '../../sandbox/src/http/versions.cjs';
 import { startTestSandbox, type TestSandbox } from './helpers.cjs';
 
 const known = knownVersions(loadContract());
@@ -60,6 +60,24 @@ describe('sandbox API versions', () => {
 		expect(wrong.status).toBe(422);
 		expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'api_version', code: 'invalid_value' })]);
 		for (const id of [made.body.id, named.body.id]) await sb.api('DELETE', `/webhook-subscriptions/${id}`);
+	});
+
+	it('answers Deprecation and Sunset only for what the contract marks deprecated (nothing, in this version)', async () => {
+		expect(loadContract().operations.filter((op) => op.deprecation || op.params.some((p) => p.deprecation))).toEqual([]);
+		const res = await sb.api('GET', '/tracks?limit=1');
+		expect(res.headers.get('deprecation')).toBeNull();
+		expect(res.headers.get('sunset')).toBeNull();
+	});
+
+	it('words Deprecation (RFC 9745) and Sunset (RFC 8594) from the contract\'s dates, the earliest of what the request used', () => {
+		const sent = (query: string, headers: Record<string, string> = {}) => ({ query: new URLSearchParams(query), headers });
+		const param = (name: string, at?: string, sunset?: string) => ({ name, in: 'query' as const, required: false, schema: {}, validate: (() => true) as never, ...(at ? { deprecation: { at, ...(sunset ? { sunset } : {}) } } : {}) });
+		const op = { params: [param('old_filter', '2027-03-01', '2028-03-01'), param('older_filter', '2027-01-01'), param('limit')] };
+		expect(deprecationHeaders(op, sent('limit=5'))).toEqual({});
+		expect(deprecationHeaders(op, sent('old_filter=x'))).toEqual({ Deprecation: `@${Date.parse('2027-03-01') / 1000}`, Sunset: 'Wed, 01 Mar 2028 00:00:00 GMT' });
+		expect(deprecationHeaders(op, sent('old_filter=x&older_filter=y'))).toEqual({ Deprecation: `@${Date.parse('2027-01-01') / 1000}`, Sunset: 'Wed, 01 Mar 2028 00:00:00 GMT' });
+		const deprecatedOp = { params: [], deprecation: { at: '2027-06-01', link: 'https://api.trackler.nl/changelog#2027-06-01' } };
+		expect(deprecationHeaders(deprecatedOp, sent(''))).toEqual({ Deprecation: `@${Date.parse('2027-06-01') / 1000}`, Link: '<https://api.trackler.nl/changelog#2027-06-01>; rel="deprecation"' });
 	});
 
 	it('pins an event consumer to the version of its PUT', async () => {

@@ -22,6 +22,22 @@ const DOC_ID = 'https://api.trackler.nl/openapi.json';
 
 type Json = Record<string, unknown>;
 
+/** What the contract says of something deprecated: `x-deprecated-at` and, once fixed, `x-sunset-at` (dates). */
+export interface Deprecation {
+	at: string;
+	sunset?: string;
+	link?: string;
+}
+
+function deprecationOf(node: Json): Deprecation | undefined {
+	if (node.deprecated !== true) return undefined;
+	const at = node['x-deprecated-at'];
+	if (typeof at !== 'string') throw new Error(`something deprecated has no x-deprecated-at (${JSON.stringify(node.operationId ?? node.name)})`);
+	const sunset = node['x-sunset-at'];
+	const link = node['x-deprecation-link'];
+	return { at, ...(typeof sunset === 'string' ? { sunset } : {}), ...(typeof link === 'string' ? { link } : {}) };
+}
+
 interface ParamSpec {
 	name: string;
 	in: 'path' | 'query' | 'header';
@@ -30,6 +46,7 @@ interface ParamSpec {
 	validate: ValidateFunction;
 	style?: string;
 	explode?: boolean;
+	deprecation?: Deprecation;
 }
 
 interface ResponseSpec {
@@ -49,6 +66,8 @@ export interface Operation {
 	responses: Map<string, ResponseSpec>;
 	/** The token scopes its security requirement names (the operation's own, else the document's). */
 	scopes: string[];
+	/** When the operation itself is deprecated. */
+	deprecation?: Deprecation;
 }
 
 export interface Contract {
@@ -138,6 +157,7 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 				validate: compile(pr.schema as Json),
 				style: pr.style as string | undefined,
 				explode: pr.explode as boolean | undefined,
+				deprecation: deprecationOf(pr),
 			}));
 			let body: Operation['body'];
 			if (op.requestBody) {
@@ -161,7 +181,7 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 			}
 			const security = (op.security ?? doc.security ?? []) as Array<Record<string, string[]>>;
 			const scopes = [...new Set(security.flatMap((req) => req.bearerAuth ?? []))];
-			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses, scopes });
+			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses, scopes, deprecation: deprecationOf(op) });
 		}
 	}
 
