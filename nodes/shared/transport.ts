@@ -16,6 +16,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { cachedAccess, forgetAccess } from './access';
 import type { ListPage, Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
+import { deprecationWarning, noteDeprecation } from './deprecation';
 import { wrapApiError } from './errors';
 import {
 	insufficientScopeError,
@@ -266,7 +267,10 @@ export async function tracklerApiResponse<T = IDataObject>(
 
 		const status = response.statusCode;
 		if ((status >= 200 && status < 300) || policy.answerStatuses?.includes(status)) {
-			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject, status };
+			const answerHeaders = (response.headers ?? {}) as IDataObject;
+			const deprecated = deprecationWarning(method, path, answerHeaders);
+			if (deprecated) noteDeprecation(this, options.itemIndex ?? 0, deprecated);
+			return { body: response.body as T, headers: answerHeaders, status };
 		}
 		if (access) forgetAccess(this, CREDENTIAL_TYPE);
 

@@ -12,6 +12,7 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 import { retryDelayMs, tracklerApiResponse } from '../../nodes/shared/transport';
+import { takeHints } from '../../nodes/Trackler/hints';
 
 interface Answer {
 	status?: number;
@@ -226,5 +227,40 @@ describe('tracklerApiResponse and the API URL rule', () => {
 		expect(error.description).toMatch(fix);
 		expect(`${error.message} ${error.description}`).not.toMatch(/sanne|geheim|trk_test_unit/);
 		expect(requests).toHaveLength(0);
+	});
+});
+
+describe('Deprecation and Sunset headers', () => {
+	const trackPath = '/tracks/0c5e2a44-6f1b-4c39-9f34-6a0d1f7e2b10';
+
+	test('an answer that says the request used something deprecated becomes a warning above the output, naming the item', async () => {
+		const { context } = contextAnswering([
+			{
+				headers: {
+					deprecation: '@1798761600',
+					sunset: 'Sat, 01 Jan 2028 00:00:00 GMT',
+					link: '<https://api.trackler.nl/changelog#2027-01-01>; rel="deprecation"',
+				},
+				body: { id: 't1' },
+			},
+		]);
+		const answer = await tracklerApiResponse.call(context, 'GET', trackPath, { itemIndex: 2 });
+		expect(answer.body).toEqual({ id: 't1' });
+		const hints = takeHints(context as never, 3);
+		expect(hints).toEqual([
+			{
+				type: 'warning',
+				location: 'outputPane',
+				message:
+					'Trackler marks GET /tracks/{id} as deprecated since 2027-01-01; it may stop working after 2028-01-01. Update n8n-nodes-trackler to a version that no longer uses it (https://api.trackler.nl/changelog#2027-01-01). (item 3)',
+			},
+		]);
+		expect(takeHints(context as never, 3)).toEqual([]);
+	});
+
+	test('an answer without them notes nothing', async () => {
+		const { context } = contextAnswering([{ headers: { 'trackler-version': '2026-12-07' }, body: {} }]);
+		await tracklerApiResponse.call(context, 'GET', trackPath);
+		expect(takeHints(context as never, 1)).toEqual([]);
 	});
 });
