@@ -9966,6 +9966,11 @@ export interface operations {
                  * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
                  */
                 "webhook-signature": string;
+                /**
+                 * @description The API version the event is made in, the subscription's `api_version` (see "Versions and compatibility").
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version": string;
             };
             path?: never;
             cookie?: never;

@@ -3,7 +3,7 @@
 // before anything changes, and the version webhook subscriptions and event consumers are pinned to.
 import { loadContract } from '../../sandbox/src/http/contract.cjs';
 import { deprecationHeaders, knownVersions } from '../../sandbox/src/http/versions.cjs';
-import { startTestSandbox, type TestSandbox } from './helpers.cjs';
+import { startTestSandbox, startWebhookReceiver, type TestSandbox } from './helpers.cjs';
 
 const known = knownVersions(loadContract());
 const current = known[known.length - 1];
@@ -78,6 +78,20 @@ describe('sandbox API versions', () => {
 		expect(deprecationHeaders(op, sent('old_filter=x&older_filter=y'))).toEqual({ Deprecation: `@${Date.parse('2027-01-01') / 1000}`, Sunset: 'Wed, 01 Mar 2028 00:00:00 GMT' });
 		const deprecatedOp = { params: [], deprecation: { at: '2027-06-01', link: 'https://api.trackler.nl/changelog#2027-06-01' } };
 		expect(deprecationHeaders(deprecatedOp, sent(''))).toEqual({ Deprecation: `@${Date.parse('2027-06-01') / 1000}`, Link: '<https://api.trackler.nl/changelog#2027-06-01>; rel="deprecation"' });
+	});
+
+	it('names the subscription\'s version on each delivery (Trackler-Version)', async () => {
+		const receiver = await startWebhookReceiver();
+		try {
+			const sub = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created'], api_version: known[0] });
+			const test = await sb.api('POST', `/webhook-subscriptions/${sub.body.id}/test`, { event_type: 'track.created' });
+			expect(test.body.delivery_state).toBe('delivered');
+			const [hook] = await receiver.waitFor(1);
+			expect(hook.headers['trackler-version']).toBe(known[0]);
+			await sb.api('DELETE', `/webhook-subscriptions/${sub.body.id}`);
+		} finally {
+			await receiver.close();
+		}
 	});
 
 	it('pins an event consumer to the version of its PUT', async () => {
