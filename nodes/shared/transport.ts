@@ -14,7 +14,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { cachedAccess, forgetAccess } from './access';
-import type { ListPage, Problem } from './api';
+import { API_VERSION, type ListPage, type Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
 import { deprecationWarning, noteDeprecation } from './deprecation';
 import { wrapApiError } from './errors';
@@ -214,7 +214,11 @@ export async function tracklerApiResponse<T = IDataObject>(
 		? await cachedAccess(this, CREDENTIAL_TYPE, apiBaseFrom)
 		: undefined;
 	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
-	const headers: IDataObject = { ...(options.headers ?? {}), Accept: 'application/json' };
+	const headers: IDataObject = {
+		...(options.headers ?? {}),
+		Accept: 'application/json',
+		'Trackler-Version': API_VERSION,
+	};
 	if (method === 'POST') {
 		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}
@@ -308,6 +312,14 @@ export function problemError(
 	const problem: Problem | undefined = isProblem(body) ? body : undefined;
 	if (problem?.code === 'insufficient_scope') {
 		return insufficientScopeError(ctx.getNode(), problem as unknown as JsonObject, status, itemIndex);
+	}
+	if (problem?.code === 'unknown_api_version') {
+		return new NodeApiError(ctx.getNode(), problem as unknown as JsonObject, {
+			message: `Trackler no longer speaks API version ${API_VERSION}, which this version of n8n-nodes-trackler is written for (${status})`,
+			description: `Update n8n-nodes-trackler to a version written for one of the API versions Trackler knows${Array.isArray(problem.known_versions) && problem.known_versions.length ? ` (${problem.known_versions.join(', ')})` : ''}.`,
+			httpCode: String(status),
+			itemIndex,
+		});
 	}
 	return new NodeApiError(
 		ctx.getNode(),

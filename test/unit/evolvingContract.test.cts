@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import type Ajv2020Type from 'ajv/dist/2020';
 import type addFormatsType from 'ajv-formats';
 import { strictContract } from '../../api/strict.cjs';
-import type { EventType, KnownEventType, TracklerEvent } from '../../nodes/shared/api';
+import { API_VERSION, type EventType, type KnownEventType, type TracklerEvent } from '../../nodes/shared/api';
 import { eventOutput, simplifyEvent } from '../../nodes/shared/eventOutput';
 import { isEventType } from '../../nodes/shared/events';
 import { roleName } from '../../nodes/shared/listSearch';
@@ -106,6 +106,13 @@ describe('a client made from the published contract', () => {
 		expect(schemas.CreateTrackRequest.additionalProperties).toBe(false);
 		expect(schemas.Track.additionalProperties).toBeUndefined();
 		expect(strictContract(published).components.schemas.Track.additionalProperties).toBe(false);
+	});
+});
+
+describe('the version the package is written for', () => {
+	it('is the contract\'s newest version (when a version is added, update API_VERSION with the nodes)', () => {
+		const versions = published.components.schemas.ApiVersion.enum as string[];
+		expect(API_VERSION).toBe(versions[versions.length - 1]);
 	});
 });
 

@@ -13,6 +13,7 @@ jest.mock('n8n-workflow', () => ({
 
 import { retryDelayMs, tracklerApiResponse } from '../../nodes/shared/transport';
 import { takeHints } from '../../nodes/Trackler/hints';
+import { API_VERSION } from '../../nodes/shared/api';
 
 interface Answer {
 	status?: number;
@@ -262,5 +263,23 @@ describe('Deprecation and Sunset headers', () => {
 		const { context } = contextAnswering([{ headers: { 'trackler-version': '2026-12-07' }, body: {} }]);
 		await tracklerApiResponse.call(context, 'GET', trackPath);
 		expect(takeHints(context as never, 1)).toEqual([]);
+	});
+});
+
+describe('the API version', () => {
+	test('every request names the version the package is written for', async () => {
+		const { context, requests } = contextAnswering([{ body: {} }]);
+		await tracklerApiResponse.call(context, 'GET', '/me');
+		expect(requests[0].headers).toMatchObject({ 'Trackler-Version': API_VERSION });
+	});
+
+	test('a Trackler that no longer knows it answers an error that says to update the package, with the versions it knows', async () => {
+		const { context, requests } = contextAnswering([
+			{ status: 400, body: { ...problem(400, 'unknown_api_version'), detail: 'The Trackler-Version header names "2026-12-07", which is not an API version.', known_versions: ['2029-04-01'] } },
+		]);
+		const error = (await tracklerApiResponse.call(context, 'GET', '/me').catch((e: unknown) => e)) as { message: string; description: string };
+		expect(requests).toHaveLength(1);
+		expect(error.message).toContain(`API version ${API_VERSION}`);
+		expect(error.description).toBe('Update n8n-nodes-trackler to a version written for one of the API versions Trackler knows (2029-04-01).');
 	});
 });
