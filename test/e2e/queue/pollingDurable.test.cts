@@ -25,5 +25,5 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (durable poll cursors)',
 		console.log(`[queue:polling] durable engine, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
 		expect(lost).toEqual([]);
 		expect(got.filter((id) => !sent.includes(id))).toEqual([]);
-	}, 900_000);
+	}, 1_200_000);
 });

@@ -6,8 +6,9 @@
 import { describeE2e } from '../harness/shared.cjs';
 import {
 	acknowledged,
-	allExecutions,
+	AFTER_A_MAIN_RESTART_MS,
 	emitted,
+	finishedExecutions,
 	killAfterPoll,
 	messages,
 	nextPoll,
@@ -16,6 +17,7 @@ import {
 	report,
 	S,
 	sleep,
+	storedExecutions,
 } from './pollingKit.cjs';
 
 describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', () => {
@@ -27,7 +29,7 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		const track = (await kit.sb.api('POST', '/tracks', { title: 'Polling exactly once' })).body;
 		await nextPoll(k.polls, k.polls.length);
 		const a = await messages(kit, track.id, 3, 'before the restart');
-		const first = await kit.q.main.waitForExecutions(wf, 1, 150_000);
+		const first = await finishedExecutions(kit, wf, 1, 150_000);
 		expect(kit.q.workerOf(first[0].id)).toMatch(/^worker-\d$/);
 		await acknowledged(kit, wf); // the main learnt the run finished and acknowledged its events
 
@@ -38,19 +40,19 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		await sleep(65_000); // a whole poll interval passes with the main down
 		expect(k.polls.length).toBe(pollsWhileDown);
 		await kit.q.main.restart();
-		await kit.q.main.waitForExecutions(wf, 2, 150_000);
+		await finishedExecutions(kit, wf, 2, AFTER_A_MAIN_RESTART_MS);
 		const c = await messages(kit, track.id, 2, 'after the restart');
-		await kit.q.main.waitForExecutions(wf, 3, 150_000);
+		await finishedExecutions(kit, wf, 3, 150_000);
 		await nextPoll(k.polls, k.polls.length);
 		await sleep(3000);
 		const got = await emitted(kit, wf);
 		expect(got.sort()).toEqual([...a, ...b, ...c].sort());
-		const all = await allExecutions(kit, wf);
+		const all = storedExecutions(kit, wf);
 		report(S, 'exactly once across a main restart', {
 			executions: all.map((e) => `${e.id}@${kit.q.workerOf(e.id) ?? '?'}`),
 		});
 		await kit.q.main.unpublishWorkflow(wf);
-	}, 900_000);
+	}, 1_200_000);
 
 	test('SIGKILL of the main right after a poll (legacy engine): 0 events lost', async () => {
 		const { sent, got, pollerStateRows } = await killAfterPoll(
@@ -65,5 +67,5 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		console.log(`[queue:polling] legacy engine, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
 		expect(lost).toEqual([]);
 		expect(got.filter((id) => !sent.includes(id))).toEqual([]);
-	}, 900_000);
+	}, 1_200_000);
 });
