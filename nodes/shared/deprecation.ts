@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { isUuid } from './ids';
+
 // Trackler's word that a request used something deprecated: the Deprecation (RFC 9745) and Sunset (RFC 8594)
 // headers of an answer (docs/api-versioning.md). The transport notes it for the node run that made the request;
 // the action node shows it as a warning above its output, so that a workflow learns of a removal long before it.
-
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 const notes = new WeakMap<object, Map<string, number[]>>();
 
@@ -12,6 +12,15 @@ function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name] ?? headers[name.toLowerCase()];
 	if (value === undefined || value === null) return undefined;
 	return Array.isArray(value) ? String(value[0]) : String(value);
+}
+
+/** A request path with its object ids as `{id}` and without its query, so that one warning stands for every id. */
+function pathWithoutIds(path: string): string {
+	return path
+		.split('?')[0]
+		.split('/')
+		.map((segment) => (isUuid(segment) ? '{id}' : segment))
+		.join('/');
 }
 
 /** The target of the `rel="deprecation"` link of a Link header (`<url>; rel="deprecation"`, one of several). */
@@ -36,7 +45,7 @@ export function deprecationWarning(method: string, path: string, headers: IDataO
 	const sunsetDate = sunset && !Number.isNaN(Date.parse(sunset)) ? new Date(Date.parse(sunset)).toISOString().slice(0, 10) : undefined;
 	const link = deprecationLink(header(headers, 'Link'));
 	return (
-		`Trackler marks ${method} ${path.split('?')[0].replace(UUID, '{id}')} as deprecated${since}` +
+		`Trackler marks ${method} ${pathWithoutIds(path)} as deprecated${since}` +
 		(sunsetDate ? `; it may stop working after ${sunsetDate}` : '') +
 		`. Update n8n-nodes-trackler to a version that no longer uses it${link ? ` (${link})` : ''}.`
 	);
