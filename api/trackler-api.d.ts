@@ -7,7 +7,14 @@ export interface paths {
     "/me": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29,7 +36,14 @@ export interface paths {
     "/users": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -49,7 +63,14 @@ export interface paths {
     "/users/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -75,7 +96,14 @@ export interface paths {
     "/statuses": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -95,7 +123,14 @@ export interface paths {
     "/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -119,7 +154,14 @@ export interface paths {
     "/track-designs": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -139,7 +181,14 @@ export interface paths {
     "/form-templates": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -159,7 +208,14 @@ export interface paths {
     "/schedulers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -179,7 +235,14 @@ export interface paths {
     "/tracks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -206,7 +269,14 @@ export interface paths {
     "/tracks/{track_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -252,7 +322,14 @@ export interface paths {
     "/tracks/{track_id}/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -279,7 +356,14 @@ export interface paths {
     "/tracks/{track_id}/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -306,7 +390,14 @@ export interface paths {
     "/tracks/{track_id}/members": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -338,7 +429,14 @@ export interface paths {
     "/tracks/{track_id}/members/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -371,7 +469,14 @@ export interface paths {
     "/tracks/{track_id}/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -399,7 +504,14 @@ export interface paths {
     "/tracks/{track_id}/tags/{tag_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -432,7 +544,14 @@ export interface paths {
     "/tracks/{track_id}/invitations": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -466,7 +585,14 @@ export interface paths {
     "/invitations/{invitation_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -492,7 +618,14 @@ export interface paths {
     "/invitations/{invitation_id}/resend": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -520,7 +653,14 @@ export interface paths {
     "/invitations/{invitation_id}/reset": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -549,7 +689,14 @@ export interface paths {
     "/invitations/{invitation_id}/revoke": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -577,7 +724,14 @@ export interface paths {
     "/tracks/{track_id}/forms": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -609,7 +763,14 @@ export interface paths {
     "/forms/{form_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -635,7 +796,14 @@ export interface paths {
     "/forms/{form_id}/submission": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -661,7 +829,14 @@ export interface paths {
     "/tracks/{track_id}/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -692,7 +867,14 @@ export interface paths {
     "/tracks/{track_id}/emails": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -722,7 +904,14 @@ export interface paths {
     "/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -742,7 +931,14 @@ export interface paths {
     "/tracks/{track_id}/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -771,7 +967,14 @@ export interface paths {
     "/appointments/{appointment_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -802,7 +1005,14 @@ export interface paths {
     "/appointments/{appointment_id}/cancel": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -830,7 +1040,14 @@ export interface paths {
     "/webhook-subscriptions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -866,7 +1083,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -905,7 +1129,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/test": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -934,7 +1165,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/resume": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -966,7 +1204,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/claims": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -1169,7 +1414,14 @@ export interface paths {
     "/workflows": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1191,7 +1443,14 @@ export interface paths {
     "/workflows/{workflow_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1217,7 +1476,14 @@ export interface paths {
     "/workflows/{workflow_id}/versions/{version_number}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1248,7 +1514,14 @@ export interface paths {
     "/events": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1301,7 +1574,14 @@ export interface paths {
     "/event-consumers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1321,7 +1601,14 @@ export interface paths {
     "/event-consumers/{consumer_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1366,7 +1653,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/pull": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1398,7 +1692,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/acks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1431,7 +1732,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/nacks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1462,7 +1770,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/lease-extensions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1492,7 +1807,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1521,7 +1843,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters/{event_id}/redrive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1556,7 +1885,14 @@ export interface paths {
     "/tracks/batch/add-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1579,7 +1915,14 @@ export interface paths {
     "/tracks/batch/remove-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1602,7 +1945,14 @@ export interface paths {
     "/tracks/batch/update": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1625,7 +1975,14 @@ export interface paths {
     "/tracks/batch/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1647,7 +2004,14 @@ export interface paths {
     "/tracks/batch/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1669,7 +2033,14 @@ export interface paths {
     "/tracks/batch/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1723,46 +2094,25 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
-        /**
-         * @description A user's role in the workspace.
-         * @enum {string}
-         */
-        WorkspaceRole: "owner" | "admin" | "member";
-        /**
-         * @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator.
-         * @enum {string}
-         */
-        TrackRole: "trackee" | "track_leader";
-        /**
-         * @description The fixed group a Status belongs to. Automations should test the group, not the Status name.
-         * @enum {string}
-         */
-        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived";
+        /** @description A user's role in the workspace. */
+        WorkspaceRole: "owner" | "admin" | "member" | (string & {});
+        /** @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator. */
+        TrackRole: "trackee" | "track_leader" | (string & {});
+        /** @description The fixed group a Status belongs to. Automations should test the group, not the Status name. */
+        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived" | (string & {});
         /**
          * @description `sent` waits for an answer; `accepted` and `declined` are the invitee's answer; `expired` means no
          *     answer came within 14 days; `revoked` means it was withdrawn.
-         * @enum {string}
          */
-        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked";
-        /**
-         * @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself.
-         * @enum {string}
-         */
-        InvitationDelivery: "email" | "link";
-        /** @enum {string} */
-        FormState: "open" | "submitted";
-        /** @enum {string} */
-        AppointmentState: "scheduled" | "cancelled";
-        /**
-         * @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API.
-         * @enum {string}
-         */
-        AppointmentSource: "manual" | "scheduler";
-        /**
-         * @description The type of an event. See the event catalogue in the introduction for what each carries.
-         * @enum {string}
-         */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due";
+        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked" | (string & {});
+        /** @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself. */
+        InvitationDelivery: "email" | "link" | (string & {});
+        FormState: "open" | "submitted" | (string & {});
+        AppointmentState: "scheduled" | "cancelled" | (string & {});
+        /** @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API. */
+        AppointmentSource: "manual" | "scheduler" | (string & {});
+        /** @description The type of an event. See the event catalogue in the introduction for what each carries. */
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -1843,6 +2193,11 @@ export interface components {
          * @example "5d41402abc4b2a76"
          */
         ETag: string;
+        /**
+         * @description A dated API version Trackler knows (see "Versions and compatibility"), oldest first.
+         * @enum {string}
+         */
+        ApiVersion: "2026-12-07";
         /** @description The API token a request is made with. */
         ApiToken: {
             /** @constant */
@@ -1859,6 +2214,11 @@ export interface components {
             name: string;
             /** @description What the token may do (see "Scopes"); always holds `read`. */
             scopes: components["schemas"]["TokenScope"][];
+            /**
+             * @description The API version the token is pinned to, the one current when it was made; a request's `Trackler-Version` header overrides it.
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A person made the change, in the Trackler app. */
         EventActorUser: {
@@ -1949,11 +2309,8 @@ export interface components {
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
         };
-        /**
-         * @description A permission of an API token (see "Scopes").
-         * @enum {string}
-         */
-        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
+        /** @description A permission of an API token (see "Scopes"). */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write" | (string & {});
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -2336,9 +2693,8 @@ export interface components {
         /**
          * @description Why the subscription is disabled: `endpoint_gone` (the endpoint answered `410 Gone`),
          *     `too_many_failures` (deliveries failed for 3 days in a row) or `disabled_by_user`; `null` while enabled.
-         * @enum {string|null}
          */
-        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | null;
+        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | (string & {}) | null;
         /** @description An endpoint Trackler delivers events to. */
         WebhookSubscription: {
             /** Format: uuid */
@@ -2365,6 +2721,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A new webhook subscription as the create call returns it; for `v1` with the `secret` that signs its deliveries, shown only here. */
         WebhookSubscriptionWithSecret: {
@@ -2394,13 +2755,17 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
          *     `v1` HMAC-SHA256 with the shared `secret`. New subscriptions are `v1` unless they ask for `v1a`.
-         * @enum {string}
          */
-        WebhookSignatureScheme: "v1a" | "v1";
+        WebhookSignatureScheme: "v1a" | "v1" | (string & {});
         /** @description A key a rotation replaced that still signs deliveries until `expires_at` (see "Rotating the signing key"). */
         WebhookPreviousKey: {
             /** @description For `v1a`: the replaced public key. `null` for `v1` (a secret is never shown again). */
@@ -2415,9 +2780,8 @@ export interface components {
          * @description `pending` while Trackler attempts the delivery or waits for a retry, `delivered` once an attempt
          *     was acknowledged (`2xx`), `failed` when its retries ran out, the endpoint answered `410`, or
          *     the subscription was deleted while it was pending.
-         * @enum {string}
          */
-        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed" | (string & {});
         /** @description One attempt of a delivery. Never holds a header value, a body, a secret or a signature. */
         WebhookDeliveryAttempt: {
             /** @description 1 for the first attempt of this delivery. */
@@ -2565,11 +2929,8 @@ export interface components {
              */
             event_id: string;
             event_type: components["schemas"]["EventType"];
-            /**
-             * @description `pending` until the endpoint answered; `delivered` or `failed` after.
-             * @enum {string}
-             */
-            delivery_state: "pending" | "delivered" | "failed";
+            /** @description `pending` until the endpoint answered; `delivered` or `failed` after. */
+            delivery_state: "pending" | "delivered" | "failed" | (string & {});
         };
         /**
          * @description What the event is about. `object` is the object right after the change (for deletions, its last
@@ -2615,11 +2976,8 @@ export interface components {
         Deleted: {
             /** Format: uuid */
             id: string;
-            /**
-             * @description The type of the deleted object.
-             * @enum {string}
-             */
-            object: "track" | "track_member" | "appointment" | "webhook_subscription";
+            /** @description The type of the deleted object. */
+            object: "track" | "track_member" | "appointment" | "webhook_subscription" | (string & {});
             /** @constant */
             deleted: true;
             /**
@@ -2661,8 +3019,7 @@ export interface components {
             detail: string;
             /** @description The path of the request. */
             instance: string;
-            /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "delivery_in_progress" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unknown_api_version" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "delivery_in_progress" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable" | (string & {});
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
@@ -2679,6 +3036,13 @@ export interface components {
              * @description For `external_id_taken`, the Track that has the `external_id`.
              */
             track_id?: string;
+            /**
+             * @description For `unknown_api_version`, the API versions Trackler knows, oldest first.
+             * @example [
+             *       "2026-12-07"
+             *     ]
+             */
+            known_versions?: string[];
         };
         /** @description Where the consumer's events stand now. */
         EventConsumerBacklog: {
@@ -2727,14 +3091,18 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+            /**
+             * @description The API version the events it leases are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
          *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
          *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
-         * @enum {string}
          */
-        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed";
+        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed" | (string & {});
         /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
         TimingRule: {
             /** @description Chosen by you, unique within the consumer; named in each moment. */
@@ -2843,11 +3211,8 @@ export interface components {
                 leased_until: string;
             }[];
         };
-        /**
-         * @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`.
-         * @enum {string}
-         */
-        DeadLetterReason: "lease_expired" | "nacked";
+        /** @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`. */
+        DeadLetterReason: "lease_expired" | "nacked" | (string & {});
         /** @description An event that was delivered `max_deliveries` times to a consumer without being acknowledged. */
         DeadLetter: {
             /** @constant */
@@ -2878,11 +3243,8 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor: string | null;
         };
-        /**
-         * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
-         * @enum {string}
-         */
-        WorkflowStatus: "active" | "paused";
+        /** @description `active` runs on its trigger; `paused` does not. New workflows start `paused`. */
+        WorkflowStatus: "active" | "paused" | (string & {});
         /** @description A length of time, as set in a delay or a trigger's offset. Months and weeks follow the calendar in the workspace's time zone. */
         WorkflowDuration: {
             /**
@@ -2890,8 +3252,7 @@ export interface components {
              * @example 3
              */
             amount: number;
-            /** @enum {string} */
-            unit: "minutes" | "hours" | "days" | "weeks" | "months";
+            unit: "minutes" | "hours" | "days" | "weeks" | "months" | (string & {});
         };
         /**
          * @description A trigger on something that happens in a Track (the article's "General", "Forms" and "Appointments" triggers):
@@ -2920,8 +3281,7 @@ export interface components {
              * @enum {string}
              */
             type: "appointment_timing";
-            /** @enum {string} */
-            moment: "before_start" | "at_start" | "after_start";
+            moment: "before_start" | "at_start" | "after_start" | (string & {});
             /** @description How long before or after the start; `null` for `at_start`. */
             offset: components["schemas"]["WorkflowDuration"] | null;
         };
@@ -2950,8 +3310,7 @@ export interface components {
             field: string;
             /** @description The metadata key (`track.metadata`) or the question (`form.answer`); otherwise `null`. */
             key: string | null;
-            /** @enum {string} */
-            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false";
+            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false" | (string & {});
             /** @description What to compare with; `null` for `is_empty`, `is_not_empty`, `is_true` and `is_false`. */
             value: string | null;
         };
@@ -3039,8 +3398,7 @@ export interface components {
         WorkflowSendEmailStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "send_email";
-            /** @enum {string} */
-            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person";
+            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person" | (string & {});
             subject: string;
             body: string;
         } & {
@@ -3054,8 +3412,7 @@ export interface components {
         WorkflowConditionStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "condition";
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
         } & {
             /**
@@ -3068,8 +3425,7 @@ export interface components {
         WorkflowSwitchPath: {
             /** @example Loopbaan */
             name: string;
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
             steps: components["schemas"]["WorkflowStep"][];
         };
@@ -3081,8 +3437,7 @@ export interface components {
         WorkflowSwitchStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "switch";
-            /** @enum {string} */
-            mode: "first_match" | "all_matches";
+            mode: "first_match" | "all_matches" | (string & {});
             paths: components["schemas"]["WorkflowSwitchPath"][];
             otherwise: components["schemas"]["WorkflowStep"][];
         } & {
@@ -3465,6 +3820,8 @@ export interface components {
             ack_deadline_seconds?: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it receives; by default the request's (the `Trackler-Version` header, else the token's). It cannot be changed later. */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -3527,6 +3884,8 @@ export interface components {
             start_at?: string;
             /** @description Moments this consumer receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it leases from now on; by default the request's (the `Trackler-Version` header, else the token's). */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         PullEventsRequest: {
             /**
@@ -3656,7 +4015,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request cannot be read (malformed JSON, unreadable or expired cursor). */
+        /** @description The request cannot be read (malformed JSON, unreadable or expired cursor), or names an API version Trackler does not know (`unknown_api_version`). */
         BadRequest: {
             headers: {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3708,6 +4067,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3720,6 +4082,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3750,6 +4115,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3766,6 +4134,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
@@ -3796,6 +4167,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3809,6 +4183,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3831,6 +4208,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3854,6 +4234,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3876,6 +4259,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3953,6 +4339,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3989,6 +4378,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -4039,6 +4431,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -4064,6 +4459,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+         *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+         * @example 2026-12-07
+         */
+        TracklerVersion: components["schemas"]["ApiVersion"];
         /**
          * @description How many objects to return, from 1 to 100.
          * @example 25
@@ -4173,6 +4574,24 @@ export interface components {
          */
         "RateLimit-Reset": number;
         /**
+         * @description The API version the answer was made with (see "Versions and compatibility").
+         * @example 2026-12-07
+         */
+        "Trackler-Version": string;
+        /**
+         * @description Present when the request used something deprecated: `@` and the Unix time it was deprecated
+         *     ([RFC 9745](https://www.rfc-editor.org/rfc/rfc9745)). A `Link` header with `rel="deprecation"`
+         *     names the changelog entry.
+         * @example @1798761600
+         */
+        Deprecation: string;
+        /**
+         * @description Present once the end of something deprecated that the request used is fixed: the HTTP date after
+         *     which it may stop working ([RFC 8594](https://www.rfc-editor.org/rfc/rfc8594)).
+         * @example Sat, 01 Jan 2028 00:00:00 GMT
+         */
+        Sunset: string;
+        /**
          * @description Seconds to wait before retrying.
          * @example 12
          */
@@ -4195,7 +4614,14 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4207,6 +4633,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4232,6 +4661,7 @@ export interface operations {
                      *       },
                      *       "token": {
                      *         "object": "api_token",
+                     *         "api_version": "2026-12-07",
                      *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
                      *         "name": "n8n Noorderlicht",
                      *         "scopes": [
@@ -4249,6 +4679,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -4276,7 +4707,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4288,6 +4726,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4332,7 +4773,14 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -4350,6 +4798,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4367,6 +4818,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -4385,7 +4837,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4397,6 +4856,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4459,7 +4921,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4471,6 +4940,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4513,6 +4985,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4541,6 +5019,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4578,7 +5059,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4590,6 +5078,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4636,7 +5127,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4648,6 +5146,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,7 +5202,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4713,6 +5221,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,7 +5307,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4808,6 +5326,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4868,6 +5389,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4905,6 +5432,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4959,7 +5489,14 @@ export interface operations {
     getTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4978,6 +5515,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5018,6 +5558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -5028,7 +5569,14 @@ export interface operations {
     deleteTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5046,6 +5594,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5064,6 +5615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5076,6 +5628,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
                  *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
@@ -5115,6 +5673,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5172,6 +5733,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5196,6 +5763,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5236,6 +5806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5249,6 +5820,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5274,6 +5851,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5314,6 +5894,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5339,7 +5920,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5357,6 +5945,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +6011,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5454,6 +6051,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5494,7 +6094,14 @@ export interface operations {
     removeTrackMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5517,6 +6124,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5535,6 +6145,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5548,6 +6159,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5584,6 +6201,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5651,7 +6271,14 @@ export interface operations {
     removeTrackTag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5674,6 +6301,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5722,6 +6352,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackWithTagChanges"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5752,7 +6383,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5770,6 +6408,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5820,6 +6461,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5855,6 +6502,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5899,7 +6549,14 @@ export interface operations {
     getInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -5917,6 +6574,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5946,6 +6606,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -5957,6 +6618,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5982,6 +6649,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6012,6 +6682,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6026,6 +6697,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6051,6 +6728,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6081,6 +6761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6095,6 +6776,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6120,6 +6807,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6150,6 +6840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6181,7 +6872,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -6199,6 +6897,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6253,6 +6954,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6289,6 +6996,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6337,7 +7047,14 @@ export interface operations {
     getForm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -6355,6 +7072,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6388,6 +7108,7 @@ export interface operations {
                     "application/json": components["schemas"]["Form"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -6398,7 +7119,14 @@ export interface operations {
     getFormSubmission: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -6416,6 +7144,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6458,6 +7189,7 @@ export interface operations {
                     "application/json": components["schemas"]["FormSubmission"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -6476,7 +7208,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -6494,6 +7233,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6553,6 +7295,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6586,6 +7334,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6628,6 +7379,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6667,6 +7424,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6749,7 +7509,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6761,6 +7528,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6823,6 +7593,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6865,6 +7641,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6922,7 +7701,14 @@ export interface operations {
     getAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -6940,6 +7726,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6982,6 +7771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Appointment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -6992,7 +7782,14 @@ export interface operations {
     deleteAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -7010,6 +7807,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7028,6 +7828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7041,6 +7842,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -7075,6 +7882,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7140,7 +7950,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7152,6 +7969,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7162,6 +7982,7 @@ export interface operations {
                      *         {
                      *           "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *           "object": "webhook_subscription",
+                     *           "api_version": "2026-12-07",
                      *           "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *           "event_types": [
                      *             "form.submitted",
@@ -7208,6 +8029,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7246,6 +8073,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7254,6 +8084,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7294,7 +8125,14 @@ export interface operations {
     getWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7312,6 +8150,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7319,6 +8160,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7347,6 +8189,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscription"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7358,7 +8201,14 @@ export interface operations {
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7376,6 +8226,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7390,6 +8243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7401,7 +8255,14 @@ export interface operations {
     updateWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7433,6 +8294,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7440,6 +8304,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7484,6 +8349,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7517,6 +8388,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7549,6 +8423,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7573,6 +8453,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7588,6 +8471,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResume"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7601,6 +8485,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -7636,6 +8526,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8045,7 +8938,8 @@ export interface operations {
                      *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
-                     *       "updated_at": "2025-10-02T08:30:00Z"
+                     *       "updated_at": "2025-10-02T08:30:00Z",
+                     *       "api_version": "2026-12-07"
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
@@ -8078,7 +8972,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8090,6 +8991,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8171,7 +9075,14 @@ export interface operations {
     getWorkflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -8189,6 +9100,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8259,6 +9173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Workflow"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -8269,7 +9184,14 @@ export interface operations {
     getWorkflowVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -8292,6 +9214,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8322,6 +9247,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowVersion"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
@@ -8357,7 +9283,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8369,6 +9302,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8565,7 +9501,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8577,6 +9520,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8586,6 +9532,7 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "object": "event_consumer",
+                     *           "api_version": "2026-12-07",
                      *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *           "event_types": [
                      *             "form.submitted",
@@ -8634,7 +9581,14 @@ export interface operations {
     getEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8653,12 +9607,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8692,6 +9650,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventConsumer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -8702,7 +9661,14 @@ export interface operations {
     putEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8749,12 +9715,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8809,12 +9779,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8875,7 +9849,14 @@ export interface operations {
     deleteEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8894,10 +9875,14 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -8909,7 +9894,14 @@ export interface operations {
     pullEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8937,6 +9929,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9010,6 +10005,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -9046,6 +10047,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9079,6 +10083,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -9116,6 +10126,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9150,6 +10163,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -9188,6 +10207,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9229,7 +10251,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -9248,6 +10277,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9321,6 +10353,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -9351,6 +10389,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9404,6 +10445,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetter"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -9417,6 +10459,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9470,6 +10518,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9513,6 +10567,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9559,6 +10619,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9601,6 +10667,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9641,6 +10713,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9699,6 +10777,11 @@ export interface operations {
                  * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
                  */
                 "webhook-signature": string;
+                /**
+                 * @description The API version the event is made in, the subscription's `api_version` (see "Versions and compatibility").
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version": string;
             };
             path?: never;
             cookie?: never;
