@@ -7,7 +7,14 @@ export interface paths {
     "/me": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29,7 +36,14 @@ export interface paths {
     "/users": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -49,7 +63,14 @@ export interface paths {
     "/users/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -75,7 +96,14 @@ export interface paths {
     "/statuses": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -95,7 +123,14 @@ export interface paths {
     "/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -119,7 +154,14 @@ export interface paths {
     "/track-designs": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -139,7 +181,14 @@ export interface paths {
     "/form-templates": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -159,7 +208,14 @@ export interface paths {
     "/schedulers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -179,7 +235,14 @@ export interface paths {
     "/tracks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -206,7 +269,14 @@ export interface paths {
     "/tracks/{track_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -252,7 +322,14 @@ export interface paths {
     "/tracks/{track_id}/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -279,7 +356,14 @@ export interface paths {
     "/tracks/{track_id}/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -306,7 +390,14 @@ export interface paths {
     "/tracks/{track_id}/members": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -338,7 +429,14 @@ export interface paths {
     "/tracks/{track_id}/members/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -371,7 +469,14 @@ export interface paths {
     "/tracks/{track_id}/tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -399,7 +504,14 @@ export interface paths {
     "/tracks/{track_id}/tags/{tag_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -432,7 +544,14 @@ export interface paths {
     "/tracks/{track_id}/invitations": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -466,7 +585,14 @@ export interface paths {
     "/invitations/{invitation_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -492,7 +618,14 @@ export interface paths {
     "/invitations/{invitation_id}/resend": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -520,7 +653,14 @@ export interface paths {
     "/invitations/{invitation_id}/reset": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -549,7 +689,14 @@ export interface paths {
     "/invitations/{invitation_id}/revoke": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -577,7 +724,14 @@ export interface paths {
     "/tracks/{track_id}/forms": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -609,7 +763,14 @@ export interface paths {
     "/forms/{form_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -635,7 +796,14 @@ export interface paths {
     "/forms/{form_id}/submission": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -661,7 +829,14 @@ export interface paths {
     "/tracks/{track_id}/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -692,7 +867,14 @@ export interface paths {
     "/tracks/{track_id}/emails": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -722,7 +904,14 @@ export interface paths {
     "/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -742,7 +931,14 @@ export interface paths {
     "/tracks/{track_id}/appointments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -771,7 +967,14 @@ export interface paths {
     "/appointments/{appointment_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -802,7 +1005,14 @@ export interface paths {
     "/appointments/{appointment_id}/cancel": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -830,7 +1040,14 @@ export interface paths {
     "/webhook-subscriptions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -866,7 +1083,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -905,7 +1129,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/test": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -934,7 +1165,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/resume": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -966,7 +1204,14 @@ export interface paths {
     "/webhook-subscriptions/{subscription_id}/claims": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -1169,7 +1414,14 @@ export interface paths {
     "/workflows": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1191,7 +1443,14 @@ export interface paths {
     "/workflows/{workflow_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1217,7 +1476,14 @@ export interface paths {
     "/workflows/{workflow_id}/versions/{version_number}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -1248,7 +1514,14 @@ export interface paths {
     "/events": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1301,7 +1574,14 @@ export interface paths {
     "/event-consumers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1321,7 +1601,14 @@ export interface paths {
     "/event-consumers/{consumer_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1366,7 +1653,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/pull": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1398,7 +1692,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/acks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1431,7 +1732,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/nacks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1462,7 +1770,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/lease-extensions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1492,7 +1807,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1521,7 +1843,14 @@ export interface paths {
     "/event-consumers/{consumer_name}/dead-letters/{event_id}/redrive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -1556,7 +1885,14 @@ export interface paths {
     "/tracks/batch/add-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1579,7 +1915,14 @@ export interface paths {
     "/tracks/batch/remove-tags": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1602,7 +1945,14 @@ export interface paths {
     "/tracks/batch/update": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1625,7 +1975,14 @@ export interface paths {
     "/tracks/batch/messages": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1647,7 +2004,14 @@ export interface paths {
     "/tracks/batch/archive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1669,7 +2033,14 @@ export interface paths {
     "/tracks/batch/unarchive": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1723,46 +2094,25 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
-        /**
-         * @description A user's role in the workspace.
-         * @enum {string}
-         */
-        WorkspaceRole: "owner" | "admin" | "member";
-        /**
-         * @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator.
-         * @enum {string}
-         */
-        TrackRole: "trackee" | "track_leader";
-        /**
-         * @description The fixed group a Status belongs to. Automations should test the group, not the Status name.
-         * @enum {string}
-         */
-        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived";
+        /** @description A user's role in the workspace. */
+        WorkspaceRole: "owner" | "admin" | "member" | (string & {});
+        /** @description A user's role in a Track; `trackee` is a participant, `track_leader` a coach or facilitator. */
+        TrackRole: "trackee" | "track_leader" | (string & {});
+        /** @description The fixed group a Status belongs to. Automations should test the group, not the Status name. */
+        StatusGroup: "lead" | "onboarding" | "active" | "paused" | "completed" | "cancelled" | "archived" | (string & {});
         /**
          * @description `sent` waits for an answer; `accepted` and `declined` are the invitee's answer; `expired` means no
          *     answer came within 14 days; `revoked` means it was withdrawn.
-         * @enum {string}
          */
-        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked";
-        /**
-         * @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself.
-         * @enum {string}
-         */
-        InvitationDelivery: "email" | "link";
-        /** @enum {string} */
-        FormState: "open" | "submitted";
-        /** @enum {string} */
-        AppointmentState: "scheduled" | "cancelled";
-        /**
-         * @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API.
-         * @enum {string}
-         */
-        AppointmentSource: "manual" | "scheduler";
-        /**
-         * @description The type of an event. See the event catalogue in the introduction for what each carries.
-         * @enum {string}
-         */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due";
+        InvitationState: "sent" | "accepted" | "declined" | "expired" | "revoked" | (string & {});
+        /** @description `email`: Trackler e-mails the invitation. `link`: nothing is sent; share `link` yourself. */
+        InvitationDelivery: "email" | "link" | (string & {});
+        FormState: "open" | "submitted" | (string & {});
+        AppointmentState: "scheduled" | "cancelled" | (string & {});
+        /** @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API. */
+        AppointmentSource: "manual" | "scheduler" | (string & {});
+        /** @description The type of an event. See the event catalogue in the introduction for what each carries. */
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -1843,6 +2193,11 @@ export interface components {
          * @example "5d41402abc4b2a76"
          */
         ETag: string;
+        /**
+         * @description A dated API version Trackler knows (see "Versions and compatibility"), oldest first.
+         * @enum {string}
+         */
+        ApiVersion: "2026-12-07";
         /** @description The API token a request is made with. */
         ApiToken: {
             /** @constant */
@@ -1859,6 +2214,11 @@ export interface components {
             name: string;
             /** @description What the token may do (see "Scopes"); always holds `read`. */
             scopes: components["schemas"]["TokenScope"][];
+            /**
+             * @description The API version the token is pinned to, the one current when it was made; a request's `Trackler-Version` header overrides it.
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A person made the change, in the Trackler app. */
         EventActorUser: {
@@ -1949,11 +2309,8 @@ export interface components {
             workspace: components["schemas"]["Workspace"];
             token: components["schemas"]["ApiToken"];
         };
-        /**
-         * @description A permission of an API token (see "Scopes").
-         * @enum {string}
-         */
-        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write";
+        /** @description A permission of an API token (see "Scopes"). */
+        TokenScope: "read" | "tracks:write" | "invitations:write" | "forms:write" | "messages:write" | "appointments:write" | "webhooks:write" | (string & {});
         /** @description A Track status of the workspace. */
         Status: {
             /** Format: uuid */
@@ -2336,9 +2693,8 @@ export interface components {
         /**
          * @description Why the subscription is disabled: `endpoint_gone` (the endpoint answered `410 Gone`),
          *     `too_many_failures` (deliveries failed for 3 days in a row) or `disabled_by_user`; `null` while enabled.
-         * @enum {string|null}
          */
-        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | null;
+        WebhookDisabledReason: "endpoint_gone" | "too_many_failures" | "disabled_by_user" | (string & {}) | null;
         /** @description An endpoint Trackler delivers events to. */
         WebhookSubscription: {
             /** Format: uuid */
@@ -2365,6 +2721,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /** @description A new webhook subscription as the create call returns it; for `v1` with the `secret` that signs its deliveries, shown only here. */
         WebhookSubscriptionWithSecret: {
@@ -2394,13 +2755,17 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
          *     `v1` HMAC-SHA256 with the shared `secret`. New subscriptions are `v1` unless they ask for `v1a`.
-         * @enum {string}
          */
-        WebhookSignatureScheme: "v1a" | "v1";
+        WebhookSignatureScheme: "v1a" | "v1" | (string & {});
         /** @description A key a rotation replaced that still signs deliveries until `expires_at` (see "Rotating the signing key"). */
         WebhookPreviousKey: {
             /** @description For `v1a`: the replaced public key. `null` for `v1` (a secret is never shown again). */
@@ -2415,9 +2780,8 @@ export interface components {
          * @description `pending` while Trackler attempts the delivery or waits for a retry, `delivered` once an attempt
          *     was acknowledged (`2xx`), `failed` when its retries ran out, the endpoint answered `410`, or
          *     the subscription was deleted while it was pending.
-         * @enum {string}
          */
-        WebhookDeliveryStatus: "pending" | "delivered" | "failed";
+        WebhookDeliveryStatus: "pending" | "delivered" | "failed" | (string & {});
         /** @description One attempt of a delivery. Never holds a header value, a body, a secret or a signature. */
         WebhookDeliveryAttempt: {
             /** @description 1 for the first attempt of this delivery. */
@@ -2565,11 +2929,8 @@ export interface components {
              */
             event_id: string;
             event_type: components["schemas"]["EventType"];
-            /**
-             * @description `pending` until the endpoint answered; `delivered` or `failed` after.
-             * @enum {string}
-             */
-            delivery_state: "pending" | "delivered" | "failed";
+            /** @description `pending` until the endpoint answered; `delivered` or `failed` after. */
+            delivery_state: "pending" | "delivered" | "failed" | (string & {});
         };
         /**
          * @description What the event is about. `object` is the object right after the change (for deletions, its last
@@ -2615,11 +2976,8 @@ export interface components {
         Deleted: {
             /** Format: uuid */
             id: string;
-            /**
-             * @description The type of the deleted object.
-             * @enum {string}
-             */
-            object: "track" | "track_member" | "appointment" | "webhook_subscription";
+            /** @description The type of the deleted object. */
+            object: "track" | "track_member" | "appointment" | "webhook_subscription" | (string & {});
             /** @constant */
             deleted: true;
             /**
@@ -2661,8 +3019,7 @@ export interface components {
             detail: string;
             /** @description The path of the request. */
             instance: string;
-            /** @enum {string} */
-            code: "bad_request" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "delivery_in_progress" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable";
+            code: "bad_request" | "unknown_api_version" | "unauthorized" | "forbidden" | "insufficient_scope" | "not_found" | "method_not_allowed" | "validation_failed" | "conflict" | "idempotency_key_reused" | "track_archived" | "external_id_taken" | "precondition_failed" | "already_claimed" | "delivery_attempt_failed" | "delivery_attempt_not_in_flight" | "delivery_in_progress" | "lease_expired" | "rate_limited" | "internal_error" | "service_unavailable" | (string & {});
             /** @description For `validation_failed`, one entry for each invalid field; for `lease_expired` and a `conflict` about `ack_ids`, one entry for each `ack_id` refused. */
             errors?: components["schemas"]["ProblemFieldError"][];
             /** @description For `insufficient_scope`, the scope the operation needs. */
@@ -2679,6 +3036,13 @@ export interface components {
              * @description For `external_id_taken`, the Track that has the `external_id`.
              */
             track_id?: string;
+            /**
+             * @description For `unknown_api_version`, the API versions Trackler knows, oldest first.
+             * @example [
+             *       "2026-12-07"
+             *     ]
+             */
+            known_versions?: string[];
         };
         /** @description Where the consumer's events stand now. */
         EventConsumerBacklog: {
@@ -2727,14 +3091,18 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+            /**
+             * @description The API version the events it leases are made in (see "Versions and compatibility").
+             * @example 2026-12-07
+             */
+            api_version: string;
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
          *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
          *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
-         * @enum {string}
          */
-        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed";
+        TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed" | (string & {});
         /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
         TimingRule: {
             /** @description Chosen by you, unique within the consumer; named in each moment. */
@@ -2858,11 +3226,8 @@ export interface components {
                 leased_until: string;
             }[];
         };
-        /**
-         * @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`.
-         * @enum {string}
-         */
-        DeadLetterReason: "lease_expired" | "nacked";
+        /** @description Why the last delivery ended without acknowledgement, `lease_expired` or `nacked`. */
+        DeadLetterReason: "lease_expired" | "nacked" | (string & {});
         /** @description An event that was delivered `max_deliveries` times to a consumer without being acknowledged. */
         DeadLetter: {
             /** @constant */
@@ -2893,11 +3258,8 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page. */
             next_cursor: string | null;
         };
-        /**
-         * @description `active` runs on its trigger; `paused` does not. New workflows start `paused`.
-         * @enum {string}
-         */
-        WorkflowStatus: "active" | "paused";
+        /** @description `active` runs on its trigger; `paused` does not. New workflows start `paused`. */
+        WorkflowStatus: "active" | "paused" | (string & {});
         /** @description A length of time, as set in a delay or a trigger's offset. Months and weeks follow the calendar in the workspace's time zone. */
         WorkflowDuration: {
             /**
@@ -2905,8 +3267,7 @@ export interface components {
              * @example 3
              */
             amount: number;
-            /** @enum {string} */
-            unit: "minutes" | "hours" | "days" | "weeks" | "months";
+            unit: "minutes" | "hours" | "days" | "weeks" | "months" | (string & {});
         };
         /**
          * @description A trigger on something that happens in a Track (the article's "General", "Forms" and "Appointments" triggers):
@@ -2935,8 +3296,7 @@ export interface components {
              * @enum {string}
              */
             type: "appointment_timing";
-            /** @enum {string} */
-            moment: "before_start" | "at_start" | "after_start";
+            moment: "before_start" | "at_start" | "after_start" | (string & {});
             /** @description How long before or after the start; `null` for `at_start`. */
             offset: components["schemas"]["WorkflowDuration"] | null;
         };
@@ -2965,8 +3325,7 @@ export interface components {
             field: string;
             /** @description The metadata key (`track.metadata`) or the question (`form.answer`); otherwise `null`. */
             key: string | null;
-            /** @enum {string} */
-            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false";
+            operator: "equals" | "not_equals" | "contains" | "not_contains" | "is_empty" | "is_not_empty" | "is_true" | "is_false" | (string & {});
             /** @description What to compare with; `null` for `is_empty`, `is_not_empty`, `is_true` and `is_false`. */
             value: string | null;
         };
@@ -3054,8 +3413,7 @@ export interface components {
         WorkflowSendEmailStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "send_email";
-            /** @enum {string} */
-            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person";
+            recipients: "trackees" | "track_leaders" | "all_members" | "trigger_person" | (string & {});
             subject: string;
             body: string;
         } & {
@@ -3069,8 +3427,7 @@ export interface components {
         WorkflowConditionStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "condition";
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
         } & {
             /**
@@ -3083,8 +3440,7 @@ export interface components {
         WorkflowSwitchPath: {
             /** @example Loopbaan */
             name: string;
-            /** @enum {string} */
-            match: "all" | "any";
+            match: "all" | "any" | (string & {});
             rules: components["schemas"]["WorkflowRule"][];
             steps: components["schemas"]["WorkflowStep"][];
         };
@@ -3096,8 +3452,7 @@ export interface components {
         WorkflowSwitchStep: components["schemas"]["WorkflowStepBase"] & {
             /** @constant */
             type: "switch";
-            /** @enum {string} */
-            mode: "first_match" | "all_matches";
+            mode: "first_match" | "all_matches" | (string & {});
             paths: components["schemas"]["WorkflowSwitchPath"][];
             otherwise: components["schemas"]["WorkflowStep"][];
         } & {
@@ -3484,6 +3839,8 @@ export interface components {
             ack_deadline_seconds?: number;
             /** @description Moments this subscription receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it receives; by default the request's (the `Trackler-Version` header, else the token's). It cannot be changed later. */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -3547,6 +3904,8 @@ export interface components {
             start_at?: string;
             /** @description Moments this consumer receives as events when they fall due (see "Timing rules"); none by default. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description The API version of the events it leases from now on; by default the request's (the `Trackler-Version` header, else the token's). */
+            api_version?: components["schemas"]["ApiVersion"];
         };
         PullEventsRequest: {
             /**
@@ -3676,7 +4035,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request cannot be read (malformed JSON, unreadable or expired cursor). */
+        /** @description The request cannot be read (malformed JSON, unreadable or expired cursor), or names an API version Trackler does not know (`unknown_api_version`). */
         BadRequest: {
             headers: {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
@@ -3728,6 +4087,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3740,6 +4102,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3770,6 +4135,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3786,6 +4154,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 ETag: components["headers"]["ETag"];
                 [name: string]: unknown;
             };
@@ -3816,6 +4187,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3829,6 +4203,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3851,6 +4228,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3874,6 +4254,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3896,6 +4279,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -3973,6 +4359,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -4009,6 +4398,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -4059,6 +4451,9 @@ export interface components {
                 "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                 "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                 "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                "Trackler-Version": components["headers"]["Trackler-Version"];
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
                 [name: string]: unknown;
             };
             content: {
@@ -4084,6 +4479,12 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+         *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+         * @example 2026-12-07
+         */
+        TracklerVersion: components["schemas"]["ApiVersion"];
         /**
          * @description How many objects to return, from 1 to 100.
          * @example 25
@@ -4193,6 +4594,24 @@ export interface components {
          */
         "RateLimit-Reset": number;
         /**
+         * @description The API version the answer was made with (see "Versions and compatibility").
+         * @example 2026-12-07
+         */
+        "Trackler-Version": string;
+        /**
+         * @description Present when the request used something deprecated: `@` and the Unix time it was deprecated
+         *     ([RFC 9745](https://www.rfc-editor.org/rfc/rfc9745)). A `Link` header with `rel="deprecation"`
+         *     names the changelog entry.
+         * @example @1798761600
+         */
+        Deprecation: string;
+        /**
+         * @description Present once the end of something deprecated that the request used is fixed: the HTTP date after
+         *     which it may stop working ([RFC 8594](https://www.rfc-editor.org/rfc/rfc8594)).
+         * @example Sat, 01 Jan 2028 00:00:00 GMT
+         */
+        Sunset: string;
+        /**
          * @description Seconds to wait before retrying.
          * @example 12
          */
@@ -4215,7 +4634,14 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4227,6 +4653,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4252,6 +4681,7 @@ export interface operations {
                      *       },
                      *       "token": {
                      *         "object": "api_token",
+                     *         "api_version": "2026-12-07",
                      *         "id": "9c3e7a1f-5b2d-4e8a-b6c0-1d4f7a9e2b33",
                      *         "name": "n8n Noorderlicht",
                      *         "scopes": [
@@ -4269,6 +4699,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
@@ -4296,7 +4727,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4308,6 +4746,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4352,7 +4793,14 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The user's id.
@@ -4370,6 +4818,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4387,6 +4838,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -4405,7 +4857,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4417,6 +4876,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4479,7 +4941,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4491,6 +4960,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4533,6 +5005,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4561,6 +5039,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4598,7 +5079,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4610,6 +5098,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4656,7 +5147,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4668,6 +5166,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4721,7 +5222,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4733,6 +5241,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4816,7 +5327,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4828,6 +5346,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4888,6 +5409,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -4925,6 +5452,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -4979,7 +5509,14 @@ export interface operations {
     getTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -4998,6 +5535,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5038,6 +5578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -5048,7 +5589,14 @@ export interface operations {
     deleteTrack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5066,6 +5614,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5084,6 +5635,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5096,6 +5648,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description The `etag` of the version you read (quoted, as the API gave it), `*` for any version, or several
                  *     separated by commas. When the object's current `etag` matches none, nothing changes and the API
@@ -5135,6 +5693,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5192,6 +5753,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5216,6 +5783,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5256,6 +5826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5269,6 +5840,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5294,6 +5871,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5334,6 +5914,7 @@ export interface operations {
                     "application/json": components["schemas"]["Track"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5359,7 +5940,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5377,6 +5965,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5440,6 +6031,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5474,6 +6071,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5514,7 +6114,14 @@ export interface operations {
     removeTrackMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5537,6 +6144,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5555,6 +6165,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5568,6 +6179,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -5604,6 +6221,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5671,7 +6291,14 @@ export interface operations {
     removeTrackTag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5694,6 +6321,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5742,6 +6372,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrackWithTagChanges"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -5772,7 +6403,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -5790,6 +6428,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5840,6 +6481,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -5875,6 +6522,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -5919,7 +6569,14 @@ export interface operations {
     getInvitation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The invitation's id.
@@ -5937,6 +6594,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,6 +6626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -5977,6 +6638,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6002,6 +6669,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6032,6 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6046,6 +6717,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6071,6 +6748,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6101,6 +6781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6115,6 +6796,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -6140,6 +6827,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6170,6 +6860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Invitation"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -6201,7 +6892,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -6219,6 +6917,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6273,6 +6974,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6309,6 +7016,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6357,7 +7067,14 @@ export interface operations {
     getForm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -6375,6 +7092,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6408,6 +7128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Form"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -6418,7 +7139,14 @@ export interface operations {
     getFormSubmission: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The form's id.
@@ -6436,6 +7164,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6478,6 +7209,7 @@ export interface operations {
                     "application/json": components["schemas"]["FormSubmission"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -6496,7 +7228,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The Track's id.
@@ -6514,6 +7253,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6573,6 +7315,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6606,6 +7354,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6648,6 +7399,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6687,6 +7444,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6769,7 +7529,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6781,6 +7548,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6843,6 +7613,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -6885,6 +7661,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -6942,7 +7721,14 @@ export interface operations {
     getAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -6960,6 +7746,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7002,6 +7791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Appointment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -7012,7 +7802,14 @@ export interface operations {
     deleteAppointment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The appointment's id.
@@ -7030,6 +7827,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7048,6 +7848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7061,6 +7862,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -7095,6 +7902,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7160,7 +7970,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7172,6 +7989,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7182,6 +8002,7 @@ export interface operations {
                      *         {
                      *           "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *           "object": "webhook_subscription",
+                     *           "api_version": "2026-12-07",
                      *           "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *           "event_types": [
                      *             "form.submitted",
@@ -7228,6 +8049,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7266,6 +8093,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7274,6 +8104,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7314,7 +8145,14 @@ export interface operations {
     getWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7332,6 +8170,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7339,6 +8180,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7367,6 +8209,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSubscription"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7378,7 +8221,14 @@ export interface operations {
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7396,6 +8246,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7410,6 +8263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7421,7 +8275,14 @@ export interface operations {
     updateWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The webhook subscription's id.
@@ -7453,6 +8314,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7460,6 +8324,7 @@ export interface operations {
                      * @example {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
+                     *       "api_version": "2026-12-07",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -7504,6 +8369,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7537,6 +8408,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7569,6 +8443,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -7593,6 +8473,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -7608,6 +8491,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResume"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -7621,6 +8505,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -7656,6 +8546,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -8065,7 +8958,8 @@ export interface operations {
                      *       "ack_deadline_seconds": 15,
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
-                     *       "updated_at": "2025-10-02T08:30:00Z"
+                     *       "updated_at": "2025-10-02T08:30:00Z",
+                     *       "api_version": "2026-12-07"
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
@@ -8098,7 +8992,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8110,6 +9011,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8191,7 +9095,14 @@ export interface operations {
     getWorkflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -8209,6 +9120,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8279,6 +9193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Workflow"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -8289,7 +9204,14 @@ export interface operations {
     getWorkflowVersion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The workflow's id.
@@ -8312,6 +9234,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8342,6 +9267,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowVersion"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
@@ -8377,7 +9303,14 @@ export interface operations {
                  */
                 limit?: components["parameters"]["Limit"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8389,6 +9322,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8585,7 +9521,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8597,6 +9540,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8606,6 +9552,7 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "object": "event_consumer",
+                     *           "api_version": "2026-12-07",
                      *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *           "event_types": [
                      *             "form.submitted",
@@ -8654,7 +9601,14 @@ export interface operations {
     getEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8673,12 +9627,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8712,6 +9670,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventConsumer"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
@@ -8722,7 +9681,14 @@ export interface operations {
     putEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8769,12 +9735,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8831,12 +9801,16 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
                      *       "object": "event_consumer",
+                     *       "api_version": "2026-12-07",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8899,7 +9873,14 @@ export interface operations {
     deleteEventConsumer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8918,10 +9899,14 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -8933,7 +9918,14 @@ export interface operations {
     pullEvents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -8961,6 +9953,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9034,6 +10029,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -9070,6 +10071,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9103,6 +10107,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -9140,6 +10150,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9174,6 +10187,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
@@ -9212,6 +10231,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9253,7 +10275,14 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page of the same list, unchanged. Send the same filters as for that page. A cursor is opaque and belongs to one list; a cursor from another list, or one that cannot be read, answers `400 bad_request`. */
                 cursor?: components["parameters"]["Cursor"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+            };
             path: {
                 /**
                  * @description The event consumer's name, chosen by you: 1 to 128 letters, digits and `.`, `_`, `:`, `-`,
@@ -9272,6 +10301,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9345,6 +10377,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A unique key for this request, such as a UUID. Repeating the request with the same key and body
                  *     within 24 hours replays the first response (with `Idempotent-Replayed: true`) instead of acting twice.
                  *     Keys are scoped per API token: another token may use the same key independently.
@@ -9375,6 +10413,9 @@ export interface operations {
                     "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
                     "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
                     "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "Trackler-Version": components["headers"]["Trackler-Version"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
@@ -9428,6 +10469,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetter"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -9441,6 +10483,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9494,6 +10542,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9537,6 +10591,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9583,6 +10643,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9625,6 +10691,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
+                /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
                  *     results of the items that succeeded (`replayed: true`) and runs again the items that did not. The
@@ -9665,6 +10737,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /**
+                 * @description The API version this request uses (see "Versions and compatibility"); without it, the version
+                 *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
                  * @description A key for this batch, such as a UUID. Every item without its own `idempotency_key` gets the key
                  *     `<this key>/<index>`: repeating the batch with the same key and body within 24 hours replays the
@@ -9723,6 +10801,11 @@ export interface operations {
                  * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
                  */
                 "webhook-signature": string;
+                /**
+                 * @description The API version the event is made in, the subscription's `api_version` (see "Versions and compatibility").
+                 * @example 2026-12-07
+                 */
+                "Trackler-Version": string;
             };
             path?: never;
             cookie?: never;

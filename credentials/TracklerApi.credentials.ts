@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { API_VERSION } from '../nodes/shared/api';
 import { apiUrlProblemText, checkApiUrl } from '../nodes/shared/apiUrl';
 
 export class TracklerApi implements ICredentialType {
@@ -87,6 +88,8 @@ export class TracklerApi implements ICredentialType {
 		request: {
 			url: '/me',
 			method: 'GET',
+			// The API version the nodes are written for.
+			headers: { 'Trackler-Version': API_VERSION },
 			ignoreHttpStatusErrors: true,
 		},
 		rules: [

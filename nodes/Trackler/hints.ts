@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
+import { takeDeprecations } from '../shared/deprecation';
+
 // Execution hints: what a run did that a person would not expect, shown above the node's output in
 // n8n (NodeExecutionHint). Operations note them per item while the node runs; the node adds them
 // once at the end, each hint once, naming its items when there were several.
@@ -30,6 +32,10 @@ export function noteHint(
 
 /** The run's hints, ready for `addExecutionHints`; with several input items each names its items. */
 export function takeHints(context: IExecuteFunctions, itemCount: number): NodeExecutionHint[] {
+	// Trackler's Deprecation headers, which the transport noted (shared/deprecation.ts), as warnings.
+	for (const { warning, items } of takeDeprecations(context)) {
+		for (const item of items) noteHint(context, item, warning, 'warning');
+	}
 	const byMessage = notes.get(context);
 	notes.delete(context);
 	return [...(byMessage?.values() ?? [])].map(({ hint, items }) => {

@@ -19,7 +19,22 @@ export type Scheduler = Schemas['Scheduler'];
 export type Appointment = Schemas['Appointment'];
 export type Email = Schemas['Email'];
 export type TracklerEvent = Schemas['Event'];
+/**
+ * An event type: one of those the contract lists, or one Trackler added later (the contract's enums of
+ * what the API answers are extensible, so code must expect values it does not know).
+ */
 export type EventType = Schemas['EventType'];
+/**
+ * The API version this package is written for (the contract's newest `ApiVersion`; a unit test holds the two
+ * together). Every request names it in `Trackler-Version`, so that the nodes get the shapes they know whatever
+ * version the credential's token is pinned to, as an SDK pins the version it was built for; the webhook
+ * subscriptions and event consumers the triggers make are pinned to it too.
+ */
+export const API_VERSION: Schemas['ApiVersion'] = '2026-12-07';
+/** The known values of an extensible enum, without room for later ones. */
+export type Known<T> = T extends string ? (string extends T ? never : T) : T;
+/** The event types this version of the contract lists. */
+export type KnownEventType = Known<EventType>;
 export type WebhookSubscription = Schemas['WebhookSubscription'];
 export type WebhookSubscriptionWithSecret = Schemas['WebhookSubscriptionWithSecret'];
 export type Problem = Schemas['Problem'];

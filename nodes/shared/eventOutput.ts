@@ -255,8 +255,12 @@ function actorFields(event: TracklerEvent): IDataObject {
 	return { actor_type: type, actor_name: typeof name === 'string' ? name : null };
 }
 
+/** The event's fields the raw output places itself (`object` is always `event` and left out). */
+const EVENT_FIELDS = new Set(['id', 'object', 'type', 'created_at', 'track_id', 'actor', 'data', 'changes']);
+
 /**
- * One event as both triggers output it: `{ id, type, created_at, track_id, actor, data, changes? }`, or
+ * One event as both triggers output it: `{ id, type, created_at, track_id, actor, data, changes? }` and any
+ * field Trackler added later, or
  * with Simplify the flat form of `simplifyEvent`; with `redact`, its personal data replaced
  * (Personal Data in Output, personalData.ts).
  */
@@ -268,11 +272,11 @@ export function eventOutput(
 	// Redacted before it is simplified, so that no flat field carries what the event's fields hid.
 	const event = redact ? redactPersonalData(original) : original;
 	if (simplify) return simplifyEvent(event);
-	const data: IDataObject = { object: event.data.object as unknown as IDataObject };
-	if (event.data.previous !== undefined) data.previous = event.data.previous as IDataObject;
-	if (event.data.tag !== undefined) data.tag = event.data.tag as unknown as IDataObject;
-	if (event.data.submission !== undefined) {
-		data.submission = event.data.submission as unknown as IDataObject;
+	// Every field of `data` and of the event is passed on, the ones this version of the nodes does not
+	// know as well (fields Trackler adds later; docs/api-versioning.md), never dropped.
+	const data: IDataObject = {};
+	for (const [key, value] of Object.entries(event.data as unknown as IDataObject)) {
+		if (value !== undefined) setField(data, key, value);
 	}
 	const item: IDataObject = {
 		id: event.id,
@@ -282,6 +286,9 @@ export function eventOutput(
 		...(event.actor === undefined ? {} : { actor: event.actor as unknown as IDataObject }),
 		data,
 	};
+	for (const [key, value] of Object.entries(event as unknown as IDataObject)) {
+		if (!EVENT_FIELDS.has(key) && value !== undefined) setField(item, key, value);
+	}
 	const changes = eventChanges(event);
 	if (changes) item.changes = changes as unknown as IDataObject;
 	return item;

@@ -1,4 +1,4 @@
-import type { EventType, TracklerEvent } from './api';
+import type { EventType, KnownEventType, TracklerEvent } from './api';
 
 export type { EventType, TracklerEvent };
 
@@ -28,7 +28,7 @@ export type MomentEventType = (typeof MOMENT_EVENT_TYPES)[number];
  * Every event type of the Trackler API v1 (the contract's `EventType`), in the contract's order, keyed by its type:
  * a type the contract has and this catalogue lacks, or a misspelled one, fails the type check.
  */
-const CATALOGUE: { readonly [Type in EventType]: EventInfo } & {
+const CATALOGUE: { readonly [Type in KnownEventType]: EventInfo } & {
 	readonly [Type in MomentEventType]: EventInfo;
 } = {
 	'track.created': { name: 'Track Created', description: 'A Track is created', category: 'Track' },
@@ -156,7 +156,7 @@ export function isMomentEventType(value: unknown): value is MomentEventType {
  * The events of the workspace (what `GET /events` lists and a webhook subscription can name), in the contract's
  * order, without the moments of timing rules. Shared by the instant (webhook) trigger and the polling trigger.
  */
-export const TRACKLER_EVENTS: TracklerEventOption[] = (Object.keys(CATALOGUE) as EventType[])
+export const TRACKLER_EVENTS: TracklerEventOption[] = (Object.keys(CATALOGUE) as KnownEventType[])
 	.filter((value) => !MOMENT_TYPES.has(value))
 	.map((value) => ({
 		value,

@@ -247,6 +247,13 @@ export async function getFormTemplates(
 	return await options<FormTemplate>(this, '/form-templates');
 }
 
+/** A member's role in words; a role Trackler added later is shown as Trackler names it. */
+export function roleName(role: TrackMember['role']): string {
+	if (role === 'track_leader') return 'Track Leader';
+	if (role === 'trackee') return 'Trackee';
+	return role;
+}
+
 /**
  * The members of the Track chosen in the node's `trackId` parameter (for picking e-mail recipients
  * or appointment participants). Empty until a Track is chosen.
@@ -263,7 +270,7 @@ export async function getTrackMembers(
 	)) as TrackMember[];
 	return members
 		.map((member) => ({
-			name: `${member.user.name} (${member.role === 'track_leader' ? 'Track Leader' : 'Trackee'})`,
+			name: `${member.user.name} (${roleName(member.role)})`,
 			value: member.user.id,
 			description: member.user.email,
 		}))

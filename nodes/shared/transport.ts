@@ -14,8 +14,9 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { cachedAccess, forgetAccess } from './access';
-import type { ListPage, Problem } from './api';
+import { API_VERSION, type ListPage, type Problem } from './api';
 import { apiBase, checkApiUrl } from './apiUrl';
+import { deprecationWarning, noteDeprecation } from './deprecation';
 import { wrapApiError } from './errors';
 // me.ts sends its GET /me through this file: the import goes both ways, and is used only in calls.
 import { FIXED_FOR_TOKEN_MS, meFacts } from './me';
@@ -233,7 +234,11 @@ export async function tracklerApiResponse<T = IDataObject>(
 		if (policy.cachedAuthorization && !policy.access) forgetAccess(this, CREDENTIAL_TYPE);
 	};
 	const baseUrl = access ? access.base : await tracklerBaseUrl.call(this);
-	const headers: IDataObject = { ...(options.headers ?? {}), Accept: 'application/json' };
+	const headers: IDataObject = {
+		...(options.headers ?? {}),
+		Accept: 'application/json',
+		'Trackler-Version': API_VERSION,
+	};
 	if (method === 'POST') {
 		headers['Idempotency-Key'] = options.idempotencyKey ?? randomUUID();
 	}
@@ -286,7 +291,10 @@ export async function tracklerApiResponse<T = IDataObject>(
 
 		const status = response.statusCode;
 		if ((status >= 200 && status < 300) || policy.answerStatuses?.includes(status)) {
-			return { body: response.body as T, headers: (response.headers ?? {}) as IDataObject, status };
+			const answerHeaders = (response.headers ?? {}) as IDataObject;
+			const deprecated = deprecationWarning(method, path, answerHeaders);
+			if (deprecated) noteDeprecation(this, options.itemIndex ?? 0, deprecated);
+			return { body: response.body as T, headers: answerHeaders, status };
 		}
 		forget();
 
@@ -324,6 +332,14 @@ export function problemError(
 	const problem: Problem | undefined = isProblem(body) ? body : undefined;
 	if (problem?.code === 'insufficient_scope') {
 		return insufficientScopeError(ctx.getNode(), problem as unknown as JsonObject, status, itemIndex);
+	}
+	if (problem?.code === 'unknown_api_version') {
+		return new NodeApiError(ctx.getNode(), problem as unknown as JsonObject, {
+			message: `Trackler no longer speaks API version ${API_VERSION}, which this version of n8n-nodes-trackler is written for (${status})`,
+			description: `Update n8n-nodes-trackler to a version written for one of the API versions Trackler knows${Array.isArray(problem.known_versions) && problem.known_versions.length ? ` (${problem.known_versions.join(', ')})` : ''}.`,
+			httpCode: String(status),
+			itemIndex,
+		});
 	}
 	return new NodeApiError(
 		ctx.getNode(),

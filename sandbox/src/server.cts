@@ -8,6 +8,7 @@ import { ALL_SCOPES, findToken, scopeError, type SandboxToken } from './http/sco
 import { loadContract, toFieldErrors } from './http/contract.cjs';
 import { idempotencyLookup, keyScope, rememberAnswer, type IdempotentRequest } from './http/idempotency.cjs';
 import { ApiError, codeForStatus, problem } from './http/problem.cjs';
+import { currentVersion, deprecationHeaders, requestVersion, VERSION_HEADER } from './http/versions.cjs';
 import { checkResponse, coerceQuery, readBody } from './http/request.cjs';
 import type { Ctx, Handler, Result, Services } from './http/handler.cjs';
 import { Store, type S as Json } from './store/store.cjs';
@@ -203,6 +204,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (sandbox.faults.latency_ms > 0) await sleep(sandbox.faults.latency_ms);
 		const apiToken = findToken(tokens, req.headers.authorization);
 		if (typeof apiToken === 'string') return sendProblem(new ApiError('unauthorized', apiToken), { 'WWW-Authenticate': 'Bearer realm="trackler"' });
+		// The API version: the request's Trackler-Version header, else the token's; every answer names it.
+		const pinnedVersion = apiToken.apiVersion ?? currentVersion(contract);
+		let apiVersion: string;
+		try {
+			apiVersion = requestVersion(contract, req.headers['trackler-version'], pinnedVersion);
+		} catch (e) {
+			if (e instanceof ApiError) return sendProblem(e);
+			throw e;
+		}
+		res.setHeader(VERSION_HEADER, apiVersion);
 
 		const rl = limiter.hit();
 		if (rl.limited) {
@@ -234,7 +245,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		if (denied) {
 			log(`${method} ${pathname} -> 403 (insufficient_scope)`);
 			const body403 = problem(denied.code, denied.detail, instance, undefined, 403, denied.extra);
-			const headers403 = { ...rl.headers, ...denied.headers };
+			const headers403 = { ...rl.headers, ...denied.headers, [VERSION_HEADER]: apiVersion };
 			const errs = checkResponse(op, 403, body403, headers403);
 			if (errs.length) violations.push({ operationId: op.operationId, method, path: pathname, status: 403, errors: errs });
 			return send(res, 403, body403, headers403);
@@ -282,7 +293,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			const handler = HANDLERS[op.operationId];
 			if (!handler) throw new Error(`no handler for ${op.operationId}`);
 			const tokenId = tokenIdentity(apiToken);
-			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes }, headers: req.headers };
+			const ctx: Ctx = { store, params: pathParams, query, body: body ?? {}, userId: tokenUserId, instance, services, token: { ...tokenId, scopes: apiToken.scopes, apiVersion: pinnedVersion }, apiVersion, headers: req.headers };
 			const key = req.headers['idempotency-key'];
 			const actor: Json['EventActor'] = {
 				type: 'api_token',
@@ -310,7 +321,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 				result = { status: 500, body: problem('internal_error', 'Something went wrong in the sandbox; safe to retry with the same Idempotency-Key.', instance) };
 			}
 		}
-		const headers: Record<string, string> = { ...(result.headers ?? {}), ...rl.headers };
+		const headers: Record<string, string> = {
+			...(result.headers ?? {}),
+			...rl.headers,
+			[VERSION_HEADER]: apiVersion,
+			...deprecationHeaders(op, { query: url.searchParams, headers: req.headers }),
+		};
 		const errs = checkResponse(op, result.status, result.body, headers);
 		if (errs.length) {
 			violations.push({ operationId: op.operationId, method, path: pathname, status: result.status, errors: errs });

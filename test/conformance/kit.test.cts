@@ -13,6 +13,7 @@ type Json = Record<string, any>;
 /** What a breaking proxy may change: the request's path or body, and the answer's headers and body. */
 interface Breaker {
 	path?(method: string, path: string): string;
+	requestHeaders?(headers: Record<string, string>): void;
 	requestBody?(method: string, path: string, body: Json | undefined): Json | undefined;
 	answer?(
 		method: string,
@@ -41,6 +42,7 @@ async function startProxy(
 				const headers: Record<string, string> = {};
 				for (const [k, v] of Object.entries(req.headers))
 					if (typeof v === 'string' && !['host', 'content-length'].includes(k)) headers[k] = v;
+				breaker.requestHeaders?.(headers);
 				const upstream = await fetch(target + path, {
 					method,
 					headers,
@@ -292,6 +294,25 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 			},
 		},
 		fails: ['webhooks.inward-url-refused'],
+	},
+	{
+		name: 'answers without Trackler-Version (a required header of every operation)',
+		breaker: {
+			answer: (_m, _p, _s, headers, body) => {
+				delete headers['trackler-version'];
+				return body;
+			},
+		},
+		fails: ['versions.pinned-and-named', 'versions.every-answer', 'contract.every-answer'],
+	},
+	{
+		name: 'an API that ignores the Trackler-Version request header',
+		breaker: {
+			requestHeaders: (headers) => {
+				delete headers['trackler-version'];
+			},
+		},
+		fails: ['versions.unknown-refused'],
 	},
 	{
 		name: 'a workspace that says it is live',

@@ -35,6 +35,7 @@ describe('sandbox: provenance, ETags, external ids', () => {
 				id: expect.stringMatching(/^[0-9a-f-]{36}$/),
 				name: expect.any(String),
 				scopes: expect.arrayContaining(['read']),
+				api_version: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
 			});
 			expect(theirs.id).not.toBe(mine.id);
 			expect(JSON.stringify([mine, theirs])).not.toContain(sb.token);

@@ -12,6 +12,8 @@ jest.mock('n8n-workflow', () => ({
 }));
 
 import { retryDelayMs, tracklerApiResponse } from '../../nodes/shared/transport';
+import { takeHints } from '../../nodes/Trackler/hints';
+import { API_VERSION } from '../../nodes/shared/api';
 
 interface Answer {
 	status?: number;
@@ -226,5 +228,58 @@ describe('tracklerApiResponse and the API URL rule', () => {
 		expect(error.description).toMatch(fix);
 		expect(`${error.message} ${error.description}`).not.toMatch(/sanne|geheim|trk_test_unit/);
 		expect(requests).toHaveLength(0);
+	});
+});
+
+describe('Deprecation and Sunset headers', () => {
+	const trackPath = '/tracks/0c5e2a44-6f1b-4c39-9f34-6a0d1f7e2b10';
+
+	test('an answer that says the request used something deprecated becomes a warning above the output, naming the item', async () => {
+		const { context } = contextAnswering([
+			{
+				headers: {
+					deprecation: '@1798761600',
+					sunset: 'Sat, 01 Jan 2028 00:00:00 GMT',
+					link: '<https://api.trackler.nl/changelog#2027-01-01>; rel="deprecation"',
+				},
+				body: { id: 't1' },
+			},
+		]);
+		const answer = await tracklerApiResponse.call(context, 'GET', trackPath, { itemIndex: 2 });
+		expect(answer.body).toEqual({ id: 't1' });
+		const hints = takeHints(context as never, 3);
+		expect(hints).toEqual([
+			{
+				type: 'warning',
+				location: 'outputPane',
+				message:
+					'Trackler marks GET /tracks/{id} as deprecated since 2027-01-01; it may stop working after 2028-01-01. Update n8n-nodes-trackler to a version that no longer uses it (https://api.trackler.nl/changelog#2027-01-01). (item 3)',
+			},
+		]);
+		expect(takeHints(context as never, 3)).toEqual([]);
+	});
+
+	test('an answer without them notes nothing', async () => {
+		const { context } = contextAnswering([{ headers: { 'trackler-version': '2026-12-07' }, body: {} }]);
+		await tracklerApiResponse.call(context, 'GET', trackPath);
+		expect(takeHints(context as never, 1)).toEqual([]);
+	});
+});
+
+describe('the API version', () => {
+	test('every request names the version the package is written for', async () => {
+		const { context, requests } = contextAnswering([{ body: {} }]);
+		await tracklerApiResponse.call(context, 'GET', '/me');
+		expect(requests[0].headers).toMatchObject({ 'Trackler-Version': API_VERSION });
+	});
+
+	test('a Trackler that no longer knows it answers an error that says to update the package, with the versions it knows', async () => {
+		const { context, requests } = contextAnswering([
+			{ status: 400, body: { ...problem(400, 'unknown_api_version'), detail: 'The Trackler-Version header names "2026-12-07", which is not an API version.', known_versions: ['2029-04-01'] } },
+		]);
+		const error = (await tracklerApiResponse.call(context, 'GET', '/me').catch((e: unknown) => e)) as { message: string; description: string };
+		expect(requests).toHaveLength(1);
+		expect(error.message).toContain(`API version ${API_VERSION}`);
+		expect(error.description).toBe('Update n8n-nodes-trackler to a version written for one of the API versions Trackler knows (2029-04-01).');
 	});
 });

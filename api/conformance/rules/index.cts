@@ -1,12 +1,13 @@
-// Every rule of the kit, in the order a run checks them: reads, writes, webhooks, event consumers, then the rules
-// over every answer received.
+// Every rule of the kit, in the order a run checks them: reads, API versions, writes, webhooks, event consumers,
+// then the rules over every answer received.
 import type { Rule } from '../kit.cjs';
 import { consumerRules } from './consumers.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
 import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
+import { versionHeaderRule, versionRules } from './versions.cjs';
 import { webhookOperationRules } from './webhookOperations.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...writeRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...versionRules, ...writeRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, versionHeaderRule, ...everyAnswerRules];

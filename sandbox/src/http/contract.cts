@@ -1,5 +1,6 @@
 // Loads api/openapi.yaml and compiles it with Ajv 2020: request validation (path, query, header, body)
-// and response validation (status, headers, body) for every operation of the contract.
+// and response validation (status, headers, body) for every operation of the contract, in its strict
+// profile (api/strict.cts): closed enums, no fields beyond those listed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
@@ -8,6 +9,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import type Ajv2020Type from 'ajv/dist/2020';
 import type addFormatsType from 'ajv-formats';
 import type { FieldError } from './problem.cjs';
+import { strictContract } from '../../../api/strict.cjs';
 
 // Ajv is loaded through a plain CommonJS require: under `tsx` on Node 20 its circular requires break
 // when they go through the ESM loader's CommonJS translator.
@@ -20,6 +22,22 @@ const DOC_ID = 'https://api.trackler.nl/openapi.json';
 
 type Json = Record<string, unknown>;
 
+/** What the contract says of something deprecated: `x-deprecated-at` and, once fixed, `x-sunset-at` (dates). */
+export interface Deprecation {
+	at: string;
+	sunset?: string;
+	link?: string;
+}
+
+function deprecationOf(node: Json): Deprecation | undefined {
+	if (node.deprecated !== true) return undefined;
+	const at = node['x-deprecated-at'];
+	if (typeof at !== 'string') throw new Error(`something deprecated has no x-deprecated-at (${JSON.stringify(node.operationId ?? node.name)})`);
+	const sunset = node['x-sunset-at'];
+	const link = node['x-deprecation-link'];
+	return { at, ...(typeof sunset === 'string' ? { sunset } : {}), ...(typeof link === 'string' ? { link } : {}) };
+}
+
 interface ParamSpec {
 	name: string;
 	in: 'path' | 'query' | 'header';
@@ -28,6 +46,7 @@ interface ParamSpec {
 	validate: ValidateFunction;
 	style?: string;
 	explode?: boolean;
+	deprecation?: Deprecation;
 }
 
 interface ResponseSpec {
@@ -47,6 +66,8 @@ export interface Operation {
 	responses: Map<string, ResponseSpec>;
 	/** The token scopes its security requirement names (the operation's own, else the document's). */
 	scopes: string[];
+	/** When the operation itself is deprecated. */
+	deprecation?: Deprecation;
 }
 
 export interface Contract {
@@ -86,7 +107,7 @@ let cached: Contract | undefined;
 
 export function loadContract(file = path.resolve(__dirname, '../../../api/openapi.yaml')): Contract {
 	if (cached) return cached;
-	const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Json;
+	const doc = strictContract(YAML.parse(fs.readFileSync(file, 'utf8')) as Json);
 	// inlineRefs: false compiles each component once instead of inlining it everywhere (much faster start).
 	const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, inlineRefs: false, validateSchema: false });
 	addFormats(ajv);
@@ -136,6 +157,7 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 				validate: compile(pr.schema as Json),
 				style: pr.style as string | undefined,
 				explode: pr.explode as boolean | undefined,
+				deprecation: deprecationOf(pr),
 			}));
 			let body: Operation['body'];
 			if (op.requestBody) {
@@ -159,7 +181,7 @@ export function loadContract(file = path.resolve(__dirname, '../../../api/openap
 			}
 			const security = (op.security ?? doc.security ?? []) as Array<Record<string, string[]>>;
 			const scopes = [...new Set(security.flatMap((req) => req.bearerAuth ?? []))];
-			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses, scopes });
+			operations.push({ operationId: op.operationId as string, method: method.toUpperCase(), path: p, regex, pathParamNames, params, body, responses, scopes, deprecation: deprecationOf(op) });
 		}
 	}
 

@@ -15,7 +15,9 @@ export interface Ctx {
 	instance: string;
 	services: Services;
 	/** The API token the request is made with: its id, name and scopes (never its secret). */
-	token: { id: string; name: string; scopes: string[] };
+	token: { id: string; name: string; scopes: string[]; apiVersion: string };
+	/** The API version the request uses (its Trackler-Version header, else the token's). */
+	apiVersion: string;
 	/** The request's headers (lower-case names), for the conditional ones such as If-Match. */
 	headers: Record<string, string | string[] | undefined>;
 	/** On a batch endpoint: the token's key scope and the batch's Idempotency-Key, if any. */

@@ -2,6 +2,7 @@
 
 export type ProblemCode =
 	| 'bad_request'
+	| 'unknown_api_version'
 	| 'unauthorized'
 	| 'forbidden'
 	| 'insufficient_scope'
@@ -30,6 +31,7 @@ export interface FieldError {
 
 const TITLES: Record<ProblemCode, string> = {
 	bad_request: 'Bad request',
+	unknown_api_version: 'Unknown API version',
 	unauthorized: 'Unauthorized',
 	forbidden: 'Forbidden',
 	insufficient_scope: 'Insufficient scope',
@@ -53,6 +55,7 @@ const TITLES: Record<ProblemCode, string> = {
 
 const STATUS: Record<ProblemCode, number> = {
 	bad_request: 400,
+	unknown_api_version: 400,
 	unauthorized: 401,
 	forbidden: 403,
 	insufficient_scope: 403,

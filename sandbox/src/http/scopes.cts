@@ -14,6 +14,8 @@ export interface SandboxToken {
 	/** The name Trackler shows for it; GET /me returns it. */
 	name: string;
 	scopes: TokenScope[];
+	/** The API version it is pinned to; by default the current one (the version when it was made). */
+	apiVersion?: string;
 }
 
 /** The token `header` carries, or why it carries none (a 401's detail). */

@@ -6,7 +6,7 @@ export const routes: Record<string, Handler> = {
 		if (!user) throw new Error('the token user is missing');
 		return {
 			status: 200,
-			body: { object: 'me', user: store.userObj(user), workspace: store.workspaceObj(), token: { object: 'api_token', id: token.id, name: token.name, scopes: token.scopes } },
+			body: { object: 'me', user: store.userObj(user), workspace: store.workspaceObj(), token: { object: 'api_token', id: token.id, name: token.name, scopes: token.scopes, api_version: token.apiVersion } },
 		};
 	},
 };

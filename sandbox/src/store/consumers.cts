@@ -31,6 +31,8 @@ export interface ConsumerRow {
 	active_ms: number;
 	/** The timing rules as stored (StoredRule[] as JSON). */
 	timing_rules: string;
+	/** The API version of the events it leases. */
+	api_version: string;
 }
 
 export interface ConsumerEventRow {
@@ -160,6 +162,7 @@ export function consumerObj(store: Store, c: ConsumerRow): S['EventConsumer'] {
 			dead_lettered: count("SELECT COUNT(*) AS n FROM consumer_events WHERE consumer_seq = ? AND state = 'dead'", c.seq),
 			oldest_unacknowledged_at: oldest ?? null,
 		},
+		api_version: c.api_version,
 	};
 }
 

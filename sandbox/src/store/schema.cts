@@ -118,6 +118,9 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'delivery_attempts', column: 'webhook_timestamp', definition: 'INTEGER' },
 	{ table: 'webhook_subscriptions', column: 'ack_deadline_seconds', definition: 'INTEGER NOT NULL DEFAULT 15' },
 	{ table: 'deliveries', column: 'retry_base', definition: 'INTEGER NOT NULL DEFAULT 0' },
+	// The API version events reach them in (made before dated versions: the first one).
+	{ table: 'webhook_subscriptions', column: 'api_version', definition: "TEXT NOT NULL DEFAULT '2026-12-07'" },
+	{ table: 'event_consumers', column: 'api_version', definition: "TEXT NOT NULL DEFAULT '2026-12-07'" },
 	// Moments of a consumer's timing rules are events of that consumer only (not in GET /events).
 	{ table: 'events', column: 'consumer_seq', definition: 'INTEGER' },
 	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },

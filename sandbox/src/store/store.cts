@@ -232,6 +232,7 @@ export class Store extends StoreCore {
 			timing_rules: JSON.parse(r.timing_rules) as S['TimingRule'][],
 			created_at: r.created_at,
 			updated_at: r.updated_at,
+			api_version: r.api_version,
 		};
 	}
 

@@ -222,6 +222,8 @@ export class Deliverer {
 			'webhook-id': row.event_id,
 			'webhook-timestamp': String(timestamp),
 			'webhook-signature': signFor(sub, row.event_id, timestamp, row.body, this.store.clock.nowMs()),
+			// The version the subscription is pinned to, which its events are made in.
+			'trackler-version': sub.api_version,
 		};
 		const attempt = row.attempts + 1;
 		// While this attempt waits for its answer, a claim naming its timestamp belongs to it.

@@ -137,6 +137,13 @@ class Converter {
 				`Choose one of Trackler's triggers (${KNOWN_TRIGGERS.join(', ')}) in the workflow editor, or rebuild this workflow in n8n by hand from a Trackler Trigger node.`,
 			);
 		}
+		if (trigger.type === 'appointment_timing' && !['before_start', 'at_start', 'after_start'].includes(trigger.moment)) {
+			this.fail(
+				'the trigger',
+				`the moment "${trigger.moment}" of the appointment timing is not one this conversion knows`,
+				'Choose before, during (at the start) or after the start in Trackler, or rebuild this workflow in n8n by hand from a Trackler Polling Trigger node.',
+			);
+		}
 		if (trigger.type === 'appointment_timing' && trigger.moment !== 'at_start') {
 			if (!trigger.offset || !(trigger.offset.amount >= 1)) {
 				this.fail(
@@ -364,8 +371,15 @@ class Converter {
 	private rules(
 		chain: Chain,
 		rules: WorkflowRule[],
-		match: 'all' | 'any',
+		match: string,
 	): Record<string, unknown> {
+		if (match !== 'all' && match !== 'any') {
+			this.fail(
+				'a condition',
+				`the match "${match}" is not one this conversion knows`,
+				'Choose whether all or any of the rules must hold in Trackler, publish, and convert again.',
+			);
+		}
 		const conditions = rules.map((rule) => {
 			const field = FIELDS[rule.field];
 			const object = this.fieldSource(chain, field);
@@ -458,7 +472,7 @@ class Converter {
 				before_start: 'beforeStart',
 				at_start: 'atStart',
 				after_start: 'afterStart',
-			}[trigger.moment];
+			}[trigger.moment as 'before_start' | 'at_start' | 'after_start'];
 			const parameters: Record<string, unknown> = {
 				pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] },
 				mode: 'appointmentTiming',
