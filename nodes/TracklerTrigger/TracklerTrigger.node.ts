@@ -64,7 +64,9 @@ export class TracklerTrigger implements INodeType {
 				default: '',
 			},
 			{
-				displayName: 'Trigger On',
+				// Not "Trigger On": n8n's nodes panel lists the options of the first field named Event(s) or
+				// Trigger On as the app's triggers, and the panel should list one "On …" per Trackler event.
+				displayName: 'Listen For',
 				name: 'mode',
 				type: 'options',
 				noDataExpression: true,
@@ -72,21 +74,18 @@ export class TracklerTrigger implements INodeType {
 					{
 						name: 'Appointment Timing',
 						value: 'appointmentTiming',
-						action: 'Before, at or after an appointment',
 						description:
 							'A set time before or after an appointment starts, when it starts, or after it ends; Trackler sends each reminder when it falls due',
 					},
 					{
 						name: 'Date/Time in a Track',
 						value: 'trackDate',
-						action: 'When a date in a Track arrives',
 						description:
 							"When a date or date-time stored in a Track's Metadata (or a fixed date-time) arrives, once per Track; Trackler sends it when it falls due",
 					},
 					{
 						name: 'Events',
 						value: 'events',
-						action: 'On Trackler events',
 						description: 'Trackler events (a Track changes, a form is submitted…), as they happen',
 					},
 				],

@@ -242,7 +242,7 @@ export function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStat
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
 }
 
-/** Trigger On: Trackler events (the default, also for workflows made before the reminders), or a reminder. */
+/** Listen For: Trackler events (the default, also for workflows made before the reminders), or a reminder. */
 export function selectedMode(ctx: IHookFunctions | IWebhookFunctions): 'events' | TimingMode {
 	const mode = ctx.getNodeParameter('mode', 'events') as unknown;
 	return mode === 'appointmentTiming' || mode === 'trackDate' ? mode : 'events';
@@ -254,7 +254,7 @@ export function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): EventTy
 	return Array.isArray(events) ? events.filter(isEventType) : [];
 }
 
-/** The reminder's settings (Trigger On a timing mode), checked; undefined for Trigger On "Events". */
+/** The reminder's settings (Listen For a timing mode), checked; undefined for Listen For "Events". */
 export function selectedTiming(
 	ctx: IHookFunctions | IWebhookFunctions,
 ): TimingSettings | undefined {

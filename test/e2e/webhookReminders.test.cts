@@ -1,4 +1,4 @@
-// The Trackler Trigger's reminders (Trigger On "Appointment Timing"), timed at Trackler, in a real n8n
+// The Trackler Trigger's reminders (Listen For "Appointment Timing"), timed at Trackler, in a real n8n
 // against the sandbox: publishing makes one subscription for moments alone carrying the reminder's
 // timing rule; a reminder 24 hours before an appointment arrives once, after its due moment on the
 // sandbox clock and not before; a cancelled appointment fires none; a rescheduled one fires at its new

@@ -1221,14 +1221,14 @@ describe("n8n's answer after the execution", () => {
 	});
 });
 
-describe('reminders (Trigger On Appointment Timing / Date/Time in a Track)', () => {
+describe('reminders (Listen For Appointment Timing / Date/Time in a Track)', () => {
 	const reminder = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
 		mode: 'appointmentTiming',
 		appointmentTiming: 'beforeStart',
 		appointmentOffset: 24,
 		appointmentOffsetUnit: 'hours',
 		appointmentFilters: {},
-		// left from Trigger On "Events": not sent
+		// left from Listen For "Events": not sent
 		events: ['track.created'],
 		filters: { tagIds: ['x'] },
 		options: {},
