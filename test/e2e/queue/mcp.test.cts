@@ -5,6 +5,7 @@
 // The client lists the tools, makes the good calls (effects checked in the sandbox; each tool call is
 // an execution on a worker), then repeats them under the sandbox's 10% error rate as
 // test/e2e/mcp.test.cts does: each call succeeds once or fails clearly, no side effect happens twice.
+// The client's session outlives a restart of the webhook processor (n8n keeps it in Redis).
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 import { describeE2e } from '../harness/shared.cjs';
@@ -149,6 +150,19 @@ describeE2e('The MCP Server Trigger template on n8n queue mode, used by the offi
 
 		const where = await executionsByProcess('good calls');
 		expect(Object.keys(where).every((w) => /^worker-\d$/.test(w))).toBe(true);
+	}, 600_000);
+
+	test('the session outlives the webhook processor that opened it: after a restart the same client goes on', async () => {
+		// n8n 2.41 keeps Streamable HTTP sessions in Redis; a process that does not hold the session's
+		// transport recreates it from there (no session affinity needed between webhook processors).
+		const sessionId = (client as unknown as { transport?: { sessionId?: string } }).transport?.sessionId;
+		expect(sessionId).toEqual(expect.any(String));
+		await kit.q.webhook.restart();
+		const [track] = await okCounted('get_track', { track_id: sanne.id });
+		expect(track).toMatchObject({ id: sanne.id, title: sanne.title });
+		expect((client as unknown as { transport?: { sessionId?: string } }).transport?.sessionId).toBe(sessionId);
+		const { tools } = await client!.listTools();
+		expect(tools.map((t) => t.name).sort()).toEqual(TOOL_NAMES);
 	}, 600_000);
 
 	test('under a 10% error rate every call succeeds once or fails clearly, and nothing happens twice', async () => {
