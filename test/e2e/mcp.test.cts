@@ -17,6 +17,7 @@ import {
 	goodCallsUnderFaults,
 	MCP_TRIGGER_TYPE,
 	newClientToken,
+	persistentFailureSendsNothing,
 	publishMcpTemplate,
 	sandboxLookups,
 	toolCalls,
@@ -319,17 +320,8 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	}, 180_000);
 
 	test('a call Trackler keeps failing fails clearly, says what to do, and sends nothing', async () => {
-		const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
-		// More failures in a row than the node's retries (4): the call cannot succeed.
-		await sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 5, path_prefix: `/tracks/${sanne.id}/messages` }] });
-		try {
-			const text = await fails('send_message', { track_id: sanne.id, message: 'Gaat niet door' });
-			expect(text).toContain('Trackler could not carry out the request: Service unavailable (503)');
-			expect(text).toContain('Wait a minute and call the tool again');
-		} finally {
-			await sb.testApi('POST', '/faults', { reset: true });
-		}
-		expect((await list(`/tracks/${sanne.id}/messages?limit=100`)).length).toBe(before);
+		const text = await persistentFailureSendsNothing(sb, sanne, fails);
+		expect(text).toContain('Wait a minute and call the tool again');
 	}, 120_000);
 
 	test('under a 10% error rate every call succeeds once or fails clearly, and nothing happens twice', async () => {

@@ -201,3 +201,24 @@ export async function goodCallsUnderFaults(
 	expect(injected).toBeGreaterThan(0);
 	return { rounds, injected, ...outcomes };
 }
+
+/** A call Trackler keeps failing (more 503s in a row than the node's 4 retries) fails clearly and sends
+ *  nothing; returns the answer's text (the caller checks the next step it gives, where it can). */
+export async function persistentFailureSendsNothing(
+	sb: TestSandbox,
+	sanne: Json,
+	fails: (name: string, args: Record<string, unknown>) => Promise<string>,
+): Promise<string> {
+	const { list } = sandboxLookups(sb);
+	const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
+	await sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 5, path_prefix: `/tracks/${sanne.id}/messages` }] });
+	let text: string;
+	try {
+		text = await fails('send_message', { track_id: sanne.id, message: 'Gaat niet door' });
+		expect(text).toContain('Trackler could not carry out the request: Service unavailable (503)');
+	} finally {
+		await sb.testApi('POST', '/faults', { reset: true });
+	}
+	expect((await list(`/tracks/${sanne.id}/messages?limit=100`)).length).toBe(before);
+	return text;
+}
