@@ -3115,7 +3115,11 @@ export interface components {
              * @description For `fixed`, the anchor moment; else `null`.
              */
             at: string | null;
-            /** @description Minutes after the anchor (negative is before), at most one year either way. */
+            /** @description Calendar days after the anchor (negative is before), counted in `time_zone`, applied before `offset_minutes`. */
+            offset_days: number;
+            /** @description The IANA time zone `offset_days` is counted in. */
+            time_zone: string;
+            /** @description Minutes after the anchor (negative is before), after `offset_days`; together at most one year either way. */
             offset_minutes: number;
             filters: components["schemas"]["WebhookFilters"];
             /**
@@ -3134,6 +3138,16 @@ export interface components {
              * @description Required for `fixed`; not allowed for other anchors.
              */
             at?: string;
+            /**
+             * @description Calendar days after the anchor (negative is before), counted in `time_zone`: the same clock time
+             *     that many days earlier or later, also across a daylight saving change. Applied before
+             *     `offset_minutes`; 0 unless set. Together with `offset_minutes` at most one year either way
+             *     (else `422` naming `timing_rules[i].offset_days`).
+             */
+            offset_days?: number;
+            /** @description The IANA time zone `offset_days` is counted in, such as `Europe/Amsterdam`; the workspace's unless set. An unknown zone answers `422` naming `timing_rules[i].time_zone`. */
+            time_zone?: string;
+            /** @description Exact minutes after the anchor (negative is before), after `offset_days`. */
             offset_minutes: number;
             filters?: components["schemas"]["WebhookFiltersInput"];
         };
@@ -3146,10 +3160,11 @@ export interface components {
              * @description The anchor's moment (the appointment's start or end, the metadata date, or `at`).
              */
             anchor_at: string;
+            offset_days: number;
             offset_minutes: number;
             /**
              * Format: date-time
-             * @description `anchor_at` plus `offset_minutes`: when the moment fell due (also the event's `created_at`).
+             * @description `anchor_at` moved by `offset_days` (on the calendar, in the rule's `time_zone`), then by `offset_minutes`: when the moment fell due (also the event's `created_at`).
              */
             due_at: string;
         };
@@ -3811,6 +3826,10 @@ export interface components {
              * @description The endpoint that receives deliveries.
              */
             url: string;
+            /**
+             * @description The events delivered. At least one, unless `timing_rules` has a rule: a subscription for
+             *     moments alone (reminders) has `[]`. Empty with no timing rule answers `422` naming `event_types`.
+             */
             event_types: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             /** @description A note for people, such as which workflow uses it. */
@@ -3826,6 +3845,7 @@ export interface components {
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
             url?: string;
+            /** @description `[]` only for a subscription that keeps at least one timing rule (a subscription for moments alone); otherwise `422` naming `event_types`. */
             event_types?: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             description?: string | null;
@@ -9752,6 +9772,8 @@ export interface operations {
                      *           "anchor": "appointment.start",
                      *           "metadata_key": null,
                      *           "at": null,
+                     *           "offset_days": 0,
+                     *           "time_zone": "Europe/Amsterdam",
                      *           "offset_minutes": -1440,
                      *           "filters": {
                      *             "tag_ids": [],
@@ -9816,6 +9838,8 @@ export interface operations {
                      *           "anchor": "appointment.start",
                      *           "metadata_key": null,
                      *           "at": null,
+                     *           "offset_days": 0,
+                     *           "time_zone": "Europe/Amsterdam",
                      *           "offset_minutes": -1440,
                      *           "filters": {
                      *             "tag_ids": [],

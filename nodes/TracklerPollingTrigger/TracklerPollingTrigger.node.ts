@@ -1,14 +1,18 @@
 import type {
 	IDataObject,
 	INodeExecutionData,
-	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { idsFromList } from '../shared/fields';
+import {
+	APPOINTMENT_TIMING_WORDS,
+	appointmentTimingFields,
+	TRACK_DATE_WORDS,
+	trackDateFields,
+} from '../shared/timingRules';
 import { personalDataOption, redactPersonalData } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { loadOptions } from '../shared/listSearch';
@@ -18,39 +22,11 @@ import { MAX_LOOK_BACK_HOURS } from './modes/common';
 import { pollNewEvents } from './modes/newEvents';
 import { pollTrackDate } from './modes/trackDate';
 
-const offsetUnit = (
-	name: string,
-	show: Record<string, string[]>,
-	fallback: string,
-): INodeProperties => ({
-	displayName: 'Offset Unit',
-	name,
-	type: 'options',
-	options: [
-		{ name: 'Days', value: 'days' },
-		{ name: 'Hours', value: 'hours' },
-		{ name: 'Minutes', value: 'minutes' },
-	],
-	default: fallback,
-	description:
-		"Unit of the offset. Days follow the calendar in the workflow's time zone (the same clock time a day earlier or later, also across daylight saving changes); minutes and hours are exact.",
-	displayOptions: { show },
-});
-
-/** "15 minutes" / "1 day": an offset and its unit parameter, in words (an n8n expression part). */
-const offsetWords = (offset: string, unit: string) =>
-	`$parameter["${offset}"] + " " + ($parameter["${offset}"] === 1 ? String($parameter["${unit}"]).replace(/s$/, "") : $parameter["${unit}"])`;
-
 /**
  * The canvas subtitle in words: "15 minutes before an appointment starts", "1 day before the
  * Track's Einddatum", "New events: Form Submitted".
  */
-const POLLING_SUBTITLE = `={{ $parameter["mode"] === "newEvents" ? "New events: " + ${eventNamesExpression('events')} : $parameter["mode"] === "trackDate" ? ($parameter["momentTiming"] === "at" ? "At" : ${offsetWords('momentOffset', 'momentOffsetUnit')} + ($parameter["momentTiming"] === "after" ? " after" : " before")) + ($parameter["momentSource"] === "fixed" ? " a fixed date-time" : " the Track's " + $parameter["metadataKey"]) : $parameter["appointmentTiming"] === "atStart" ? "When an appointment starts" : ${offsetWords('appointmentOffset', 'appointmentOffsetUnit')} + ({ afterStart: " after an appointment starts", afterEnd: " after an appointment ends" }[$parameter["appointmentTiming"]] || " before an appointment starts") }}`;
-
-const tagAndStatusFilters: INodeProperties[] = [
-	idsFromList('Status', 'Fire only for Tracks in one of these Statuses'),
-	idsFromList('Tag', 'Fire only for Tracks that have at least one of these Tags'),
-];
+const POLLING_SUBTITLE = `={{ $parameter["mode"] === "newEvents" ? "New events: " + ${eventNamesExpression('events')} : $parameter["mode"] === "trackDate" ? ${TRACK_DATE_WORDS} : ${APPOINTMENT_TIMING_WORDS} }}`;
 
 export class TracklerPollingTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -111,140 +87,9 @@ export class TracklerPollingTrigger implements INodeType {
 				default: '',
 			},
 
-			// Appointment timing
-			{
-				displayName: 'When',
-				name: 'appointmentTiming',
-				type: 'options',
-				noDataExpression: true,
-				// In time order, as a person thinks of them.
-				options: [
-					{ name: 'Before It Starts', value: 'beforeStart' },
-					{ name: 'When It Starts', value: 'atStart' },
-					{ name: 'After It Starts', value: 'afterStart' },
-					{ name: 'After It Ends', value: 'afterEnd' },
-				],
-				default: 'beforeStart',
-				description:
-					'When to fire for each scheduled appointment. Cancelled and deleted appointments never fire; a rescheduled appointment fires once for its new time.',
-				displayOptions: { show: { mode: ['appointmentTiming'] } },
-			},
-			{
-				displayName: 'Offset',
-				name: 'appointmentOffset',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 15,
-				description: 'How long before or after the moment to fire',
-				displayOptions: {
-					show: {
-						mode: ['appointmentTiming'],
-						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
-					},
-				},
-			},
-			offsetUnit(
-				'appointmentOffsetUnit',
-				{
-					mode: ['appointmentTiming'],
-					appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
-				},
-				'minutes',
-			),
-			{
-				displayName: 'Filters',
-				name: 'appointmentFilters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				displayOptions: { show: { mode: ['appointmentTiming'] } },
-				options: [
-					idsFromList(
-						'Scheduler',
-						'Fire only for appointments booked through one of these Schedulers (appointments made by hand are then left out)',
-					),
-					...tagAndStatusFilters,
-				],
-			},
-
-			// Date/time in a Track
-			{
-				displayName: 'Moment',
-				name: 'momentSource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Date in Track Metadata',
-						value: 'metadata',
-						description: 'A Metadata field of each Track holds the date or date-time',
-					},
-					{
-						name: 'Fixed Date-Time',
-						value: 'fixed',
-						description: 'One date-time set here, for every Track that is not archived',
-					},
-				],
-				default: 'metadata',
-				displayOptions: { show: { mode: ['trackDate'] } },
-			},
-			{
-				displayName: 'Metadata Key',
-				name: 'metadataKey',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. Einddatum',
-				description:
-					"Name of the Track Metadata field that holds the date (2026-12-01, 1-12-2026) or date-time (2026-12-01T09:00 or with a time zone). A date without a time means midnight in the workflow's time zone.",
-				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
-			},
-			{
-				displayName: 'Date and Time',
-				name: 'fixedMoment',
-				type: 'dateTime',
-				default: '',
-				required: true,
-				description: "The moment to fire for every Track, in the workflow's time zone",
-				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
-			},
-			{
-				displayName: 'When',
-				name: 'momentTiming',
-				type: 'options',
-				noDataExpression: true,
-				// In time order, as a person thinks of them.
-				options: [
-					{ name: 'Before the Moment', value: 'before' },
-					{ name: 'At the Moment', value: 'at' },
-					{ name: 'After the Moment', value: 'after' },
-				],
-				default: 'at',
-				displayOptions: { show: { mode: ['trackDate'] } },
-			},
-			{
-				displayName: 'Offset',
-				name: 'momentOffset',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 1,
-				description: 'How long before or after the moment to fire',
-				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
-			},
-			offsetUnit(
-				'momentOffsetUnit',
-				{ mode: ['trackDate'], momentTiming: ['before', 'after'] },
-				'days',
-			),
-			{
-				displayName: 'Filters',
-				name: 'trackFilters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				displayOptions: { show: { mode: ['trackDate'] } },
-				options: tagAndStatusFilters,
-			},
+			// Appointment timing and Date/time in a Track: the same fields as the Trackler Trigger's.
+			...appointmentTimingFields({ mode: ['appointmentTiming'] }),
+			...trackDateFields({ mode: ['trackDate'] }, 'polling'),
 
 			// New events
 			{

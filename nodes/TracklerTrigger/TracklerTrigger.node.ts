@@ -6,8 +6,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { eventOptions, eventSubtitle, TRACKLER_EVENTS } from '../shared/events';
+import { eventNamesExpression, eventOptions, TRACKLER_EVENTS } from '../shared/events';
 import { idsFromList } from '../shared/fields';
+import {
+	APPOINTMENT_TIMING_WORDS,
+	appointmentTimingFields,
+	TRACK_DATE_WORDS,
+	trackDateFields,
+} from '../shared/timingRules';
 import { personalDataOption } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
@@ -29,9 +35,9 @@ export class TracklerTrigger implements INodeType {
 		// 1.1: Ignore Own Changes is on by default (version 1 keeps it off).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: eventSubtitle('events'),
+		subtitle: `={{ $parameter["mode"] === "appointmentTiming" ? ${APPOINTMENT_TIMING_WORDS} : $parameter["mode"] === "trackDate" ? ${TRACK_DATE_WORDS} : ${eventNamesExpression('events')} }}`,
 		description:
-			'Starts the workflow the moment something happens in Trackler: a Track changes, a form is submitted, an appointment is booked (signed webhooks)',
+			'Starts the workflow the moment something happens in Trackler (a Track changes, a form is submitted, an appointment is booked) or a reminder falls due around an appointment or a date in a Track (signed webhooks)',
 		defaults: { name: 'Trackler Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -52,10 +58,39 @@ export class TracklerTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Trackler sends each event to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" instead: it asks Trackler for new events on a schedule.',
+					'Trackler sends each event and reminder to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" (or, for reminders, the same Appointment Timing and Date/Time in a Track) instead: it asks Trackler on a schedule.',
 				name: 'reachabilityNotice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Appointment Timing',
+						value: 'appointmentTiming',
+						action: 'Before, at or after an appointment',
+						description:
+							'A set time before or after an appointment starts, when it starts, or after it ends; Trackler sends each reminder when it falls due',
+					},
+					{
+						name: 'Date/Time in a Track',
+						value: 'trackDate',
+						action: 'When a date in a Track arrives',
+						description:
+							"When a date or date-time stored in a Track's Metadata (or a fixed date-time) arrives, once per Track; Trackler sends it when it falls due",
+					},
+					{
+						name: 'Events',
+						value: 'events',
+						action: 'On Trackler events',
+						description: 'Trackler events (a Track changes, a form is submitted…), as they happen',
+					},
+				],
+				default: 'events',
 			},
 			{
 				displayName: 'Events',
@@ -66,14 +101,21 @@ export class TracklerTrigger implements INodeType {
 				options: eventOptions(),
 				description:
 					'The Trackler events that start the workflow. Trackler sends them as they happen.',
+				displayOptions: { show: { mode: ['events'] } },
 			},
-			...ignoreOwnChangesFields(),
+			...ignoreOwnChangesFields({ mode: ['events'] }),
+
+			// Reminders, timed at Trackler: the same fields as the Polling Trigger's.
+			...appointmentTimingFields({ mode: ['appointmentTiming'] }),
+			...trackDateFields({ mode: ['trackDate'] }, 'webhook'),
+
 			{
 				displayName: 'Filters',
 				name: 'filters',
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: {},
+				displayOptions: { show: { mode: ['events'] } },
 				description:
 					'Only events that match every filter set here start the workflow. A filter that does not apply to an event type is ignored.',
 				options: [
@@ -102,6 +144,7 @@ export class TracklerTrigger implements INodeType {
 				// collection ("Could not resolve parameter dependencies"), so the notice does not look at the filter.
 				displayOptions: {
 					show: {
+						mode: ['events'],
 						events: ['appointment.created'],
 					},
 					hide: {
@@ -148,6 +191,7 @@ export class TracklerTrigger implements INodeType {
 						default: false,
 						description:
 							'Whether to return a flat, easy-to-map object (event_id, event_type, occurred_at, track_id, the main fields of the object, changes) instead of the raw event',
+						displayOptions: { show: { '/mode': ['events'] } },
 					},
 				],
 			},

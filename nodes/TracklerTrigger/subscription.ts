@@ -3,8 +3,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, ListPage, WebhookSubscription } from '../shared/api';
 import { isEventType } from '../shared/events';
-import { tracklerApiRequest, tracklerApiRequestAllItems, tracklerApiResponse } from '../shared/transport';
+import {
+	tracklerApiRequest,
+	tracklerApiRequestAllItems,
+	tracklerApiResponse,
+} from '../shared/transport';
 import { CLAIM_POLICY } from './claim';
+import type { TimingMode, TimingRuleInput, TimingSettings } from '../shared/timingRules';
+import { readTimingSettings, sameRule, timingRule } from '../shared/timingRules';
 
 // The Trackler Trigger's webhook subscription: what the node keeps of it, the parameters it is made
 // from, and the requests that delete it or ask it for a sample event.
@@ -39,7 +45,10 @@ export const ACK_DEADLINE_SECONDS = 600;
  * activates the workflow (at every start of n8n, and when it is published). A failure is logged, not
  * thrown: the workflow still goes live and Trackler's own retries go on.
  */
-export async function resumeSubscription(ctx: IHookFunctions, subscriptionId: string): Promise<void> {
+export async function resumeSubscription(
+	ctx: IHookFunctions,
+	subscriptionId: string,
+): Promise<void> {
 	try {
 		await tracklerApiRequest.call(
 			ctx,
@@ -233,12 +242,60 @@ export function staticData(ctx: IHookFunctions | IWebhookFunctions): TriggerStat
 	return ctx.getWorkflowStaticData('node') as TriggerStaticData;
 }
 
+/** Trigger On: Trackler events (the default, also for workflows made before the reminders), or a reminder. */
+export function selectedMode(ctx: IHookFunctions | IWebhookFunctions): 'events' | TimingMode {
+	const mode = ctx.getNodeParameter('mode', 'events') as unknown;
+	return mode === 'appointmentTiming' || mode === 'trackDate' ? mode : 'events';
+}
+
 export function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): EventType[] {
+	if (selectedMode(ctx) !== 'events') return [];
 	const events = ctx.getNodeParameter('events', []) as unknown;
 	return Array.isArray(events) ? events.filter(isEventType) : [];
 }
 
+/** The reminder's settings (Trigger On a timing mode), checked; undefined for Trigger On "Events". */
+export function selectedTiming(
+	ctx: IHookFunctions | IWebhookFunctions,
+): TimingSettings | undefined {
+	const mode = selectedMode(ctx);
+	if (mode === 'events') return undefined;
+	return readTimingSettings(
+		ctx.getNode(),
+		(name, fallback) => ctx.getNodeParameter(name, fallback as never) as unknown,
+		mode,
+		ctx.getTimezone(),
+	);
+}
+
+/** The timing rules the subscription carries: the reminder's one, or none. */
+export function selectedRules(ctx: IHookFunctions): TimingRuleInput[] {
+	const settings = selectedTiming(ctx);
+	return settings ? [timingRule(settings)] : [];
+}
+
+/** Whether the subscription's rules are exactly `wanted` (their `active_since` aside). */
+export function sameRules(
+	stored: WebhookSubscription['timing_rules'] | undefined,
+	wanted: TimingRuleInput[],
+): boolean {
+	const current = stored ?? [];
+	return (
+		current.length === wanted.length &&
+		wanted.every((rule) =>
+			sameRule(
+				current.find((entry) => entry.id === rule.id),
+				rule,
+			),
+		)
+	);
+}
+
 export function selectedFilters(ctx: IHookFunctions): Filters {
+	if (selectedMode(ctx) !== 'events') {
+		// A reminder's filters are in its timing rule; the subscription's own apply to events only.
+		return { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] };
+	}
 	const raw = ctx.getNodeParameter('filters', {}) as IDataObject;
 	const list = (value: unknown): string[] =>
 		Array.isArray(value) ? [...new Set(value.map((entry) => String(entry)))] : [];

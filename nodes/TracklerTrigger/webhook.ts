@@ -3,16 +3,45 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import type { TracklerEvent } from '../shared/api';
 import { eventOutput } from '../shared/eventOutput';
 import { ownChangesFilter } from '../shared/ownChanges';
+import { redactPersonalData } from '../shared/personalData';
+import type { TimingMode } from '../shared/timingRules';
+import { MOMENT_TYPE, momentOutput, RULE_ID } from '../shared/timingRules';
 import { claimEvent } from './claim';
 import { readDelivery, verifyDelivery } from './signature';
 import {
 	learnRotatedKey,
 	resumeOnceInThisProcess,
 	selectedEvents,
+	selectedMode,
+	selectedTiming,
 	staticData,
 	testSubscriptionsOfNode,
 	testWebhookUrl,
 } from './subscription';
+
+/**
+ * Whether the event is a moment of this trigger's own timing rule. A manual run ("Listen for test
+ * event") takes any moment of its type: Trackler's sample names a made-up rule.
+ */
+function isOwnMoment(event: TracklerEvent, mode: TimingMode, manual: boolean): boolean {
+	if (event.type !== MOMENT_TYPE[mode]) return false;
+	return manual || event.data.moment?.rule_id === RULE_ID[mode];
+}
+
+/**
+ * The reminder's settings for its item. They were checked when the workflow was published; a check
+ * that fails now (settings changed since) still names what was set, so the moment is not lost.
+ */
+function momentSettings(
+	ctx: IWebhookFunctions,
+	mode: TimingMode,
+): Parameters<typeof momentOutput>[1] {
+	try {
+		return selectedTiming(ctx) ?? { mode, timing: 'at', offset: 0, unit: 'minutes' };
+	} catch {
+		return { mode, timing: 'at', offset: 0, unit: 'minutes' };
+	}
+}
 
 function isTracklerEvent(value: unknown): value is TracklerEvent {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -132,23 +161,29 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (event.id !== verdict.id) {
 		return respond(400, { error: "The webhook-id header is not the event's id" });
 	}
-	if (!selectedEvents(this).includes(event.type)) {
+	const mode = selectedMode(this);
+	if (mode === 'events') {
+		if (!selectedEvents(this).includes(event.type)) {
+			return respond(200, { received: true, ignored: true });
+		}
+		// An event this workflow's own credential caused starts nothing (Ignore Own Changes). When the
+		// token's identity cannot be learnt, the delivery is answered 503 and comes again.
+		let keep: Awaited<ReturnType<typeof ownChangesFilter>>;
+		try {
+			keep = await ownChangesFilter(this);
+		} catch {
+			return respond(
+				503,
+				{ error: "Could not ask Trackler for this credential's token; deliver it again later" },
+				{ 'Retry-After': '5' },
+			);
+		}
+		if (!keep(event)) {
+			return respond(200, { received: true, ignored: true, own_change: true });
+		}
+	} else if (!isOwnMoment(event, mode, this.getMode() === 'manual')) {
+		// A moment of another rule (a rule changed meanwhile) or another type: not this reminder.
 		return respond(200, { received: true, ignored: true });
-	}
-	// An event this workflow's own credential caused starts nothing (Ignore Own Changes). When the
-	// token's identity cannot be learnt, the delivery is answered 503 and comes again.
-	let keep: Awaited<ReturnType<typeof ownChangesFilter>>;
-	try {
-		keep = await ownChangesFilter(this);
-	} catch {
-		return respond(
-			503,
-			{ error: "Could not ask Trackler for this credential's token; deliver it again later" },
-			{ 'Retry-After': '5' },
-		);
-	}
-	if (!keep(event)) {
-		return respond(200, { received: true, ignored: true, own_change: true });
 	}
 
 	const claim = await claimEvent(this, subscriptionId, event.id, verdict.timestamp);
@@ -164,7 +199,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const json = eventOutput(event, options.simplify === true, options.personalData === 'redact');
+	const redact = options.personalData === 'redact';
+	let json: IDataObject;
+	if (mode === 'events') {
+		json = eventOutput(event, options.simplify === true, redact);
+	} else {
+		const settings = momentSettings(this, mode);
+		const item = momentOutput(event, settings, this.getTimezone());
+		json = redact ? redactPersonalData(item) : item;
+	}
 	if (options.acknowledge === 'finished') {
 		acknowledgeFailedExecutions(res);
 	}

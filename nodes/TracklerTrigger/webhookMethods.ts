@@ -2,6 +2,7 @@ import type { IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WebhookSubscriptionWithSecret } from '../shared/api';
+import { MOMENT_TYPE } from '../shared/timingRules';
 import { tracklerApiRequest } from '../shared/transport';
 import {
 	ACK_DEADLINE_SECONDS,
@@ -10,9 +11,12 @@ import {
 	requestSample,
 	resumeSubscription,
 	sameFilters,
+	sameRules,
 	sameSet,
 	selectedEvents,
 	selectedFilters,
+	selectedMode,
+	selectedRules,
 	staticData,
 	webhookUrl,
 } from './subscription';
@@ -28,6 +32,8 @@ export const webhookMethods = {
 			const data = staticData(this);
 			const events = selectedEvents(this);
 			const filters = selectedFilters(this);
+			// A reminder's settings are checked here too (before any request), so bad ones fail the publish.
+			const rules = selectedRules(this);
 			const subscriptions = await allSubscriptions(this);
 
 			let exists = false;
@@ -43,7 +49,8 @@ export const webhookMethods = {
 					subscription.url === url &&
 					subscription.enabled &&
 					sameSet(subscription.event_types, events) &&
-					sameFilters(subscription.filters, filters);
+					sameFilters(subscription.filters, filters) &&
+					sameRules(subscription.timing_rules, rules);
 				if (current) {
 					exists = true;
 					// A rotated key (see "Rotating the signing key"): Trackler's current public key is the one to keep.
@@ -60,8 +67,8 @@ export const webhookMethods = {
 					}
 					continue;
 				}
-				// Another event set or filters, disabled, signed with a shared secret (v1), or a subscription
-				// whose key was lost from static data: replace it.
+				// Another event set, filters or timing rule, disabled, signed with a shared secret (v1), or a
+				// subscription whose key was lost from static data: replace it.
 				await deleteSubscription(this, subscription.id);
 			}
 			// A v1 secret or a replay ledger of an earlier version must not stay in the workflow's JSON.
@@ -81,7 +88,9 @@ export const webhookMethods = {
 		async create(this: IHookFunctions): Promise<boolean> {
 			const url = webhookUrl(this);
 			const events = selectedEvents(this);
-			if (!events.length) {
+			// Checked before anything is sent: an Offset of more than a year, an empty Metadata Key…
+			const rules = selectedRules(this);
+			if (!events.length && !rules.length) {
 				throw new NodeOperationError(this.getNode(), 'No events selected', {
 					description: 'Choose at least one event under "Events".',
 				});
@@ -100,6 +109,8 @@ export const webhookMethods = {
 					description,
 					signature_scheme: 'v1a',
 					ack_deadline_seconds: ACK_DEADLINE_SECONDS,
+					// A reminder: a subscription for moments alone (no event types), with its one rule.
+					...(rules.length ? { timing_rules: rules } : {}),
 				},
 			});
 			if (subscription.signature_scheme !== 'v1a' || !subscription.public_key) {
@@ -118,7 +129,12 @@ export const webhookMethods = {
 			data.publicKey = subscription.public_key;
 
 			if (this.getMode() === 'manual') {
-				await requestSample(this, subscription.id, events[0]);
+				const mode = selectedMode(this);
+				await requestSample(
+					this,
+					subscription.id,
+					mode === 'events' ? events[0] : MOMENT_TYPE[mode],
+				);
 			}
 			return true;
 		},

@@ -86,7 +86,7 @@ describe('sandbox: moments of timing rules are emitted on time, in the backgroun
 		});
 		expect(timed.status).toBe(201);
 		expect(timed.body.timing_rules).toEqual([
-			{ id: 'hour-before', anchor: 'appointment.start', metadata_key: null, at: null, offset_minutes: -60, filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] }, active_since: at(0) },
+			{ id: 'hour-before', anchor: 'appointment.start', metadata_key: null, at: null, offset_days: 0, time_zone: 'Europe/Amsterdam', offset_minutes: -60, filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] }, active_since: at(0) },
 		]);
 		// naming the moment's type without a rule delivers no moment
 		const plain = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/plain`, event_types: ['appointment.moment_due', 'appointment.created'] });
@@ -110,7 +110,7 @@ describe('sandbox: moments of timing rules are emitted on time, in the backgroun
 			created_at: at(HOUR),
 			track_id: trackId,
 			actor: { type: 'system' }, // Trackler itself: the moment fell due
-			data: { object: { id: kept }, moment: { rule_id: 'hour-before', anchor: 'appointment.start', anchor_at: at(2 * HOUR), offset_minutes: -60, due_at: at(HOUR) } },
+			data: { object: { id: kept }, moment: { rule_id: 'hour-before', anchor: 'appointment.start', anchor_at: at(2 * HOUR), offset_days: 0, offset_minutes: -60, due_at: at(HOUR) } },
 		});
 		await sb.sandbox.deliverer.flush(); // the retry (the frozen clock never makes it due by itself)
 		expect(timedHooks()).toHaveLength(2);

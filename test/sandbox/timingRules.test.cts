@@ -55,13 +55,13 @@ describe('sandbox timing rules of event consumers', () => {
 			type: 'appointment.moment_due',
 			created_at: at(2 * DAY),
 			track_id: trackId,
-			data: { object: { id }, moment: { rule_id: 'reminder-24h', anchor: 'appointment.start', anchor_at: at(3 * DAY), offset_minutes: -1440, due_at: at(2 * DAY) } },
+			data: { object: { id }, moment: { rule_id: 'reminder-24h', anchor: 'appointment.start', anchor_at: at(3 * DAY), offset_days: 0, offset_minutes: -1440, due_at: at(2 * DAY) } },
 		});
 		await ackAll([moment]);
 		await advanceTo(4 * DAY);
 		expect(await pull()).toEqual([]);
 		const consumer = (await sb.api('GET', `/event-consumers/${NAME}`)).body;
-		expect(consumer.timing_rules).toEqual([{ ...reminder, metadata_key: null, at: null, filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] }, active_since: at(0) }]);
+		expect(consumer.timing_rules).toEqual([{ ...reminder, metadata_key: null, at: null, offset_days: 0, time_zone: 'Europe/Amsterdam', filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] }, active_since: at(0) }]);
 		// the moment is the consumer's own: not in the workspace's events feed
 		expect((await sb.api('GET', '/events?types=appointment.moment_due')).body.data).toEqual([]);
 	});
@@ -124,6 +124,9 @@ describe('sandbox timing rules of event consumers', () => {
 			[{ id: 'x', anchor: 'track.metadata', offset_minutes: 0 }, 'timing_rules[0].metadata_key'],
 			[{ id: 'x', anchor: 'fixed', offset_minutes: 0 }, 'timing_rules[0].at'],
 			[{ ...reminder, id: 'Has Spaces' }, 'timing_rules[0].id'],
+			[{ ...reminder, time_zone: 'Europe/Nergens' }, 'timing_rules[0].time_zone'],
+			[{ ...reminder, offset_days: -365, offset_minutes: -1 }, 'timing_rules[0].offset_days'],
+			[{ ...reminder, offset_days: 367, offset_minutes: 0 }, 'timing_rules[0].offset_days'],
 		];
 		for (const [rule, field] of cases) {
 			const res = await put({ event_types: ['track.created'], timing_rules: [rule] });
@@ -134,6 +137,40 @@ describe('sandbox timing rules of event consumers', () => {
 		const twice = await put({ event_types: ['track.created'], timing_rules: [reminder, reminder] });
 		expect(twice.status).toBe(422);
 		expect(twice.body.errors[0].field).toBe('timing_rules[1].id');
+	});
+
+	it('counts offset_days on the calendar in the time zone (across a DST change), offset_minutes exactly', async () => {
+		// Europe/Amsterdam goes to summer time on 2027-03-28 at 02:00: an appointment at 09:00 that day is
+		// 07:00Z; "1 day before" is 09:00 on the 27th (08:00Z), "1440 minutes before" 07:00Z (08:00 there).
+		await sb.testApi('POST', '/clock', { set: '2027-03-20T00:00:00Z' });
+		const res = await sb.api('POST', `/tracks/${trackId}/appointments`, { title: 'Gesprek', start_at: '2027-03-28T07:00:00Z', end_at: '2027-03-28T08:00:00Z' });
+		expect(res.status).toBe(201);
+		const made = await put({
+			event_types: ['appointment.cancelled'],
+			timing_rules: [
+				{ id: 'dag', anchor: 'appointment.start', offset_days: -1, offset_minutes: 0 },
+				{ id: 'uren', anchor: 'appointment.start', offset_minutes: -1440 },
+				{ id: 'utc-dag', anchor: 'appointment.start', offset_days: -1, time_zone: 'UTC', offset_minutes: 0 },
+			],
+		});
+		expect(made.status).toBe(201);
+		expect(made.body.timing_rules.map((r: { id: string; offset_days: number; time_zone: string }) => [r.id, r.offset_days, r.time_zone])).toEqual([
+			['dag', -1, 'Europe/Amsterdam'], // the workspace's zone unless set
+			['uren', 0, 'Europe/Amsterdam'],
+			['utc-dag', -1, 'UTC'],
+		]);
+		await sb.testApi('POST', '/clock', { set: '2027-03-27T07:59:59Z' });
+		const early = await pull();
+		expect(early.map((l) => [l.event.data.moment?.rule_id, l.event.data.moment?.due_at])).toEqual([
+			['uren', '2027-03-27T07:00:00.000Z'],
+			['utc-dag', '2027-03-27T07:00:00.000Z'],
+		]);
+		await ackAll(early);
+		await sb.testApi('POST', '/clock', { set: '2027-03-27T08:00:00Z' });
+		const [day, ...rest] = await pull();
+		expect(rest).toEqual([]);
+		expect(day.event.data.moment).toEqual({ rule_id: 'dag', anchor: 'appointment.start', anchor_at: '2027-03-28T07:00:00.000Z', offset_days: -1, offset_minutes: 0, due_at: '2027-03-27T08:00:00.000Z' });
+		await ackAll([day]);
 	});
 
 	it('keeps 50 moments through a 10-day outage and delivers them in due order, once', async () => {

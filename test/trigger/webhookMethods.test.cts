@@ -89,6 +89,7 @@ function baseContext(setup: Setup) {
 		},
 		getWorkflow: () => ({ id: 'wf-1', name: 'Intake verwerken', active: true }),
 		getMode: () => setup.mode ?? 'trigger',
+		getTimezone: () => 'Europe/Amsterdam',
 		logger: {
 			warn: (message: string) => warnings.push(message),
 			info: () => undefined,
@@ -1217,5 +1218,136 @@ describe("n8n's answer after the execution", () => {
 			res.status(status).json(body);
 			expect(sent).toEqual({ status, body });
 		}
+	});
+});
+
+describe('reminders (Trigger On Appointment Timing / Date/Time in a Track)', () => {
+	const reminder = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+		mode: 'appointmentTiming',
+		appointmentTiming: 'beforeStart',
+		appointmentOffset: 24,
+		appointmentOffsetUnit: 'hours',
+		appointmentFilters: {},
+		// left from Trigger On "Events": not sent
+		events: ['track.created'],
+		filters: { tagIds: ['x'] },
+		options: {},
+		...extra,
+	});
+
+	it('makes a subscription for moments alone with the one rule, keeps it while unchanged, replaces it when the offset changes, deletes it', async () => {
+		const setup: Setup = { parameters: reminder(), staticData: {}, webhookUrl: `${receiver.url}/reminder` };
+		await activate(setup);
+		const [subscription, ...others] = await subscriptions();
+		expect(others).toEqual([]);
+		expect(subscription).toMatchObject({
+			event_types: [],
+			filters: { tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] },
+			timing_rules: [{ id: 'n8n-appointment-timing', anchor: 'appointment.start', offset_minutes: -1440 }],
+		});
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
+
+		setup.parameters.appointmentOffset = 2;
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(false);
+		expect(await subscriptions()).toEqual([]);
+		await hooks.create.call(hookContext(setup));
+		expect((await subscriptions()).map((s) => (s.timing_rules as IDataObject[])[0].offset_minutes)).toEqual([-120]);
+
+		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
+		expect(await subscriptions()).toEqual([]);
+	});
+
+	it('refuses an offset of more than a year, naming Offset, before any request', async () => {
+		const setup: Setup = {
+			parameters: reminder({ appointmentOffset: 366, appointmentOffsetUnit: 'days' }),
+			staticData: {},
+			webhookUrl: `${receiver.url}/too-far`,
+		};
+		const seen = requests.length;
+		await expect(hooks.checkExists.call(hookContext(setup))).rejects.toThrow('Offset 366 days is more than a year');
+		await expect(hooks.create.call(hookContext(setup))).rejects.toThrow('Offset 366 days is more than a year');
+		expect(requests.slice(seen)).toEqual([]);
+	});
+
+	it("a moment of its rule starts the workflow with a readable item (redacted when asked); another rule's moment starts nothing", async () => {
+		const setup: Setup = {
+			parameters: reminder({ options: { personalData: 'redact' } }),
+			staticData: {},
+			webhookUrl: `${receiver.url}/moment`,
+		};
+		await activate(setup);
+		const key = signingKeyOf(setup);
+		const track = (await sb.api('POST', '/tracks', { title: 'Loopbaan Sanne' })).body as IDataObject;
+		const moment = (ruleId: string) => {
+			const event = madeUpEvent(setup, 'appointment.moment_due');
+			const body = JSON.parse(event.raw) as IDataObject;
+			body.track_id = track.id;
+			body.created_at = '2026-03-09T09:00:00.000Z';
+			body.data = {
+				object: {
+					object: 'appointment',
+					id: randomUUID(),
+					track_id: track.id,
+					track: { id: track.id, title: track.title, app_url: track.app_url },
+					start_at: '2026-03-10T09:00:00.000Z',
+					end_at: '2026-03-10T10:00:00.000Z',
+					location: 'Kerkstraat 1, Utrecht',
+				},
+				moment: { rule_id: ruleId, anchor: 'appointment.start', anchor_at: '2026-03-10T09:00:00.000Z', offset_days: 0, offset_minutes: -1440, due_at: '2026-03-09T09:00:00.000Z' },
+			};
+			const raw = JSON.stringify(body);
+			sb.sandbox.store.run('UPDATE deliveries SET body = ? WHERE event_id = ?', raw, event.id);
+			return signed(key, event.id, raw);
+		};
+
+		const ours = await deliver(setup, moment('n8n-appointment-timing'));
+		const items = (ours.result.workflowData?.[0] ?? []) as Array<{ json: IDataObject }>;
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toMatchObject({
+			trigger: 'appointment_timing',
+			track_id: track.id,
+			timing: 'beforeStart',
+			offset: 24,
+			offset_unit: 'hours',
+			fires_at: '2026-03-09T09:00:00.000Z',
+			fires_at_local: '2026-03-09T10:00:00+01:00',
+			start_at_local: '2026-03-10T10:00:00+01:00',
+			moment_due: { rule_id: 'n8n-appointment-timing', due_at: '2026-03-09T09:00:00.000Z' },
+		});
+		expect(JSON.stringify(items[0].json)).not.toContain('Kerkstraat');
+
+		const other = await deliver(setup, moment('another-rule'));
+		expect(other.status).toBe(200);
+		expect(other.body).toEqual({ received: true, ignored: true });
+		expect(other.result.workflowData).toBeUndefined();
+	});
+
+	it("listening for a test event asks for a sample moment of the mode's type and shows it as an item", async () => {
+		const setup: Setup = {
+			parameters: reminder({ mode: 'trackDate', momentSource: 'metadata', metadataKey: 'Einddatum', momentTiming: 'before', momentOffset: 1, momentOffsetUnit: 'days' }),
+			staticData: {},
+			webhookUrl: `${receiver.url}/webhook-test/${WEBHOOK_ID}/webhook`,
+			mode: 'manual',
+		};
+		const from = receiver.received.length;
+		await activate(setup);
+		expect((await subscriptions())[0]).toMatchObject({
+			event_types: [],
+			timing_rules: [{ id: 'n8n-track-date', anchor: 'track.metadata', metadata_key: 'Einddatum', offset_days: -1, time_zone: 'Europe/Amsterdam', offset_minutes: 0 }],
+		});
+		const [sample] = (await receiver.waitFor(from + 1, 15_000)).slice(from);
+		expect(sample.body).toMatchObject({ object: 'event', type: 'track.moment_due' });
+		const answer = await deliver(setup, fromReceived(sample));
+		expect(answer.result.workflowData?.[0]?.[0]?.json).toMatchObject({
+			trigger: 'track_date',
+			event_id: sample.body.id,
+			source: 'metadata',
+			metadata_key: 'Einddatum',
+			timing: 'before',
+			offset: 1,
+			offset_unit: 'days',
+		});
+		expect(await hooks.delete.call(hookContext(setup))).toBe(true);
+		expect(await subscriptions()).toEqual([]);
 	});
 });

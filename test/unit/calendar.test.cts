@@ -1,8 +1,8 @@
-// Calendar arithmetic of the Polling Trigger's offsets (nodes/TracklerPollingTrigger/time.ts) across
+// Calendar arithmetic of the Polling Trigger's offsets (nodes/shared/time.ts) across
 // Europe/Amsterdam's daylight-saving changes: days follow the wall clock, minutes and hours are exact;
 // and the moments Trackler's metadata may hold, read in the workflow's zone.
 import { DateTime } from 'luxon';
-import { parseMoment, shiftMs, shiftSlackMs } from '../../nodes/TracklerPollingTrigger/time';
+import { parseMoment, shiftMs, shiftSlackMs } from '../../nodes/shared/time';
 
 const AMS = 'Europe/Amsterdam';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: AMS }).toMillis();

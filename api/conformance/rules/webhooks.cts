@@ -244,4 +244,42 @@ export const webhookRules: Rule[] = [
 			);
 		},
 	},
+	{
+		id: 'webhooks.moments-only',
+		title:
+			'A subscription for moments alone (event_types [] with a timing rule of calendar days in a time zone) is made and shows its rule; one with neither answers 422 naming event_types, and nothing is made',
+		contract: 'createWebhookSubscription (event_types, timing_rules)',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const url = 'https://conformance.invalid/trackler-moments';
+			const rule = { id: 'day-before', anchor: 'appointment.start', offset_days: -1, time_zone: 'Europe/Amsterdam', offset_minutes: 0 };
+			const before = await api.call('GET', '/webhook-subscriptions?limit=100');
+			const count = (list: typeof before): number => (((list.body as Json).data ?? []) as Json[]).length;
+			const refused = await api.call('POST', '/webhook-subscriptions', { url, event_types: [] });
+			expectProblem(refused, 422, 'validation_failed');
+			expect(
+				(((refused.body as Json).errors ?? []) as Json[]).some((e) => e.field === 'event_types'),
+				'the 422 does not name event_types',
+				refused,
+			);
+			const after = await api.call('GET', '/webhook-subscriptions?limit=100');
+			expect(count(after) === count(before), 'the refused subscription was made anyway', after);
+			const made = await api.call('POST', '/webhook-subscriptions', { url, event_types: [], timing_rules: [rule] });
+			expect(made.status === 201, `a subscription for moments alone answered ${made.status}`, made);
+			const sub = made.body as Json;
+			run.cleanup.push(`/webhook-subscriptions/${String(sub.id)}`);
+			const rules = (sub.timing_rules ?? []) as Json[];
+			expect(
+				Array.isArray(sub.event_types) && (sub.event_types as unknown[]).length === 0 && rules.length === 1,
+				'the subscription does not show event_types [] and its timing rule',
+				made,
+			);
+			expect(
+				rules[0]?.offset_days === -1 && rules[0]?.time_zone === 'Europe/Amsterdam' && rules[0]?.offset_minutes === 0,
+				'the timing rule does not show its offset_days and time_zone',
+				made,
+			);
+		},
+	},
 ];

@@ -7,8 +7,8 @@ import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, ledgerKey, pruneLedger, readState, writeState } from '../ledger';
 import { mapLimit } from '../../shared/pool';
 import { FETCH_CONCURRENCY, OVERLAP_MS, PollRun, toItems } from '../pollRun';
-import type { OffsetUnit } from '../time';
-import { describeMoment, isoUtc, nominalMs, shiftMs, shiftSlackMs } from '../time';
+import type { OffsetUnit } from '../../shared/time';
+import { describeMoment, isoUtc, nominalMs, shiftMs, shiftSlackMs } from '../../shared/time';
 import { firingFields, lookBackMs } from './common';
 
 export type AppointmentTiming = 'beforeStart' | 'atStart' | 'afterStart' | 'afterEnd';

@@ -1,8 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OffsetUnit } from '../time';
-import { describeMoment } from '../time';
+import type { OffsetUnit } from '../../shared/time';
+import { describeMoment } from '../../shared/time';
 
 /** Trackler keeps events for 30 days; a longer look-back could not be served. */
 export const MAX_LOOK_BACK_HOURS = 720;

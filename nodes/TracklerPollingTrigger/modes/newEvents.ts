@@ -21,7 +21,7 @@ import {
 	settle,
 } from '../consumer';
 import { PollRun } from '../pollRun';
-import { isoUtc } from '../time';
+import { isoUtc } from '../../shared/time';
 import { lookBackMs } from './common';
 
 const PAGE = 100;

@@ -7,7 +7,7 @@ import { fetchTrack, trackMatches } from '../filters';
 import type { Ledger, StoredState } from '../ledger';
 import { addEntry, hasEntry, ledgerKey, pruneLedger, readState, writeState } from '../ledger';
 import { FETCH_CONCURRENCY, OVERLAP_MS, PollRun, toItems } from '../pollRun';
-import { isoUtc } from '../time';
+import { isoUtc } from '../../shared/time';
 import type { TrackDateSettings, TrackMoment } from './trackMoment';
 import { applyOffset, output, readTrackDateSettings, trackMoment } from './trackMoment';
 

@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Track } from '../../shared/api';
 import type { TrackFilters } from '../filters';
 import { readTrackFilters } from '../filters';
-import type { OffsetUnit } from '../time';
-import { describeMoment, parseMoment, shiftMs } from '../time';
+import type { OffsetUnit } from '../../shared/time';
+import { describeMoment, parseMoment, shiftMs } from '../../shared/time';
 import { firingFields, lookBackMs } from './common';
 
 // Mode "Date/Time in a Track": its settings, a Track's moment (a date in its Metadata or one fixed

@@ -111,7 +111,7 @@ export const routes: Record<string, Handler> = {
 		const now = store.now();
 		const existing = consumerRow(ctx);
 		failIfErrors(ruleErrors(body.timing_rules));
-		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now);
+		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now, store.workspaceObj().time_zone);
 		const settings = [
 			JSON.stringify(body.event_types),
 			JSON.stringify(normFilters(body.filters)),

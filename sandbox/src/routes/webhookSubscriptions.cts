@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeCursor, encodeCursor, limitOf, pageArray, type Handler, type Ctx } from '../http/handler.cjs';
-import { ApiError, conflict, notFound } from '../http/problem.cjs';
+import { ApiError, conflict, notFound, type FieldError } from '../http/problem.cjs';
 import { activePreviousKeys, newSigningKeyPair, type PreviousKey } from '../webhooks/signer.cjs';
 import { inwardUrlReason } from '../webhooks/addresses.cjs';
 import type { DeliveryRow, Store, SubscriptionRow, S } from '../store/store.cjs';
@@ -97,6 +97,12 @@ function normFilters(f: Partial<S['WebhookFilters']> | undefined): S['WebhookFil
 	return { tag_ids: f?.tag_ids ?? [], status_ids: f?.status_ids ?? [], scheduler_ids: f?.scheduler_ids ?? [], form_template_ids: f?.form_template_ids ?? [] };
 }
 
+/** A subscription needs an event type or a timing rule (one for moments alone has `event_types: []`). */
+function deliversNothing(eventTypes: unknown[] | undefined, rules: unknown[] | undefined): FieldError[] {
+	if ((eventTypes ?? []).length || (rules ?? []).length) return [];
+	return [{ field: 'event_types', message: 'name at least one event type, or add a timing rule for a subscription to moments alone', code: 'required' }];
+}
+
 export const routes: Record<string, Handler> = {
 	listWebhookSubscriptions: (ctx) => {
 		requireAdmin(ctx);
@@ -107,10 +113,10 @@ export const routes: Record<string, Handler> = {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
 		await checkUrl(ctx, body.url);
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
-		const rules = storedRules(body.timing_rules, [], now);
+		const rules = storedRules(body.timing_rules, [], now, store.workspaceObj().time_zone);
 		const scheme: S['WebhookSignatureScheme'] = body.signature_scheme ?? 'v1';
 		// v1a: the signing key (whsk_) is stored in `secret` and never leaves the sandbox; v1: the shared whsec_ secret.
 		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
@@ -131,7 +137,10 @@ export const routes: Record<string, Handler> = {
 		// Read again after the check, which may have waited for DNS.
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors([
+			...ruleErrors(body.timing_rules),
+			...deliversNothing(body.event_types ?? JSON.parse(row.event_types), body.timing_rules ?? JSON.parse(row.timing_rules)),
+		]);
 		const now = store.now();
 		const sets: string[] = ['updated_at = ?'];
 		const args: unknown[] = [now];
@@ -139,7 +148,7 @@ export const routes: Record<string, Handler> = {
 		// Re-enabled: moments that fell due while the subscription was disabled are not delivered, as its events are not.
 		const reenabled = body.enabled === true && row.enabled !== 1;
 		if (body.timing_rules !== undefined || (reenabled && previous.length)) {
-			const rules = body.timing_rules !== undefined ? storedRules(body.timing_rules, previous, now) : previous;
+			const rules = body.timing_rules !== undefined ? storedRules(body.timing_rules, previous, now, store.workspaceObj().time_zone) : previous;
 			sets.push('timing_rules = ?');
 			args.push(JSON.stringify(reenabled ? rules.map((r) => ({ ...r, active_since: now })) : rules));
 		}

@@ -28,6 +28,29 @@ function zoneOffset(ms: number, timeZone: string): number {
 	return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(ms / 1000) * 1000;
 }
 
+/** `ms` moved by `days` on the calendar in `timeZone`: the same clock time that many days earlier or later (DST-aware). */
+export function shiftDays(ms: number, days: number, timeZone: string): number {
+	if (!days) return ms;
+	const wall = ms + zoneOffset(ms, timeZone) + days * 86_400_000;
+	const first = wall - zoneOffset(wall, timeZone);
+	return wall - zoneOffset(first, timeZone);
+}
+
+/** Whether `timeZone` is an IANA zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** When a rule's moment for `anchorMs` falls due: `offset_days` on the calendar in its zone, then `offset_minutes`. */
+export function dueOf(rule: Pick<StoredRule, 'offset_days' | 'time_zone' | 'offset_minutes'>, anchorMs: number): number {
+	return shiftDays(anchorMs, rule.offset_days ?? 0, rule.time_zone) + rule.offset_minutes * MINUTE;
+}
+
 /** A metadata value as a moment: a date alone is midnight in the workspace's time zone; undefined if it is no date. */
 export function metadataMoment(value: string | undefined, timeZone: string): number | undefined {
 	if (!value) return undefined;
@@ -43,13 +66,15 @@ export function metadataMoment(value: string | undefined, timeZone: string): num
 }
 
 /** The rules as stored: the request's rules, each keeping its active_since when its definition is unchanged. */
-export function storedRules(input: S['TimingRuleInput'][] | undefined, previous: StoredRule[], nowIso: string): StoredRule[] {
+export function storedRules(input: S['TimingRuleInput'][] | undefined, previous: StoredRule[], nowIso: string, workspaceZone: string): StoredRule[] {
 	return (input ?? []).map((r) => {
 		const rule: StoredRule = {
 			id: r.id,
 			anchor: r.anchor,
 			metadata_key: r.metadata_key ?? null,
 			at: r.at ? new Date(Date.parse(r.at)).toISOString() : null,
+			offset_days: r.offset_days ?? 0,
+			time_zone: r.time_zone ?? workspaceZone,
 			offset_minutes: r.offset_minutes,
 			filters: { tag_ids: r.filters?.tag_ids ?? [], status_ids: r.filters?.status_ids ?? [], scheduler_ids: r.filters?.scheduler_ids ?? [], form_template_ids: r.filters?.form_template_ids ?? [] },
 			active_since: nowIso,
@@ -70,6 +95,8 @@ export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ f
 		if (r.anchor !== 'track.metadata' && r.metadata_key !== undefined) errors.push({ field: `${at}.metadata_key`, message: 'is only for the anchor track.metadata', code: 'invalid_value' });
 		if (r.anchor === 'fixed' && !r.at) errors.push({ field: `${at}.at`, message: 'is required for the anchor fixed (the moment to count from)', code: 'required' });
 		if (r.anchor !== 'fixed' && r.at !== undefined) errors.push({ field: `${at}.at`, message: 'is only for the anchor fixed', code: 'invalid_value' });
+		if (r.time_zone !== undefined && !isTimeZone(r.time_zone)) errors.push({ field: `${at}.time_zone`, message: `"${r.time_zone}" is not an IANA time zone (such as Europe/Amsterdam)`, code: 'invalid_value' });
+		if (Math.abs((r.offset_days ?? 0) * 1440 + r.offset_minutes) > 525600) errors.push({ field: `${at}.offset_days`, message: 'offset_days and offset_minutes together are more than a year (525600 minutes) either way', code: 'invalid_value' });
 	});
 	return errors;
 }
@@ -88,23 +115,30 @@ function dueMoments(store: Store, rules: StoredRule[], now: number): Due[] {
 	const due: Due[] = [];
 	for (const rule of rules) {
 		const from = Date.parse(rule.active_since);
-		const offset = rule.offset_minutes * MINUTE;
-		// The anchors whose moment falls in [active_since, now].
-		const lo = new Date(from - offset).toISOString();
-		const hi = new Date(now - offset).toISOString();
+		const days = rule.offset_days ?? 0;
+		const offset = days * 86_400_000 + rule.offset_minutes * MINUTE;
+		// Calendar days differ from 24 hours by a daylight saving change at most (slack), so the anchors
+		// whose moment may fall in [active_since, now] are read with it, and each moment checked exactly.
+		const slack = days ? 3 * 3_600_000 : 0;
+		const lo = new Date(from - offset - slack).toISOString();
+		const hi = new Date(now - offset + slack).toISOString();
 		if (rule.anchor === 'appointment.start' || rule.anchor === 'appointment.end') {
 			const column = rule.anchor === 'appointment.start' ? 'start_at' : 'end_at';
 			const rows = store.all<AppointmentRow>(`SELECT * FROM appointments WHERE state != 'cancelled' AND ${column} >= ? AND ${column} <= ? ORDER BY ${column}, seq`, lo, hi);
 			for (const r of rows) {
-				due.push({ dueMs: Date.parse(r[column]) + offset, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: () => ({ object: 'event', type: 'appointment.moment_due', track_id: r.track_id, actor: { type: 'system' }, data: { object: store.appointmentObj(r) } }) });
+				const dueMs = dueOf(rule, Date.parse(r[column]));
+				if (dueMs < from || dueMs > now) continue;
+				due.push({ dueMs, rule, anchorMs: Date.parse(r[column]), subjectId: r.id, event: () => ({ object: 'event', type: 'appointment.moment_due', track_id: r.track_id, actor: { type: 'system' }, data: { object: store.appointmentObj(r) } }) });
 			}
 		} else {
 			const tracks = store.all<TrackRow>('SELECT * FROM tracks WHERE archived = 0 ORDER BY seq');
 			const zone = store.workspaceObj().time_zone;
 			for (const t of tracks) {
 				const anchorMs = rule.anchor === 'fixed' ? Date.parse(rule.at as string) : metadataMoment((JSON.parse(t.metadata) as Record<string, string>)[rule.metadata_key as string], zone);
-				if (anchorMs === undefined || anchorMs + offset < from || anchorMs + offset > now) continue;
-				due.push({ dueMs: anchorMs + offset, rule, anchorMs, subjectId: t.id, event: () => ({ object: 'event', type: 'track.moment_due', track_id: t.id, actor: { type: 'system' }, data: { object: store.trackObj(t) } }) });
+				if (anchorMs === undefined) continue;
+				const dueMs = dueOf(rule, anchorMs);
+				if (dueMs < from || dueMs > now) continue;
+				due.push({ dueMs, rule, anchorMs, subjectId: t.id, event: () => ({ object: 'event', type: 'track.moment_due', track_id: t.id, actor: { type: 'system' }, data: { object: store.trackObj(t) } }) });
 			}
 		}
 	}
@@ -125,7 +159,7 @@ function momentEvent(store: Store, d: Due, owner: string[], skipOwner: string, e
 		id,
 		created_at: dueAt,
 		...base,
-		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
+		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_days: d.rule.offset_days ?? 0, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
 	};
 	const filterable = { event_types: JSON.stringify([event.type]), filters: JSON.stringify(d.rule.filters) };
 	if (matchesFilters(store, filterable, event)) return event;

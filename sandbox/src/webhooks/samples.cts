@@ -103,7 +103,7 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 		case 'track.moment_due': {
 			// A moment of a timing rule: 24 hours before an appointment a day from now, or a date in the Track.
 			const anchor = new Date(store.clock.nowMs() + 86400_000).toISOString();
-			const moment: S['TimingMoment'] = { rule_id: 'voorbeeld', anchor: type === 'track.moment_due' ? 'track.metadata' : 'appointment.start', anchor_at: anchor, offset_minutes: -1440, due_at: now };
+			const moment: S['TimingMoment'] = { rule_id: 'voorbeeld', anchor: type === 'track.moment_due' ? 'track.metadata' : 'appointment.start', anchor_at: anchor, offset_days: 0, offset_minutes: -1440, due_at: now };
 			const r = type === 'appointment.moment_due' ? latest<AppointmentRow>('SELECT * FROM appointments ORDER BY seq DESC LIMIT 1') : undefined;
 			const appt: S['Appointment'] | undefined =
 				type !== 'appointment.moment_due'
