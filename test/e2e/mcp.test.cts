@@ -5,31 +5,27 @@
 // with bad arguments and checks that the error names the problem and the next step (and that
 // nothing changed), then repeats the good calls under the sandbox's 10% error rate: each call
 // either succeeds once or fails clearly, and no side effect happens twice.
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
 import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
-import { REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
+import { type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
+import {
+	connectMcp,
+	findSanne,
+	goodCallsUnderFaults,
+	MCP_TRIGGER_TYPE,
+	newClientToken,
+	persistentFailureSendsNothing,
+	publishMcpTemplate,
+	sandboxLookups,
+	toolCalls,
+	TOOL_NAMES,
+	type Json,
+} from './mcpKit.cjs';
 
-type Json = Record<string, any>;
-
-const TEMPLATE = path.join(REPO_ROOT, 'templates', 'trackler-assistant-mcp-server.json');
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
-const TOOL_NAMES = [
-	'add_tag',
-	'create_appointment',
-	'find_tracks',
-	'get_form_submission',
-	'get_track',
-	'list_upcoming_appointments',
-	'send_email',
-	'send_message',
-];
 /** Each tool's arguments: [required, optional]. */
 const ARGUMENTS: Record<string, [string[], string[]]> = {
 	find_tracks: [[], ['title_contains', 'tag', 'status']],
@@ -42,13 +38,6 @@ const ARGUMENTS: Record<string, [string[], string[]]> = {
 	send_email: [['track_id', 'subject', 'body'], ['roles']],
 };
 
-interface ToolAnswer {
-	isError: boolean;
-	text: string;
-	/** The parsed JSON of a successful answer (n8n sends the node's output items as an array). */
-	json?: any;
-}
-
 describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the official MCP client', () => {
 	let n8n: N8nHandle;
 	let sb: TestSandbox;
@@ -58,70 +47,28 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	let bearer: { id: string; name: string };
 	let mcpPath: string;
 	// What an MCP client is given with the URL: the Bearer Auth credential's token.
-	const clientToken = `mcp_${randomBytes(24).toString('hex')}`;
+	const clientToken = newClientToken();
 	let sanne: Json; // the demo Track "Coaching Sanne de Vries"
 	const started = Date.now();
 
-	/** The test's own look-ups in the sandbox; they retry the sandbox's injected 5xx faults. */
-	async function api<T = any>(method: string, p: string, body?: unknown): Promise<T> {
-		const key = `mcp-e2e-${Date.now()}-${Math.random()}`;
-		for (let attempt = 0; ; attempt++) {
-			const res = await sb.api<T>(method, p, body, method === 'POST' ? { 'Idempotency-Key': key } : {});
-			if (res.status >= 500 && attempt < 20) continue;
-			if (res.status >= 300) throw new Error(`${method} ${p} → HTTP ${res.status}: ${res.text}`);
-			return res.body;
-		}
+	let lookups: ReturnType<typeof sandboxLookups>;
+	function api<T = any>(method: string, p: string, body?: unknown): Promise<T> {
+		return lookups.api<T>(method, p, body);
 	}
-	const list = async (p: string): Promise<Json[]> => (await api<Json>('GET', p)).data as Json[];
-	const outbox = async (trackId: string): Promise<Json[]> =>
-		(await sb.testApi<Json>('GET', `/emails?track_id=${trackId}`)).body.data as Json[]; // the test API has no faults
-
-	async function connect(p: string, token: string | null = clientToken): Promise<Client> {
-		const c = new Client({ name: 'trackler-e2e', version: '1.0.0' });
-		const headers: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
-		await c.connect(new StreamableHTTPClientTransport(new URL(`${n8n.baseUrl}/mcp/${p}`), { requestInit: { headers } }));
-		return c;
-	}
-
-	async function call(name: string, args: Record<string, unknown>): Promise<ToolAnswer> {
-		const result = (await client!.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as Json;
-		const text = ((result.content ?? []) as Json[]).map((c) => String(c.text ?? '')).join('\n');
-		const answer: ToolAnswer = { isError: result.isError === true, text };
-		if (!answer.isError) answer.json = JSON.parse(text);
-		return answer;
-	}
-	async function ok(name: string, args: Record<string, unknown>): Promise<any> {
-		const answer = await call(name, args);
-		if (answer.isError) throw new Error(`${name} failed: ${answer.text}`);
-		return answer.json;
-	}
-	async function fails(name: string, args: Record<string, unknown>): Promise<string> {
-		const answer = await call(name, args);
-		expect({ name, isError: answer.isError }).toEqual({ name, isError: true });
-		return answer.text;
-	}
+	const list = (p: string): Promise<Json[]> => lookups.list(p);
+	const outbox = (trackId: string): Promise<Json[]> => lookups.outbox(trackId);
+	const connect = (p: string, token: string | null = clientToken): Promise<Client> => connectMcp(`${n8n.baseUrl}/mcp/${p}`, token);
+	const { call, ok, fails } = toolCalls(() => client!);
 
 	beforeAll(async () => {
 		sb = await startTestSandbox();
+		lookups = sandboxLookups(sb);
 		n8n = await sharedN8n();
-		const credential = await n8n.createCredential('tracklerApi', uniqueName('Trackler MCP e2e'), {
-			apiUrl: sb.baseUrl,
-			apiToken: sb.token,
-		});
-		bearer = await n8n.createCredential('httpBearerAuth', uniqueName('Trackler assistant MCP token'), { token: clientToken });
-		template = JSON.parse(fs.readFileSync(TEMPLATE, 'utf8')) as Json;
-		const ready = await prepareTemplate(template, credential, { apiUrl: sb.baseUrl, apiToken: sb.token }, { mcpBearer: bearer });
-		// prepareTemplate gives every install its own random path (so the template can be published twice in one n8n).
-		const trigger = (ready.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
-		mcpPath = String(trigger.parameters.path);
-		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName(String(ready.name)) });
-		workflowIds.push(wf.id);
-		await n8n.publishWorkflow(wf.id, 120_000);
+		({ template, mcpPath, bearer } = await publishMcpTemplate(n8n, sb, clientToken, (id) => workflowIds.push(id)));
 
 		client = await connect(mcpPath);
 
-		sanne = (await list('/tracks?q=Coaching%20Sanne&limit=5')).find((t) => t.title === 'Coaching Sanne de Vries') as Json;
-		expect(sanne?.id).toEqual(expect.any(String));
+		sanne = await findSanne(list);
 	}, 400_000);
 
 	afterAll(async () => {
@@ -136,7 +83,7 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	});
 
 	test('the template requires a Bearer token: a client without it, or with another, is refused; the prepared path is random', async () => {
-		const templateTrigger = (template.nodes as Json[]).find((n) => n.type === '@n8n/n8n-nodes-langchain.mcpTrigger') as Json;
+		const templateTrigger = (template.nodes as Json[]).find((n) => n.type === MCP_TRIGGER_TYPE) as Json;
 		expect(templateTrigger.parameters.authentication).toBe('bearerAuth');
 		expect(Object.keys(templateTrigger.credentials)).toEqual(['httpBearerAuth']);
 		expect(mcpPath).toMatch(/^trackler-assistant-[0-9a-f]{32}$/);
@@ -352,7 +299,7 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 			apiToken: sb.token,
 		});
 		const ready = await prepareTemplate(template, wrong, undefined, { mcpBearer: bearer });
-		ready.nodes = (ready.nodes as Json[]).filter((n) => n.name === 'get_track' || n.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
+		ready.nodes = (ready.nodes as Json[]).filter((n) => n.name === 'get_track' || n.type === MCP_TRIGGER_TYPE);
 		const wrongPath = String((ready.nodes as Json[]).find((n) => n.parameters.path !== undefined)?.parameters.path);
 		ready.connections = { get_track: ready.connections.get_track };
 		const wf = await n8n.createWorkflow({ ...ready, name: uniqueName('Trackler MCP wrong URL') });
@@ -373,80 +320,14 @@ describeE2e('Trackler tools through n8n’s MCP Server Trigger, used by the offi
 	}, 180_000);
 
 	test('a call Trackler keeps failing fails clearly, says what to do, and sends nothing', async () => {
-		const before = (await list(`/tracks/${sanne.id}/messages?limit=100`)).length;
-		// More failures in a row than the node's retries (4): the call cannot succeed.
-		await sb.testApi('POST', '/faults', { fail_next: [{ status: 503, count: 5, path_prefix: `/tracks/${sanne.id}/messages` }] });
-		try {
-			const text = await fails('send_message', { track_id: sanne.id, message: 'Gaat niet door' });
-			expect(text).toContain('Trackler could not carry out the request: Service unavailable (503)');
-			expect(text).toContain('Wait a minute and call the tool again');
-		} finally {
-			await sb.testApi('POST', '/faults', { reset: true });
-		}
-		expect((await list(`/tracks/${sanne.id}/messages?limit=100`)).length).toBe(before);
+		const text = await persistentFailureSendsNothing(sb, sanne, fails);
+		expect(text).toContain('Wait a minute and call the tool again');
 	}, 120_000);
 
 	test('under a 10% error rate every call succeeds once or fails clearly, and nothing happens twice', async () => {
-		const faults = await sb.testApi('POST', '/faults', { error_rate: 0.1 });
-		expect(faults.status).toBe(200);
-		const injectedBefore = sb.sandbox.injectedFaults;
-		const outcomes = { succeeded: 0, failed: 0 };
-		let rounds = 0;
-		try {
-			const note = (answer: ToolAnswer) => {
-				if (answer.isError) expect(answer.text).toContain('Trackler could not carry out the request');
-				outcomes[answer.isError ? 'failed' : 'succeeded'] += 1;
-				return answer;
-			};
-			// At least 3 rounds, and more (up to 10) until the sandbox has injected a fault.
-			for (let round = 0; round < 10 && (round < 3 || sb.sandbox.injectedFaults === injectedBefore); round++) {
-				rounds += 1;
-				const stamp = `${Date.now()}-${round}`;
-				note(await call('find_tracks', { title_contains: 'Sanne' }));
-				note(await call('get_track', { track_id: sanne.id }));
-				note(await call('list_upcoming_appointments', { track_id: sanne.id }));
-				const form = (await list(`/tracks/${sanne.id}/forms?state=submitted`))[0];
-				note(await call('get_form_submission', { form_id: form.id }));
-
-				const body = `Onder storing ${stamp}`;
-				const sent = note(await call('send_message', { track_id: sanne.id, message: body }));
-				const messages = (await list(`/tracks/${sanne.id}/messages?limit=100`)).filter((m) => m.body === body);
-				expect(messages.length).toBeLessThanOrEqual(1);
-				if (!sent.isError) expect(messages.map((m) => m.id)).toEqual([sent.json[0].id]);
-
-				const track = await api<Json>('POST', '/tracks', { title: `Storing tag ${stamp}` });
-				const tagged = note(await call('add_tag', { track_id: track.id, tags: 'VIP' }));
-				const tags = (await api<Json>('GET', `/tracks/${track.id}`)).tags as Json[];
-				if (!tagged.isError) expect(tags.map((t) => t.name)).toEqual(['VIP']);
-
-				const title = `Storing afspraak ${stamp}`;
-				const made = note(
-					await call('create_appointment', {
-						track_id: sanne.id,
-						title,
-						start: '2027-04-01T10:00:00+02:00',
-						end: '2027-04-01T11:00:00+02:00',
-					}),
-				);
-				const appointments = (await list(`/appointments?track_id=${sanne.id}&limit=100`)).filter((a) => a.title === title);
-				expect(appointments.length).toBeLessThanOrEqual(1);
-				if (!made.isError) expect(appointments).toHaveLength(1);
-
-				const subject = `Storing e-mail ${stamp}`;
-				const mailed = note(await call('send_email', { track_id: sanne.id, subject, body: 'Test' }));
-				const mails = (await outbox(sanne.id)).filter((e) => e.subject === subject);
-				expect(mails.length).toBeLessThanOrEqual(1);
-				if (!mailed.isError) expect(mails).toHaveLength(1);
-			}
-		} finally {
-			await sb.testApi('POST', '/faults', { reset: true });
-		}
-		const injected = sb.sandbox.injectedFaults - injectedBefore;
+		const r = await goodCallsUnderFaults(sb, sanne, call);
 		process.stderr.write(
-			`[mcp] under a 10% error rate: ${injected} faults injected in ${rounds} rounds; ${outcomes.succeeded} tool calls succeeded, ${outcomes.failed} failed clearly\n`,
+			`[mcp] under a 10% error rate: ${r.injected} faults injected in ${r.rounds} rounds; ${r.succeeded} tool calls succeeded, ${r.failed} failed clearly\n`,
 		);
-		expect(outcomes.succeeded + outcomes.failed).toBe(8 * rounds);
-		// The faults did happen (the test's own look-ups count too).
-		expect(injected).toBeGreaterThan(0);
 	}, 300_000);
 });

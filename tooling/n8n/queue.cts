@@ -3,7 +3,7 @@
 // (`n8n webhook`: production webhooks), N workers (`n8n worker`: executions), all with the same
 // encryption key and the package installed in each process's own user folder, as the Community
 // Nodes installer leaves it. A small path router in front plays the reverse proxy:
-// /webhook/… and /webhook-waiting/… go to the webhook processor, everything else (/webhook-test/…,
+// /webhook/…, /webhook-waiting/… and /mcp/… go to the webhook processor, everything else (/webhook-test/…,
 // /rest, /api, the editor) to the main. WEBHOOK_URL is the router's URL, so subscriptions point
 // at the router and reach the webhook processor.
 //
@@ -116,14 +116,16 @@ interface Router {
 	close(): Promise<void>;
 }
 
-/** The reverse proxy: /webhook/ and /webhook-waiting/ to the webhook processor, the rest to the main. */
+/** The reverse proxy: /webhook/, /webhook-waiting/ and /mcp/ (the MCP Server Trigger's production URL) to
+ *  the webhook processor, the rest to the main. */
 async function startRouter(): Promise<Router> {
 	let mainUrl = '';
 	let webhookUrl = '';
 	const counts: RouterCounts = { main: 0, webhook: 0, failed: 0 };
 	const server = http.createServer((req, res) => {
 		const p = req.url ?? '/';
-		const toWebhook = p.startsWith('/webhook/') || p.startsWith('/webhook-waiting/');
+		const toWebhook =
+			p.startsWith('/webhook/') || p.startsWith('/webhook-waiting/') || p.startsWith('/mcp/');
 		const target = new URL(p, toWebhook ? webhookUrl : mainUrl);
 		const upstream = http.request(
 			target,
