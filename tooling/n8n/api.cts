@@ -78,19 +78,28 @@ export class N8nApi {
 			this.takeCookie(setup.setCookie);
 			if (this.cookie) return;
 		}
-		// Already set up (a restart, or a persistent user folder): log in.
-		const login = await n8nRequest(
-			`${this.baseUrl}/rest/login`,
-			'POST',
-			this.line === 'v1'
-				? {
-						emailOrLdapLoginId: this.ownerEmail,
-						email: this.ownerEmail,
-						password: this.ownerPassword,
-					}
-				: { emailOrLdapLoginId: this.ownerEmail, password: this.ownerPassword },
-			this.restHeaders(),
-		);
+		// Already set up (a restart, or a persistent user folder): log in. n8n allows 5 logins a minute
+		// per account (2.41: a keyed rate limit on /rest/login); suites that share one n8n can start more
+		// often than that, so a 429 waits for the window to pass (Retry-After, else 15 s), for at most 3 minutes.
+		const deadline = Date.now() + 180_000;
+		let login: Awaited<ReturnType<typeof n8nRequest>>;
+		for (;;) {
+			login = await n8nRequest(
+				`${this.baseUrl}/rest/login`,
+				'POST',
+				this.line === 'v1'
+					? {
+							emailOrLdapLoginId: this.ownerEmail,
+							email: this.ownerEmail,
+							password: this.ownerPassword,
+						}
+					: { emailOrLdapLoginId: this.ownerEmail, password: this.ownerPassword },
+				this.restHeaders(),
+			);
+			if (login.status !== 429 || Date.now() > deadline) break;
+			const retryAfter = Number(login.headers.get('retry-after'));
+			await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) * 1000 : 15_000);
+		}
 		if (!login.ok) throw httpError(login, `owner setup (HTTP ${setup.status}) and login failed`);
 		this.takeCookie(login.setCookie);
 		if (!this.cookie) throw new Error('n8n login answered without an n8n-auth cookie');
