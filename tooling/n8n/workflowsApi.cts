@@ -150,6 +150,7 @@ export class N8nClient extends N8nApi {
 		let seen: N8nExecution[] = [];
 		for (;;) {
 			seen = await this.listExecutions(workflowId, { limit: Math.max(count, 20) });
+			if (seen.length < count) seen = [...seen, ...(await this.storedButListedAsRunning(workflowId, seen))];
 			const done = seen.filter(
 				(e) =>
 					e.stoppedAt ||
@@ -169,6 +170,26 @@ export class N8nClient extends N8nApi {
 			}
 			await sleep(300);
 		}
+	}
+
+	/**
+	 * Finished executions that n8n's public list leaves out. It hides the executions the main still
+	 * counts as running, and a queue-mode main of n8n 2.41 sometimes never learns that a worker finished
+	 * one (its `job.finished()` does not settle): stored `success`, listed nowhere but in the editor's
+	 * list (/rest/executions), which reads the database. Nothing when that list cannot be read.
+	 */
+	private async storedButListedAsRunning(workflowId: string, listed: N8nExecution[]): Promise<N8nExecution[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const res = await this.rest<{ data?: { results?: N8nExecution[] } }>('GET', `/executions?filter=${filter}&limit=50`).catch(
+			() => undefined,
+		);
+		const rows = res?.ok && Array.isArray(res.body?.data?.results) ? res.body.data.results : [];
+		return rows.filter(
+			(e) =>
+				String(e.workflowId) === workflowId &&
+				['success', 'error'].includes(e.status) &&
+				!listed.some((l) => String(l.id) === String(e.id)),
+		);
 	}
 
 	async getExecution(id: string, includeData = true): Promise<N8nExecution> {
