@@ -34,6 +34,14 @@ async function waitUntil(
 }
 
 /**
+ * Whether `error` is fetch's "fetch failed" (refused, reset or closed before an answer). Checked by name, not
+ * `instanceof TypeError`: fetch throws Node's own TypeError, which is not the TypeError of jest's test realm.
+ */
+export function brokenConnection(error: unknown): boolean {
+	return (error as { name?: unknown } | null)?.name === 'TypeError';
+}
+
+/**
  * One delivery attempt; `abortAfterMs` makes the sender give up early, as on a time-out. A connection that
  * breaks before an answer (`broken`) is a failed attempt, as Trackler counts it: the delivery comes again.
  */
@@ -56,7 +64,7 @@ export async function deliverOnce(
 		return res.status;
 	} catch (error) {
 		if (controller.signal.aborted) return 'aborted';
-		if (error instanceof TypeError) return 'broken'; // fetch failed: refused, reset or closed before an answer
+		if (brokenConnection(error)) return 'broken';
 		throw error;
 	} finally {
 		if (timer) clearTimeout(timer);
