@@ -15,6 +15,12 @@ type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
 
 /** Most events one execution gets (one pull); the rest come with the next polls. */
 export const MAX_EVENTS_PER_EXECUTION = 100;
+/**
+ * Most executions of one node that this process keeps running at once. A poll that pulled a full batch
+ * pulls again (a backlog after an outage drains in one poll, not 100 events a minute) until this many
+ * of its executions run, so n8n never holds more than 500 of the backlog's events at once.
+ */
+export const MAX_EXECUTIONS_IN_FLIGHT = 5;
 /** How long a lease lasts: an execution that takes longer gets its events again (its effects once). */
 export const ACK_DEADLINE_SECONDS = 600;
 /** Deliveries without an acknowledgement before Trackler moves an event to the consumer's dead letters. */
@@ -53,6 +59,8 @@ interface ConsumerMemory {
 	settings?: string;
 	alreadyRan: Set<string>;
 	unsentAcks: string[][];
+	/** Executions this process handed to n8n whose end n8n has not reported yet (see MAX_EXECUTIONS_IN_FLIGHT). */
+	inFlight: number;
 }
 
 const memory = new Map<string, ConsumerMemory>();
@@ -60,7 +68,7 @@ const memory = new Map<string, ConsumerMemory>();
 export function consumerMemory(name: string): ConsumerMemory {
 	let entry = memory.get(name);
 	if (!entry) {
-		entry = { alreadyRan: new Set(), unsentAcks: [] };
+		entry = { alreadyRan: new Set(), unsentAcks: [], inFlight: 0 };
 		memory.set(name, entry);
 	}
 	return entry;
@@ -206,6 +214,87 @@ export async function settle(
 			return;
 		}
 	}
+}
+
+/**
+ * How the node keeps the leases of a running execution: every `extendEveryMs` (a third of the ack
+ * deadline, so that two failed extensions in a row still leave the lease running) it asks Trackler to
+ * end them `ACK_DEADLINE_SECONDS` from then, for at most `maxHoldMs` after the pull. The cap bounds
+ * what a done promise n8n never settles can hold back (n8n 2.41's queue-mode main sometimes never
+ * learns that a worker finished, see docs/delivery-guarantees.md): past it the leases run out and the
+ * events come again, as without extensions. Mutable for tests only.
+ */
+export const leaseTiming = {
+	extendEveryMs: (ACK_DEADLINE_SECONDS * 1000) / 3,
+	maxHoldMs: 60 * 60_000,
+};
+
+/** Leases kept alive while their execution runs; `stop()` ends the keeping (idempotent). */
+export interface LeaseHold {
+	stop(): void;
+	/** The ack_ids still held (those Trackler refused to extend are dropped: their events come again). */
+	readonly held: readonly string[];
+}
+
+/**
+ * Extends the leases of `ackIds` until `stop()` (the execution ended), the cap, or the process ends.
+ * The timer never keeps the process alive (unref'd), and an extension in flight when stopped changes
+ * nothing that the acknowledgement after it does not override. Never throws.
+ */
+export function holdLeases(ctx: IPollFunctions, name: string, ackIds: string[]): LeaseHold {
+	let held = [...ackIds];
+	let stopped = false;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const until = Date.now() + leaseTiming.maxHoldMs;
+	const stop = () => {
+		stopped = true;
+		if (timer !== undefined) clearTimeout(timer);
+		timer = undefined;
+	};
+	const extend = async (): Promise<void> => {
+		for (let attempt = 0; held.length && !stopped && attempt < 3; attempt++) {
+			try {
+				await tracklerApiResponse.call(ctx, 'POST', path(name, '/lease-extensions'), {
+					body: { ack_ids: held, ack_deadline_seconds: ACK_DEADLINE_SECONDS },
+				});
+				return;
+			} catch (error) {
+				if (hasStatus(error, 404)) {
+					held = [];
+					return;
+				}
+				if (hasStatus(error, 409) || hasStatus(error, 422)) {
+					// Leases that ran out, were nacked or are unknown: their events come again; keep the others.
+					const refused = refusedIndexes(error);
+					if (!refused.size) {
+						held = [];
+						return;
+					}
+					held = held.filter((_, index) => !refused.has(index));
+					continue;
+				}
+				ctx.logger?.warn?.(
+					`Trackler Polling Trigger: could not extend the leases of ${held.length} event(s) of consumer ${name}; trying again in ${Math.round(leaseTiming.extendEveryMs / 1000)} s`,
+				);
+				return;
+			}
+		}
+	};
+	const schedule = () => {
+		if (stopped || !held.length || Date.now() + leaseTiming.extendEveryMs > until) return;
+		timer = setTimeout(() => {
+			timer = undefined;
+			void extend().then(schedule, schedule);
+		}, leaseTiming.extendEveryMs);
+		timer.unref?.();
+	};
+	schedule();
+	return {
+		stop,
+		get held() {
+			return held;
+		},
+	};
 }
 
 /** Sends the acknowledgements an earlier poll could not send. */

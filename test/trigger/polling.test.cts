@@ -3,7 +3,7 @@
 // the node follows it through the API's Date header.
 import type { IDataObject, IRun } from 'n8n-workflow';
 
-import { executionRan, forgetConsumers } from '../../nodes/TracklerPollingTrigger/consumer';
+import { executionRan, forgetConsumers, leaseTiming, MAX_EVENTS_PER_EXECUTION, MAX_EXECUTIONS_IN_FLIGHT } from '../../nodes/TracklerPollingTrigger/consumer';
 import { waitFor } from '../../tooling/time.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { createPollHarness, type Emitted, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
@@ -449,7 +449,9 @@ describe('new events (through an event consumer)', () => {
 		}
 		const second = harness.requests.length;
 		expect(await harness.poll({ parameters: params(), staticData, ...ids })).toBeNull();
-		expect(requestsSince(second, '').map((request) => request.method)).toEqual(['POST']); // an idle-cost poll: the pull only
+		// a full batch pulls again in the same poll: two pulls, nothing else
+		expect(requestsSince(second, '').map((request) => request.method)).toEqual(['POST', 'POST']);
+		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual([100, 50]);
 		await harness.poll({ parameters: params(), staticData, ...ids });
 		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual([100, 50]);
 		const all = harness.emitted.flatMap((emitted) => emitted.items.map((item) => item.json));
@@ -647,6 +649,96 @@ describe('new events (through an event consumer)', () => {
 		await harness.poll({ parameters: params(), staticData, ...ids });
 		expect(requestsSince(next, '/acks').map((r) => r.status)).toEqual([200]);
 		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
+	}, 60_000);
+
+	test('an execution longer than the ack deadline keeps its leases (extended while it runs): no second delivery; its end acknowledges, and the extensions stop', async () => {
+		const base = Date.parse('2027-03-01T09:00:00Z');
+		await setClock(base);
+		const ids = fresh();
+		const other = fresh();
+		const staticData: IDataObject = {};
+		const otherData: IDataObject = {};
+		const saved = { ...leaseTiming };
+		leaseTiming.extendEveryMs = 100; // real time; the leases follow the sandbox clock, moved below
+		try {
+			await harness.poll({ parameters: params(), staticData, ...ids });
+			const made = await createTrack('Lange uitvoering');
+			await harness.poll({ parameters: params(), staticData, ...ids });
+			expect(harness.emitted).toHaveLength(1);
+			const long = harness.emitted[0];
+			expect(long.items).toHaveLength(1);
+			const extensionsOf = (from: number, consumer: string) =>
+				requestsSince(from, `/event-consumers/${encodeURIComponent(consumer)}/lease-extensions`);
+			/** Two extensions answered after `from`: the second was sent after the clock moved. */
+			const twoExtensions = async (from: number) =>
+				await waitFor('two lease extensions', 10_000, async () => (extensionsOf(from, consumerOf(ids)).filter((r) => r.status === 200).length >= 2 ? true : undefined));
+			await twoExtensions(harness.requests.length);
+			expect(extensionsOf(0, consumerOf(ids))[0].body).toEqual({ ack_ids: [expect.any(String)], ack_deadline_seconds: 600 });
+			// 8 minutes, then 16 minutes after the pull: past the 600 s deadline, the lease still holds
+			for (const minutes of [8, 16]) {
+				await setClock(base + minutes * MIN);
+				await twoExtensions(harness.requests.length);
+			}
+			await harness.poll({ parameters: params(), staticData, ...ids });
+			expect(harness.emitted).toHaveLength(1); // no redelivery while it runs
+			expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 1 });
+
+			// it ends: acknowledged as without extensions
+			const acks = harness.requests.length;
+			long.done.resolve(SUCCESS);
+			await settled(acks, 'acks');
+			expect(long.items[0].json.object_id).toBe(made.id);
+			expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
+			// the extensions stopped: while another node's execution had two extensions, this one had none
+			const afterAck = harness.requests.length;
+			await harness.poll({ parameters: params(), staticData: otherData, ...other });
+			await createTrack('Andere node');
+			await harness.poll({ parameters: params(), staticData: otherData, ...other });
+			expect(harness.emitted).toHaveLength(2); // the other node's execution of its one event
+			await waitFor('two extensions of the other node', 10_000, async () => (extensionsOf(afterAck, consumerOf(other)).filter((r) => r.status === 200).length >= 2 ? true : undefined));
+			expect(extensionsOf(afterAck, consumerOf(ids))).toEqual([]);
+			harness.emitted[harness.emitted.length - 1].done.resolve(SUCCESS);
+			await settled(afterAck, 'acks');
+		} finally {
+			Object.assign(leaseTiming, saved);
+		}
+	});
+
+	test('a backlog drains in one poll, one execution per 100 events, with at most 5 executions in flight; an ended one makes room', async () => {
+		const base = Date.parse('2027-03-08T09:00:00Z');
+		await setClock(base);
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		const parameters = params({ events: ['message.created'] });
+		await harness.poll({ parameters, staticData, ...ids });
+		const total = MAX_EVENTS_PER_EXECUTION * (MAX_EXECUTIONS_IN_FLIGHT + 1) + 30;
+		const track = await createTrack('Achterstand');
+		for (let i = 0; i < total; i++) await ok(sb.api('POST', `/tracks/${track.id}/messages`, { body: `Achterstand ${i}` }));
+		let from = harness.requests.length;
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual(Array(MAX_EXECUTIONS_IN_FLIGHT).fill(MAX_EVENTS_PER_EXECUTION));
+		expect(requestsSince(from, '/pull')).toHaveLength(MAX_EXECUTIONS_IN_FLIGHT);
+		// all five still run: the next poll pulls nothing
+		from = harness.requests.length;
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(requestsSince(from, '/pull')).toEqual([]);
+		expect(harness.emitted).toHaveLength(MAX_EXECUTIONS_IN_FLIGHT);
+		// one ends: the next poll pulls the rest (100, then 30)
+		from = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(from, 'acks');
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(harness.emitted.slice(MAX_EXECUTIONS_IN_FLIGHT).map((emitted) => emitted.items.length)).toEqual([MAX_EVENTS_PER_EXECUTION]);
+		for (const emitted of harness.emitted.slice(1)) emitted.done.resolve(SUCCESS);
+		await waitFor('every acknowledgement', 10_000, async () => ((await backlog(consumerOf(ids))).leased === 0 ? true : undefined));
+		await harness.poll({ parameters, staticData, ...ids });
+		expect(harness.emitted.slice(MAX_EXECUTIONS_IN_FLIGHT + 1).map((emitted) => emitted.items.length)).toEqual([30]);
+		harness.emitted[harness.emitted.length - 1].done.resolve(SUCCESS);
+		await waitFor('the last acknowledgement', 10_000, async () => ((await backlog(consumerOf(ids))).leased === 0 ? true : undefined));
+		const all = harness.emitted.flatMap((emitted) => emitted.items.map((item) => String(item.json.event_id)));
+		expect(new Set(all).size).toBe(total);
+		expect(all).toHaveLength(total);
+		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
 	}, 60_000);
 });
 

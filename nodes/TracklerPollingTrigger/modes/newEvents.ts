@@ -15,7 +15,10 @@ import {
 	ensureConsumer,
 	executionRan,
 	hasStatus,
+	holdLeases,
+	leaseTiming,
 	MAX_EVENTS_PER_EXECUTION,
+	MAX_EXECUTIONS_IN_FLIGHT,
 	pullEvents,
 	sendUnsentAcks,
 	settle,
@@ -127,10 +130,12 @@ async function startAt(
 
 /**
  * "New events": leases the next events from this node's consumer at Trackler and hands them to n8n as
- * ONE execution (one item an event), then returns null (n8n has its items already). When n8n reports
- * that the execution ran, the events are acknowledged; when it did not (crashed, cancelled, could not
- * start), they are released and come again. If n8n goes away before either, the leases run out and
- * the events come again. A manual "Fetch Test Event" leases nothing: it reads the feed.
+ * ONE execution (one item an event; a backlog as one execution per 100 events, at most
+ * MAX_EXECUTIONS_IN_FLIGHT at once), then returns null (n8n has its items already). While the
+ * execution runs, its leases are extended. When n8n reports that it ran, the events are acknowledged;
+ * when it did not (crashed, cancelled, could not start), they are released and come again. If n8n goes
+ * away before either, the leases run out and the events come again. A manual "Fetch Test Event"
+ * leases nothing: it reads the feed.
  */
 export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readEventsSettings(ctx);
@@ -153,6 +158,7 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 			for (const id of Object.keys(former.ledger ?? {})) known.alreadyRan.add(id);
 			delete staticData[FORMER_STATE_FIELD];
 		}
+		if (known.inFlight >= MAX_EXECUTIONS_IN_FLIGHT) return null;
 		try {
 			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
 		} catch (error) {
@@ -166,7 +172,40 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		throw ensureNodeError(ctx.getNode(), error as Error);
 	}
 
-	if (!leases.length) return null;
+	// A full batch means more are waiting (a backlog): pull again while this node has executions to
+	// spare and the poll has time; each batch is one execution of its own.
+	for (;;) {
+		await handOver(ctx, name, settings, leases);
+		const more =
+			leases.length >= MAX_EVENTS_PER_EXECUTION &&
+			known.inFlight < MAX_EXECUTIONS_IN_FLIGHT &&
+			run.hasTime();
+		if (!more) return null;
+		try {
+			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
+		} catch (error) {
+			// The batches already handed over run; the rest waits for the next poll.
+			ctx.logger?.warn?.(
+				`Trackler Polling Trigger: a further pull of consumer ${name} failed (${(error as Error).message}); the rest comes with the next poll`,
+			);
+			return null;
+		}
+	}
+}
+
+/**
+ * Hands one pulled batch to n8n as one execution and keeps its leases until n8n reports the end:
+ * then acknowledges (it ran) or releases (it did not) the events. Events that are not to run are
+ * acknowledged at once.
+ */
+async function handOver(
+	ctx: IPollFunctions,
+	name: string,
+	settings: EventsSettings,
+	leases: EventLease[],
+): Promise<void> {
+	if (!leases.length) return;
+	const known = consumerMemory(name);
 	// Acknowledged without running: events that ran before the consumer existed, and (Ignore Own
 	// Changes) events this node's own token caused.
 	const notOwn = await ownChangesFilter(ctx);
@@ -181,16 +220,34 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		);
 	}
 	const fresh = leases.filter(runs);
-	if (!fresh.length) return null;
+	if (!fresh.length) return;
 
 	const ackIds = fresh.map((lease) => lease.ack_id);
 	const triggerName = ctx.getNode().name;
 	const done = deferredRun();
-	void done.promise.then(
-		async (result) =>
-			await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
-		async () => await settle(ctx, name, 'nacks', ackIds),
-	);
+	// While the execution runs, its leases are extended, so that a long one gets no second delivery;
+	// it counts as in flight until n8n reports its end or the extensions stop at their cap.
+	const hold = holdLeases(ctx, name, ackIds);
+	known.inFlight++;
+	let ended = false;
+	const end = () => {
+		if (ended) return;
+		ended = true;
+		hold.stop();
+		known.inFlight = Math.max(0, known.inFlight - 1);
+	};
+	const cap = setTimeout(end, leaseTiming.maxHoldMs);
+	cap.unref?.();
+	void done.promise
+		.finally(() => {
+			clearTimeout(cap);
+			end();
+		})
+		.then(
+			async (result) =>
+				await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
+			async () => await settle(ctx, name, 'nacks', ackIds),
+		);
 	try {
 		ctx.__emit(
 			[
@@ -205,5 +262,4 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		done.reject(error as Error);
 		throw ensureNodeError(ctx.getNode(), error as Error);
 	}
-	return null;
 }
