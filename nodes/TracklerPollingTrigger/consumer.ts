@@ -1,5 +1,5 @@
 import type { IDataObject, IPollFunctions, IRun } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import type { EventType, Schemas } from '../shared/api';
 import { tracklerApiResponse } from '../shared/transport';
@@ -74,9 +74,10 @@ export function consumerMemory(name: string): ConsumerMemory {
 	return entry;
 }
 
-/** Forgets every consumer this process knew (tests: a restart of n8n). */
+/** Forgets every consumer this process knew and ends its lease extensions (tests: a restart of n8n). */
 export function forgetConsumers(): void {
 	memory.clear();
+	for (const hold of holds) hold.abort();
 }
 
 function path(name: string, tail = ''): string {
@@ -170,7 +171,9 @@ function finalStatus(run: IRun, resultData: IDataObject | undefined): string {
 function refusedIndexes(error: unknown): Set<number> {
 	const refused = new Set<number>();
 	const cause = (error as { cause?: unknown; errorResponse?: unknown }) ?? {};
-	const problem = (cause.errorResponse ?? cause.cause ?? {}) as { errors?: Array<{ field?: string }> };
+	const problem = (cause.errorResponse ?? cause.cause ?? {}) as {
+		errors?: Array<{ field?: string }>;
+	};
 	for (const entry of problem.errors ?? []) {
 		const match = /^ack_ids\[(\d+)\]$/.exec(entry.field ?? '');
 		if (match) refused.add(Number(match[1]));
@@ -229,30 +232,32 @@ export const leaseTiming = {
 	maxHoldMs: 60 * 60_000,
 };
 
-/** Leases kept alive while their execution runs; `stop()` ends the keeping (idempotent). */
+/** Leases kept alive while their execution runs. */
 export interface LeaseHold {
+	/** Ends the keeping now (the execution ended); idempotent. */
 	stop(): void;
-	/** The ack_ids still held (those Trackler refused to extend are dropped: their events come again). */
-	readonly held: readonly string[];
+	/** Settles when the keeping ended: stopped, at the cap, or every lease refused or gone. */
+	ended: Promise<void>;
 }
+
+/** Every hold of this process, so that forgetting the process's memory (a restart in tests) ends them too. */
+const holds = new Set<AbortController>();
 
 /**
  * Extends the leases of `ackIds` until `stop()` (the execution ended), the cap, or the process ends.
- * The timer never keeps the process alive (unref'd), and an extension in flight when stopped changes
- * nothing that the acknowledgement after it does not override. Never throws.
+ * Never throws. The wait between extensions is n8n-workflow's `sleep` with an abort signal (n8n's
+ * rules for community nodes allow no timer of the node's own): on n8n 2.x it ends the moment the
+ * execution does (n8n 1.x's `sleep` ignores the signal: the wait runs out, and no extension follows);
+ * it never delays n8n's shutdown, which ends the process with `process.exit`. An extension in
+ * flight when the execution ends changes nothing that the acknowledgement after it does not override.
  */
 export function holdLeases(ctx: IPollFunctions, name: string, ackIds: string[]): LeaseHold {
 	let held = [...ackIds];
-	let stopped = false;
-	let timer: ReturnType<typeof setTimeout> | undefined;
+	const stopping = new AbortController();
+	holds.add(stopping);
 	const until = Date.now() + leaseTiming.maxHoldMs;
-	const stop = () => {
-		stopped = true;
-		if (timer !== undefined) clearTimeout(timer);
-		timer = undefined;
-	};
 	const extend = async (): Promise<void> => {
-		for (let attempt = 0; held.length && !stopped && attempt < 3; attempt++) {
+		for (let attempt = 0; held.length && !stopping.signal.aborted && attempt < 3; attempt++) {
 			try {
 				await tracklerApiResponse.call(ctx, 'POST', path(name, '/lease-extensions'), {
 					body: { ack_ids: held, ack_deadline_seconds: ACK_DEADLINE_SECONDS },
@@ -266,11 +271,7 @@ export function holdLeases(ctx: IPollFunctions, name: string, ackIds: string[]):
 				if (hasStatus(error, 409) || hasStatus(error, 422)) {
 					// Leases that ran out, were nacked or are unknown: their events come again; keep the others.
 					const refused = refusedIndexes(error);
-					if (!refused.size) {
-						held = [];
-						return;
-					}
-					held = held.filter((_, index) => !refused.has(index));
+					held = refused.size ? held.filter((_, index) => !refused.has(index)) : [];
 					continue;
 				}
 				ctx.logger?.warn?.(
@@ -280,21 +281,20 @@ export function holdLeases(ctx: IPollFunctions, name: string, ackIds: string[]):
 			}
 		}
 	};
-	const schedule = () => {
-		if (stopped || !held.length || Date.now() + leaseTiming.extendEveryMs > until) return;
-		timer = setTimeout(() => {
-			timer = undefined;
-			void extend().then(schedule, schedule);
-		}, leaseTiming.extendEveryMs);
-		timer.unref?.();
+	const keep = async (): Promise<void> => {
+		while (
+			held.length &&
+			!stopping.signal.aborted &&
+			Date.now() + leaseTiming.extendEveryMs <= until
+		) {
+			await sleep(leaseTiming.extendEveryMs, stopping.signal);
+			await extend();
+		}
 	};
-	schedule();
-	return {
-		stop,
-		get held() {
-			return held;
-		},
-	};
+	const ended = keep()
+		.catch(() => undefined) // aborted: the execution ended
+		.finally(() => holds.delete(stopping));
+	return { stop: () => stopping.abort(), ended };
 }
 
 /** Sends the acknowledgements an earlier poll could not send. */

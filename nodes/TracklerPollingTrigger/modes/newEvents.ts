@@ -16,7 +16,6 @@ import {
 	executionRan,
 	hasStatus,
 	holdLeases,
-	leaseTiming,
 	MAX_EVENTS_PER_EXECUTION,
 	MAX_EXECUTIONS_IN_FLIGHT,
 	pullEvents,
@@ -226,22 +225,19 @@ async function handOver(
 	const triggerName = ctx.getNode().name;
 	const done = deferredRun();
 	// While the execution runs, its leases are extended, so that a long one gets no second delivery;
-	// it counts as in flight until n8n reports its end or the extensions stop at their cap.
+	// it counts as in flight while they are kept (until n8n reports its end, or the extensions' cap).
 	const hold = holdLeases(ctx, name, ackIds);
 	known.inFlight++;
-	let ended = false;
-	const end = () => {
-		if (ended) return;
-		ended = true;
-		hold.stop();
-		known.inFlight = Math.max(0, known.inFlight - 1);
+	let counted = true;
+	const release = () => {
+		if (counted) known.inFlight = Math.max(0, known.inFlight - 1);
+		counted = false;
 	};
-	const cap = setTimeout(end, leaseTiming.maxHoldMs);
-	cap.unref?.();
+	void hold.ended.then(release);
 	void done.promise
 		.finally(() => {
-			clearTimeout(cap);
-			end();
+			hold.stop();
+			release();
 		})
 		.then(
 			async (result) =>
