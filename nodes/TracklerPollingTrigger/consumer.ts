@@ -17,8 +17,8 @@ type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
 export const MAX_EVENTS_PER_EXECUTION = 100;
 /**
  * Most executions of one node that this process keeps running at once. A poll that pulled a full batch
- * pulls again (a backlog after an outage drains in one poll, not 100 events a minute) until this many
- * of its executions run, so n8n never holds more than 500 of the backlog's events at once.
+ * pulls again (a backlog after an outage drains within the poll, not 100 events a minute), waiting for
+ * one of these to end whenever this many run, so n8n never holds more than 500 of its events at once.
  */
 export const MAX_EXECUTIONS_IN_FLIGHT = 5;
 /** How long a lease lasts: an execution that takes longer gets its events again (its effects once). */
@@ -61,6 +61,8 @@ interface ConsumerMemory {
 	unsentAcks: string[][];
 	/** Executions this process handed to n8n whose end n8n has not reported yet (see MAX_EXECUTIONS_IN_FLIGHT). */
 	inFlight: number;
+	/** Called once each when an execution in flight ends (a poll draining a backlog waits for room). */
+	roomWaiters: Array<() => void>;
 }
 
 const memory = new Map<string, ConsumerMemory>();
@@ -68,14 +70,39 @@ const memory = new Map<string, ConsumerMemory>();
 export function consumerMemory(name: string): ConsumerMemory {
 	let entry = memory.get(name);
 	if (!entry) {
-		entry = { alreadyRan: new Set(), unsentAcks: [], inFlight: 0 };
+		entry = { alreadyRan: new Set(), unsentAcks: [], inFlight: 0, roomWaiters: [] };
 		memory.set(name, entry);
 	}
 	return entry;
 }
 
+/** An execution in flight ended: one less, and a poll waiting for room goes on. */
+export function executionEnded(name: string): void {
+	const entry = consumerMemory(name);
+	entry.inFlight = Math.max(0, entry.inFlight - 1);
+	for (const wake of entry.roomWaiters.splice(0)) wake();
+}
+
+/**
+ * Waits until fewer than MAX_EXECUTIONS_IN_FLIGHT executions of this consumer run, for at most
+ * `withinMs`; whether there is room now.
+ */
+export async function roomForExecution(name: string, withinMs: number): Promise<boolean> {
+	const entry = consumerMemory(name);
+	if (entry.inFlight < MAX_EXECUTIONS_IN_FLIGHT) return true;
+	if (withinMs <= 0) return false;
+	const giveUp = new AbortController();
+	await Promise.race([
+		new Promise<void>((wake) => entry.roomWaiters.push(wake)),
+		sleep(withinMs, giveUp.signal).catch(() => undefined),
+	]);
+	giveUp.abort();
+	return consumerMemory(name).inFlight < MAX_EXECUTIONS_IN_FLIGHT;
+}
+
 /** Forgets every consumer this process knew and ends its lease extensions (tests: a restart of n8n). */
 export function forgetConsumers(): void {
+	for (const entry of memory.values()) for (const wake of entry.roomWaiters.splice(0)) wake();
 	memory.clear();
 	for (const hold of holds) hold.abort();
 }

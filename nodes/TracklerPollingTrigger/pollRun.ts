@@ -40,6 +40,11 @@ export class PollRun {
 		this.deadline = Date.now() + usable * BUDGET_SHARE;
 	}
 
+	/** Milliseconds the poll may still use. */
+	timeLeftMs(): number {
+		return this.deadline - Date.now();
+	}
+
 	/** Whether the poll may still start another request batch. */
 	hasTime(): boolean {
 		return Date.now() < this.deadline;

@@ -704,7 +704,7 @@ describe('new events (through an event consumer)', () => {
 		}
 	});
 
-	test('a backlog drains in one poll, one execution per 100 events, with at most 5 executions in flight; an ended one makes room', async () => {
+	test('a backlog drains within one poll, one execution per 100 events, never more than 5 in flight: the poll waits for one to end', async () => {
 		const base = Date.parse('2027-03-08T09:00:00Z');
 		await setClock(base);
 		const ids = fresh();
@@ -714,27 +714,26 @@ describe('new events (through an event consumer)', () => {
 		const total = MAX_EVENTS_PER_EXECUTION * (MAX_EXECUTIONS_IN_FLIGHT + 1) + 30;
 		const track = await createTrack('Achterstand');
 		for (let i = 0; i < total; i++) await ok(sb.api('POST', `/tracks/${track.id}/messages`, { body: `Achterstand ${i}` }));
-		let from = harness.requests.length;
-		await harness.poll({ parameters, staticData, ...ids });
+		const from = harness.requests.length;
+		const draining = harness.poll({ parameters, staticData, ...ids });
+		const emittedCount = async (n: number) => await waitFor(`${n} executions`, 10_000, async () => (harness.emitted.length === n ? true : undefined));
+		await emittedCount(MAX_EXECUTIONS_IN_FLIGHT);
 		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual(Array(MAX_EXECUTIONS_IN_FLIGHT).fill(MAX_EVENTS_PER_EXECUTION));
 		expect(requestsSince(from, '/pull')).toHaveLength(MAX_EXECUTIONS_IN_FLIGHT);
-		// all five still run: the next poll pulls nothing
-		from = harness.requests.length;
-		await harness.poll({ parameters, staticData, ...ids });
-		expect(requestsSince(from, '/pull')).toEqual([]);
+		// meanwhile another poll of the same node finds no room: it pulls nothing
+		const other = harness.requests.length;
+		expect(await harness.poll({ parameters, staticData, ...ids })).toBeNull();
+		expect(requestsSince(other, '/pull')).toEqual([]);
 		expect(harness.emitted).toHaveLength(MAX_EXECUTIONS_IN_FLIGHT);
-		// one ends: the next poll pulls the rest (100, then 30)
-		from = harness.requests.length;
+		// one ends: the waiting poll pulls the next 100; another ends: the last 30, and the poll returns
 		harness.emitted[0].done.resolve(SUCCESS);
-		await settled(from, 'acks');
-		await harness.poll({ parameters, staticData, ...ids });
-		expect(harness.emitted.slice(MAX_EXECUTIONS_IN_FLIGHT).map((emitted) => emitted.items.length)).toEqual([MAX_EVENTS_PER_EXECUTION]);
-		for (const emitted of harness.emitted.slice(1)) emitted.done.resolve(SUCCESS);
+		await emittedCount(MAX_EXECUTIONS_IN_FLIGHT + 1);
+		harness.emitted[1].done.resolve(SUCCESS);
+		await emittedCount(MAX_EXECUTIONS_IN_FLIGHT + 2);
+		expect(await draining).toBeNull();
+		expect(harness.emitted.map((emitted) => emitted.items.length)).toEqual([...Array(MAX_EXECUTIONS_IN_FLIGHT + 1).fill(MAX_EVENTS_PER_EXECUTION), 30]);
+		for (const emitted of harness.emitted.slice(2)) emitted.done.resolve(SUCCESS);
 		await waitFor('every acknowledgement', 10_000, async () => ((await backlog(consumerOf(ids))).leased === 0 ? true : undefined));
-		await harness.poll({ parameters, staticData, ...ids });
-		expect(harness.emitted.slice(MAX_EXECUTIONS_IN_FLIGHT + 1).map((emitted) => emitted.items.length)).toEqual([30]);
-		harness.emitted[harness.emitted.length - 1].done.resolve(SUCCESS);
-		await waitFor('the last acknowledgement', 10_000, async () => ((await backlog(consumerOf(ids))).leased === 0 ? true : undefined));
 		const all = harness.emitted.flatMap((emitted) => emitted.items.map((item) => String(item.json.event_id)));
 		expect(new Set(all).size).toBe(total);
 		expect(all).toHaveLength(total);

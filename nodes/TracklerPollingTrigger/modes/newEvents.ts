@@ -13,12 +13,14 @@ import {
 	consumerSettings,
 	deferredRun,
 	ensureConsumer,
+	executionEnded,
 	executionRan,
 	hasStatus,
 	holdLeases,
 	MAX_EVENTS_PER_EXECUTION,
 	MAX_EXECUTIONS_IN_FLIGHT,
 	pullEvents,
+	roomForExecution,
 	sendUnsentAcks,
 	settle,
 } from '../consumer';
@@ -171,15 +173,12 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 		throw ensureNodeError(ctx.getNode(), error as Error);
 	}
 
-	// A full batch means more are waiting (a backlog): pull again while this node has executions to
-	// spare and the poll has time; each batch is one execution of its own.
+	// A full batch means more are waiting (a backlog): pull again while the poll has time, each batch
+	// an execution of its own, waiting for one to end whenever MAX_EXECUTIONS_IN_FLIGHT run.
 	for (;;) {
 		await handOver(ctx, name, settings, leases);
-		const more =
-			leases.length >= MAX_EVENTS_PER_EXECUTION &&
-			known.inFlight < MAX_EXECUTIONS_IN_FLIGHT &&
-			run.hasTime();
-		if (!more) return null;
+		if (leases.length < MAX_EVENTS_PER_EXECUTION || !run.hasTime()) return null;
+		if (!(await roomForExecution(name, run.timeLeftMs())) || !run.hasTime()) return null;
 		try {
 			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
 		} catch (error) {
@@ -230,7 +229,7 @@ async function handOver(
 	known.inFlight++;
 	let counted = true;
 	const release = () => {
-		if (counted) known.inFlight = Math.max(0, known.inFlight - 1);
+		if (counted) executionEnded(name);
 		counted = false;
 	};
 	void hold.ended.then(release);
