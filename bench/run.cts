@@ -2,7 +2,7 @@
 // n8n, interleaved round by round, against the sandbox. `npm run bench` (full sizes, 3 rounds) or
 // `npm run bench -- --quick` (small sizes, one round; fails when an item is lost or failed), or
 // `npm run bench -- --reduced` (3 rounds, smaller sizes, see SIZES).
-// Options: --rounds=N, --only=ingest,effect,bulk,batch,returnAll,polling, --no-isolate-phase (always
+// Options: --rounds=N, --only=ingest,effect,bulk,batch,returnAll,polling,drain, --no-isolate-phase (always
 // left out in quick mode).
 // Prints a Markdown table of medians and ratios with each goal met or not, and writes the raw
 // results to bench/results/<timestamp>.json (and the table to bench/results/latest.md).
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 
 import { batchJob, type Variant } from './jobs/batch.cjs';
 import { bulkJob, conditions, returnAllJob } from './jobs/bulk.cjs';
+import { drainJob } from './jobs/drain.cjs';
 import { effectJob } from './jobs/effect.cjs';
 import { ingestJob } from './jobs/ingest.cjs';
 import { pollingJob } from './jobs/polling.cjs';
@@ -21,16 +22,16 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rounds = Number(flag('rounds') ?? (quick ? 1 : 3));
-const only = new Set((flag('only') ?? 'ingest,effect,bulk,batch,returnAll,polling').split(','));
+const only = new Set((flag('only') ?? 'ingest,effect,bulk,batch,returnAll,polling,drain').split(','));
 
 // Full sizes are the issue's; --reduced keeps 3 rounds and Return All of 50,000 Tracks but sends
 // fewer deliveries and items, so that a run fits in about 25 minutes on a busy 2-core machine.
 const reduced = args.includes('--reduced');
 const SIZES = quick
-	? { ingest: { 1: 5, 10: 20, 50: 50 }, effect: 2, bulk: { items: 20, limited: 60, faulty: 20 }, limit: { limit: 20, window: 2 }, batch: [100, 200], tracks: 600, polling: [10, 200], polls: 2 }
+	? { ingest: { 1: 5, 10: 20, 50: 50 }, effect: 2, bulk: { items: 20, limited: 60, faulty: 20 }, limit: { limit: 20, window: 2 }, batch: [100, 200], tracks: 600, polling: [10, 200], polls: 2, drain: { events: 120, fresh: 50 } }
 	: reduced
-		? { ingest: { 1: 10, 10: 200, 50: 300 }, effect: 5, bulk: { items: 2000, limited: 300, faulty: 300 }, limit: { limit: 150, window: 15 }, batch: [1500], tracks: 50_000, polling: [10, 10_000], polls: 5 }
-		: { ingest: { 1: 100, 10: 1000, 50: 1000 }, effect: 20, bulk: { items: 2000, limited: 2000, faulty: 2000 }, limit: { limit: 600, window: 60 }, batch: [1500, 10_000], tracks: 50_000, polling: [10, 10_000], polls: 5 };
+		? { ingest: { 1: 10, 10: 200, 50: 300 }, effect: 5, bulk: { items: 2000, limited: 300, faulty: 300 }, limit: { limit: 150, window: 15 }, batch: [1500], tracks: 50_000, polling: [10, 10_000], polls: 5, drain: { events: 2000, fresh: 1000 } }
+		: { ingest: { 1: 100, 10: 1000, 50: 1000 }, effect: 20, bulk: { items: 2000, limited: 2000, faulty: 2000 }, limit: { limit: 600, window: 60 }, batch: [1500, 10_000], tracks: 50_000, polling: [10, 10_000], polls: 5, drain: { events: 10_000, fresh: 2000 } };
 
 async function seedTracks(b: Bench, total: number): Promise<void> {
 	const have = b.sb.sandbox.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM tracks')?.n ?? 0;
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
 	const started = new Date();
 	const r = new Results();
 	r.notes.push(`command: npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`, `started: ${started.toISOString()}`, `rounds: ${rounds}`, `sizes: ${quick ? 'quick' : reduced ? 'reduced (--reduced)' : 'full'}`);
-	if (['ingest', 'effect', 'bulk', 'batch', 'returnAll'].some((j) => only.has(j))) {
+	if (['ingest', 'effect', 'bulk', 'batch', 'returnAll', 'drain'].some((j) => only.has(j))) {
 		log('starting n8n (default settings) and the sandbox');
 		const b = await startBench(quick);
 		try {
@@ -61,6 +62,9 @@ async function main(): Promise<void> {
 				await batchJob(b, r, { rounds, sizes, limit: SIZES.limit, variants: list('batch-variants') as Variant[] | undefined, conditions: list('batch-conditions') as Array<'no limit' | 'rate limit'> | undefined });
 			}
 			if (only.has('returnAll')) await returnAllJob(b, r, { rounds, tracks: SIZES.tracks });
+			// Last in this n8n: it seeds Tracks of its own and sends deliveries from the first stored events on.
+			// --drain-fresh=N: the fresh deliveries of each side (full mode: 2,000; the issue's 10,000 take about 50 minutes here).
+			if (only.has('drain')) await drainJob(b, r, { events: SIZES.drain.events, fresh: Number(flag('drain-fresh') ?? SIZES.drain.fresh), concurrency: 10 });
 		} finally {
 			await stopBench(b);
 		}

@@ -46,7 +46,7 @@ export function subscriptionSigner(row: Json): Signer {
 	return (id, ts, body) => signers.map((s) => s(id, ts, body)).join(' ');
 }
 
-interface Side {
+export interface Side {
 	name: 'trackler' | 'n8n';
 	id: string;
 	url: string;
@@ -55,6 +55,11 @@ interface Side {
 }
 
 let eventCursor = 0;
+
+/** Deliveries take the stored track.created events from the first on again (a new sandbox, or a job of its own). */
+export function reuseEvents(): void {
+	eventCursor = 0;
+}
 
 /** Events the sandbox has stored (as Trackler would deliver them), each used once. */
 function takeEvents(b: Bench, n: number): Array<{ id: string; body: string }> {
@@ -68,7 +73,7 @@ function takeEvents(b: Bench, n: number): Array<{ id: string; body: string }> {
 	return rows.map((r) => ({ id: r.id, body: r.doc }));
 }
 
-async function deliver(b: Bench, side: Side, n: number, concurrency: number): Promise<Json> {
+export async function deliver(b: Bench, side: Side, n: number, concurrency: number): Promise<Json> {
 	const events = takeEvents(b, n);
 	const before = await executionCounts(b, side.id);
 	const latencies: number[] = [];

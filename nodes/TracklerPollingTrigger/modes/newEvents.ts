@@ -223,26 +223,31 @@ async function handOver(
 	const ackIds = fresh.map((lease) => lease.ack_id);
 	const triggerName = ctx.getNode().name;
 	const done = deferredRun();
-	// While the execution runs, its leases are extended, so that a long one gets no second delivery;
-	// it counts as in flight while they are kept (until n8n reports its end, or the extensions' cap).
+	// While the execution runs, its leases are extended, so that a long one gets no second delivery.
+	// It counts as in flight while this process holds its leases: until they are acknowledged or
+	// released after n8n reports the end, or until the extensions stop by themselves (their cap).
 	const hold = holdLeases(ctx, name, ackIds);
 	known.inFlight++;
 	let counted = true;
+	let reported = false;
 	const release = () => {
 		if (counted) executionEnded(name);
 		counted = false;
 	};
-	void hold.ended.then(release);
+	void hold.ended.then(() => {
+		if (!reported) release();
+	});
 	void done.promise
 		.finally(() => {
+			reported = true;
 			hold.stop();
-			release();
 		})
 		.then(
 			async (result) =>
 				await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
 			async () => await settle(ctx, name, 'nacks', ackIds),
-		);
+		)
+		.finally(release);
 	try {
 		ctx.__emit(
 			[
