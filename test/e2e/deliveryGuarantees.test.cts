@@ -301,7 +301,8 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		const given = await deliveries();
 		const remindersGiven = await deliveriesOf(reminders.subscriptionId);
 		expect(given).toHaveLength(501);
-		expect(remindersGiven).toHaveLength(50);
+		// The reminders of these 50 appointments, and of the demo workspace's own appointments due meanwhile.
+		expect(remindersGiven.length).toBeGreaterThanOrEqual(50);
 		const states = (list: Array<{ state: string }>) => list.reduce<Record<string, number>>((m, d) => ({ ...m, [d.state]: (m[d.state] ?? 0) + 1 }), {});
 		// Only the event before the outage was acknowledged; the oldest ones were given up (retries ran out).
 		expect(given.filter((d) => d.state === 'delivered')).toHaveLength(1);
@@ -340,7 +341,7 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 			return executions;
 		};
 		const executions = await finished(wf.id, 502);
-		const reminderExecutions = (await finished(reminders.id, 51)).sort((a, b) => Number(a.id) - Number(b.id));
+		const reminderExecutions = (await finished(reminders.id, remindersGiven.length + 1)).sort((a, b) => Number(a.id) - Number(b.id));
 		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
 		const reminded = reminderExecutions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json as { appointment?: { id?: string }; fires_at?: string });
 		// Trackler sends what a resume made due in the order the moments fell due, up to 10 at a time:
@@ -350,7 +351,10 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		console.log(`[delivery] away 10 days: ${JSON.stringify({ events: states(given), reminders: states(remindersGiven), executions: executions.length, reminderExecutions: reminderExecutions.length, remindersStartedOutOfDueOrder: outOfOrder, statuses: states([...executions, ...reminderExecutions].map((e) => ({ state: e.status }))) })}`);
 		expect([...executions, ...reminderExecutions].map((e) => e.status).filter((status) => status !== 'success')).toEqual([]);
 		expect([...messages].sort()).toEqual([before, ...messageIds, after].sort());
-		expect(reminded.map((r) => r.appointment?.id).sort()).toEqual([...appointments].sort());
+		const remindedIds = reminded.map((r) => String(r.appointment?.id));
+		expect(remindedIds).toHaveLength(remindersGiven.length + 1);
+		expect(new Set(remindedIds).size).toBe(remindedIds.length); // each reminder once
+		expect(remindedIds.filter((id) => appointments.includes(id)).sort()).toEqual([...appointments].sort());
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 		await n8n.unpublishWorkflow(reminders.id, 180_000);
