@@ -3124,7 +3124,7 @@ export interface components {
             filters: components["schemas"]["WebhookFilters"];
             /**
              * Format: date-time
-             * @description When the rule was added or last changed (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
+             * @description When the rule was added or last changed, or the `active_since` it was added with (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
              */
             active_since: string;
         };
@@ -3150,6 +3150,16 @@ export interface components {
             /** @description Exact minutes after the anchor (negative is before), after `offset_days`. */
             offset_minutes: number;
             filters?: components["schemas"]["WebhookFiltersInput"];
+            /**
+             * Format: date-time
+             * @description Where the rule starts: moments due at or after it fire (see "Timing rules"). Read only when the
+             *     rule is added or its definition changes (a rule sent again unchanged keeps its stored
+             *     `active_since`, whatever this says); now unless set. At most 30 days back and not after now
+             *     (else `422` naming `timing_rules[i].active_since`). For a reader that took over from its own
+             *     bookkeeping of due moments: the moments between its last own check and the rule's creation
+             *     are then not skipped.
+             */
+            active_since?: string;
         };
         /** @description The moment of a timing rule that fell due. */
         TimingMoment: {
@@ -3883,6 +3893,10 @@ export interface components {
         };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
+            /**
+             * @description The events delivered. At least one, unless `timing_rules` has a rule: a consumer of moments alone
+             *     (reminders) has `[]`. Empty with no timing rule answers `422` naming `event_types`.
+             */
             event_types: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             /**

@@ -110,7 +110,11 @@ export const routes: Record<string, Handler> = {
 		expireConsumers(store);
 		const now = store.now();
 		const existing = consumerRow(ctx);
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors(ruleErrors(body.timing_rules, store.clock.nowMs()));
+		// A consumer needs an event type or a timing rule (one for moments alone has `event_types: []`).
+		if (!(body.event_types as unknown[] | undefined)?.length && !(body.timing_rules as unknown[] | undefined)?.length) {
+			failIfErrors([{ field: 'event_types', message: 'name at least one event type, or add a timing rule for a consumer of moments alone', code: 'required' }]);
+		}
 		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now, store.workspaceObj().time_zone);
 		const settings = [
 			JSON.stringify(body.event_types),

@@ -113,7 +113,7 @@ export const routes: Record<string, Handler> = {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
 		await checkUrl(ctx, body.url);
-		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
+		failIfErrors([...ruleErrors(body.timing_rules, store.clock.nowMs()), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
 		const rules = storedRules(body.timing_rules, [], now, store.workspaceObj().time_zone);
@@ -138,7 +138,7 @@ export const routes: Record<string, Handler> = {
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
 		failIfErrors([
-			...ruleErrors(body.timing_rules),
+			...ruleErrors(body.timing_rules, store.clock.nowMs()),
 			...deliversNothing(body.event_types ?? JSON.parse(row.event_types), body.timing_rules ?? JSON.parse(row.timing_rules)),
 		]);
 		const now = store.now();

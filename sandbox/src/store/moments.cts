@@ -77,7 +77,8 @@ export function storedRules(input: S['TimingRuleInput'][] | undefined, previous:
 			time_zone: r.time_zone ?? workspaceZone,
 			offset_minutes: r.offset_minutes,
 			filters: { tag_ids: r.filters?.tag_ids ?? [], status_ids: r.filters?.status_ids ?? [], scheduler_ids: r.filters?.scheduler_ids ?? [], form_template_ids: r.filters?.form_template_ids ?? [] },
-			active_since: nowIso,
+			// An explicit active_since (checked by ruleErrors) is read when the rule is added or changed only.
+			active_since: r.active_since ? new Date(Math.min(Date.parse(r.active_since), Date.parse(nowIso))).toISOString() : nowIso,
 		};
 		const before = previous.find((p) => p.id === r.id);
 		const same = before && JSON.stringify({ ...before, active_since: '' }) === JSON.stringify({ ...rule, active_since: '' });
@@ -85,8 +86,13 @@ export function storedRules(input: S['TimingRuleInput'][] | undefined, previous:
 	});
 }
 
-/** Field errors of timing rules that the schema cannot express (anchor-specific fields, unique ids). */
-export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ field: string; message: string; code: string }> {
+/** How far back a rule's explicit active_since may lie (as a consumer's start_at). */
+export const ACTIVE_SINCE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
+/** An active_since this far ahead of the clock still counts as now (the caller's clock may run ahead). */
+const ACTIVE_SINCE_SKEW_MS = 5 * 60 * 1000;
+
+/** Field errors of timing rules that the schema cannot express (anchor-specific fields, unique ids, active_since's range at `nowMs`). */
+export function ruleErrors(input: S['TimingRuleInput'][] | undefined, nowMs: number): Array<{ field: string; message: string; code: string }> {
 	const errors: Array<{ field: string; message: string; code: string }> = [];
 	(input ?? []).forEach((r, i) => {
 		const at = `timing_rules[${i}]`;
@@ -96,6 +102,11 @@ export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ f
 		if (r.anchor === 'fixed' && !r.at) errors.push({ field: `${at}.at`, message: 'is required for the anchor fixed (the moment to count from)', code: 'required' });
 		if (r.anchor !== 'fixed' && r.at !== undefined) errors.push({ field: `${at}.at`, message: 'is only for the anchor fixed', code: 'invalid_value' });
 		if (r.time_zone !== undefined && !isTimeZone(r.time_zone)) errors.push({ field: `${at}.time_zone`, message: `"${r.time_zone}" is not an IANA time zone (such as Europe/Amsterdam)`, code: 'invalid_value' });
+		if (r.active_since !== undefined) {
+			const ms = Date.parse(r.active_since);
+			if (ms < nowMs - ACTIVE_SINCE_BACK_MS) errors.push({ field: `${at}.active_since`, message: `must be at most 30 days back (not before ${new Date(nowMs - ACTIVE_SINCE_BACK_MS).toISOString()})`, code: 'too_small' });
+			else if (ms > nowMs + ACTIVE_SINCE_SKEW_MS) errors.push({ field: `${at}.active_since`, message: `must not be after now (${new Date(nowMs).toISOString()}); leave it out to start now`, code: 'too_large' });
+		}
 		if (Math.abs((r.offset_days ?? 0) * 1440 + r.offset_minutes) > 525600) errors.push({ field: `${at}.offset_days`, message: 'offset_days and offset_minutes together are more than a year (525600 minutes) either way', code: 'invalid_value' });
 	});
 	return errors;
