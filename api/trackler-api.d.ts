@@ -3099,8 +3099,11 @@ export interface components {
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
-         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
-         *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
+         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`: an ISO 8601
+         *     date or date-time, with `T` or a space, seconds optional, such as `2026-12-01`, `2026-12-01T09:00` or
+         *     `2026-12-01 09:00:00+01:00`, or a day-first date `1-12-2026`, `1/12/2026`, `1.12.2026`, optionally with `9:00`
+         *     or `9:00:00`; a date alone is midnight, and a date-time without an offset that clock time, in the workspace's
+         *     time zone; any other value is no date and makes no moment), or `fixed` (the moment `at`, once for each Track).
          */
         TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed" | (string & {});
         /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */

@@ -155,6 +155,30 @@ describe('sandbox timing rules of event consumers', () => {
 		]);
 	});
 
+	it('reads metadata dates in ISO 8601 (T or a space) and day-first forms, without an offset in the workspace time zone', async () => {
+		await sb.testApi('POST', '/clock', { set: '2029-12-30T12:00:00.000Z' });
+		const values: Record<string, string | undefined> = {
+			'2030-01-02T09:00': '2030-01-02T08:00:00.000Z',
+			'2030-01-02 09:30:00': '2030-01-02T08:30:00.000Z',
+			'2030-01-02T10:00:00Z': '2030-01-02T10:00:00.000Z',
+			'2030-01-02 12:00+02:00': '2030-01-02T10:00:00.000Z',
+			'3-1-2030': '2030-01-02T23:00:00.000Z',
+			'3/1/2030 9:15': '2030-01-03T08:15:00.000Z',
+			'binnenkort': undefined,
+			'31-2-2030': undefined,
+		};
+		const byTrack = new Map<string, string | undefined>();
+		for (const [value, due] of Object.entries(values)) {
+			const made = await sb.api('POST', '/tracks', { title: `Datum ${value}`, metadata: { Datum: value } });
+			byTrack.set(made.body.id, due);
+		}
+		await put({ event_types: [], timing_rules: [{ id: 'datum', anchor: 'track.metadata', metadata_key: 'Datum', offset_minutes: 0 }] });
+		await sb.testApi('POST', '/clock', { set: '2030-01-05T00:00:00.000Z' });
+		const leases = await pull();
+		const fired = Object.fromEntries(leases.map((l) => [l.event.track_id, l.event.created_at]));
+		for (const [track, due] of byTrack) expect(fired[track]).toBe(due);
+	});
+
 	it('refuses impossible rules with 422 naming the field, and creates nothing', async () => {
 		const cases: Array<[Record<string, unknown>, string]> = [
 			[{ ...reminder, offset_minutes: 525601 }, 'timing_rules[0].offset_minutes'],

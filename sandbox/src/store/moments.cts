@@ -51,18 +51,36 @@ export function dueOf(rule: Pick<StoredRule, 'offset_days' | 'time_zone' | 'offs
 	return shiftDays(anchorMs, rule.offset_days ?? 0, rule.time_zone) + rule.offset_minutes * MINUTE;
 }
 
-/** A metadata value as a moment: a date alone is midnight in the workspace's time zone; undefined if it is no date. */
+/** Wall-clock time in `timeZone` as a moment (the zone's offset at that moment; DST-aware). */
+function wallClock(y: number, mo: number, d: number, h: number, mi: number, sec: number, timeZone: string): number | undefined {
+	const guess = Date.UTC(y, mo - 1, d, h, mi, sec);
+	const check = new Date(guess);
+	if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
+	const first = guess - zoneOffset(guess, timeZone);
+	return guess - zoneOffset(first, timeZone);
+}
+
+/**
+ * A metadata value as a moment, undefined if it is no date: ISO 8601 dates and date-times (`2026-12-01`,
+ * `2026-12-01T09:00`, a space for the `T`, seconds optional, with or without an offset or `Z`) and
+ * day-first dates (`1-12-2026`, `1/12/2026`, `1.12.2026`, optionally with `9:00` or `9:00:00`). A date
+ * alone is midnight, a date-time without an offset that clock time, in the workspace's time zone.
+ */
 export function metadataMoment(value: string | undefined, timeZone: string): number | undefined {
 	if (!value) return undefined;
-	const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-	if (date) {
-		const guess = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-		const first = guess - zoneOffset(guess, timeZone);
-		return guess - zoneOffset(first, timeZone);
+	const text = value.trim();
+	const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+	if (iso) {
+		const [, y, mo, d, h, mi, sec, offset] = iso;
+		const wall = wallClock(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), timeZone);
+		if (wall === undefined || !offset) return wall;
+		const ms = Date.parse(text.replace(' ', 'T'));
+		return Number.isNaN(ms) ? undefined : ms;
 	}
-	if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) return undefined;
-	const ms = Date.parse(value);
-	return Number.isNaN(ms) ? undefined : ms;
+	const dayFirst = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+	if (!dayFirst) return undefined;
+	const [, d, , mo, y, h, mi, sec] = dayFirst;
+	return wallClock(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), timeZone);
 }
 
 /** The rules as stored: the request's rules, each keeping its active_since when its definition is unchanged. */
