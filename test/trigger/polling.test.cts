@@ -1,9 +1,11 @@
 // The Trackler Polling Trigger against the in-process sandbox over real HTTP, with a hand-made poll
 // context whose static data survives "restarts". The sandbox clock is frozen and moved by the tests;
 // the node follows it through the API's Date header.
-import type { IDataObject, IRun } from 'n8n-workflow';
+import type { IDataObject, INode, IRun } from 'n8n-workflow';
 
 import { executionRan, forgetConsumers } from '../../nodes/TracklerPollingTrigger/consumer';
+import { formerStateKey, formerTimingState } from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
+import { readTimingSettings } from '../../nodes/shared/timingRules';
 import { waitFor } from '../../tooling/time.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { createPollHarness, type Emitted, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
@@ -956,4 +958,34 @@ describe('request count of an idle poll', () => {
 			expect(large[mode.name].activation).toBe(2);
 		}
 	}, 180_000);
+});
+
+describe('formerTimingState: where a rule starts when it takes over from a window in static data', () => {
+	const node = { id: 'n', name: 'Trackler Polling Trigger', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
+	const settingsOf = (parameters: IDataObject, mode: 'appointmentTiming' | 'trackDate') =>
+		readTimingSettings(node, (name, fallback) => (name in parameters ? parameters[name] : fallback), mode, 'Europe/Amsterdam');
+	const atStart = settingsOf({ appointmentTiming: 'atStart' }, 'appointmentTiming');
+	const key = formerStateKey(atStart);
+
+	test('the end of the last window, or the start of a window read in part; the ledger named', () => {
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, floor: 1000, ledger: { 'a@x': 1 } } }, atStart)).toEqual({ startMs: 5000, fired: ['a@x'] });
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, floor: 1000, ledger: {}, pending: { since: 4000 } } }, atStart)).toEqual({ startMs: 4000, fired: [] });
+	});
+
+	test('a Track date still in its first read starts at its floor; a fixed moment mid fan-out at the moment itself', () => {
+		const metadata = settingsOf({ momentSource: 'metadata', metadataKey: 'Einddatum', momentTiming: 'at' }, 'trackDate');
+		expect(formerTimingState({ tracklerPolling: { key: formerStateKey(metadata), floor: 7000, ledger: {} } }, metadata)).toEqual({ startMs: 7000, fired: [] });
+		const fixed = settingsOf({ momentSource: 'fixed', fixedMoment: '2027-03-01T09:00:00', momentTiming: 'before', momentOffset: 1, momentOffsetUnit: 'days' }, 'trackDate');
+		const due = Date.parse('2027-02-28T08:00:00Z'); // 09:00 the day before, in Amsterdam
+		const state = { key: formerStateKey(fixed), windowEnd: due + 3_600_000, ledger: {}, fanOut: { startedAt: due, cursor: 'c' } };
+		expect(formerTimingState({ tracklerPolling: state }, fixed)).toEqual({ startMs: due, fired: [] });
+		expect(formerTimingState({ tracklerPolling: { ...state, fanOut: undefined, done: true } }, fixed)).toEqual({ startMs: due + 3_600_000, fired: [] });
+	});
+
+	test('state of other settings hands nothing over; no state, or New Events state, is none of its business', () => {
+		const other = settingsOf({ appointmentTiming: 'beforeStart', appointmentOffset: 15 }, 'appointmentTiming');
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, ledger: { 'a@x': 1 } } }, other)).toEqual({ fired: [] });
+		expect(formerTimingState({}, atStart)).toBeUndefined();
+		expect(formerTimingState({ tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'c' } }, atStart)).toBeUndefined();
+	});
 });
