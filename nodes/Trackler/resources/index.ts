@@ -76,6 +76,18 @@ export const operations: Record<string, Record<string, OperationModule>> = Objec
 );
 
 /**
+ * The operation a run's parameters name, with its `resource/operation` key; undefined when they name
+ * none (an expression gave another value).
+ */
+export function findOperation(
+	resource: string,
+	operation: string,
+): { key: OperationKey; operation: OperationModule } | undefined {
+	const found = operations[resource]?.[operation];
+	return found && { key: `${resource}/${operation}` as OperationKey, operation: found };
+}
+
+/**
  * The canvas subtitle in words: the chosen operation's action, as the nodes panel lists it ("Add
  * tags to a track"), instead of the parameters' values ("addToTrack: tag").
  */
