@@ -77,14 +77,18 @@ export const operations: Record<string, Record<string, OperationModule>> = Objec
 
 /**
  * The operation a run's parameters name, with its `resource/operation` key; undefined when they name
- * none (an expression gave another value).
+ * none (an expression gave another value, or a name such as `toString`).
  */
 export function findOperation(
 	resource: string,
 	operation: string,
 ): { key: OperationKey; operation: OperationModule } | undefined {
-	const found = operations[resource]?.[operation];
-	return found && { key: `${resource}/${operation}` as OperationKey, operation: found };
+	const own = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+	if (!own(operations, resource) || !own(operations[resource], operation)) return undefined;
+	return {
+		key: `${resource}/${operation}` as OperationKey,
+		operation: operations[resource][operation],
+	};
 }
 
 /**
