@@ -2,9 +2,9 @@
 // folder's index.ts), and what is produced from them: every operation file is listed by its
 // resource and every listed operation has its file, the Resource and Operation fields list them by
 // name with their action and description, the fields are those of the definitions, the canvas
-// subtitle names every operation. No server: the descriptions only. The names are checked by the
+// subtitle names every operation, every template's Trackler node names one. No server: the descriptions only. The names are checked by the
 // compiler too: the last block holds code that must not compile (`@ts-expect-error`).
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
@@ -154,6 +154,26 @@ describe('the action node: one definition per operation', () => {
 			),
 		);
 		expect(actions).toEqual(expected);
+	});
+
+	it('every Trackler node of a template names an operation the node has', () => {
+		const templates = path.resolve(__dirname, '../../templates');
+		const named = readdirSync(templates)
+			.filter((file) => file.endsWith('.json'))
+			.flatMap((file) => {
+				const workflow = JSON.parse(readFileSync(path.join(templates, file), 'utf8')) as {
+					nodes: Array<{ type: string; parameters: { resource?: string; operation?: string } }>;
+				};
+				return workflow.nodes
+					.filter((node) => /\.trackler(Tool)?$/.test(node.type))
+					.map(({ parameters }) => `${file}: ${parameters.resource}/${parameters.operation}`);
+			});
+		expect(named.length).toBeGreaterThan(10);
+		const unknown = named.filter((entry) => {
+			const [resource, operation] = entry.split(': ')[1].split('/');
+			return !findOperation(resource, operation);
+		});
+		expect(unknown).toEqual([]);
 	});
 
 	it('findOperation finds an operation by the parameters, and nothing for other values', () => {
