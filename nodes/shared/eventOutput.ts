@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type {
 	Appointment,
+	Email,
 	Form,
 	FormSubmission,
 	Invitation,
@@ -168,6 +169,17 @@ function appointmentFields(appointment: Appointment): IDataObject {
 	};
 }
 
+function emailFields(email: Email): IDataObject {
+	return {
+		email_id: email.id,
+		email_subject: email.subject,
+		email_body: email.body,
+		recipient_names: email.recipients.map((recipient) => recipient.name),
+		recipient_emails: email.recipients.map((recipient) => recipient.email),
+		sent_at: email.sent_at,
+	};
+}
+
 function tagFields(tag: Tag | undefined): IDataObject {
 	return tag ? { tag_id: tag.id, tag_name: tag.name, tag_color: tag.color } : {};
 }
@@ -231,6 +243,9 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 			break;
 		case 'appointment':
 			Object.assign(result, appointmentFields(object as Appointment));
+			break;
+		case 'email':
+			Object.assign(result, emailFields(object as Email));
 			break;
 		default:
 			result.object = object as IDataObject;
