@@ -3047,10 +3047,11 @@ export interface components {
             request_id?: string;
         };
         /**
-         * @description What the event is about, by id and type: `object` names the object the full event carries; `tag`,
-         *     `submission` name the tag and the form submission of the events that carry them; `changed_fields`
-         *     lists the fields an update changed (the keys of the full event's `previous`); `moment` is the timing
-         *     rule's moment, which holds no personal data.
+         * @description What the event is about, by id and type: `object` names the object the full event carries; `tag`
+         *     names the tag of `track.tag_added` and `track.tag_removed`; `submission` the submission of
+         *     `form.submitted` (its `id` is the form's: read it with `GET /forms/{form_id}/submission`);
+         *     `changed_fields` lists the fields an update changed (the keys of the full event's `previous`);
+         *     `moment` is the timing rule's moment, which holds no personal data.
          */
         ThinEventData: {
             object: components["schemas"]["ObjectRef"];
