@@ -3212,11 +3212,13 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+            /** @description The API version the events it leases are made in (see "Versions and compatibility"). */
+            api_version: string;
             /**
-             * @description The API version the events it leases are made in (see "Versions and compatibility").
+             * @description What its leases carry, `full` events or `thin` ones (see "Thin payloads").
              * @example 2026-12-07
              */
-            api_version: string;
+            payload: components["schemas"]["EventPayload"];
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
@@ -3295,7 +3297,8 @@ export interface components {
             object: "event_lease";
             /** @description Opaque and unguessable; one for each lease (a redelivery has a new one). */
             ack_id: string;
-            event: components["schemas"]["Event"];
+            /** @description The event; for a consumer with `payload` `thin` the `ThinEvent` (see "Thin payloads"). */
+            event: components["schemas"]["Event"] | components["schemas"]["ThinEvent"];
             /** @description How many times the event was delivered to this consumer, this delivery included (since its last re-drive). */
             delivery_count: number;
             /**
@@ -4031,6 +4034,8 @@ export interface components {
             timing_rules?: components["schemas"]["TimingRuleInput"][];
             /** @description The API version of the events it leases from now on; by default the request's (the `Trackler-Version` header, else the token's). */
             api_version?: components["schemas"]["ApiVersion"];
+            /** @description `thin` hands out each event as a `ThinEvent`, ids and types only (see "Thin payloads"); `full` (the default) the whole `Event`. Dead letters always show the full event. */
+            payload?: components["schemas"]["EventPayload"];
         };
         PullEventsRequest: {
             /**
@@ -9689,6 +9694,7 @@ export interface operations {
                      *         {
                      *           "object": "event_consumer",
                      *           "api_version": "2026-12-07",
+                     *           "payload": "full",
                      *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *           "event_types": [
                      *             "form.submitted",
@@ -9773,6 +9779,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -9881,6 +9888,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -9947,6 +9955,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",

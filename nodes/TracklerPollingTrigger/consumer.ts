@@ -1,7 +1,7 @@
 import type { IDataObject, IPollFunctions, IRun } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { EventType, Schemas } from '../shared/api';
+import type { EventType, Schemas, TracklerEvent } from '../shared/api';
 import { tracklerApiResponse } from '../shared/transport';
 
 // The "New events" mode reads through an event consumer: Trackler keeps which events are done, hands
@@ -9,7 +9,8 @@ import { tracklerApiResponse } from '../shared/transport';
 // an event only once n8n reports that the execution it started ran; nothing the guarantee depends on
 // is kept in n8n.
 
-export type EventLease = Schemas['EventLease'];
+/** A lease of the node's consumer, which never asks for thin payloads: its events are full ones. */
+export type EventLease = Omit<Schemas['EventLease'], 'event'> & { event: TracklerEvent };
 type EventConsumer = Schemas['EventConsumer'];
 type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
 
@@ -110,7 +111,8 @@ export async function pullEvents(
 	const response = await tracklerApiResponse.call(ctx, 'POST', path(name, '/pull'), {
 		body: { max_events: max },
 	});
-	const list = response.body as unknown as Schemas['EventLeaseList'];
+	// The consumer is put without `payload`, so its leases carry full events.
+	const list = response.body as unknown as { data?: EventLease[] };
 	return { leases: list.data ?? [] };
 }
 

@@ -174,6 +174,23 @@ describe('sandbox events: previous, sequence, new types, no invitation links, th
 			receiver.received.find((h) => h.path?.endsWith('/thin') && h.body.type === 'track.updated' && h.body.payload === 'full'),
 		);
 		expect(later.body.data.object.title).toBe('Coaching W. D.');
+		// an event consumer with payload thin leases thin events; its dead letters show the full event
+		const put = await sb.api('PUT', '/event-consumers/thin-reader', { event_types: ['message.created'], payload: 'thin', max_deliveries: 2 });
+		expect([put.status, put.body.payload]).toEqual([201, 'thin']);
+		await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Wilhelmina, tot dinsdag.' });
+		const pulled = (await sb.api('POST', '/event-consumers/thin-reader/pull', { max_events: 10 })).body.data as Json[];
+		expect(pulled).toHaveLength(1);
+		expect(validThin(pulled[0].event)).toBe(true);
+		expect(JSON.stringify(pulled)).not.toContain('Wilhelmina');
+		const nacked = await sb.api('POST', '/event-consumers/thin-reader/nacks', { ack_ids: [pulled[0].ack_id] });
+		expect(nacked.status).toBe(200);
+		const again = (await sb.api('POST', '/event-consumers/thin-reader/pull', { max_events: 10 })).body.data as Json[];
+		await sb.api('POST', '/event-consumers/thin-reader/nacks', { ack_ids: [again[0].ack_id] });
+		const dead = (await sb.api('GET', '/event-consumers/thin-reader/dead-letters')).body.data as Json[];
+		expect(dead.map((d) => [d.event.id, d.event.payload, d.event.data.object.body])).toEqual([[pulled[0].event.id, 'full', 'Wilhelmina, tot dinsdag.']]);
+		// a PUT without payload makes it full again (a PUT replaces the settings)
+		expect((await sb.api('PUT', '/event-consumers/thin-reader', { event_types: ['message.created'] })).body.payload).toBe('full');
+
 		// an unknown payload is refused, naming the field
 		const bad = await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.updated'], payload: 'slim' });
 		expect(bad.status).toBe(422);
