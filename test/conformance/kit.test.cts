@@ -371,6 +371,16 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 		fails: ['webhooks.thin-payload'],
 	},
 	{
+		name: 'a consumer that ignores payload thin',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'PUT' && path.startsWith('/v1/event-consumers/') && body?.payload) delete body.payload;
+				return body;
+			},
+		},
+		fails: ['consumers.thin-payload'],
+	},
+	{
 		name: 'a workspace that says it is live',
 		breaker: {
 			answer: (_m, path, _s, _h, body) => {
