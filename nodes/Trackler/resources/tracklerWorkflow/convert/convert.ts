@@ -11,6 +11,7 @@ import type {
 	WorkflowVersion,
 } from './types';
 import { ConversionError } from './types';
+import type { OperationKey } from '../..';
 import type { Entity, FieldDef, TriggerShape } from './vocabulary';
 import {
 	DATA_TAG,
@@ -28,6 +29,17 @@ import {
 // (an unknown trigger or step type, a switch without paths, a delay below 1, a rule on an unknown
 // field) throws a ConversionError naming the workflow and the step; what can be built but not
 // mapped exactly becomes a sticky note on the canvas (and in `notes`), never a silent loss.
+
+/**
+ * A Trackler node's parameters in the converted workflow: its resource and operation are one of the
+ * action node's operations, which the compiler checks (`OperationKey`).
+ */
+type TracklerParameters = {
+	[Key in OperationKey]: Key extends `${infer Resource}/${infer Operation}`
+		? { resource: Resource; operation: Operation }
+		: never;
+}[OperationKey] &
+	Record<string, unknown>;
 
 const X = 260;
 const Y = 220;
@@ -296,7 +308,7 @@ class Converter {
 	private trackler(
 		chain: Chain,
 		name: string,
-		parameters: Record<string, unknown>,
+		parameters: TracklerParameters,
 		extra: Partial<N8nNode> = {},
 	): string {
 		return this.step(chain, name, NODE.trackler, TRACKLER_TYPE_VERSION, parameters, extra);
@@ -314,7 +326,7 @@ class Converter {
 			return chain.scope.objects[entity];
 		const label = `Get ${ENTITY_LABEL[entity]}`;
 		const id = entity === 'track' ? this.shape.trackId : this.shape.subjectId;
-		const parameters: Record<string, unknown> =
+		const parameters: TracklerParameters =
 			entity === 'track'
 				? { resource: 'track', operation: 'get', trackId: locatorById(expression(id)) }
 				: entity === 'invitation'
