@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, IRun } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { EventType, Schemas } from '../shared/api';
+import type { EventType, Schemas, TracklerEvent } from '../shared/api';
 import { ensureNodeError } from '../shared/errors';
 import { tracklerApiResponse } from '../shared/transport';
 
@@ -10,7 +10,8 @@ import { tracklerApiResponse } from '../shared/transport';
 // an event only once n8n reports that the execution it started ran; nothing the guarantee depends on
 // is kept in n8n.
 
-export type EventLease = Schemas['EventLease'];
+/** A lease of the node's consumer, which never asks for thin payloads: its events are full ones. */
+export type EventLease = Omit<Schemas['EventLease'], 'event'> & { event: TracklerEvent };
 type EventConsumer = Schemas['EventConsumer'];
 type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
 
@@ -176,7 +177,8 @@ export async function pullEvents(
 	const response = await tracklerApiResponse.call(ctx, 'POST', path(name, '/pull'), {
 		body: { max_events: max },
 	});
-	const list = response.body as unknown as Schemas['EventLeaseList'];
+	// The consumer is put without `payload`, so its leases carry full events.
+	const list = response.body as unknown as { data?: EventLease[] };
 	return { leases: list.data ?? [] };
 }
 

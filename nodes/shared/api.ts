@@ -28,6 +28,8 @@ export type Scheduler = Schemas['Scheduler'];
 export type Appointment = Schemas['Appointment'];
 export type Email = Schemas['Email'];
 export type TracklerEvent = Schemas['Event'];
+/** An event of a webhook subscription with `payload: thin`: ids and types alone. */
+export type ThinEvent = Schemas['ThinEvent'];
 /**
  * An event type: one of those the contract lists, or one Trackler added later (the contract's enums of
  * what the API answers are extensible, so code must expect values it does not know).

@@ -720,7 +720,7 @@ describe('new events (through an event consumer)', () => {
 		expect((put?.body as IDataObject).start_at).toBe(iso(base - HOUR));
 		const raw = harness.emitted[0].items.map((item) => item.json).find((item) => ((item.data as IDataObject).object as IDataObject)?.id === made.id);
 		expect(raw?.type).toBe('track.created');
-		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'track_id', 'type']);
+		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'payload', 'sequence', 'track_id', 'type']);
 		harness.emitted[0].done.resolve(SUCCESS);
 		await settled(from, 'acks');
 

@@ -227,4 +227,26 @@ export const consumerRules: Rule[] = [
 			expect(kept && Date.parse(String(kept.active_since)) === Date.parse(since), 'an unchanged rule sent again did not keep its active_since', again);
 		},
 	},
+	{
+		id: 'consumers.thin-payload',
+		title: 'A consumer put with payload thin answers payload thin and leases thin events (payload: thin, data.object exactly { id, object }, no title)',
+		contract: 'Event consumers; Webhooks ("Thin payloads"); PutEventConsumerRequest.payload; EventLease.event (ThinEvent)',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const consumer = await newConsumer(api, run, 'thin', { payload: 'thin' });
+			const read = await api.call('GET', `/event-consumers/${consumer}`);
+			expect((read.body as Json)?.payload === 'thin', `the consumer answers payload ${String((read.body as Json)?.payload)}, not thin`, read);
+			const trackId = await newTrackId(api, run, 'Consumer thin');
+			const { lease, exchange } = await pullTrack(api, consumer, trackId);
+			const event = lease.event as Json;
+			const object = (event.data?.object ?? {}) as Json;
+			expect(
+				event.payload === 'thin' && JSON.stringify(Object.keys(object).sort()) === '["id","object"]' && object.id === trackId && !JSON.stringify(event).includes('"title"'),
+				`the leased event is not thin: ${JSON.stringify(event).slice(0, 300)}`,
+				exchange,
+			);
+			await api.call('POST', `/event-consumers/${consumer}/acks`, { ack_ids: [lease.ack_id] });
+		},
+	},
 ];

@@ -4,6 +4,7 @@
 // the consumer reads its queue, in the order they fell due; each moment's event id is derived from (consumer, rule, subject, anchor_at), so it is once.
 import { createHash } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
+import { deliveryBody } from '../webhooks/payload.cjs';
 import type { ApiEvent, AppointmentRow, S, SubscriptionRow, TrackRow } from './rows.cjs';
 import type { Store } from './store.cjs';
 import type { ConsumerRow } from './consumers.cjs';
@@ -136,7 +137,7 @@ interface Due {
 	anchorMs: number;
 	subjectId: string;
 	/** The event without id and time, built only for a moment not emitted yet. */
-	event: () => Omit<ApiEvent, 'id' | 'created_at'>;
+	event: () => Omit<ApiEvent, 'id' | 'created_at' | 'sequence' | 'payload'>;
 }
 
 /** The moments of `rules` that fall due in [active_since, now], in due order, not yet filtered. */
@@ -187,11 +188,14 @@ function momentEvent(store: Store, d: Due, owner: string[], skipOwner: string, e
 	const event: ApiEvent = {
 		id,
 		created_at: dueAt,
+		// Numbered when it falls due (a moment left out by its filters takes no number).
+		sequence: 0,
+		payload: 'full',
 		...base,
 		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_days: d.rule.offset_days ?? 0, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
 	};
 	const filterable = { event_types: JSON.stringify([event.type]), filters: JSON.stringify(d.rule.filters) };
-	if (matchesFilters(store, filterable, event)) return event;
+	if (matchesFilters(store, filterable, event)) return { ...event, sequence: store.nextSequence() };
 	// Filters are read when the moment falls due, as an event's when it happens: a Track tagged later does not bring it back.
 	store.run('INSERT INTO moment_skips (owner, moment_id) VALUES (?, ?) ON CONFLICT DO NOTHING', skipOwner, id);
 	return undefined;
@@ -233,7 +237,7 @@ export function emitSubscriptionMoments(store: Store, sub: SubscriptionRow): num
 		store.run(
 			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 			 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
-			store.uuid(), sub.id, event.id, event.type, JSON.stringify(event), nowMs, now, now,
+			store.uuid(), sub.id, event.id, event.type, deliveryBody(event, sub.payload), nowMs, now, now,
 		);
 		emitted++;
 	}
@@ -277,7 +281,11 @@ export class MomentTimer {
 
 	tick(): void {
 		if (this.stopped || !this.store.db.open) return;
-		const { webhook } = this.store.tx(() => emitAllDueMoments(this.store));
+		const { webhook } = this.store.tx(() => {
+			// Invitations that ran out emit invitation.expired on time too, read or not.
+			this.store.expireInvitations();
+			return emitAllDueMoments(this.store);
+		});
 		if (webhook) this.onWebhookMoments();
 	}
 

@@ -317,10 +317,12 @@ class Converter {
 	// ---------- reading objects ----------
 
 	/** The expression of an entity's object at this point; reads it again (a Get node) after a delay. */
-	private object(chain: Chain, entity: Entity): string | undefined {
+	private object(chain: Chain, entity: Entity, fromApi = false): string | undefined {
 		if (entity !== 'track' && this.shape.subject !== entity && !this.shape.objects[entity])
 			return undefined;
-		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity))
+		// `fromApi`: the event's own object will not do (it lacks the field), one read with a Get node will.
+		const fromEvent = chain.scope.objects[entity] === this.shape.objects[entity];
+		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity) && !(fromApi && fromEvent))
 			return chain.scope.objects[entity];
 		const label = `Get ${ENTITY_LABEL[entity]}`;
 		const id = entity === 'track' ? this.shape.trackId : this.shape.subjectId;
@@ -345,7 +347,7 @@ class Converter {
 	private fieldSource(chain: Chain, field: FieldDef, recipient?: string): string | undefined {
 		if (field.from === 'recipient') return recipient;
 		if (field.from === 'submission') return this.shape.submission;
-		return this.object(chain, field.from);
+		return this.object(chain, field.from, field.fromApi === true);
 	}
 
 	/** A Trackler text with data tags as an n8n expression; tags without a counterpart become notes. */
