@@ -2,7 +2,6 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, TracklerEvent } from '../../shared/api';
-import { ensureNodeError } from '../../shared/errors';
 import { eventOutput } from '../../shared/eventOutput';
 import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
@@ -11,17 +10,12 @@ import {
 	consumerMemory,
 	consumerName,
 	consumerSettings,
-	deferredRun,
+	emitLeases,
 	ensureConsumer,
-	executionEnded,
-	executionRan,
-	hasStatus,
-	holdLeases,
+	leaseNext,
 	MAX_EVENTS_PER_EXECUTION,
-	MAX_EXECUTIONS_IN_FLIGHT,
 	pullEvents,
 	roomForExecution,
-	sendUnsentAcks,
 	settle,
 } from '../consumer';
 import { PollRun } from '../pollRun';
@@ -148,39 +142,31 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	const staticData = ctx.getWorkflowStaticData('node');
 	const former = formerCursor(staticData);
 	const consumer = consumerSettings(ctx, settings.types);
-	const ensure = async () =>
-		await ensureConsumer(ctx, name, consumer, async () => await startAt(run, settings, former));
-	let leases: EventLease[];
-	try {
-		await sendUnsentAcks(ctx, name);
-		await ensure();
-		if (former) {
+	const leases = await leaseNext(
+		ctx,
+		name,
+		async () =>
+			await ensureConsumer(ctx, name, consumer, async (body) => {
+				const start = await startAt(run, settings, former);
+				if (start !== undefined) body.start_at = start;
+			}),
+		() => {
+			if (!former) return;
 			// The consumer holds the place now: the cursor is no longer read.
 			for (const id of Object.keys(former.ledger ?? {})) known.alreadyRan.add(id);
 			delete staticData[FORMER_STATE_FIELD];
-		}
-		if (known.inFlight >= MAX_EXECUTIONS_IN_FLIGHT) return null;
-		try {
-			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
-		} catch (error) {
-			if (!hasStatus(error, 404)) throw ensureNodeError(ctx.getNode(), error as Error);
-			// The consumer is gone (deleted, or expired after 30 days without a pull): made again.
-			known.settings = undefined;
-			await ensure();
-			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
-		}
-	} catch (error) {
-		throw ensureNodeError(ctx.getNode(), error as Error);
-	}
+		},
+	);
 
 	// A full batch means more are waiting (a backlog): pull again while the poll has time, each batch
 	// an execution of its own, waiting for one to end whenever MAX_EXECUTIONS_IN_FLIGHT run.
+	let batch = leases;
 	for (;;) {
-		await handOver(ctx, name, settings, leases);
-		if (leases.length < MAX_EVENTS_PER_EXECUTION || !run.hasTime()) return null;
+		await handOver(ctx, name, settings, batch);
+		if (batch.length < MAX_EVENTS_PER_EXECUTION || !run.hasTime()) return null;
 		if (!(await roomForExecution(name, run.timeLeftMs())) || !run.hasTime()) return null;
 		try {
-			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
+			batch = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
 		} catch (error) {
 			// The batches already handed over run; the rest waits for the next poll.
 			ctx.logger?.warn?.(
@@ -191,11 +177,7 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	}
 }
 
-/**
- * Hands one pulled batch to n8n as one execution and keeps its leases until n8n reports the end:
- * then acknowledges (it ran) or releases (it did not) the events. Events that are not to run are
- * acknowledged at once.
- */
+/** Hands one pulled batch to n8n as one execution; events that are not to run are acknowledged at once. */
 async function handOver(
 	ctx: IPollFunctions,
 	name: string,
@@ -204,10 +186,13 @@ async function handOver(
 ): Promise<void> {
 	if (!leases.length) return;
 	const known = consumerMemory(name);
-	// Acknowledged without running: events that ran before the consumer existed, and (Ignore Own
-	// Changes) events this node's own token caused.
+	// Acknowledged without running: events that ran before the consumer existed, (Ignore Own Changes)
+	// events this node's own token caused, and moments left from a timing mode the node had before.
 	const notOwn = await ownChangesFilter(ctx);
-	const runs = (lease: EventLease) => !known.alreadyRan.has(lease.event.id) && notOwn(lease.event);
+	const runs = (lease: EventLease) =>
+		!known.alreadyRan.has(lease.event.id) &&
+		!String(lease.event.type).endsWith('.moment_due') &&
+		notOwn(lease.event);
 	const skipped = leases.filter((lease) => !runs(lease));
 	if (skipped.length) {
 		await settle(
@@ -219,47 +204,10 @@ async function handOver(
 	}
 	const fresh = leases.filter(runs);
 	if (!fresh.length) return;
-
-	const ackIds = fresh.map((lease) => lease.ack_id);
-	const triggerName = ctx.getNode().name;
-	const done = deferredRun();
-	// While the execution runs, its leases are extended, so that a long one gets no second delivery.
-	// It counts as in flight while this process holds its leases: until they are acknowledged or
-	// released after n8n reports the end, or until the extensions stop by themselves (their cap).
-	const hold = holdLeases(ctx, name, ackIds);
-	known.inFlight++;
-	let counted = true;
-	let reported = false;
-	const release = () => {
-		if (counted) executionEnded(name);
-		counted = false;
-	};
-	void hold.ended.then(() => {
-		if (!reported) release();
-	});
-	void done.promise
-		.finally(() => {
-			reported = true;
-			hold.stop();
-		})
-		.then(
-			async (result) =>
-				await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
-			async () => await settle(ctx, name, 'nacks', ackIds),
-		)
-		.finally(release);
-	try {
-		ctx.__emit(
-			[
-				fresh.map((lease) => ({
-					json: eventOutput(lease.event, settings.simplify, settings.redact),
-				})),
-			],
-			undefined,
-			done,
-		);
-	} catch (error) {
-		done.reject(error as Error);
-		throw ensureNodeError(ctx.getNode(), error as Error);
-	}
+	emitLeases(
+		ctx,
+		name,
+		fresh,
+		fresh.map((lease) => ({ json: eventOutput(lease.event, settings.simplify, settings.redact) })),
+	);
 }

@@ -124,14 +124,14 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 		const totals = { lost: 0, repeated: 0 };
 		for (let run = 1; run <= KILL_RUNS; run++) {
 			const delay = KILL_RUNS > 1 ? KILL_DELAYS_MS[(run - 1) % KILL_DELAYS_MS.length] : undefined;
-			const label = KILL_RUNS > 1 ? `legacy, run ${run}/${KILL_RUNS}` : 'legacy';
+			const label = KILL_RUNS > 1 ? `legacy engine, run ${run}/${KILL_RUNS}` : 'legacy engine';
 			const { sent, got, pollerStateRows } = await killAfterPoll(k.get(), k.polls, k.onPoll, label, delay);
 			expect(pollerStateRows).toBe(0); // the legacy engine has no poller_state rows
 			const lost = sent.filter((id) => !got.includes(id));
 			const repeated = got.filter((id, i) => got.indexOf(id) !== i).length;
 			totals.lost += lost.length;
 			totals.repeated += repeated;
-			console.log(`[queue:polling] legacy engine, ${label}, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
+			console.log(`[queue:polling] ${label}, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
 			expect(lost).toEqual([]);
 			expect(got.filter((id) => !sent.includes(id))).toEqual([]);
 		}
