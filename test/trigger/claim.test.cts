@@ -2,9 +2,9 @@
 // sends (path, body with the delivery attempt, policy) and what each answer of Trackler becomes.
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { claimEvent } from '../../nodes/TracklerTrigger/claim';
+import { claimDecision, claimEvent } from '../../nodes/TracklerTrigger/claim';
 
-type Answer = { status: number; body?: unknown } | { networkError: string };
+type Answer = { status: number; body?: unknown; noBody?: true } | { networkError: string };
 
 /**
  * A webhook context whose request helper gives `answer` and records each request. The node names no
@@ -31,7 +31,11 @@ function webhookContext(answer: Answer) {
 				if ('networkError' in answer) {
 					throw Object.assign(new Error(answer.networkError), { code: answer.networkError });
 				}
-				return { statusCode: answer.status, headers: {}, body: answer.body ?? {} };
+				return {
+					statusCode: answer.status,
+					headers: {},
+					body: answer.noBody ? undefined : (answer.body ?? {}),
+				};
 			},
 		},
 	};
@@ -60,6 +64,7 @@ describe('claimEvent', () => {
 
 	it.each([
 		['201', 'first', { status: 201 }, []],
+		['201 without a body', 'first', { status: 201, noBody: true }, []],
 		[
 			'409 already_claimed',
 			'duplicate',
@@ -110,4 +115,20 @@ describe('claimEvent', () => {
 			});
 		},
 	);
+});
+
+describe('claimDecision', () => {
+	test.each<[number, unknown, string]>([
+		[201, undefined, 'first'],
+		[201, 'already_claimed', 'first'],
+		[409, 'already_claimed', 'duplicate'],
+		[409, 'delivery_attempt_failed', 'attempt_failed'],
+		// a code decides only with a 409
+		[200, 'already_claimed', 'unavailable'],
+		[200, 'delivery_attempt_failed', 'unavailable'],
+		[422, 'already_claimed', 'unavailable'],
+		[409, undefined, 'unavailable'],
+	])('%d with code %j is %s', (status, code, decision) => {
+		expect(claimDecision(status, code)).toBe(decision);
+	});
 });

@@ -10,6 +10,7 @@ import {
 	MAX_SIGNATURES,
 	publicKeyOf,
 	readDelivery,
+	verifyDelivery,
 	verifyWebhook,
 	type VerifyWebhookInput,
 } from '../../nodes/TracklerTrigger/signature';
@@ -111,6 +112,17 @@ describe('every refusal: its code and the reason the 401 answer carries', () => 
 			'The webhook-signature header has no v1a signature',
 		],
 		[
+			'a valid signature under another scheme name',
+			{
+				headers: {
+					...headers(),
+					'webhook-signature': headers()['webhook-signature'].replace('v1a,', 'v1b,'),
+				},
+			},
+			'invalid_signature',
+			'The webhook-signature header has no v1a signature',
+		],
+		[
 			'no matching signature',
 			{ headers: { ...headers(), 'webhook-signature': forged(1)[0] } },
 			'invalid_signature',
@@ -131,6 +143,17 @@ describe('every refusal: its code and the reason the 401 answer carries', () => 
 	])('%s', (_case, overrides, code, reason) => {
 		expect(verify(overrides)).toEqual({ ok: false, code, reason });
 	});
+});
+
+test('verifyDelivery refuses a stored key that is no whpk_ key, without verifying', () => {
+	const read = readDelivery({ headers: headers(), rawBody: BODY, now: NOW_MS });
+	expect(read.ok).toBe(true);
+	if (!read.ok) return;
+	expect(verifyDelivery('whsec_c2VjcmV0', read.delivery)).toMatchObject({
+		ok: false,
+		code: 'invalid_secret',
+	});
+	expect(verifyDelivery(PUBLIC_KEY, read.delivery)).toEqual({ ok: true, id: ID, timestamp: NOW_S });
 });
 
 describe('the edges of a valid delivery', () => {
