@@ -156,6 +156,17 @@ test('verifyDelivery refuses a stored key that is no whpk_ key, without verifyin
 	expect(verifyDelivery(PUBLIC_KEY, read.delivery)).toEqual({ ok: true, id: ID, timestamp: NOW_S });
 });
 
+test('a stored key that is no string (missing from the static data) is refused, not thrown', () => {
+	for (const publicKey of [undefined, null, 42]) {
+		expect(verify({ publicKey: publicKey as unknown as string })).toEqual({
+			ok: false,
+			code: 'invalid_secret',
+			reason:
+				'The stored verification key is not a "whpk_" public key. Deactivate and activate the workflow.',
+		});
+	}
+});
+
 describe('the edges of a valid delivery', () => {
 	test('the tolerance is 300 s when none is given', () => {
 		expect(verify({ headers: headers(NOW_S - 300) }).ok).toBe(true);
