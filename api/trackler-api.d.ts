@@ -2112,7 +2112,7 @@ export interface components {
         /** @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API. */
         AppointmentSource: "manual" | "scheduler" | (string & {});
         /** @description The type of an event. See the event catalogue in the introduction for what each carries. */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "form.submitted" | "message.created" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "invitation.revoked" | "invitation.expired" | "form.created" | "form.submitted" | "message.created" | "email.sent" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -2669,7 +2669,10 @@ export interface components {
         Email: {
             /** Format: uuid */
             id: string;
-            /** @constant */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             object: "email";
             /** Format: uuid */
             track_id: string;
@@ -2726,6 +2729,7 @@ export interface components {
              * @example 2026-12-07
              */
             api_version: string;
+            payload: components["schemas"]["EventPayload"];
         };
         /** @description A new webhook subscription as the create call returns it; for `v1` with the `secret` that signs its deliveries, shown only here. */
         WebhookSubscriptionWithSecret: {
@@ -2760,6 +2764,7 @@ export interface components {
              * @example 2026-12-07
              */
             api_version: string;
+            payload: components["schemas"]["EventPayload"];
         };
         /**
          * @description How deliveries are signed: `v1a` Ed25519 with a signing key kept by Trackler (verify with `public_key`),
@@ -2937,14 +2942,8 @@ export interface components {
          *     state); see the event catalogue for which type each event carries.
          */
         EventData: {
-            object: components["schemas"]["Track"] | components["schemas"]["TrackMember"] | components["schemas"]["Invitation"] | components["schemas"]["Form"] | components["schemas"]["Message"] | components["schemas"]["Appointment"];
-            /**
-             * @description For `track.updated`, `track.status_changed` and `appointment.rescheduled`: the fields that
-             *     changed, with their values before the change (for example `{ "status": { ... } }`).
-             */
-            previous?: {
-                [key: string]: unknown;
-            };
+            object: components["schemas"]["Track"] | components["schemas"]["TrackMember"] | components["schemas"]["Invitation"] | components["schemas"]["Form"] | components["schemas"]["Message"] | components["schemas"]["Appointment"] | components["schemas"]["Email"];
+            previous?: components["schemas"]["EventPrevious"];
             /** @description For `track.tag_added` and `track.tag_removed`, the tag that was added or removed. */
             tag?: components["schemas"]["Tag"];
             /** @description For `form.submitted`, the submitted answers. */
@@ -2952,7 +2951,44 @@ export interface components {
             /** @description For `appointment.moment_due` and `track.moment_due`, the moment that fell due. */
             moment?: components["schemas"]["TimingMoment"];
         };
-        /** @description Something that happened in the workspace. Webhooks deliver this object as their body. */
+        /**
+         * @description For update events (`track.updated`, `track.status_changed`, `appointment.rescheduled`): exactly the
+         *     fields the change changed, each with its value before the change, in the shape the object has it
+         *     (Stripe's `previous_attributes`). A field that did not change is absent; the object's current value
+         *     is in `data.object`. `metadata` holds the whole map as it was. More fields may appear as Trackler's
+         *     objects gain fields; read only the ones you know.
+         */
+        EventPrevious: {
+            /** @description `track.updated`: the Track's title before. */
+            title?: string;
+            /** @description `track.updated`: the Track Design before, or `null` when it had none. */
+            design?: components["schemas"]["TrackDesignRef"] | null;
+            metadata?: components["schemas"]["Metadata"];
+            external_id?: components["schemas"]["ExternalId"];
+            status?: components["schemas"]["StatusRef"];
+            /**
+             * Format: date-time
+             * @description `appointment.rescheduled`: the start before.
+             */
+            start_at?: string;
+            /**
+             * Format: date-time
+             * @description `appointment.rescheduled`: the end before.
+             */
+            end_at?: string;
+        };
+        /**
+         * Format: int64
+         * @description The event's place in the workspace's events: unique in the workspace and strictly increasing in
+         *     the order Trackler created the events, never reused, the same on every delivery of the event. It
+         *     is not contiguous: a reader sees gaps (events it did not ask for, moments of other readers). Order
+         *     events by `sequence`, never by `created_at` (whole seconds, and a delivery's arrival order says
+         *     nothing): an event with a lower `sequence` happened before. A receiver that keeps, per object, the
+         *     highest `sequence` it applied can drop an older event that arrives late.
+         * @example 12345
+         */
+        EventSequence: number;
+        /** @description Something that happened in the workspace. Webhooks deliver this object as their body (`payload` `full`, the default). */
         Event: {
             /**
              * Format: uuid
@@ -2964,6 +3000,12 @@ export interface components {
             type: components["schemas"]["EventType"];
             /** Format: date-time */
             created_at: string;
+            sequence: components["schemas"]["EventSequence"];
+            /**
+             * @description What the event carries; `full` for this whole event, `thin` for a `ThinEvent` (see "Thin payloads"). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            payload: "full";
             /**
              * Format: uuid
              * @description The Track the event belongs to; `null` for events outside a Track.
@@ -2971,6 +3013,85 @@ export interface components {
             track_id: string | null;
             actor: components["schemas"]["EventActor"];
             data: components["schemas"]["EventData"];
+        };
+        /**
+         * @description What the events a webhook subscription receives carry: `full` (the default) the `Event` with its
+         *     objects; `thin` a `ThinEvent`, with ids and types only, for receivers that should not hold personal
+         *     data (see "Thin payloads").
+         */
+        EventPayload: "full" | "thin" | (string & {});
+        /** @description An object named by its id and type alone; read it with the API (`GET` on its path). */
+        ObjectRef: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The object's type, as its `object` field names it (`track`, `invitation`, `form`, ...).
+             * @example track
+             */
+            object: string;
+        };
+        /** @description Who caused the event, by id alone (see "Who caused an event"). */
+        ThinEventActor: {
+            type: "user" | "api_token" | "system" | (string & {});
+            /**
+             * Format: uuid
+             * @description For `user`, the person's user id.
+             */
+            user_id?: string;
+            /**
+             * Format: uuid
+             * @description For `api_token`, the token's id (as `GET /me` names it).
+             */
+            token_id?: string;
+            /** @description For `api_token`, the `Request-Id` of the request. */
+            request_id?: string;
+        };
+        /**
+         * @description What the event is about, by id and type: `object` names the object the full event carries; `tag`
+         *     names the tag of `track.tag_added` and `track.tag_removed`; `submission` the submission of
+         *     `form.submitted` (its `id` is the form's: read it with `GET /forms/{form_id}/submission`);
+         *     `changed_fields` lists the fields an update changed (the keys of the full event's `previous`);
+         *     `moment` is the timing rule's moment, which holds no personal data.
+         */
+        ThinEventData: {
+            object: components["schemas"]["ObjectRef"];
+            tag?: components["schemas"]["ObjectRef"];
+            submission?: components["schemas"]["ObjectRef"];
+            /**
+             * @example [
+             *       "title",
+             *       "metadata"
+             *     ]
+             */
+            changed_fields?: string[];
+            moment?: components["schemas"]["TimingMoment"];
+        };
+        /**
+         * @description An event as a subscription with `payload: thin` receives it: the ids and types of what happened,
+         *     with no names, e-mail addresses, message bodies, answers or metadata. Read the object with the API
+         *     when you need it (`GET /events/{id}` returns the full event).
+         */
+        ThinEvent: {
+            /**
+             * Format: uuid
+             * @description The event's id; also the `webhook-id` of its deliveries.
+             */
+            id: string;
+            /** @constant */
+            object: "event";
+            type: components["schemas"]["EventType"];
+            /** Format: date-time */
+            created_at: string;
+            sequence: components["schemas"]["EventSequence"];
+            /** Format: uuid */
+            track_id: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            payload: "thin";
+            actor: components["schemas"]["ThinEventActor"];
+            data: components["schemas"]["ThinEventData"];
         };
         /** @description Confirms that an object was deleted. */
         Deleted: {
@@ -3091,16 +3212,21 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
+            /** @description The API version the events it leases are made in (see "Versions and compatibility"). */
+            api_version: string;
             /**
-             * @description The API version the events it leases are made in (see "Versions and compatibility").
+             * @description What its leases carry, `full` events or `thin` ones (see "Thin payloads").
              * @example 2026-12-07
              */
-            api_version: string;
+            payload: components["schemas"]["EventPayload"];
         };
         /**
          * @description What a timing rule counts from: `appointment.start` or `appointment.end` (each appointment that is not
-         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`; a date
-         *     alone is midnight in the workspace's time zone), or `fixed` (the moment `at`, once for each Track).
+         *     cancelled), `track.metadata` (the date or date-time in the Track's metadata under `metadata_key`: an ISO 8601
+         *     date or date-time, with `T` or a space, seconds optional, such as `2026-12-01`, `2026-12-01T09:00` or
+         *     `2026-12-01 09:00:00+01:00`, or a day-first date `1-12-2026`, `1/12/2026`, `1.12.2026`, optionally with `9:00`
+         *     or `9:00:00`; a date alone is midnight, and a date-time without an offset that clock time, in the workspace's
+         *     time zone; any other value is no date and makes no moment), or `fixed` (the moment `at`, once for each Track).
          */
         TimingAnchor: "appointment.start" | "appointment.end" | "track.metadata" | "fixed" | (string & {});
         /** @description A moment relative to an anchor that the consumer receives as an event when it falls due (see "Timing rules"). */
@@ -3124,7 +3250,7 @@ export interface components {
             filters: components["schemas"]["WebhookFilters"];
             /**
              * Format: date-time
-             * @description When the rule was added or last changed (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
+             * @description When the rule was added or last changed, or the `active_since` it was added with (for a webhook subscription, also when it was re-enabled); moments due before it never fire.
              */
             active_since: string;
         };
@@ -3150,6 +3276,16 @@ export interface components {
             /** @description Exact minutes after the anchor (negative is before), after `offset_days`. */
             offset_minutes: number;
             filters?: components["schemas"]["WebhookFiltersInput"];
+            /**
+             * Format: date-time
+             * @description Where the rule starts: moments due at or after it fire (see "Timing rules"). Read only when the
+             *     rule is added or its definition changes (a rule sent again unchanged keeps its stored
+             *     `active_since`, whatever this says); now unless set. At most 30 days back and not after now
+             *     (else `422` naming `timing_rules[i].active_since`). For a reader that took over from its own
+             *     bookkeeping of due moments: the moments between its last own check and the rule's creation
+             *     are then not skipped.
+             */
+            active_since?: string;
         };
         /** @description The moment of a timing rule that fell due. */
         TimingMoment: {
@@ -3174,7 +3310,8 @@ export interface components {
             object: "event_lease";
             /** @description Opaque and unguessable; one for each lease (a redelivery has a new one). */
             ack_id: string;
-            event: components["schemas"]["Event"];
+            /** @description The event; for a consumer with `payload` `thin` the `ThinEvent` (see "Thin payloads"). */
+            event: components["schemas"]["Event"] | components["schemas"]["ThinEvent"];
             /** @description How many times the event was delivered to this consumer, this delivery included (since its last re-drive). */
             delivery_count: number;
             /**
@@ -3841,6 +3978,8 @@ export interface components {
             timing_rules?: components["schemas"]["TimingRuleInput"][];
             /** @description The API version of the events it receives; by default the request's (the `Trackler-Version` header, else the token's). It cannot be changed later. */
             api_version?: components["schemas"]["ApiVersion"];
+            /** @description `thin` delivers each event as a `ThinEvent`, ids and types only (see "Thin payloads"); `full` (the default) the whole `Event`. */
+            payload?: components["schemas"]["EventPayload"];
         };
         UpdateWebhookSubscriptionRequest: {
             /** Format: uri */
@@ -3854,6 +3993,8 @@ export interface components {
             ack_deadline_seconds?: number;
             /** @description Replaces the subscription's timing rules; a rule whose definition is unchanged keeps its `active_since`. */
             timing_rules?: components["schemas"]["TimingRuleInput"][];
+            /** @description Changes what the deliveries made from then on carry (see "Thin payloads"); deliveries already queued keep theirs. */
+            payload?: components["schemas"]["EventPayload"];
         };
         CreateWebhookRedeliveriesRequest: {
             /**
@@ -3883,6 +4024,10 @@ export interface components {
         };
         /** @description The consumer's settings; a field left out takes its default. */
         PutEventConsumerRequest: {
+            /**
+             * @description The events delivered. At least one, unless `timing_rules` has a rule: a consumer of moments alone
+             *     (reminders) has `[]`. Empty with no timing rule answers `422` naming `event_types`.
+             */
             event_types: components["schemas"]["EventType"][];
             filters?: components["schemas"]["WebhookFiltersInput"];
             /**
@@ -3906,6 +4051,8 @@ export interface components {
             timing_rules?: components["schemas"]["TimingRuleInput"][];
             /** @description The API version of the events it leases from now on; by default the request's (the `Trackler-Version` header, else the token's). */
             api_version?: components["schemas"]["ApiVersion"];
+            /** @description `thin` hands out each event as a `ThinEvent`, ids and types only (see "Thin payloads"); `full` (the default) the whole `Event`. Dead letters always show the full event. */
+            payload?: components["schemas"]["EventPayload"];
         };
         PullEventsRequest: {
             /**
@@ -8003,6 +8150,7 @@ export interface operations {
                      *           "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *           "object": "webhook_subscription",
                      *           "api_version": "2026-12-07",
+                     *           "payload": "full",
                      *           "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *           "event_types": [
                      *             "form.submitted",
@@ -8105,6 +8253,7 @@ export interface operations {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8181,6 +8330,7 @@ export interface operations {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8325,6 +8475,7 @@ export interface operations {
                      *       "id": "0e4a8c2f-6b1d-4e9a-8f3c-7a9b1d5e3f30",
                      *       "object": "webhook_subscription",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "url": "https://n8n.noorderlicht.example/webhook/7d0c5b0e-trackler",
                      *       "event_types": [
                      *         "form.submitted",
@@ -8959,7 +9110,8 @@ export interface operations {
                      *       "timing_rules": [],
                      *       "created_at": "2025-09-01T12:00:00Z",
                      *       "updated_at": "2025-10-02T08:30:00Z",
-                     *       "api_version": "2026-12-07"
+                     *       "api_version": "2026-12-07",
+                     *       "payload": "full"
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
@@ -9337,6 +9489,8 @@ export interface operations {
                      *           "object": "event",
                      *           "type": "invitation.accepted",
                      *           "created_at": "2025-09-16T19:04:00Z",
+                     *           "sequence": 12345,
+                     *           "payload": "full",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *           "actor": {
                      *             "type": "user",
@@ -9360,7 +9514,7 @@ export interface operations {
                      *               "role": "trackee",
                      *               "delivery": "email",
                      *               "state": "accepted",
-                     *               "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *               "link": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21/invitations/6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *               "send_count": 1,
                      *               "last_sent_at": "2025-09-15T08:35:00Z",
                      *               "expires_at": "2025-09-29T08:35:00Z",
@@ -9375,6 +9529,8 @@ export interface operations {
                      *           "object": "event",
                      *           "type": "track.status_changed",
                      *           "created_at": "2025-09-22T07:55:00Z",
+                     *           "sequence": 12346,
+                     *           "payload": "full",
                      *           "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *           "actor": {
                      *             "type": "user",
@@ -9471,6 +9627,8 @@ export interface operations {
                      *       "object": "event",
                      *       "type": "track.created",
                      *       "created_at": "2025-09-15T08:30:00Z",
+                     *       "sequence": 12347,
+                     *       "payload": "full",
                      *       "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *       "actor": {
                      *         "type": "system"
@@ -9553,6 +9711,7 @@ export interface operations {
                      *         {
                      *           "object": "event_consumer",
                      *           "api_version": "2026-12-07",
+                     *           "payload": "full",
                      *           "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *           "event_types": [
                      *             "form.submitted",
@@ -9637,6 +9796,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -9745,6 +9905,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -9811,6 +9972,7 @@ export interface operations {
                      * @example {
                      *       "object": "event_consumer",
                      *       "api_version": "2026-12-07",
+                     *       "payload": "full",
                      *       "name": "n8n:wf7d0c5b0e:4a1b9d8f",
                      *       "event_types": [
                      *         "form.submitted",
@@ -9973,6 +10135,8 @@ export interface operations {
                      *             "object": "event",
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "sequence": 12348,
+                     *             "payload": "full",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *             "actor": {
                      *               "type": "user",
@@ -9996,7 +10160,7 @@ export interface operations {
                      *                 "role": "trackee",
                      *                 "delivery": "email",
                      *                 "state": "accepted",
-                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "link": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21/invitations/6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *                 "send_count": 1,
                      *                 "last_sent_at": "2025-09-15T08:35:00Z",
                      *                 "expires_at": "2025-09-29T08:35:00Z",
@@ -10321,6 +10485,8 @@ export interface operations {
                      *             "object": "event",
                      *             "type": "invitation.accepted",
                      *             "created_at": "2025-09-16T19:04:00Z",
+                     *             "sequence": 12349,
+                     *             "payload": "full",
                      *             "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *             "actor": {
                      *               "type": "user",
@@ -10344,7 +10510,7 @@ export interface operations {
                      *                 "role": "trackee",
                      *                 "delivery": "email",
                      *                 "state": "accepted",
-                     *                 "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *                 "link": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21/invitations/6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *                 "send_count": 1,
                      *                 "last_sent_at": "2025-09-15T08:35:00Z",
                      *                 "expires_at": "2025-09-29T08:35:00Z",
@@ -10431,6 +10597,8 @@ export interface operations {
                      *         "object": "event",
                      *         "type": "invitation.accepted",
                      *         "created_at": "2025-09-16T19:04:00Z",
+                     *         "sequence": 12350,
+                     *         "payload": "full",
                      *         "track_id": "e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21",
                      *         "actor": {
                      *           "type": "user",
@@ -10454,7 +10622,7 @@ export interface operations {
                      *             "role": "trackee",
                      *             "delivery": "email",
                      *             "state": "accepted",
-                     *             "link": "https://app.trackler.nl/invite/Qm9vcmRlcmxpY2h0LXNhbm5l",
+                     *             "link": "https://app.trackler.nl/tracks/e4b7c1d9-6a2f-4e8b-9c3d-5a7f1e0b2c21/invitations/6f2c8e4a-9d1b-4b7f-8e3a-2c5d7f9a1b23",
                      *             "send_count": 1,
                      *             "last_sent_at": "2025-09-15T08:35:00Z",
                      *             "expires_at": "2025-09-29T08:35:00Z",
@@ -10812,7 +10980,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Event"];
+                "application/json": components["schemas"]["Event"] | components["schemas"]["ThinEvent"];
             };
         };
         responses: {

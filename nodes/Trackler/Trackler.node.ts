@@ -22,7 +22,8 @@ import { CREDENTIAL_TYPE } from '../shared/transport';
 import { listSearch, loadOptions } from '../shared/listSearch';
 import { runPool } from '../shared/pool';
 import { planSends, sendBatch } from './batch';
-import { actionSubtitle, operations, resourceDescriptions, resourceProperty } from './resources';
+import type { OperationKey } from './resources';
+import { actionSubtitle, findOperation, resourceDescriptions, resourceProperty } from './resources';
 import { searchTracklerWorkflows } from './resources/tracklerWorkflow/search';
 import { recordTrackAction, recordWorkspace } from './executionData';
 import { noteArchivedFailure, noteArchivedTracks, takeHints } from './hints';
@@ -132,7 +133,7 @@ export class Trackler implements INodeType {
 				String(credentials.apiToken ?? ''),
 			));
 		/** Each item's `resource/operation`, for the hints after a run. */
-		const operationOf: string[] = new Array(items.length);
+		const operationOf: OperationKey[] = new Array(items.length);
 
 		const errorItem = (error: Error, itemIndex: number): INodeExecutionData[] => [
 			{
@@ -186,8 +187,8 @@ export class Trackler implements INodeType {
 				}
 				const resource = this.getNodeParameter('resource', itemIndex) as string;
 				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const handler = operations[resource]?.[operation];
-				if (!handler) {
+				const found = findOperation(resource, operation);
+				if (!found) {
 					throw new NodeOperationError(
 						this.getNode(),
 						`The operation "${operation}" of "${resource}" is not known`,
@@ -197,8 +198,8 @@ export class Trackler implements INodeType {
 						},
 					);
 				}
-				operationOf[itemIndex] = `${resource}/${operation}`;
-				prepared[itemIndex] = await handler.prepare.call(this, itemIndex);
+				operationOf[itemIndex] = found.key;
+				prepared[itemIndex] = await found.operation.prepare.call(this, itemIndex);
 			} catch (error) {
 				if (!continueOnFail) throw noItemSent(nodeError(error as Error, itemIndex));
 				results[itemIndex] = errorItem(error as Error, itemIndex);

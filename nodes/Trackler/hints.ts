@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
 
 import { takeDeprecations } from '../shared/deprecation';
+import type { OperationKey } from './resources';
 
 // Execution hints: what a run did that a person would not expect, shown above the node's output in
 // n8n (NodeExecutionHint). Operations note them per item while the node runs; the node adds them
@@ -104,13 +105,18 @@ export function noteListHints(
 }
 
 /** Operations that act on a Track's archived state or list Tracks: an archived Track is expected there. */
-const ARCHIVED_EXPECTED = new Set(['track/archive', 'track/unarchive', 'track/getAll', 'track/delete']);
+const ARCHIVED_EXPECTED: ReadonlySet<OperationKey> = new Set<OperationKey>([
+	'track/archive',
+	'track/unarchive',
+	'track/getAll',
+	'track/delete',
+]);
 
 /** After an operation: a Track it returned is archived (it can be read but no longer changed). */
 export function noteArchivedTracks(
 	context: IExecuteFunctions,
 	itemIndex: number,
-	operation: string,
+	operation: OperationKey,
 	objects: IDataObject[],
 ): void {
 	if (ARCHIVED_EXPECTED.has(operation)) return;

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ObjectType } from '../shared/api';
+
 /**
  * The node used as an AI tool: n8n generates a `…Tool` variant of every `usableAsTool` node (for
  * the AI Agent and the MCP Server Trigger). There, outputs go to a language model: they are kept
@@ -37,7 +39,8 @@ const defined = (json: Json): Json =>
 
 /** The fields of one Trackler object a model can use, by its `object` type. */
 export function compactObject(json: Json): Json {
-	switch (json.object) {
+	const type = json.object as ObjectType | undefined;
+	switch (type) {
 		case 'track':
 			return defined({
 				id: json.id,
@@ -105,17 +108,59 @@ export function compactObject(json: Json): Json {
 					((json.answers ?? []) as Json[]).map((a) => [String(a.question), a.answer]),
 				),
 			});
-		default: {
-			// Simplified submissions (no `object`) and anything else: drop nested objects to names.
-			const out: Json = {};
-			for (const [key, value] of Object.entries(json)) {
-				if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'answers') {
-					out[key] = ref(value) ?? value;
-				} else out[key] = value;
-			}
-			return out;
-		}
+		// The other objects and simplified submissions (no `object`): nested objects dropped to names.
+		case 'tag':
+		case 'status':
+		case 'scheduler':
+		case 'form':
+		case 'form_template':
+		case 'invitation':
+		case 'user':
+		case 'workspace':
+		case 'me':
+		case 'api_token':
+		case 'track_design':
+		case 'list':
+		case 'event':
+		case 'workflow':
+		case 'workflow_version':
+		case 'batch_result':
+		case 'webhook_subscription':
+		case 'webhook_delivery':
+		case 'webhook_redeliveries':
+		case 'webhook_resume':
+		case 'webhook_claim':
+		case 'webhook_test':
+		case 'event_consumer':
+		case 'event_lease':
+		case 'ack_result':
+		case 'nack_result':
+		case 'lease_extension_result':
+		case 'dead_letter':
+		case undefined:
+			return withNestedNames(json);
+		default:
+			return newerObject(type, json);
 	}
+}
+
+/** An object without a compact form of its own: nested objects dropped to their names. */
+function withNestedNames(json: Json): Json {
+	const out: Json = {};
+	for (const [key, value] of Object.entries(json)) {
+		if (value && typeof value === 'object' && !Array.isArray(value) && key !== 'answers') {
+			out[key] = ref(value) ?? value;
+		} else out[key] = value;
+	}
+	return out;
+}
+
+/**
+ * An object of a type the contract does not name (a newer Trackler's), as the others without a
+ * compact form. Its `type` is `never` to the compiler: every type of the contract has its case.
+ */
+function newerObject(type: never, json: Json): Json {
+	return withNestedNames(json);
 }
 
 const NEXT_STEP: Record<string, string> = {

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import type { IdempotencyKeys } from '../shared/idempotency';
 
@@ -33,24 +38,68 @@ export interface BatchPlan {
 }
 
 /**
- * An operation file (`resources/<resource>/<operation>.ts`) exports these two names.
- * `description`: its fields, shown only for its resource and operation (`updateDisplayOptions`).
+ * One operation, defined once in its file (`resources/<resource>/<operation>.ts`, made with
+ * `defineOperation`): its Operation option (`value`, `name`, `action`, `description`), its fields
+ * and its `prepare`. The resource (`defineResource`) produces from it the option, the fields'
+ * display options (its resource and operation) and its place in `operations`.
+ * `fields`: the operation's fields, without those display options (a field's own are kept).
  * `prepare`: reads and checks the item's parameters and sends nothing (so bad input in any item
  * stops the node before any request goes out); the function it returns does the work.
  */
-export interface OperationModule {
-	description: INodeProperties[];
+export interface OperationDefinition<Value extends string = string> {
+	/** The Operation option's value, which saved workflows hold: never change it. */
+	value: Value;
+	/** The option's label, in title case; the options are listed by it. */
+	name: string;
+	/** What the nodes panel lists and the canvas shows, in sentence case ("Add tags to a track"). */
+	action: string;
+	description: string;
+	fields: INodeProperties[];
 	prepare(
 		this: IExecuteFunctions,
 		itemIndex: number,
 	): PreparedOperation | Promise<PreparedOperation>;
 }
 
+/** The part of an operation that helpers shared by several operations make (fields and prepare). */
+export type OperationSteps = Pick<OperationDefinition, 'fields' | 'prepare'>;
+
 /**
- * A resource folder's `index.ts` exports these two names: `description` (the Operation field, then
- * every operation's fields) and `operations` (each Operation option's value to its file).
+ * A resource, defined once in its folder's `index.ts` (`defineResource`): its Resource option
+ * (`value`, `name`, `description`), its operations (their fields are listed in this order, the
+ * Operation field lists them by name) and the operation chosen first.
  */
-export interface ResourceModule {
+export interface ResourceDefinition<
+	Value extends string,
+	Operations extends readonly OperationDefinition[],
+> {
+	value: Value;
+	name: string;
+	description: string;
+	default: Operations[number]['value'];
+	operations: Operations;
+}
+
+/** An operation as the node uses it, produced from its definition. */
+export interface OperationModule {
+	/** Its option in the Operation field. */
+	option: INodePropertyOptions & { action: string };
+	/** Its fields, shown only for its resource and operation. */
 	description: INodeProperties[];
-	operations: Record<string, OperationModule>;
+	prepare: OperationDefinition['prepare'];
+}
+
+/**
+ * A resource as the node uses it, produced from its definition: its Resource option, `description`
+ * (the Operation field, then every operation's fields) and `operations` (each Operation option's
+ * value to its operation).
+ */
+export interface ResourceModule<
+	Value extends string = string,
+	OperationValue extends string = string,
+> {
+	value: Value;
+	option: INodePropertyOptions;
+	description: INodeProperties[];
+	operations: Record<OperationValue, OperationModule>;
 }

@@ -118,7 +118,7 @@ export class TracklerPollingTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						default: 24,
 						description:
-							'For "After It Ends": appointments are looked up by start time, so the node also reads appointments that started up to this many hours earlier to find those ending now',
+							'No longer used: Trackler itself knows when each appointment ends. Kept so that workflows that set it keep working unchanged.',
 						displayOptions: { show: { '/mode': ['appointmentTiming'] } },
 					},
 					{

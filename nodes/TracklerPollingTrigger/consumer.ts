@@ -1,7 +1,8 @@
-import type { IDataObject, IPollFunctions, IRun } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, IRun } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { EventType, Schemas } from '../shared/api';
+import type { EventType, Schemas, TracklerEvent } from '../shared/api';
+import { ensureNodeError } from '../shared/errors';
 import { tracklerApiResponse } from '../shared/transport';
 
 // The "New events" mode reads through an event consumer: Trackler keeps which events are done, hands
@@ -9,7 +10,8 @@ import { tracklerApiResponse } from '../shared/transport';
 // an event only once n8n reports that the execution it started ran; nothing the guarantee depends on
 // is kept in n8n.
 
-export type EventLease = Schemas['EventLease'];
+/** A lease of the node's consumer, which never asks for thin payloads: its events are full ones. */
+export type EventLease = Omit<Schemas['EventLease'], 'event'> & { event: TracklerEvent };
 type EventConsumer = Schemas['EventConsumer'];
 type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
 
@@ -28,11 +30,19 @@ export function consumerName(ctx: IPollFunctions): string {
 	return `n8n:${part(ctx.getWorkflow().id)}:${part(ctx.getNode().id)}`.slice(0, 128);
 }
 
-/** The consumer's settings as the node sends them (`start_at` apart: read by Trackler on create only). */
+/** The consumer's settings as the node sends them (`start_at` and a rule's `active_since` apart: read by Trackler on create only). */
+export type ConsumerSettings = Omit<PutEventConsumerRequest, 'start_at'>;
+
+/**
+ * The consumer's settings as the node sends them: the chosen events ("New events"), or none and the one
+ * timing rule of a timing mode (a consumer of moments alone). Without `timingRules` the consumer has
+ * none: a PUT replaces them, so switching a node back to "New events" removes its rule.
+ */
 export function consumerSettings(
 	ctx: IPollFunctions,
 	types: EventType[],
-): Omit<PutEventConsumerRequest, 'start_at'> {
+	timingRules?: Schemas['TimingRuleInput'][],
+): ConsumerSettings {
 	const workflow = ctx.getWorkflow().name ?? '';
 	const description = `n8n workflow "${workflow}", node "${ctx.getNode().name}"`;
 	return {
@@ -40,6 +50,7 @@ export function consumerSettings(
 		ack_deadline_seconds: ACK_DEADLINE_SECONDS,
 		max_deliveries: MAX_DELIVERIES,
 		description: description.length > 200 ? `${description.slice(0, 199)}…` : description,
+		...(timingRules ? { timing_rules: timingRules } : {}),
 	};
 }
 
@@ -81,24 +92,80 @@ export function hasStatus(error: unknown, status: number): boolean {
 }
 
 /**
- * Creates or updates the consumer when this process has not sent these settings yet. `startAt` (the
- * first moment to deliver from) is asked for only then, and Trackler reads it on create only.
+ * Creates or updates the consumer when this process has not sent these settings yet. `complete` adds
+ * what Trackler reads only when it creates the consumer or a rule (`start_at`, a rule's `active_since`);
+ * it is asked for only then, and left out of what decides whether the settings changed.
  */
 export async function ensureConsumer(
 	ctx: IPollFunctions,
 	name: string,
-	settings: Omit<PutEventConsumerRequest, 'start_at'>,
-	startAt: () => Promise<string | undefined>,
+	settings: ConsumerSettings,
+	complete: (body: IDataObject) => Promise<void>,
 ): Promise<EventConsumer | undefined> {
 	const known = consumerMemory(name);
 	const fingerprint = JSON.stringify(settings);
 	if (known.settings === fingerprint) return undefined;
-	const body: IDataObject = { ...settings };
-	const start = await startAt();
-	if (start !== undefined) body.start_at = start;
+	const body = JSON.parse(fingerprint) as IDataObject;
+	await complete(body);
 	const response = await tracklerApiResponse.call(ctx, 'PUT', path(name), { body });
 	known.settings = fingerprint;
 	return response.body as unknown as EventConsumer;
+}
+
+/**
+ * Sends what an earlier poll could not acknowledge, makes sure the consumer has the settings (`ensure`),
+ * runs `afterEnsure` (a hand-over from static data), and leases up to 100 events. A consumer that is gone
+ * (deleted, or expired after 30 days without a pull) is made again.
+ */
+export async function leaseNext(
+	ctx: IPollFunctions,
+	name: string,
+	ensure: () => Promise<unknown>,
+	afterEnsure: () => void = () => undefined,
+): Promise<EventLease[]> {
+	try {
+		await sendUnsentAcks(ctx, name);
+		await ensure();
+		afterEnsure();
+		try {
+			return (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
+		} catch (error) {
+			if (!hasStatus(error, 404)) throw ensureNodeError(ctx.getNode(), error as Error);
+			consumerMemory(name).settings = undefined;
+			await ensure();
+			return (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
+		}
+	} catch (error) {
+		throw ensureNodeError(ctx.getNode(), error as Error);
+	}
+}
+
+/**
+ * Hands leased events to n8n as ONE execution (`items`, one an event, in the leases' order) with a done
+ * promise: when n8n reports that the execution ran, their leases are acknowledged; when it did not
+ * (crashed, cancelled, could not start), released. If n8n goes away before either, the leases run out
+ * and the events come again.
+ */
+export function emitLeases(
+	ctx: IPollFunctions,
+	name: string,
+	leases: EventLease[],
+	items: INodeExecutionData[],
+): void {
+	const ackIds = leases.map((lease) => lease.ack_id);
+	const triggerName = ctx.getNode().name;
+	const done = deferredRun();
+	void done.promise.then(
+		async (result) =>
+			await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
+		async () => await settle(ctx, name, 'nacks', ackIds),
+	);
+	try {
+		ctx.__emit([items], undefined, done);
+	} catch (error) {
+		done.reject(error as Error);
+		throw ensureNodeError(ctx.getNode(), error as Error);
+	}
 }
 
 /** Leases up to `max` events. A consumer that is gone (deleted or expired) answers 404. */
@@ -110,7 +177,8 @@ export async function pullEvents(
 	const response = await tracklerApiResponse.call(ctx, 'POST', path(name, '/pull'), {
 		body: { max_events: max },
 	});
-	const list = response.body as unknown as Schemas['EventLeaseList'];
+	// The consumer is put without `payload`, so its leases carry full events.
+	const list = response.body as unknown as { data?: EventLease[] };
 	return { leases: list.data ?? [] };
 }
 
@@ -162,7 +230,9 @@ function finalStatus(run: IRun, resultData: IDataObject | undefined): string {
 function refusedIndexes(error: unknown): Set<number> {
 	const refused = new Set<number>();
 	const cause = (error as { cause?: unknown; errorResponse?: unknown }) ?? {};
-	const problem = (cause.errorResponse ?? cause.cause ?? {}) as { errors?: Array<{ field?: string }> };
+	const problem = (cause.errorResponse ?? cause.cause ?? {}) as {
+		errors?: Array<{ field?: string }>;
+	};
 	for (const entry of problem.errors ?? []) {
 		const match = /^ack_ids\[(\d+)\]$/.exec(entry.field ?? '');
 		if (match) refused.add(Number(match[1]));

@@ -1,11 +1,9 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import type { ListPage } from '../shared/api';
 import { readMeNow } from '../shared/me';
 import { headerValue, tracklerApiResponse } from '../shared/transport';
 
-/** How far back every window reaches past the previous poll, for data that shows up late. */
-export const OVERLAP_MS = 10 * 60_000;
 /** Share of n8n's poll budget the node uses before it stops fetching and leaves the rest to the next poll. */
 const BUDGET_SHARE = 0.7;
 const DEFAULT_BUDGET_MS = 60_000;
@@ -79,9 +77,4 @@ export class PollRun {
 		this.serverNowMs = ms;
 		this.skewMs = ms - Date.now();
 	}
-}
-
-export function toItems(objects: IDataObject[]): INodeExecutionData[][] | null {
-	if (!objects.length) return null;
-	return [objects.map((json) => ({ json }))];
 }

@@ -182,6 +182,29 @@ export class TracklerTrigger implements INodeType {
 							},
 						],
 					},
+					{
+						displayName: 'Payload',
+						name: 'payload',
+						type: 'options',
+						default: 'full',
+						description:
+							'What Trackler sends for each event. Thin keeps personal data out of n8n: the execution holds only IDs and types.',
+						displayOptions: { show: { '/mode': ['events'] } },
+						options: [
+							{
+								name: 'Full',
+								value: 'full',
+								description:
+									'The whole event with its objects: names, e-mail addresses, messages, answers, metadata',
+							},
+							{
+								name: 'Thin (IDs Only)',
+								value: 'thin',
+								description:
+									'Only what happened and the IDs of what it happened to (object_type and object_id, track_id), with no names, e-mail addresses, message bodies or metadata. Read what you need with a Trackler node, such as Track → Get with the track_id.',
+							},
+						],
+					},
 					personalDataOption,
 					{
 						displayName: 'Simplify',

@@ -291,6 +291,21 @@ export function sameRules(
 	);
 }
 
+/**
+ * What the subscription's deliveries carry (Options > Payload, events only): `thin` (ids and types, no
+ * personal data) when chosen, else `full`, Trackler's default, so that existing workflows keep theirs.
+ */
+export function selectedPayload(ctx: IHookFunctions): 'full' | 'thin' {
+	if (selectedMode(ctx) !== 'events') return 'full';
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	return options.payload === 'thin' ? 'thin' : 'full';
+}
+
+/** A subscription's payload as Trackler answers it; `full` when a Trackler without thin payloads names none. */
+export function subscriptionPayload(subscription: { payload?: unknown }): string {
+	return typeof subscription.payload === 'string' ? subscription.payload : 'full';
+}
+
 export function selectedFilters(ctx: IHookFunctions): Filters {
 	if (selectedMode(ctx) !== 'events') {
 		// A reminder's filters are in its timing rule; the subscription's own apply to events only.

@@ -16,8 +16,10 @@ import {
 	selectedEvents,
 	selectedFilters,
 	selectedMode,
+	selectedPayload,
 	selectedRules,
 	staticData,
+	subscriptionPayload,
 	webhookUrl,
 } from './subscription';
 
@@ -34,6 +36,7 @@ export const webhookMethods = {
 			const filters = selectedFilters(this);
 			// A reminder's settings are checked here too (before any request), so bad ones fail the publish.
 			const rules = selectedRules(this);
+			const payload = selectedPayload(this);
 			const subscriptions = await allSubscriptions(this);
 
 			let exists = false;
@@ -50,7 +53,8 @@ export const webhookMethods = {
 					subscription.enabled &&
 					sameSet(subscription.event_types, events) &&
 					sameFilters(subscription.filters, filters) &&
-					sameRules(subscription.timing_rules, rules);
+					sameRules(subscription.timing_rules, rules) &&
+					subscriptionPayload(subscription) === payload;
 				if (current) {
 					exists = true;
 					// A rotated key (see "Rotating the signing key"): Trackler's current public key is the one to keep.
@@ -67,7 +71,7 @@ export const webhookMethods = {
 					}
 					continue;
 				}
-				// Another event set, filters or timing rule, disabled, signed with a shared secret (v1), or a
+				// Another event set, filters, payload or timing rule, disabled, signed with a shared secret (v1), or a
 				// subscription whose key was lost from static data: replace it.
 				await deleteSubscription(this, subscription.id);
 			}
@@ -111,6 +115,8 @@ export const webhookMethods = {
 					ack_deadline_seconds: ACK_DEADLINE_SECONDS,
 					// A reminder: a subscription for moments alone (no event types), with its one rule.
 					...(rules.length ? { timing_rules: rules } : {}),
+					// Sent only when thin is chosen: a full subscription's request stays as it always was.
+					...(selectedPayload(this) === 'thin' ? { payload: 'thin' } : {}),
 				},
 			});
 			if (subscription.signature_scheme !== 'v1a' || !subscription.public_key) {

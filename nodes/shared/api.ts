@@ -2,6 +2,15 @@ import type { components } from '../../api/trackler-api';
 
 /** The Trackler API v1 objects, as the contract (api/openapi.yaml) defines them. */
 export type Schemas = components['schemas'];
+/** A string literal type, not an open one such as `string & {}` (an extensible enum's "any other"). */
+type Literal<T> = T extends string ? (string extends T ? never : T) : never;
+/**
+ * The `object` of every object the contract defines (`'track'`, `'tag'`, …): a switch on an object's type
+ * over this union is checked for exhaustiveness, so a type the contract adds fails the type check there.
+ */
+export type ObjectType = {
+	[Name in keyof Schemas]: Schemas[Name] extends { object: infer Type } ? Literal<Type> : never;
+}[keyof Schemas];
 export type Track = Schemas['Track'];
 export type TrackWithTagChanges = Schemas['TrackWithTagChanges'];
 export type TrackRef = Schemas['TrackRef'];
@@ -19,6 +28,8 @@ export type Scheduler = Schemas['Scheduler'];
 export type Appointment = Schemas['Appointment'];
 export type Email = Schemas['Email'];
 export type TracklerEvent = Schemas['Event'];
+/** An event of a webhook subscription with `payload: thin`: ids and types alone. */
+export type ThinEvent = Schemas['ThinEvent'];
 /**
  * An event type: one of those the contract lists, or one Trackler added later (the contract's enums of
  * what the API answers are extensible, so code must expect values it does not know).

@@ -2,12 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type {
 	Appointment,
+	Email,
 	Form,
 	FormSubmission,
 	Invitation,
 	Message,
 	Tag,
 	Track,
+	ThinEvent,
 	TracklerEvent,
 	TrackMember,
 } from './api';
@@ -167,6 +169,17 @@ function appointmentFields(appointment: Appointment): IDataObject {
 	};
 }
 
+function emailFields(email: Email): IDataObject {
+	return {
+		email_id: email.id,
+		email_subject: email.subject,
+		email_body: email.body,
+		recipient_names: email.recipients.map((recipient) => recipient.name),
+		recipient_emails: email.recipients.map((recipient) => recipient.email),
+		sent_at: email.sent_at,
+	};
+}
+
 function tagFields(tag: Tag | undefined): IDataObject {
 	return tag ? { tag_id: tag.id, tag_name: tag.name, tag_color: tag.color } : {};
 }
@@ -197,6 +210,8 @@ export function eventTrack(event: TracklerEvent): { title: string | null; url: s
  * `object`.
  */
 export function simplifyEvent(event: TracklerEvent): IDataObject {
+	// A thin event comes typed as an event (what the delivery's body was checked to be): its own shape here.
+	if (isThinEvent(event)) return simplifyThinEvent(event as unknown as ThinEvent);
 	const object = event.data.object as { object?: string; id?: string };
 	const track = eventTrack(event);
 	const result: IDataObject = {
@@ -229,6 +244,9 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 		case 'appointment':
 			Object.assign(result, appointmentFields(object as Appointment));
 			break;
+		case 'email':
+			Object.assign(result, emailFields(object as Email));
+			break;
 		default:
 			result.object = object as IDataObject;
 	}
@@ -240,6 +258,37 @@ export function simplifyEvent(event: TracklerEvent): IDataObject {
 		}
 		result.changes = plain;
 	}
+	return result;
+}
+
+/** An event of a subscription with thin payloads: ids and types alone (the contract's `ThinEvent`). */
+export function isThinEvent(event: unknown): boolean {
+	return (event as { payload?: unknown } | undefined)?.payload === 'thin';
+}
+
+/**
+ * A thin event, flat: what happened and the ids of what it happened to, so that a workflow reads the object
+ * with the action node (`object_type` `track` and `object_id`: Track → Get). Nothing else is there to show.
+ */
+function simplifyThinEvent(event: ThinEvent): IDataObject {
+	const data = (event.data ?? {}) as Partial<ThinEvent['data']>;
+	const actor = (event.actor ?? {}) as Partial<ThinEvent['actor']>;
+	const result: IDataObject = {
+		event_id: event.id,
+		event_type: event.type,
+		occurred_at: event.created_at,
+		sequence: event.sequence,
+		payload: 'thin',
+		track_id: event.track_id,
+		object_type: data.object?.object ?? null,
+		object_id: data.object?.id ?? null,
+		actor_type: typeof actor.type === 'string' ? actor.type : null,
+		actor_id: actor.user_id ?? actor.token_id ?? null,
+	};
+	if (data.tag) result.tag_id = data.tag.id;
+	if (data.submission) result.submission_form_id = data.submission.id;
+	if (data.changed_fields) result.changed_fields = [...data.changed_fields];
+	if (data.moment) result.moment = { ...data.moment };
 	return result;
 }
 

@@ -2,7 +2,14 @@ import type { EventType, KnownEventType, TracklerEvent } from './api';
 
 export type { EventType, TracklerEvent };
 
-export type EventCategory = 'Appointment' | 'Form' | 'Invitation' | 'Member' | 'Message' | 'Track';
+export type EventCategory =
+	| 'Appointment'
+	| 'Email'
+	| 'Form'
+	| 'Invitation'
+	| 'Member'
+	| 'Message'
+	| 'Track';
 
 export interface TracklerEventOption {
 	/** Shown in the node, e.g. "Track Created". */
@@ -34,7 +41,7 @@ const CATALOGUE: { readonly [Type in KnownEventType]: EventInfo } & {
 	'track.created': { name: 'Track Created', description: 'A Track is created', category: 'Track' },
 	'track.updated': {
 		name: 'Track Updated',
-		description: "A Track's title, Track Design or Metadata changes",
+		description: "A Track's title, Track Design, Metadata or External ID changes",
 		category: 'Track',
 	},
 	'track.status_changed': {
@@ -92,6 +99,21 @@ const CATALOGUE: { readonly [Type in KnownEventType]: EventInfo } & {
 		description: 'The invitee declines an Invitation',
 		category: 'Invitation',
 	},
+	'invitation.revoked': {
+		name: 'Invitation Revoked',
+		description: 'An Invitation is withdrawn; its link stops working',
+		category: 'Invitation',
+	},
+	'invitation.expired': {
+		name: 'Invitation Expired',
+		description: 'An Invitation ran out (14 days after it was last sent) without an answer',
+		category: 'Invitation',
+	},
+	'form.created': {
+		name: 'Form Created',
+		description: 'A Form is assigned to someone in a Track',
+		category: 'Form',
+	},
 	'form.submitted': {
 		name: 'Form Submitted',
 		description: 'The assignee submits a Form (carries the answers)',
@@ -101,6 +123,11 @@ const CATALOGUE: { readonly [Type in KnownEventType]: EventInfo } & {
 		name: 'Message Created',
 		description: 'A Message is posted in a Track',
 		category: 'Message',
+	},
+	'email.sent': {
+		name: 'Email Sent',
+		description: 'An e-mail is sent to members of a Track',
+		category: 'Email',
 	},
 	'appointment.booked': {
 		name: 'Appointment Booked',

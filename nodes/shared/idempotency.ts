@@ -132,7 +132,7 @@ export function triggeringEvents(
 			return none.map((_, itemIndex) => ({ id, type, ordinal: itemIndex }));
 		}
 		if (readEventField(ctx, name, 'first()', 0, 'event_id', 'id', EVENT_ID) === undefined) {
-			continue; // did not run in this execution, or its items are no events (timing modes)
+			continue; // did not run in this execution, or its items carry no event id
 		}
 		const seen = new Map<string, number>();
 		return none.map((_, itemIndex) => {

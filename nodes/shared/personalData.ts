@@ -61,7 +61,8 @@ export const PERSONAL_SHAPES: Record<string, PersonalShape> = {
 	},
 	EventData: {
 		children: {
-			object: ['Track', 'TrackMember', 'Invitation', 'Form', 'Message', 'Appointment'],
+			object: ['Track', 'TrackMember', 'Invitation', 'Form', 'Message', 'Appointment', 'Email'],
+			previous: ['EventPrevious'],
 			submission: ['FormSubmission'],
 		},
 	},
@@ -69,6 +70,9 @@ export const PERSONAL_SHAPES: Record<string, PersonalShape> = {
 		children: {
 			event: ['Event'],
 		},
+	},
+	EventPrevious: {
+		personal: ['title', 'metadata'],
 	},
 	Form: {
 		children: {

@@ -206,6 +206,14 @@ export async function handleTestApi(deps: TestApiDeps, method: string, url: URL,
 				return run(() => acceptOrDecline(store, id, true, body));
 			case 'POST /invitations/:id/decline':
 				return run(() => acceptOrDecline(store, id, false, body));
+			case 'POST /invitations/:id/expire':
+				// Its 14 days run out now (without moving the clock): Trackler marks it expired and emits invitation.expired.
+				return run(() => {
+					const row = invitation(store, id);
+					if (store.invitationObj(row).state !== 'sent') throw new ApiError('conflict', 'Only a sent invitation can expire.');
+					store.run('UPDATE invitations SET expires_at = ? WHERE id = ?', store.now(), row.id);
+					return { status: 200, body: { invitation: store.invitationObj(store.invitationRow(row.id) as InvitationRow) } };
+				});
 			case 'POST /forms/:id/submit':
 				return run(() => submitForm(store, id, body));
 			case 'POST /schedulers/:id/book':

@@ -315,6 +315,72 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 		fails: ['versions.unknown-refused'],
 	},
 	{
+		name: 'an events feed whose events all carry sequence 1',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events?')) for (const e of body?.data ?? []) e.sequence = 1;
+				return body;
+			},
+		},
+		fails: ['events.sequence'],
+	},
+	{
+		name: 'a track.updated whose previous also names a field that did not change',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events?'))
+					for (const e of body?.data ?? []) if (e.type === 'track.updated') e.data.previous = { ...e.data.previous, status: e.data.object.status };
+				return body;
+			},
+		},
+		fails: ['events.previous-exact'],
+	},
+	{
+		name: 'events that carry the accepting link of an invitation',
+		breaker: (() => {
+			const links = new Map<string, string>();
+			return {
+				answer: (method: string, path: string, _s: number, _h: Record<string, string>, body: Json | undefined) => {
+					if (method === 'POST' && /^\/v1\/tracks\/[^/]+\/invitations$/.test(path) && body?.link) links.set(body.id, body.link);
+					if (path.startsWith('/v1/events?'))
+						for (const e of body?.data ?? []) if (links.has(e.data?.object?.id)) e.data.object.link = links.get(e.data.object.id);
+					return body;
+				},
+			};
+		})(),
+		fails: ['events.no-invitation-link'],
+	},
+	{
+		name: 'no invitation.revoked event',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events?') && body?.data) body.data = body.data.filter((e: Json) => e.type !== 'invitation.revoked');
+				return body;
+			},
+		},
+		fails: ['events.invitation-revoked'],
+	},
+	{
+		name: 'a subscription that ignores payload thin',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'POST' && path === '/v1/webhook-subscriptions' && body?.payload) delete body.payload;
+				return body;
+			},
+		},
+		fails: ['webhooks.thin-payload'],
+	},
+	{
+		name: 'a consumer that ignores payload thin',
+		breaker: {
+			requestBody: (method, path, body) => {
+				if (method === 'PUT' && path.startsWith('/v1/event-consumers/') && body?.payload) delete body.payload;
+				return body;
+			},
+		},
+		fails: ['consumers.thin-payload'],
+	},
+	{
 		name: 'a workspace that says it is live',
 		breaker: {
 			answer: (_m, path, _s, _h, body) => {

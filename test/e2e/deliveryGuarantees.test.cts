@@ -74,6 +74,22 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		return { id: workflow.id, url, subscriptionId: subs[0].id };
 	}
 
+	/** A Trackler Trigger that listens for Appointment Timing: 1 hour before every appointment starts. */
+	async function publishReminders(name: string): Promise<{ id: string; subscriptionId: string }> {
+		const node = tracklerTriggerNode(credential, [], { name: NODE_NAME });
+		const trigger = {
+			...node,
+			typeVersion: 1.1,
+			parameters: { mode: 'appointmentTiming', appointmentTiming: 'beforeStart', appointmentOffset: 1, appointmentOffsetUnit: 'hours', appointmentFilters: {}, options: {} },
+		};
+		const workflow = await n8n.createWorkflow({ name, nodes: [trigger], connections: {}, settings: { executionOrder: 'v1' } });
+		await n8n.publishWorkflow(workflow.id, 180_000);
+		const url = `${n8n.baseUrl}/webhook/${node.webhookId as string}/webhook`;
+		const subs = ((await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Array<{ id: string; url: string }>).filter((x) => x.url === url);
+		expect(subs).toHaveLength(1);
+		return { id: workflow.id, subscriptionId: subs[0].id };
+	}
+
 	/** Every execution of the workflow (all pages of the public API). */
 	async function allExecutions(workflowId: string, includeData: boolean): Promise<N8nExecution[]> {
 		const all: N8nExecution[] = [];
@@ -237,57 +253,112 @@ describeE2e('Trackler Trigger delivery guarantees in a real n8n (regular mode)',
 		await n8n.unpublishWorkflow(wf.id, 180_000);
 	}, 1_200_000);
 
-	test('n8n away longer than Trackler retries (days of sandbox time): once it is back (the next event), every never-acknowledged event runs once', async () => {
+	test('n8n away for 10 days (sandbox time), longer than Trackler retries, while 500 events happen and 50 reminders fall due: once it is back, every never-acknowledged event and reminder runs once', async () => {
+		const HOUR = 3600_000;
 		const wf = await publishTrigger('Trackler catch-up (e2e)', ['message.created']);
+		const reminders = await publishReminders('Trackler catch-up reminders (e2e)');
 		const track = (await sb.api('POST', '/tracks', { title: 'Inhalen (e2e)' })).body as { id: string };
-		const deliveries = async () =>
-			((await sb.testApi('GET', `/deliveries?subscription_id=${wf.subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
+		const deliveriesOf = async (subscriptionId: string) =>
+			((await sb.testApi('GET', `/deliveries?subscription_id=${subscriptionId}`)).body.data as Array<{ event_id: string; state: string; attempts: number; test: boolean }>).filter(
 				(d) => !d.test,
 			);
+		const deliveries = async () => await deliveriesOf(wf.subscriptionId);
 		await sb.testApi('POST', '/clock', { set: new Date().toISOString(), freeze: true });
+		const base = Date.parse((await sb.testApi('GET', '/clock')).body.now as string);
+		const appointment = async (startMs: number): Promise<string> => {
+			const res = await sb.api('POST', `/tracks/${track.id}/appointments`, {
+				title: 'Gesprek',
+				start_at: new Date(startMs).toISOString(),
+				end_at: new Date(startMs + HOUR).toISOString(),
+			});
+			expect(res.status).toBe(201);
+			return res.body.id as string;
+		};
 		// One event before the outage, acknowledged: it must not run again.
 		const before = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Voor de storing' })).body.id as string;
 		await sb.sandbox.deliverer.flush(false, wf.subscriptionId);
 		expect((await deliveries()).map((d) => d.state)).toEqual(['delivered']);
+		// 50 appointments, the first 3 hours on, one every 4 hours (the last about 8 days on): their
+		// reminders (1 hour before the start) fall due while n8n is away.
+		const appointments: string[] = [];
+		for (let i = 0; i < 50; i++) appointments.push(await appointment(base + 3 * HOUR + i * 4 * HOUR));
 		await n8n.halt();
+		// 10 days pass in steps of 6 hours; 500 messages are posted along the way. At each step Trackler
+		// emits the reminders that fell due and tries what is due; after about 64 hours of attempts it
+		// gives a delivery up.
 		const messageIds: string[] = [];
-		for (let i = 0; i < 30; i++) messageIds.push((await sb.api('POST', `/tracks/${track.id}/messages`, { body: `Bericht ${i} terwijl n8n weg is` })).body.id);
-		// Days pass in steps of 6 hours: Trackler tries what is due each time, and after its 14th attempt
-		// (about 64 hours) gives each delivery up.
-		for (let step = 0; step < 20 && (await deliveries()).some((d) => d.state === 'pending'); step++) {
+		for (let step = 0; step < 40; step++) {
+			while (messageIds.length < Math.round((500 * (step + 1)) / 40)) {
+				const res = await sb.api('POST', `/tracks/${track.id}/messages`, { body: `Bericht ${messageIds.length} terwijl n8n weg is` });
+				expect(res.status).toBe(201);
+				messageIds.push(res.body.id);
+			}
 			await sb.testApi('POST', '/clock', { advance_seconds: 6 * 3600 });
+			sb.sandbox.moments.tick();
 			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+			await sb.sandbox.deliverer.flush(true, reminders.subscriptionId);
 		}
 		const given = await deliveries();
-		expect(given.filter((d) => d.state === 'failed')).toHaveLength(30);
+		const remindersGiven = await deliveriesOf(reminders.subscriptionId);
+		expect(given).toHaveLength(501);
+		// The reminders of these 50 appointments, and of the demo workspace's own appointments due meanwhile.
+		expect(remindersGiven.length).toBeGreaterThanOrEqual(50);
+		const states = (list: Array<{ state: string }>) => list.reduce<Record<string, number>>((m, d) => ({ ...m, [d.state]: (m[d.state] ?? 0) + 1 }), {});
+		// Only the event before the outage was acknowledged; the oldest ones were given up (retries ran out).
+		expect(given.filter((d) => d.state === 'delivered')).toHaveLength(1);
+		expect(given.filter((d) => d.state === 'failed').length).toBeGreaterThan(0);
+		expect(remindersGiven.filter((d) => d.state === 'delivered')).toEqual([]);
+		expect(remindersGiven.filter((d) => d.state === 'failed').length).toBeGreaterThan(0);
 
-		// n8n starts. n8n 2.41 keeps the webhook's registration and calls no webhook method at its start,
-		// so the trigger asks Trackler to resume on the first delivery it gets: the next event.
+		// n8n starts. n8n 2.41 keeps the webhooks' registrations and calls no webhook method at its start,
+		// so each trigger asks Trackler to resume on the first delivery it gets: the next event, and the
+		// reminder of one more appointment, due a minute after n8n is back.
 		await n8n.resume();
+		const now = Date.parse((await sb.testApi('GET', '/clock')).body.now as string);
 		const after = (await sb.api('POST', `/tracks/${track.id}/messages`, { body: 'Na de storing' })).body.id as string;
-		const deliveredBy = Date.now() + 300_000;
-		while ((await deliveries()).some((d) => d.state !== 'delivered')) {
+		appointments.push(await appointment(now + HOUR + 60_000));
+		await sb.testApi('POST', '/clock', { advance_seconds: 120 });
+		sb.sandbox.moments.tick();
+		const deliveredBy = Date.now() + 600_000;
+		for (;;) {
+			const left = [...(await deliveries()), ...(await deliveriesOf(reminders.subscriptionId))].filter((d) => d.state !== 'delivered');
+			if (!left.length) break;
 			if (Date.now() > deliveredBy) {
-				const left = (await deliveries()).filter((d) => d.state !== 'delivered').map((d) => `${d.event_id} ${d.state} ${d.attempts}`);
-				const subs = (await sb.api('GET', '/webhook-subscriptions?limit=100')).body.data as Array<{ id: string; url: string }>;
-				throw new Error(`not every event was delivered again: ${left.length} left (${left.slice(0, 3).join(', ')}); subscriptions of this URL: ${JSON.stringify(subs.filter((x) => x.url === wf.url).map((x) => x.id))} (was ${wf.subscriptionId})\n${n8n.logTail(60)}`);
+				throw new Error(`not every event or reminder was delivered again: ${left.length} left (${left.slice(0, 3).map((d) => `${d.event_id} ${d.state} ${d.attempts}`).join(', ')})\n${n8n.logTail(60)}`);
 			}
+			await sb.sandbox.deliverer.flush(true, wf.subscriptionId);
+			await sb.sandbox.deliverer.flush(true, reminders.subscriptionId);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
-		const settleBy = Date.now() + 300_000;
-		let executions: N8nExecution[] = [];
-		do {
-			executions = await allExecutions(wf.id, true);
-			if (executions.filter((e) => e.status === 'success').length >= 32) break;
-			await new Promise((resolve) => setTimeout(resolve, 1000));
-		} while (Date.now() < settleBy);
+		const finished = async (workflowId: string, count: number): Promise<N8nExecution[]> => {
+			const settleBy = Date.now() + 300_000;
+			let executions: N8nExecution[] = [];
+			do {
+				executions = await allExecutions(workflowId, true);
+				if (executions.filter((e) => e.status === 'success').length >= count) break;
+				await new Promise((resolve) => setTimeout(resolve, 1000));
+			} while (Date.now() < settleBy);
+			return executions;
+		};
+		const executions = await finished(wf.id, 502);
+		const reminderExecutions = (await finished(reminders.id, remindersGiven.length + 1)).sort((a, b) => Number(a.id) - Number(b.id));
 		const messages = executions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json?.data?.object?.id as string);
-		console.log(`[delivery] catch-up after Trackler gave up: ${JSON.stringify({ executions: executions.length, failedBeforeResume: given.filter((d) => d.state === 'failed').length, statuses: executions.reduce<Record<string, number>>((m, e) => ({ ...m, [e.status]: (m[e.status] ?? 0) + 1 }), {}) })}`);
-		expect(executions.map((e) => e.status).filter((status) => status !== 'success')).toEqual([]);
+		const reminded = reminderExecutions.map((e) => e.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0]?.[0]?.json as { appointment?: { id?: string }; fires_at?: string });
+		// Trackler sends what a resume made due in the order the moments fell due, up to 10 at a time:
+		// n8n may start neighbours out of order. Counted (pairs out of order), not asserted.
+		const dueOrder = reminded.map((r) => String(r.fires_at));
+		const outOfOrder = dueOrder.filter((due, k) => k > 0 && due < dueOrder[k - 1]).length;
+		console.log(`[delivery] away 10 days: ${JSON.stringify({ events: states(given), reminders: states(remindersGiven), executions: executions.length, reminderExecutions: reminderExecutions.length, remindersStartedOutOfDueOrder: outOfOrder, statuses: states([...executions, ...reminderExecutions].map((e) => ({ state: e.status }))) })}`);
+		expect([...executions, ...reminderExecutions].map((e) => e.status).filter((status) => status !== 'success')).toEqual([]);
 		expect([...messages].sort()).toEqual([before, ...messageIds, after].sort());
+		const remindedIds = reminded.map((r) => String(r.appointment?.id));
+		expect(remindedIds).toHaveLength(remindersGiven.length + 1);
+		expect(new Set(remindedIds).size).toBe(remindedIds.length); // each reminder once
+		expect(remindedIds.filter((id) => appointments.includes(id)).sort()).toEqual([...appointments].sort());
 		await sb.testApi('POST', '/clock', { reset: true });
 		await n8n.unpublishWorkflow(wf.id, 180_000);
-	}, 1_200_000);
+		await n8n.unpublishWorkflow(reminders.id, 180_000);
+	}, 1_800_000);
 
 	test('n8n down for 10 hours of sandbox time while 500 events happen: after it is back, 500 executions, 0 duplicates, 0 lost', async () => {
 		const wf = await publishTrigger('Trackler outage (e2e)', ['message.created']);

@@ -25,6 +25,8 @@ import { waitFor } from '../../tooling/time.cjs';
 type Json = Record<string, any>;
 const TRIGGER = 'Trackler Polling Trigger';
 const EVENTS_PER_POINT = 5;
+/** Runs of the four crash points: 1 in `npm test`; `npm run test:crash-sets` asks for 20 (TRACKLER_CRASH_RUNS). */
+const RUNS = Math.max(1, Number(process.env.TRACKLER_CRASH_RUNS ?? 1));
 /** The consumer's ack deadline (600 s) and a little more, on the sandbox clock. */
 const PAST_THE_LEASE_SECONDS = 11 * 60;
 const byId = (value: string): Json => ({ __rl: true, mode: 'id', value });
@@ -222,69 +224,72 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 
 		await consumerCreated(wf.consumer);
 
-		// (1) Before the poll: the events wait at Trackler, n8n is killed between two polls.
-		await point('before the poll', async (make) => {
-			await nextAnsweredPull(wf.consumer);
-			const events = await make();
-			await restartAfterCrash();
-			return events;
-		});
+		for (let run = 1; run <= RUNS; run++) {
+			const named = (point: string) => (RUNS > 1 ? `run ${run}/${RUNS}, ${point}` : point);
+			// (1) Before the poll: the events wait at Trackler, n8n is killed between two polls.
+			await point(named('before the poll'), async (make) => {
+				await nextAnsweredPull(wf.consumer);
+				const events = await make();
+				await restartAfterCrash();
+				return events;
+			});
 
-		// (2) The pull in flight: Trackler leased the events, n8n dies before their answer reaches it.
-		await point('pull in flight (answer lost)', async (make) => {
-			const events = await make();
-			await new Promise<void>((resolve) => {
-				proxy.hooks.beforeAnswer = async (answer) => {
-					if (!isPull(wf.consumer, answer.path) || leasesIn(answer.answer) === 0) return;
-					proxy.hooks.beforeAnswer = undefined;
-					await n8n.crash();
-					resolve();
-					return 'drop';
-				};
+			// (2) The pull in flight: Trackler leased the events, n8n dies before their answer reaches it.
+			await point(named('pull in flight (answer lost)'), async (make) => {
+				const events = await make();
+				await new Promise<void>((resolve) => {
+					proxy.hooks.beforeAnswer = async (answer) => {
+						if (!isPull(wf.consumer, answer.path) || leasesIn(answer.answer) === 0) return;
+						proxy.hooks.beforeAnswer = undefined;
+						await n8n.crash();
+						resolve();
+						return 'drop';
+					};
+				});
+				await advancePastTheLease();
+				await n8n.restart();
+				return events;
 			});
-			await advancePastTheLease();
-			await n8n.restart();
-			return events;
-		});
 
-		// (3) Right after the pull answered: n8n has the leases in memory, nothing else.
-		await point('right after the pull answered', async (make) => {
-			const events = await make();
-			await new Promise<void>((resolve) => {
-				proxy.hooks.afterAnswer = (answer) => {
-					if (!isPull(wf.consumer, answer.path) || leasesIn(answer.answer) === 0) return;
-					proxy.hooks.afterAnswer = undefined;
-					void n8n.crash().then(resolve);
-				};
+			// (3) Right after the pull answered: n8n has the leases in memory, nothing else.
+			await point(named('right after the pull answered'), async (make) => {
+				const events = await make();
+				await new Promise<void>((resolve) => {
+					proxy.hooks.afterAnswer = (answer) => {
+						if (!isPull(wf.consumer, answer.path) || leasesIn(answer.answer) === 0) return;
+						proxy.hooks.afterAnswer = undefined;
+						void n8n.crash().then(resolve);
+					};
+				});
+				await advancePastTheLease();
+				await n8n.restart();
+				return events;
 			});
-			await advancePastTheLease();
-			await n8n.restart();
-			return events;
-		});
 
-		// (4) After the execution started: its first message is on its way when n8n dies; the requests
-		// n8n had sent still reach Trackler (their effects happen once).
-		await point('after the execution started', async (make) => {
-			const events = await make();
-			const messagePath = `/v1/tracks/${sink}/messages`;
-			let release: () => void = () => undefined;
-			const held = new Promise<void>((resolve) => {
-				release = resolve;
+			// (4) After the execution started: its first message is on its way when n8n dies; the requests
+			// n8n had sent still reach Trackler (their effects happen once).
+			await point(named('after the execution started'), async (make) => {
+				const events = await make();
+				const messagePath = `/v1/tracks/${sink}/messages`;
+				let release: () => void = () => undefined;
+				const held = new Promise<void>((resolve) => {
+					release = resolve;
+				});
+				await new Promise<void>((resolve) => {
+					proxy.hooks.beforeForward = async (request) => {
+						if (request.method !== 'POST' || request.path !== messagePath) return;
+						resolve();
+						await held;
+					};
+				});
+				await n8n.crash();
+				proxy.hooks.beforeForward = undefined;
+				release();
+				await advancePastTheLease();
+				await n8n.restart();
+				return events;
 			});
-			await new Promise<void>((resolve) => {
-				proxy.hooks.beforeForward = async (request) => {
-					if (request.method !== 'POST' || request.path !== messagePath) return;
-					resolve();
-					await held;
-				};
-			});
-			await n8n.crash();
-			proxy.hooks.beforeForward = undefined;
-			release();
-			await advancePastTheLease();
-			await n8n.restart();
-			return events;
-		});
+		}
 
 		// Nothing comes again later: after one more lease period the next pull leases nothing, and the
 		// effects are as they were.
@@ -294,7 +299,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		expect(await effects(sink)).toEqual(before);
 		expect(allEvents.every((id) => before.get(id) === 1)).toBe(true);
 		await n8n.unpublishWorkflow(wf.id);
-	}, 1_800_000);
+	}, 1_800_000 * RUNS);
 
 	test('an execution that fails ran: its events are acknowledged and do not come again', async () => {
 		const archived = (await sb.api('POST', '/tracks', { title: 'Archived: sending here fails' })).body.id as string;

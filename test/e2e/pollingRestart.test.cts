@@ -4,8 +4,8 @@
 // firing moments land where the test wants them without waiting real hours:
 //   A fires before the restart; B comes due while n8n is down (it must fire once after the
 //   restart, not be lost); C fires after; D is cancelled before its moment and never fires.
-// The test watches the sandbox's request log to know when a poll has read Trackler's clock (a
-// poll's "now" is fixed by its first answer's Date header, so moving the clock after that is safe).
+// The test watches the sandbox's request log to know when a poll has pulled the node's event consumer
+// (Trackler emits the moments of the node's timing rule; a pull leases those due by then).
 // Expected: exactly three items over all executions, each of A, B and C once, D never.
 import { randomUUID } from 'node:crypto';
 
@@ -38,14 +38,14 @@ function itemsOf(execution: N8nExecution): Array<Record<string, any>> {
 describeE2e('Trackler Polling Trigger across an n8n restart', () => {
 	let n8n: N8nHandle | undefined;
 	let sb: TestSandbox | undefined;
-	/** Times (real ms) at which the sandbox answered a poll's first request (`GET /v1/me`, Trackler's clock). */
+	/** Times (real ms) at which the sandbox answered a poll's pull of the node's event consumer. */
 	const pollStarts: number[] = [];
 
 	beforeAll(async () => {
 		// The sandbox first: if n8n then fails to start, afterAll can still close the sandbox.
 		sb = await startTestSandbox({
 			log: (line) => {
-				if (/^GET \/v1\/me /.test(line)) pollStarts.push(Date.now());
+				if (/^POST \/v1\/event-consumers\/\S+\/pull /.test(line)) pollStarts.push(Date.now());
 			},
 		});
 		ensureBuilt();

@@ -1,5 +1,5 @@
 // Every event type of the Trackler Trigger in the shared real n8n: one published workflow listens to
-// all 20 types; the test causes each of them in the sandbox (API and test API), reads what the
+// all 24 types; the test causes each of them in the sandbox (API and test API), reads what the
 // sandbox emitted from its own events feed, and checks that n8n ran exactly one execution per
 // emitted event, with the event's type, id and object in the trigger's output item. A second
 // workflow with Simplify on gets the same events: each of its items names the Track by title and
@@ -110,11 +110,11 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 		return items[0].json;
 	}
 
-	test('each of the 20 event types fires exactly one execution with the right data', async () => {
+	test('each of the 24 event types fires exactly one execution with the right data', async () => {
 		const started = Date.now();
 		const s = sb as TestSandbox;
 		const n = n8n as N8nHandle;
-		expect(ALL_TYPES).toHaveLength(20);
+		expect(ALL_TYPES).toHaveLength(24);
 
 		const ok = async (
 			res: Promise<{ status: number; body: any; text: string }>,
@@ -213,7 +213,18 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 		);
 		await ok(s.testApi('POST', `/invitations/${toAccept.id}/accept`, {}), 200);
 		await ok(s.testApi('POST', `/invitations/${toDecline.id}/decline`, {}), 200);
-		// form.submitted (assigned to the member added directly)
+		// invitation.sent ×2, invitation.revoked, invitation.expired (its 14 days run out)
+		const toRevoke = await ok(
+			s.api('POST', `/tracks/${track.id}/invitations`, { email: 'ingetrokken.e2e@example.com', delivery: 'link' }),
+			201,
+		);
+		await ok(s.api('POST', `/invitations/${toRevoke.id}/revoke`, {}), 200);
+		const toExpire = await ok(
+			s.api('POST', `/tracks/${track.id}/invitations`, { email: 'verloopt.e2e@example.com', delivery: 'link' }),
+			201,
+		);
+		await ok(s.testApi('POST', `/invitations/${toExpire.id}/expire`, {}), 200);
+		// form.created, form.submitted (assigned to the member added directly)
 		const form = await ok(
 			s.api('POST', `/tracks/${track.id}/forms`, {
 				template_id: templates[0].id,
@@ -224,8 +235,16 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 		await ok(s.testApi('POST', `/forms/${form.id}/submit`, { answers: {} }), 200);
 		// member.removed
 		await ok(s.api('DELETE', `/tracks/${track.id}/members/${outsider.id}`), 200);
-		// message.created
+		// message.created, email.sent
 		await ok(s.api('POST', `/tracks/${track.id}/messages`, { body: 'Hallo allemaal (e2e)' }), 201);
+		await ok(
+			s.api('POST', `/tracks/${track.id}/emails`, {
+				subject: 'Even bijpraten (e2e)',
+				body: 'Hallo (e2e)',
+				recipients: { roles: ['track_leader'] },
+			}),
+			201,
+		);
 		// appointment.created (by hand), appointment.booked (through a Scheduler)
 		const manual = await ok(
 			s.api('POST', `/tracks/${track.id}/appointments`, {
@@ -273,9 +292,15 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 			'invitation.accepted',
 			'member.added',
 			'invitation.declined',
+			'invitation.sent',
+			'invitation.revoked',
+			'invitation.sent',
+			'invitation.expired',
+			'form.created',
 			'form.submitted',
 			'member.removed',
 			'message.created',
+			'email.sent',
 			'appointment.created',
 			'appointment.booked',
 			'appointment.rescheduled',

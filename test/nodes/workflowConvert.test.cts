@@ -91,6 +91,9 @@ describe('convert: every step', () => {
 		['send_email to the person of the trigger', person, [{ type: 'send_email', recipients: 'trigger_person', subject: 'Welkom, {{recipient.name}}!', body: 'b' }], ['tracklerTrigger', 'trackMember.getAll', 'filter', 'email.sendToTrackMembers']],
 		['condition', 'track_created', [{ type: 'condition', match: 'any', rules: [{ field: 'track.tags', key: null, operator: 'contains', value: 'VIP' }] }, { type: 'delete_track' }], ['tracklerTrigger', 'if', 'track.delete']],
 		['switch', 'form_submitted', [{ type: 'switch', mode: 'all_matches', paths: [{ name: 'A', match: 'all', rules: [{ field: 'form.answer', key: 'Q', operator: 'contains', value: 'A' }], steps: [{ type: 'delete_track' }] }], otherwise: [{ type: 'send_message_to_track', body: 'geen' }] }], ['tracklerTrigger', 'switch', 'track.delete', 'message.sendToTrack']],
+		// the accepting link is never in an event (a credential): it is read with Get Invitation, the e-mail is not
+		['the invitation link in a message reads the invitation', 'track_invitation_sent', [{ type: 'send_message_to_track', body: 'Deel {{invitation.link}} met {{invitation.email}}' }], ['tracklerTrigger', 'invitation.get', 'message.sendToTrack']],
+		['the invitation e-mail alone comes from the event', 'track_invitation_sent', [{ type: 'send_message_to_track', body: 'Uitgenodigd: {{invitation.email}}' }], ['tracklerTrigger', 'message.sendToTrack']],
 		['delay, then a condition reads the invitation again', 'track_invitation_sent', [{ type: 'delay', duration: { amount: 3, unit: 'days' } }, { type: 'condition', match: 'all', rules: [{ field: 'invitation.state', key: null, operator: 'equals', value: 'sent' }] }, { type: 'resend_track_invitation' }], ['tracklerTrigger', 'wait', 'invitation.get', 'if', 'invitation.resend']],
 	];
 	it.each(cases)('%s', (_name, trigger, steps, chain) => {

@@ -99,6 +99,45 @@ describe('sandbox timing rules of event consumers', () => {
 		expect((await sb.api('GET', `/event-consumers/${NAME}`)).body.timing_rules[0].active_since).toBe(at(3 * DAY));
 	});
 
+	it('starts a rule at an explicit active_since up to 30 days back: the moments due since then come at once, in due order', async () => {
+		await appointment(1 * DAY + 2 * HOUR); // due at 2 h: before the explicit start, never fires
+		await appointment(1 * DAY + 6 * HOUR); // due at 6 h: after it
+		await appointment(1 * DAY + 10 * HOUR); // due at 10 h: after it
+		await advanceTo(12 * HOUR);
+		// a consumer of moments alone, its rule started where the reader's own bookkeeping ended (4 h)
+		const created = await put({ event_types: [], timing_rules: [{ ...reminder, active_since: at(4 * HOUR) }] });
+		expect(created.status).toBe(201);
+		expect(created.body.event_types).toEqual([]);
+		expect(created.body.timing_rules[0].active_since).toBe(at(4 * HOUR));
+		const leases = await pull();
+		expect(leases.map((l) => l.event.created_at)).toEqual([at(6 * HOUR), at(10 * HOUR)]);
+		await ackAll(leases);
+		// sent again unchanged with another active_since: the stored one stays, nothing comes again
+		await put({ event_types: [], timing_rules: [{ ...reminder, active_since: at(0) }] });
+		expect((await sb.api('GET', `/event-consumers/${NAME}`)).body.timing_rules[0].active_since).toBe(at(4 * HOUR));
+		expect(await pull()).toEqual([]);
+		// a changed definition reads it again
+		await put({ event_types: [], timing_rules: [{ ...reminder, offset_minutes: -1500, active_since: at(11 * HOUR) }] });
+		expect((await sb.api('GET', `/event-consumers/${NAME}`)).body.timing_rules[0].active_since).toBe(at(11 * HOUR));
+	});
+
+	it('refuses an active_since more than 30 days back or ahead of now, and a consumer with neither events nor rules', async () => {
+		await advanceTo(40 * DAY);
+		const cases: Array<[Record<string, unknown>, string]> = [
+			[{ event_types: [], timing_rules: [{ ...reminder, active_since: at(9 * DAY) }] }, 'timing_rules[0].active_since'],
+			[{ event_types: [], timing_rules: [{ ...reminder, active_since: at(41 * DAY) }] }, 'timing_rules[0].active_since'],
+			[{ event_types: [] }, 'event_types'],
+			[{ event_types: [], timing_rules: [] }, 'event_types'],
+		];
+		for (const [body, field] of cases) {
+			const res = await put(body);
+			expect({ field, status: res.status }).toEqual({ field, status: 422 });
+			expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+			expect((await sb.api('GET', `/event-consumers/${NAME}`)).status).toBe(404);
+		}
+		expect((await put({ event_types: [], timing_rules: [{ ...reminder, active_since: at(11 * DAY) }] })).status).toBe(201);
+	});
+
 	it('fires a date in a Track\'s metadata at midnight in the workspace time zone, and a fixed moment once per Track', async () => {
 		await sb.testApi('POST', '/clock', { set: '2029-12-30T12:00:00.000Z' });
 		await put({
@@ -114,6 +153,30 @@ describe('sandbox timing rules of event consumers', () => {
 			['track.moment_due', 'fixed', '2029-12-31T08:30:00.000Z'],
 			['track.moment_due', 'start', '2029-12-31T23:00:00.000Z'], // 2030-01-01 00:00 in Europe/Amsterdam
 		]);
+	});
+
+	it('reads metadata dates in ISO 8601 (T or a space) and day-first forms, without an offset in the workspace time zone', async () => {
+		await sb.testApi('POST', '/clock', { set: '2029-12-30T12:00:00.000Z' });
+		const values: Record<string, string | undefined> = {
+			'2030-01-02T09:00': '2030-01-02T08:00:00.000Z',
+			'2030-01-02 09:30:00': '2030-01-02T08:30:00.000Z',
+			'2030-01-02T10:00:00Z': '2030-01-02T10:00:00.000Z',
+			'2030-01-02 12:00+02:00': '2030-01-02T10:00:00.000Z',
+			'3-1-2030': '2030-01-02T23:00:00.000Z',
+			'3/1/2030 9:15': '2030-01-03T08:15:00.000Z',
+			'binnenkort': undefined,
+			'31-2-2030': undefined,
+		};
+		const byTrack = new Map<string, string | undefined>();
+		for (const [value, due] of Object.entries(values)) {
+			const made = await sb.api('POST', '/tracks', { title: `Datum ${value}`, metadata: { Datum: value } });
+			byTrack.set(made.body.id, due);
+		}
+		await put({ event_types: [], timing_rules: [{ id: 'datum', anchor: 'track.metadata', metadata_key: 'Datum', offset_minutes: 0 }] });
+		await sb.testApi('POST', '/clock', { set: '2030-01-05T00:00:00.000Z' });
+		const leases = await pull();
+		const fired = Object.fromEntries(leases.map((l) => [l.event.track_id, l.event.created_at]));
+		for (const [track, due] of byTrack) expect(fired[track]).toBe(due);
 	});
 
 	it('refuses impossible rules with 422 naming the field, and creates nothing', async () => {

@@ -106,3 +106,27 @@ describe('webLink: the Track list links only to http(s) addresses', () => {
 		expect(webLink(value)).toBe(link);
 	});
 });
+
+describe('the typed previous of an update event, with Personal Data in Output: Redact', () => {
+	const renamed = {
+		id: 'evt_2',
+		object: 'event',
+		type: 'track.updated',
+		created_at: '2026-01-02T00:00:00Z',
+		sequence: 7,
+		payload: 'full',
+		track_id: track.id,
+		actor: { type: 'system' },
+		data: { object: { ...track, title: 'Coaching Noor', metadata: { Werkgever: 'Bakkerij Noor' } }, previous: { title: 'Coaching Noor Bakker', metadata: { Werkgever: 'Bakkerij Bakker' } } },
+	} as unknown as TracklerEvent;
+
+	test("the old title and metadata are redacted as the new ones are, in previous and in changes, raw and simplified", () => {
+		for (const simplify of [false, true]) {
+			const text = JSON.stringify(eventOutput(renamed, simplify, true));
+			expect(text).not.toMatch(/Noor|Bakker/);
+			expect(text).toContain('[redacted]');
+		}
+		// the check can fail: without Redact they are there
+		expect(JSON.stringify(eventOutput(renamed, false))).toContain('Coaching Noor Bakker');
+	});
+});

@@ -1,9 +1,11 @@
 // The Trackler Polling Trigger against the in-process sandbox over real HTTP, with a hand-made poll
 // context whose static data survives "restarts". The sandbox clock is frozen and moved by the tests;
 // the node follows it through the API's Date header.
-import type { IDataObject, IRun } from 'n8n-workflow';
+import type { IDataObject, INode, IRun } from 'n8n-workflow';
 
 import { executionRan, forgetConsumers } from '../../nodes/TracklerPollingTrigger/consumer';
+import { formerStateKey, formerTimingState } from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
+import { readTimingSettings } from '../../nodes/shared/timingRules';
 import { waitFor } from '../../tooling/time.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { createPollHarness, type Emitted, jsonOf, type PollHarness, type PollOptions } from './pollContext.cjs';
@@ -49,10 +51,37 @@ async function createAppointment(
 	);
 }
 
-/** Polls at sandbox time `ms` and returns the items' JSON. */
+const RAN = { status: 'success', data: { resultData: { runData: { 'Trackler Polling Trigger': [] } } } } as unknown as IRun;
+
+/**
+ * The timing modes' consumer: one a node activation, told by its static data object (a fresh object is a
+ * fresh workflow); `restart()` forgets the process's memory as an n8n restart does.
+ */
+const activations = new WeakMap<IDataObject, string>();
+function activationOf(staticData: IDataObject): { workflowId: string; nodeId: string } {
+	if (!activations.has(staticData)) activations.set(staticData, `wf-timing-${Math.random().toString(36).slice(2, 10)}`);
+	return { workflowId: activations.get(staticData) as string, nodeId: 'node-timing' };
+}
+
+/**
+ * Polls at sandbox time `ms` and returns the items' JSON: a manual poll's sample, or the items of the one
+ * execution the poll handed to n8n, after n8n reported that it ran and the node acknowledged it.
+ */
 async function pollAt(ms: number, options: PollOptions): Promise<IDataObject[]> {
 	await setClock(ms);
-	return jsonOf(await harness.poll(options));
+	const withIds = { ...activationOf(options.staticData), ...options };
+	if (options.mode === 'manual') return jsonOf(await harness.poll(withIds));
+	const before = harness.emitted.length;
+	expect(await harness.poll(withIds)).toBeNull();
+	const emitted = harness.emitted.slice(before);
+	expect(emitted.length).toBeLessThanOrEqual(1);
+	if (!emitted.length) return [];
+	const from = harness.requests.length;
+	emitted[0].done.resolve(RAN);
+	await waitFor('the acknowledgement', 10_000, async () =>
+		harness.requests.slice(from).find((request) => request.path.endsWith('/acks') && request.status === 200),
+	);
+	return emitted[0].items.map((item) => item.json);
 }
 
 function appointmentParams(timing: string, offset = 0, unit = 'minutes', extra: IDataObject = {}) {
@@ -127,10 +156,16 @@ describe('appointment timing', () => {
 			expect(Date.parse(String(items[0].fires_at_local))).toBe(at);
 			expect((items[0].track as IDataObject).id).toBe(trackId);
 
-			// the same poll again, a later poll, and a restart (new context, same static data): nothing twice
+			// the consumer carries the rule built by the Trackler Trigger's builder; no static data
+			const put = harness.requests.filter((request) => request.method === 'PUT' && request.path.includes(activationOf(staticData).workflowId));
+			expect(put).toHaveLength(1);
+			expect(put[0].body).toMatchObject({ event_types: [], timing_rules: [expect.objectContaining({ id: 'n8n-appointment-timing' })] });
+			expect(staticData).toEqual({});
+
+			// the same poll again, a later poll, and a restart (the process's memory gone): nothing twice
 			expect(await pollAt(at + 2 * MIN, { parameters, staticData })).toEqual([]);
-			const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-			expect(await pollAt(at + 3 * MIN, { parameters, staticData: restarted })).toEqual([]);
+			forgetConsumers();
+			expect(await pollAt(at + 3 * MIN, { parameters, staticData })).toEqual([]);
 		},
 	);
 
@@ -176,13 +211,12 @@ describe('appointment timing', () => {
 		for (let i = 0; i < 130; i++)
 			made.add((await createAppointment(trackId, start, 30, `Groep ${i}`)).id);
 
-		// a tiny time budget: the poll stops after the first page and keeps the rest for the next poll
-		const first = await pollAt(start - 9 * MIN, { parameters, staticData, budgetMs: 1 });
+		// one execution takes at most 100; the rest come with the next poll, also after a restart
+		const first = await pollAt(start - 9 * MIN, { parameters, staticData });
 		expect(first.length).toBe(100);
-		// "restart": a new context with the stored static data only
-		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
-		const second = await pollAt(start - 8 * MIN, { parameters, staticData: restarted });
-		const third = await pollAt(start - 7 * MIN, { parameters, staticData: restarted });
+		forgetConsumers();
+		const second = await pollAt(start - 8 * MIN, { parameters, staticData });
+		const third = await pollAt(start - 7 * MIN, { parameters, staticData });
 		const all = [...idsOf(first), ...idsOf(second), ...idsOf(third)];
 		expect(all.length).toBe(130);
 		expect(new Set(all)).toEqual(made);
@@ -260,13 +294,14 @@ describe('appointment timing', () => {
 		const staticData: IDataObject = {};
 		await pollAt(base, { parameters: appointmentParams('beforeStart', 15), staticData });
 		const before = JSON.stringify(staticData);
-		const sample = jsonOf(
-			await harness.poll({
-				parameters: appointmentParams('beforeStart', 15),
-				staticData,
-				mode: 'manual',
-			}),
-		);
+		const from = harness.requests.length;
+		const sample = await pollAt(base, {
+			parameters: appointmentParams('beforeStart', 15),
+			staticData,
+			mode: 'manual',
+		});
+		// it reads appointments and leases nothing
+		expect(harness.requests.slice(from).filter((request) => request.path.startsWith('/event-consumers'))).toEqual([]);
 		expect(sample.length).toBe(1);
 		expect((sample[0].appointment as IDataObject).id).toBe(a.id);
 		expect(sample[0].fires_at).toBe(iso(base + 2 * HOUR - 15 * MIN));
@@ -321,7 +356,8 @@ describe('date/time in a Track', () => {
 		await ok(
 			sb.api('PATCH', `/tracks/${dateOnly.id}`, { metadata: { [key]: '2026-09-02T12:00' } }),
 		);
-		const restarted = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+		forgetConsumers();
+		const restarted = staticData;
 		expect(
 			await pollAt(Date.parse('2026-09-02T09:45:00Z'), { parameters: p, staticData: restarted }),
 		).toEqual([]);
@@ -397,6 +433,126 @@ describe('date/time in a Track', () => {
 		expect(sample.length).toBe(1);
 		expect(sample[0].value).toBe('2026-12-24');
 		expect(staticData).toEqual({ untouched: true });
+	});
+});
+
+describe('timing modes on leases (timing rules at Trackler)', () => {
+	const consumerPath = (staticData: IDataObject) => `/event-consumers/${encodeURIComponent(`n8n:${activationOf(staticData).workflowId}:node-timing`)}`;
+	const consumerOf = async (staticData: IDataObject) => await ok(sb.api('GET', consumerPath(staticData)));
+	const putsOf = (staticData: IDataObject, from = 0) =>
+		harness.requests.slice(from).filter((request) => request.method === 'PUT' && request.path === consumerPath(staticData));
+
+	beforeEach(() => forgetConsumers());
+
+	test('the item is what the mode output before (the sample shows the same fields and values), plus event_id and moment_due', async () => {
+		const base = t0 + 160 * 24 * HOUR;
+		await setClock(base);
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('beforeStart', 2, 'hours');
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		const appointment = await createAppointment(trackId, base + 5 * HOUR, 45, 'Vergelijken');
+		const sample = await pollAt(base + 3 * HOUR - MIN, { parameters, staticData, mode: 'manual' });
+		const [fired, ...more] = await pollAt(base + 3 * HOUR + MIN, { parameters, staticData });
+		expect(more).toEqual([]);
+		expect((sample[0].appointment as IDataObject).id).toBe(appointment.id);
+		expect(Object.keys(fired).sort()).toEqual([...Object.keys(sample[0]), 'event_id', 'moment_due'].sort());
+		expect(fired).toMatchObject(sample[0]);
+		expect(fired.moment_due).toMatchObject({ rule_id: 'n8n-appointment-timing', anchor: 'appointment.start', offset_minutes: -120, due_at: iso(base + 3 * HOUR) });
+	});
+
+	test('a run that did not run gives its moment back: it comes again, with the same event id', async () => {
+		const base = t0 + 170 * 24 * HOUR;
+		await setClock(base);
+		const staticData: IDataObject = {};
+		const parameters = appointmentParams('atStart');
+		const ids = activationOf(staticData);
+		expect(await pollAt(base, { parameters, staticData })).toEqual([]);
+		await createAppointment(trackId, base + HOUR);
+		await setClock(base + HOUR + MIN);
+		const before = harness.emitted.length;
+		await harness.poll({ parameters, staticData, ...ids });
+		const first = harness.emitted[before];
+		const from = harness.requests.length;
+		first.done.resolve({ status: 'crashed', data: { resultData: { runData: {} } } } as unknown as IRun);
+		await waitFor('the release', 10_000, async () => harness.requests.slice(from).find((r) => r.path.endsWith('/nacks') && r.status === 200));
+		const again = await pollAt(base + HOUR + 2 * MIN, { parameters, staticData });
+		expect(again.map((item) => item.event_id)).toEqual(first.items.map((item) => item.json.event_id));
+		expect(await pollAt(base + HOUR + 3 * MIN, { parameters, staticData })).toEqual([]);
+		expect((await consumerOf(staticData)).backlog).toMatchObject({ available: 0, leased: 0 });
+	});
+
+	test('changed settings update the rule in place (the same consumer), from then on', async () => {
+		const base = t0 + 180 * 24 * HOUR;
+		await setClock(base);
+		const staticData: IDataObject = {};
+		expect(await pollAt(base, { parameters: appointmentParams('beforeStart', 30), staticData })).toEqual([]);
+		const appointment = await createAppointment(trackId, base + 3 * HOUR);
+		const from = harness.requests.length;
+		expect(await pollAt(base + MIN, { parameters: appointmentParams('beforeStart', 60), staticData })).toEqual([]);
+		expect(putsOf(staticData, from)).toHaveLength(1);
+		const consumer = await consumerOf(staticData);
+		expect(consumer.timing_rules).toHaveLength(1);
+		expect(consumer.timing_rules[0]).toMatchObject({ id: 'n8n-appointment-timing', offset_minutes: -60, active_since: iso(base + MIN) });
+		expect(await pollAt(base + 2 * HOUR - MIN, { parameters: appointmentParams('beforeStart', 60), staticData })).toEqual([]);
+		const fired = await pollAt(base + 2 * HOUR + MIN, { parameters: appointmentParams('beforeStart', 60), staticData });
+		expect(idsOf(fired)).toEqual([appointment.id]);
+		expect(await pollAt(base + 2 * HOUR + 31 * MIN, { parameters: appointmentParams('beforeStart', 60), staticData })).toEqual([]);
+	});
+
+	test('hand-over from a window and ledger in static data: nothing after the last old poll skipped, nothing the ledger fired again; the state removed', async () => {
+		const base = t0 + 190 * 24 * HOUR;
+		await setClock(base - 6 * HOUR);
+		const parameters = appointmentParams('atStart');
+		const windowEnd = base - 2 * HOUR; // the old node's last complete window ended here
+		const longAgo = await createAppointment(trackId, windowEnd - 30 * MIN, 30, 'Voor het venster'); // fired by the old node, pruned
+		const inPending = await createAppointment(trackId, windowEnd - 5 * MIN, 30, 'In het halve venster'); // fired, in the ledger
+		const pendingAfter = await createAppointment(trackId, windowEnd + 5 * MIN, 30, 'Na het venster, gevuurd'); // fired from the half-read window
+		const missed = await createAppointment(trackId, windowEnd + 20 * MIN, 30, 'Gemist'); // due between the last old poll and the upgrade
+		const ahead = await createAppointment(trackId, base + HOUR, 30, 'Later');
+		const ledger = Object.fromEntries(
+			[inPending, pendingAfter].map((a) => [`${a.id}@${iso(Date.parse(a.start_at))}`, Date.parse(a.start_at)]),
+		);
+		const staticData: IDataObject = {
+			tracklerPolling: {
+				key: JSON.stringify(['appointmentTiming', 'atStart', 0, 'minutes']),
+				floor: base - 20 * 24 * HOUR,
+				windowEnd,
+				skew: 0,
+				ledger,
+				pending: { since: windowEnd - 10 * MIN, until: windowEnd + 10 * MIN, cursor: 'c' },
+			},
+		};
+		const from = harness.requests.length;
+		const upgraded = await pollAt(base, { parameters, staticData });
+		expect(idsOf(upgraded)).toEqual([missed.id]);
+		expect(idsOf(upgraded)).not.toContain(longAgo.id);
+		const [put] = putsOf(staticData, from);
+		expect((put.body as { timing_rules: IDataObject[] }).timing_rules[0].active_since).toBe(iso(windowEnd - 10 * MIN));
+		expect(staticData).toEqual({});
+		expect((await consumerOf(staticData)).backlog).toMatchObject({ available: 0, leased: 0 });
+		expect(idsOf(await pollAt(base + HOUR + MIN, { parameters, staticData }))).toEqual([ahead.id]);
+	});
+
+	test('hand-over of Date/Time in a Track; state of other settings hands nothing over and is removed', async () => {
+		const base = Date.parse('2026-12-10T09:00:00Z');
+		await setClock(base - 3 * HOUR);
+		// before the New Events tests' time: their consumers start later, so these Tracks' events are not theirs
+		const p = { mode: 'trackDate', momentSource: 'metadata', metadataKey: 'Overdracht', momentTiming: 'at', momentOffset: 0, momentOffsetUnit: 'days', trackFilters: {}, options: {} };
+		const windowEnd = base - HOUR;
+		const fired = await createTrack('Al gevuurd', { Overdracht: iso(windowEnd + 10 * MIN) });
+		const missed = await createTrack('Gemist', { Overdracht: iso(windowEnd + 20 * MIN) });
+		const key = JSON.stringify(['trackDate', 'metadata', 'Overdracht', 'at', 0, 'days']);
+		const staticData: IDataObject = {
+			tracklerPolling: { key, floor: base - 24 * HOUR, windowEnd, skew: 0, index: {}, syncedSince: iso(windowEnd), ledger: { [`${fired.id}@${iso(windowEnd + 10 * MIN)}`]: windowEnd + 10 * MIN } },
+		};
+		expect(idsOf(await pollAt(base, { parameters: p, staticData }), 'track')).toEqual([missed.id]);
+		expect(staticData).toEqual({});
+
+		const other: IDataObject = { tracklerPolling: { key: JSON.stringify(['trackDate', 'metadata', 'Anders', 'at', 0, 'days']), floor: 0, windowEnd: base - 5 * HOUR, skew: 0, ledger: {} } };
+		const from = harness.requests.length;
+		expect(await pollAt(base, { parameters: p, staticData: other })).toEqual([]);
+		expect((putsOf(other, from)[0].body as { timing_rules: IDataObject[] }).timing_rules[0]).not.toHaveProperty('active_since');
+		expect(other).toEqual({});
 	});
 });
 
@@ -564,7 +720,7 @@ describe('new events (through an event consumer)', () => {
 		expect((put?.body as IDataObject).start_at).toBe(iso(base - HOUR));
 		const raw = harness.emitted[0].items.map((item) => item.json).find((item) => ((item.data as IDataObject).object as IDataObject)?.id === made.id);
 		expect(raw?.type).toBe('track.created');
-		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'track_id', 'type']);
+		expect(Object.keys(raw ?? {}).sort()).toEqual(['actor', 'created_at', 'data', 'id', 'payload', 'sequence', 'track_id', 'type']);
 		harness.emitted[0].done.resolve(SUCCESS);
 		await settled(from, 'acks');
 
@@ -711,7 +867,7 @@ describe('request count of an idle poll', () => {
 		{
 			name: 'appointment timing',
 			parameters: appointmentParams('beforeStart', 1, 'hours'),
-			idle: 2,
+			idle: 1,
 		},
 		{
 			name: 'date in Track Metadata',
@@ -796,8 +952,40 @@ describe('request count of an idle poll', () => {
 			expect(small[mode.name].idle).toEqual([mode.idle, mode.idle, mode.idle]);
 			expect(large[mode.name].idle).toEqual([mode.idle, mode.idle, mode.idle]);
 		}
-		// only the first activation of "date in Track Metadata" reads every Track once (100 a page)
-		expect(small['date in Track Metadata'].activation).toBe(1);
-		expect(large['date in Track Metadata'].activation).toBe(100);
+		// every mode is on leases: the activation makes the consumer and pulls, whatever the number of Tracks
+		for (const mode of modes) {
+			expect(small[mode.name].activation).toBe(2);
+			expect(large[mode.name].activation).toBe(2);
+		}
 	}, 180_000);
+});
+
+describe('formerTimingState: where a rule starts when it takes over from a window in static data', () => {
+	const node = { id: 'n', name: 'Trackler Polling Trigger', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;
+	const settingsOf = (parameters: IDataObject, mode: 'appointmentTiming' | 'trackDate') =>
+		readTimingSettings(node, (name, fallback) => (name in parameters ? parameters[name] : fallback), mode, 'Europe/Amsterdam');
+	const atStart = settingsOf({ appointmentTiming: 'atStart' }, 'appointmentTiming');
+	const key = formerStateKey(atStart);
+
+	test('the end of the last window, or the start of a window read in part; the ledger named', () => {
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, floor: 1000, ledger: { 'a@x': 1 } } }, atStart)).toEqual({ startMs: 5000, fired: ['a@x'] });
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, floor: 1000, ledger: {}, pending: { since: 4000 } } }, atStart)).toEqual({ startMs: 4000, fired: [] });
+	});
+
+	test('a Track date still in its first read starts at its floor; a fixed moment mid fan-out at the moment itself', () => {
+		const metadata = settingsOf({ momentSource: 'metadata', metadataKey: 'Einddatum', momentTiming: 'at' }, 'trackDate');
+		expect(formerTimingState({ tracklerPolling: { key: formerStateKey(metadata), floor: 7000, ledger: {} } }, metadata)).toEqual({ startMs: 7000, fired: [] });
+		const fixed = settingsOf({ momentSource: 'fixed', fixedMoment: '2027-03-01T09:00:00', momentTiming: 'before', momentOffset: 1, momentOffsetUnit: 'days' }, 'trackDate');
+		const due = Date.parse('2027-02-28T08:00:00Z'); // 09:00 the day before, in Amsterdam
+		const state = { key: formerStateKey(fixed), windowEnd: due + 3_600_000, ledger: {}, fanOut: { startedAt: due, cursor: 'c' } };
+		expect(formerTimingState({ tracklerPolling: state }, fixed)).toEqual({ startMs: due, fired: [] });
+		expect(formerTimingState({ tracklerPolling: { ...state, fanOut: undefined, done: true } }, fixed)).toEqual({ startMs: due + 3_600_000, fired: [] });
+	});
+
+	test('state of other settings hands nothing over; no state, or New Events state, is none of its business', () => {
+		const other = settingsOf({ appointmentTiming: 'beforeStart', appointmentOffset: 15 }, 'appointmentTiming');
+		expect(formerTimingState({ tracklerPolling: { key, windowEnd: 5000, ledger: { 'a@x': 1 } } }, other)).toEqual({ fired: [] });
+		expect(formerTimingState({}, atStart)).toBeUndefined();
+		expect(formerTimingState({ tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'c' } }, atStart)).toBeUndefined();
+	});
 });

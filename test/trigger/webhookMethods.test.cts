@@ -17,6 +17,7 @@ import { ACCESS_TTL_MS, accessSweepPlanned, heldAccessEntries } from '../../node
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
 import { forgetLearntKeys } from '../../nodes/TracklerTrigger/subscription';
 import { acknowledgeFailedExecutions } from '../../nodes/TracklerTrigger/webhook';
+import { eventOutput } from '../../nodes/shared/eventOutput';
 import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
@@ -1218,6 +1219,81 @@ describe("n8n's answer after the execution", () => {
 			res.status(status).json(body);
 			expect(sent).toEqual({ status, body });
 		}
+	});
+});
+
+describe('Payload: Thin (IDs Only)', () => {
+	afterEach(cleanAll);
+
+	it('asks for thin deliveries only when chosen, replaces a subscription whose payload differs, and outputs ids and types alone', async () => {
+		const setup: Setup = {
+			parameters: { events: ['track.updated'], filters: {}, options: {} },
+			staticData: {},
+			webhookUrl: `${receiver.url}/payload`,
+		};
+		await activate(setup);
+		// the default: what Trackler calls full, and the request as it always was
+		expect((await subscriptions()).map((sub) => sub.payload)).toEqual(['full']);
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
+
+		setup.parameters.options = { payload: 'thin' };
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(false);
+		expect(await subscriptions()).toEqual([]);
+		expect(await hooks.create.call(hookContext(setup))).toBe(true);
+		expect((await subscriptions()).map((sub) => sub.payload)).toEqual(['thin']);
+		expect(await hooks.checkExists.call(hookContext(setup))).toBe(true);
+
+		const track = (await sb.api('POST', '/tracks', { title: 'Coaching Fenna Hoekstra' })).body as IDataObject;
+		const from = receiver.received.length;
+		await sb.api('PATCH', `/tracks/${String(track.id)}`, { title: 'Coaching Fenna H.', metadata: { Werkgever: 'Hoekstra BV' } });
+		const [delivery] = await flushDeliveries(from, 1);
+		expect(delivery.raw).not.toMatch(/Fenna|Hoekstra/);
+
+		const raw = (await deliver(setup, fromReceived(delivery))).result.workflowData?.[0]?.[0]?.json as IDataObject;
+		expect(raw).toMatchObject({
+			id: delivery.body.id,
+			type: 'track.updated',
+			track_id: track.id,
+			payload: 'thin',
+			sequence: delivery.body.sequence,
+			data: { object: { id: track.id, object: 'track' }, changed_fields: ['title', 'metadata'] },
+		});
+		expect(raw).not.toHaveProperty('changes');
+
+		// Simplify (the same output step, for the event already claimed above): what it is and its ids, to
+		// read the Track with the action node
+		const flat = eventOutput(delivery.body, true);
+		expect(flat).toEqual({
+			event_id: delivery.body.id,
+			event_type: 'track.updated',
+			occurred_at: delivery.body.created_at,
+			sequence: delivery.body.sequence,
+			payload: 'thin',
+			track_id: track.id,
+			object_type: 'track',
+			object_id: track.id,
+			actor_type: 'api_token',
+			actor_id: delivery.body.actor.token_id,
+			changed_fields: ['title', 'metadata'],
+		});
+		expect(JSON.stringify(flat)).not.toMatch(/Fenna|Hoekstra/);
+	});
+
+	it('leaves Payload out of a reminder: its subscription is full, as moments need their object', async () => {
+		const setup: Setup = {
+			parameters: {
+				mode: 'appointmentTiming',
+				appointmentTiming: 'beforeStart',
+				appointmentOffset: 24,
+				appointmentOffsetUnit: 'hours',
+				appointmentFilters: {},
+				options: { payload: 'thin' },
+			},
+			staticData: {},
+			webhookUrl: `${receiver.url}/payload-reminder`,
+		};
+		await activate(setup);
+		expect((await subscriptions()).map((sub) => [sub.payload, (sub.timing_rules as unknown[]).length])).toEqual([['full', 1]]);
 	});
 });
 

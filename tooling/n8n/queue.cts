@@ -79,6 +79,8 @@ export interface QueueTopology {
 	processes(): QueueProcess[];
 	/** The worker that finished an execution (from the workers' logs), e.g. 'worker-1'. */
 	workerOf(executionId: string): string | undefined;
+	/** The worker that started an execution (from the workers' logs), e.g. 'worker-1', finished or not. */
+	workerStarted(executionId: string): string | undefined;
 	/** Resident memory (MiB) of each process's group (n8n and its task runner), by name. */
 	rssMiB(): Record<string, number>;
 	/** Calls a production webhook through the router. */
@@ -245,6 +247,11 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			{ name: 'webhook-1', role: 'webhook', handle: webhook },
 			...workers.map((w, i) => ({ name: `worker-${i + 1}`, role: 'worker' as const, handle: w })),
 		];
+		/** The worker whose log has `line`, e.g. 'worker-1'. */
+		const workerLogging = (line: string): string | undefined => {
+			const found = workers.findIndex((w) => fs.existsSync(w.logFile) && fs.readFileSync(w.logFile, 'utf8').includes(line));
+			return found < 0 ? undefined : `worker-${found + 1}`;
+		};
 		// Restarts keep each process's port, so the router's targets stay right.
 		return {
 			main,
@@ -257,11 +264,10 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 			routed: router.counts,
 			processes,
 			workerOf(executionId) {
-				const re = new RegExp(`Worker finished execution ${executionId} \\(job`);
-				const found = workers.findIndex((w) =>
-					re.test(fs.existsSync(w.logFile) ? fs.readFileSync(w.logFile, 'utf8') : ''),
-				);
-				return found < 0 ? undefined : `worker-${found + 1}`;
+				return workerLogging(`Worker finished execution ${executionId} (job`);
+			},
+			workerStarted(executionId) {
+				return workerLogging(`Worker started execution ${executionId} (job`);
 			},
 			rssMiB() {
 				return Object.fromEntries(processes().map((p) => [p.name, groupRssMiB(p.handle.pid)]));

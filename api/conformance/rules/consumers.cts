@@ -195,4 +195,58 @@ export const consumerRules: Rule[] = [
 			expect(none.status === 404, `the refused consumer exists (GET answered ${none.status}, not 404)`, none);
 		},
 	},
+	{
+		id: 'consumers.timing-rule-active-since',
+		title: 'A consumer of moments alone whose rule starts at an explicit active_since: answered as sent, kept when sent again unchanged; 31 days back answers 422 naming it',
+		contract: 'putEventConsumer (event_types [], timing_rules[].active_since); TimingRuleInput; TimingRule',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const name = `${run.runId}-since`;
+			run.cleanup.push(`/event-consumers/${name}`);
+			const rule = { id: 'since', anchor: 'appointment.start', offset_minutes: -60 };
+			const tooFar = await api.call('PUT', `/event-consumers/${name}`, {
+				event_types: [],
+				timing_rules: [{ ...rule, active_since: new Date(Date.now() - 31 * 86_400_000).toISOString() }],
+			});
+			expectProblem(tooFar, 422, 'validation_failed');
+			expect(
+				(((tooFar.body as Json).errors ?? []) as Json[]).some((e) => e.field === 'timing_rules[0].active_since'),
+				'the 422 does not name timing_rules[0].active_since',
+				tooFar,
+			);
+			const none = await api.call('GET', `/event-consumers/${name}`);
+			expect(none.status === 404, `the refused consumer exists (GET answered ${none.status}, not 404)`, none);
+			const since = new Date(Math.floor((Date.now() - 3_600_000) / 1000) * 1000).toISOString();
+			const made = await api.call('PUT', `/event-consumers/${name}`, { event_types: [], timing_rules: [{ ...rule, active_since: since }] });
+			expect(made.status === 201, `a consumer of moments alone was not created (status ${made.status})`, made);
+			const stored = (((made.body as Json).timing_rules ?? []) as Json[])[0];
+			expect(stored && Date.parse(String(stored.active_since)) === Date.parse(since), 'the rule does not start at the active_since sent', made);
+			const again = await api.call('PUT', `/event-consumers/${name}`, { event_types: [], timing_rules: [{ ...rule, active_since: new Date().toISOString() }] });
+			const kept = (((again.body as Json).timing_rules ?? []) as Json[])[0];
+			expect(kept && Date.parse(String(kept.active_since)) === Date.parse(since), 'an unchanged rule sent again did not keep its active_since', again);
+		},
+	},
+	{
+		id: 'consumers.thin-payload',
+		title: 'A consumer put with payload thin answers payload thin and leases thin events (payload: thin, data.object exactly { id, object }, no title)',
+		contract: 'Event consumers; Webhooks ("Thin payloads"); PutEventConsumerRequest.payload; EventLease.event (ThinEvent)',
+		writes: true,
+		async run(api, run) {
+			requireTestWorkspace(run);
+			const consumer = await newConsumer(api, run, 'thin', { payload: 'thin' });
+			const read = await api.call('GET', `/event-consumers/${consumer}`);
+			expect((read.body as Json)?.payload === 'thin', `the consumer answers payload ${String((read.body as Json)?.payload)}, not thin`, read);
+			const trackId = await newTrackId(api, run, 'Consumer thin');
+			const { lease, exchange } = await pullTrack(api, consumer, trackId);
+			const event = lease.event as Json;
+			const object = (event.data?.object ?? {}) as Json;
+			expect(
+				event.payload === 'thin' && JSON.stringify(Object.keys(object).sort()) === '["id","object"]' && object.id === trackId && !JSON.stringify(event).includes('"title"'),
+				`the leased event is not thin: ${JSON.stringify(event).slice(0, 300)}`,
+				exchange,
+			);
+			await api.call('POST', `/event-consumers/${consumer}/acks`, { ack_ids: [lease.ack_id] });
+		},
+	},
 ];

@@ -1,7 +1,8 @@
-// Every rule of the kit, in the order a run checks them: reads, API versions, writes, webhooks, event consumers,
+// Every rule of the kit, in the order a run checks them: reads, API versions, writes, what events carry, webhooks, event consumers,
 // then the rules over every answer received.
 import type { Rule } from '../kit.cjs';
 import { consumerRules } from './consumers.cjs';
+import { eventRules } from './events.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
 import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
@@ -10,4 +11,4 @@ import { webhookOperationRules } from './webhookOperations.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...versionRules, ...writeRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, versionHeaderRule, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...versionRules, ...writeRules, ...eventRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, versionHeaderRule, ...everyAnswerRules];

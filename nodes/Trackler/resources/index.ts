@@ -1,93 +1,26 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule, ResourceModule } from '../types';
-import * as appointment from './appointment';
-import * as email from './email';
-import * as form from './form';
-import * as formTemplate from './formTemplate';
-import * as invitation from './invitation';
-import * as message from './message';
-import * as scheduler from './scheduler';
-import * as status from './status';
-import * as tag from './tag';
-import * as track from './track';
-import * as trackMember from './trackMember';
-import * as tracklerWorkflow from './tracklerWorkflow';
-import * as user from './user';
+import { appointment } from './appointment';
+import { byName } from './define';
+import { email } from './email';
+import { form } from './form';
+import { formTemplate } from './formTemplate';
+import { invitation } from './invitation';
+import { message } from './message';
+import { scheduler } from './scheduler';
+import { status } from './status';
+import { tag } from './tag';
+import { track } from './track';
+import { trackMember } from './trackMember';
+import { tracklerWorkflow } from './tracklerWorkflow';
+import { user } from './user';
 
-export const resourceProperty: INodeProperties = {
-	displayName: 'Resource',
-	name: 'resource',
-	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Appointment',
-			value: 'appointment',
-			description: 'Appointments in a Track',
-		},
-		{
-			name: 'E-Mail',
-			value: 'email',
-			description: 'E-mail to the members of a Track',
-		},
-		{
-			name: 'Form',
-			value: 'form',
-			description: 'Forms in a Track and their submissions',
-		},
-		{
-			name: 'Form Template',
-			value: 'formTemplate',
-			description: 'Form templates of the workspace',
-		},
-		{
-			name: 'Invitation',
-			value: 'invitation',
-			description: 'Invitations to join a Track',
-		},
-		{
-			name: 'Message',
-			value: 'message',
-			description: 'Chat messages in a Track',
-		},
-		{
-			name: 'Scheduler',
-			value: 'scheduler',
-			description: 'Schedulers (booking pages) of the workspace',
-		},
-		{
-			name: 'Status',
-			value: 'status',
-			description: 'Statuses of the workspace',
-		},
-		{
-			name: 'Tag',
-			value: 'tag',
-			description: 'Tags of the workspace and on Tracks',
-		},
-		{
-			name: 'Track',
-			value: 'track',
-			description: 'Tracks: create, get, list, update, archive, unarchive and delete',
-		},
-		{
-			name: 'Track Member',
-			value: 'trackMember',
-			description: 'Trackees and Track Leaders of a Track',
-		},
-		{
-			name: 'Trackler Workflow',
-			value: 'tracklerWorkflow',
-			description: "Trackler's own workflows (Settings → Workflows), converted to n8n",
-		},
-		{ name: 'User', value: 'user', description: 'Members of the workspace' },
-	],
-	default: 'track',
-};
-
-/** Each Resource option's value to its folder (`resources/<resource>/index.ts`). */
-export const resources: Record<string, ResourceModule> = {
+/**
+ * Every resource (`resources/<resource>/index.ts`), in the order the node lists their fields; the
+ * Resource field lists them by name.
+ */
+const all = [
 	track,
 	trackMember,
 	invitation,
@@ -101,16 +34,62 @@ export const resources: Record<string, ResourceModule> = {
 	formTemplate,
 	user,
 	tracklerWorkflow,
+] as const;
+
+type Resource = (typeof all)[number];
+
+/** A Resource option's value, as the compiler knows them. */
+export type ResourceName = Resource['value'];
+
+/** `resource/operation` of every operation, as the compiler knows them (e.g. `'track/archive'`). */
+export type OperationKey = {
+	[R in Resource as R['value']]: `${R['value']}/${keyof R['operations'] & string}`;
+}[ResourceName];
+
+/** The Resource option chosen first. */
+const DEFAULT_RESOURCE: ResourceName = 'track';
+
+export const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: byName(all.map((resource) => resource.option)),
+	default: DEFAULT_RESOURCE,
 };
 
-export const resourceDescriptions: INodeProperties[] = Object.values(resources).flatMap(
+/** Each Resource option's value to its resource. */
+export const resources: Record<ResourceName, ResourceModule> = Object.fromEntries(
+	all.map((resource) => [resource.value, resource]),
+) as Record<ResourceName, ResourceModule>;
+
+export const resourceDescriptions: INodeProperties[] = all.flatMap(
 	(resource) => resource.description,
 );
 
-/** The operation file of each resource and operation: `operations[resource][operation]`. */
+/**
+ * Each operation by the parameters' values: `operations[resource][operation]`, looked up with the
+ * values of a run's parameters (strings the compiler cannot know).
+ */
 export const operations: Record<string, Record<string, OperationModule>> = Object.fromEntries(
-	Object.entries(resources).map(([name, resource]) => [name, resource.operations]),
+	all.map((resource) => [resource.value, resource.operations]),
 );
+
+/**
+ * The operation a run's parameters name, with its `resource/operation` key; undefined when they name
+ * none (an expression gave another value, or a name such as `toString`).
+ */
+export function findOperation(
+	resource: string,
+	operation: string,
+): { key: OperationKey; operation: OperationModule } | undefined {
+	const own = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+	if (!own(operations, resource) || !own(operations[resource], operation)) return undefined;
+	return {
+		key: `${resource}/${operation}` as OperationKey,
+		operation: operations[resource][operation],
+	};
+}
 
 /**
  * The canvas subtitle in words: the chosen operation's action, as the nodes panel lists it ("Add
@@ -118,11 +97,10 @@ export const operations: Record<string, Record<string, OperationModule>> = Objec
  */
 export function actionSubtitle(): string {
 	const actions: Record<string, string> = {};
-	for (const field of resourceDescriptions) {
-		if (field.name !== 'operation') continue;
-		const [resource] = (field.displayOptions?.show?.resource ?? []) as string[];
-		for (const option of (field.options ?? []) as INodePropertyOptions[]) {
-			actions[`${resource}/${String(option.value)}`] = option.action ?? option.name;
+	for (const resource of all) {
+		const modules: OperationModule[] = Object.values(resource.operations);
+		for (const option of byName(modules.map((operation) => operation.option))) {
+			actions[`${resource.value}/${String(option.value)}`] = option.action;
 		}
 	}
 	return `={{ (${JSON.stringify(actions)})[$parameter["resource"] + "/" + $parameter["operation"]] || $parameter["operation"] }}`;

@@ -6,22 +6,15 @@ import { getId } from '../../shared/ids';
 import { MAIN_SCOPE } from '../../shared/idempotency';
 import { tracklerApiRequest, tracklerApiRequestList } from '../../shared/transport';
 import { noteListHints } from '../hints';
-import type { BatchPlan, OperationModule, PreparedOperation } from '../types';
-import { updateDisplayOptions } from './updateDisplayOptions';
+import type { BatchPlan, OperationSteps, PreparedOperation } from '../types';
 
 /**
  * A Get Many operation without filters: Return All / Limit, then every object of `path` (walking
  * the cursors). `T` is the contract's schema of one object.
  */
-export function listOperation<T extends IDataObject>(
-	resource: string,
-	path: string,
-): OperationModule {
+export function listOperation<T extends IDataObject>(path: string): OperationSteps {
 	return {
-		description: updateDisplayOptions(
-			{ show: { resource: [resource], operation: ['getAll'] } },
-			returnAllAndLimit(),
-		),
+		fields: returnAllAndLimit(),
 		prepare(itemIndex) {
 			return listRequest<T>(path, {}, getLimit.call(this, itemIndex), itemIndex);
 		},

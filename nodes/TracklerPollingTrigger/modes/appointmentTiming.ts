@@ -3,13 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { Appointment, Track } from '../../shared/api';
 import { fetchTrack, readTrackFilters, trackMatches } from '../filters';
-import type { Ledger, StoredState } from '../ledger';
-import { addEntry, hasEntry, ledgerKey, pruneLedger, readState, writeState } from '../ledger';
-import { mapLimit } from '../../shared/pool';
-import { FETCH_CONCURRENCY, OVERLAP_MS, PollRun, toItems } from '../pollRun';
+import type { PollRun } from '../pollRun';
 import type { OffsetUnit } from '../../shared/time';
-import { describeMoment, isoUtc, nominalMs, shiftMs, shiftSlackMs } from '../../shared/time';
+import { describeMoment, isoUtc, shiftMs } from '../../shared/time';
 import { firingFields, lookBackMs } from './common';
+import { pollMoments } from './timedMoments';
 
 export type AppointmentTiming = 'beforeStart' | 'atStart' | 'afterStart' | 'afterEnd';
 
@@ -22,23 +20,6 @@ export interface AppointmentSettings {
 	tagIds: string[];
 	statusIds: string[];
 	lookBackMs: number;
-}
-
-interface PendingWindow extends IDataObject {
-	since: number;
-	until: number;
-	cursor: string;
-}
-
-interface AppointmentState extends StoredState {
-	/** Nothing before this moment fires (the first activation, minus the look-back option). */
-	floor: number;
-	/** The end (exclusive) of the last window that was read completely. */
-	windowEnd: number;
-	skew: number;
-	ledger: Ledger;
-	/** A window whose pages did not all fit in one poll's time budget: resumed at the next poll. */
-	pending?: PendingWindow;
 }
 
 export function readAppointmentSettings(ctx: IPollFunctions): AppointmentSettings {
@@ -88,30 +69,6 @@ export function firingMoment(
 	}
 }
 
-/**
- * The range of `start_at` to ask for so that every appointment firing in [since, until) is in it.
- * "After it ends" depends on the end, which the API cannot filter on: the range reaches back by the
- * longest appointment length as well, and the exact firing moment is checked afterwards.
- */
-export function startRange(
-	since: number,
-	until: number,
-	settings: AppointmentSettings,
-): { after: number; before: number } {
-	const shift = nominalMs(settings.offset, settings.unit);
-	const slack = shiftSlackMs(settings.unit);
-	switch (settings.timing) {
-		case 'beforeStart':
-			return { after: since + shift - slack, before: until + shift + slack };
-		case 'afterStart':
-			return { after: since - shift - slack, before: until - shift + slack };
-		case 'afterEnd':
-			return { after: since - shift - slack - settings.longestMs, before: until - shift + slack };
-		default:
-			return { after: since, before: until };
-	}
-}
-
 function output(
 	appointment: Appointment,
 	track: Track | undefined,
@@ -130,73 +87,6 @@ function output(
 		appointment: appointment as unknown as IDataObject,
 		track: (track ?? null) as unknown as IDataObject,
 	};
-}
-
-interface WindowResult {
-	items: IDataObject[];
-	/** The cursor to resume from when the budget ran out; undefined when the window was read completely. */
-	resumeCursor?: string;
-}
-
-/** Reads one window [since, until) from `cursor` on and returns what fires in it (not yet in the ledger). */
-async function readWindow(
-	run: PollRun,
-	settings: AppointmentSettings,
-	ledger: Ledger,
-	since: number,
-	until: number,
-	startCursor: string | undefined,
-): Promise<WindowResult> {
-	const range = startRange(since, until, settings);
-	const qs: IDataObject = {
-		state: 'scheduled',
-		starts_after: isoUtc(range.after),
-		starts_before: isoUtc(range.before),
-		limit: 100,
-	};
-	if (settings.schedulerIds.length === 1) qs.scheduler_id = settings.schedulerIds[0];
-	const due: Array<{ appointment: Appointment; firesAt: number; key: string }> = [];
-	let cursor = startCursor;
-	let resumeCursor: string | undefined;
-	for (;;) {
-		const page = await run.page<Appointment>('/appointments', cursor ? { ...qs, cursor } : qs);
-		for (const appointment of page.data) {
-			if (appointment.state !== 'scheduled') continue;
-			if (
-				settings.schedulerIds.length &&
-				!settings.schedulerIds.includes(appointment.scheduler_id ?? '')
-			) {
-				continue;
-			}
-			const firesAt = firingMoment(appointment, settings, run.zone);
-			if (firesAt < since || firesAt >= until) continue;
-			const key = ledgerKey(appointment.id, firesAt);
-			if (hasEntry(ledger, key) || due.some((entry) => entry.key === key)) continue;
-			due.push({ appointment, firesAt, key });
-		}
-		cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
-		if (!cursor) break;
-		if (!run.hasTime()) {
-			resumeCursor = cursor;
-			break;
-		}
-	}
-
-	const trackIds = [...new Set(due.map((entry) => entry.appointment.track_id))];
-	const tracks = new Map<string, Track | undefined>();
-	await mapLimit(trackIds, FETCH_CONCURRENCY, async (trackId) => {
-		tracks.set(trackId, await fetchTrack(run, trackId));
-	});
-
-	const items: IDataObject[] = [];
-	for (const entry of due) {
-		addEntry(ledger, entry.key, entry.firesAt);
-		const track = tracks.get(entry.appointment.track_id);
-		if (!track) continue; // the Track (and so the appointment) was deleted meanwhile
-		if (!trackMatches(track, settings)) continue;
-		items.push(output(entry.appointment, track, entry.firesAt, settings, run.zone));
-	}
-	return { items, resumeCursor };
 }
 
 async function sample(
@@ -237,54 +127,16 @@ async function sample(
 	});
 }
 
+/**
+ * "Appointment Timing": Trackler computes the moments (a timing rule on the node's event consumer, see
+ * timedMoments.ts); a manual "Fetch Test Event" shows the appointment whose moment is nearest to now.
+ */
 export async function pollAppointmentTiming(
 	ctx: IPollFunctions,
 ): Promise<INodeExecutionData[][] | null> {
-	const settings = readAppointmentSettings(ctx);
-	const staticData = ctx.getWorkflowStaticData('node');
-	const key = JSON.stringify([
-		'appointmentTiming',
-		settings.timing,
-		settings.offset,
-		settings.unit,
-	]);
-	const stored = readState<AppointmentState>(staticData, key);
-	const run = new PollRun(ctx, stored?.skew ?? 0);
-	const now = await run.syncClock();
-	if (run.manual) return await sample(run, settings);
-
-	const state: AppointmentState = stored ?? {
-		key,
-		floor: now - settings.lookBackMs,
-		windowEnd: now - settings.lookBackMs,
-		skew: run.skewMs,
-		ledger: {},
-	};
-
-	const items: IDataObject[] = [];
-	if (state.pending) {
-		// Finish the window an earlier poll could not read completely, then the new one next time.
-		const { since, until, cursor } = state.pending;
-		const result = await readWindow(run, settings, state.ledger, since, until, cursor);
-		items.push(...result.items);
-		if (result.resumeCursor) {
-			state.pending = { since, until, cursor: result.resumeCursor };
-		} else {
-			delete state.pending;
-			state.windowEnd = Math.max(state.windowEnd, until);
-		}
-	} else {
-		const since = Math.max(state.windowEnd - OVERLAP_MS, state.floor);
-		const until = now;
-		if (until > since) {
-			const result = await readWindow(run, settings, state.ledger, since, until, undefined);
-			items.push(...result.items);
-			if (result.resumeCursor) state.pending = { since, until, cursor: result.resumeCursor };
-			else state.windowEnd = Math.max(state.windowEnd, until);
-		}
-	}
-	pruneLedger(state.ledger, Math.max(state.windowEnd - OVERLAP_MS, state.floor) - 60_000);
-	state.skew = run.skewMs;
-	writeState(staticData, state);
-	return toItems(items);
+	return await pollMoments(ctx, 'appointmentTiming', async (run) => {
+		const settings = readAppointmentSettings(ctx);
+		await run.syncClock();
+		return await sample(run, settings);
+	});
 }

@@ -2,7 +2,6 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { EventType, TracklerEvent } from '../../shared/api';
-import { ensureNodeError } from '../../shared/errors';
 import { eventOutput } from '../../shared/eventOutput';
 import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
@@ -11,13 +10,9 @@ import {
 	consumerMemory,
 	consumerName,
 	consumerSettings,
-	deferredRun,
+	emitLeases,
 	ensureConsumer,
-	executionRan,
-	hasStatus,
-	MAX_EVENTS_PER_EXECUTION,
-	pullEvents,
-	sendUnsentAcks,
+	leaseNext,
 	settle,
 } from '../consumer';
 import { PollRun } from '../pollRun';
@@ -142,35 +137,30 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	const staticData = ctx.getWorkflowStaticData('node');
 	const former = formerCursor(staticData);
 	const consumer = consumerSettings(ctx, settings.types);
-	const ensure = async () =>
-		await ensureConsumer(ctx, name, consumer, async () => await startAt(run, settings, former));
-	let leases: EventLease[];
-	try {
-		await sendUnsentAcks(ctx, name);
-		await ensure();
-		if (former) {
+	const leases = await leaseNext(
+		ctx,
+		name,
+		async () =>
+			await ensureConsumer(ctx, name, consumer, async (body) => {
+				const start = await startAt(run, settings, former);
+				if (start !== undefined) body.start_at = start;
+			}),
+		() => {
+			if (!former) return;
 			// The consumer holds the place now: the cursor is no longer read.
 			for (const id of Object.keys(former.ledger ?? {})) known.alreadyRan.add(id);
 			delete staticData[FORMER_STATE_FIELD];
-		}
-		try {
-			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
-		} catch (error) {
-			if (!hasStatus(error, 404)) throw ensureNodeError(ctx.getNode(), error as Error);
-			// The consumer is gone (deleted, or expired after 30 days without a pull): made again.
-			known.settings = undefined;
-			await ensure();
-			leases = (await pullEvents(ctx, name, MAX_EVENTS_PER_EXECUTION)).leases;
-		}
-	} catch (error) {
-		throw ensureNodeError(ctx.getNode(), error as Error);
-	}
+		},
+	);
 
 	if (!leases.length) return null;
-	// Acknowledged without running: events that ran before the consumer existed, and (Ignore Own
-	// Changes) events this node's own token caused.
+	// Acknowledged without running: events that ran before the consumer existed, (Ignore Own Changes)
+	// events this node's own token caused, and moments left from a timing mode the node had before.
 	const notOwn = await ownChangesFilter(ctx);
-	const runs = (lease: EventLease) => !known.alreadyRan.has(lease.event.id) && notOwn(lease.event);
+	const runs = (lease: EventLease) =>
+		!known.alreadyRan.has(lease.event.id) &&
+		!String(lease.event.type).endsWith('.moment_due') &&
+		notOwn(lease.event);
 	const skipped = leases.filter((lease) => !runs(lease));
 	if (skipped.length) {
 		await settle(
@@ -182,28 +172,11 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	}
 	const fresh = leases.filter(runs);
 	if (!fresh.length) return null;
-
-	const ackIds = fresh.map((lease) => lease.ack_id);
-	const triggerName = ctx.getNode().name;
-	const done = deferredRun();
-	void done.promise.then(
-		async (result) =>
-			await settle(ctx, name, executionRan(result, triggerName) ? 'acks' : 'nacks', ackIds),
-		async () => await settle(ctx, name, 'nacks', ackIds),
+	emitLeases(
+		ctx,
+		name,
+		fresh,
+		fresh.map((lease) => ({ json: eventOutput(lease.event, settings.simplify, settings.redact) })),
 	);
-	try {
-		ctx.__emit(
-			[
-				fresh.map((lease) => ({
-					json: eventOutput(lease.event, settings.simplify, settings.redact),
-				})),
-			],
-			undefined,
-			done,
-		);
-	} catch (error) {
-		done.reject(error as Error);
-		throw ensureNodeError(ctx.getNode(), error as Error);
-	}
 	return null;
 }

@@ -28,6 +28,7 @@ export const routes: Record<string, Handler> = {
 		const id = store.addEmail('track', track.id, { subject: filled.subject, body: filled.body, recipients, reply_to: sender.email, to: recipients.map((r) => ({ email: r.email, name: r.name })) });
 		const sentAt = (JSON.parse((store.get<{ doc: string }>('SELECT doc FROM emails WHERE id = ?', id) as { doc: string }).doc) as { sent_at: string }).sent_at;
 		const email: S['Email'] = { id, object: 'email', track_id: track.id, track: store.trackRef(track.id), subject: filled.subject, body: filled.body, recipients, sent_at: sentAt };
+		store.emit('email.sent', track.id, { object: email });
 		return { status: 201, body: email };
 	},
 };

@@ -110,7 +110,11 @@ export const routes: Record<string, Handler> = {
 		expireConsumers(store);
 		const now = store.now();
 		const existing = consumerRow(ctx);
-		failIfErrors(ruleErrors(body.timing_rules));
+		failIfErrors(ruleErrors(body.timing_rules, store.clock.nowMs()));
+		// A consumer needs an event type or a timing rule (one for moments alone has `event_types: []`).
+		if (!(body.event_types as unknown[] | undefined)?.length && !(body.timing_rules as unknown[] | undefined)?.length) {
+			failIfErrors([{ field: 'event_types', message: 'name at least one event type, or add a timing rule for a consumer of moments alone', code: 'required' }]);
+		}
 		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now, store.workspaceObj().time_zone);
 		const settings = [
 			JSON.stringify(body.event_types),
@@ -120,10 +124,11 @@ export const routes: Record<string, Handler> = {
 			body.description ?? null,
 			JSON.stringify(rules),
 			body.api_version ?? ctx.apiVersion,
+			body.payload ?? 'full',
 		];
 		if (existing) {
 			// start_at is read on create only.
-			store.run('UPDATE event_consumers SET event_types = ?, filters = ?, ack_deadline_seconds = ?, max_deliveries = ?, description = ?, timing_rules = ?, api_version = ?, updated_at = ? WHERE seq = ?', ...settings, now, existing.seq);
+			store.run('UPDATE event_consumers SET event_types = ?, filters = ?, ack_deadline_seconds = ?, max_deliveries = ?, description = ?, timing_rules = ?, api_version = ?, payload = ?, updated_at = ? WHERE seq = ?', ...settings, now, existing.seq);
 			const updated = consumerRow(ctx) as ConsumerRow;
 			if (updated.event_types !== existing.event_types || updated.filters !== existing.filters) refilter(store, updated);
 			emitDueMoments(store, updated);
@@ -147,8 +152,8 @@ export const routes: Record<string, Handler> = {
 			startAt = normIso(body.start_at as string);
 		}
 		store.run(
-			`INSERT INTO event_consumers (name, event_types, filters, ack_deadline_seconds, max_deliveries, description, timing_rules, api_version, start_at, created_at, updated_at, last_pulled_at, active_ms)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+			`INSERT INTO event_consumers (name, event_types, filters, ack_deadline_seconds, max_deliveries, description, timing_rules, api_version, payload, start_at, created_at, updated_at, last_pulled_at, active_ms)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
 			ctx.params.consumer_name, ...settings, startAt, now, now, store.clock.nowMs(),
 		);
 		const created = consumerRow(ctx) as ConsumerRow;

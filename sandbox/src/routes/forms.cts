@@ -27,7 +27,9 @@ export const routes: Record<string, Handler> = {
 			 VALUES (?, ?, ?, ?, ?, 'open', ?, NULL, NULL, ?, ?)`,
 			id, track.id, body.template_id, body.title ?? (template as TemplateRow).name, body.assignee_id, body.due_at ? normIso(body.due_at) : null, now, now,
 		);
-		return { status: 201, body: store.formObj(store.formRow(id) as FormRow) };
+		const form = store.formObj(store.formRow(id) as FormRow);
+		store.emit('form.created', track.id, { object: form });
+		return { status: 201, body: form };
 	},
 	getForm: ({ store, params }) => {
 		const r = store.formRow(params.form_id);

@@ -91,6 +91,8 @@ export const routes: Record<string, Handler> = {
 		if (cur.state === 'accepted') throw conflict('An accepted invitation cannot be revoked.');
 		if (cur.state === 'revoked') return { status: 200, body: cur };
 		store.run("UPDATE invitations SET state = 'revoked', updated_at = ? WHERE id = ?", store.now(), row.id);
-		return { status: 200, body: store.invitationObj(store.invitationRow(row.id) as InvitationRow) };
+		const revoked = store.invitationObj(store.invitationRow(row.id) as InvitationRow);
+		store.emit('invitation.revoked', revoked.track_id, { object: revoked });
+		return { status: 200, body: revoked };
 	},
 };

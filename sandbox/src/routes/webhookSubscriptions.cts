@@ -113,7 +113,7 @@ export const routes: Record<string, Handler> = {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
 		await checkUrl(ctx, body.url);
-		failIfErrors([...ruleErrors(body.timing_rules), ...deliversNothing(body.event_types, body.timing_rules)]);
+		failIfErrors([...ruleErrors(body.timing_rules, store.clock.nowMs()), ...deliversNothing(body.event_types, body.timing_rules)]);
 		const id = store.uuid();
 		const now = store.now();
 		const rules = storedRules(body.timing_rules, [], now, store.workspaceObj().time_zone);
@@ -122,10 +122,10 @@ export const routes: Record<string, Handler> = {
 		const pair = scheme === 'v1a' ? newSigningKeyPair() : undefined;
 		const secret = pair ? pair.signingKey : `whsec_${randomBytes(24).toString('base64')}`;
 		store.run(
-			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, ack_deadline_seconds, timing_rules, created_at, updated_at, api_version)
-			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO webhook_subscriptions (id, url, event_types, filters, description, enabled, disabled_reason, secret, signature_scheme, public_key, ack_deadline_seconds, timing_rules, created_at, updated_at, api_version, payload)
+			 VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, body.url, JSON.stringify(body.event_types), JSON.stringify(normFilters(body.filters)), body.description ?? null, secret, scheme, pair?.publicKey ?? null,
-			body.ack_deadline_seconds ?? DEFAULT_ACK_DEADLINE_SECONDS, JSON.stringify(rules), now, now, body.api_version ?? ctx.apiVersion,
+			body.ack_deadline_seconds ?? DEFAULT_ACK_DEADLINE_SECONDS, JSON.stringify(rules), now, now, body.api_version ?? ctx.apiVersion, body.payload ?? 'full',
 		);
 		const obj = store.subscriptionObj(store.subscriptionRow(id) as SubscriptionRow);
 		return { status: 201, body: pair ? obj : { ...obj, secret } };
@@ -138,7 +138,7 @@ export const routes: Record<string, Handler> = {
 		const row = requireSubscription(ctx);
 		const { store, body } = ctx;
 		failIfErrors([
-			...ruleErrors(body.timing_rules),
+			...ruleErrors(body.timing_rules, store.clock.nowMs()),
 			...deliversNothing(body.event_types ?? JSON.parse(row.event_types), body.timing_rules ?? JSON.parse(row.timing_rules)),
 		]);
 		const now = store.now();
@@ -169,6 +169,10 @@ export const routes: Record<string, Handler> = {
 		if (body.description !== undefined) {
 			sets.push('description = ?');
 			args.push(body.description);
+		}
+		if (body.payload !== undefined) {
+			sets.push('payload = ?');
+			args.push(body.payload);
 		}
 		if (body.ack_deadline_seconds !== undefined) {
 			sets.push('ack_deadline_seconds = ?');

@@ -8,7 +8,8 @@
 // happened (happened_at: an event's created_at, a moment's due_at).
 import { randomBytes } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
-import type { ApiEvent, EventRow, S } from './rows.cjs';
+import { thinEvent } from '../webhooks/payload.cjs';
+import type { ApiEvent, EventRow, Known, S } from './rows.cjs';
 import type { Store } from './store.cjs';
 import { forgetMoments } from './moments.cjs';
 
@@ -33,6 +34,7 @@ export interface ConsumerRow {
 	timing_rules: string;
 	/** The API version of the events it leases. */
 	api_version: string;
+	payload: Known<S['EventPayload']>;
 }
 
 export interface ConsumerEventRow {
@@ -163,6 +165,7 @@ export function consumerObj(store: Store, c: ConsumerRow): S['EventConsumer'] {
 			oldest_unacknowledged_at: oldest ?? null,
 		},
 		api_version: c.api_version,
+		payload: c.payload ?? 'full',
 	};
 }
 
@@ -193,7 +196,8 @@ export function pull(store: Store, c: ConsumerRow, max: number): { leases: S['Ev
 		const count = r.delivery_count + 1;
 		store.run("UPDATE consumer_events SET state = 'leased', delivery_count = ?, ack_id = ?, leased_until_ms = ? WHERE consumer_seq = ? AND event_seq = ?", count, ackId, until, c.seq, r.event_seq);
 		store.run("INSERT INTO consumer_leases (ack_id, consumer_seq, event_seq, event_id, leased_ms, leased_until_ms, state) VALUES (?, ?, ?, ?, ?, ?, 'leased')", ackId, c.seq, r.event_seq, r.event_id, now, until);
-		return { object: 'event_lease' as const, ack_id: ackId, event: eventDoc(store, r.event_seq), delivery_count: count, leased_until: iso(until) };
+		const event = eventDoc(store, r.event_seq);
+		return { object: 'event_lease' as const, ack_id: ackId, event: c.payload === 'thin' ? thinEvent(event) : event, delivery_count: count, leased_until: iso(until) };
 	});
 	return { leases, hasMore: rows.length > max };
 }

@@ -4,6 +4,7 @@
 // the consumer reads its queue, in the order they fell due; each moment's event id is derived from (consumer, rule, subject, anchor_at), so it is once.
 import { createHash } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
+import { deliveryBody } from '../webhooks/payload.cjs';
 import type { ApiEvent, AppointmentRow, S, SubscriptionRow, TrackRow } from './rows.cjs';
 import type { Store } from './store.cjs';
 import type { ConsumerRow } from './consumers.cjs';
@@ -51,18 +52,36 @@ export function dueOf(rule: Pick<StoredRule, 'offset_days' | 'time_zone' | 'offs
 	return shiftDays(anchorMs, rule.offset_days ?? 0, rule.time_zone) + rule.offset_minutes * MINUTE;
 }
 
-/** A metadata value as a moment: a date alone is midnight in the workspace's time zone; undefined if it is no date. */
+/** Wall-clock time in `timeZone` as a moment (the zone's offset at that moment; DST-aware). */
+function wallClock(y: number, mo: number, d: number, h: number, mi: number, sec: number, timeZone: string): number | undefined {
+	const guess = Date.UTC(y, mo - 1, d, h, mi, sec);
+	const check = new Date(guess);
+	if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
+	const first = guess - zoneOffset(guess, timeZone);
+	return guess - zoneOffset(first, timeZone);
+}
+
+/**
+ * A metadata value as a moment, undefined if it is no date: ISO 8601 dates and date-times (`2026-12-01`,
+ * `2026-12-01T09:00`, a space for the `T`, seconds optional, with or without an offset or `Z`) and
+ * day-first dates (`1-12-2026`, `1/12/2026`, `1.12.2026`, optionally with `9:00` or `9:00:00`). A date
+ * alone is midnight, a date-time without an offset that clock time, in the workspace's time zone.
+ */
 export function metadataMoment(value: string | undefined, timeZone: string): number | undefined {
 	if (!value) return undefined;
-	const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
-	if (date) {
-		const guess = Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]));
-		const first = guess - zoneOffset(guess, timeZone);
-		return guess - zoneOffset(first, timeZone);
+	const text = value.trim();
+	const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+	if (iso) {
+		const [, y, mo, d, h, mi, sec, offset] = iso;
+		const wall = wallClock(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), timeZone);
+		if (wall === undefined || !offset) return wall;
+		const ms = Date.parse(text.replace(' ', 'T'));
+		return Number.isNaN(ms) ? undefined : ms;
 	}
-	if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim())) return undefined;
-	const ms = Date.parse(value);
-	return Number.isNaN(ms) ? undefined : ms;
+	const dayFirst = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+	if (!dayFirst) return undefined;
+	const [, d, , mo, y, h, mi, sec] = dayFirst;
+	return wallClock(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), timeZone);
 }
 
 /** The rules as stored: the request's rules, each keeping its active_since when its definition is unchanged. */
@@ -77,7 +96,8 @@ export function storedRules(input: S['TimingRuleInput'][] | undefined, previous:
 			time_zone: r.time_zone ?? workspaceZone,
 			offset_minutes: r.offset_minutes,
 			filters: { tag_ids: r.filters?.tag_ids ?? [], status_ids: r.filters?.status_ids ?? [], scheduler_ids: r.filters?.scheduler_ids ?? [], form_template_ids: r.filters?.form_template_ids ?? [] },
-			active_since: nowIso,
+			// An explicit active_since (checked by ruleErrors) is read when the rule is added or changed only.
+			active_since: r.active_since ? new Date(Math.min(Date.parse(r.active_since), Date.parse(nowIso))).toISOString() : nowIso,
 		};
 		const before = previous.find((p) => p.id === r.id);
 		const same = before && JSON.stringify({ ...before, active_since: '' }) === JSON.stringify({ ...rule, active_since: '' });
@@ -85,8 +105,13 @@ export function storedRules(input: S['TimingRuleInput'][] | undefined, previous:
 	});
 }
 
-/** Field errors of timing rules that the schema cannot express (anchor-specific fields, unique ids). */
-export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ field: string; message: string; code: string }> {
+/** How far back a rule's explicit active_since may lie (as a consumer's start_at). */
+export const ACTIVE_SINCE_BACK_MS = 30 * 24 * 60 * 60 * 1000;
+/** An active_since this far ahead of the clock still counts as now (the caller's clock may run ahead). */
+const ACTIVE_SINCE_SKEW_MS = 5 * 60 * 1000;
+
+/** Field errors of timing rules that the schema cannot express (anchor-specific fields, unique ids, active_since's range at `nowMs`). */
+export function ruleErrors(input: S['TimingRuleInput'][] | undefined, nowMs: number): Array<{ field: string; message: string; code: string }> {
 	const errors: Array<{ field: string; message: string; code: string }> = [];
 	(input ?? []).forEach((r, i) => {
 		const at = `timing_rules[${i}]`;
@@ -96,6 +121,11 @@ export function ruleErrors(input: S['TimingRuleInput'][] | undefined): Array<{ f
 		if (r.anchor === 'fixed' && !r.at) errors.push({ field: `${at}.at`, message: 'is required for the anchor fixed (the moment to count from)', code: 'required' });
 		if (r.anchor !== 'fixed' && r.at !== undefined) errors.push({ field: `${at}.at`, message: 'is only for the anchor fixed', code: 'invalid_value' });
 		if (r.time_zone !== undefined && !isTimeZone(r.time_zone)) errors.push({ field: `${at}.time_zone`, message: `"${r.time_zone}" is not an IANA time zone (such as Europe/Amsterdam)`, code: 'invalid_value' });
+		if (r.active_since !== undefined) {
+			const ms = Date.parse(r.active_since);
+			if (ms < nowMs - ACTIVE_SINCE_BACK_MS) errors.push({ field: `${at}.active_since`, message: `must be at most 30 days back (not before ${new Date(nowMs - ACTIVE_SINCE_BACK_MS).toISOString()})`, code: 'too_small' });
+			else if (ms > nowMs + ACTIVE_SINCE_SKEW_MS) errors.push({ field: `${at}.active_since`, message: `must not be after now (${new Date(nowMs).toISOString()}); leave it out to start now`, code: 'too_large' });
+		}
 		if (Math.abs((r.offset_days ?? 0) * 1440 + r.offset_minutes) > 525600) errors.push({ field: `${at}.offset_days`, message: 'offset_days and offset_minutes together are more than a year (525600 minutes) either way', code: 'invalid_value' });
 	});
 	return errors;
@@ -107,7 +137,7 @@ interface Due {
 	anchorMs: number;
 	subjectId: string;
 	/** The event without id and time, built only for a moment not emitted yet. */
-	event: () => Omit<ApiEvent, 'id' | 'created_at'>;
+	event: () => Omit<ApiEvent, 'id' | 'created_at' | 'sequence' | 'payload'>;
 }
 
 /** The moments of `rules` that fall due in [active_since, now], in due order, not yet filtered. */
@@ -158,11 +188,14 @@ function momentEvent(store: Store, d: Due, owner: string[], skipOwner: string, e
 	const event: ApiEvent = {
 		id,
 		created_at: dueAt,
+		// Numbered when it falls due (a moment left out by its filters takes no number).
+		sequence: 0,
+		payload: 'full',
 		...base,
 		data: { ...base.data, moment: { rule_id: d.rule.id, anchor: d.rule.anchor, anchor_at: anchorAt, offset_days: d.rule.offset_days ?? 0, offset_minutes: d.rule.offset_minutes, due_at: dueAt } },
 	};
 	const filterable = { event_types: JSON.stringify([event.type]), filters: JSON.stringify(d.rule.filters) };
-	if (matchesFilters(store, filterable, event)) return event;
+	if (matchesFilters(store, filterable, event)) return { ...event, sequence: store.nextSequence() };
 	// Filters are read when the moment falls due, as an event's when it happens: a Track tagged later does not bring it back.
 	store.run('INSERT INTO moment_skips (owner, moment_id) VALUES (?, ?) ON CONFLICT DO NOTHING', skipOwner, id);
 	return undefined;
@@ -204,7 +237,7 @@ export function emitSubscriptionMoments(store: Store, sub: SubscriptionRow): num
 		store.run(
 			`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 			 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
-			store.uuid(), sub.id, event.id, event.type, JSON.stringify(event), nowMs, now, now,
+			store.uuid(), sub.id, event.id, event.type, deliveryBody(event, sub.payload), nowMs, now, now,
 		);
 		emitted++;
 	}
@@ -248,7 +281,11 @@ export class MomentTimer {
 
 	tick(): void {
 		if (this.stopped || !this.store.db.open) return;
-		const { webhook } = this.store.tx(() => emitAllDueMoments(this.store));
+		const { webhook } = this.store.tx(() => {
+			// Invitations that ran out emit invitation.expired on time too, read or not.
+			this.store.expireInvitations();
+			return emitAllDueMoments(this.store);
+		});
 		if (webhook) this.onWebhookMoments();
 	}
 

@@ -126,6 +126,9 @@ export const ADDED_COLUMNS: Array<{ table: string; column: string; definition: s
 	{ table: 'event_consumers', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
 	{ table: 'consumer_events', column: 'happened_at', definition: "TEXT NOT NULL DEFAULT ''" },
 	{ table: 'webhook_subscriptions', column: 'timing_rules', definition: "TEXT NOT NULL DEFAULT '[]'" },
+	// What its deliveries carry: 'full' events or 'thin' ones (ids and types alone).
+	{ table: 'webhook_subscriptions', column: 'payload', definition: "TEXT NOT NULL DEFAULT 'full'" },
+	{ table: 'event_consumers', column: 'payload', definition: "TEXT NOT NULL DEFAULT 'full'" },
 	{ table: 'tracks', column: 'external_id', definition: 'TEXT' },
 	// Webhook operations: keys a rotation replaced (JSON, with their expiry), redeliveries, when a failed attempt's retry is due, the delivery a claim belongs to.
 	{ table: 'webhook_subscriptions', column: 'previous_keys', definition: "TEXT NOT NULL DEFAULT '[]'" },

@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { StoreCore } from './database.cjs';
 import { activePreviousKeys } from '../webhooks/signer.cjs';
+import { eventInvitation } from '../webhooks/payload.cjs';
 import {
 	APP_URL,
 	type ApiEvent,
@@ -142,11 +143,12 @@ export class Store extends StoreCore {
 	/** An invitation past its expiry is reported (and stored) as `expired`. */
 	invitationObj(r: InvitationRow): S['Invitation'] {
 		let state = r.state;
+		let expiredNow = false;
 		if (state === 'sent' && r.expires_at <= this.now()) {
 			state = 'expired';
-			this.run("UPDATE invitations SET state = 'expired' WHERE id = ? AND state = 'sent'", r.id);
+			expiredNow = this.run("UPDATE invitations SET state = 'expired' WHERE id = ? AND state = 'sent'", r.id).changes === 1;
 		}
-		return {
+		const invitation: S['Invitation'] = {
 			id: r.id,
 			object: 'invitation',
 			track_id: r.track_id,
@@ -163,6 +165,15 @@ export class Store extends StoreCore {
 			created_at: r.created_at,
 			updated_at: r.updated_at,
 		};
+		// The first read past its expiry (or the background sweep, `expireInvitations`) records it: Trackler's doing.
+		if (expiredNow) this.actingAs(null, () => this.emit('invitation.expired', r.track_id, { object: invitation }));
+		return invitation;
+	}
+	/** Marks every invitation past its expiry as expired, each with its `invitation.expired` event; how many. */
+	expireInvitations(): number {
+		const due = this.all<InvitationRow>("SELECT * FROM invitations WHERE state = 'sent' AND expires_at <= ? ORDER BY expires_at, seq", this.now());
+		for (const r of due) this.invitationObj(r);
+		return due.length;
 	}
 	formObj(r: FormRow): S['Form'] {
 		const t = this.templateRow(r.template_id);
@@ -233,6 +244,7 @@ export class Store extends StoreCore {
 			created_at: r.created_at,
 			updated_at: r.updated_at,
 			api_version: r.api_version,
+			payload: r.payload ?? 'full',
 		};
 	}
 
@@ -246,10 +258,25 @@ export class Store extends StoreCore {
 		this.listeners.push(listener);
 	}
 
+	/**
+	 * The workspace's next event `sequence` (the contract's "Ordering events"): one counter for every event, moment and
+	 * sample, strictly increasing in creation order and never reused, kept in `meta` with the data (in the caller's
+	 * transaction, so that two processes on one file never hand out the same number).
+	 */
+	nextSequence(): number {
+		const row = this.get<{ value: string }>(
+			`INSERT INTO meta (key, value) VALUES ('event_sequence', COALESCE((SELECT MAX(seq) FROM events), 0) + 1)
+			 ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`,
+		);
+		return Number(row?.value);
+	}
+
 	/** Appends an event (in the caller's transaction) and tells the listeners (the webhook queue). */
 	emit(type: EventType, trackId: string | null, data: S['EventData']): ApiEvent {
 		const actor = this.actor ?? { type: 'system' as const };
-		const event: ApiEvent = { id: randomUUID(), object: 'event', type, created_at: this.now(), track_id: trackId, actor, data };
+		// No event carries the link that accepts an invitation (a credential): its page in the app instead.
+		const safe: S['EventData'] = (data.object as { object: string }).object === 'invitation' ? { ...data, object: eventInvitation(data.object as S['Invitation']) } : data;
+		const event: ApiEvent = { id: randomUUID(), object: 'event', type, created_at: this.now(), sequence: this.nextSequence(), payload: 'full', track_id: trackId, actor, data: safe };
 		const res = this.run('INSERT INTO events (id, type, track_id, created_at, doc) VALUES (?, ?, ?, ?, ?)', event.id, type, trackId, event.created_at, JSON.stringify(event));
 		for (const l of this.listeners) l(event, Number(res.lastInsertRowid));
 		return event;

@@ -1,5 +1,6 @@
 // Turns events into delivery rows for every enabled subscription whose types and filters match.
 import type { ApiEvent, Store, SubscriptionRow, S } from '../store/store.cjs';
+import { deliveryBody } from './payload.cjs';
 
 /** Whether the event is of one of `sub`'s types and passes its filters (webhook subscriptions and event consumers alike). */
 export function matchesFilters(store: Store, sub: Pick<SubscriptionRow, 'event_types' | 'filters'>, event: ApiEvent): boolean {
@@ -35,14 +36,13 @@ export function registerQueue(store: Store): void {
 	store.onEvent((event) => {
 		const subs = store.all<SubscriptionRow>('SELECT * FROM webhook_subscriptions WHERE enabled = 1');
 		if (!subs.length) return;
-		const body = JSON.stringify(event);
 		const now = store.now();
 		for (const sub of subs) {
 			if (!matchesFilters(store, sub, event)) continue;
 			store.run(
 				`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 				 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
-				store.uuid(), sub.id, event.id, event.type, body, store.clock.nowMs(), now, now,
+				store.uuid(), sub.id, event.id, event.type, deliveryBody(event, sub.payload), store.clock.nowMs(), now, now,
 			);
 		}
 	});

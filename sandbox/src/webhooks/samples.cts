@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiEvent, AppointmentRow, EventType, FormRow, InvitationRow, MemberRow, MessageRow, Store, TagRow, TrackRow, S } from '../store/store.cjs';
 import { APP_URL, etagOf } from '../store/store.cjs';
+import { eventInvitation } from './payload.cjs';
 
 function sampleTrack(store: Store): S['Track'] {
 	const row = store.get<TrackRow>('SELECT * FROM tracks ORDER BY seq DESC LIMIT 1');
@@ -49,7 +50,9 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 		}
 		case 'invitation.sent':
 		case 'invitation.accepted':
-		case 'invitation.declined': {
+		case 'invitation.declined':
+		case 'invitation.revoked':
+		case 'invitation.expired': {
 			const r = latest<InvitationRow>('SELECT * FROM invitations ORDER BY seq DESC LIMIT 1');
 			const base: S['Invitation'] = r
 				? store.invitationObj(r)
@@ -57,10 +60,27 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 						id: randomUUID(), object: 'invitation', track_id: track.id, track: trackRef, email: 'voorbeeld@example.com', role: 'trackee', delivery: 'email', state: 'sent',
 						link: `${APP_URL}/invite/voorbeeld`, send_count: 1, last_sent_at: now, expires_at: now, responded_at: null, created_at: now, updated_at: now,
 					};
-			const state = type === 'invitation.sent' ? 'sent' : type === 'invitation.accepted' ? 'accepted' : 'declined';
-			data = { object: { ...base, state, responded_at: state === 'sent' ? null : now } };
+			const state = type.slice('invitation.'.length) as S['InvitationState'];
+			data = { object: { ...base, state, responded_at: state === 'accepted' || state === 'declined' ? now : null } };
 			break;
 		}
+		case 'form.created': {
+			const r = latest<FormRow>('SELECT * FROM forms ORDER BY seq DESC LIMIT 1');
+			data = {
+				object: r
+					? { ...store.formObj(r), state: 'open', submitted_at: null }
+					: { id: randomUUID(), object: 'form', track_id: track.id, track: trackRef, template: { id: randomUUID(), name: 'Voorbeeldformulier' }, title: 'Voorbeeldformulier', assignee: me, state: 'open', due_at: null, submitted_at: null, created_at: now, updated_at: now },
+			};
+			break;
+		}
+		case 'email.sent':
+			data = {
+				object: {
+					id: randomUUID(), object: 'email', track_id: track.id, track: trackRef, subject: 'Voorbeeld-e-mail', body: 'Dit is een voorbeeld-e-mail.',
+					recipients: [{ user_id: me.id, name: me.name, email: me.email, role: 'track_leader' }], sent_at: now,
+				},
+			};
+			break;
 		case 'form.submitted': {
 			const r = latest<FormRow>("SELECT * FROM forms ORDER BY (state = 'submitted') DESC, seq DESC LIMIT 1");
 			const form: S['Form'] = r
@@ -124,5 +144,6 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 	const obj = data.object as { track_id?: string; object: string; id: string };
 	// A test event is made by the request that asked for it: its actor is that request's, as for any event.
 	const actor = store.actor ?? { type: 'system' as const };
-	return { id: randomUUID(), object: 'event', type, created_at: now, track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data };
+	const safe: S['EventData'] = obj.object === 'invitation' ? { ...data, object: eventInvitation(data.object as S['Invitation']) } : data;
+	return { id: randomUUID(), object: 'event', type, created_at: now, sequence: store.nextSequence(), payload: 'full', track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data: safe };
 }

@@ -3,6 +3,7 @@
 import type { Store, DeliveryRow } from '../store/store.cjs';
 import type { Deliverer } from './deliverer.cjs';
 import { buildSample } from './samples.cjs';
+import { deliveryBody } from './payload.cjs';
 
 export async function sendTestDelivery(
 	store: Store,
@@ -17,7 +18,7 @@ export async function sendTestDelivery(
 	store.run(
 		`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 		 VALUES (?, ?, ?, ?, ?, 1, 'pending', 0, NULL, ?, ?)`,
-		id, subscriptionId, event.id, eventType, JSON.stringify(event), now, now,
+		id, subscriptionId, event.id, eventType, deliveryBody(event, store.subscriptionRow(subscriptionId)?.payload), now, now,
 	);
 	const row = store.get<DeliveryRow>('SELECT * FROM deliveries WHERE id = ?', id);
 	const attempt = deliverer.attempt(row as DeliveryRow);

@@ -11,6 +11,10 @@ export { allExecutions, report, sleep };
 
 export const NODE_NAME = 'Trackler Polling Trigger';
 const KILL_DELAY_MS = Number(process.env.TRACKLER_QUEUE_KILL_DELAY_MS ?? 25);
+/** Kills of the main after a poll: 1 in `npm test`; `npm run test:crash-sets` asks for 20 (TRACKLER_CRASH_RUNS),
+ *  at delays that go round 0, 10, 25, 60 and 150 ms after the poll's answer. */
+export const KILL_RUNS = Math.max(1, Number(process.env.TRACKLER_CRASH_RUNS ?? 1));
+export const KILL_DELAYS_MS = [0, 10, 25, 60, 150];
 export const S = 'polling';
 export const DURABLE_POLL_ENV = {
 	N8N_SCHEDULER_ENABLED: 'true',
@@ -162,7 +166,7 @@ export const AFTER_A_MAIN_RESTART_MS = 360_000;
 /** The consumer's ack deadline (600 s) and a little more: moving the sandbox clock this far ends every lease. */
 export const PAST_THE_LEASE_SECONDS = 11 * 60;
 
-/** SIGKILLs the main `KILL_DELAY_MS` after the first poll that sees the new messages, moves the sandbox
+/** SIGKILLs the main `killDelayMs` (default $TRACKLER_QUEUE_KILL_DELAY_MS, 25) after the first poll that sees the new messages, moves the sandbox
  *  clock past the leases that poll took, restarts the main, and returns what was emitted once every
  *  message ran (or the wait gave up). */
 export async function killAfterPoll(
@@ -170,6 +174,7 @@ export async function killAfterPoll(
 	polls: number[],
 	onPoll: { fn?: () => void },
 	label: string,
+	killDelayMs = KILL_DELAY_MS,
 ): Promise<{ sent: string[]; got: string[]; pollerStateRows: number }> {
 	const wf = await publishPolling(kit, `Queue polling: kill after poll (${label})`);
 	const track = (await kit.sb.api('POST', '/tracks', { title: `Polling kill ${label}` })).body;
@@ -185,7 +190,7 @@ export async function killAfterPoll(
 				if (pid) killGroup(pid, 'SIGKILL');
 				killedAt = Date.now();
 				resolve();
-			}, KILL_DELAY_MS);
+			}, killDelayMs);
 		};
 	});
 	await killed;
@@ -218,7 +223,7 @@ export async function killAfterPoll(
 	if (lost) report(S, `${label}: what n8n and Trackler hold after the wait`, await lossDetails(kit, wf, polls.length - pollsBeforeRestart));
 	report(
 		S,
-		`${label}: main SIGKILLed ${KILL_DELAY_MS} ms after a poll answered (${new Date(killedAt).toISOString()})`,
+		`${label}: main SIGKILLed ${killDelayMs} ms after a poll answered (${new Date(killedAt).toISOString()})`,
 		{
 			sent: sent.length,
 			emitted: got.length,

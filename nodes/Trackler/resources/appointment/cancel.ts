@@ -5,8 +5,8 @@ import { getOptionalText, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Appointment', 'appointmentId', {
@@ -24,12 +24,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['appointment'], operation: ['cancel'] } },
-	properties,
-);
+export const cancel = defineOperation({
+	value: 'cancel',
+	name: 'Cancel',
+	action: 'Cancel an appointment',
+	description:
+		'Cancel an appointment and notify its participants, optionally with a reason; it stays visible as cancelled',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
 	const reason = getOptionalText.call(
 		this,

@@ -5,8 +5,8 @@ import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks
 import { additionalFieldsField, locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getEndAt,
 	getParticipants,
@@ -141,12 +141,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['appointment'], operation: ['create'] } },
-	properties,
-);
+export const create = defineOperation({
+	value: 'create',
+	name: 'Create',
+	action: 'Create an appointment',
+	description:
+		'Make an appointment in a Track with a title, a start and an end time or duration, and optionally a location, meeting link and participants',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const title = getRequiredString.call(
 		this,

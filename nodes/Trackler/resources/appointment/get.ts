@@ -4,8 +4,8 @@ import type { Appointment } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Appointment', 'appointmentId', {
@@ -13,12 +13,16 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['appointment'], operation: ['get'] } },
-	properties,
-);
+export const get = defineOperation({
+	value: 'get',
+	name: 'Get',
+	action: 'Get an appointment',
+	description: 'Get one appointment, cancelled or not',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const appointmentId = getId.call(this, 'appointmentId', itemIndex, 'Appointment');
 	return sendRequest<Appointment>('GET', `/appointments/${appointmentId}`, itemIndex);
 }

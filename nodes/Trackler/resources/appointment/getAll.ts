@@ -5,7 +5,7 @@ import { formatInZone, getDateTime, getStateFilter, inputError } from '../../../
 import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { listRequest } from '../requests';
 
 const STATES = ['scheduled', 'cancelled'];
@@ -49,12 +49,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['appointment'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many appointments',
+	description:
+		'List appointments, earliest first, filtered by Track, Scheduler, start time or state',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const limit = getLimit.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	const qs: IDataObject = {};

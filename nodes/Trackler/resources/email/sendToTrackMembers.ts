@@ -5,8 +5,8 @@ import { checkMaxLength, emptyError, getRequiredString, LIMIT } from '../../../s
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getRecipients } from './recipients';
 
 const properties: INodeProperties[] = [
@@ -100,12 +100,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['email'], operation: ['sendToTrackMembers'] } },
-	properties,
-);
+export const sendToTrackMembers = defineOperation({
+	value: 'sendToTrackMembers',
+	name: 'Send to Track Members',
+	action: 'Send an email to track members',
+	description:
+		'E-mail the Trackees and/or Track Leaders of a Track, or chosen members, with a subject and a text',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const recipients = getRecipients.call(this, itemIndex);
 	const subject = getRequiredString.call(

@@ -5,8 +5,8 @@ import { getAddedText, getDateTime, LIMIT } from '../../../shared/checks';
 import { additionalFieldsField, locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
@@ -37,12 +37,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['form'], operation: ['createFromTemplate'] } },
-	properties,
-);
+export const createFromTemplate = defineOperation({
+	value: 'createFromTemplate',
+	name: 'Create From Template',
+	action: 'Create a form from a template',
+	description:
+		'Assign a form made from a Form Template to a member of a Track, optionally with a due date',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const templateId = getId.call(this, 'templateId', itemIndex, 'Form Template');
 	const assigneeId = getId.call(this, 'assigneeId', itemIndex, 'Assignee');

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Form } from '../../../shared/api';
 import { filtersField, locator, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { trackListWithState } from '../requests';
 
 const STATES = ['open', 'submitted'];
@@ -28,12 +28,16 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['form'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many forms',
+	description: 'List the forms of a Track, optionally only open or only submitted ones',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const list = trackListWithState<Form>;
 	return list.call(
 		this,

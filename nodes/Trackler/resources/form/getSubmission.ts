@@ -3,8 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { FormSubmission } from '../../../shared/api';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getPlainId, plainIdField } from '../../../shared/ids';
+import { defineOperation } from '../define';
 import { FORM_ID } from './formId';
 import { redactPersonalData } from '../../../shared/personalData';
 
@@ -41,12 +41,16 @@ export function simplifySubmission(submission: FormSubmission): IDataObject {
 	};
 }
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['form'], operation: ['getSubmission'] } },
-	properties,
-);
+export const getSubmission = defineOperation({
+	value: 'getSubmission',
+	name: 'Get Submission',
+	action: 'Get the submission of a form',
+	description: 'Get the answers of a submitted form by the form ID',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const formId = getPlainId.call(this, FORM_ID, itemIndex);
 	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 	return async function () {

@@ -1,29 +1,10 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { defineResource } from '../define';
+import { getAll } from './getAll';
 
-import type { OperationModule } from '../../types';
-import * as getAll from './getAll';
-
-const operationField: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	displayOptions: { show: { resource: ['formTemplate'] } },
-	options: [
-		{
-			name: 'Get Many',
-			value: 'getAll',
-			action: 'Get many form templates',
-			description:
-				"List the workspace's form templates with their questions; use a template ID to create a form in a Track",
-		},
-	],
-	default: 'getAll',
-};
-
-export const operations: Record<string, OperationModule> = { getAll };
-
-export const description: INodeProperties[] = [
-	operationField,
-	...Object.values(operations).flatMap((operation) => operation.description),
-];
+export const formTemplate = defineResource({
+	value: 'formTemplate',
+	name: 'Form Template',
+	description: 'Form templates of the workspace',
+	default: getAll.value,
+	operations: [getAll],
+});

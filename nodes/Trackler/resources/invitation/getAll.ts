@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { Invitation } from '../../../shared/api';
 import { filtersField, locator, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { trackListWithState } from '../requests';
 
 const STATES = ['accepted', 'declined', 'expired', 'revoked', 'sent'];
@@ -31,12 +31,16 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['invitation'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many invitations',
+	description: 'List the invitations of a Track, optionally only those in one state',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const list = trackListWithState<Invitation>;
 	return list.call(
 		this,

@@ -3,9 +3,8 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import type { Invitation } from '../../../shared/api';
 import type { PlainIdKind } from '../../../shared/ids';
 import { getPlainId, plainIdField } from '../../../shared/ids';
-import type { OperationModule } from '../../types';
+import type { OperationSteps } from '../../types';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 /** There is no search for invitations across Tracks, so the Invitation ID is typed as plain text. */
 export const INVITATION_ID: PlainIdKind = {
@@ -16,17 +15,10 @@ export const INVITATION_ID: PlainIdKind = {
 		'Take it from the output of Send or Get Many, or from a Trackler trigger (invitation events)',
 };
 
-/** An operation on one invitation by its ID (Get, Resend, Reset, Revoke): one request, the invitation back. */
-export function invitationAction(
-	operation: string,
-	method: IHttpRequestMethods,
-	suffix: string,
-): OperationModule {
+/** The fields and prepare of an operation on one invitation by its ID (Get, Resend, Reset, Revoke): one request, the invitation back. */
+export function invitationAction(method: IHttpRequestMethods, suffix: string): OperationSteps {
 	return {
-		description: updateDisplayOptions(
-			{ show: { resource: ['invitation'], operation: [operation] } },
-			[plainIdField(INVITATION_ID)],
-		),
+		fields: [plainIdField(INVITATION_ID)],
 		prepare(itemIndex) {
 			const invitationId = getPlainId.call(this, INVITATION_ID, itemIndex);
 			return sendRequest<Invitation>(method, `/invitations/${invitationId}${suffix}`, itemIndex);

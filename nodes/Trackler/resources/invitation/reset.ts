@@ -1,3 +1,11 @@
+import { defineOperation } from '../define';
 import { invitationAction } from './invitationId';
 
-export const { description, prepare } = invitationAction('reset', 'POST', '/reset');
+export const reset = defineOperation({
+	value: 'reset',
+	name: 'Reset',
+	action: 'Reset an invitation',
+	description:
+		'Give a sent, declined, expired or revoked invitation a new link and make it open again',
+	...invitationAction('POST', '/reset'),
+});

@@ -5,8 +5,8 @@ import { checkEmail, getRequiredString, inputError } from '../../../shared/check
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
@@ -60,12 +60,17 @@ const properties: INodeProperties[] = [
 const ROLES = ['trackee', 'track_leader'];
 const DELIVERIES = ['email', 'link'];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['invitation'], operation: ['send'] } },
-	properties,
-);
+export const send = defineOperation({
+	value: 'send',
+	name: 'Send',
+	action: 'Send an invitation',
+	description:
+		'Invite an e-mail address to a Track as Trackee or Track Leader, by e-mail or as a link to share',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const email = checkEmail.call(
 		this,

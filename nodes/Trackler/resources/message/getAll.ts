@@ -4,7 +4,7 @@ import type { Message } from '../../../shared/api';
 import { getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { listRequest } from '../requests';
 
 const properties: INodeProperties[] = [
@@ -14,12 +14,16 @@ const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many messages',
+	description: 'List the chat messages of a Track, newest first',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const limit = getLimit.call(this, itemIndex);
 	return listRequest<Message>(`/tracks/${trackId}/messages`, {}, limit, itemIndex);

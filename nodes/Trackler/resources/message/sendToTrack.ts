@@ -5,8 +5,8 @@ import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable, sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId', {
@@ -24,12 +24,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['message'], operation: ['sendToTrack'] } },
-	properties,
-);
+export const sendToTrack = defineOperation({
+	value: 'sendToTrack',
+	name: 'Send to Track',
+	action: 'Send a message to a track',
+	description: 'Post a chat message in a Track, visible to all its members',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const text = getRequiredString.call(
 		this,

@@ -7,8 +7,8 @@ import { MAIN_SCOPE } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getTagSelection,
 	resolveTagIds,
@@ -30,12 +30,17 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['tag'], operation: ['addToTrack'] } },
-	properties,
-);
+export const addToTrack = defineOperation({
+	value: 'addToTrack',
+	name: 'Add to Track',
+	action: 'Add tags to a track',
+	description:
+		'Put one or more tags on a Track, chosen from the list or by name; can create tags that do not exist yet. Returns the Track.',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	const createMissing = this.getNodeParameter('createMissingTags', itemIndex, false) as boolean;

@@ -4,8 +4,8 @@ import type { Tag } from '../../../shared/api';
 import { checkMaxLength, getRequiredString, inputError, LIMIT } from '../../../shared/checks';
 import { additionalFieldsField } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 
@@ -31,12 +31,16 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['tag'], operation: ['create'] } },
-	properties,
-);
+export const create = defineOperation({
+	value: 'create',
+	name: 'Create',
+	action: 'Create a tag',
+	description: 'Create a tag in the workspace; tag names are unique ignoring case',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const name = getRequiredString.call(this, 'name', itemIndex, 'Name', 'Enter a name for the tag');
 	checkMaxLength.call(this, name, LIMIT.tagName, itemIndex, 'Name', 'the tag name');
 	const body: { name: string; color?: string } = { name };

@@ -6,8 +6,8 @@ import { FRESH_KEYS } from '../../../shared/idempotency';
 import { getId } from '../../../shared/ids';
 import { tracklerApiRequest } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	getTagSelection,
 	resolveTagIds,
@@ -20,12 +20,17 @@ const properties: INodeProperties[] = [
 	...tagSelectionFields('take off the Track'),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['tag'], operation: ['removeFromTrack'] } },
-	properties,
-);
+export const removeFromTrack = defineOperation({
+	value: 'removeFromTrack',
+	name: 'Remove From Track',
+	action: 'Remove tags from a track',
+	description:
+		'Take one or more tags off a Track, chosen from the list or by name. Returns the Track.',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const selection = getTagSelection.call(this, itemIndex);
 	/** The Track, and what this run changed: the tags it took off and those the Track did not have. */

@@ -2,18 +2,23 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable, sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getTrackTarget, trackLocatorWithExternalId, withTrackId } from './externalId';
 
 const properties: INodeProperties[] = [trackLocatorWithExternalId()];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['archive'] } },
-	properties,
-);
+export const archive = defineOperation({
+	value: 'archive',
+	name: 'Archive',
+	action: 'Archive a track',
+	description:
+		'Close a Track: it stays readable but can no longer be changed. Archiving an archived Track changes nothing.',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const target = getTrackTarget.call(this, itemIndex);
 	const run = withTrackId(target, itemIndex, (trackId) =>
 		sendRequest<Track>('POST', `/tracks/${trackId}/archive`, itemIndex),

@@ -5,8 +5,8 @@ import { checkMaxLength, getRequiredString, LIMIT } from '../../../shared/checks
 import { additionalFieldsField, idsFromList, locator } from '../../../shared/fields';
 import { getIdList, getOptionalId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import { externalIdField, getExternalId } from './externalId';
 import { getMetadataPairs, metadataPairsField } from './metadata';
 
@@ -41,12 +41,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['create'] } },
-	properties,
-);
+export const create = defineOperation({
+	value: 'create',
+	name: 'Create',
+	action: 'Create a track',
+	description:
+		'Create a Track with a title and optionally a Track Design, Status, tags and metadata',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const title = getRequiredString.call(
 		this,
 		'title',

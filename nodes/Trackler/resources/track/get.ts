@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { Track, TrackMember } from '../../../shared/api';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { getTrackTarget, resolveTrackId, trackLocatorWithExternalId } from './externalId';
 
 const properties: INodeProperties[] = [
@@ -18,12 +18,16 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['get'] } },
-	properties,
-);
+export const get = defineOperation({
+	value: 'get',
+	name: 'Get',
+	action: 'Get a track',
+	description: 'Get one Track with its status, tags and metadata',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const target = getTrackTarget.call(this, itemIndex);
 	const includeMembers = this.getNodeParameter('includeMembers', itemIndex, false) as boolean;
 	return async function () {

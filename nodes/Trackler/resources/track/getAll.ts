@@ -5,7 +5,7 @@ import { checkMaxLength, getDateTime, inputError, LIMIT } from '../../../shared/
 import { filtersField, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import { getIdList, splitList, UUID } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { listRequest } from '../requests';
 import { tracklerApiRequestAllItems } from '../../../shared/transport';
 import { externalIdField, getExternalId } from './externalId';
@@ -82,12 +82,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many tracks',
+	description:
+		'List Tracks, newest first, optionally filtered by title text, Status, tag, archived or last change',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const limit = getLimit.call(this, itemIndex);
 	const qs: IDataObject = {};
 	const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();

@@ -2,18 +2,22 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { Track } from '../../../shared/api';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable, sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import { getTrackTarget, trackLocatorWithExternalId, withTrackId } from './externalId';
 
 const properties: INodeProperties[] = [trackLocatorWithExternalId()];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['unarchive'] } },
-	properties,
-);
+export const unarchive = defineOperation({
+	value: 'unarchive',
+	name: 'Unarchive',
+	action: 'Unarchive a track',
+	description: 'Reopen an archived Track so it can be changed again',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const target = getTrackTarget.call(this, itemIndex);
 	const run = withTrackId(target, itemIndex, (trackId) =>
 		sendRequest<Track>('POST', `/tracks/${trackId}/unarchive`, itemIndex),

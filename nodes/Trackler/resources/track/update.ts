@@ -5,8 +5,8 @@ import { getAddedText, inputError, LIMIT } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getOptionalId, splitList } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { batchable, sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 import {
 	externalIdField,
 	getExternalId,
@@ -63,15 +63,20 @@ const properties: INodeProperties[] = [
 	...onlyIfUnchangedFields,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['track'], operation: ['update'] } },
-	properties,
-);
+export const update = defineOperation({
+	value: 'update',
+	name: 'Update',
+	action: 'Update a track',
+	description:
+		'Change the title, Status or Track Design of a Track, and set or remove metadata keys',
+	fields: properties,
+	prepare,
+});
 
 /** The fields an item of `/tracks/batch/update` takes besides `track_id`. */
 const BATCH_FIELDS = new Set(['title', 'status_id', 'design_id', 'metadata']);
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const target = getTrackTarget.call(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};

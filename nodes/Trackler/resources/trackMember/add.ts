@@ -5,8 +5,8 @@ import { inputError } from '../../../shared/checks';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 export const ROLE_OPTIONS = [
 	{
@@ -46,12 +46,17 @@ export function checkRole(
 	);
 }
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['trackMember'], operation: ['add'] } },
-	properties,
-);
+export const add = defineOperation({
+	value: 'add',
+	name: 'Add',
+	action: 'Add a member to a track',
+	description:
+		'Add a workspace member to a Track as Trackee or Track Leader. A user already in the Track is an error.',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const userId = getId.call(this, 'userId', itemIndex, 'User');
 	const role = checkRole.call(

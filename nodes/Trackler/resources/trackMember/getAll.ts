@@ -4,7 +4,7 @@ import type { TrackMember } from '../../../shared/api';
 import { filtersField, getLimit, locator, returnAllAndLimit } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { listRequest } from '../requests';
 import { checkRole, ROLE_OPTIONS } from './add';
 
@@ -23,12 +23,16 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['trackMember'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many members of a track',
+	description: 'List the Trackees and Track Leaders of a Track, in the order they joined',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const limit = getLimit.call(this, itemIndex);
 	const qs: IDataObject = {};

@@ -4,8 +4,8 @@ import type { Deleted } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('Track', 'trackId'),
@@ -14,12 +14,16 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['trackMember'], operation: ['remove'] } },
-	properties,
-);
+export const remove = defineOperation({
+	value: 'remove',
+	name: 'Remove',
+	action: 'Remove a member from a track',
+	description: 'Remove a user from a Track; the user stays a member of the workspace',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const trackId = getId.call(this, 'trackId', itemIndex, 'Track');
 	const userId = getId.call(this, 'userId', itemIndex, 'User');
 	return sendRequest<Deleted>('DELETE', `/tracks/${trackId}/members/${userId}`, itemIndex);

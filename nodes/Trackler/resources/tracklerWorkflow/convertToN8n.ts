@@ -6,7 +6,7 @@ import { UUID_PATTERN } from '../../../shared/ids';
 import { meFacts, WORKSPACE_SETTINGS_MS } from '../../../shared/me';
 import { tracklerApiRequest, tracklerApiRequestAllItems } from '../../../shared/transport';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { convertWorkflow } from './convert/convert';
 import type { TracklerWorkflow, WorkflowVersion } from './convert/types';
 import { ConversionError } from './convert/types';
@@ -90,10 +90,15 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['tracklerWorkflow'], operation: ['convertToN8n'] } },
-	properties,
-);
+export const convertToN8n = defineOperation({
+	value: 'convertToN8n',
+	name: 'Convert to N8n',
+	action: 'Convert a trackler workflow to n8n',
+	description:
+		"Turn Trackler's own workflows (Settings → Workflows) into n8n workflow JSON of Trackler nodes, IF, Switch and Wait, ready for n8n's Create Workflow",
+	fields: properties,
+	prepare,
+});
 
 /** A version 4 UUID for the created nodes and webhooks (not a secret: only unique). */
 function newId(): string {
@@ -104,7 +109,7 @@ function newId(): string {
 	return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const scope = this.getNodeParameter('scope', itemIndex, 'one') as string;
 	let workflowId = '';
 	let versionNumber = 0;

@@ -4,8 +4,8 @@ import type { User } from '../../../shared/api';
 import { locator } from '../../../shared/fields';
 import { getId } from '../../../shared/ids';
 import type { PreparedOperation } from '../../types';
+import { defineOperation } from '../define';
 import { sendRequest } from '../requests';
-import { updateDisplayOptions } from '../updateDisplayOptions';
 
 const properties: INodeProperties[] = [
 	locator('User', 'userId', {
@@ -13,12 +13,16 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['user'], operation: ['get'] } },
-	properties,
-);
+export const get = defineOperation({
+	value: 'get',
+	name: 'Get',
+	action: 'Get a user',
+	description: 'Get one member of the workspace with their name, e-mail and workspace role',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const userId = getId.call(this, 'userId', itemIndex, 'User');
 	return sendRequest<User>('GET', `/users/${userId}`, itemIndex);
 }

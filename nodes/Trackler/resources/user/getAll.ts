@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { User } from '../../../shared/api';
 import { filtersField, getLimit, returnAllAndLimit } from '../../../shared/fields';
 import type { PreparedOperation } from '../../types';
-import { updateDisplayOptions } from '../updateDisplayOptions';
+import { defineOperation } from '../define';
 import { listRequest } from '../requests';
 
 const properties: INodeProperties[] = [
@@ -21,12 +21,17 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['user'], operation: ['getAll'] } },
-	properties,
-);
+export const getAll = defineOperation({
+	value: 'getAll',
+	name: 'Get Many',
+	action: 'Get many users',
+	description:
+		'List the members of the workspace sorted by name, optionally searching name and e-mail',
+	fields: properties,
+	prepare,
+});
 
-export function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
+function prepare(this: IExecuteFunctions, itemIndex: number): PreparedOperation {
 	const limit = getLimit.call(this, itemIndex);
 	const qs: IDataObject = {};
 	const search = String(this.getNodeParameter('filters.search', itemIndex, '') ?? '').trim();

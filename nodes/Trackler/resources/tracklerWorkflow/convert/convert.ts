@@ -11,6 +11,7 @@ import type {
 	WorkflowVersion,
 } from './types';
 import { ConversionError } from './types';
+import type { OperationKey } from '../..';
 import type { Entity, FieldDef, TriggerShape } from './vocabulary';
 import {
 	DATA_TAG,
@@ -28,6 +29,17 @@ import {
 // (an unknown trigger or step type, a switch without paths, a delay below 1, a rule on an unknown
 // field) throws a ConversionError naming the workflow and the step; what can be built but not
 // mapped exactly becomes a sticky note on the canvas (and in `notes`), never a silent loss.
+
+/**
+ * A Trackler node's parameters in the converted workflow: its resource and operation are one of the
+ * action node's operations, which the compiler checks (`OperationKey`).
+ */
+type TracklerParameters = {
+	[Key in OperationKey]: Key extends `${infer Resource}/${infer Operation}`
+		? { resource: Resource; operation: Operation }
+		: never;
+}[OperationKey] &
+	Record<string, unknown>;
 
 const X = 260;
 const Y = 220;
@@ -296,7 +308,7 @@ class Converter {
 	private trackler(
 		chain: Chain,
 		name: string,
-		parameters: Record<string, unknown>,
+		parameters: TracklerParameters,
 		extra: Partial<N8nNode> = {},
 	): string {
 		return this.step(chain, name, NODE.trackler, TRACKLER_TYPE_VERSION, parameters, extra);
@@ -305,14 +317,16 @@ class Converter {
 	// ---------- reading objects ----------
 
 	/** The expression of an entity's object at this point; reads it again (a Get node) after a delay. */
-	private object(chain: Chain, entity: Entity): string | undefined {
+	private object(chain: Chain, entity: Entity, fromApi = false): string | undefined {
 		if (entity !== 'track' && this.shape.subject !== entity && !this.shape.objects[entity])
 			return undefined;
-		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity))
+		// `fromApi`: the event's own object will not do (it lacks the field), one read with a Get node will.
+		const fromEvent = chain.scope.objects[entity] === this.shape.objects[entity];
+		if (chain.scope.objects[entity] && chain.scope.fresh.has(entity) && !(fromApi && fromEvent))
 			return chain.scope.objects[entity];
 		const label = `Get ${ENTITY_LABEL[entity]}`;
 		const id = entity === 'track' ? this.shape.trackId : this.shape.subjectId;
-		const parameters: Record<string, unknown> =
+		const parameters: TracklerParameters =
 			entity === 'track'
 				? { resource: 'track', operation: 'get', trackId: locatorById(expression(id)) }
 				: entity === 'invitation'
@@ -333,7 +347,7 @@ class Converter {
 	private fieldSource(chain: Chain, field: FieldDef, recipient?: string): string | undefined {
 		if (field.from === 'recipient') return recipient;
 		if (field.from === 'submission') return this.shape.submission;
-		return this.object(chain, field.from);
+		return this.object(chain, field.from, field.fromApi === true);
 	}
 
 	/** A Trackler text with data tags as an n8n expression; tags without a counterpart become notes. */

@@ -132,6 +132,11 @@ export interface FieldDef {
 	/** Needs a `key` (metadata key, question). */
 	keyed?: boolean;
 	expr: (object: string, key: string, zone: string) => string;
+	/**
+	 * Not in the triggering event: read from the API (a Get node). An invitation's accepting link is a
+	 * credential that Trackler's events never carry (they carry the invitation's page in the app).
+	 */
+	fromApi?: boolean;
 	/** In texts, lists read as a comma-separated line. */
 }
 
@@ -158,7 +163,12 @@ export const FIELDS: Record<string, FieldDef> = {
 	'invitation.role': { from: 'invitation', kind: 'text', expr: (o) => `${o}.role` },
 	'invitation.state': { from: 'invitation', kind: 'text', expr: (o) => `${o}.state` },
 	'invitation.delivery': { from: 'invitation', kind: 'text', expr: (o) => `${o}.delivery` },
-	'invitation.link': { from: 'invitation', kind: 'text', expr: (o) => `${o}.link` },
+	'invitation.link': {
+		from: 'invitation',
+		kind: 'text',
+		fromApi: true,
+		expr: (o) => `${o}.link`,
+	},
 	'form.title': { from: 'form', kind: 'text', expr: (o) => `${o}.title` },
 	'form.template': { from: 'form', kind: 'text', expr: (o) => `${o}.template.name` },
 	'form.submitted_by': {
