@@ -1,10 +1,6 @@
 // Mutation testing of the shipped code (nodes/, credentials/) against the fast suites (test/unit, test/nodes,
 // test/trigger): `npm run mutation` (scripts/mutation/run.sh). Not part of `npm test`: a full run takes an hour or
 // more on two cores. `npm run mutation -- --mutate 'nodes/shared/**/*.ts'` narrows it to a folder.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -12,15 +8,25 @@ export default {
 	testRunner: 'jest',
 	jest: {
 		projectType: 'custom',
-		configFile: path.join(root, 'jest.config.cjs'),
+		// Relative: read in Stryker's sandbox (its working directory), so that jest's rootDir is the
+		// sandbox and the tests load the mutated code, not the checkout's.
+		configFile: 'jest.config.cjs',
 		config: {
+			// Transpiled only, not type-checked (ts-jest's isolatedModules): tsc checks the types; a
+			// type-checking ts-jest builds a TypeScript program on every one of the thousands of jest runs.
+			transform: {
+				'^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', isolatedModules: true }],
+			},
 			testMatch: [
 				'<rootDir>/test/unit/**/*.test.cts',
 				'<rootDir>/test/nodes/**/*.test.cts',
 				'<rootDir>/test/trigger/**/*.test.cts',
 			],
 		},
-		enableFindRelatedTests: false,
+		// Each mutant runs only the test files that import its file (jest --findRelatedTests), not every
+		// fast suite's file: a test that does not load the code cannot kill its mutants, and loading about
+		// 40 test files for every mutant made a run of one file take hours on two cores.
+		enableFindRelatedTests: true,
 	},
 	mutate: [
 		'nodes/**/*.ts',
