@@ -60,6 +60,24 @@ export async function startKit(
 	};
 }
 
+/** The Trackler node "Effect": "Send Message" `effect <event id>` into the item's Track (`track_id`, `id`). */
+export function effectNode(kit: QueueKit, position: [number, number] = [240, 0]): Record<string, unknown> {
+	return {
+		id: randomUUID(),
+		name: 'Effect',
+		type: `${NODE_TYPE_PREFIX}trackler`,
+		typeVersion: 1,
+		position,
+		parameters: {
+			resource: 'message',
+			operation: 'sendToTrack',
+			trackId: { __rl: true, mode: 'id', value: '={{ $json.track_id }}' },
+			message: '=effect {{ $json.id }}',
+		},
+		credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
+	};
+}
+
 /** Trackler Trigger on `events` → Trackler "Send Message" into the event's Track, body
  *  `effect <event id>`: every execution leaves one message the test can count. */
 export async function createEffectWorkflow(
@@ -67,25 +85,11 @@ export async function createEffectWorkflow(
 	name: string,
 	events: string[],
 ): Promise<{ id: string; url: string; webhookId: string }> {
-	const cred = { tracklerApi: { id: kit.credential.id, name: kit.credential.name } };
 	const workflow = await kit.q.main.createWorkflow({
 		name,
 		nodes: [
 			tracklerTriggerNode(kit.credential, events, { name: TRIGGER_NAME }),
-			{
-				id: randomUUID(),
-				name: 'Effect',
-				type: `${NODE_TYPE_PREFIX}trackler`,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					resource: 'message',
-					operation: 'sendToTrack',
-					trackId: { __rl: true, mode: 'id', value: '={{ $json.track_id }}' },
-					message: '=effect {{ $json.id }}',
-				},
-				credentials: cred,
-			},
+			effectNode(kit),
 		],
 		connections: { [TRIGGER_NAME]: { main: [[{ node: 'Effect', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },

@@ -269,3 +269,30 @@ async function lossDetails(kit: QueueKit, workflowId: string, pullsAfterRestart:
 		consumer: consumer ? { backlog: consumer.backlog, last_pulled_at: consumer.last_pulled_at } : 'none',
 	};
 }
+
+/**
+ * The kill test of one engine: KILL_RUNS SIGKILLs of the main right after a poll (at KILL_DELAYS_MS in turn when
+ * there are several), each asserting that no event was lost and none came from elsewhere; `pollerState` checks the
+ * engine's poller_state rows. Repeated executions are printed, with totals after several runs.
+ */
+export async function killRunsAfterPoll(
+	k: { get(): QueueKit; polls: number[]; onPoll: { fn?: () => void } },
+	engine: 'legacy' | 'durable',
+	pollerState: (rows: number) => void,
+): Promise<void> {
+	const totals = { lost: 0, repeated: 0 };
+	for (let run = 1; run <= KILL_RUNS; run++) {
+		const delay = KILL_RUNS > 1 ? KILL_DELAYS_MS[(run - 1) % KILL_DELAYS_MS.length] : undefined;
+		const label = KILL_RUNS > 1 ? `${engine} engine, run ${run}/${KILL_RUNS}` : `${engine} engine`;
+		const { sent, got, pollerStateRows } = await killAfterPoll(k.get(), k.polls, k.onPoll, label, delay);
+		pollerState(pollerStateRows);
+		const lost = sent.filter((id) => !got.includes(id));
+		const repeated = got.filter((id, i) => got.indexOf(id) !== i).length;
+		totals.lost += lost.length;
+		totals.repeated += repeated;
+		console.log(`[queue:polling] ${label}, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
+		expect(lost).toEqual([]);
+		expect(got.filter((id) => !sent.includes(id))).toEqual([]);
+	}
+	if (KILL_RUNS > 1) console.log(`[queue:polling] ${engine} engine, ${KILL_RUNS} runs: lost ${totals.lost}, repeated executions ${totals.repeated}`);
+}

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 
 import { describeE2e } from '../harness/shared.cjs';
-import { NODE_TYPE_PREFIX } from '../harness/n8n.cjs';
 import { tracklerPollingTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 import { waitFor } from '../../../tooling/time.cjs';
 import {
@@ -15,9 +14,8 @@ import {
 	emitted,
 	finishedExecutions,
 	itemsOf,
-	KILL_DELAYS_MS,
 	KILL_RUNS,
-	killAfterPoll,
+	killRunsAfterPoll,
 	NODE_NAME,
 	PAST_THE_LEASE_SECONDS,
 	messages,
@@ -29,7 +27,7 @@ import {
 	sleep,
 	storedExecutions,
 } from './pollingKit.cjs';
-import type { QueueKit } from './kit.cjs';
+import { effectNode, type QueueKit } from './kit.cjs';
 
 /** Polling Trigger on track.created → "Send Message" `effect <event id>` into the event's Track → Wait
  *  25 s (n8n waits in the worker's process for waits under 65 s): an execution that has had its effect and
@@ -39,20 +37,7 @@ async function publishEffectThenWait(kit: QueueKit, name: string): Promise<strin
 		name,
 		nodes: [
 			tracklerPollingTriggerNode(kit.credential, { mode: 'newEvents', events: ['track.created'], options: {} }, { name: NODE_NAME }),
-			{
-				id: randomUUID(),
-				name: 'Effect',
-				type: `${NODE_TYPE_PREFIX}trackler`,
-				typeVersion: 1,
-				position: [240, 0],
-				parameters: {
-					resource: 'message',
-					operation: 'sendToTrack',
-					trackId: { __rl: true, mode: 'id', value: '={{ $json.track_id }}' },
-					message: '=effect {{ $json.id }}',
-				},
-				credentials: { tracklerApi: { id: kit.credential.id, name: kit.credential.name } },
-			},
+			effectNode(kit),
 			{
 				id: randomUUID(),
 				name: 'Wait',
@@ -121,21 +106,8 @@ describeE2e('Trackler Polling Trigger on n8n queue mode (legacy poll engine)', (
 	}, 1_200_000);
 
 	test('SIGKILL of the main right after a poll (legacy engine): 0 events lost', async () => {
-		const totals = { lost: 0, repeated: 0 };
-		for (let run = 1; run <= KILL_RUNS; run++) {
-			const delay = KILL_RUNS > 1 ? KILL_DELAYS_MS[(run - 1) % KILL_DELAYS_MS.length] : undefined;
-			const label = KILL_RUNS > 1 ? `legacy engine, run ${run}/${KILL_RUNS}` : 'legacy engine';
-			const { sent, got, pollerStateRows } = await killAfterPoll(k.get(), k.polls, k.onPoll, label, delay);
-			expect(pollerStateRows).toBe(0); // the legacy engine has no poller_state rows
-			const lost = sent.filter((id) => !got.includes(id));
-			const repeated = got.filter((id, i) => got.indexOf(id) !== i).length;
-			totals.lost += lost.length;
-			totals.repeated += repeated;
-			console.log(`[queue:polling] ${label}, after the SIGKILL: lost ${lost.length} of ${sent.length}, repeated executions of an event ${repeated}`);
-			expect(lost).toEqual([]);
-			expect(got.filter((id) => !sent.includes(id))).toEqual([]);
-		}
-		if (KILL_RUNS > 1) console.log(`[queue:polling] legacy engine, ${KILL_RUNS} runs: lost ${totals.lost}, repeated executions ${totals.repeated}`);
+		// the legacy engine has no poller_state rows
+		await killRunsAfterPoll(k, 'legacy', (rows) => expect(rows).toBe(0));
 	}, 1_200_000 * KILL_RUNS);
 
 	test('SIGKILL of the worker running an execution: its events end in a successful execution, effects once', async () => {
