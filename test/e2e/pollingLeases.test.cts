@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
-import { startHoldingProxy, type HoldingProxy } from './harness/proxy.cjs';
+import { consumerPath, isPull, leasesIn, leasesOfTheNextPull, startHoldingProxy, type HoldingProxy } from './harness/proxy.cjs';
 import { describeE2e } from './harness/shared.cjs';
 import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { waitFor } from '../../tooling/time.cjs';
@@ -82,15 +82,6 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		return { id: workflow.id, consumer: `n8n:${workflow.id}:${String(trigger.id)}` };
 	}
 
-	const consumerPath = (consumer: string) => `/event-consumers/${encodeURIComponent(consumer)}`;
-	const isPull = (consumer: string, path: string) => path === `/v1${consumerPath(consumer)}/pull`;
-	const leasesIn = (answer: string): number => {
-		try {
-			return (JSON.parse(answer) as { data?: unknown[] }).data?.length ?? 0;
-		} catch {
-			return 0;
-		}
-	};
 
 	/** Effects per event id: the messages "Effect <id>" on the sink Track. */
 	async function effects(sinkTrack: string): Promise<Map<string, number>> {
@@ -176,21 +167,6 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		await waitFor(`consumer ${consumer}`, 150_000, async () => ((await sb.api('GET', consumerPath(consumer))).status === 200 ? true : undefined), 500);
 	}
 
-	/** The number of leases in the answer to the first pull of `consumer` sent to Trackler after this call. */
-	function leasesOfTheNextPull(consumer: string): Promise<number> {
-		let forwarded = false;
-		proxy.hooks.beforeForward = (request) => {
-			if (request.method === 'POST' && isPull(consumer, request.path)) forwarded = true;
-		};
-		return new Promise((resolve) => {
-			proxy.hooks.afterAnswer = (answer) => {
-				if (!forwarded || !isPull(consumer, answer.path) || answer.status !== 200) return;
-				proxy.hooks.afterAnswer = undefined;
-				proxy.hooks.beforeForward = undefined;
-				resolve(leasesIn(answer.answer));
-			};
-		});
-	}
 
 	test('one SIGKILL at each crash point: 0 events lost, 0 repeated effects; repeated executions printed', async () => {
 		const sink = (await sb.api('POST', '/tracks', { title: 'Effects of the crash test' })).body.id as string;
@@ -295,7 +271,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 		// effects are as they were.
 		const before = await effects(sink);
 		await advancePastTheLease();
-		expect(await leasesOfTheNextPull(wf.consumer)).toBe(0);
+		expect(await leasesOfTheNextPull(proxy, wf.consumer)).toBe(0);
 		expect(await effects(sink)).toEqual(before);
 		expect(allEvents.every((id) => before.get(id) === 1)).toBe(true);
 		await n8n.unpublishWorkflow(wf.id);
@@ -315,7 +291,7 @@ describeE2e('Polling Trigger on leases: SIGKILL of n8n around a poll (real n8n, 
 			return waiting.available === 0 && waiting.leased === 0 ? true : undefined;
 		}, 1000);
 		await advancePastTheLease();
-		expect(await leasesOfTheNextPull(wf.consumer)).toBe(0);
+		expect(await leasesOfTheNextPull(proxy, wf.consumer)).toBe(0);
 		expect((await n8n.listExecutions(wf.id)).length).toBe(1);
 		expect(await backlog(wf.consumer)).toMatchObject({ available: 0, leased: 0, dead_lettered: 0 });
 		printed.push('a failing workflow: 1 execution (error), its event acknowledged, not delivered again');

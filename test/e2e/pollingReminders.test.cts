@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nHandle } from './harness/n8n.cjs';
-import { startHoldingProxy, type HoldingProxy } from './harness/proxy.cjs';
+import { consumerPath, isPull, leasesIn, leasesOfTheNextPull, startHoldingProxy, type HoldingProxy } from './harness/proxy.cjs';
 import { describeE2e } from './harness/shared.cjs';
 import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { waitFor } from '../../tooling/time.cjs';
@@ -57,31 +57,7 @@ describeE2e('Polling Trigger reminders (timing rules at Trackler, on leases) in 
 		expect((await sb.testApi('POST', '/clock', { set: iso(ms) })).status).toBe(200);
 	}
 
-	const consumerPath = (consumer: string) => `/event-consumers/${encodeURIComponent(consumer)}`;
-	const isPull = (consumer: string, path: string) => path === `/v1${consumerPath(consumer)}/pull`;
-	const leasesIn = (answer: string): number => {
-		try {
-			return (JSON.parse(answer) as { data?: unknown[] }).data?.length ?? 0;
-		} catch {
-			return 0;
-		}
-	};
 
-	/** The number of leases in the answer to the first pull of `consumer` sent to Trackler after this call. */
-	function leasesOfTheNextPull(consumer: string): Promise<number> {
-		let forwarded = false;
-		proxy.hooks.beforeForward = (request) => {
-			if (request.method === 'POST' && isPull(consumer, request.path)) forwarded = true;
-		};
-		return new Promise((resolve) => {
-			proxy.hooks.afterAnswer = (answer) => {
-				if (!forwarded || !isPull(consumer, answer.path) || answer.status !== 200) return;
-				proxy.hooks.afterAnswer = undefined;
-				proxy.hooks.beforeForward = undefined;
-				resolve(leasesIn(answer.answer));
-			};
-		});
-	}
 
 	/** Effects per appointment: the messages "Reminder <appointment> due <fires_at> event <id>" on the sink Track. */
 	async function effects(sinkTrack: string): Promise<Map<string, string[]>> {
@@ -171,11 +147,11 @@ describeE2e('Polling Trigger reminders (timing rules at Trackler, on leases) in 
 
 		// A minute before the first reminder is due: a poll leases nothing.
 		await clockAt(base + 24 * HOUR_MS - MIN_MS);
-		expect(await leasesOfTheNextPull(consumer)).toBe(0);
+		expect(await leasesOfTheNextPull(proxy, consumer)).toBe(0);
 
 		// Past the kept one's moment, the cancelled one's and the moved one's old moment: one reminder.
 		await clockAt(base + 26 * HOUR_MS + MIN_MS);
-		expect(await leasesOfTheNextPull(consumer)).toBe(1);
+		expect(await leasesOfTheNextPull(proxy, consumer)).toBe(1);
 		await ranAndAcknowledged(consumer, sink, kept, 'the kept appointment');
 
 		// The moved appointment's new moment: n8n is SIGKILLed right after the pull that leased it answered.
@@ -195,7 +171,7 @@ describeE2e('Polling Trigger reminders (timing rules at Trackler, on leases) in 
 		// Nothing comes again: after one more lease period the next pull leases nothing.
 		const before = await effects(sink);
 		expect((await sb.testApi('POST', '/clock', { advance_seconds: PAST_THE_LEASE_SECONDS })).status).toBe(200);
-		expect(await leasesOfTheNextPull(consumer)).toBe(0);
+		expect(await leasesOfTheNextPull(proxy, consumer)).toBe(0);
 		const after = await effects(sink);
 		expect(after).toEqual(before);
 		expect(after.get(kept)).toEqual([iso(base + 24 * HOUR_MS)]);

@@ -87,3 +87,36 @@ export async function startHoldingProxy(targetBaseUrl: string): Promise<HoldingP
 			}),
 	};
 }
+
+// ---------- an event consumer's pulls, as the proxy sees them ----------
+
+/** An event consumer's path under /v1. */
+export const consumerPath = (consumer: string): string => `/event-consumers/${encodeURIComponent(consumer)}`;
+
+/** Whether `path` (as the proxy sees it, with /v1) is a pull of `consumer`. */
+export const isPull = (consumer: string, path: string): boolean => path === `/v1${consumerPath(consumer)}/pull`;
+
+/** The number of leases in a pull's answer (0 when it is not a list). */
+export function leasesIn(answer: string): number {
+	try {
+		return (JSON.parse(answer) as { data?: unknown[] }).data?.length ?? 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** The number of leases in the answer to the first pull of `consumer` sent through `proxy` after this call. */
+export function leasesOfTheNextPull(proxy: HoldingProxy, consumer: string): Promise<number> {
+	let forwarded = false;
+	proxy.hooks.beforeForward = (request) => {
+		if (request.method === 'POST' && isPull(consumer, request.path)) forwarded = true;
+	};
+	return new Promise((resolve) => {
+		proxy.hooks.afterAnswer = (answer) => {
+			if (!forwarded || !isPull(consumer, answer.path) || answer.status !== 200) return;
+			proxy.hooks.afterAnswer = undefined;
+			proxy.hooks.beforeForward = undefined;
+			resolve(leasesIn(answer.answer));
+		};
+	});
+}
