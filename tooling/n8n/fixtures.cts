@@ -30,6 +30,16 @@ export function tracklerTriggerNode(
 }
 
 /**
+ * Poll times of every 10 seconds for the tests' polling workflows: six custom cron entries, each at one
+ * second of the minute (n8n refuses a single entry that polls more often than once a minute, and runs
+ * every entry of a node's Poll Times). A user can set the same in the editor; the node's behaviour does
+ * not depend on the cadence.
+ */
+export const POLL_EVERY_TEN_SECONDS = {
+	item: [0, 10, 20, 30, 40, 50].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })),
+};
+
+/**
  * A Trackler Polling Trigger node polling every minute with `parameters` (its mode and that mode's
  * fields), on the Trackler credential `credential`.
  */
