@@ -150,6 +150,7 @@ describe("an execution's events", () => {
 		const ctx = make() as IExecuteFunctions;
 		expect(triggeringEvents(ctx, 2)).toEqual([undefined, undefined]);
 		expect(triggeringEventId(ctx)).toBeUndefined();
+		expect(triggeringEventType(ctx)).toBeUndefined();
 	});
 
 	test.each([
