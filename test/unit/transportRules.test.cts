@@ -78,7 +78,7 @@ function contextAnswering(
 			if (next.codeOn === 'cause') throw Object.assign(error, { cause: { code: next.networkError } });
 			throw Object.assign(error, { code: next.networkError });
 		}
-		return { statusCode: next.status ?? 200, headers: next.headers ?? {}, body: next.body ?? {} };
+		return { statusCode: next.status ?? 200, headers: next.headers ?? {}, body: 'body' in next ? next.body : {} };
 	};
 	const context: Record<string, unknown> = {
 		getNode: () => node,
@@ -404,6 +404,12 @@ describe('how a refusal reads', () => {
 			}),
 			'Validation failed (422)',
 			'Two fields are wrong.\ntitle: is required\ndue_at: is no date-time',
+		],
+		[
+			'the detail alone',
+			problem(422, 'validation_failed', { title: 'Validation failed', detail: 'The title is taken.' }),
+			'Validation failed (422)',
+			'The title is taken.',
 		],
 		[
 			'the fields alone',
