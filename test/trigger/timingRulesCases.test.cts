@@ -305,6 +305,8 @@ describe('the settings read, with their defaults', () => {
 	});
 
 	test.each([
+		['a Metadata Key not set', {}, 'Metadata Key is empty', 'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".'],
+		['a fixed moment not set', { momentSource: 'fixed' }, 'Date and Time "" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
 		['no Metadata Key', { metadataKey: null }, 'Metadata Key is empty', 'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".'],
 		['a Metadata Key of 101 characters', { metadataKey: 'k'.repeat(101) }, 'Metadata Key is longer than 100 characters', 'Enter the name of the Track Metadata field, at most 100 characters.'],
 		['no fixed moment', { momentSource: 'fixed', fixedMoment: null }, 'Date and Time "" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
@@ -396,6 +398,7 @@ describe('sameRule: a stored rule is the wanted one', () => {
 		['a scheduler list', { filters: { ...stored.filters, scheduler_ids: ['x'] } }, {}, false],
 		['a form template list', { filters: { ...stored.filters, form_template_ids: ['f'] } }, {}, false],
 		['no filters stored, none wanted', { filters: undefined }, { filters: { tag_ids: [], status_ids: [] } }, true],
+		['no filters either side', { filters: undefined }, { filters: undefined }, true],
 		['minutes only: the zone does not count', { offset_days: undefined, time_zone: 'UTC' }, { offset_days: undefined, time_zone: undefined }, true],
 		['minutes only, days of 0 stored', { offset_days: 0, time_zone: null }, { offset_days: 0 }, true],
 	])('%s: %p', (_name, storedChanges, wantedChanges, same) => {
