@@ -340,7 +340,7 @@ describe('simplifyEvent: every object type, every field', () => {
 		expect(eventOutput(input, true)).toEqual(expected);
 	});
 
-	test('the answers and the metadata are copies, and can be changed: changing the output leaves the event as it was', () => {
+	test('the answers and the metadata are copies, and can be changed or removed: changing the output leaves the event as it was', () => {
 		const input = event('form.submitted', { object: form, submission });
 		const output = simplifyEvent(input);
 		(output.answers as IDataObject)['Wat is je doel?'] = 'anders';
@@ -348,6 +348,8 @@ describe('simplifyEvent: every object type, every field', () => {
 		(trackOutput.metadata as IDataObject).Einddatum = 'anders';
 		// the output's fields are plain ones: a later node may change them
 		expect((output.answers as IDataObject)['Wat is je doel?']).toBe('anders');
+		delete (output.answers as IDataObject)['Hoeveel uur?'];
+		expect(Object.keys(output.answers as IDataObject)).toEqual(['Wat is je doel?']);
 		expect((trackOutput.metadata as IDataObject).Einddatum).toBe('anders');
 		expect(submission.answers[0].answer).toBe('Groeien');
 		expect(track.metadata.Einddatum).toBe('2027-01-31');
