@@ -334,7 +334,8 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 				return body;
 			},
 		},
-		fails: ['events.previous-exact'],
+		// In 2026-12-14 a status change's track.updated then names the new status as the old one.
+		fails: ['events.previous-exact', 'events.versions.status-change'],
 	},
 	{
 		name: 'events that carry the accepting link of an invitation',
