@@ -1,9 +1,9 @@
 // The order of the queue-mode run (npm run test:queue): the longest suites first, so that the two jest
-// workers end together. Jest orders by the durations it measured before on this machine (its cache); a
-// fresh clone has none, and jest then orders by file size, which starts the short files with the long
-// waits (the polling suites) last and makes them the run's tail. SECONDS: the suites' durations in a
-// measured queue run (docs/queue-mode.md), used for a suite jest has no duration of. A suite missing
-// here and in the cache runs after these, by size.
+// workers end together. Jest alone orders by the durations in its cache (whatever ran before under that
+// folder name, on this machine) and, on a fresh clone, by file size, which starts the short files with the
+// long waits (the polling suites) last and makes them the run's tail. SECONDS: the suites' durations in a
+// measured queue run (docs/queue-mode.md), so the order is the same everywhere; a suite missing here
+// takes jest's cached duration, or else runs after these, by size.
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
@@ -23,10 +23,8 @@ const SECONDS = {
 
 class QueueSequencer extends Sequencer {
 	time(test) {
-		const measured = super.time(test);
-		if (measured != null) return measured;
 		const seconds = SECONDS[path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/')];
-		return seconds == null ? undefined : seconds * 1000;
+		return seconds == null ? super.time(test) : seconds * 1000;
 	}
 }
 
