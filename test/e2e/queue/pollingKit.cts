@@ -1,15 +1,21 @@
-// Shared pieces of the polling suites on n8n's queue mode (pollingTrigger.test.cts, pollingDurable.test.cts).
+// Shared pieces of the polling suites on n8n's queue mode (pollingTrigger.test.cts, pollingDurable.test.cts,
+// pollingWorkerKill.test.cts). Their workflows poll every 10 seconds (POLL_EVERY_TEN_SECONDS: six cron
+// entries a minute, each run by the main; n8n's shortest single entry is a minute).
 // $TRACKLER_QUEUE_KILL_DELAY_MS: how long after the poll's answer the main is SIGKILLed (default 25).
 // A poll of "New events" is a pull of the workflow's event consumer (POST …/event-consumers/…/pull).
 
 import { killGroup, type N8nExecution } from '../harness/n8n.cjs';
 import { allExecutions, report, sleep, startKit, type QueueKit } from './kit.cjs';
-import { tracklerPollingTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
+import { POLL_EVERY_TEN_SECONDS, tracklerPollingTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
 import { waitFor } from '../../../tooling/time.cjs';
 
 export { allExecutions, report, sleep };
 
 export const NODE_NAME = 'Trackler Polling Trigger';
+/** The polling workflows' cadence (POLL_EVERY_TEN_SECONDS). */
+export const POLL_INTERVAL_MS = 10_000;
+/** The Polling Trigger's parameter that makes it poll every POLL_INTERVAL_MS. */
+export const POLL_TIMES = { pollTimes: POLL_EVERY_TEN_SECONDS };
 const KILL_DELAY_MS = Number(process.env.TRACKLER_QUEUE_KILL_DELAY_MS ?? 25);
 /** Kills of the main after a poll: 1 in `npm test`; `npm run test:crash-sets` asks for 20 (TRACKLER_CRASH_RUNS),
  *  at delays that go round 0, 10, 25, 60 and 150 ms after the poll's answer. */
@@ -28,8 +34,9 @@ export function itemsOf(execution: N8nExecution): Array<Record<string, any>> {
 	return (main ?? []).map((item) => item.json);
 }
 
-/** One topology per engine; `polls` are the times the sandbox answered a consumer's pull. */
-export function pollingKit(mainEnv: Record<string, string>): {
+/** One topology per suite (`mainEnv`: the main's extra environment, e.g. the durable engine's flags; `env`:
+ *  every process's); `polls` are the times the sandbox answered a consumer's pull. */
+export function pollingKit(mainEnv: Record<string, string>, env: Record<string, string> = {}): {
 	get(): QueueKit;
 	polls: number[];
 	onPoll: { fn?: () => void };
@@ -38,7 +45,7 @@ export function pollingKit(mainEnv: Record<string, string>): {
 	const polls: number[] = [];
 	const onPoll: { fn?: () => void } = {};
 	beforeAll(async () => {
-		kit = await startKit({ poolSize: 10, mainEnv }, (line) => {
+		kit = await startKit({ poolSize: 10, mainEnv, env }, (line) => {
 			if (/^POST \/v1\/event-consumers\/[^ ]+\/pull -> 200/.test(line)) {
 				polls.push(Date.now());
 				onPoll.fn?.();
@@ -46,15 +53,20 @@ export function pollingKit(mainEnv: Record<string, string>): {
 		});
 	}, 400_000);
 	afterAll(async () => {
-		if (kit)
-			report(
-				S,
-				`resident memory (MiB), ${Object.keys(mainEnv).length ? 'durable' : 'legacy'} engine`,
-				kit.q.rssMiB(),
-			);
+		const engine = Object.keys(mainEnv).length ? 'durable' : 'legacy';
+		if (kit) report(S, `resident memory (MiB), ${engine} engine`, kit.q.rssMiB());
+		report(S, `seconds between polls, ${engine} engine`, pollGaps(polls));
 		await kit?.stop();
 	}, 120_000);
 	return { get: () => kit as QueueKit, polls, onPoll };
+}
+
+/** The gaps between consecutive polls (s): how often the main ran the workflows' poll times (the median
+ *  is about 10 with one workflow published; a gap that spans a restart of the main is longer). */
+export function pollGaps(polls: number[]): { polls: number; median?: number; max?: number } {
+	const gaps = polls.slice(1).map((t, i) => (t - polls[i]) / 1000).sort((a, b) => a - b);
+	if (!gaps.length) return { polls: polls.length };
+	return { polls: polls.length, median: Math.round(gaps[Math.floor(gaps.length / 2)] * 10) / 10, max: Math.round(gaps[gaps.length - 1]) };
 }
 
 export async function publishPolling(kit: QueueKit, name: string): Promise<string> {
@@ -64,6 +76,7 @@ export async function publishPolling(kit: QueueKit, name: string): Promise<strin
 			tracklerPollingTriggerNode(
 				kit.credential,
 				{
+					...POLL_TIMES,
 					mode: 'newEvents',
 					events: ['message.created'],
 					options: {},
@@ -142,6 +155,14 @@ export async function emitted(kit: QueueKit, workflowId: string): Promise<string
 	return full
 		.flatMap(itemsOf)
 		.map((item) => String(item.data?.object?.id ?? item.data?.message?.id ?? item.object_id ?? ''));
+}
+
+/** Waits until every message id in `ids` is in an execution of the workflow (stored in n8n's database). */
+export async function ranAll(kit: QueueKit, workflowId: string, ids: string[], timeoutMs: number): Promise<void> {
+	await waitFor(`${ids.length} message(s) in executions of workflow ${workflowId}`, timeoutMs, async () => {
+		const got = await emitted(kit, workflowId);
+		return ids.every((id) => got.includes(id)) ? true : undefined;
+	}, 1000);
 }
 
 /** Waits until the workflow's consumer holds nothing: every event it handed out was acknowledged. */
