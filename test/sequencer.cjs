@@ -1,15 +1,17 @@
-// The order of the jest runs (the main run and the n8n 1.x run): the longest files first, so that the
-// two workers end together. Jest orders by the durations it measured before on this machine (its
-// cache); a fresh clone (CI) has none, and jest then orders by file size, which starts the short files
-// with the long waits (the polling suites, the SIGKILL suites) last and makes them the run's tail.
-// SECONDS: the e2e files' durations estimated for a quiet 2-core machine from measured runs (the order is
-// what counts: CONTRIBUTING.md, "Where the real-n8n suites spend their time"),
-// used for a file jest has no duration of; a file in neither (the unit, node, sandbox suites: seconds
-// each) counts as one second, so they fill the workers' gaps at the end.
+// The order of every jest run: the longest files first, so that the two workers end together. Jest alone
+// orders by the durations in its cache (whatever ran before under that folder name, on this machine) and, on a
+// fresh clone (CI), by file size, which starts the short files with the long waits (the polling suites, the
+// SIGKILL suites) last and makes them the run's tail. The tables hold the e2e files' durations on a quiet
+// 2-core machine (CI rehearsals; the polling suites scaled by the ratios in bench/results/measurements.md),
+// one for the regular runs (n8n 2.41 and the n8n 1.x subset) and one for queue mode (TRACKLER_E2E_QUEUE=1, where
+// the same file costs more). The order is what counts, and it is the same everywhere: a file in its table takes
+// that duration; any other file takes jest's cached duration, or else one second (the unit, node and sandbox
+// suites: seconds each), so they fill the workers' gaps at the end. See CONTRIBUTING.md, "Where the real-n8n
+// suites spend their time".
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
-const SECONDS = {
+const REGULAR_SECONDS = {
 	'test/e2e/deliveryOutages.test.cts': 200,
 	'test/e2e/workflowImport.test.cts': 180,
 	'test/e2e/pollingReminders.test.cts': 180,
@@ -30,12 +32,27 @@ const SECONDS = {
 	'test/e2e/pollingLeasesFailure.test.cts': 15,
 };
 
+const QUEUE_SECONDS = {
+	'test/e2e/queue/pollingTrigger.test.cts': 260,
+	'test/e2e/pollingTrigger.test.cts': 145,
+	'test/e2e/templates.test.cts': 102,
+	'test/e2e/queue/webhookTrigger.test.cts': 97,
+	'test/e2e/queue/pollingWorkerKill.test.cts': 95,
+	'test/e2e/queue/pollingDurable.test.cts': 75,
+	'test/e2e/queue/deliveryGuarantees.test.cts': 42,
+	'test/e2e/actionNode.test.cts': 35,
+	'test/e2e/queue/mcp.test.cts': 34,
+	'test/e2e/queue/demoStop.test.cts': 30,
+	'test/e2e/credentials.test.cts': 10,
+};
+
+const SECONDS = process.env.TRACKLER_E2E_QUEUE === '1' ? QUEUE_SECONDS : REGULAR_SECONDS;
+
 class RunSequencer extends Sequencer {
 	time(test) {
-		const measured = super.time(test);
-		if (measured != null) return measured;
 		const seconds = SECONDS[path.relative(test.context.config.rootDir, test.path).split(path.sep).join('/')];
-		return (seconds ?? 1) * 1000;
+		if (seconds != null) return seconds * 1000;
+		return super.time(test) ?? 1000;
 	}
 }
 
