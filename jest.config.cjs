@@ -2,7 +2,7 @@
 // Sources and tests outside the published package are .cts files that import each other as './x.cjs' (TypeScript's name
 // for what x.cts compiles to); moduleNameMapper maps such a name to the source, as ts-jest documents for explicit extensions.
 // The helpers tests and scripts share (a fake n8n context, the sandbox and n8n clients) are in tooling/, which has no tests of its own.
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', diagnostics: { warnOnly: false } }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: { warnOnly: false } }];
 
 module.exports = {
 	rootDir: __dirname,
