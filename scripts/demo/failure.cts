@@ -89,10 +89,10 @@ export function explainSandboxFailure(
 			fix: 'stop that program, or use `npm run demo -- --sandbox-port 4020`',
 		};
 	}
-	if (/better-sqlite3|bindings|NODE_MODULE_VERSION/.test(message)) {
+	if (/node:sqlite/.test(message)) {
 		return {
-			reason: "the sandbox's SQLite driver (better-sqlite3) does not load",
-			fix: 'run `npm ci` again, then `npm run demo` (it rebuilds the driver)',
+			reason: `the sandbox's store needs node:sqlite, which Node.js ${process.version} does not have`,
+			fix: 'start the demo through npm (`npm run demo`), which runs it on the Node 24 that `npm ci` installs on linux-x64; elsewhere, install Node.js 24',
 		};
 	}
 	if (/SQLITE_CORRUPT|SQLITE_NOTADB|malformed|not a database/i.test(message)) {

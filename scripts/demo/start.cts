@@ -15,7 +15,6 @@
 // When something cannot start, it prints one line with the reason and one with the fix (failure.cts).
 // --queue (n8n's queue mode: a main, a webhook processor and 2 workers on a private Postgres and
 // Redis behind a path router, see tooling/n8n/queue.cts; fresh each run, nothing kept).
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS, DEMO_TOKEN, startSandbox, type Sandbox } from '../../sandbox/src/server.cjs';
@@ -26,7 +25,6 @@ import {
 	installN8n,
 	isAlive,
 	isN8nInstalled,
-	REPO_ROOT,
 	startN8n,
 	type N8nHandle,
 	type N8nLine,
@@ -46,19 +44,6 @@ const INSTANCE_ENV = { GENERIC_TIMEZONE: DEMO_TIME_ZONE };
 
 function say(line = ''): void {
 	process.stdout.write(`${line}\n`);
-}
-
-/** The sandbox's SQLite driver is a native addon that `npm ci` does not build here (.npmrc has
- *  ignore-scripts=true): build it once, as `npm test` does. */
-function ensureNative(): void {
-	const res = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'setup', 'native.sh')], {
-		cwd: REPO_ROOT,
-		stdio: ['ignore', 'inherit', 'inherit'],
-	});
-	if (res.status !== 0)
-		throw new Error(
-			'building better-sqlite3 (scripts/setup/native.sh) failed; see the lines above',
-		);
 }
 
 function option(name: string): string | undefined {
@@ -116,7 +101,6 @@ async function main(): Promise<void> {
 	if (!isN8nInstalled(line)) say(`  installing n8n (${line}) on this machine: once, a few minutes …`);
 	let runtimeDir: string;
 	try {
-		ensureNative();
 		runtimeDir = installN8n(line);
 	} catch (e) {
 		process.stderr.write(formatFailure('', explainN8nFailure(e, {})));

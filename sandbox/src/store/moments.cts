@@ -280,7 +280,7 @@ export class MomentTimer {
 	}
 
 	tick(): void {
-		if (this.stopped || !this.store.db.open) return;
+		if (this.stopped || !this.store.open) return;
 		const { webhook } = this.store.tx(() => {
 			// Invitations that ran out emit invitation.expired on time too, read or not.
 			this.store.expireInvitations();

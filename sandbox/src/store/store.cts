@@ -1,4 +1,4 @@
-// The sandbox's state in SQLite (better-sqlite3, synchronous). Rows are turned into the contract's
+// The sandbox's state in SQLite (node:sqlite, synchronous). Rows are turned into the contract's
 // objects here, and every change is recorded with `emit()` in the events table. The connection,
 // statements and row lookups are in database.cts, the row and object types in rows.cts.
 import { createHash, randomUUID } from 'node:crypto';

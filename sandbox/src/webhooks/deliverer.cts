@@ -236,7 +236,7 @@ export class Deliverer {
 		} catch (e) {
 			error = e instanceof Error ? e.message || e.name : String(e);
 		}
-		if (this.stopped || !this.store.db.open) return undefined;
+		if (this.stopped || !this.store.open) return undefined;
 		const nowIso = new Date().toISOString();
 		const startedIso = new Date(started).toISOString();
 		let state: DeliveryRow['state'] = 'pending';
