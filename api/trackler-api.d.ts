@@ -11,7 +11,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -40,7 +40,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -67,7 +67,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -100,7 +100,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -127,7 +127,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -158,7 +158,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -185,7 +185,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -212,7 +212,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -239,7 +239,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -273,7 +273,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -312,9 +312,11 @@ export interface paths {
          *     that version; otherwise nothing changes and the answer is `412 precondition_failed` with the
          *     Track's `current_etag` and the fields that differ (see "Concurrency: ETags and If-Match").
          *
-         *     Emits `track.updated` (with `previous` holding the old values of `title`, `design` and
-         *     `metadata` when they changed) and, when the status changes, `track.status_changed`
-         *     (with `previous.status`). A request that changes nothing emits no event.
+         *     Emits `track.updated` (with `previous` holding the old values of the fields that changed:
+         *     `title`, `design`, `metadata`, `external_id`, `status`) and, when the status changes, also
+         *     `track.status_changed` (with `previous.status`). Before API version `2026-12-14`, a status change
+         *     is in `track.status_changed` alone: `track.updated` is emitted only when another field changed,
+         *     and without `previous.status`. A request that changes nothing emits no event.
          */
         patch: operations["updateTrack"];
         trace?: never;
@@ -326,7 +328,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -360,7 +362,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -394,7 +396,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -417,7 +419,8 @@ export interface paths {
          * Add a workspace member to a Track
          * @description Adds an existing workspace member to the Track directly, without an invitation (to bring in
          *     someone who has no account yet, send an invitation). A user who is already in the Track answers
-         *     `409 conflict`; an archived Track answers `409 track_archived`. Emits `member.added`.
+         *     `409 conflict`; an archived Track answers `409 track_archived`. Emits `track_member.created`
+         *     (`member.added` before API version `2026-12-14`).
          */
         post: operations["addTrackMember"];
         delete?: never;
@@ -433,7 +436,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -458,7 +461,8 @@ export interface paths {
          * Remove a user from a Track
          * @description Removes the user from the Track; the user stays a member of the workspace. The answer's `id` is
          *     the id of the removed TrackMember. A user who is not in the Track answers `404 not_found`; an
-         *     archived Track answers `409 track_archived`. Emits `member.removed`.
+         *     archived Track answers `409 track_archived`. Emits `track_member.deleted` (`member.removed`
+         *     before API version `2026-12-14`).
          */
         delete: operations["removeTrackMember"];
         options?: never;
@@ -473,7 +477,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -508,7 +512,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -548,7 +552,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -589,7 +593,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -622,7 +626,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -657,7 +661,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -693,7 +697,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -728,7 +732,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -767,7 +771,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -800,7 +804,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -833,7 +837,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -871,7 +875,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -908,7 +912,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -935,7 +939,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -971,7 +975,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1009,7 +1013,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1044,7 +1048,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1087,7 +1091,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1133,7 +1137,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1169,7 +1173,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1208,7 +1212,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1418,7 +1422,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1447,7 +1451,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1480,7 +1484,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1518,7 +1522,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1578,7 +1582,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1605,7 +1609,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1657,7 +1661,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1696,7 +1700,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1736,7 +1740,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1774,7 +1778,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1811,7 +1815,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1847,7 +1851,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1889,7 +1893,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1919,7 +1923,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1949,7 +1953,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -1979,7 +1983,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -2008,7 +2012,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -2037,7 +2041,7 @@ export interface paths {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -2111,8 +2115,13 @@ export interface components {
         AppointmentState: "scheduled" | "cancelled" | (string & {});
         /** @description `scheduler`: booked through a Scheduler. `manual`: made by hand, in the app or with the API. */
         AppointmentSource: "manual" | "scheduler" | (string & {});
-        /** @description The type of an event. See the event catalogue in the introduction for what each carries. */
-        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "invitation.revoked" | "invitation.expired" | "form.created" | "form.submitted" | "message.created" | "email.sent" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
+        /**
+         * @description The type of an event. See the event catalogue in the introduction for what each carries. This list
+         *     holds the names of every API version; `x-event-type-changes` says which names a version renamed or
+         *     merged (see "Events in each version"): a version knows every name listed here except the old names
+         *     of its own and earlier changes and the new names of later changes.
+         */
+        EventType: "track.created" | "track.updated" | "track.status_changed" | "track.tag_added" | "track.tag_removed" | "track.archived" | "track.unarchived" | "track.deleted" | "member.added" | "member.removed" | "track_member.created" | "track_member.deleted" | "invitation.sent" | "invitation.accepted" | "invitation.declined" | "invitation.revoked" | "invitation.expired" | "form.created" | "form.submitted" | "message.created" | "email.sent" | "appointment.booked" | "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.deleted" | "appointment.moment_due" | "track.moment_due" | (string & {});
         /** @description A user, as embedded in other objects. */
         UserRef: {
             /** Format: uuid */
@@ -2197,7 +2206,7 @@ export interface components {
          * @description A dated API version Trackler knows (see "Versions and compatibility"), oldest first.
          * @enum {string}
          */
-        ApiVersion: "2026-12-07";
+        ApiVersion: "2026-12-07" | "2026-12-14";
         /** @description The API token a request is made with. */
         ApiToken: {
             /** @constant */
@@ -2725,7 +2734,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             /**
-             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @description The API version the events it receives are shown in (see "Versions and compatibility"); its `event_types` are that version's names.
              * @example 2026-12-07
              */
             api_version: string;
@@ -2760,7 +2769,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             /**
-             * @description The API version the events it receives are made in (see "Versions and compatibility").
+             * @description The API version the events it receives are shown in (see "Versions and compatibility"); its `event_types` are that version's names.
              * @example 2026-12-07
              */
             api_version: string;
@@ -3160,7 +3169,8 @@ export interface components {
             /**
              * @description For `unknown_api_version`, the API versions Trackler knows, oldest first.
              * @example [
-             *       "2026-12-07"
+             *       "2026-12-07",
+             *       "2026-12-14"
              *     ]
              */
             known_versions?: string[];
@@ -3212,7 +3222,7 @@ export interface components {
             expires_at: string;
             timing_rules: components["schemas"]["TimingRule"][];
             backlog: components["schemas"]["EventConsumerBacklog"];
-            /** @description The API version the events it leases are made in (see "Versions and compatibility"). */
+            /** @description The API version the events it leases are shown in (see "Versions and compatibility"); its `event_types` are that version's names. */
             api_version: string;
             /**
              * @description What its leases carry, `full` events or `thin` ones (see "Thin payloads").
@@ -3413,7 +3423,8 @@ export interface components {
          *     (Track-uitnodiging verzonden / geaccepteerd / geweigerd), `form_submitted` (Formulier is ingediend),
          *     `appointment_booked` (Afspraak is geboekt via scheduler), `appointment_cancelled`, `appointment_created`,
          *     `appointment_deleted` (Afspraak is geannuleerd / aangemaakt / verwijderd). The event each fires on has the
-         *     same name in the events catalogue (`track.created`, `invitation.accepted`, `appointment.booked` …).
+         *     same name in the events catalogue (`track.created`, `invitation.accepted`, `appointment.booked` …; from API
+         *     version `2026-12-14`, `appointment_booked` fires on `appointment.created` with `source: scheduler`).
          */
         WorkflowEventTrigger: {
             /**
@@ -4012,7 +4023,7 @@ export interface components {
              * @default true
              */
             only_failed: boolean;
-            /** @description Only events of these types. */
+            /** @description Only events of these types, named as the subscription's `api_version` names them. */
             event_types?: components["schemas"]["EventType"][];
         };
         RotateWebhookSigningKeyRequest: {
@@ -4629,7 +4640,7 @@ export interface components {
         /**
          * @description The API version this request uses (see "Versions and compatibility"); without it, the version
          *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-         * @example 2026-12-07
+         * @example 2026-12-14
          */
         TracklerVersion: components["schemas"]["ApiVersion"];
         /**
@@ -4785,7 +4796,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -4878,7 +4889,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -4944,7 +4955,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5008,7 +5019,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5092,7 +5103,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5154,7 +5165,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -5230,7 +5241,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5298,7 +5309,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5373,7 +5384,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5478,7 +5489,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5558,7 +5569,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -5660,7 +5671,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5740,7 +5751,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -5798,7 +5809,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -5902,7 +5913,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -5990,7 +6001,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6091,7 +6102,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -6180,7 +6191,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6265,7 +6276,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -6329,7 +6340,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6442,7 +6453,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -6554,7 +6565,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -6630,7 +6641,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6720,7 +6731,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -6788,7 +6799,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6867,7 +6878,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -6946,7 +6957,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -7043,7 +7054,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7123,7 +7134,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -7218,7 +7229,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7290,7 +7301,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7379,7 +7390,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7464,7 +7475,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -7548,7 +7559,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -7680,7 +7691,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7762,7 +7773,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -7872,7 +7883,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -7953,7 +7964,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -8012,7 +8023,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -8121,7 +8132,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -8199,7 +8210,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -8298,7 +8309,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -8375,7 +8386,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -8429,7 +8440,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -8522,7 +8533,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -8596,7 +8607,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -8659,7 +8670,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -8736,7 +8747,7 @@ export interface operations {
                  */
                 status?: components["schemas"]["WebhookDeliveryStatus"];
                 /**
-                 * @description Returns only deliveries of events of these types, comma-separated.
+                 * @description Returns only deliveries of events of these types, comma-separated, named as the subscription's `api_version` names them (the log shows every event in that version).
                  * @example [
                  *       "form.submitted"
                  *     ]
@@ -9148,7 +9159,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9251,7 +9262,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9360,7 +9371,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9442,7 +9453,7 @@ export interface operations {
                  */
                 created_since?: string;
                 /**
-                 * @description Returns only events of these types, comma-separated (`types=form.submitted,invitation.accepted`).
+                 * @description Returns only events of these types, comma-separated (`types=form.submitted,invitation.accepted`), named as the request's API version names them; a name of another version answers `422` naming `types`.
                  * @example [
                  *       "form.submitted",
                  *       "invitation.accepted"
@@ -9459,7 +9470,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9683,7 +9694,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9764,7 +9775,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -9845,7 +9856,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -10039,7 +10050,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -10084,7 +10095,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -10195,7 +10206,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10274,7 +10285,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10354,7 +10365,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10443,7 +10454,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
             };
@@ -10545,7 +10556,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10654,7 +10665,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10712,7 +10723,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10762,7 +10773,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10813,7 +10824,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10861,7 +10872,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**
@@ -10908,7 +10919,7 @@ export interface operations {
                 /**
                  * @description The API version this request uses (see "Versions and compatibility"); without it, the version
                  *     the API token is pinned to. A version Trackler does not know answers `400 unknown_api_version`.
-                 * @example 2026-12-07
+                 * @example 2026-12-14
                  */
                 "Trackler-Version"?: components["parameters"]["TracklerVersion"];
                 /**

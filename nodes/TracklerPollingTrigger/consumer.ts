@@ -10,7 +10,10 @@ import { tracklerApiResponse } from '../shared/transport';
 // an event only once n8n reports that the execution it started ran; nothing the guarantee depends on
 // is kept in n8n.
 
-/** A lease of the node's consumer, which never asks for thin payloads: its events are full ones. */
+/**
+ * A lease of the node's consumer: a full event, or a thin one when Options > Payload asks for it (typed as the full
+ * event, as the Trackler Trigger's deliveries are: `eventOutput` and Ignore Own Changes tell them apart by `payload`).
+ */
 export type EventLease = Omit<Schemas['EventLease'], 'event'> & { event: TracklerEvent };
 type EventConsumer = Schemas['EventConsumer'];
 type PutEventConsumerRequest = Schemas['PutEventConsumerRequest'];
@@ -48,6 +51,7 @@ export function consumerSettings(
 	ctx: IPollFunctions,
 	types: EventType[],
 	timingRules?: Schemas['TimingRuleInput'][],
+	payload: 'full' | 'thin' = 'full',
 ): ConsumerSettings {
 	const workflow = ctx.getWorkflow().name ?? '';
 	const description = `n8n workflow "${workflow}", node "${ctx.getNode().name}"`;
@@ -57,6 +61,8 @@ export function consumerSettings(
 		max_deliveries: MAX_DELIVERIES,
 		description: description.length > 200 ? `${description.slice(0, 199)}…` : description,
 		...(timingRules ? { timing_rules: timingRules } : {}),
+		// Without `payload` a PUT makes the consumer full again: a node switched back to Full gets full events.
+		...(payload === 'thin' ? { payload: 'thin' as const } : {}),
 	};
 }
 
@@ -236,7 +242,7 @@ export async function pullEvents(
 	const response = await tracklerApiResponse.call(ctx, 'POST', path(name, '/pull'), {
 		body: { max_events: max },
 	});
-	// The consumer is put without `payload`, so its leases carry full events.
+	// Full events, or thin ones for a consumer put with `payload: thin` (Options > Payload).
 	const list = response.body as unknown as { data?: EventLease[] };
 	return { leases: list.data ?? [] };
 }

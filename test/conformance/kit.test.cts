@@ -312,7 +312,8 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 				delete headers['trackler-version'];
 			},
 		},
-		fails: ['versions.unknown-refused'],
+		// With two versions, also the version asked for is not the one answered, and events come in the token's version.
+		fails: ['versions.pinned-and-named', 'versions.unknown-refused', 'events.versions.status-change', 'events.versions.names'],
 	},
 	{
 		name: 'an events feed whose events all carry sequence 1',
@@ -333,7 +334,8 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 				return body;
 			},
 		},
-		fails: ['events.previous-exact'],
+		// In 2026-12-14 a status change's track.updated then names the new status as the old one.
+		fails: ['events.previous-exact', 'events.versions.status-change'],
 	},
 	{
 		name: 'events that carry the accepting link of an invitation',
@@ -349,6 +351,34 @@ const controls: Array<{ name: string; breaker: Breaker; fails: string[]; skips?:
 			};
 		})(),
 		fails: ['events.no-invitation-link'],
+	},
+	{
+		name: 'a status change alone without track.updated (as 2026-12-07 has it) in every version',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events?') && body?.data)
+					body.data = body.data.filter((e: Json) => !(e.type === 'track.updated' && JSON.stringify(Object.keys(e.data?.previous ?? {})) === '["status"]'));
+				return body;
+			},
+		},
+		fails: ['events.versions.status-change'],
+	},
+	{
+		name: 'the 2026-12-14 name track_member.created shown in every version',
+		breaker: {
+			answer: (_m, path, _s, _h, body) => {
+				if (path.startsWith('/v1/events?')) for (const e of body?.data ?? []) if (e.type === 'member.added') e.type = 'track_member.created';
+				return body;
+			},
+		},
+		fails: ['events.versions.names'],
+	},
+	{
+		name: 'a types filter that takes a name of another version',
+		breaker: {
+			path: (_m, path) => (path.startsWith('/v1/events?types=member.added') ? path.replace('types=member.added', 'types=track.created') : path),
+		},
+		fails: ['events.versions.names'],
 	},
 	{
 		name: 'no invitation.revoked event',

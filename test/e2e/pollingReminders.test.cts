@@ -1,7 +1,7 @@
 // The Polling Trigger's reminders (Trigger On "Appointment Timing") timed at Trackler and on leases, in a
 // private real n8n (regular mode, the pinned line) against the sandbox: the node's event consumer carries
 // the reminder's timing rule, and the workflow posts one message per moment to a Track (the effects,
-// counted in the sandbox). A reminder 24 hours before an appointment runs once and not before its due
+// counted in the sandbox; the workflow polls every 10 s). A reminder 24 hours before an appointment runs once and not before its due
 // moment; a cancelled appointment runs none; a rescheduled one runs at its new time only; and n8n
 // SIGKILLed right after the poll that leased a moment loses nothing: the moment runs after the restart,
 // its effect once. The sandbox clock is frozen and moved by the test (also past the 600 s lease instead
@@ -13,7 +13,7 @@ import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, startN8n, type N8nHandle } from './harness/n8n.cjs';
 import { consumerPath, isPull, leasesIn, leasesOfTheNextPull, startHoldingProxy, type HoldingProxy } from './harness/proxy.cjs';
 import { describeE2e } from './harness/shared.cjs';
-import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
+import { POLL_EVERY_TEN_SECONDS, tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { waitFor } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
@@ -103,7 +103,7 @@ describeE2e('Polling Trigger reminders (timing rules at Trackler, on leases) in 
 			appointmentOffsetUnit: 'hours',
 			appointmentFilters: {},
 			options: {},
-		}, { name: TRIGGER });
+		}, { name: TRIGGER, pollTimes: POLL_EVERY_TEN_SECONDS });
 		const send = {
 			id: randomUUID(),
 			name: 'Send Message',

@@ -1,5 +1,5 @@
 // The Trackler Polling Trigger across an n8n restart, in a private real n8n against the sandbox.
-// One published workflow (Appointment Timing, 30 minutes before it starts, polling every minute).
+// One published workflow (Appointment Timing, 30 minutes before it starts, polling every 10 seconds).
 // The sandbox clock is frozen and moved by the test between n8n's own (real-time) polls, so the
 // firing moments land where the test wants them without waiting real hours:
 //   A fires before the restart; B comes due while n8n is down (it must fire once after the
@@ -18,7 +18,7 @@ import {
 	type N8nHandle,
 } from './harness/n8n.cjs';
 import { describeE2e } from './harness/shared.cjs';
-import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
+import { POLL_EVERY_TEN_SECONDS, tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
@@ -108,7 +108,7 @@ describeE2e('Trackler Polling Trigger across an n8n restart', () => {
 						appointmentTiming: 'beforeStart',
 						appointmentOffset: OFFSET_MIN,
 						appointmentOffsetUnit: 'minutes',
-					}, { name: NODE_NAME }),
+					}, { name: NODE_NAME, pollTimes: POLL_EVERY_TEN_SECONDS }),
 			],
 			connections: {},
 			settings: { executionOrder: 'v1', timezone: 'Europe/Amsterdam' },
@@ -117,7 +117,7 @@ describeE2e('Trackler Polling Trigger across an n8n restart', () => {
 		const before = pollStarts.length;
 		await h.publishWorkflow(wf);
 
-		// 1. The first poll (at publishing, or n8n's next minute) sets the starting point at T0.
+		// 1. The first poll (at publishing, or n8n's next 10 s) sets the starting point at T0.
 		await nextPoll(before);
 		// 2. A comes due; the next poll fires it.
 		await setClock(T0 + 6 * MIN);
@@ -140,7 +140,7 @@ describeE2e('Trackler Polling Trigger across an n8n restart', () => {
 		await restarted;
 		expect(h.pid).not.toBe(oldPid);
 
-		// 4. After the restart, B fires once (at the re-activation or at the next minute's poll).
+		// 4. After the restart, B fires once (at the re-activation or at the next poll).
 		const afterRestart = await h.waitForExecutions(wf, 2, 150_000, { includeData: true });
 		expect(afterRestart[1].status).toBe('success');
 		expect(itemsOf(afterRestart[1]).map((item) => item.appointment.id)).toEqual([b]);

@@ -1,15 +1,17 @@
 // The Trackler Polling Trigger in a real n8n against the sandbox: three published workflows (one a
-// mode) polling every minute, n8n's shortest interval. The sandbox clock runs in real time here (the
-// node reads Trackler's time from the API's Date header, which a running sandbox sends in real time),
-// so the test makes things come due a little after publishing: each workflow must run exactly once
-// with the expected item, and not again at the next poll.
+// mode) polling every 10 seconds (six custom cron entries a minute). The sandbox clock runs in real
+// time here (the node reads Trackler's time from the API's Date header, which a running sandbox sends
+// in real time), so the test makes things come due a little after each workflow's event consumer
+// exists at Trackler: each workflow must run exactly once with the expected item, and not again at
+// the next polls (two more pulls of each consumer, seen in the sandbox's request log).
 import { randomUUID } from 'node:crypto';
 
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import type { N8nExecution, N8nHandle } from './harness/n8n.cjs';
+import { consumerPath } from './harness/proxy.cjs';
 import { describeE2e, removeWorkflows, sharedN8n } from './harness/shared.cjs';
-import { tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
-import { sleep } from '../../tooling/time.cjs';
+import { POLL_EVERY_TEN_SECONDS, tracklerPollingTriggerNode } from '../../tooling/n8n/fixtures.cjs';
+import { waitFor } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Polling Trigger';
 
@@ -24,10 +26,17 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 	let sb: TestSandbox;
 	let credential: { id: string; name: string };
 	const workflowIds: string[] = [];
+	/** Answered pulls per event consumer, from the sandbox's request log. */
+	const pulls = new Map<string, number>();
 
 	beforeAll(async () => {
 		// The sandbox first: if n8n then fails to start, afterAll can still close the sandbox.
-		sb = await startTestSandbox();
+		sb = await startTestSandbox({
+			log: (line) => {
+				const pull = /^POST \/v1\/event-consumers\/(\S+)\/pull(?:\?\S*)? -> 200$/.exec(line);
+				if (pull) pulls.set(decodeURIComponent(pull[1]), (pulls.get(decodeURIComponent(pull[1])) ?? 0) + 1);
+			},
+		});
 		n8n = await sharedN8n();
 		credential = await n8n.createCredential(
 			'tracklerApi',
@@ -47,16 +56,17 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 	async function publishPolling(
 		name: string,
 		parameters: Record<string, unknown>,
-	): Promise<string> {
+	): Promise<{ id: string; consumer: string }> {
+		const trigger = tracklerPollingTriggerNode(credential, parameters, { name: NODE_NAME, pollTimes: POLL_EVERY_TEN_SECONDS });
 		const workflow = await n8n.createWorkflow({
 			name,
-			nodes: [tracklerPollingTriggerNode(credential, parameters, { name: NODE_NAME })],
+			nodes: [trigger],
 			connections: {},
 			settings: { executionOrder: 'v1', timezone: 'Europe/Amsterdam' },
 		});
 		workflowIds.push(workflow.id);
 		await n8n.publishWorkflow(workflow.id);
-		return workflow.id;
+		return { id: workflow.id, consumer: `n8n:${workflow.id}:${String(trigger.id)}` };
 	}
 
 	test('each mode runs once with the expected item, and not again at the next poll', async () => {
@@ -81,20 +91,26 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 			options: { simplify: true },
 		});
 
-		// After publishing (each activation poll only sets its starting point): make things come due.
+		// Once every consumer exists at Trackler (each activation poll only sets its starting point), make
+		// things come due 20 s later.
+		const polled = [appointmentsWf, trackDateWf, eventsWf];
+		await waitFor('the three event consumers at Trackler', 150_000, async () => {
+			const found = await Promise.all(polled.map(async (wf) => (await sb.api('GET', consumerPath(wf.consumer))).status === 200));
+			return found.every(Boolean) ? true : undefined;
+		}, 500);
 		const now = Date.now();
 		const appointment = (
 			await sb.api('POST', `/tracks/${track.id}/appointments`, {
 				title: 'Sessie E2E',
-				start_at: new Date(now + 100_000).toISOString(),
-				end_at: new Date(now + 160_000).toISOString(),
+				start_at: new Date(now + 80_000).toISOString(),
+				end_at: new Date(now + 140_000).toISOString(),
 			})
 		).body;
 		expect(appointment.id).toBeDefined();
 		const dated = (
 			await sb.api('POST', '/tracks', {
 				title: 'E2E terugbellen',
-				metadata: { Terugbellen: new Date(now + 30_000).toISOString() },
+				metadata: { Terugbellen: new Date(now + 20_000).toISOString() },
 			})
 		).body;
 		const message = (
@@ -103,9 +119,9 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		expect(message.id).toBeDefined();
 
 		const [appointmentRuns, trackDateRuns, eventRuns] = await Promise.all([
-			n8n.waitForExecutions(appointmentsWf, 1, 200_000, { includeData: true }),
-			n8n.waitForExecutions(trackDateWf, 1, 200_000, { includeData: true }),
-			n8n.waitForExecutions(eventsWf, 1, 200_000, { includeData: true }),
+			n8n.waitForExecutions(appointmentsWf.id, 1, 200_000, { includeData: true }),
+			n8n.waitForExecutions(trackDateWf.id, 1, 200_000, { includeData: true }),
+			n8n.waitForExecutions(eventsWf.id, 1, 200_000, { includeData: true }),
 		]);
 
 		const [appointmentItem] = itemsOf(appointmentRuns[0]);
@@ -132,9 +148,12 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		]);
 		expect(named(eventItems[0])).toEqual([track.id, 'E2E polling', track.app_url]);
 
-		// One more poll of every workflow: nothing new, so no second execution.
-		await sleep(65_000);
-		for (const id of [appointmentsWf, trackDateWf, eventsWf]) {
+		// More polls of every workflow (two more answered pulls of each consumer): nothing new, so no second execution.
+		const seen = polled.map((wf) => pulls.get(wf.consumer) ?? 0);
+		await waitFor('two more pulls of every consumer', 150_000, async () =>
+			polled.every((wf, i) => (pulls.get(wf.consumer) ?? 0) >= seen[i] + 2) ? true : undefined,
+		);
+		for (const { id } of polled) {
 			const executions = await n8n.listExecutions(id);
 			expect(executions.length).toBe(1);
 		}

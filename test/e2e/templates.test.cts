@@ -10,7 +10,7 @@
 //
 // Test-only changes before import (the same structure, shorter times): the Schedule Trigger of the
 // 23-month clean-up fires every 20 seconds instead of nightly, the polling triggers poll every
-// minute instead of every 5 minutes, and the 3-day Wait waits 8 seconds.
+// 10 seconds instead of every 5 minutes (tooling/n8n/fixtures.cts), and the 3-day Wait waits 8 seconds.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +20,7 @@ import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { POLL_EVERY_TEN_SECONDS } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
@@ -38,7 +39,7 @@ function shorten(json: Json): Json {
 			node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 20 }] };
 		}
 		if (node.type === `${NODE_TYPE_PREFIX}tracklerPollingTrigger`) {
-			node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
+			node.parameters.pollTimes = POLL_EVERY_TEN_SECONDS;
 		}
 		if (node.type === 'n8n-nodes-base.wait') {
 			node.parameters.amount = 8;

@@ -7,6 +7,7 @@
 // behind.
 import { randomUUID } from 'node:crypto';
 
+import { API_VERSION } from '../../nodes/shared/api';
 import { TRACKLER_EVENTS } from '../../nodes/shared/events';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
@@ -64,12 +65,12 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 		await sb?.close();
 	}, 60_000);
 
-	/** Every event the sandbox emitted at or after `since`, walking the feed's cursor. */
+	/** Every event the sandbox emitted at or after `since`, walking the feed's cursor, in the nodes' API version. */
 	async function feedSince(s: TestSandbox, since: string): Promise<FeedEvent[]> {
 		const events: FeedEvent[] = [];
 		let query = `created_since=${encodeURIComponent(since)}&limit=5`;
 		for (let page = 0; page < 100; page++) {
-			const res = await s.api('GET', `/events?${query}`);
+			const res = await s.api('GET', `/events?${query}`, undefined, { 'Trackler-Version': API_VERSION });
 			expect(res.status).toBe(200);
 			events.push(...(res.body.data as FeedEvent[]));
 			if (!res.body.has_more) return events;

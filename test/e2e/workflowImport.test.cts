@@ -9,8 +9,8 @@
 // against the effect its Trackler definition describes (the table `CUSTOM` below).
 //
 // Test-only changes before publishing (the structure is the converted one): every Wait waits 8
-// seconds, the polling triggers poll every minute, and the date of the "track date" workflow is set
-// to 70 seconds after publishing; the templates in B are shortened as test/e2e/templates.test.cts does.
+// seconds, the polling triggers poll every 10 seconds, and the date of the "track date" workflow is set
+// to 150 seconds after publishing; the templates in B are shortened as test/e2e/templates.test.cts does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +20,7 @@ import { prepareTemplate } from '../../templates/prepare.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';
+import { POLL_EVERY_TEN_SECONDS } from '../../tooling/n8n/fixtures.cjs';
 import { sleep } from '../../tooling/time.cjs';
 
 type Json = Record<string, any>;
@@ -43,7 +44,7 @@ function shorten(nodes: Json[], fireAt?: string): Json[] {
 		if (node.type === 'n8n-nodes-base.wait') node.parameters = { resume: 'timeInterval', amount: 8, unit: 'seconds' };
 		if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 20 }] };
 		if (node.type === `${NODE_TYPE_PREFIX}tracklerPollingTrigger`) {
-			node.parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
+			node.parameters.pollTimes = POLL_EVERY_TEN_SECONDS;
 			if (node.parameters.mode === 'trackDate' && fireAt) node.parameters.fixedMoment = fireAt;
 		}
 	}

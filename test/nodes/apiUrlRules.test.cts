@@ -1,7 +1,7 @@
 // The API URL rule's refusals word for word (the credential test shows them as they are), its
 // edges (the length limit, user info of either kind, values that are no string) and the loopback test
 // on the host names the URL parser does not write itself.
-import { apiUrlProblemText, checkApiUrl, isLoopbackHost } from '../../nodes/shared/apiUrl';
+import { apiBase, ApiUrlError, apiUrlProblemText, checkApiUrl, isLoopbackHost } from '../../nodes/shared/apiUrl';
 
 const FIELD = 'API URL of the Trackler credential';
 
@@ -107,5 +107,27 @@ describe('isLoopbackHost, called with any host name', () => {
 		['0127.0.0.1', false],
 	])('%s: %s', (host, loopback) => {
 		expect(isLoopbackHost(host)).toBe(loopback);
+	});
+});
+
+describe('apiBase: the rule that throws', () => {
+	test('a refusal is an ApiUrlError, named so, with the problem as its message and the fix apart', () => {
+		const error = (() => {
+			try {
+				apiBase('http://api.trackler.example');
+			} catch (thrown) {
+				return thrown as ApiUrlError;
+			}
+			throw new Error('the address was accepted');
+		})();
+		expect(error).toBeInstanceOf(ApiUrlError);
+		expect(error.name).toBe('ApiUrlError');
+		expect(error.message).toBe(`The ${FIELD} (http://api.trackler.example/) uses http://, which would send the API token unencrypted`);
+		expect(error.fix).toMatch(/^Use https:\/\//);
+		expect(String(error)).toMatch(/^ApiUrlError: The API URL/);
+	});
+
+	test('an accepted address is the base', () => {
+		expect(apiBase(' https://api.trackler.nl/v1/ ')).toBe('https://api.trackler.nl/v1');
 	});
 });

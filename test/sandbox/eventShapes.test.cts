@@ -21,11 +21,11 @@ describe('sandbox events: previous, sequence, new types, no invitation links, th
 		await receiver.close();
 	});
 
-	const feed = async (types?: string): Promise<Json[]> => {
+	const feed = async (types?: string, version?: string): Promise<Json[]> => {
 		const events: Json[] = [];
 		let cursor: string | undefined;
 		for (;;) {
-			const page = await sb.api('GET', `/events?limit=100${types ? `&types=${types}` : ''}${cursor ? `&cursor=${cursor}` : ''}`);
+			const page = await sb.api('GET', `/events?limit=100${types ? `&types=${types}` : ''}${cursor ? `&cursor=${cursor}` : ''}`, undefined, version ? { 'Trackler-Version': version } : {});
 			events.push(...page.body.data);
 			if (!page.body.has_more) return events;
 			cursor = page.body.next_cursor;
@@ -49,8 +49,12 @@ describe('sandbox events: previous, sequence, new types, no invitation links, th
 		expect(res.status).toBe(200);
 		const updated = (await feed('track.updated')).filter((e) => e.track_id === track.id);
 		expect(updated).toHaveLength(1);
-		// the design was given unchanged and the status has its own event: neither is in previous
-		expect(updated[0].data.previous).toEqual({ title: track.title, metadata: track.metadata });
+		// the design was given unchanged: it is not in previous; the status is (API version 2026-12-14)
+		expect(updated[0].data.previous).toEqual({ title: track.title, metadata: track.metadata, status: track.status });
+		// in 2026-12-07 the status is in track.status_changed alone
+		const before = (await feed('track.updated', '2026-12-07')).filter((e) => e.track_id === track.id);
+		expect(before.map((e) => e.data.previous)).toEqual([{ title: track.title, metadata: track.metadata }]);
+		expect(before[0].id).toBe(updated[0].id);
 		const changed = (await feed('track.status_changed')).filter((e) => e.track_id === track.id);
 		expect(changed.map((e) => e.data.previous)).toEqual([{ status: track.status }]);
 		// the typed schema accepts it, and (strict) refuses a field the contract does not list
@@ -131,7 +135,7 @@ describe('sandbox events: previous, sequence, new types, no invitation links, th
 	});
 
 	it('a thin subscription receives ids and types alone, valid ThinEvents without any personal value', async () => {
-		const thin = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/thin`, event_types: ['track.updated', 'member.added', 'message.created', 'invitation.sent', 'form.submitted'], payload: 'thin' });
+		const thin = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/thin`, event_types: ['track.updated', 'track_member.created', 'message.created', 'invitation.sent', 'form.submitted'], payload: 'thin' });
 		expect(thin.status).toBe(201);
 		expect(thin.body.payload).toBe('thin');
 		const full = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/full`, event_types: ['track.updated'] });

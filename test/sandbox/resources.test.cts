@@ -4,7 +4,8 @@ import { startTestSandbox, type TestSandbox } from './helpers.cjs';
 describe('sandbox resources', () => {
 	let sb: TestSandbox;
 	const ids: Record<string, string> = {};
-	const eventsOf = async (type: string): Promise<any[]> => (await sb.api('GET', `/events?types=${type}&limit=100`)).body.data;
+	// The event names of API version 2026-12-07 (member.added, appointment.booked); eventVersions.test.cts checks each version.
+	const eventsOf = async (type: string): Promise<any[]> => (await sb.api('GET', `/events?types=${type}&limit=100`, undefined, { 'Trackler-Version': '2026-12-07' })).body.data;
 
 	beforeAll(async () => {
 		sb = await startTestSandbox();

@@ -46,7 +46,7 @@ describe('sandbox webhook claims and v1a signatures', () => {
 		expect(got.body.public_key).toBe(created.body.public_key);
 		expect(got.text).not.toMatch(/whsk_|whsec_/);
 		// the default stays v1, for integrations written before v1a
-		const v1 = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/v1`, event_types: ['member.added'] });
+		const v1 = await sb.api('POST', '/webhook-subscriptions', { url: `${receiver.url}/v1`, event_types: ['track_member.created'] });
 		expect(v1.body).toMatchObject({ signature_scheme: 'v1', public_key: null, secret: expect.stringMatching(/^whsec_/) });
 
 		await sb.api('POST', '/tracks', { title: 'Ondertekend' });

@@ -112,7 +112,7 @@ describe('sandbox webhooks', () => {
 		const schedulers = (await sb.api('GET', '/schedulers')).body.data;
 		const coach = schedulers.find((s: { name: string }) => s.name === 'Coachsessie').id;
 		const kennis = schedulers.find((s: { name: string }) => s.name === 'Kennismakingsgesprek').id;
-		await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created', 'track.tag_added', 'appointment.booked'], filters: { tag_ids: [vip], scheduler_ids: [coach] } });
+		await sb.api('POST', '/webhook-subscriptions', { url: receiver.url, event_types: ['track.created', 'track.tag_added', 'appointment.booked'], filters: { tag_ids: [vip], scheduler_ids: [coach] }, api_version: '2026-12-07' });
 		const plain = await sb.api('POST', '/tracks', { title: 'Zonder VIP' });
 		const withVip = await sb.api('POST', '/tracks', { title: 'Met VIP', tag_ids: [vip] });
 		await sb.api('POST', `/tracks/${plain.body.id}/tags`, { tag_ids: [vip] });

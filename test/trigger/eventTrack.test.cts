@@ -5,7 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { eventOutput, eventTrack, simplifyEvent } from '../../nodes/shared/eventOutput';
 import { MOMENT_EVENTS, TRACKLER_EVENTS } from '../../nodes/shared/events';
-import type { TracklerEvent } from '../../nodes/shared/api';
+import { API_VERSION, type TracklerEvent } from '../../nodes/shared/api';
 import { buildSample } from '../../sandbox/src/webhooks/samples.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const sample = (type: TracklerEvent['type']) =>
-	buildSample(sb.sandbox.store, type, userId) as unknown as TracklerEvent;
+	buildSample(sb.sandbox.store, type, userId, API_VERSION) as unknown as TracklerEvent;
 
 describe('every event names its Track', () => {
 	it.each([...TRACKLER_EVENTS, ...MOMENT_EVENTS].map((option) => option.value))(

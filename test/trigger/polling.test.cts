@@ -686,6 +686,35 @@ describe('new events (through an event consumer)', () => {
 		expect(await backlog(consumerOf(ids))).toMatchObject({ available: 0, leased: 0 });
 	});
 
+	test('Options > Payload Thin: the consumer is put with payload thin, events and the manual sample come as ids and types, and Full puts it back', async () => {
+		const base = Date.parse('2027-02-01T09:00:00Z');
+		await setClock(base);
+		const ids = fresh();
+		const staticData: IDataObject = {};
+		const thin = params({ events: ['track.created'], options: { payload: 'thin' } });
+		const from = harness.requests.length;
+		await harness.poll({ parameters: thin, staticData, ...ids });
+		expect(harness.requests[from].body).toMatchObject({ event_types: ['track.created'], payload: 'thin' });
+		const made = await createTrack('Dunne Track Zichtbaar');
+		await harness.poll({ parameters: thin, staticData, ...ids });
+		expect(harness.emitted).toHaveLength(1);
+		const [item] = harness.emitted[0].items.map((i) => i.json);
+		expect(item).toMatchObject({ payload: 'thin', type: 'track.created', data: { object: { id: made.id, object: 'track' } } });
+		expect(JSON.stringify(item)).not.toContain('Zichtbaar');
+		const acks = harness.requests.length;
+		harness.emitted[0].done.resolve(SUCCESS);
+		await settled(acks, 'acks');
+		// Testing the node (a manual poll) shows a thin sample too.
+		const [sample] = jsonOf(await harness.poll({ parameters: thin, staticData: {}, ...fresh(), mode: 'manual' }));
+		expect(sample).toMatchObject({ payload: 'thin', type: 'track.created', data: { object: { object: 'track' } } });
+		expect(JSON.stringify(sample)).not.toContain('Zichtbaar');
+		// Full again: the consumer is put without payload, which makes it full.
+		const back = harness.requests.length;
+		await harness.poll({ parameters: params({ events: ['track.created'], options: {} }), staticData, ...ids });
+		expect(harness.requests[back].body).not.toHaveProperty('payload');
+		expect((await ok(sb.api('GET', `/event-consumers/${encodeURIComponent(consumerOf(ids))}`))).payload).toBe('full');
+	});
+
 	test("with Ignore Own Changes, events its own token caused are acknowledged without running; a person's change runs", async () => {
 		const base = Date.parse('2027-01-25T09:00:00Z');
 		await setClock(base);

@@ -18,6 +18,7 @@ import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.nod
 import { forgetLearntKeys } from '../../nodes/TracklerTrigger/subscription';
 import { acknowledgeFailedExecutions } from '../../nodes/TracklerTrigger/webhook';
 import { eventOutput } from '../../nodes/shared/eventOutput';
+import { API_VERSION } from '../../nodes/shared/api';
 import { DEMO_READ_TOKEN, DEMO_SCOPED_TOKENS } from '../../sandbox/src/server.cjs';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { fakeHelpers } from '../../tooling/fakeContext.cjs';
@@ -390,6 +391,24 @@ describe('checkExists / create / delete', () => {
 		const quiet = requests.length;
 		expect(await hooks.checkExists.call(hookContext({ ...setup, mode: 'manual' }))).toBe(true);
 		expect(requests.slice(quiet).filter((r) => r.path.endsWith('/resume'))).toEqual([]);
+	});
+
+	it('keeps a workflow on the API version of the package (2026-12-07): its subscription is pinned there and receives member.added, whatever version the token is pinned to', async () => {
+		// The sandbox's token is pinned to the newest version, where the event is track_member.created.
+		expect((await sb.api('GET', '/me')).body.token.api_version).toBe('2026-12-14');
+		const setup: Setup = { parameters: { events: ['member.added'], filters: {} }, staticData: {}, webhookUrl: `${receiver.url}/old-names` };
+		await activate(setup);
+		const made = (await subscriptions()).find((s) => s.id === setup.staticData.subscriptionId);
+		expect(made).toMatchObject({ api_version: API_VERSION, event_types: ['member.added'] });
+		expect(API_VERSION).toBe('2026-12-07');
+		const track = (await sb.api('POST', '/tracks', { title: 'Oude namen' })).body as IDataObject;
+		const inTrack = ((await sb.api('GET', `/tracks/${String(track.id)}/members`)).body.data as IDataObject[]).map((m) => (m.user as IDataObject).id);
+		const user = ((await sb.api('GET', '/users?limit=100')).body.data as IDataObject[]).find((u) => !inTrack.includes(u.id)) as IDataObject;
+		expect((await sb.api('POST', `/tracks/${String(track.id)}/members`, { user_id: user.id })).status).toBe(201);
+		await sb.testApi('POST', '/webhooks/flush', {});
+		const hook = await waitFor('the member.added delivery', 10_000, async () => receiver.received.find((h) => h.path?.endsWith('/old-names')));
+		expect(hook.body).toMatchObject({ type: 'member.added', track_id: track.id, data: { object: { object: 'track_member' } } });
+		expect(hook.headers['trackler-version']).toBe(API_VERSION);
 	});
 
 	it('replaces a subscription whose events, filters or state no longer match', async () => {

@@ -8,9 +8,9 @@ import YAML from 'yaml';
 import type Ajv2020Type from 'ajv/dist/2020';
 import type addFormatsType from 'ajv-formats';
 import { strictContract } from '../../api/strict.cjs';
-import { API_VERSION, type EventType, type KnownEventType, type TracklerEvent } from '../../nodes/shared/api';
+import { API_VERSION, type EventType, type KnownEventType, type LaterEventType, type TracklerEvent } from '../../nodes/shared/api';
 import { eventOutput, simplifyEvent } from '../../nodes/shared/eventOutput';
-import { isEventType } from '../../nodes/shared/events';
+import { isEventType, MOMENT_EVENTS, TRACKLER_EVENTS } from '../../nodes/shared/events';
 import { roleName } from '../../nodes/shared/listSearch';
 import { compactObject } from '../../nodes/Trackler/tool';
 
@@ -110,9 +110,32 @@ describe('a client made from the published contract', () => {
 });
 
 describe('the version the package is written for', () => {
-	it('is the contract\'s newest version (when a version is added, update API_VERSION with the nodes)', () => {
-		const versions = published.components.schemas.ApiVersion.enum as string[];
-		expect(API_VERSION).toBe(versions[versions.length - 1]);
+	const versions = published.components.schemas.ApiVersion.enum as string[];
+	const eventType = published.components.schemas.EventType as Json;
+	const changes = eventType['x-event-type-changes'] as Array<{ version: string; renamed?: Record<string, string>; merged?: Record<string, string> }>;
+	/** The event type names of `version`, read from the contract alone: every name but the old ones of its changes and the new ones of later changes. */
+	const namesOf = (version: string): string[] =>
+		(eventType['x-extensible-enum'] as string[]).filter(
+			(name) =>
+				!changes.some((c) => (c.version <= version ? name in (c.renamed ?? {}) || name in (c.merged ?? {}) : Object.values(c.renamed ?? {}).includes(name))),
+		);
+
+	it('is one the contract knows, not the newest yet (the nodes speak 2026-12-07 until a node version speaks 2026-12-14)', () => {
+		expect(versions).toContain(API_VERSION);
+		expect(versions).toEqual(['2026-12-07', '2026-12-14']);
+		expect(API_VERSION).toBe('2026-12-07');
+	});
+
+	it('has an event catalogue of exactly the event types of API_VERSION, which are not those of the newest version', () => {
+		const catalogue = [...TRACKLER_EVENTS, ...MOMENT_EVENTS].map((o) => o.value).sort();
+		expect(catalogue).toEqual(namesOf(API_VERSION).sort());
+		expect(namesOf(API_VERSION)).toEqual(expect.arrayContaining(['member.added', 'member.removed', 'appointment.booked']));
+		expect(namesOf(versions[versions.length - 1])).toEqual(expect.arrayContaining(['track_member.created', 'track_member.deleted', 'appointment.created']));
+		expect(namesOf(versions[versions.length - 1])).not.toEqual(expect.arrayContaining(['member.added']));
+		expect(namesOf(versions[versions.length - 1])).not.toContain('appointment.booked');
+		// LaterEventType: the names of versions after API_VERSION, which the catalogue's type leaves out.
+		const later: LaterEventType[] = ['track_member.created', 'track_member.deleted'];
+		expect(later.sort()).toEqual((eventType['x-extensible-enum'] as string[]).filter((n) => !namesOf(API_VERSION).includes(n)).sort());
 	});
 });
 

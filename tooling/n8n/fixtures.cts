@@ -39,14 +39,18 @@ export const POLL_EVERY_TEN_SECONDS = {
 	item: [0, 10, 20, 30, 40, 50].map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })),
 };
 
+/** Poll times of every minute (n8n's shortest single entry): for a test about the minute itself. */
+export const POLL_EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
+
 /**
- * A Trackler Polling Trigger node polling every minute with `parameters` (its mode and that mode's
- * fields), on the Trackler credential `credential`.
+ * A Trackler Polling Trigger node with `parameters` (its mode and that mode's fields), on the Trackler
+ * credential `credential`, polling at `opts.pollTimes` (default every minute; the regular-mode suites
+ * pass POLL_EVERY_TEN_SECONDS, so a wait for "the next poll" is a wait of seconds).
  */
 export function tracklerPollingTriggerNode(
 	credential: { id: string; name: string },
 	parameters: Record<string, unknown>,
-	opts: { name?: string } = {},
+	opts: { name?: string; pollTimes?: { item: Array<Record<string, unknown>> } } = {},
 ): Record<string, unknown> {
 	return {
 		id: randomUUID(),
@@ -54,7 +58,7 @@ export function tracklerPollingTriggerNode(
 		type: `${NODE_TYPE_PREFIX}tracklerPollingTrigger`,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
+		parameters: { pollTimes: opts.pollTimes ?? POLL_EVERY_MINUTE, ...parameters },
 		credentials: { tracklerApi: { id: credential.id, name: credential.name } },
 	};
 }

@@ -3,6 +3,7 @@
 import type { Rule } from '../kit.cjs';
 import { consumerRules } from './consumers.cjs';
 import { eventRules } from './events.cjs';
+import { eventVersionRules } from './eventVersions.cjs';
 import { everyAnswerRules } from './everyAnswer.cjs';
 import { provenanceRules } from './provenance.cjs';
 import { readRules } from './reads.cjs';
@@ -11,4 +12,4 @@ import { webhookOperationRules } from './webhookOperations.cjs';
 import { webhookRules } from './webhooks.cjs';
 import { writeRules } from './writes.cjs';
 
-export const RULES: Rule[] = [...readRules, ...versionRules, ...writeRules, ...eventRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, versionHeaderRule, ...everyAnswerRules];
+export const RULES: Rule[] = [...readRules, ...versionRules, ...writeRules, ...eventRules, ...eventVersionRules, ...provenanceRules, ...webhookRules, ...webhookOperationRules, ...consumerRules, versionHeaderRule, ...everyAnswerRules];

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { EventType, TracklerEvent } from '../../shared/api';
+import type { EventType, ThinEvent, TracklerEvent } from '../../shared/api';
 import { eventOutput } from '../../shared/eventOutput';
 import { ownChangesFilter } from '../../shared/ownChanges';
 import { isEventType } from '../../shared/events';
@@ -29,6 +29,8 @@ export interface EventsSettings {
 	simplify: boolean;
 	/** Personal Data in Output: Redact. */
 	redact: boolean;
+	/** Options > Payload: the consumer's leases carry full events, or thin ones (ids and types alone). */
+	payload: 'full' | 'thin';
 	lookBackMs: number;
 }
 
@@ -44,7 +46,37 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 		types: [...new Set(types)].sort(),
 		simplify: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).simplify === true,
 		redact: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).personalData === 'redact',
+		payload: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).payload === 'thin' ? 'thin' : 'full',
 		lookBackMs: lookBackMs(ctx),
+	};
+}
+
+/**
+ * A full event as a thin consumer would lease it (the contract's `ThinEvent`): the manual sample of a node set to
+ * thin payloads, so that testing the node brings no personal data into n8n either.
+ */
+export function thinned(event: TracklerEvent): ThinEvent {
+	const object = event.data.object as { id: string; object: string };
+	const actor = event.actor as { type: string; user?: { id: string }; token_id?: string; request_id?: string };
+	const data: ThinEvent['data'] = { object: { id: object.id, object: object.object } };
+	if (event.data.tag) data.tag = { id: event.data.tag.id, object: 'tag' };
+	if (event.data.submission) data.submission = { id: event.data.submission.form_id, object: 'form_submission' };
+	if (event.data.previous) data.changed_fields = Object.keys(event.data.previous);
+	return {
+		id: event.id,
+		object: 'event',
+		type: event.type,
+		created_at: event.created_at,
+		sequence: event.sequence,
+		track_id: event.track_id,
+		payload: 'thin',
+		actor:
+			actor.type === 'user'
+				? { type: 'user', user_id: actor.user?.id }
+				: actor.type === 'api_token'
+					? { type: 'api_token', token_id: actor.token_id, request_id: actor.request_id }
+					: { type: actor.type },
+		data,
 	};
 }
 
@@ -58,7 +90,8 @@ async function sample(run: PollRun, settings: EventsSettings): Promise<INodeExec
 		});
 		if (page.data.length) {
 			const latest = page.data[page.data.length - 1];
-			return [[{ json: eventOutput(latest, settings.simplify, settings.redact) }]];
+			const shown = settings.payload === 'thin' ? (thinned(latest) as unknown as TracklerEvent) : latest;
+			return [[{ json: eventOutput(shown, settings.simplify, settings.redact) }]];
 		}
 	}
 	throw new NodeOperationError(run.ctx.getNode(), 'No event to show as a sample', {
@@ -141,7 +174,7 @@ export async function pollNewEvents(ctx: IPollFunctions): Promise<INodeExecution
 	const known = consumerMemory(name);
 	const staticData = ctx.getWorkflowStaticData('node');
 	const former = formerCursor(staticData);
-	const consumer = consumerSettings(ctx, settings.types);
+	const consumer = consumerSettings(ctx, settings.types, undefined, settings.payload);
 	const leases = await leaseNext(
 		ctx,
 		name,

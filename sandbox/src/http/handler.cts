@@ -26,7 +26,7 @@ export interface Ctx {
 
 /** Things outside the store that some handlers need (the webhook deliverer). */
 export interface Services {
-	sendTest(subscriptionId: string, eventType: string): Promise<{ event_id: string; delivery_state: 'pending' | 'delivered' | 'failed' }>;
+	sendTest(subscriptionId: string, eventType: string): Promise<{ event_id: string; event_type: string; delivery_state: 'pending' | 'delivered' | 'failed' }>;
 	kick(): void;
 	/** Whether webhook subscriptions may point to loopback addresses (development and tests). */
 	allowLoopbackWebhooks?: boolean;

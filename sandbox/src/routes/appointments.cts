@@ -17,7 +17,7 @@ export interface NewAppointment {
 	participants: S['AppointmentParticipant'][];
 }
 
-/** Inserts an appointment and emits appointment.created (manual) or appointment.booked (scheduler). */
+/** Inserts an appointment and emits appointment.created (before 2026-12-14, appointment.booked for a booking through a Scheduler). */
 export function insertAppointment(store: Store, a: NewAppointment): S['Appointment'] {
 	const id = store.uuid();
 	const now = store.now();
@@ -27,7 +27,7 @@ export function insertAppointment(store: Store, a: NewAppointment): S['Appointme
 		id, a.track_id, a.scheduler_id, a.source, a.title, normIso(a.start_at), normIso(a.end_at), a.location, a.meeting_url, a.organizer_id, JSON.stringify(a.participants), now, now,
 	);
 	const obj = store.appointmentObj(store.appointmentRow(id) as AppointmentRow);
-	store.emit(a.source === 'scheduler' ? 'appointment.booked' : 'appointment.created', a.track_id, { object: obj });
+	store.emit('appointment.created', a.track_id, { object: obj });
 	return obj;
 }
 

@@ -18,6 +18,7 @@ import {
 	type LeaseRow,
 } from '../store/consumers.cjs';
 import { emitDueMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
+import { typeListErrors } from '../webhooks/eventVersions.cjs';
 import type { S } from '../store/store.cjs';
 import { failIfErrors } from './common.cjs';
 
@@ -115,6 +116,8 @@ export const routes: Record<string, Handler> = {
 		if (!(body.event_types as unknown[] | undefined)?.length && !(body.timing_rules as unknown[] | undefined)?.length) {
 			failIfErrors([{ field: 'event_types', message: 'name at least one event type, or add a timing rule for a consumer of moments alone', code: 'required' }]);
 		}
+		// The event types are the names of the version the consumer is made in.
+		failIfErrors(typeListErrors(body.event_types, 'event_types', (body.api_version as string | undefined) ?? ctx.apiVersion));
 		const rules = storedRules(body.timing_rules, existing ? (JSON.parse(existing.timing_rules) as StoredRule[]) : [], now, store.workspaceObj().time_zone);
 		const settings = [
 			JSON.stringify(body.event_types),
@@ -130,7 +133,7 @@ export const routes: Record<string, Handler> = {
 			// start_at is read on create only.
 			store.run('UPDATE event_consumers SET event_types = ?, filters = ?, ack_deadline_seconds = ?, max_deliveries = ?, description = ?, timing_rules = ?, api_version = ?, payload = ?, updated_at = ? WHERE seq = ?', ...settings, now, existing.seq);
 			const updated = consumerRow(ctx) as ConsumerRow;
-			if (updated.event_types !== existing.event_types || updated.filters !== existing.filters) refilter(store, updated);
+			if (updated.event_types !== existing.event_types || updated.filters !== existing.filters || updated.api_version !== existing.api_version) refilter(store, updated);
 			emitDueMoments(store, updated);
 			settle(store, updated);
 			return { status: 200, body: consumerObj(store, updated) };
@@ -221,13 +224,13 @@ export const routes: Record<string, Handler> = {
 		const c = requireConsumer(ctx);
 		const rows = ctx.store.all<ConsumerEventRow>("SELECT * FROM consumer_events WHERE consumer_seq = ? AND state = 'dead' ORDER BY event_seq", c.seq);
 		const page = pageArray(rows, ctx.query, 'dead_letters');
-		return { status: 200, body: { ...page, data: page.data.map((r) => deadLetterObj(ctx.store, r)) } };
+		return { status: 200, body: { ...page, data: page.data.map((r) => deadLetterObj(ctx.store, r, c)) } };
 	},
 	redriveDeadLetter: (ctx) => {
 		const c = requireConsumer(ctx);
 		const row = ctx.store.get<ConsumerEventRow>("SELECT * FROM consumer_events WHERE consumer_seq = ? AND event_id = ? AND state = 'dead'", c.seq, ctx.params.event_id);
 		if (!row) throw notFound('dead letter of this consumer');
-		const before = deadLetterObj(ctx.store, row);
+		const before = deadLetterObj(ctx.store, row, c);
 		ctx.store.run(
 			"UPDATE consumer_events SET state = 'available', delivery_count = 0, dead_lettered_at = NULL, dead_reason = NULL WHERE consumer_seq = ? AND event_seq = ?",
 			c.seq, row.event_seq,

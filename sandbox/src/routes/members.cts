@@ -3,12 +3,12 @@ import { conflict, notFound } from '../http/problem.cjs';
 import type { MemberRow, Store, S } from '../store/store.cjs';
 import { failIfErrors, notFoundField, requireOpenTrack, requireTrack } from './common.cjs';
 
-/** Adds a user to a Track and emits member.added; the caller checks the Track and that the user is not in it. */
+/** Adds a user to a Track and emits track_member.created (member.added before 2026-12-14); the caller checks the Track and that the user is not in it. */
 export function addMember(store: Store, trackId: string, userId: string, role: S['TrackRole']): S['TrackMember'] {
 	const id = store.uuid();
 	store.run('INSERT INTO track_members (id, track_id, user_id, role, added_at) VALUES (?, ?, ?, ?, ?)', id, trackId, userId, role, store.now());
 	const member = store.memberObj(store.get<MemberRow>('SELECT * FROM track_members WHERE id = ?', id) as MemberRow);
-	store.emit('member.added', trackId, { object: member });
+	store.emit('track_member.created', trackId, { object: member });
 	return member;
 }
 
@@ -32,7 +32,7 @@ export const routes: Record<string, Handler> = {
 		requireOpenTrack(store, track.id);
 		const last = store.memberObj(member);
 		store.run('DELETE FROM track_members WHERE id = ?', member.id);
-		store.emit('member.removed', track.id, { object: last });
+		store.emit('track_member.deleted', track.id, { object: last });
 		return { status: 200, body: { id: member.id, object: 'track_member', deleted: true, track: last.track } };
 	},
 };

@@ -130,6 +130,8 @@ export function updateTrack(store: Store, trackId: string, body: any, ifMatch: s
 	}
 	const statusChanged = body.status_id !== undefined && body.status_id !== row.status_id;
 	if (statusChanged) {
+		// Stored as 2026-12-14 shows it: track.updated names the status too (earlier versions drop it: eventVersions.cts).
+		previous.status = before.status;
 		sets.push('status_id = ?');
 		args.push(body.status_id);
 	}

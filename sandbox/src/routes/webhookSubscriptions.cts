@@ -5,6 +5,7 @@ import { activePreviousKeys, newSigningKeyPair, type PreviousKey } from '../webh
 import { inwardUrlReason } from '../webhooks/addresses.cjs';
 import type { DeliveryRow, Store, SubscriptionRow, S } from '../store/store.cjs';
 import { forgetMoments, ruleErrors, storedRules, type StoredRule } from '../store/moments.cjs';
+import { typeListErrors } from '../webhooks/eventVersions.cjs';
 import { failIfErrors } from './common.cjs';
 
 /** How long Trackler waits for a delivery attempt's answer unless the subscription asks for another deadline. */
@@ -113,7 +114,12 @@ export const routes: Record<string, Handler> = {
 		requireAdmin(ctx);
 		const { store, body } = ctx;
 		await checkUrl(ctx, body.url);
-		failIfErrors([...ruleErrors(body.timing_rules, store.clock.nowMs()), ...deliversNothing(body.event_types, body.timing_rules)]);
+		failIfErrors([
+			...ruleErrors(body.timing_rules, store.clock.nowMs()),
+			...deliversNothing(body.event_types, body.timing_rules),
+			// The event types are the names of the version the subscription is made in.
+			...typeListErrors(body.event_types, 'event_types', (body.api_version as string | undefined) ?? ctx.apiVersion),
+		]);
 		const id = store.uuid();
 		const now = store.now();
 		const rules = storedRules(body.timing_rules, [], now, store.workspaceObj().time_zone);
@@ -140,6 +146,8 @@ export const routes: Record<string, Handler> = {
 		failIfErrors([
 			...ruleErrors(body.timing_rules, store.clock.nowMs()),
 			...deliversNothing(body.event_types ?? JSON.parse(row.event_types), body.timing_rules ?? JSON.parse(row.timing_rules)),
+			// A subscription keeps its version: its event types are that version's names, whichever version the request uses.
+			...typeListErrors(body.event_types, 'event_types', row.api_version),
 		]);
 		const now = store.now();
 		const sets: string[] = ['updated_at = ?'];
@@ -265,10 +273,11 @@ export const routes: Record<string, Handler> = {
 	testWebhookSubscription: async (ctx) => {
 		const row = requireSubscription(ctx);
 		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before sending a test.');
+		failIfErrors(typeListErrors([ctx.body.event_type], 'event_type', row.api_version).map((e) => ({ ...e, field: 'event_type' })));
 		const result = await ctx.services.sendTest(row.id, ctx.body.event_type);
 		return {
 			status: 202,
-			body: { object: 'webhook_test', subscription_id: row.id, event_id: result.event_id, event_type: ctx.body.event_type, delivery_state: result.delivery_state },
+			body: { object: 'webhook_test', subscription_id: row.id, event_id: result.event_id, event_type: result.event_type, delivery_state: result.delivery_state },
 		};
 	},
 	listWebhookDeliveries: (ctx) => {
@@ -289,6 +298,8 @@ export const routes: Record<string, Handler> = {
 			args.push(query.created_since);
 		}
 		const types = query.types as string[] | undefined;
+		// The log shows every event in the subscription's version: its `types` are that version's names.
+		failIfErrors(typeListErrors(types, 'types', row.api_version));
 		if (types?.length) {
 			where.push(`event_type IN (${types.map(() => '?').join(', ')})`);
 			args.push(...types);
@@ -341,6 +352,7 @@ export const routes: Record<string, Handler> = {
 		if (row.enabled !== 1) throw conflict('The subscription is disabled; enable it before redelivering.');
 		const onlyFailed = body.only_failed !== false;
 		const types = body.event_types as string[] | undefined;
+		failIfErrors(typeListErrors(types, 'event_types', row.api_version));
 		// The events of the range, each with its latest delivery, in the order they were first delivered.
 		const inRange = store.all<DeliveryRow>(
 			`SELECT * FROM deliveries WHERE subscription_id = ? AND is_test = 0 AND created_at >= ? AND created_at < ? ORDER BY seq`,

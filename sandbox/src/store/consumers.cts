@@ -8,6 +8,7 @@
 // happened (happened_at: an event's created_at, a moment's due_at).
 import { randomBytes } from 'node:crypto';
 import { matchesFilters } from '../webhooks/queue.cjs';
+import { eventIn } from '../webhooks/eventVersions.cjs';
 import { thinEvent } from '../webhooks/payload.cjs';
 import type { ApiEvent, EventRow, Known, S } from './rows.cjs';
 import type { Store } from './store.cjs';
@@ -74,8 +75,14 @@ export function registerConsumerQueue(store: Store): void {
 	});
 }
 
+/** Whether the consumer's version shows `event` (as stored) and it matches the consumer's types and filters. */
+function consumerMatches(store: Store, c: ConsumerRow, event: ApiEvent): boolean {
+	const shown = eventIn(event, c.api_version);
+	return shown !== undefined && matchesFilters(store, c, shown);
+}
+
 function enqueueIfMatching(store: Store, c: ConsumerRow, event: ApiEvent, seq: number): void {
-	if (event.created_at < c.start_at || !matchesFilters(store, c, event)) return;
+	if (event.created_at < c.start_at || !consumerMatches(store, c, event)) return;
 	store.run("INSERT INTO consumer_events (consumer_seq, event_seq, event_id, state, happened_at) VALUES (?, ?, ?, 'available', ?) ON CONFLICT DO NOTHING", c.seq, seq, event.id, event.created_at);
 }
 
@@ -86,14 +93,19 @@ export function backfill(store: Store, c: ConsumerRow): void {
 	}
 }
 
-/** After a change of types or filters: events waiting for their first delivery that no longer match are dropped. */
+/**
+ * After a change of types, filters or API version: events waiting for their first delivery that no longer match are
+ * dropped, and so is every waiting event the consumer's (new) version does not show.
+ */
 export function refilter(store: Store, c: ConsumerRow): void {
-	const waiting = store.all<{ event_seq: number; doc: string }>(
-		"SELECT ce.event_seq, e.doc FROM consumer_events ce JOIN events e ON e.seq = ce.event_seq WHERE ce.consumer_seq = ? AND ce.state = 'available' AND ce.delivery_count = 0 AND e.consumer_seq IS NULL",
+	const waiting = store.all<{ event_seq: number; doc: string; delivery_count: number }>(
+		"SELECT ce.event_seq, ce.delivery_count, e.doc FROM consumer_events ce JOIN events e ON e.seq = ce.event_seq WHERE ce.consumer_seq = ? AND ce.state = 'available' AND e.consumer_seq IS NULL",
 		c.seq,
 	);
 	for (const w of waiting) {
-		if (!matchesFilters(store, c, JSON.parse(w.doc) as ApiEvent)) store.run('DELETE FROM consumer_events WHERE consumer_seq = ? AND event_seq = ?', c.seq, w.event_seq);
+		const event = JSON.parse(w.doc) as ApiEvent;
+		const gone = eventIn(event, c.api_version) === undefined || (w.delivery_count === 0 && !consumerMatches(store, c, event));
+		if (gone) store.run('DELETE FROM consumer_events WHERE consumer_seq = ? AND event_seq = ?', c.seq, w.event_seq);
 	}
 }
 
@@ -169,16 +181,18 @@ export function consumerObj(store: Store, c: ConsumerRow): S['EventConsumer'] {
 	};
 }
 
-export function eventDoc(store: Store, eventSeq: number): S['Event'] {
+/** The event as stored; `version` given, as that API version shows it (the stored one if it does not show it). */
+export function eventDoc(store: Store, eventSeq: number, version?: string): S['Event'] {
 	const row = store.get<{ doc: string }>('SELECT doc FROM events WHERE seq = ?', eventSeq);
 	if (!row) throw new Error(`event ${eventSeq} is gone`);
-	return JSON.parse(row.doc) as S['Event'];
+	const event = JSON.parse(row.doc) as S['Event'];
+	return (version && eventIn(event, version)) || event;
 }
 
-export function deadLetterObj(store: Store, r: ConsumerEventRow): S['DeadLetter'] {
+export function deadLetterObj(store: Store, r: ConsumerEventRow, c: Pick<ConsumerRow, 'api_version'>): S['DeadLetter'] {
 	return {
 		object: 'dead_letter',
-		event: eventDoc(store, r.event_seq),
+		event: eventDoc(store, r.event_seq, c.api_version),
 		delivery_count: r.delivery_count,
 		dead_lettered_at: r.dead_lettered_at ?? store.now(),
 		reason: r.dead_reason ?? 'lease_expired',
@@ -196,7 +210,7 @@ export function pull(store: Store, c: ConsumerRow, max: number): { leases: S['Ev
 		const count = r.delivery_count + 1;
 		store.run("UPDATE consumer_events SET state = 'leased', delivery_count = ?, ack_id = ?, leased_until_ms = ? WHERE consumer_seq = ? AND event_seq = ?", count, ackId, until, c.seq, r.event_seq);
 		store.run("INSERT INTO consumer_leases (ack_id, consumer_seq, event_seq, event_id, leased_ms, leased_until_ms, state) VALUES (?, ?, ?, ?, ?, ?, 'leased')", ackId, c.seq, r.event_seq, r.event_id, now, until);
-		const event = eventDoc(store, r.event_seq);
+		const event = eventDoc(store, r.event_seq, c.api_version);
 		return { object: 'event_lease' as const, ack_id: ackId, event: c.payload === 'thin' ? thinEvent(event) : event, delivery_count: count, leased_until: iso(until) };
 	});
 	return { leases, hasMore: rows.length > max };

@@ -1,8 +1,13 @@
-// Turns events into delivery rows for every enabled subscription whose types and filters match.
+// Turns events into delivery rows for every enabled subscription whose types and filters match, each event
+// shown in the subscription's API version.
 import type { ApiEvent, Store, SubscriptionRow, S } from '../store/store.cjs';
+import { eventIn } from './eventVersions.cjs';
 import { deliveryBody } from './payload.cjs';
 
-/** Whether the event is of one of `sub`'s types and passes its filters (webhook subscriptions and event consumers alike). */
+/**
+ * Whether the event (as `sub`'s API version shows it) is of one of `sub`'s types and passes its filters (webhook
+ * subscriptions and event consumers alike).
+ */
 export function matchesFilters(store: Store, sub: Pick<SubscriptionRow, 'event_types' | 'filters'>, event: ApiEvent): boolean {
 	const types = JSON.parse(sub.event_types) as string[];
 	if (!types.includes(event.type)) return false;
@@ -38,11 +43,12 @@ export function registerQueue(store: Store): void {
 		if (!subs.length) return;
 		const now = store.now();
 		for (const sub of subs) {
-			if (!matchesFilters(store, sub, event)) continue;
+			const shown = eventIn(event, sub.api_version);
+			if (!shown || !matchesFilters(store, sub, shown)) continue;
 			store.run(
 				`INSERT INTO deliveries (id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at, updated_at)
 				 VALUES (?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?, ?)`,
-				store.uuid(), sub.id, event.id, event.type, deliveryBody(event, sub.payload), store.clock.nowMs(), now, now,
+				store.uuid(), sub.id, shown.id, shown.type, deliveryBody(shown, sub.payload), store.clock.nowMs(), now, now,
 			);
 		}
 	});

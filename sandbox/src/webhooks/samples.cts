@@ -1,8 +1,9 @@
 // Sample events for `POST /webhook-subscriptions/{id}/test`, built from the workspace's real data where
-// there is some (the latest Track, member, form, ...) and made up where there is none.
+// there is some (the latest Track, member, form, ...) and made up where there is none, in the API version asked for.
 import { randomUUID } from 'node:crypto';
 import type { ApiEvent, AppointmentRow, EventType, FormRow, InvitationRow, MemberRow, MessageRow, Store, TagRow, TrackRow, S } from '../store/store.cjs';
 import { APP_URL, etagOf } from '../store/store.cjs';
+import { eventIn, storedNamesOf } from './eventVersions.cjs';
 import { eventInvitation } from './payload.cjs';
 
 function sampleTrack(store: Store): S['Track'] {
@@ -19,7 +20,10 @@ function sampleTrack(store: Store): S['Track'] {
 	return { ...head, etag: etagOf(shape), app_url, created_at, updated_at };
 }
 
-export function buildSample(store: Store, type: EventType, userId: string): ApiEvent {
+/** A sample of the event type `asked`, a name of API `version`, as that version shows it. */
+export function buildSample(store: Store, asked: EventType, userId: string, version: string): ApiEvent {
+	// Made as events are stored (in the newest version's shape and name), then shown in `version`.
+	const type = storedNamesOf(asked, version).at(-1) as EventType;
 	const now = store.now();
 	const track = sampleTrack(store);
 	const trackRef: S['TrackRef'] = { id: track.id, title: track.title, app_url: track.app_url };
@@ -42,8 +46,8 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 		case 'track.archived':
 			data = { object: { ...track, archived: true, archived_at: now } };
 			break;
-		case 'member.added':
-		case 'member.removed': {
+		case 'track_member.created':
+		case 'track_member.deleted': {
 			const m = latest<MemberRow>('SELECT * FROM track_members ORDER BY seq DESC LIMIT 1');
 			data = { object: m ? store.memberObj(m) : { id: randomUUID(), object: 'track_member', track_id: track.id, track: trackRef, user: me, role: 'trackee', added_at: now } };
 			break;
@@ -98,12 +102,12 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 			data = { object: r ? store.messageObj(r) : { id: randomUUID(), object: 'message', track_id: track.id, track: trackRef, author: me, body: 'Dit is een voorbeeldbericht.', created_at: now } };
 			break;
 		}
-		case 'appointment.booked':
 		case 'appointment.created':
 		case 'appointment.rescheduled':
 		case 'appointment.cancelled':
 		case 'appointment.deleted': {
-			const source = type === 'appointment.booked' ? 'scheduler' : type === 'appointment.created' ? 'manual' : undefined;
+			// An appointment.booked of an earlier version is an appointment.created booked through a Scheduler.
+			const source = asked === 'appointment.booked' ? 'scheduler' : type === 'appointment.created' ? 'manual' : undefined;
 			const r = latest<AppointmentRow>(
 				source ? `SELECT * FROM appointments WHERE source = '${source}' ORDER BY seq DESC LIMIT 1` : 'SELECT * FROM appointments ORDER BY seq DESC LIMIT 1',
 			);
@@ -145,5 +149,6 @@ export function buildSample(store: Store, type: EventType, userId: string): ApiE
 	// A test event is made by the request that asked for it: its actor is that request's, as for any event.
 	const actor = store.actor ?? { type: 'system' as const };
 	const safe: S['EventData'] = obj.object === 'invitation' ? { ...data, object: eventInvitation(data.object as S['Invitation']) } : data;
-	return { id: randomUUID(), object: 'event', type, created_at: now, sequence: store.nextSequence(), payload: 'full', track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data: safe };
+	const event: ApiEvent = { id: randomUUID(), object: 'event', type, created_at: now, sequence: store.nextSequence(), payload: 'full', track_id: obj.object === 'track' ? obj.id : (obj.track_id ?? null), actor, data: safe };
+	return eventIn(event, version) ?? event;
 }

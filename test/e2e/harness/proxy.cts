@@ -19,8 +19,9 @@ export interface ProxiedAnswer extends ProxiedRequest {
 }
 
 export interface ProxyHooks {
-	/** Before the request goes on to Trackler; a promise holds it until it settles. */
-	beforeForward?(request: ProxiedRequest): void | Promise<void>;
+	/** Before the request goes on to Trackler; a promise holds it until it settles; answering `'drop'`
+	 *  never sends it on (Trackler never sees it, the caller gets no answer). */
+	beforeForward?(request: ProxiedRequest): void | 'drop' | Promise<void | 'drop'>;
 	/** After Trackler answered, before n8n gets the answer; answering `'drop'` loses the answer. */
 	beforeAnswer?(answer: ProxiedAnswer): void | 'drop' | Promise<void | 'drop'>;
 	/** Right after the answer was written to n8n. */
@@ -47,7 +48,10 @@ export async function startHoldingProxy(targetBaseUrl: string): Promise<HoldingP
 		try {
 			const body = await readBody(req);
 			const request: ProxiedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString('utf8') };
-			await hooks.beforeForward?.(request);
+			if ((await hooks.beforeForward?.(request)) === 'drop') {
+				res.destroy();
+				return;
+			}
 			const upstream = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; answer: Buffer }>((resolve, reject) => {
 				const headers = { ...req.headers, host: target.host };
 				const out = http.request(
