@@ -1,12 +1,20 @@
 // One jest run covers every layer; `npm test` runs them all, `npx jest test/<layer>` one folder (test/sandbox, test/nodes, test/trigger, test/package, test/e2e).
-// Sources and tests outside the published package are .cts files: see test/jest-resolver.cjs.
+// Sources and tests outside the published package are .cts files that import each other as './x.cjs' (TypeScript's name
+// for what x.cts compiles to); moduleNameMapper maps such a name to the source, as ts-jest documents for explicit extensions.
 // The helpers tests and scripts share (a fake n8n context, the sandbox and n8n clients) are in tooling/, which has no tests of its own.
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', diagnostics: { warnOnly: false } }];
+// ts-jest compiles every file to CommonJS (what a .cts file is) and type-checks it; test/tsconfig.json's node16
+// resolution is tsc's to check (npm run typecheck), so ts-jest's notice that it does not emit node16 (TS151002) is off.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: { warnOnly: false, ignoreCodes: [151002] } }];
 
 module.exports = {
 	rootDir: __dirname,
 	testEnvironment: 'node',
-	resolver: '<rootDir>/test/jest-resolver.cjs',
+	moduleNameMapper: {
+		// './x.cjs' is x.cts (a real x.cjs, such as test/global-setup.cjs, is taken when there is no x.cts)
+		'^(\\.{1,2}/.*)\\.cjs$': ['$1.cts', '$1.cjs'],
+		// './X.node.js' is X.node.ts: without the extension, Node's resolution (under tsx) takes the codex X.node.json
+		'^(\\.{1,2}/.*\\.node)\\.js$': ['$1.ts', '$1.js'],
+	},
 	moduleFileExtensions: ['js', 'cjs', 'ts', 'cts', 'json'],
 	transform: { '^.+\\.c?ts$': tsJest },
 	testMatch: ['<rootDir>/test/**/*.test.cts'],

@@ -23,7 +23,7 @@ export default {
 			// Transpiled only, not type-checked (ts-jest's isolatedModules): tsc checks the types; a
 			// type-checking ts-jest builds a TypeScript program on every one of the thousands of jest runs.
 			transform: {
-				'^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', isolatedModules: true }],
+				'^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
 			},
 			testMatch: focus.length
 				? focus.map((file) => `<rootDir>/${file}`)

@@ -17,7 +17,7 @@ if (major < 22 || (major === 22 && minor < 16) || major === 23) {
 }'
 step "contract lint (Redocly)"; npm run --silent api:lint
 step "contract types are current"; npm run --silent api:check
-step "type check (package and tooling)"; npx tsc -p tsconfig.json --noEmit && npx tsc -p tsconfig.dev.json
+step "type check (the package and each development folder: scripts/typecheck/run.sh)"; bash scripts/typecheck/run.sh
 step "build (n8n-node build)"; npx n8n-node build
 step "lint (n8n-node lint, strict)"; npx n8n-node lint
 step "ReDoS check of every regular expression in nodes/ and credentials/ (recheck, eslint-plugin-redos)"; npm run --silent lint:redos

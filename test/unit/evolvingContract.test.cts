@@ -141,7 +141,7 @@ describe('the version the package is written for', () => {
 
 describe('the generated types', () => {
 	it('hold an event type added later as a string, and still know the listed ones', () => {
-		// These lines are checked by tsc (tsconfig.dev.json): an open enum takes any string, a known one only the listed values.
+		// These lines are checked by tsc (test/tsconfig.json): an open enum takes any string, a known one only the listed values.
 		const later: EventType = 'track.merged';
 		const known: KnownEventType = 'track.created';
 		// @ts-expect-error a value the contract does not list is not a known event type

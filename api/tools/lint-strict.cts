@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import YAML from 'yaml';
-import { strictContract } from '../../api/strict.cjs';
+import { strictContract } from '../strict.cjs';
 
 const root = path.resolve(__dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackler-api-strict-'));
@@ -15,7 +15,7 @@ try {
 	const file = path.join(dir, 'openapi.strict.json');
 	fs.writeFileSync(file, JSON.stringify(strict, null, 1));
 	const bin = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'redocly.cmd' : 'redocly');
-	const run = spawnSync(bin, ['lint', file, '--config', path.join(root, 'redocly.yaml')], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+	const run = spawnSync(bin, ['lint', file, '--config', path.join(root, 'api', 'redocly.yaml')], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
 	if (run.status !== 0) {
 		process.stdout.write(run.stdout);
 		process.stderr.write(run.stderr);
