@@ -13,7 +13,7 @@ import {
 	TRACK_DATE_WORDS,
 	trackDateFields,
 } from '../shared/timingRules';
-import { personalDataOption, redactPersonalData } from '../shared/personalData';
+import { payloadOption, personalDataOption, redactPersonalData } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { loadOptions } from '../shared/listSearch';
 import { eventNamesExpression, eventOptions } from '../shared/events';
@@ -130,29 +130,7 @@ export class TracklerPollingTrigger implements INodeType {
 						description:
 							'When the workflow is first published, also fire for what happened or came due this many hours before. 0 starts from the moment of publishing and replays nothing.',
 					},
-					{
-						displayName: 'Payload',
-						name: 'payload',
-						type: 'options',
-						default: 'full',
-						description:
-							'What Trackler hands out for each event. Thin keeps personal data out of n8n: the execution holds only IDs and types.',
-						displayOptions: { show: { '/mode': ['newEvents'] } },
-						options: [
-							{
-								name: 'Full',
-								value: 'full',
-								description:
-									'The whole event with its objects: names, e-mail addresses, messages, answers, metadata',
-							},
-							{
-								name: 'Thin (IDs Only)',
-								value: 'thin',
-								description:
-									'Only what happened and the IDs of what it happened to (object_type and object_id, track_id), with no names, e-mail addresses, message bodies or metadata. Read what you need with a Trackler node, such as Track → Get with the track_id.',
-							},
-						],
-					},
+					payloadOption('newEvents', 'hands out'),
 					personalDataOption,
 					{
 						displayName: 'Simplify',

@@ -14,7 +14,7 @@ import {
 	TRACK_DATE_WORDS,
 	trackDateFields,
 } from '../shared/timingRules';
-import { personalDataOption } from '../shared/personalData';
+import { payloadOption, personalDataOption } from '../shared/personalData';
 import { ignoreOwnChangesFields } from '../shared/ownChanges';
 import { getFormTemplates, getSchedulers, getStatuses, getTags } from '../shared/listSearch';
 import { handleWebhook } from './webhook';
@@ -182,29 +182,7 @@ export class TracklerTrigger implements INodeType {
 							},
 						],
 					},
-					{
-						displayName: 'Payload',
-						name: 'payload',
-						type: 'options',
-						default: 'full',
-						description:
-							'What Trackler sends for each event. Thin keeps personal data out of n8n: the execution holds only IDs and types.',
-						displayOptions: { show: { '/mode': ['events'] } },
-						options: [
-							{
-								name: 'Full',
-								value: 'full',
-								description:
-									'The whole event with its objects: names, e-mail addresses, messages, answers, metadata',
-							},
-							{
-								name: 'Thin (IDs Only)',
-								value: 'thin',
-								description:
-									'Only what happened and the IDs of what it happened to (object_type and object_id, track_id), with no names, e-mail addresses, message bodies or metadata. Read what you need with a Trackler node, such as Track → Get with the track_id.',
-							},
-						],
-					},
+					payloadOption('events', 'sends'),
 					personalDataOption,
 					{
 						displayName: 'Simplify',

@@ -194,6 +194,35 @@ export const personalDataOption: INodeProperties = {
 		'Whether the output (and so the executions n8n saves) holds the personal data of the people in Trackler. Redact it when the workflow needs only IDs, states and dates; messages and e-mails can still greet people by name with placeholders such as {{trackee.first_name}}, which Trackler fills in when it sends.',
 };
 
+/**
+ * Options → Payload of both triggers: what Trackler gives out for each event (the subscription's or the consumer's
+ * `payload`), shown in the trigger's events mode `mode`; `verb` says how it reaches the node (a webhook sends, an
+ * event consumer hands out).
+ */
+export function payloadOption(mode: string, verb: 'sends' | 'hands out'): INodeProperties {
+	return {
+		displayName: 'Payload',
+		name: 'payload',
+		type: 'options',
+		default: 'full',
+		description: `What Trackler ${verb} for each event. Thin keeps personal data out of n8n: the execution holds only IDs and types.`,
+		displayOptions: { show: { '/mode': [mode] } },
+		options: [
+			{
+				name: 'Full',
+				value: 'full',
+				description: 'The whole event with its objects: names, e-mail addresses, messages, answers, metadata',
+			},
+			{
+				name: 'Thin (IDs Only)',
+				value: 'thin',
+				description:
+					'Only what happened and the IDs of what it happened to (object_type and object_id, track_id), with no names, e-mail addresses, message bodies or metadata. Read what you need with a Trackler node, such as Track → Get with the track_id.',
+			},
+		],
+	};
+}
+
 function redactValue(value: unknown): unknown {
 	if (value === null || value === undefined) return value;
 	if (Array.isArray(value)) return value.map(redactValue);
