@@ -85,8 +85,8 @@ fi
 # n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis): the whole
 # queue-mode set (npm run test:queue: subscriptions across restarts, bursts, delivery guarantees, a
 # worker killed and the webhook processor restarted mid-burst, polling across main kills, the demo,
-# and the credential, action node, polling and template suites on that topology; about 15 minutes
-# here). TRACKLER_QUEUE_CORE=1 runs only the credential and the action node (npm run test:queue:core).
+# and the credential, action node, polling and template suites on that topology; about 6 minutes
+# on a quiet machine). TRACKLER_QUEUE_CORE=1 runs only the credential and the action node (npm run test:queue:core).
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ] && [ "${TRACKLER_SKIP_QUEUE:-}" != "1" ]; then
   step "Postgres and Redis for queue mode (scripts/setup/queue-services.sh)"
   if bash scripts/setup/queue-services.sh; then
