@@ -41,6 +41,23 @@ export interface RequestHooks {
 	onResponse?(record: RecordedRequest, headers: IDataObject, url: URL): void;
 }
 
+/**
+ * The node a unit test's context answers with `getNode()`: the action node (type `trackler`, version 1) or the
+ * Trackler Trigger (version 1.1), with no parameters unless `extra` gives them.
+ */
+export function testNode(kind: 'trackler' | 'tracklerTrigger' = 'trackler', extra: Partial<INode> = {}): INode {
+	const action = kind === 'trackler';
+	return {
+		id: 'n1',
+		name: action ? 'Trackler' : 'Trackler Trigger',
+		type: `n8n-nodes-trackler.${kind}`,
+		typeVersion: action ? 1 : 1.1,
+		position: [0, 0],
+		parameters: {},
+		...extra,
+	};
+}
+
 export const MASK = '***';
 
 export const CREDENTIAL = new TracklerApi();

@@ -9,17 +9,11 @@ import { Trackler as TracklerAction } from '../../nodes/Trackler/Trackler.node';
 import { FORM_ID } from '../../nodes/Trackler/resources/form/formId';
 import { catchError } from './fixtures.cjs';
 import { createHarness, rl } from './harness.cjs';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
 /** A context whose node holds `parameters` as stored (expressions unevaluated) and whose every parameter evaluates to ''. */
 function evaluatedEmpty(parameters: INode['parameters']): IExecuteFunctions {
-	const node: INode = {
-		id: 'n1',
-		name: 'Trackler',
-		type: 'n8n-nodes-trackler.trackler',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-	};
+	const node = testNode('trackler', { parameters });
 	return { getNode: () => node, getNodeParameter: () => '' } as unknown as IExecuteFunctions;
 }
 

@@ -1,7 +1,7 @@
 // The timing modes' settings → a Trackler timing rule (nodes/shared/timingRules.ts): anchors, signed
 // offsets in minutes, filters; bad offsets and empty fields rejected with an error naming the field,
 // before anything is sent; the item a delivered moment becomes; the same fields in both triggers.
-import type { INode, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import type { TracklerEvent } from '../../nodes/shared/api';
 import {
@@ -14,15 +14,9 @@ import {
 } from '../../nodes/shared/timingRules';
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
 import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
-const node: INode = {
-	id: 'n1',
-	name: 'Trackler Trigger',
-	type: 'n8n-nodes-trackler.tracklerTrigger',
-	typeVersion: 1.1,
-	position: [0, 0],
-	parameters: {},
-};
+const node = testNode('tracklerTrigger');
 
 const ZONE = 'Europe/Amsterdam';
 

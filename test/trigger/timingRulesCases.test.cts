@@ -2,7 +2,7 @@
 // the fields as n8n shows them (names, types, defaults, options, when each is shown), the offset's limits
 // and its sign, the settings read with their defaults, the filters, the rule sent for each timing, when a
 // stored rule is the same, and the item a moment becomes when parts of it are missing.
-import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { TracklerEvent } from '../../nodes/shared/api';
 import {
@@ -16,15 +16,9 @@ import {
 	type TimingMode,
 	type TimingRuleInput,
 } from '../../nodes/shared/timingRules';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
-const node: INode = {
-	id: 'n1',
-	name: 'Trackler Trigger',
-	type: 'n8n-nodes-trackler.tracklerTrigger',
-	typeVersion: 1.1,
-	position: [0, 0],
-	parameters: {},
-};
+const node = testNode('tracklerTrigger');
 const ZONE = 'Europe/Amsterdam';
 const SHOW = { mode: ['x'] };
 

@@ -1,7 +1,7 @@
 // The transport's retry rules, without a server: which answers are retried, how long it waits
 // (Retry-After first), and that every attempt of a POST carries the same Idempotency-Key.
 // n8n-workflow's `sleep` is replaced by a recorder, so the waits are asserted, never timed.
-import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 const waits: number[] = [];
 jest.mock('n8n-workflow', () => ({
@@ -14,6 +14,7 @@ jest.mock('n8n-workflow', () => ({
 import { retryDelayMs, tracklerApiResponse } from '../../nodes/shared/transport';
 import { takeHints } from '../../nodes/Trackler/hints';
 import { API_VERSION } from '../../nodes/shared/api';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
 interface Answer {
 	status?: number;
@@ -26,14 +27,7 @@ interface Answer {
 /** A context whose authenticated request helper answers `answers` in turn and records each request. */
 function contextAnswering(answers: Answer[]) {
 	const requests: IHttpRequestOptions[] = [];
-	const node: INode = {
-		id: 'n1',
-		name: 'Trackler',
-		type: 'n8n-nodes-trackler.trackler',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+	const node = testNode('trackler');
 	const context = {
 		getNode: () => node,
 		getCredentials: async () => ({ apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_unit' }),

@@ -4,7 +4,7 @@
 // error reads, the calls with an explicit policy (access given, cached authorization), the per-run
 // reading of the credential, and the cursor pagination. n8n-workflow's `sleep` is replaced by a
 // recorder, Math.random and Date.now are fixed where a value depends on them: nothing waits, nothing is timed.
-import type { IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 const waits: number[] = [];
 jest.mock('n8n-workflow', () => ({
@@ -27,6 +27,7 @@ import {
 	tracklerApiResponse,
 	type TracklerCallPolicy,
 } from '../../nodes/shared/transport';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
 const API = 'http://127.0.0.1:9';
 const BASE = `${API}/v1`;
@@ -60,16 +61,8 @@ function contextAnswering(
 ) {
 	const sent: Sent[] = [];
 	const reads = { credentials: 0 };
-	const node: INode = {
-		id: 'n1',
-		name: 'Trackler',
-		type: 'n8n-nodes-trackler.trackler',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		// A credential id of its own: access.ts keeps what it read per workflow, node and credential.
-		credentials: { tracklerApi: { id: `cred-${++credentialIds}`, name: 'Trackler' } },
-	};
+	// A credential id of its own: access.ts keeps what it read per workflow, node and credential.
+	const node = testNode('trackler', { credentials: { tracklerApi: { id: `cred-${++credentialIds}`, name: 'Trackler' } } });
 	const answer = (request: IHttpRequestOptions, helper: Sent['helper']) => {
 		sent.push({ ...structuredClone(request), helper });
 		const next = answers[Math.min(sent.length - 1, answers.length - 1)];
