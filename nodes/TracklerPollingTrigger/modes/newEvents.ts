@@ -42,11 +42,12 @@ export function readEventsSettings(ctx: IPollFunctions): EventsSettings {
 			description: 'Choose at least one Trackler event in "Events".',
 		});
 	}
+	const options = (ctx.getNodeParameter('options', {}) ?? {}) as IDataObject;
 	return {
 		types: [...new Set(types)].sort(),
-		simplify: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).simplify === true,
-		redact: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).personalData === 'redact',
-		payload: ((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject).payload === 'thin' ? 'thin' : 'full',
+		simplify: options.simplify === true,
+		redact: options.personalData === 'redact',
+		payload: options.payload === 'thin' ? 'thin' : 'full',
 		lookBackMs: lookBackMs(ctx),
 	};
 }
