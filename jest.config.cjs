@@ -2,8 +2,10 @@
 // Sources and tests outside the published package are .cts files that import each other as './x.cjs' (TypeScript's name
 // for what x.cts compiles to); moduleNameMapper maps such a name to the source, as ts-jest documents for explicit extensions.
 // The helpers tests and scripts share (a fake n8n context, the sandbox and n8n clients) are in tooling/, which has no tests of its own.
-// ts-jest compiles every file to CommonJS (what a .cts file is) and type-checks it; test/tsconfig.json's node16
-// resolution is tsc's to check (npm run typecheck), so ts-jest's notice that it does not emit node16 (TS151002) is off.
+// ts-jest compiles every file to CommonJS (what a .cts file is), one file at a time: test/tsconfig.json sets
+// isolatedModules, so ts-jest transpiles without building a TypeScript program in every worker. The types are
+// tsc's to check, before any test runs (`npm run typecheck`, the first steps of `npm test`); so is test/tsconfig.json's
+// node16 resolution, and ts-jest's notice that it does not emit node16 (TS151002) is off.
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', diagnostics: { warnOnly: false, ignoreCodes: [151002] } }];
 
 module.exports = {

@@ -20,11 +20,8 @@ export default {
 		// sandbox and the tests load the mutated code, not the checkout's.
 		configFile: 'jest.config.cjs',
 		config: {
-			// Transpiled only, not type-checked (ts-jest's isolatedModules): tsc checks the types; a
-			// type-checking ts-jest builds a TypeScript program on every one of the thousands of jest runs.
-			transform: {
-				'^.+\\.c?ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }],
-			},
+			// jest.config.cjs's transform transpiles only (test/tsconfig.json's isolatedModules), so a mutant
+			// costs no TypeScript program in any of the thousands of jest runs; tsc checks the types.
 			testMatch: focus.length
 				? focus.map((file) => `<rootDir>/${file}`)
 				: [

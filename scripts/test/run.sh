@@ -51,11 +51,6 @@ if [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   bash scripts/n8n-runtime/install.sh v2
 fi
 
-if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
-  step "benchmark, quick mode (every job completes, nothing lost or failed; no timings asserted)"
-  npm run --silent bench -- --quick || bench_status=$?
-fi
-
 step "Chromium for the editor test (scripts/setup/chromium.sh)"
 if [ -z "$chromium_pid" ]; then
   bash scripts/setup/chromium.sh || echo "no Chromium: test/e2e/editor.test.cts skips (fails under CI=true)"
@@ -66,17 +61,36 @@ else
 fi
 step "jest (n8n 2.41 for the real-n8n tests)"
 rm -f .artifacts/jest-results*.json
-status=${bench_status:-0}
-npx jest --ci "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
+status=0
+main_start=$SECONDS
+# Three workers: most of a real-n8n suite's time is spent waiting on Trackler's and n8n's timers, not on the CPU.
+npx jest --ci --maxWorkers="${TRACKLER_JEST_WORKERS:-3}" "$@" --json --outputFile=.artifacts/jest-results.json || status=$?
+echo "jest (n8n 2.41): $((SECONDS - main_start)) s wall time"
 
-# The real-n8n subset that covers every node, again on the last n8n 1.x line (system Node).
+# Beside the queue-mode run below, one after the other (their output in .artifacts/side-runs.log, shown when
+# the queue-mode run has ended): the real-n8n subset that covers every node, again on the last n8n 1.x line
+# (system Node), then the benchmark in quick mode. Each of the three starts its own n8n processes on free ports
+# and keeps its state in its own folders; most of their time is spent waiting, so they share the two cores.
 # Skipped when a subset of the tests was asked for, or when the real-n8n tests are skipped.
+side_pid=""
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   step "n8n runtime 1.123.5 (scripts/n8n-runtime/install.sh v1, started before the main run)"
   if wait "$v1_install_pid"; then
     tail -n 3 .artifacts/install-n8n-v1.log
-    step "jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
-    npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || status=$?
+    step "beside the queue-mode run: the real-n8n subset on n8n 1.123.5 (npm run test:n8n1), then the benchmark in quick mode (npm run bench -- --quick); output in .artifacts/side-runs.log"
+    (
+      side_status=0
+      side_start=$SECONDS
+      echo "=== jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
+      npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || side_status=1
+      echo "n8n 1.123.5 subset: $((SECONDS - side_start)) s wall time"
+      echo; echo "=== benchmark, quick mode (every job completes, nothing lost or failed; no timings asserted)"
+      bench_start=$SECONDS
+      npm run --silent bench -- --quick || side_status=1
+      echo "benchmark, quick mode: $((SECONDS - bench_start)) s wall time"
+      exit $side_status
+    ) > .artifacts/side-runs.log 2>&1 &
+    side_pid=$!
   else
     cat .artifacts/install-n8n-v1.log; echo "the n8n 1.123.5 runtime did not install: the n8n 1.x run cannot run" >&2; status=1
   fi
@@ -101,6 +115,12 @@ if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ] && [ "${TRACKLER_SKIP_QUE
   else
     echo "no PostgreSQL / Redis: the queue-mode suites are skipped (they fail under CI=true)"
   fi
+fi
+
+if [ -n "$side_pid" ]; then
+  step "the runs beside the queue-mode run: the n8n 1.123.5 subset and the quick benchmark (.artifacts/side-runs.log)"
+  wait "$side_pid" || status=1
+  cat .artifacts/side-runs.log
 fi
 
 node -e '
