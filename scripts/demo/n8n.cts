@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import type { Sandbox } from '../../sandbox/src/server.cjs';
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import type { N8nHandle } from '../../tooling/n8n/index.cjs';
 import { REPO_ROOT } from '../../tooling/paths.cjs';
 

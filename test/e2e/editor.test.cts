@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { chromium, selectors, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 import { TRACKLER_EVENTS } from '../../nodes/shared/events';
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, E2E_SKIPPED, sharedN8n, uniqueName } from './harness/shared.cjs';

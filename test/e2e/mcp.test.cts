@@ -7,7 +7,7 @@
 // either succeeds once or fails clearly, and no side effect happens twice.
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';

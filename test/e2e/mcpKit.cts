@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import type { TestSandbox } from '../sandbox/helpers.cjs';
 import { REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
 import { uniqueName } from './harness/shared.cjs';

@@ -5,7 +5,7 @@
 // invitation, the deleted Track, the changed status.
 //
 // IDs: templates name demo-workspace values (statuses) in resource locators saved "From List";
-// templates/prepare.cts resolves them by name in the target workspace when importing (the demo
+// tooling/templates.cts resolves them by name in the target workspace when importing (the demo
 // seed makes new UUIDs in every sandbox, names stay). The same function replaces the credential.
 //
 // Test-only changes before import (the same structure, shorter times): the Schedule Trigger of the
@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 
-import { prepareTemplate } from '../../templates/prepare.cjs';
+import { prepareTemplate } from '../../tooling/templates.cjs';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, REPO_ROOT, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, removeWorkflows, sharedN8n, uniqueName } from './harness/shared.cjs';

@@ -42,7 +42,7 @@ describe('template sticky notes', () => {
 	);
 
 	it('the check itself finds a repository file', () => {
-		expect('let `templates/prepare.cts` do it').toMatch(REPOSITORY_WORDS);
+		expect('let `tooling/templates.cts` do it').toMatch(REPOSITORY_WORDS);
 		expect('The e2e test shortens the wait').toMatch(REPOSITORY_WORDS);
 	});
 });

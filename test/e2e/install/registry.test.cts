@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
-import { prepareTemplate } from '../../../templates/prepare.cjs';
+import { prepareTemplate } from '../../../tooling/templates.cjs';
 import { startTestSandbox, type TestSandbox } from '../../sandbox/helpers.cjs';
 import { ensureBuilt, NODE_TYPE_PREFIX, PACKAGE_NAME, REPO_ROOT, startN8n, type N8nHandle } from '../harness/n8n.cjs';
 import { cleanNpmEnv, packPackage, repackWithVersion, startLocalRegistry, type LocalRegistry } from '../harness/registry.cjs';

@@ -16,6 +16,19 @@ export const TRIGGER_NAME = 'Trackler Trigger';
 export const sleep = (ms: number): Promise<void> =>
 	new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Bull's lock timings, shortened on every process of a topology whose suite SIGKILLs a worker, so that the dead
+ *  worker's jobs are found stalled in about 25 s instead of one to two minutes:
+ *  QUEUE_WORKER_LOCK_DURATION 20000 (n8n: 60000): a job's lock in Redis lapses 20 s after the last renewal;
+ *  QUEUE_WORKER_LOCK_RENEW_TIME 5000 (n8n: 10000): a live worker renews the locks of its jobs every 5 s;
+ *  QUEUE_WORKER_STALLED_INTERVAL 5000 (n8n: 30000): the workers look for active jobs without a lock every 5 s.
+ *  They change only how soon a dead worker's job is found: the same path runs with n8n's defaults, later.
+ *  A live worker would have to miss three renewals in a row to lose a lock. */
+export const FAST_STALLED_JOB_ENV = {
+	QUEUE_WORKER_LOCK_DURATION: '20000',
+	QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+	QUEUE_WORKER_STALLED_INTERVAL: '5000',
+};
+
 export interface QueueKit {
 	q: QueueTopology;
 	sb: TestSandbox;

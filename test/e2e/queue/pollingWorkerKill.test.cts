@@ -4,14 +4,10 @@
 // once (the action node's Idempotency-Key derives from the event).
 //
 // A topology of its own (a suite can run beside pollingTrigger.test.cts, which restarts and kills the
-// main), with shorter Bull lock timings on every process, so that the dead worker's job is found sooner:
-//   QUEUE_WORKER_LOCK_DURATION 20000 (n8n: 60000): a job's lock in Redis lapses 20 s after the last renewal;
-//   QUEUE_WORKER_LOCK_RENEW_TIME 5000 (n8n: 10000): a live worker renews the locks of its jobs every 5 s;
-//   QUEUE_WORKER_STALLED_INTERVAL 5000 (n8n: 30000): the workers look for active jobs without a lock every 5 s.
-// n8n fails a job found stalled at once (maxStalledCount 0), its main then re-reads the execution for
-// 30 s (its fixed grace for a stalled job that may have finished) and stores it `error`. The settings
-// change only how soon a dead worker's job is found: the same path runs with n8n's defaults, about a
-// minute later. A live worker would have to miss three renewals in a row to lose a lock.
+// main), with shorter Bull lock timings on every process, so that the dead worker's job is found sooner
+// (FAST_STALLED_JOB_ENV in kit.cts). n8n fails a job found stalled at once (maxStalledCount 0), its main
+// then re-reads the execution for 30 s (its fixed grace for a stalled job that may have finished) and
+// stores it `error`.
 import { randomUUID } from 'node:crypto';
 
 import { describeE2e } from '../harness/shared.cjs';
@@ -29,14 +25,7 @@ import {
 	S,
 	storedExecutions,
 } from './pollingKit.cjs';
-import { effectNode, type QueueKit } from './kit.cjs';
-
-/** The Bull lock timings of this suite's topology (see above). */
-const FAST_STALLED_JOB_ENV = {
-	QUEUE_WORKER_LOCK_DURATION: '20000',
-	QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
-	QUEUE_WORKER_STALLED_INTERVAL: '5000',
-};
+import { effectNode, FAST_STALLED_JOB_ENV, type QueueKit } from './kit.cjs';
 
 /** Polling Trigger on track.created → "Send Message" `effect <event id>` into the event's Track → Wait
  *  25 s (n8n waits in the worker's process for waits under 65 s): an execution that has had its effect and

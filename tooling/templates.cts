@@ -1,5 +1,5 @@
-// Makes a template of this folder ready to import into one n8n, for one Trackler workspace.
-// Used by the demo (scripts/demo/start.cts) and by test/e2e/templates.test.cts.
+// Makes a template of templates/ ready to import into one n8n, for one Trackler workspace.
+// Used by the demo (scripts/demo/n8n.cts) and by the e2e tests that import templates.
 //
 //   const json = JSON.parse(fs.readFileSync('templates/form-submitted-message.json', 'utf8'));
 //   const ready = await prepareTemplate(json, { id: cred.id, name: cred.name }, { apiUrl, apiToken });
@@ -19,7 +19,7 @@
 //     workspace does not have is an error that names the node and the name.
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { SandboxClient, SandboxHttpError } from '../tooling/sandbox/client.cjs';
+import { SandboxClient, SandboxHttpError } from './sandbox/client.cjs';
 
 export const CREDENTIAL_PLACEHOLDER_ID = 'TRACKLER_CREDENTIAL_ID';
 export const CREDENTIAL_TYPE = 'tracklerApi';
