@@ -131,6 +131,8 @@ export interface N8nHandle {
 		workflowId: string,
 		opts?: { includeData?: boolean; limit?: number },
 	): Promise<N8nExecution[]>;
+	/** Every execution of a workflow (all pages), newest first. */
+	allExecutions(workflowId: string, opts?: { includeData?: boolean }): Promise<N8nExecution[]>;
 	/** Waits until the workflow has at least `count` finished executions; returns them oldest first. */
 	waitForExecutions(
 		workflowId: string,

@@ -140,6 +140,26 @@ export class N8nClient extends N8nApi {
 		return res.body.data;
 	}
 
+	/** Every execution of the workflow, all pages of the public API (250 a page). A busy SQLite makes n8n
+	 *  answer "503 Database is not ready" for a while: each page waits up to 2 minutes for it. */
+	async allExecutions(workflowId: string, opts: { includeData?: boolean } = {}): Promise<N8nExecution[]> {
+		const all: N8nExecution[] = [];
+		let cursor: string | undefined;
+		do {
+			const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(opts.includeData ?? false) });
+			if (cursor) q.set('cursor', cursor);
+			let res = await this.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
+			for (let waited = 0; res.status === 503 && waited < 120; waited++) {
+				await sleep(1000);
+				res = await this.publicApi('GET', `/executions?${q}`);
+			}
+			if (!res.ok) throw httpError(res, `listing executions of workflow ${workflowId} failed`);
+			all.push(...res.body.data);
+			cursor = res.body.nextCursor ?? undefined;
+		} while (cursor);
+		return all;
+	}
+
 	async waitForExecutions(
 		workflowId: string,
 		count: number,

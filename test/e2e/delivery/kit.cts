@@ -75,24 +75,8 @@ export async function startDeliveryKit(): Promise<DeliveryKit> {
 	}
 
 	/** Every execution of the workflow (all pages of the public API). */
-	async function allExecutions(workflowId: string, includeData: boolean): Promise<N8nExecution[]> {
-		const all: N8nExecution[] = [];
-		let cursor: string | undefined;
-		do {
-			const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
-			if (cursor) q.set('cursor', cursor);
-			let res = await n8n.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
-			// A busy SQLite makes n8n answer "503 Database is not ready" for a while: wait for it.
-			for (let wait = 0; res.status === 503 && wait < 120; wait++) {
-				await new Promise((resolve) => setTimeout(resolve, 1000));
-				res = await n8n.publicApi('GET', `/executions?${q}`);
-			}
-			if (res.status !== 200) throw new Error(`listing executions answered ${res.status}: ${res.text.slice(0, 200)}\n${n8n.logTail(20)}`);
-			all.push(...res.body.data);
-			cursor = res.body.nextCursor ?? undefined;
-		} while (cursor);
-		return all;
-	}
+	const allExecutions = (workflowId: string, includeData: boolean): Promise<N8nExecution[]> =>
+		n8n.allExecutions(workflowId, { includeData });
 
 	function eventIdOf(execution: N8nExecution): string {
 		const run = execution.data?.resultData?.runData?.[NODE_NAME]?.[0];

@@ -27,22 +27,8 @@ describeE2e('Trackler Trigger delivery guarantees on n8n queue mode', () => {
 		await kit?.stop();
 	}, 120_000);
 
-	async function allExecutions(workflowId: string, includeData: boolean): Promise<N8nExecution[]> {
-		const all: N8nExecution[] = [];
-		let cursor: string | undefined;
-		do {
-			const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
-			if (cursor) q.set('cursor', cursor);
-			const res = await kit.q.main.publicApi<{ data: N8nExecution[]; nextCursor?: string | null }>(
-				'GET',
-				`/executions?${q}`,
-			);
-			if (res.status !== 200) throw new Error(`listing executions answered ${res.status}`);
-			all.push(...res.body.data);
-			cursor = res.body.nextCursor ?? undefined;
-		} while (cursor);
-		return all;
-	}
+	const allExecutions = (workflowId: string, includeData: boolean): Promise<N8nExecution[]> =>
+		kit.q.main.allExecutions(workflowId, { includeData });
 
 	test('100 distinct → 100; all 100 again → 0 more; 10 copies of one → 1; 20 re-sent after a time-out → each once', async () => {
 		const workflow = await kit.q.main.createWorkflow({

@@ -172,9 +172,9 @@ export async function flushUntilDelivered(kit: QueueKit, timeoutMs = 240_000): P
 	}
 }
 
-/** Every execution of a workflow (up to 250), newest first. */
+/** Every execution of a workflow (all pages), newest first. */
 export async function allExecutions(kit: QueueKit, workflowId: string): Promise<N8nExecution[]> {
-	return kit.q.main.listExecutions(workflowId, { limit: 250 });
+	return kit.q.main.allExecutions(workflowId);
 }
 
 /** Waits until `count` executions of the workflow are finished, and then until nothing is running. */
