@@ -1,12 +1,12 @@
-// The order of every jest run: the longest files first, so that the two workers end together. Jest alone
+// The order of every jest run: the longest files first, so that the workers end together. Jest alone
 // orders by the durations in its cache (whatever ran before under that folder name, on this machine) and, on a
 // fresh clone (CI), by file size, which starts the short files with the long waits (the polling suites, the
-// SIGKILL suites) last and makes them the run's tail. The tables hold the e2e files' durations on a quiet
+// SIGKILL suites) last and makes them the run's tail. The tables hold the long files' durations on a quiet
 // 2-core machine (CI rehearsals; the polling suites scaled by the ratios in bench/results/measurements.md),
 // one for the regular runs (n8n 2.41 and the n8n 1.x subset) and one for queue mode (TRACKLER_E2E_QUEUE=1, where
 // the same file costs more). The order is what counts, and it is the same everywhere: a file in its table takes
 // that duration; any other file takes jest's cached duration, or else one second (the unit, node and sandbox
-// suites: seconds each), so they fill the workers' gaps at the end. See CONTRIBUTING.md, "Where the real-n8n
+// suites of a few seconds each), so they fill the workers' gaps at the end. See CONTRIBUTING.md, "Where the real-n8n
 // suites spend their time".
 const path = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
@@ -30,6 +30,13 @@ const REGULAR_SECONDS = {
 	'test/e2e/webhookReminders.test.cts': 30,
 	'test/e2e/rerunIdempotency.test.cts': 30,
 	'test/e2e/pollingLeasesFailure.test.cts': 15,
+	// the fast suites that take more than a few seconds (a sandbox per test, a real n8n codex read)
+	'test/trigger/polling.test.cts': 30,
+	'test/nodes/tool.test.cts': 26,
+	'test/trigger/webhookMethods.test.cts': 25,
+	'test/trigger/access.test.cts': 15,
+	'test/conformance/kit.test.cts': 15,
+	'test/package/verification.test.cts': 9,
 };
 
 const QUEUE_SECONDS = {
