@@ -75,25 +75,35 @@ echo "jest (n8n 2.41): $((SECONDS - main_start)) s wall time"
 side_pid=""
 if [ $# -eq 0 ] && [ "${TRACKLER_SKIP_E2E:-}" != "1" ]; then
   step "n8n runtime 1.123.5 (scripts/n8n-runtime/install.sh v1, started before the main run)"
+  v1_ready=1
   if wait "$v1_install_pid"; then
     tail -n 3 .artifacts/install-n8n-v1.log
-    step "beside the queue-mode run: the real-n8n subset on n8n 1.123.5 (npm run test:n8n1), then the benchmark in quick mode (npm run bench -- --quick); output in .artifacts/side-runs.log"
-    (
-      side_status=0
+  else
+    cat .artifacts/install-n8n-v1.log; echo "the n8n 1.123.5 runtime did not install: the n8n 1.x run cannot run" >&2; status=1; v1_ready=0
+  fi
+  step "beside the queue-mode run: the real-n8n subset on n8n 1.123.5 (npm run test:n8n1), then the benchmark in quick mode (npm run bench -- --quick); output in .artifacts/side-runs.log"
+  # Its own process group (job control on for this one job), stopped with everything in it when this script ends
+  # early (Ctrl-C, a kill): a background job of a script would otherwise ignore Ctrl-C and run on.
+  set -m
+  (
+    side_status=0
+    if [ "$v1_ready" = 1 ]; then
       side_start=$SECONDS
       echo "=== jest: real-n8n subset on n8n 1.123.5 (npm run test:n8n1)"
       npm run --silent test:n8n1 -- --ci --json --outputFile=.artifacts/jest-results-n8n1.json || side_status=1
       echo "n8n 1.123.5 subset: $((SECONDS - side_start)) s wall time"
-      echo; echo "=== benchmark, quick mode (every job completes, nothing lost or failed; no timings asserted)"
-      bench_start=$SECONDS
-      npm run --silent bench -- --quick || side_status=1
-      echo "benchmark, quick mode: $((SECONDS - bench_start)) s wall time"
-      exit $side_status
-    ) > .artifacts/side-runs.log 2>&1 &
-    side_pid=$!
-  else
-    cat .artifacts/install-n8n-v1.log; echo "the n8n 1.123.5 runtime did not install: the n8n 1.x run cannot run" >&2; status=1
-  fi
+      echo
+    fi
+    echo "=== benchmark, quick mode (every job completes, nothing lost or failed; no timings asserted)"
+    bench_start=$SECONDS
+    npm run --silent bench -- --quick || side_status=1
+    echo "benchmark, quick mode: $((SECONDS - bench_start)) s wall time"
+    exit $side_status
+  ) > .artifacts/side-runs.log 2>&1 &
+  side_pid=$!
+  set +m
+  trap 'kill -TERM -- "-$side_pid" 2>/dev/null || true' EXIT
+  trap 'exit 130' INT TERM
 fi
 
 # n8n's queue mode (main, webhook processor, 2 workers on a private Postgres and Redis): the whole
