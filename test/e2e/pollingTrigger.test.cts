@@ -153,9 +153,11 @@ describeE2e('Trackler Polling Trigger in a real n8n', () => {
 		await waitFor('two more pulls of every consumer', 150_000, async () =>
 			polled.every((wf, i) => (pulls.get(wf.consumer) ?? 0) >= seen[i] + 2) ? true : undefined,
 		);
-		for (const { id } of polled) {
-			const executions = await n8n.listExecutions(id);
-			expect(executions.length).toBe(1);
+		const firstRuns = [appointmentRuns, trackDateRuns, eventRuns];
+		for (const [i, { id }] of polled.entries()) {
+			// only the first execution; on queue mode n8n's list can hide a finished one whose end its main missed: counted too
+			const executions = await n8n.executionsIncludingHidden(id);
+			expect(executions.map((e) => String(e.id))).toEqual([String(firstRuns[i][0].id)]);
 		}
 		expect(sb.sandbox.contractViolations).toEqual([]);
 	}, 330_000);

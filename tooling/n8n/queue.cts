@@ -48,6 +48,9 @@ export interface StartQueueOptions {
 	/** Owner login of the main (default: the harness's test login). */
 	ownerEmail?: string;
 	ownerPassword?: string;
+	/** The router alone does not keep this process running (a jest run's shared topology, which the run's
+	 *  teardown stops: jest then exits when its tests have ended). Default false (the demo serves until Ctrl-C). */
+	unrefRouter?: boolean;
 }
 
 export type QueueRole = 'main' | 'webhook' | 'worker';
@@ -120,7 +123,7 @@ interface Router {
 
 /** The reverse proxy: /webhook/, /webhook-waiting/ and /mcp/ (the MCP Server Trigger's production URL) to
  *  the webhook processor, the rest to the main. */
-async function startRouter(): Promise<Router> {
+async function startRouter(unref: boolean): Promise<Router> {
 	let mainUrl = '';
 	let webhookUrl = '';
 	const counts: RouterCounts = { main: 0, webhook: 0, failed: 0 };
@@ -159,6 +162,7 @@ async function startRouter(): Promise<Router> {
 	});
 	server.keepAliveTimeout = 1000;
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	if (unref) server.unref();
 	const port = (server.address() as AddressInfo).port;
 	return {
 		url: `http://127.0.0.1:${port}`,
@@ -187,7 +191,7 @@ export async function startQueue(opts: StartQueueOptions = {}): Promise<QueueTop
 		started.push(postgres);
 		const redis = await startRedis();
 		started.push(redis);
-		const router = await startRouter();
+		const router = await startRouter(opts.unrefRouter ?? false);
 		started.push({ stop: () => router.close() });
 
 		const env: Record<string, string | undefined> = {

@@ -133,6 +133,8 @@ export interface N8nHandle {
 	): Promise<N8nExecution[]>;
 	/** Every execution of a workflow (all pages), newest first. */
 	allExecutions(workflowId: string, opts?: { includeData?: boolean }): Promise<N8nExecution[]>;
+	/** The public list's executions and the finished ones it hides on queue mode (a main that missed a worker's end). */
+	executionsIncludingHidden(workflowId: string): Promise<N8nExecution[]>;
 	/** Waits until the workflow has at least `count` finished executions; returns them oldest first. */
 	waitForExecutions(
 		workflowId: string,

@@ -160,6 +160,13 @@ export class N8nClient extends N8nApi {
 		return all;
 	}
 
+	/** The workflow's executions in n8n's public list (all pages) and the finished ones that list hides on
+	 *  queue mode (see storedButListedAsRunning): what to count when no execution may be missing. */
+	async executionsIncludingHidden(workflowId: string): Promise<N8nExecution[]> {
+		const listed = await this.allExecutions(workflowId);
+		return [...listed, ...(await this.storedButListedAsRunning(workflowId, listed))];
+	}
+
 	async waitForExecutions(
 		workflowId: string,
 		count: number,

@@ -62,7 +62,7 @@ export function sharedN8n(line: N8nLine = defaultLine()): Promise<N8nHandle> {
 		local ??= (async () => {
 			ensureBuilt();
 			if (!E2E_QUEUE) return startN8n({ line });
-			const q = await startQueue({ line, poolSize: 10 });
+			const q = await startQueue({ line, poolSize: 10, unrefRouter: true });
 			return attachN8n({ ...q.main.state(), baseUrl: q.routerUrl });
 		})();
 		return local;
@@ -111,7 +111,7 @@ async function acquire(runDir: string, line: N8nLine): Promise<N8nHandle> {
 				let handle: N8nHandle;
 				let state: N8nState;
 				if (E2E_QUEUE) {
-					const q = await startQueue({ line, poolSize: 10, startTimeoutMs: START_TIMEOUT_MS });
+					const q = await startQueue({ line, poolSize: 10, startTimeoutMs: START_TIMEOUT_MS, unrefRouter: true });
 					state = { ...q.main.state(), baseUrl: q.routerUrl };
 					handle = await attachN8n(state);
 				} else {
