@@ -12,7 +12,7 @@ import { TRACKLER_EVENTS } from '../../nodes/shared/events';
 import { startTestSandbox, type TestSandbox } from '../sandbox/helpers.cjs';
 import { NODE_TYPE_PREFIX, type N8nExecution, type N8nHandle } from './harness/n8n.cjs';
 import { describeE2e, sharedN8n, uniqueName } from './harness/shared.cjs';
-import { sleep } from '../../tooling/time.cjs';
+import { sleep, waitFor } from '../../tooling/time.cjs';
 
 const NODE_NAME = 'Trackler Trigger';
 const ALL_TYPES = TRACKLER_EVENTS.map((e) => e.value as string);
@@ -154,8 +154,10 @@ describeE2e('Trackler Trigger: every event type in a real n8n', () => {
 
 		// Where our events start in the feed: after everything the demo seed emitted.
 		const clock = await ok(s.testApi('GET', '/clock'), 200);
-		await sleep(5);
 		const since = new Date(Date.parse(clock.now as string) + 1).toISOString();
+		// the events below are stamped later than `since`: wait until the sandbox's clock has passed it
+		await waitFor('the sandbox clock past the seed', 10_000, async () =>
+			Date.parse((await ok(s.testApi('GET', '/clock'), 200)).now as string) > Date.parse(since) ? true : undefined, 2);
 
 		// Look-ups from the demo seed.
 		const tags = (await ok(s.api('GET', '/tags?limit=100'), 200)).data as Array<{ id: string }>;
