@@ -2,8 +2,7 @@
 // Postgres, Redis, a path router): subscriptions across publish, unpublish and restarts of every
 // process; a burst of 100 events; a worker SIGKILLed and the webhook processor restarted in the
 // middle of a burst; "Listen for test event" through the router.
-// DB_POSTGRESDB_POOL_SIZE: $TRACKLER_QUEUE_POOL_SIZE (default 10; n8n's default is 2). Bull's lock timings are
-// shortened (FAST_STALLED_JOB_ENV in kit.cts), so that the SIGKILLed worker's jobs are found stalled sooner.
+// DB_POSTGRESDB_POOL_SIZE: $TRACKLER_QUEUE_POOL_SIZE (default 10; n8n's default is 2). n8n's own Bull lock timings.
 
 import { describeE2e } from '../harness/shared.cjs';
 import { tracklerTriggerNode } from '../../../tooling/n8n/fixtures.cjs';
@@ -15,7 +14,6 @@ import {
 	effects,
 	errorsOf,
 	executionsWhenSettled,
-	FAST_STALLED_JOB_ENV,
 	flushUntilDelivered,
 	report,
 	settledExecutions,
@@ -33,7 +31,7 @@ describeE2e('Trackler Trigger on n8n queue mode', () => {
 	let kit: QueueKit;
 
 	beforeAll(async () => {
-		kit = await startKit({ poolSize: POOL, env: FAST_STALLED_JOB_ENV });
+		kit = await startKit({ poolSize: POOL });
 		report(
 			S,
 			'topology',
