@@ -6,16 +6,23 @@
 //   npm run mutation -- --mutate "$(npx tsx scripts/mutation/sample.cts --lines 60 --seed 1)"
 //
 // A line of code: not blank, not a comment, not an import, not a lone bracket. The same seed gives the same
-// lines on the same code. `--list` prints one range a line instead.
+// lines on the same code. `--list` prints one range a line instead. `--under <folder or file>` (repeatable) draws
+// only from those paths, e.g. `--under nodes/Trackler/resources/track`, for one part's score.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
-	const raw = args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? args[args.indexOf(`--${name}`) + 1];
-	const value = args.includes(`--${name}`) || args.some((a) => a.startsWith(`--${name}=`)) ? Number(raw) : fallback;
-	if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of 1 or more, got ${raw}`);
+	const raw =
+		args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ??
+		args[args.indexOf(`--${name}`) + 1];
+	const value =
+		args.includes(`--${name}`) || args.some((a) => a.startsWith(`--${name}=`))
+			? Number(raw)
+			: fallback;
+	if (!Number.isInteger(value) || value < 1)
+		throw new Error(`--${name} must be a whole number of 1 or more, got ${raw}`);
 	return value;
 };
 const lines = flag('lines', 60);
@@ -48,8 +55,23 @@ function random(s: number): () => number {
 	};
 }
 
+const under = args.flatMap((a, i) =>
+	a === '--under'
+		? [args[i + 1] ?? '']
+		: a.startsWith('--under=')
+			? [a.slice('--under='.length)]
+			: [],
+);
+for (const u of under)
+	if (u === '' || !fs.existsSync(path.join(ROOT, u)))
+		throw new Error(`--under ${u}: no such file or folder in the repository`);
+const inside = (file: string) =>
+	under.length === 0 ||
+	under.some((u) => file === u || file.startsWith(`${u.replace(/\/+$/, '')}/`));
+
 const candidates = ['nodes', 'credentials']
 	.flatMap(files)
+	.filter(inside)
 	.sort()
 	.flatMap((file) =>
 		fs
@@ -57,11 +79,14 @@ const candidates = ['nodes', 'credentials']
 			.split('\n')
 			.flatMap((text, i) => (isCode(text) ? [`${file}:${i + 1}-${i + 1}`] : [])),
 	);
-if (lines > candidates.length) throw new Error(`--lines ${lines}: there are only ${candidates.length} lines of code`);
+if (lines > candidates.length)
+	throw new Error(`--lines ${lines}: there are only ${candidates.length} lines of code`);
 const next = random(seed);
 const pool = [...candidates];
 const picked: string[] = [];
 for (let i = 0; i < lines; i++) picked.push(...pool.splice(Math.floor(next() * pool.length), 1));
 picked.sort();
-process.stderr.write(`${lines} of ${candidates.length} lines of code in nodes/ and credentials/ (seed ${seed})\n`);
+process.stderr.write(
+	`${lines} of ${candidates.length} lines of code in ${under.length ? under.join(', ') : 'nodes/ and credentials/'} (seed ${seed})\n`,
+);
 process.stdout.write(args.includes('--list') ? `${picked.join('\n')}\n` : picked.join(','));
