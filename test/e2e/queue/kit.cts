@@ -16,7 +16,7 @@ export const TRIGGER_NAME = 'Trackler Trigger';
 export const sleep = (ms: number): Promise<void> =>
 	new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Bull's lock timings, shortened on every process of a topology whose suite SIGKILLs a worker, so that the dead
+/** Bull's lock timings, shortened on every process of pollingWorkerKill's topology (it SIGKILLs a worker), so that the dead
  *  worker's jobs are found stalled in about 25 s instead of one to two minutes:
  *  QUEUE_WORKER_LOCK_DURATION 20000 (n8n: 60000): a job's lock in Redis lapses 20 s after the last renewal;
  *  QUEUE_WORKER_LOCK_RENEW_TIME 5000 (n8n: 10000): a live worker renews the locks of its jobs every 5 s;
