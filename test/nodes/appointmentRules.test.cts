@@ -173,6 +173,25 @@ describe('Trackler node: Appointment rules', () => {
 				'Enter an address such as sanne@example.nl.',
 			],
 			[
+				// n8n fills a left-out field with its default; an expression can still give null.
+				'a guest whose e-mail is null',
+				() => withFields({ participants: { guests: [{ email: null, name: 'Henk' }] } }),
+				'Participants: Guest E-Mail "" is not a valid e-mail address',
+				'Enter an address such as sanne@example.nl.',
+			],
+			[
+				'a participant user that is null',
+				() => withFields({ participants: { users: [{ userId: null }] } }),
+				'Participants: a Workspace User is empty',
+				'Choose a member of the Track, or give a user ID (a UUID); remove empty participants.',
+			],
+			[
+				'a guest whose name is null',
+				() => withFields({ participants: { guests: [{ email: 'henk@example.com', name: null }] } }),
+				'Participants: the name of guest henk@example.com is empty',
+				'Enter the name of every guest.',
+			],
+			[
 				'a guest with a bad e-mail',
 				() => withFields({ participants: { guests: [{ email: 'henk', name: 'Henk' }] } }),
 				'Participants: Guest E-Mail "henk" is not a valid e-mail address',
@@ -240,8 +259,10 @@ describe('Trackler node: Appointment rules', () => {
 			start_at: '2026-06-01T10:00:00.000Z',
 			end_at: '2026-06-01T11:00:00.000Z',
 		});
-		await kit.run(withFields({ participants: { users: [], guests: [] } }));
-		expect(kit.requests()[0].body).not.toHaveProperty('participants');
+		for (const participants of [{ users: [], guests: [] }, null]) {
+			await kit.run(withFields({ participants }));
+			expect(kit.requests()[0].body).not.toHaveProperty('participants');
+		}
 	});
 
 	it('Create accepts each limit exactly: Title, Location, Meeting Link, 50 participants, an End one second after Start', async () => {
