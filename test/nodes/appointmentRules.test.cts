@@ -3,6 +3,10 @@
 import { rl } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
 import type { RecordedRequest } from './harness.cjs';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { getParticipants } from '../../nodes/Trackler/resources/appointment/createInput';
+import { testNode } from '../../tooling/fakeContext.cjs';
 
 /** A recorded request as method, path (after /v1), query and body. */
 function sent(request: RecordedRequest) {
@@ -21,6 +25,36 @@ const NOTHING_SENT =
 const UPPER_ID = '9A1E5F3C-2D7B-4C8E-A6F0-1B4D7E9C2A12';
 const ID_FIX = (label: string) =>
 	`A ${label} ID is a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13. Pick the ${label} from the list instead.`;
+
+describe('getParticipants', () => {
+	// n8n fills a left-out field of the collection with its default; an expression can still give
+	// nothing, which is read as empty.
+	const context = { getNode: () => testNode() } as unknown as IExecuteFunctions;
+	const refusal = (groups: Record<string, unknown>) => {
+		try {
+			getParticipants.call(context, groups, 0);
+		} catch (error) {
+			return (error as Error).message;
+		}
+		throw new Error('not refused');
+	};
+
+	it('reads a missing user ID, e-mail or name as empty', () => {
+		expect(refusal({ users: [{}] })).toBe('Participants: a Workspace User is empty');
+		expect(refusal({ users: [{ userId: null }] })).toBe('Participants: a Workspace User is empty');
+		expect(refusal({ guests: [{ name: 'Henk' }] })).toBe(
+			'Participants: Guest E-Mail "" is not a valid e-mail address',
+		);
+		expect(refusal({ guests: [{ email: 'henk@example.com' }] })).toBe(
+			'Participants: the name of guest henk@example.com is empty',
+		);
+	});
+
+	it('gives no participants for groups that hold none', () => {
+		expect(getParticipants.call(context, {}, 0)).toEqual([]);
+		expect(getParticipants.call(context, { users: [], guests: [] }, 0)).toEqual([]);
+	});
+});
 
 describe('Trackler node: Appointment rules', () => {
 	let kit: Kit;
@@ -75,6 +109,12 @@ describe('Trackler node: Appointment rules', () => {
 
 	describe('Create refuses bad input before any request, naming the field and the fix', () => {
 		const cases: Array<[string, () => Record<string, unknown>, string, string]> = [
+			[
+				'an empty Track',
+				() => create({ trackId: rl('') }),
+				'Track is empty',
+				'Choose a Track from the list, or enter its ID.',
+			],
 			['an empty Title', () => create({ title: '  ' }), 'Title is empty', 'Enter a title for the appointment.'],
 			[
 				'a Title past the limit',
