@@ -1,5 +1,10 @@
 // Send to Track Members, each side of every check: the exact error a user reads (the field and the
 // fix) with no request sent, and the exact request sent when the input is accepted.
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+
+import { sendToTrackMembers } from '../../nodes/Trackler/resources/email/sendToTrackMembers';
+import { testNode } from '../../tooling/fakeContext.cjs';
+import { catchError } from './fixtures.cjs';
 import { rl, type RecordedRequest } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
 
@@ -14,6 +19,37 @@ function sent(request: RecordedRequest) {
 
 const userIds = (count: number) =>
 	Array.from({ length: count }, (_, n) => `00000000-0000-4000-8000-${String(n + 1).padStart(12, '0')}`);
+
+describe('Send to Track Members: a Body that is no text', () => {
+	/** A context whose node holds `stored` (expressions unevaluated) and whose parameters evaluate to `values`. */
+	function context(values: Record<string, unknown>, stored: INode['parameters'] = {}): IExecuteFunctions {
+		const node = testNode('trackler', { parameters: stored });
+		const evaluated: Record<string, unknown> = {
+			trackId: '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
+			recipients: 'byRole',
+			roles: ['trackee'],
+			subject: 'Onderwerp',
+			...values,
+		};
+		return {
+			getNode: () => node,
+			getNodeParameter: (name: string) => evaluated[name],
+		} as unknown as IExecuteFunctions;
+	}
+
+	it('reads a Body an expression gave as null as empty', async () => {
+		const error = await catchError(async () => sendToTrackMembers.prepare.call(context({ body: null }), 0));
+		expect([error.message, error.description]).toEqual(['Body is empty', 'Enter the text of the e-mail.']);
+	});
+
+	it('names the expression that gave an empty Body', async () => {
+		const error = await catchError(async () =>
+			sendToTrackMembers.prepare.call(context({ body: ' ' }, { body: '={{ $json.text }}' }), 0),
+		);
+		expect(error.message).toBe('Body is empty: the expression {{ $json.text }} gave an empty value');
+		expect(error.description).toMatch(/Enter the text of the e-mail\.$/);
+	});
+});
 
 describe('Trackler node: E-mail rules', () => {
 	let kit: Kit;
