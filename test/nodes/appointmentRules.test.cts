@@ -115,14 +115,24 @@ describe('Trackler node: Appointment rules', () => {
 				'Track is empty',
 				'Choose a Track from the list, or enter its ID.',
 			],
-			['an empty Title', () => create({ title: '  ' }), 'Title is empty', 'Enter a title for the appointment.'],
+			[
+				'an empty Title',
+				() => create({ title: '  ' }),
+				'Title is empty',
+				'Enter a title for the appointment.',
+			],
 			[
 				'a Title past the limit',
 				() => create({ title: 'x'.repeat(201) }),
 				'Title is 201 characters long',
 				'Shorten the title to 200 characters or fewer.',
 			],
-			['an empty Start', () => create({ start: '' }), 'Start is empty', 'Pick the date and time the appointment starts.'],
+			[
+				'an empty Start',
+				() => create({ start: '' }),
+				'Start is empty',
+				'Pick the date and time the appointment starts.',
+			],
 			[
 				'an empty End',
 				() => create({ end: '' }),
@@ -239,7 +249,8 @@ describe('Trackler node: Appointment rules', () => {
 			],
 			[
 				'a guest with a blank name',
-				() => withFields({ participants: { guests: [{ email: ' henk@example.com ', name: '  ' }] } }),
+				() =>
+					withFields({ participants: { guests: [{ email: ' henk@example.com ', name: '  ' }] } }),
 				'Participants: the name of guest henk@example.com is empty',
 				'Enter the name of every guest.',
 			],
@@ -339,18 +350,25 @@ describe('Trackler node: Appointment rules', () => {
 	it.each([
 		[1, '2026-06-01T10:01:00.000Z'],
 		[90, '2026-06-01T11:30:00.000Z'],
-	])('Create with a Duration of %i minutes sends the end that far after Start', async (minutes, end) => {
-		await kit.run(create({ endGivenAs: 'duration', durationMinutes: minutes, end: undefined }));
-		expect(kit.requests()[0].body).toEqual({
-			title: 'Regels',
-			start_at: '2026-06-01T10:00:00.000Z',
-			end_at: end,
-		});
-	});
+	])(
+		'Create with a Duration of %i minutes sends the end that far after Start',
+		async (minutes, end) => {
+			await kit.run(create({ endGivenAs: 'duration', durationMinutes: minutes, end: undefined }));
+			expect(kit.requests()[0].body).toEqual({
+				title: 'Regels',
+				start_at: '2026-06-01T10:00:00.000Z',
+				end_at: end,
+			});
+		},
+	);
 
 	it('Create with a Duration ignores an End that is not after Start', async () => {
-		await kit.run(create({ endGivenAs: 'duration', durationMinutes: 30, end: '2026-01-01T00:00:00Z' }));
-		expect((kit.requests()[0].body as Record<string, unknown>).end_at).toBe('2026-06-01T10:30:00.000Z');
+		await kit.run(
+			create({ endGivenAs: 'duration', durationMinutes: 30, end: '2026-01-01T00:00:00Z' }),
+		);
+		expect((kit.requests()[0].body as Record<string, unknown>).end_at).toBe(
+			'2026-06-01T10:30:00.000Z',
+		);
 	});
 
 	describe('Get Many refuses bad filters before any request', () => {
@@ -385,7 +403,12 @@ describe('Trackler node: Appointment rules', () => {
 				'Starts Before "gisteren" is not a date and time',
 				'Use an ISO 8601 date-time such as 2026-12-01T09:30:00+01:00, or pick one in the date picker.',
 			],
-			['a Track that is no ID', { trackId: rl('team') }, 'Track "team" is not a valid ID', ID_FIX('Track')],
+			[
+				'a Track that is no ID',
+				{ trackId: rl('team') },
+				'Track "team" is not a valid ID',
+				ID_FIX('Track'),
+			],
 			[
 				'a Scheduler that is no ID',
 				{ schedulerId: rl('coachsessie') },
@@ -436,7 +459,11 @@ describe('Trackler node: Appointment rules', () => {
 		const [created] = await kit.run(create({ title: 'Te annuleren' }));
 		const id = String(created.json.id);
 
-		await kit.run({ resource: 'appointment', operation: 'get', appointmentId: rl(id.toUpperCase()) });
+		await kit.run({
+			resource: 'appointment',
+			operation: 'get',
+			appointmentId: rl(id.toUpperCase()),
+		});
 		expect(kit.requests().map(sent)).toEqual([
 			{ method: 'GET', path: `/appointments/${id}`, query: {}, body: undefined },
 		]);
@@ -448,7 +475,12 @@ describe('Trackler node: Appointment rules', () => {
 			reason: `  ${'r'.repeat(500)}  `,
 		});
 		expect(kit.requests().map(sent)).toEqual([
-			{ method: 'POST', path: `/appointments/${id}/cancel`, query: {}, body: { reason: 'r'.repeat(500) } },
+			{
+				method: 'POST',
+				path: `/appointments/${id}/cancel`,
+				query: {},
+				body: { reason: 'r'.repeat(500) },
+			},
 		]);
 		expect(kit.requests()[0].headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -461,7 +493,11 @@ describe('Trackler node: Appointment rules', () => {
 		});
 		expect(kit.requests()[0].body).toEqual({});
 
-		const [deleted] = await kit.run({ resource: 'appointment', operation: 'delete', appointmentId: rl(id) });
+		const [deleted] = await kit.run({
+			resource: 'appointment',
+			operation: 'delete',
+			appointmentId: rl(id),
+		});
 		expect(kit.requests().map(sent)).toEqual([
 			{ method: 'DELETE', path: `/appointments/${id}`, query: {}, body: undefined },
 		]);
@@ -470,14 +506,25 @@ describe('Trackler node: Appointment rules', () => {
 
 	it('Cancel refuses a Reason past the limit and an empty Appointment, naming the fix', async () => {
 		await expectRefused(
-			{ resource: 'appointment', operation: 'cancel', appointmentId: rl(UPPER_ID), reason: 'x'.repeat(501) },
+			{
+				resource: 'appointment',
+				operation: 'cancel',
+				appointmentId: rl(UPPER_ID),
+				reason: 'x'.repeat(501),
+			},
 			'Reason is 501 characters long',
 			'Shorten the reason to 500 characters or fewer.',
 		);
 		for (const operation of ['get', 'cancel', 'delete']) {
-			const error = await kit.runError({ resource: 'appointment', operation, appointmentId: rl('') });
+			const error = await kit.runError({
+				resource: 'appointment',
+				operation,
+				appointmentId: rl(''),
+			});
 			expect(error.message).toBe('Appointment is empty');
-			expect(error.description).toMatch(/Appointment from the list, or enter its ID\. No item was sent/);
+			expect(error.description).toMatch(
+				/Appointment from the list, or enter its ID\. No item was sent/,
+			);
 			expect(kit.allRequests()).toHaveLength(0);
 		}
 	});

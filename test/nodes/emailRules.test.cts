@@ -14,15 +14,26 @@ const NOTHING_SENT =
 
 function sent(request: RecordedRequest) {
 	const url = new URL(request.url);
-	return { method: request.method, path: url.pathname.replace(/^\/v1/, ''), query: url.search, body: request.body };
+	return {
+		method: request.method,
+		path: url.pathname.replace(/^\/v1/, ''),
+		query: url.search,
+		body: request.body,
+	};
 }
 
 const userIds = (count: number) =>
-	Array.from({ length: count }, (_, n) => `00000000-0000-4000-8000-${String(n + 1).padStart(12, '0')}`);
+	Array.from(
+		{ length: count },
+		(_, n) => `00000000-0000-4000-8000-${String(n + 1).padStart(12, '0')}`,
+	);
 
 describe('Send to Track Members: a Body that is no text', () => {
 	/** A context whose node holds `stored` (expressions unevaluated) and whose parameters evaluate to `values`. */
-	function context(values: Record<string, unknown>, stored: INode['parameters'] = {}): IExecuteFunctions {
+	function context(
+		values: Record<string, unknown>,
+		stored: INode['parameters'] = {},
+	): IExecuteFunctions {
 		const node = testNode('trackler', { parameters: stored });
 		const evaluated: Record<string, unknown> = {
 			trackId: '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
@@ -38,15 +49,22 @@ describe('Send to Track Members: a Body that is no text', () => {
 	}
 
 	it('reads a Body an expression gave as null as empty', async () => {
-		const error = await catchError(async () => sendToTrackMembers.prepare.call(context({ body: null }), 0));
-		expect([error.message, error.description]).toEqual(['Body is empty', 'Enter the text of the e-mail.']);
+		const error = await catchError(async () =>
+			sendToTrackMembers.prepare.call(context({ body: null }), 0),
+		);
+		expect([error.message, error.description]).toEqual([
+			'Body is empty',
+			'Enter the text of the e-mail.',
+		]);
 	});
 
 	it('names the expression that gave an empty Body', async () => {
 		const error = await catchError(async () =>
 			sendToTrackMembers.prepare.call(context({ body: ' ' }, { body: '={{ $json.text }}' }), 0),
 		);
-		expect(error.message).toBe('Body is empty: the expression {{ $json.text }} gave an empty value');
+		expect(error.message).toBe(
+			'Body is empty: the expression {{ $json.text }} gave an empty value',
+		);
 		expect(error.description).toMatch(/Enter the text of the e-mail\.$/);
 	});
 });
@@ -78,8 +96,18 @@ describe('Trackler node: E-mail rules', () => {
 	});
 
 	const cases: Array<[string, () => Record<string, unknown>, string, string]> = [
-		['no roles', () => send({ roles: [] }), 'Roles is empty', 'Choose Trackees, Track Leaders or both.'],
-		['a text of no roles', () => send({ roles: ' , ' }), 'Roles is empty', 'Choose Trackees, Track Leaders or both.'],
+		[
+			'no roles',
+			() => send({ roles: [] }),
+			'Roles is empty',
+			'Choose Trackees, Track Leaders or both.',
+		],
+		[
+			'a text of no roles',
+			() => send({ roles: ' , ' }),
+			'Roles is empty',
+			'Choose Trackees, Track Leaders or both.',
+		],
 		[
 			'an unknown role after a known one',
 			() => send({ roles: ['trackee', 'coach'] }),
@@ -117,7 +145,12 @@ describe('Trackler node: E-mail rules', () => {
 			'Subject is 201 characters long',
 			'Shorten the subject to 200 characters or fewer.',
 		],
-		['an empty Body', () => send({ body: ' \n\t' }), 'Body is empty', 'Enter the text of the e-mail.'],
+		[
+			'an empty Body',
+			() => send({ body: ' \n\t' }),
+			'Body is empty',
+			'Enter the text of the e-mail.',
+		],
 		['no Body', () => send({ body: null }), 'Body is empty', 'Enter the text of the e-mail.'],
 		[
 			'a Body past the limit',
@@ -126,14 +159,17 @@ describe('Trackler node: E-mail rules', () => {
 			'Shorten the body to 20000 characters or fewer.',
 		],
 	];
-	it.each(cases)('refuses %s before any request, naming the fix', async (_name, parameters, message, fix) => {
-		const error = await kit.runError(parameters());
-		expect({ message: error.message, description: error.description }).toEqual({
-			message,
-			description: `${fix} ${NOTHING_SENT}`,
-		});
-		expect(kit.allRequests()).toHaveLength(0);
-	});
+	it.each(cases)(
+		'refuses %s before any request, naming the fix',
+		async (_name, parameters, message, fix) => {
+			const error = await kit.runError(parameters());
+			expect({ message: error.message, description: error.description }).toEqual({
+				message,
+				description: `${fix} ${NOTHING_SENT}`,
+			});
+			expect(kit.allRequests()).toHaveLength(0);
+		},
+	);
 
 	it('By Role sends each chosen role once, in the order given, with the body as typed', async () => {
 		const body = '  Hallo {{trackee.first_name}},\n\nTot dinsdag.\n';

@@ -136,19 +136,27 @@ describe('Trackler node: Form rules', () => {
 		],
 		[
 			'an unknown State',
-			() => ({ resource: 'form', operation: 'getAll', trackId: rl(joostTrack), filters: { state: 'closed' } }),
+			() => ({
+				resource: 'form',
+				operation: 'getAll',
+				trackId: rl(joostTrack),
+				filters: { state: 'closed' },
+			}),
 			'State "closed" is not known',
 			'Set the State filter to Open or Submitted (open or submitted in an expression).',
 		],
 	];
-	it.each(cases)('refuses %s before any request, naming the fix', async (_name, parameters, message, fix) => {
-		const error = await kit.runError(parameters());
-		expect({ message: error.message, description: error.description }).toEqual({
-			message,
-			description: `${fix} ${NOTHING_SENT}`,
-		});
-		expect(kit.allRequests()).toHaveLength(0);
-	});
+	it.each(cases)(
+		'refuses %s before any request, naming the fix',
+		async (_name, parameters, message, fix) => {
+			const error = await kit.runError(parameters());
+			expect({ message: error.message, description: error.description }).toEqual({
+				message,
+				description: `${fix} ${NOTHING_SENT}`,
+			});
+			expect(kit.allRequests()).toHaveLength(0);
+		},
+	);
 
 	it.each([
 		['Track', { trackId: rl('') }],
@@ -168,7 +176,12 @@ describe('Trackler node: Form rules', () => {
 				method: 'POST',
 				path: `/tracks/${joostTrack}/forms`,
 				query: {},
-				body: { template_id: evaluation, assignee_id: joost, due_at: '2026-03-01T16:00:00.000Z', title },
+				body: {
+					template_id: evaluation,
+					assignee_id: joost,
+					due_at: '2026-03-01T16:00:00.000Z',
+					title,
+				},
 			},
 		]);
 		expect(kit.requests()[0].headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
@@ -177,14 +190,20 @@ describe('Trackler node: Form rules', () => {
 		expect(kit.requests()[0].body).toEqual({ template_id: evaluation, assignee_id: joost });
 	});
 
-	it('Get Many sends the State only when it is set, to the Track\'s forms', async () => {
+	it("Get Many sends the State only when it is set, to the Track's forms", async () => {
 		for (const [filters, expected] of [
 			[{}, {}],
 			[{ state: '' }, {}],
 			[{ state: 'submitted' }, { state: 'submitted' }],
 			[{ state: 'open' }, { state: 'open' }],
 		] as const) {
-			await kit.run({ resource: 'form', operation: 'getAll', trackId: rl(sanneTrack), returnAll: true, filters });
+			await kit.run({
+				resource: 'form',
+				operation: 'getAll',
+				trackId: rl(sanneTrack),
+				returnAll: true,
+				filters,
+			});
 			const [request] = kit.requests().map(sent);
 			expect(request).toMatchObject({ method: 'GET', path: `/tracks/${sanneTrack}/forms` });
 			const { limit: _limit, cursor: _cursor, ...query } = request.query;
@@ -196,9 +215,16 @@ describe('Trackler node: Form rules', () => {
 		const forms = await kit.api('GET', `/tracks/${sanneTrack}/forms?state=submitted`);
 		const id = String(forms.body.data[0].id);
 		await kit.run({ resource: 'form', operation: 'get', formId: ` ${id.toUpperCase()} ` });
-		expect(kit.requests().map(sent)).toEqual([{ method: 'GET', path: `/forms/${id}`, query: {}, body: undefined }]);
+		expect(kit.requests().map(sent)).toEqual([
+			{ method: 'GET', path: `/forms/${id}`, query: {}, body: undefined },
+		]);
 
-		const [raw] = await kit.run({ resource: 'form', operation: 'getSubmission', formId: id, simplify: false });
+		const [raw] = await kit.run({
+			resource: 'form',
+			operation: 'getSubmission',
+			formId: id,
+			simplify: false,
+		});
 		expect(kit.requests().map(sent)).toEqual([
 			{ method: 'GET', path: `/forms/${id}/submission`, query: {}, body: undefined },
 		]);
@@ -219,7 +245,9 @@ describe('Trackler node: Form rules', () => {
 		expect(plain.json.submitted_by).toMatchObject({ name: 'Sanne de Vries' });
 		expect(JSON.stringify(redacted.json)).not.toContain('Sanne');
 		expect(redacted.json).toMatchObject({ form_id: id, track_id: sanneTrack });
-		expect(Object.keys(redacted.json.answers as object)).toEqual(Object.keys(plain.json.answers as object));
+		expect(Object.keys(redacted.json.answers as object)).toEqual(
+			Object.keys(plain.json.answers as object),
+		);
 		expect(redacted.json.answers).not.toEqual(plain.json.answers);
 	});
 });
