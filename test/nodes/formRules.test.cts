@@ -1,6 +1,11 @@
 // The Form operations' rules: the exact error a user reads (the field and the fix) with no request
 // sent, the exact request sent when the input is accepted, and how a submission is simplified.
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import type { FormSubmission } from '../../nodes/shared/api';
+import { createFromTemplate } from '../../nodes/Trackler/resources/form/createFromTemplate';
+import { testNode } from '../../tooling/fakeContext.cjs';
+import { catchError } from './fixtures.cjs';
 import { simplifySubmission } from '../../nodes/Trackler/resources/form/getSubmission';
 import { rl, type RecordedRequest } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
@@ -72,6 +77,31 @@ describe('simplifySubmission', () => {
 			['a', null],
 		]);
 		expect(simplifySubmission(submission([])).answers).toEqual({});
+	});
+});
+
+describe('Create from Template: a Title given by an expression', () => {
+	it('names the expression that gave an empty Title', async () => {
+		const node = testNode('trackler', {
+			parameters: { additionalFields: { title: '={{ $json.name }}' } },
+		});
+		const evaluated: Record<string, unknown> = {
+			trackId: '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13',
+			templateId: '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b14',
+			assigneeId: '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b15',
+			additionalFields: { title: ' ' },
+		};
+		const context = {
+			getNode: () => node,
+			getNodeParameter: (name: string) => evaluated[name],
+		} as unknown as IExecuteFunctions;
+		const error = await catchError(async () => createFromTemplate.prepare.call(context, 0));
+		expect(error.message).toBe(
+			'Title is empty: the expression {{ $json.name }} gave an empty value',
+		);
+		expect(error.description).toMatch(
+			/Enter a title, or remove the Title field to use the Form Template's name\.$/,
+		);
 	});
 });
 
