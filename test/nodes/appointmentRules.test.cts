@@ -3,7 +3,7 @@
 import { rl } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
 import type { RecordedRequest } from './harness.cjs';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getParticipants } from '../../nodes/Trackler/resources/appointment/createInput';
 import { testNode } from '../../tooling/fakeContext.cjs';
@@ -30,7 +30,7 @@ describe('getParticipants', () => {
 	// n8n fills a left-out field of the collection with its default; an expression can still give
 	// nothing, which is read as empty.
 	const context = { getNode: () => testNode() } as unknown as IExecuteFunctions;
-	const refusal = (groups: Record<string, unknown>) => {
+	const refusal = (groups: IDataObject) => {
 		try {
 			getParticipants.call(context, groups, 0);
 		} catch (error) {
