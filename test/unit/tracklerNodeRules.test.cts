@@ -133,6 +133,46 @@ describe('sending', () => {
 	});
 });
 
+describe('Options → Idempotency Key', () => {
+	const create = (title: string, idempotencyKey?: string) => ({
+		resource: 'track',
+		operation: 'create',
+		title,
+		...(idempotencyKey === undefined ? {} : { nodeOptions: { idempotencyKey } }),
+	});
+	const keyOf = (h: ReturnType<typeof ctx.harness>) => {
+		const posts = h.requests.filter((r) => r.method === 'POST');
+		expect(posts).toHaveLength(1);
+		return posts[0].headers['idempotency-key'] ?? posts[0].headers['Idempotency-Key'];
+	};
+
+	it('the same key (spaces around it trimmed) sends the same Idempotency-Key, and Trackler answers the first Track again', async () => {
+		const key = `order-${Date.now()}`;
+		const first = ctx.harness();
+		const a = await first.run({ parameters: create('Once', key) });
+		const second = ctx.harness();
+		const b = await second.run({ parameters: create('Once', `  ${key} `) });
+		expect(keyOf(first)).toEqual(expect.any(String));
+		expect(keyOf(second)).toBe(keyOf(first));
+		expect(b[0][0].json.id).toBe(a[0][0].json.id);
+	});
+
+	it('another key, or none, sends another Idempotency-Key each time', async () => {
+		const key = `order-${Date.now()}`;
+		const runs = await Promise.all(
+			[create('A', key), create('A', `${key}-2`), create('A'), create('A'), create('A', '  ')].map(
+				async (parameters) => {
+					const h = ctx.harness();
+					const output = await h.run({ parameters });
+					return { key: keyOf(h), id: output[0][0].json.id };
+				},
+			),
+		);
+		expect(new Set(runs.map((r) => r.key)).size).toBe(5);
+		expect(new Set(runs.map((r) => r.id)).size).toBe(5);
+	});
+});
+
 describe('as an AI tool', () => {
 	it('compact output by default; full when chosen; the whole object in a workflow', async () => {
 		const track = await createTrack(ctx.sb, 'Tool Track');
