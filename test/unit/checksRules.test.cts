@@ -349,6 +349,11 @@ describe('errors.ts', () => {
 		expect(wrapApiError(node, 'oops', { message: 'm' }).errorResponse).toEqual({ message: 'oops' });
 	});
 
+	it('wrapApiError with an empty description sets it empty (n8n alone would keep its own)', () => {
+		const error = wrapApiError(node, new Error('x'), { message: 'm', description: '' });
+		expect(error.description).toBe('');
+	});
+
 	it('wrapApiError without a description keeps n8n own', () => {
 		const error = wrapApiError(node, new Error('x'), { message: 'm' });
 		expect(error.message).toBe('m');

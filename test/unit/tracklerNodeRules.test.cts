@@ -157,10 +157,16 @@ describe('Options → Idempotency Key', () => {
 		expect(b[0][0].json.id).toBe(a[0][0].json.id);
 	});
 
-	it('another key, or none, sends another Idempotency-Key each time', async () => {
+	it('another key, or none (left out or blank), sends another Idempotency-Key each time', async () => {
 		const key = `order-${Date.now()}`;
 		const runs = await Promise.all(
-			[create('A', key), create('A', `${key}-2`), create('A'), create('A'), create('A', '  ')].map(
+			[
+				create('A', key),
+				create('A', `${key}-2`),
+				create('A'),
+				create('A'),
+				create('A', '  '),
+			].map(
 				async (parameters) => {
 					const h = ctx.harness();
 					const output = await h.run({ parameters });
