@@ -150,6 +150,34 @@ describe('redactPersonalData', () => {
 		).toEqual({ object: { object: 'message', body: R }, previous: { title: 'x', body: R } });
 	});
 
+	it('an `object` field that is no text names no schema (a list holding a type name neither)', () => {
+		expect(redactPersonalData({ object: ['track'], title: 'T' })).toEqual({ object: ['track'], title: 'T' });
+		expect(redactPersonalData({ object: ['track'], title: 'T' }, ['TrackRef'])).toEqual({
+			object: ['track'],
+			title: R,
+		});
+	});
+
+	it('a schema it does not know has no personal fields (and no error)', () => {
+		expect(redactPersonalData({ title: 'x', user: { name: 'n' } }, ['NoSuchSchema'])).toEqual({
+			title: 'x',
+			user: { name: 'n' },
+		});
+	});
+
+	it('every field of the output can be changed by a later node, inside a redacted value too', () => {
+		const out = redactPersonalData({
+			object: 'track',
+			id: 't1',
+			metadata: { goal: 'run', nested: { a: 'b' } },
+		}) as { id: string; metadata: { goal: string; nested: { a: string } } };
+		out.id = 't2';
+		out.metadata.goal = 'walk';
+		out.metadata.nested.a = 'c';
+		delete (out as { id?: string }).id;
+		expect(out).toEqual({ object: 'track', metadata: { goal: 'walk', nested: { a: 'c' } } });
+	});
+
 	it('does not change its input', () => {
 		const input = { object: 'user', name: 'B' };
 		redactPersonalData(input);
