@@ -107,7 +107,14 @@ describe('updateDisplayOptions', () => {
 describe('defineResource', () => {
 	const prepare = jest.fn();
 	const op = (value: string, name: string, fields: INodeProperties[] = []) =>
-		defineOperation({ value, name, action: `${name} a thing`, description: `${name}s`, fields, prepare });
+		defineOperation({
+			value,
+			name,
+			action: `${name} a thing`,
+			description: `${name}s`,
+			fields,
+			prepare,
+		});
 	const f: INodeProperties = { displayName: 'F', name: 'f', type: 'string', default: '' };
 
 	const resource = defineResource({
@@ -147,7 +154,9 @@ describe('defineResource', () => {
 		expect(Object.keys(resource.operations)).toEqual(['get', 'create']);
 		expect(resource.operations.get).toEqual({
 			option: { name: 'Get', value: 'get', action: 'Get a thing', description: 'Gets' },
-			description: [{ ...f, displayOptions: { show: { resource: ['thing'], operation: ['get'] } } }],
+			description: [
+				{ ...f, displayOptions: { show: { resource: ['thing'], operation: ['get'] } } },
+			],
 			prepare,
 		});
 	});
@@ -164,9 +173,9 @@ describe('the resources of the node', () => {
 		});
 		const names = (resourceProperty.options as Array<{ name: string }>).map((o) => o.name);
 		expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-		expect((resourceProperty.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
-			Object.keys(resources).sort(),
-		);
+		expect(
+			(resourceProperty.options as Array<{ value: string }>).map((o) => o.value).sort(),
+		).toEqual(Object.keys(resources).sort());
 	});
 
 	it('the fields follow the resources in the order they are listed (Track first)', () => {
@@ -193,10 +202,14 @@ describe('the resources of the node', () => {
 	it("actionSubtitle: each operation's action, else the operation's value", () => {
 		const subtitle = actionSubtitle();
 		const prefix = '={{ (';
-		const suffix = ')[$parameter["resource"] + "/" + $parameter["operation"]] || $parameter["operation"] }}';
+		const suffix =
+			')[$parameter["resource"] + "/" + $parameter["operation"]] || $parameter["operation"] }}';
 		expect(subtitle.startsWith(prefix)).toBe(true);
 		expect(subtitle.endsWith(suffix)).toBe(true);
-		const actions = JSON.parse(subtitle.slice(prefix.length, -suffix.length)) as Record<string, string>;
+		const actions = JSON.parse(subtitle.slice(prefix.length, -suffix.length)) as Record<
+			string,
+			string
+		>;
 		const expected: Record<string, string> = {};
 		for (const [resource, module] of Object.entries(resources))
 			for (const [value, operation] of Object.entries(module.operations))
@@ -206,7 +219,9 @@ describe('the resources of the node', () => {
 		// Listed by name within each resource.
 		const trackKeys = Object.keys(actions).filter((k) => k.startsWith('track/'));
 		const trackNames = trackKeys.map((k) => operations.track[k.slice('track/'.length)].option.name);
-		expect(trackNames).toEqual(byName(trackNames.map((name) => ({ name, value: name }))).map((o) => o.name));
+		expect(trackNames).toEqual(
+			byName(trackNames.map((name) => ({ name, value: name }))).map((o) => o.name),
+		);
 	});
 });
 
@@ -219,20 +234,29 @@ describe('the shared run steps', () => {
 				name in values ? values[name] : fallback,
 		} as unknown as IExecuteFunctions;
 	}
-	const keys = { key: jest.fn((scope: string) => `key-${scope}`) } as unknown as Parameters<PreparedOperation>[0];
+	const keys = {
+		key: jest.fn((scope: string) => `key-${scope}`),
+	} as unknown as Parameters<PreparedOperation>[0];
 
 	it('sendRequest: the method, path, body, item and the main Idempotency-Key', async () => {
 		const context = ctx();
 		const body: IDataObject = { title: 'T' };
 		expect(await sendRequest('POST', '/tracks', 3, body).call(context, keys)).toEqual({ id: 'x' });
 		expect(calls).toEqual([
-			{ fn: 'request', args: ['POST', '/tracks', { body, itemIndex: 3, idempotencyKey: 'key-main' }] },
+			{
+				fn: 'request',
+				args: ['POST', '/tracks', { body, itemIndex: 3, idempotencyKey: 'key-main' }],
+			},
 		]);
 	});
 
 	it('sendRequest without a body sends none', async () => {
 		await sendRequest('DELETE', '/tags/1', 0).call(ctx(), keys);
-		expect(calls[0].args).toEqual(['DELETE', '/tags/1', { itemIndex: 0, idempotencyKey: 'key-main' }]);
+		expect(calls[0].args).toEqual([
+			'DELETE',
+			'/tags/1',
+			{ itemIndex: 0, idempotencyKey: 'key-main' },
+		]);
 		expect(Object.keys(calls[0].args[2] as object)).not.toContain('body');
 	});
 
@@ -248,7 +272,10 @@ describe('the shared run steps', () => {
 	it('listOperation: Return All / Limit, then every object of the path', async () => {
 		const operation = listOperation('/statuses');
 		expect(operation.fields.map((f) => f.name)).toEqual(['returnAll', 'limit']);
-		const run = (await operation.prepare.call(ctx({ returnAll: false, limit: 7 }), 1)) as PreparedOperation;
+		const run = (await operation.prepare.call(
+			ctx({ returnAll: false, limit: 7 }),
+			1,
+		)) as PreparedOperation;
 		await run.call(ctx(), keys);
 		expect(calls[0]).toEqual({ fn: 'list', args: ['/statuses', {}, 7, 1] });
 		calls.length = 0;
@@ -267,16 +294,31 @@ describe('the shared run steps', () => {
 			'fix',
 		);
 		await withState.call(ctx(), keys);
-		expect(calls[0]).toEqual({ fn: 'list', args: [`/tracks/${ID}/forms`, { state: 'done' }, 3, 4] });
+		expect(calls[0]).toEqual({
+			fn: 'list',
+			args: [`/tracks/${ID}/forms`, { state: 'done' }, 3, 4],
+		});
 		calls.length = 0;
-		const without = trackListWithState.call(ctx({ trackId: ID, returnAll: true }), 0, 'invitations', states, 'fix');
+		const without = trackListWithState.call(
+			ctx({ trackId: ID, returnAll: true }),
+			0,
+			'invitations',
+			states,
+			'fix',
+		);
 		await without.call(ctx(), keys);
 		expect(calls[0]).toEqual({ fn: 'list', args: [`/tracks/${ID}/invitations`, {}, undefined, 0] });
 	});
 
 	it('trackListWithState: a bad state stops before anything is sent', () => {
 		expect(() =>
-			trackListWithState.call(ctx({ trackId: ID, 'filters.state': 'gone' }), 0, 'forms', ['open'], 'Pick open.'),
+			trackListWithState.call(
+				ctx({ trackId: ID, 'filters.state': 'gone' }),
+				0,
+				'forms',
+				['open'],
+				'Pick open.',
+			),
 		).toThrow('State "gone" is not known');
 		expect(calls).toEqual([]);
 	});

@@ -53,7 +53,10 @@ describe('compactObject', () => {
 				id: ID,
 				title: 'Coaching Sanne',
 				status: { id: 's1', name: 'Open' },
-				tags: [{ id: 't1', name: 'VIP' }, { id: 't2', name: 'New' }],
+				tags: [
+					{ id: 't1', name: 'VIP' },
+					{ id: 't2', name: 'New' },
+				],
 				archived: false,
 				member_count: 2,
 				members: [
@@ -90,9 +93,19 @@ describe('compactObject', () => {
 
 	it('a bare Track: no tags is an empty list, null and missing fields are left out', () => {
 		expect(
-			compactObject({ object: 'track', id: ID, title: 'T', status: null, archived: true, app_url: null }),
+			compactObject({
+				object: 'track',
+				id: ID,
+				title: 'T',
+				status: null,
+				archived: true,
+				app_url: null,
+			}),
 		).toEqual({ id: ID, title: 'T', tags: [], archived: true });
-		expect(compactObject({ object: 'track', id: ID, status: { id: 's' } })).toEqual({ id: ID, tags: [] });
+		expect(compactObject({ object: 'track', id: ID, status: { id: 's' } })).toEqual({
+			id: ID,
+			tags: [],
+		});
 		expect(compactObject({ object: 'track', id: ID, status: { id: 's', name: '' } })).toEqual({
 			id: ID,
 			tags: [],
@@ -209,31 +222,35 @@ describe('compactObject', () => {
 		});
 	});
 
-	it.each([['tag'], ['invitation'], ['workspace'], ['dead_letter'], [undefined], ['a_newer_object']])(
-		'%p: nested objects by name, lists, answers and plain values kept',
-		(object) => {
-			const json = {
-				...(object ? { object } : {}),
-				id: 'x1',
-				track: { id: 't1', name: 'Coaching' },
-				sender: { id: 'u1' },
-				answers: { q: 'a' },
-				list: [{ name: 'n' }],
-				count: 0,
-				empty: null,
-			};
-			expect(compactObject(json)).toEqual({
-				...(object ? { object } : {}),
-				id: 'x1',
-				track: 'Coaching',
-				sender: { id: 'u1' },
-				answers: { q: 'a' },
-				list: [{ name: 'n' }],
-				count: 0,
-				empty: null,
-			});
-		},
-	);
+	it.each([
+		['tag'],
+		['invitation'],
+		['workspace'],
+		['dead_letter'],
+		[undefined],
+		['a_newer_object'],
+	])('%p: nested objects by name, lists, answers and plain values kept', (object) => {
+		const json = {
+			...(object ? { object } : {}),
+			id: 'x1',
+			track: { id: 't1', name: 'Coaching' },
+			sender: { id: 'u1' },
+			answers: { q: 'a' },
+			list: [{ name: 'n' }],
+			count: 0,
+			empty: null,
+		};
+		expect(compactObject(json)).toEqual({
+			...(object ? { object } : {}),
+			id: 'x1',
+			track: 'Coaching',
+			sender: { id: 'u1' },
+			answers: { q: 'a' },
+			list: [{ name: 'n' }],
+			count: 0,
+			empty: null,
+		});
+	});
 });
 
 describe('notFoundKind and invalidIdKind, at their edges', () => {
@@ -272,7 +289,9 @@ describe('notFoundKind and invalidIdKind, at their edges', () => {
 describe('toolError', () => {
 	const node: INode = testNode('trackler', { type: 'n8n-nodes-trackler.tracklerTool' });
 
-	function ctx(parameters: Record<string, unknown> = {}): IExecuteFunctions & { getNodeParameter: jest.Mock } {
+	function ctx(
+		parameters: Record<string, unknown> = {},
+	): IExecuteFunctions & { getNodeParameter: jest.Mock } {
 		const getNodeParameter = jest.fn((name: string) => {
 			if (!(name in parameters)) throw new Error(`Could not get parameter "${name}"`);
 			return parameters[name];
@@ -289,7 +308,12 @@ describe('toolError', () => {
 
 	it('404 naming the kind: the id the item gave and the next step', () => {
 		const context = ctx({ trackId: ` ${ID} ` });
-		const error = toolError(context, apiError('404', 'Not found', 'No track with this id.'), 'appointment', 2);
+		const error = toolError(
+			context,
+			apiError('404', 'Not found', 'No track with this id.'),
+			'appointment',
+			2,
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe(`No Track has the id ${ID}`);
 		expect(error.description).toBe(
@@ -300,14 +324,29 @@ describe('toolError', () => {
 	});
 
 	it('404 without a kind in the text: the resource; the id from the filters', () => {
-		const error = toolError(ctx({ 'filters.userId': ID }), apiError('404', 'Not found', 'Gone'), 'user', 0);
+		const error = toolError(
+			ctx({ 'filters.userId': ID }),
+			apiError('404', 'Not found', 'Gone'),
+			'user',
+			0,
+		);
 		expect(error.message).toBe(`No User has the id ${ID}`);
-		expect(error.description).toBe("Use a user id from the Track's members (get the Track with its members).");
+		expect(error.description).toBe(
+			"Use a user id from the Track's members (get the Track with its members).",
+		);
 	});
 
 	it.each([
-		['form', 'Form', 'Use a form id taken from a Track (its forms) or from a form.submitted event; do not guess ids.'],
-		['appointment', 'Appointment', "Use an appointment id from the Track's list of appointments; do not guess ids."],
+		[
+			'form',
+			'Form',
+			'Use a form id taken from a Track (its forms) or from a form.submitted event; do not guess ids.',
+		],
+		[
+			'appointment',
+			'Appointment',
+			"Use an appointment id from the Track's list of appointments; do not guess ids.",
+		],
 		['tag', 'Tag', 'Use the name of a tag the workspace has, or a tag id from a Track.'],
 		['invitation', 'Invitation', 'Check the ids you passed; look them up with another tool first.'],
 	])('404 of a %s: its next step', (resource, kind, next) => {
@@ -322,7 +361,12 @@ describe('toolError', () => {
 	});
 
 	it('404 of a submission: not submitted yet, with the form id', () => {
-		const error = toolError(ctx({ formId: ID }), apiError('404', 'Not found', 'This form has no Submission yet'), 'form', 1);
+		const error = toolError(
+			ctx({ formId: ID }),
+			apiError('404', 'Not found', 'This form has no Submission yet'),
+			'form',
+			1,
+		);
 		expect(error.message).toBe(`The form ${ID} has not been submitted yet`);
 		expect(error.description).toBe(
 			'Only a submitted form has answers. Check the form id, or ask again after the form has been submitted.',
@@ -334,7 +378,9 @@ describe('toolError', () => {
 	});
 
 	it('a bad id of a known kind: the same message, how to get an id', () => {
-		const original = new NodeOperationError(node, 'Track "abc" is not a valid ID', { description: 'x' });
+		const original = new NodeOperationError(node, 'Track "abc" is not a valid ID', {
+			description: 'x',
+		});
 		const error = toolError(ctx(), original, 'track', 3);
 		expect(error).not.toBe(original);
 		expect(error.message).toBe('Track "abc" is not a valid ID');
@@ -351,15 +397,18 @@ describe('toolError', () => {
 		expect(toolError(ctx(), api, 'track', 0)).toBe(api);
 	});
 
-	it.each([['429'], ['500'], ['503'], ['599']])('%s: Trackler could not, wait and check', (code) => {
-		const error = toolError(ctx(), apiError(code, 'Service unavailable'), 'track', 4);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Trackler could not carry out the request: Service unavailable');
-		expect(error.description).toBe(
-			'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
-		);
-		expect(error.context.itemIndex).toBe(4);
-	});
+	it.each([['429'], ['500'], ['503'], ['599']])(
+		'%s: Trackler could not, wait and check',
+		(code) => {
+			const error = toolError(ctx(), apiError(code, 'Service unavailable'), 'track', 4);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe('Trackler could not carry out the request: Service unavailable');
+			expect(error.description).toBe(
+				'Trackler did not answer properly after several tries. Wait a minute and call the tool again; for a tool that sends or creates something, first check (for example by listing) whether it already happened.',
+			);
+			expect(error.context.itemIndex).toBe(4);
+		},
+	);
 
 	it.each([['428'], ['600'], ['5000'], ['409']])('%s is kept as it is', (code) => {
 		const original = apiError(code, 'Conflict');
@@ -367,10 +416,17 @@ describe('toolError', () => {
 	});
 
 	it('422: the fields to correct, then call again', () => {
-		const error = toolError(ctx(), apiError('422', 'Invalid fields', 'title: too long'), 'track', 5);
+		const error = toolError(
+			ctx(),
+			apiError('422', 'Invalid fields', 'title: too long'),
+			'track',
+			5,
+		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Invalid fields');
-		expect(error.description).toBe('title: too long\nCorrect these values and call the tool again.');
+		expect(error.description).toBe(
+			'title: too long\nCorrect these values and call the tool again.',
+		);
 		expect(error.context.itemIndex).toBe(5);
 	});
 
@@ -383,7 +439,9 @@ describe('toolError', () => {
 	});
 
 	it('a 404 that is a NodeOperationError is not a not-found answer', () => {
-		const original = new NodeOperationError(node, 'No track with this id', { description: 'No track with this id' });
+		const original = new NodeOperationError(node, 'No track with this id', {
+			description: 'No track with this id',
+		});
 		(original as unknown as { httpCode: string }).httpCode = '404';
 		expect(toolError(ctx(), original, 'track', 0)).toBe(original);
 	});

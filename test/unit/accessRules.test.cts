@@ -19,7 +19,14 @@ import {
 let now = 1_000_000;
 let reads = 0;
 
-function context(options: { credentialId?: string | null; workflowId?: string | null; nodeName?: string; token?: unknown } = {}) {
+function context(
+	options: {
+		credentialId?: string | null;
+		workflowId?: string | null;
+		nodeName?: string;
+		token?: unknown;
+	} = {},
+) {
 	const credentialId = 'credentialId' in options ? options.credentialId : 'cred-1';
 	const workflowId = 'workflowId' in options ? options.workflowId : 'wf-1';
 	const nodeName = options.nodeName ?? 'Trackler Trigger';
@@ -66,7 +73,9 @@ describe('cachedAccess', () => {
 	});
 
 	it('a credential without a token gives an empty Bearer', async () => {
-		expect((await cachedAccess(context({ token: undefined }), 'tracklerApi', base)).authorization).toBe('Bearer ');
+		expect(
+			(await cachedAccess(context({ token: undefined }), 'tracklerApi', base)).authorization,
+		).toBe('Bearer ');
 	});
 
 	it('reused until its end, read again at it', async () => {
@@ -127,7 +136,8 @@ describe('cachedAccess', () => {
 	});
 
 	it('at most 1,000 entries: the 1,001st starts the cache anew', async () => {
-		for (let i = 0; i < 1_000; i++) await cachedAccess(context({ credentialId: `c${i}` }), 'tracklerApi', base);
+		for (let i = 0; i < 1_000; i++)
+			await cachedAccess(context({ credentialId: `c${i}` }), 'tracklerApi', base);
 		expect(heldAccessEntries()).toBe(1_000);
 		await cachedAccess(context({ credentialId: 'c0' }), 'tracklerApi', base);
 		expect(heldAccessEntries()).toBe(1_000);

@@ -60,7 +60,11 @@ describe('expressionOf', () => {
 		[{ title: '={{ $json.name }}' }, 'title', '{{ $json.name }}'],
 		[{ title: '=  {{ $json.name }}  ' }, 'title', '{{ $json.name }}'],
 		[{ a: { b: '={{ 1 }}' } }, 'a.b', '{{ 1 }}'],
-		[{ trackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }, 'trackId', '{{ $json.id }}'],
+		[
+			{ trackId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			'trackId',
+			'{{ $json.id }}',
+		],
 		[{ trackId: { __rl: true, mode: 'id', value: 'abc' } }, 'trackId', undefined],
 		[{ title: 'plain' }, 'title', undefined],
 		[{ title: 'x=y' }, 'title', undefined],
@@ -90,7 +94,13 @@ describe('emptyError and getRequiredString', () => {
 	});
 
 	it('a field whose expression gave nothing names the expression and adds the fix', () => {
-		const error = emptyError.call(ctx({}, { title: '={{ $json.t }}' }), 'title', 0, 'Title', 'Enter a title.');
+		const error = emptyError.call(
+			ctx({}, { title: '={{ $json.t }}' }),
+			'title',
+			0,
+			'Title',
+			'Enter a title.',
+		);
 		expect(error.message).toBe('Title is empty: the expression {{ $json.t }} gave an empty value');
 		expect(error.description).toBe(
 			"Check that the field the expression reads is in this item's input (spelled the same, not empty), or set Title another way. Enter a title.",
@@ -98,15 +108,19 @@ describe('emptyError and getRequiredString', () => {
 	});
 
 	it('getRequiredString trims; blank, null and missing are empty, with the default or the given fix', () => {
-		expect(getRequiredString.call(ctx({ title: '  Intake  ' }), 'title', 0, 'Title')).toBe('Intake');
-		expect(thrown(() => getRequiredString.call(ctx({ title: '   ' }), 'title', 0, 'Title')).description).toBe(
-			'Enter a value.',
+		expect(getRequiredString.call(ctx({ title: '  Intake  ' }), 'title', 0, 'Title')).toBe(
+			'Intake',
 		);
-		expect(thrown(() => getRequiredString.call(ctx({ title: null }), 'title', 0, 'Title')).message).toBe(
-			'Title is empty',
-		);
+		expect(
+			thrown(() => getRequiredString.call(ctx({ title: '   ' }), 'title', 0, 'Title')).description,
+		).toBe('Enter a value.');
+		expect(
+			thrown(() => getRequiredString.call(ctx({ title: null }), 'title', 0, 'Title')).message,
+		).toBe('Title is empty');
 		const missing = ctx();
-		const error = thrown(() => getRequiredString.call(missing, 'title', 2, 'Title', 'Give the Track a title'));
+		const error = thrown(() =>
+			getRequiredString.call(missing, 'title', 2, 'Title', 'Give the Track a title'),
+		);
 		expect(error.message).toBe('Title is empty');
 		expect(error.description).toBe('Give the Track a title.');
 		expect(error.context.itemIndex).toBe(2);
@@ -132,20 +146,20 @@ describe('checkMaxLength and getOptionalText', () => {
 	});
 
 	it('getOptionalText trims, then checks the length', () => {
-		expect(getOptionalText.call(ctx(), '  abcde  ', 5, 0, 'Location', 'the location')).toBe('abcde');
+		expect(getOptionalText.call(ctx(), '  abcde  ', 5, 0, 'Location', 'the location')).toBe(
+			'abcde',
+		);
 		expect(getOptionalText.call(ctx(), 12, 5, 0, 'Location', 'the location')).toBe('12');
-		const error = thrown(() => getOptionalText.call(ctx(), 'abcdef', 5, 0, 'Location', 'the location'));
+		const error = thrown(() =>
+			getOptionalText.call(ctx(), 'abcdef', 5, 0, 'Location', 'the location'),
+		);
 		expect(error.message).toBe('Location is 6 characters long');
 		expect(error.description).toBe('Shorten the location to 5 characters or fewer.');
 	});
 });
 
 describe('checkEmail', () => {
-	it.each([
-		'sanne@example.nl',
-		'a.b+c@sub.example.co.uk',
-		'x@y.z',
-	])('%s passes', (email) => {
+	it.each(['sanne@example.nl', 'a.b+c@sub.example.co.uk', 'x@y.z'])('%s passes', (email) => {
 		expect(checkEmail.call(ctx(), `  ${email} `, 0, 'E-mail')).toBe(email);
 	});
 
@@ -224,7 +238,14 @@ describe('getPositiveInteger', () => {
 
 	it.each([[0], [-1], [1.5], ['abc']])('%p is refused with the given fix', (value) => {
 		const error = thrown(() =>
-			getPositiveInteger.call(ctx({ d: value }), 'd', 1, 'Duration', 30, 'Set Duration to 1 or more.'),
+			getPositiveInteger.call(
+				ctx({ d: value }),
+				'd',
+				1,
+				'Duration',
+				30,
+				'Set Duration to 1 or more.',
+			),
 		);
 		expect(error.message).toBe(`Duration ${Number(value)} is not a whole number of 1 or more`);
 		expect(error.description).toBe('Set Duration to 1 or more.');
@@ -242,19 +263,35 @@ describe('getOptionFilter and getStateFilter', () => {
 	});
 
 	it('an allowed value is returned', () => {
-		expect(getStateFilter.call(ctx({ 'filters.state': 'archived' }), 0, allowed, 'fix')).toBe('archived');
-		expect(getOptionFilter.call(ctx({ 'filters.kind': 'a' }), 'filters.kind', 0, 'Kind', ['a'], 'f')).toBe('a');
+		expect(getStateFilter.call(ctx({ 'filters.state': 'archived' }), 0, allowed, 'fix')).toBe(
+			'archived',
+		);
+		expect(
+			getOptionFilter.call(ctx({ 'filters.kind': 'a' }), 'filters.kind', 0, 'Kind', ['a'], 'f'),
+		).toBe('a');
 	});
 
 	it('another value names the field and the fix', () => {
 		const error = thrown(() =>
-			getStateFilter.call(ctx({ 'filters.state': 'gone' }), 5, allowed, 'Choose Active or Archived.'),
+			getStateFilter.call(
+				ctx({ 'filters.state': 'gone' }),
+				5,
+				allowed,
+				'Choose Active or Archived.',
+			),
 		);
 		expect(error.message).toBe('State "gone" is not known');
 		expect(error.description).toBe('Choose Active or Archived.');
 		expect(error.context.itemIndex).toBe(5);
 		const other = thrown(() =>
-			getOptionFilter.call(ctx({ 'filters.kind': 'b' }), 'filters.kind', 0, 'Kind', ['a'], 'Pick a.'),
+			getOptionFilter.call(
+				ctx({ 'filters.kind': 'b' }),
+				'filters.kind',
+				0,
+				'Kind',
+				['a'],
+				'Pick a.',
+			),
 		);
 		expect(other.message).toBe('Kind "b" is not known');
 	});
@@ -333,7 +370,10 @@ describe('errors.ts', () => {
 		const inner = new Error('connect ECONNREFUSED');
 		const cause = new NodeApiError(node, { message: 'The service refused the connection' });
 		(cause as { cause?: unknown }).cause = inner;
-		const error = wrapApiError(node, cause, { message: 'Trackler refused', description: 'Check the URL.' });
+		const error = wrapApiError(node, cause, {
+			message: 'Trackler refused',
+			description: 'Check the URL.',
+		});
 		expect(error).not.toBe(cause);
 		expect(error.message).toBe('Trackler refused');
 		expect(error.description).toBe('Check the URL.');

@@ -14,12 +14,16 @@ describe('deprecationWarning', () => {
 	it('no Deprecation header (or a null one): no warning', () => {
 		expect(deprecationWarning('GET', '/tracks', {})).toBeUndefined();
 		expect(deprecationWarning('GET', '/tracks', { deprecation: null })).toBeUndefined();
-		expect(deprecationWarning('GET', '/tracks', { Sunset: 'Wed, 01 Dec 2027 00:00:00 GMT' })).toBeUndefined();
+		expect(
+			deprecationWarning('GET', '/tracks', { Sunset: 'Wed, 01 Dec 2027 00:00:00 GMT' }),
+		).toBeUndefined();
 	});
 
 	it('the bare header: method and path, ids and query left out', () => {
 		expect(
-			deprecationWarning('POST', `/tracks/${ID}/tags/${ID.toUpperCase()}?x=${ID}`, { deprecation: 'true' }),
+			deprecationWarning('POST', `/tracks/${ID}/tags/${ID.toUpperCase()}?x=${ID}`, {
+				deprecation: 'true',
+			}),
 		).toBe(`Trackler marks POST /tracks/{id}/tags/{id} as deprecated${TAIL}.`);
 	});
 
@@ -53,24 +57,43 @@ describe('deprecationWarning', () => {
 		['digits after text', { deprecation: 'x@12' }],
 		['digits before text', { deprecation: '@12x' }],
 	])('no "since" for %s', (_what, headers) => {
-		expect(deprecationWarning('GET', '/tags', headers)).toBe(`Trackler marks GET /tags as deprecated${TAIL}.`);
+		expect(deprecationWarning('GET', '/tags', headers)).toBe(
+			`Trackler marks GET /tags as deprecated${TAIL}.`,
+		);
 	});
 
 	it.each([
 		['a sunset that is no date', { deprecation: 'true', sunset: 'soon' }],
 		['an empty sunset', { deprecation: 'true', sunset: '' }],
-		['a link of another relation', { deprecation: 'true', link: '<https://x.example>; rel="next"' }],
-		['a link relation that only starts alike', { deprecation: 'true', link: '<https://x.example>; rel="deprecation-notes"' }],
-		['a link without its closing bracket', { deprecation: 'true', link: '<https://x.example; rel="deprecation"' }],
-		['a link without its opening bracket', { deprecation: 'true', link: 'https://x.example>; rel="deprecation"' }],
+		[
+			'a link of another relation',
+			{ deprecation: 'true', link: '<https://x.example>; rel="next"' },
+		],
+		[
+			'a link relation that only starts alike',
+			{ deprecation: 'true', link: '<https://x.example>; rel="deprecation-notes"' },
+		],
+		[
+			'a link without its closing bracket',
+			{ deprecation: 'true', link: '<https://x.example; rel="deprecation"' },
+		],
+		[
+			'a link without its opening bracket',
+			{ deprecation: 'true', link: 'https://x.example>; rel="deprecation"' },
+		],
 		['an empty link', { deprecation: 'true', link: '' }],
 	])('no sunset and no link for %s', (_what, headers) => {
-		expect(deprecationWarning('GET', '/tags', headers)).toBe(`Trackler marks GET /tags as deprecated${TAIL}.`);
+		expect(deprecationWarning('GET', '/tags', headers)).toBe(
+			`Trackler marks GET /tags as deprecated${TAIL}.`,
+		);
 	});
 
 	it('a ">" before the "<" of a part does not end its link', () => {
 		expect(
-			deprecationWarning('GET', '/tags', { deprecation: 'true', link: 'x> <https://y.example/z>; rel=deprecation' }),
+			deprecationWarning('GET', '/tags', {
+				deprecation: 'true',
+				link: 'x> <https://y.example/z>; rel=deprecation',
+			}),
 		).toBe(`Trackler marks GET /tags as deprecated${TAIL} (https://y.example/z).`);
 	});
 });

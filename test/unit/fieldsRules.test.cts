@@ -100,8 +100,11 @@ describe('locator', () => {
 
 	it('the ID validation accepts a UUID and nothing around it', () => {
 		const regex = new RegExp(
-			(locator('User', 'u').modes?.[1].validation?.[0] as { properties: { regex: string } }).properties
-				.regex,
+			(
+				locator('User', 'u').modes?.[1].validation?.[0] as unknown as {
+					properties: { regex: string };
+				}
+			).properties.regex,
 		);
 		expect(regex.test('3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13')).toBe(true);
 		expect(regex.test('x3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13')).toBe(false);

@@ -73,15 +73,30 @@ describe('locatorText', () => {
 	it.each([
 		[ID, { value: ID, id: ID }],
 		[`  ${ID}  `, { value: ID, id: ID }],
-		[{ __rl: true, mode: 'id', value: ` ${ID}` }, { value: ID, id: ID }],
-		[{ __rl: true, mode: 'list' }, { value: '', id: '' }],
-		[{ __rl: true, mode: 'list', value: null }, { value: '', id: '' }],
-		[`https://app.trackler.nl/tracks/${ID}`, { value: `https://app.trackler.nl/tracks/${ID}`, id: ID }],
+		[
+			{ __rl: true, mode: 'id', value: ` ${ID}` },
+			{ value: ID, id: ID },
+		],
+		[
+			{ __rl: true, mode: 'list' },
+			{ value: '', id: '' },
+		],
+		[
+			{ __rl: true, mode: 'list', value: null },
+			{ value: '', id: '' },
+		],
+		[
+			`https://app.trackler.nl/tracks/${ID}`,
+			{ value: `https://app.trackler.nl/tracks/${ID}`, id: ID },
+		],
 		[
 			`https://app.trackler.nl/tracks/${ID}/members`,
 			{ value: `https://app.trackler.nl/tracks/${ID}/members`, id: ID },
 		],
-		['https://appxtrackler.nl/tracks/' + ID, { value: 'https://appxtrackler.nl/tracks/' + ID, id: 'https://appxtrackler.nl/tracks/' + ID }],
+		[
+			'https://appxtrackler.nl/tracks/' + ID,
+			{ value: 'https://appxtrackler.nl/tracks/' + ID, id: 'https://appxtrackler.nl/tracks/' + ID },
+		],
 		[undefined, { value: '', id: '' }],
 		[null, { value: '', id: '' }],
 		[42, { value: '42', id: '42' }],
@@ -93,7 +108,10 @@ describe('locatorText', () => {
 describe('splitList', () => {
 	it.each([
 		[` a, b ,,c `, ['a', 'b', 'c']],
-		[['a, b', ' c ', '', null, undefined], ['a', 'b', 'c']],
+		[
+			['a, b', ' c ', '', null, undefined],
+			['a', 'b', 'c'],
+		],
 		[[], []],
 		['', []],
 		[undefined, []],
@@ -113,7 +131,9 @@ describe('getId', () => {
 	});
 
 	it('a Track app address gives its ID', () => {
-		expect(getId.call(ctx({ trackId: `https://app.trackler.nl/tracks/${ID}` }), 'trackId', 0, 'Track')).toBe(ID);
+		expect(
+			getId.call(ctx({ trackId: `https://app.trackler.nl/tracks/${ID}` }), 'trackId', 0, 'Track'),
+		).toBe(ID);
 	});
 
 	it.each([[''], ['  '], [undefined], [{ __rl: true, mode: 'list', value: '' }]])(
@@ -148,10 +168,12 @@ describe('getOptionalId', () => {
 	});
 
 	it('added: checked as a required ID', () => {
-		expect(getOptionalId.call(ctx({ 'f.userId': ID.toUpperCase() }), 'f.userId', 0, 'User')).toBe(ID);
-		expect(thrown(() => getOptionalId.call(ctx({ 'f.userId': '' }), 'f.userId', 0, 'User')).message).toBe(
-			'User is empty',
+		expect(getOptionalId.call(ctx({ 'f.userId': ID.toUpperCase() }), 'f.userId', 0, 'User')).toBe(
+			ID,
 		);
+		expect(
+			thrown(() => getOptionalId.call(ctx({ 'f.userId': '' }), 'f.userId', 0, 'User')).message,
+		).toBe('User is empty');
 	});
 });
 
@@ -215,12 +237,15 @@ describe('plain IDs', () => {
 		expect(context.getNodeParameter).toHaveBeenCalledWith('formId', 4, '');
 	});
 
-	it.each([[''], [' '], [null], [undefined]])('%p is empty: says where the ID comes from', (value) => {
-		const error = thrown(() => getPlainId.call(ctx({ formId: value }), FORM, 1));
-		expect(error.message).toBe('Form ID is empty');
-		expect(error.description).toBe('Enter the ID of the form. Send Form gives it as id.');
-		expect(error.context.itemIndex).toBe(1);
-	});
+	it.each([[''], [' '], [null], [undefined]])(
+		'%p is empty: says where the ID comes from',
+		(value) => {
+			const error = thrown(() => getPlainId.call(ctx({ formId: value }), FORM, 1));
+			expect(error.message).toBe('Form ID is empty');
+			expect(error.description).toBe('Enter the ID of the form. Send Form gives it as id.');
+			expect(error.context.itemIndex).toBe(1);
+		},
+	);
 
 	it('not a UUID: "A" before a consonant, "An" before a vowel', () => {
 		const form = thrown(() => getPlainId.call(ctx({ formId: 'f-1' }), FORM, 0));

@@ -8,10 +8,12 @@ const sent: Array<{ kind: 'one' | 'all'; method?: string; path: string; qs?: IDa
 const answers: unknown[] = [];
 
 jest.mock('../../nodes/shared/transport', () => ({
-	tracklerApiRequest: jest.fn(async (method: string, path: string, options: { qs?: IDataObject }) => {
-		sent.push({ kind: 'one', method, path, qs: options?.qs });
-		return answers.shift();
-	}),
+	tracklerApiRequest: jest.fn(
+		async (method: string, path: string, options: { qs?: IDataObject }) => {
+			sent.push({ kind: 'one', method, path, qs: options?.qs });
+			return answers.shift();
+		},
+	),
 	tracklerApiRequestAllItems: jest.fn(async (path: string) => {
 		sent.push({ kind: 'all', path });
 		return answers.shift();
@@ -237,9 +239,7 @@ describe('the paged lists', () => {
 			results: [{ name: 'Intake (2026-12-01 09:30 UTC)', value: 'p1' }],
 			paginationToken: 'ca',
 		});
-		answers.push(
-			page([{ id: 'p2', title: 'Review', start_at: '2026-12-02T14:05:59.123Z' }]),
-		);
+		answers.push(page([{ id: 'p2', title: 'Review', start_at: '2026-12-02T14:05:59.123Z' }]));
 		expect((await searchAppointments.call(ctx())).results).toEqual([
 			{ name: 'Review (2026-12-02 14:05 UTC)', value: 'p2' },
 		]);
@@ -266,7 +266,10 @@ describe('the small collections, read whole and filtered here', () => {
 			],
 		});
 		answers.push([object, { id: 'x9', name: 'zzz', group: 'done' }]);
-		const filtered = await (search as typeof searchTags).call(ctx(), name.slice(0, 3).toUpperCase());
+		const filtered = await (search as typeof searchTags).call(
+			ctx(),
+			name.slice(0, 3).toUpperCase(),
+		);
 		expect(filtered).toEqual({ results: [{ name, value: object.id }] });
 	});
 
@@ -335,10 +338,13 @@ describe('getTrackMembers', () => {
 		expect(sent).toEqual([{ kind: 'all', path: `/tracks/${TRACK_ID}/members` }]);
 	});
 
-	it.each([[''], ['not-a-uuid'], [undefined]])('no Track chosen (%p): empty, nothing sent', async (value) => {
-		expect(await getTrackMembers.call(ctx(value))).toEqual([]);
-		expect(sent).toEqual([]);
-	});
+	it.each([[''], ['not-a-uuid'], [undefined]])(
+		'no Track chosen (%p): empty, nothing sent',
+		async (value) => {
+			expect(await getTrackMembers.call(ctx(value))).toEqual([]);
+			expect(sent).toEqual([]);
+		},
+	);
 });
 
 describe('roleName and the exported tables', () => {

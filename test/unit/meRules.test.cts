@@ -66,7 +66,11 @@ afterEach(() => {
 
 describe('the facts of an answer', () => {
 	it('token id, scopes, workspace id and time zone', async () => {
-		next = () => me({ id: 'tok-1', scopes: ['read', 'tracks:write'] }, { id: 'ws-1', time_zone: 'Europe/Amsterdam' });
+		next = () =>
+			me(
+				{ id: 'tok-1', scopes: ['read', 'tracks:write'] },
+				{ id: 'ws-1', time_zone: 'Europe/Amsterdam' },
+			);
 		expect(await meFacts(pollContext(), 0)).toEqual({
 			tokenId: 'tok-1',
 			scopes: ['read', 'tracks:write'],
@@ -77,7 +81,11 @@ describe('the facts of an answer', () => {
 
 	it.each([
 		['no token and no workspace', undefined, undefined],
-		['ids that are no strings, scopes no list, an empty time zone', { id: 7, scopes: 'read' }, { id: 8, time_zone: '' }],
+		[
+			'ids that are no strings, scopes no list, an empty time zone',
+			{ id: 7, scopes: 'read' },
+			{ id: 8, time_zone: '' },
+		],
 		['a time zone that is no string', { id: null }, { time_zone: 3 }],
 	])('%s: none of them', async (_what, token, workspace) => {
 		next = () => me(token, workspace);

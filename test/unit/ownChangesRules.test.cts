@@ -8,7 +8,12 @@ jest.mock('../../nodes/shared/me', () => ({
 	...jest.requireActual('../../nodes/shared/me'),
 	meFacts: jest.fn(async (_ctx: unknown, maxAgeMs: number, options: unknown) => {
 		asked.push({ maxAgeMs, options });
-		return { tokenId: 'tok_1', scopes: undefined, workspaceId: undefined, workspaceTimeZone: undefined };
+		return {
+			tokenId: 'tok_1',
+			scopes: undefined,
+			workspaceId: undefined,
+			workspaceTimeZone: undefined,
+		};
 	}),
 }));
 
@@ -32,7 +37,11 @@ function ctx(typeVersion: number, parameter: unknown, mode = 'trigger') {
 	const getNodeParameter = jest.fn((_name: string, fallback: unknown) =>
 		parameter === 'missing' ? fallback : parameter,
 	);
-	return { getNode: () => node, getNodeParameter, getMode: () => mode } as unknown as IPollFunctions & {
+	return {
+		getNode: () => node,
+		getNodeParameter,
+		getMode: () => mode,
+	} as unknown as IPollFunctions & {
 		getNodeParameter: jest.Mock;
 	};
 }

@@ -53,7 +53,9 @@ describe('redactPersonalData', () => {
 	});
 
 	it('a personal field that is null or missing stays so', () => {
-		expect(redactPersonalData({ object: 'appointment', id: 'a', location: null, title: undefined })).toEqual({
+		expect(
+			redactPersonalData({ object: 'appointment', id: 'a', location: null, title: undefined }),
+		).toEqual({
 			object: 'appointment',
 			id: 'a',
 			location: null,
@@ -84,13 +86,19 @@ describe('redactPersonalData', () => {
 	});
 
 	it('without an `object` field: the schemas given; none given, nothing replaced', () => {
-		expect(redactPersonalData({ id: 't1', title: 'T' }, ['TrackRef'])).toEqual({ id: 't1', title: R });
+		expect(redactPersonalData({ id: 't1', title: 'T' }, ['TrackRef'])).toEqual({
+			id: 't1',
+			title: R,
+		});
 		expect(redactPersonalData({ id: 't1', title: 'T' })).toEqual({ id: 't1', title: 'T' });
 		expect(redactPersonalData({ object: 'nothing_known', title: 'T' }, ['TrackRef'])).toEqual({
 			object: 'nothing_known',
 			title: R,
 		});
-		expect(redactPersonalData({ object: 42, title: 'T' }, ['TrackRef'])).toEqual({ object: 42, title: R });
+		expect(redactPersonalData({ object: 42, title: 'T' }, ['TrackRef'])).toEqual({
+			object: 42,
+			title: R,
+		});
 	});
 
 	it("an event: its object by type, `previous` by its object's schema, a submission's answers", () => {
@@ -139,19 +147,25 @@ describe('redactPersonalData', () => {
 		expect(redactPersonalData({ previous: { title: 'x', body: 'y' } }, ['EventData'])).toEqual({
 			previous: { title: R, body: 'y' },
 		});
-		expect(redactPersonalData({ object: ['a'], previous: { title: 'x', body: 'y' } }, ['EventData'])).toEqual({
+		expect(
+			redactPersonalData({ object: ['a'], previous: { title: 'x', body: 'y' } }, ['EventData']),
+		).toEqual({
 			object: ['a'],
 			previous: { title: R, body: 'y' },
 		});
 		expect(
-			redactPersonalData({ object: { object: 'message', body: 'b' }, previous: { title: 'x', body: 'y' } }, [
-				'EventData',
-			]),
+			redactPersonalData(
+				{ object: { object: 'message', body: 'b' }, previous: { title: 'x', body: 'y' } },
+				['EventData'],
+			),
 		).toEqual({ object: { object: 'message', body: R }, previous: { title: 'x', body: R } });
 	});
 
 	it('an `object` field that is no text names no schema (a list holding a type name neither)', () => {
-		expect(redactPersonalData({ object: ['track'], title: 'T' })).toEqual({ object: ['track'], title: 'T' });
+		expect(redactPersonalData({ object: ['track'], title: 'T' })).toEqual({
+			object: ['track'],
+			title: 'T',
+		});
 		expect(redactPersonalData({ object: ['track'], title: 'T' }, ['TrackRef'])).toEqual({
 			object: ['track'],
 			title: R,

@@ -25,12 +25,15 @@ describe('runPool', () => {
 		[5, -3, 1],
 		[3, 10, 3],
 		[4, 4, 4],
-	])('%p tasks with limit %p run at most %p at once, each once, in order', async (count, limit, peak) => {
-		const run = await measure(count, limit);
-		expect(run.peak).toBe(peak);
-		expect(run.started).toEqual(Array.from({ length: count }, (_, i) => i));
-		expect(run.result).toBeUndefined();
-	});
+	])(
+		'%p tasks with limit %p run at most %p at once, each once, in order',
+		async (count, limit, peak) => {
+			const run = await measure(count, limit);
+			expect(run.peak).toBe(peak);
+			expect(run.started).toEqual(Array.from({ length: count }, (_, i) => i));
+			expect(run.result).toBeUndefined();
+		},
+	);
 
 	it('no tasks: nothing runs', async () => {
 		const task = jest.fn(async () => {});

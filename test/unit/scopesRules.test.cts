@@ -97,11 +97,14 @@ describe('the wording', () => {
 	it.each([
 		[{ required_scope: 'forms:admin', detail: 'Needs forms:admin.' }, 'Needs forms:admin.'],
 		[{ detail: 'No scope named.' }, 'No scope named.'],
-	])('insufficientScopeError of an unknown scope: the general words and the detail', (problem, description) => {
-		const error = insufficientScopeError(node, problem, 403);
-		expect(error.message).toBe('This Trackler API token lacks the scope this request needs');
-		expect(error.description).toBe(description);
-	});
+	])(
+		'insufficientScopeError of an unknown scope: the general words and the detail',
+		(problem, description) => {
+			const error = insufficientScopeError(node, problem, 403);
+			expect(error.message).toBe('This Trackler API token lacks the scope this request needs');
+			expect(error.description).toBe(description);
+		},
+	);
 
 	it('insufficientScopeError of an unknown scope without a detail: an empty description', () => {
 		const error = insufficientScopeError(node, { code: 'insufficient_scope' }, 403);

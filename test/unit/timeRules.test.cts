@@ -25,7 +25,9 @@ describe('shifts', () => {
 
 	it('a day follows the wall clock: across the spring change it is 23 hours', () => {
 		const before = at('2026-03-28T08:00:00Z'); // 09:00 in Amsterdam (winter time)
-		expect(new Date(shiftMs(before, 1, 'days', AMS)).toISOString()).toBe('2026-03-29T07:00:00.000Z');
+		expect(new Date(shiftMs(before, 1, 'days', AMS)).toISOString()).toBe(
+			'2026-03-29T07:00:00.000Z',
+		);
 		expect(shiftMs(before, 1, 'days', 'UTC')).toBe(before + 86400_000);
 	});
 
@@ -59,12 +61,18 @@ describe('parseMoment', () => {
 		expect(new Date(parseMoment(text, AMS) as number).toISOString()).toBe(iso);
 	});
 
-	it.each([[''], ['   '], ['tomorrow'], ['32-12-2026'], ['1.12.2026 9:05:07'], [42], [null], [undefined]])(
-		'%p is no moment',
-		(value) => {
-			expect(parseMoment(value, AMS)).toBeUndefined();
-		},
-	);
+	it.each([
+		[''],
+		['   '],
+		['tomorrow'],
+		['32-12-2026'],
+		['1.12.2026 9:05:07'],
+		[42],
+		[null],
+		[undefined],
+	])('%p is no moment', (value) => {
+		expect(parseMoment(value, AMS)).toBeUndefined();
+	});
 });
 
 describe('describing a moment', () => {

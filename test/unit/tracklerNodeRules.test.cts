@@ -5,7 +5,7 @@
 // errors worded for a model).
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { catchError, createTrack, MISSING_ID, useSandbox } from '../nodes/fixtures.cjs';
+import { catchError, createTrack, MISSING_ID, node, useSandbox } from '../nodes/fixtures.cjs';
 import { rl } from '../nodes/harness.cjs';
 
 const ctx = useSandbox();
@@ -53,13 +53,14 @@ describe('checks before anything is sent', () => {
 		const track = await createTrack(ctx.sb, 'Checked first');
 		const error = await catchError(() =>
 			h.run({
-				parameters: (i) =>
-					i === 1 ? { resource: 'track', operation: 'toString' } : get(track.id),
+				parameters: (i) => (i === 1 ? { resource: 'track', operation: 'toString' } : get(track.id)),
 				items: [{}, {}, {}],
 			}),
 		);
 		expect(error.message).toBe('The operation "toString" of "track" is not known');
-		expect(error.description).toBe(`Choose a resource and an operation from the lists. ${NO_ITEM_SENT}`);
+		expect(error.description).toBe(
+			`Choose a resource and an operation from the lists. ${NO_ITEM_SENT}`,
+		);
 		expect(error.context.itemIndex).toBe(1);
 		expect(h.allRequests).toHaveLength(0);
 	});
@@ -104,7 +105,8 @@ describe('sending', () => {
 		const h = ctx.harness();
 		const error = await catchError(() =>
 			h.run({
-				parameters: (i) => get([track.id, MISSING_ID, track.id, other][i], { nodeOptions: { concurrency: 4 } }),
+				parameters: (i) =>
+					get([track.id, MISSING_ID, track.id, other][i], { nodeOptions: { concurrency: 4 } }),
 				items: [{}, {}, {}, {}],
 			}),
 		);
@@ -160,13 +162,7 @@ describe('Options → Idempotency Key', () => {
 	it('another key, or none (left out or blank), sends another Idempotency-Key each time', async () => {
 		const key = `order-${Date.now()}`;
 		const runs = await Promise.all(
-			[
-				create('A', key),
-				create('A', `${key}-2`),
-				create('A'),
-				create('A'),
-				create('A', '  '),
-			].map(
+			[create('A', key), create('A', `${key}-2`), create('A'), create('A'), create('A', '  ')].map(
 				async (parameters) => {
 					const h = ctx.harness();
 					const output = await h.run({ parameters });
@@ -176,6 +172,51 @@ describe('Options → Idempotency Key', () => {
 		);
 		expect(new Set(runs.map((r) => r.key)).size).toBe(5);
 		expect(new Set(runs.map((r) => r.id)).size).toBe(5);
+	});
+});
+
+describe('an Idempotency Key expression that gave null', () => {
+	// n8n hands over what the expression gave; the harness drops a null option, so the context is made here.
+	function run(idempotencyKey: unknown) {
+		const getCredentials = jest.fn(async () => ({
+			apiUrl: 'http://127.0.0.1:9',
+			apiToken: 'trk_test_x',
+		}));
+		const parameters: Record<string, unknown> = {
+			'nodeOptions.idempotencyKey': idempotencyKey,
+			resource: 'track',
+			operation: 'nope',
+		};
+		const context = {
+			getInputData: () => [{ json: {} }],
+			continueOnFail: () => false,
+			getNode: () => ({
+				id: 'n1',
+				name: 'Trackler',
+				type: 'n8n-nodes-trackler.trackler',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			}),
+			getWorkflow: () => ({ id: 'wf-1' }),
+			getMode: () => 'manual',
+			getCredentials,
+			getNodeParameter: (name: string, _item: number, fallback?: unknown) =>
+				name in parameters ? parameters[name] : fallback,
+		};
+		return { getCredentials, done: catchError(() => node.execute.call(context as never)) };
+	}
+
+	it('counts as no key: no key is derived (the credential is not read for one)', async () => {
+		const { getCredentials, done } = run(null);
+		expect((await done).message).toBe('The operation "nope" of "track" is not known');
+		expect(getCredentials).not.toHaveBeenCalled();
+	});
+
+	it('a key given is derived with the credential token', async () => {
+		const { getCredentials, done } = run('order-1');
+		expect((await done).message).toBe('The operation "nope" of "track" is not known');
+		expect(getCredentials).toHaveBeenCalledTimes(1);
 	});
 });
 

@@ -132,7 +132,7 @@ describe('the base address', () => {
 	});
 
 	it('a bad API URL names the field and the fix; a run reads it again after a failure', async () => {
-		let apiUrl: unknown = 'not a url';
+		let apiUrl = 'not a url';
 		let reads = 0;
 		const ctx = {
 			getNode: () => testNode(),
