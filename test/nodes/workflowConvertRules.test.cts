@@ -62,6 +62,7 @@ describe('convert rules: every error names the workflow, the place, the problem 
 	const cases: Array<[string, Json, unknown, string, string]> = [
 		['an unknown trigger', { type: 'track_moved' }, [], 'the trigger: the trigger type "track_moved" is not one this conversion knows', `Choose one of Trackler's triggers (${TRIGGERS}) in the workflow editor, or rebuild this workflow in n8n by hand from a Trackler Trigger node.`],
 		['a trigger without a type', {}, [], 'the trigger: the trigger type "undefined" is not one this conversion knows', `Choose one of Trackler's triggers (${TRIGGERS}) in the workflow editor, or rebuild this workflow in n8n by hand from a Trackler Trigger node.`],
+		['no trigger at all', null as unknown as Json, [], 'the trigger: the trigger type "undefined" is not one this conversion knows', `Choose one of Trackler's triggers (${TRIGGERS}) in the workflow editor, or rebuild this workflow in n8n by hand from a Trackler Trigger node.`],
 		['an unknown moment', { type: 'appointment_timing', moment: 'during', offset: null }, [], 'the trigger: the moment "during" of the appointment timing is not one this conversion knows', 'Choose before, during (at the start) or after the start in Trackler, or rebuild this workflow in n8n by hand from a Trackler Polling Trigger node.'],
 		['a missing offset before the start', { type: 'appointment_timing', moment: 'before_start', offset: null }, [], 'the trigger: the offset is missing', OFFSET_FIX],
 		['a missing offset after the start', { type: 'appointment_timing', moment: 'after_start' }, [], 'the trigger: the offset is missing', OFFSET_FIX],
@@ -298,7 +299,7 @@ describe('convert rules: e-mails', () => {
 	});
 
 	const person = (triggerType: string, email: string) => {
-		const { workflow, notes } = convert(event(triggerType), [{ type: 'send_email', name: 'Welkom', recipients: 'trigger_person', subject: 'Welkom, {{ recipient.name }}!', body: 'Groet' }, { type: 'delete_track' }]);
+		const { workflow, notes } = convert(event(triggerType), [{ type: 'send_email', name: 'Welkom', recipients: 'trigger_person', subject: 'Welkom, {{ recipient.name }}!', body: 'Groet, {{recipient.name}}' }, { type: 'delete_track' }]);
 		expect(notes).toEqual([]);
 		const item = triggerType === 'form_submitted' ? '$("Form Submitted").item.json' : '$("Invitation Accepted").item.json';
 		const track = trackLocator(item);
@@ -309,7 +310,7 @@ describe('convert rules: e-mails', () => {
 				conditions: { options: RULE_OPTIONS, conditions: [{ id: ID, leftValue: '={{ $json.user.email.toLowerCase() }}', rightValue: `={{ ${email}.toLowerCase() }}`, operator: { type: 'string', operation: 'equals' } }], combinator: 'and' },
 				looseTypeValidation: true, options: {},
 			} },
-			{ id: ID, name: 'Welkom', type: TRACKLER, typeVersion: 1, position: [780, -220], credentials: CREDENTIALS, parameters: { resource: 'email', operation: 'sendToTrackMembers', trackId: track, recipients: 'chosenMembers', userIds: '={{ $json.user.id }}', subject: '=Welkom, {{ $json.user.name }}!', body: '=Groet' } },
+			{ id: ID, name: 'Welkom', type: TRACKLER, typeVersion: 1, position: [780, -220], credentials: CREDENTIALS, parameters: { resource: 'email', operation: 'sendToTrackMembers', trackId: track, recipients: 'chosenMembers', userIds: '={{ $json.user.id }}', subject: '=Welkom, {{ $json.user.name }}!', body: '=Groet, {{ $json.user.name }}' } },
 			{ id: ID, name: 'Delete Track', type: TRACKLER, typeVersion: 1, position: [260, 0], credentials: CREDENTIALS, parameters: { resource: 'track', operation: 'delete', trackId: track } },
 		]);
 		// the e-mail is a side branch: the flow goes on from the trigger
@@ -561,6 +562,12 @@ describe('convert rules: switches', () => {
 		expect(byName(workflow, 'Switch').parameters.options).toEqual({ allMatchingOutputs: true });
 		expect(workflow.connections.Switch).toEqual({ main: [[link('Delete Track')], [link('Delete Track 2')]] });
 		expect(byName(workflow, 'Delete Track 2').position).toEqual([520, 220]);
+	});
+
+	it('a switch whose otherwise is left out: no fallback output', () => {
+		const { workflow } = convert(event('form_submitted'), [{ type: 'switch', mode: 'first_match', paths: [{ name: 'A', match: 'all', rules: [rule('is_empty')], steps: [{ type: 'delete_track' }] }] }]);
+		expect(byName(workflow, 'Switch').parameters.options).toEqual({});
+		expect(workflow.connections.Switch).toEqual({ main: [[link('Delete Track')]] });
 	});
 
 	it('first match without otherwise: no options', () => {
