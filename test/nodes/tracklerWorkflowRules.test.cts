@@ -70,14 +70,15 @@ describe('Trackler Workflow: Convert to n8n, its rules', () => {
 	it.each([
 		['no workflow', '', 0, 'No Trackler workflow is chosen', PICK_FIX],
 		['only spaces', '   ', 0, 'No Trackler workflow is chosen', PICK_FIX],
+		['an ID that is null (an expression that gave nothing)', null, 0, 'No Trackler workflow is chosen', PICK_FIX],
 		['not a UUID', 'flow-2', 0, '"flow-2" is not a Trackler workflow ID', PICK_FIX],
 		['a UUID with more after it', '6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31x', 0, '"6f1c9a2e-3b7d-4e5f-8a1c-2d9e4b7f0a31x" is not a Trackler workflow ID', PICK_FIX],
 		['a negative version', 'ok', -1, 'The version "-1" is not a version number', VERSION_FIX],
 		['a version that is no whole number', 'ok', 1.5, 'The version "1.5" is not a version number', VERSION_FIX],
-	])('%s: the message and the fix, before any request', async (_name, id, versionNumber, message, fix) => {
-		const workflowId = id === 'ok' ? all[0].id : id;
+	] as Array<[string, string | null, number, string, string]>)('%s: the message and the fix, before any request', async (_name, id, versionNumber, message, fix) => {
+		const workflowId = id === null ? { __rl: true, mode: 'id', value: null } : rl(id === 'ok' ? all[0].id : id);
 		const h = ctx.harness();
-		const error = await catchError(() => h.run({ parameters: { ...base, scope: 'one', workflowId: rl(workflowId), versionNumber } }));
+		const error = await catchError(() => h.run({ parameters: { ...base, scope: 'one', workflowId, versionNumber } }));
 		expect(error.message).toBe(message);
 		expect(error.description).toBe(`${fix} No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.`);
 		expect(h.allRequests).toEqual([]);
