@@ -146,6 +146,30 @@ describe('the request', () => {
 	});
 });
 
+describe('the credential read', () => {
+	it('in a node run: once for the whole run, however many reads; again after a failed read', async () => {
+		let reads = 0;
+		let fail = true;
+		const run = {
+			getNode: () => node,
+			getInputData: () => [{ json: {} }],
+			getCredentials: async () => {
+				reads++;
+				if (fail) throw new Error('no credential');
+				return { apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_run' };
+			},
+		} as unknown as TracklerContext;
+		await expect(meFacts(run, 0)).rejects.toThrow('no credential');
+		fail = false;
+		await meFacts(run, 0);
+		await readMeNow(run);
+		await meFacts(run, 0);
+		expect(reads).toBe(2);
+		// The last read is answered from the entry (the clock stands still).
+		expect(calls).toHaveLength(2);
+	});
+});
+
 describe('reuse', () => {
 	it('an answer is reused up to maxAgeMs and asked again one ms past it', async () => {
 		await meFacts(pollContext(), WORKSPACE_SETTINGS_MS);
