@@ -1,9 +1,14 @@
 // The Track operations' rules, case by case: every refusal's exact message and fix (and that nothing
 // was sent), each limit at and just past it, the request each operation sends (method, path, query,
 // body, If-Match) and the output it gives.
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { catchError, createTrack, jsonOf, listData, useSandbox } from './fixtures.cjs';
+import { getExternalId, getTrackTarget } from '../../nodes/Trackler/resources/track/externalId';
+import { getMetadataPairs } from '../../nodes/Trackler/resources/track/metadata';
+import { getExpectedEtag } from '../../nodes/Trackler/resources/track/onlyIfUnchanged';
+import { testNode } from '../../tooling/fakeContext.cjs';
+import { catchError, createTrack, jsonOf, listData, setFaults, useSandbox } from './fixtures.cjs';
 import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
@@ -42,7 +47,11 @@ const create = (title: string, additionalFields: Parameters = {}): Parameters =>
 	title,
 	additionalFields,
 });
-const update = (trackId: unknown, updateFields: Parameters, extra: Parameters = {}): Parameters => ({
+const update = (
+	trackId: unknown,
+	updateFields: Parameters,
+	extra: Parameters = {},
+): Parameters => ({
 	resource: 'track',
 	operation: 'update',
 	trackId,
@@ -94,7 +103,9 @@ describe('Track: Create, the request', () => {
 	});
 
 	it('leaves out an External ID of spaces and an empty metadata collection', async () => {
-		const { requests } = await sent(create('Zonder', { externalId: '   ', metadata: { pairs: [] } }));
+		const { requests } = await sent(
+			create('Zonder', { externalId: '   ', metadata: { pairs: [] } }),
+		);
 		expect(requests[0].body).toEqual({ title: 'Zonder' });
 	});
 
@@ -133,7 +144,12 @@ describe('Track: Create, refusals before any request', () => {
 		],
 		[
 			'an empty metadata key',
-			create('X', { metadata: pairs([['a', '1'], ['  ', '2']]) }),
+			create('X', {
+				metadata: pairs([
+					['a', '1'],
+					['  ', '2'],
+				]),
+			}),
 			'Metadata: a metadata key is empty',
 			'Give every metadata key a name, or delete the empty row.',
 		],
@@ -157,7 +173,12 @@ describe('Track: Create, refusals before any request', () => {
 		],
 		[
 			'a metadata key twice (once with spaces)',
-			create('X', { metadata: pairs([['Cohort', '1'], [' Cohort', '2']]) }),
+			create('X', {
+				metadata: pairs([
+					['Cohort', '1'],
+					[' Cohort', '2'],
+				]),
+			}),
 			'Metadata: metadata key "Cohort" appears twice',
 			'Keep one row for each key.',
 		],
@@ -300,9 +321,9 @@ describe('Track: Update, the request', () => {
 			});
 			return h.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`);
 		};
-		expect(await run((i) => ({ title: `Batch ${i}`, setMetadata: pairs([['i', String(i)]]) }))).toEqual([
-			'POST /tracks/batch/update',
-		]);
+		expect(
+			await run((i) => ({ title: `Batch ${i}`, setMetadata: pairs([['i', String(i)]]) })),
+		).toEqual(['POST /tracks/batch/update']);
 		expect(await run((i) => ({ externalId: `batch-ext-${i}` }))).toEqual([
 			`PATCH /tracks/${a.id}`,
 			`PATCH /tracks/${b.id}`,
@@ -455,7 +476,11 @@ describe('Track: Get, Archive, Unarchive, Delete', () => {
 		const h = ctx.harness();
 		const error = await catchError(() =>
 			h.run({
-				parameters: { resource: 'track', operation: 'archive', trackId: byExternalId('f'.repeat(255)) },
+				parameters: {
+					resource: 'track',
+					operation: 'archive',
+					trackId: byExternalId('f'.repeat(255)),
+				},
 			}),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -473,7 +498,11 @@ describe('Track: Get, Archive, Unarchive, Delete', () => {
 		expect(archived.lines).toEqual([`POST /tracks/${track.id}/archive`]);
 		expect(archived.json).toEqual([(await ctx.sb.api('GET', `/tracks/${track.id}`)).body]);
 		expect(archived.json[0].archived).toBe(true);
-		const reopened = await sent({ resource: 'track', operation: 'unarchive', trackId: rl(track.id) });
+		const reopened = await sent({
+			resource: 'track',
+			operation: 'unarchive',
+			trackId: rl(track.id),
+		});
 		expect(reopened.lines).toEqual([`POST /tracks/${track.id}/unarchive`]);
 		expect(reopened.json).toEqual([(await ctx.sb.api('GET', `/tracks/${track.id}`)).body]);
 		expect(reopened.json[0].archived).toBe(false);
@@ -502,17 +531,25 @@ describe('Track: Get, Archive, Unarchive, Delete', () => {
 			const external = ctx.harness();
 			await external.run({
 				items: [{}, {}],
-				parameters: (i) => ({ resource: 'track', operation, trackId: byExternalId(`${operation}-${'ab'[i]}`) }),
+				parameters: (i) => ({
+					resource: 'track',
+					operation,
+					trackId: byExternalId(`${operation}-${'ab'[i]}`),
+				}),
 			});
-			expect(external.requests.filter((r) => r.method === 'POST').map((r) => r.url.replace(/^.*\/v1/, '')).sort()).toEqual(
-				[`/tracks/${a.id}/${operation}`, `/tracks/${b.id}/${operation}`].sort(),
-			);
+			expect(
+				external.requests
+					.filter((r) => r.method === 'POST')
+					.map((r) => r.url.replace(/^.*\/v1/, ''))
+					.sort(),
+			).toEqual([`/tracks/${a.id}/${operation}`, `/tracks/${b.id}/${operation}`].sort());
 		},
 	);
 });
 
 describe('Track: Get Many, the query', () => {
-	const query = (lines: string[]) => new URL(`http://x${lines[lines.length - 1].split(' ')[1]}`).searchParams;
+	const query = (lines: string[]) =>
+		new URL(`http://x${lines[lines.length - 1].split(' ')[1]}`).searchParams;
 
 	it('sends no filter when none is set', async () => {
 		const { lines } = await sent(getMany({}));
@@ -552,7 +589,9 @@ describe('Track: Get Many, the query', () => {
 	});
 
 	it('takes a metadata value of 500 characters; a key alone filters on the key', async () => {
-		const q = query((await sent(getMany({ metadataKey: 'Regio', metadataValue: 'v'.repeat(500) }))).lines);
+		const q = query(
+			(await sent(getMany({ metadataKey: 'Regio', metadataValue: 'v'.repeat(500) }))).lines,
+		);
 		expect(q.get('metadata_value')).toBe('v'.repeat(500));
 		const keyOnly = query((await sent(getMany({ metadataKey: 'Regio' }))).lines);
 		expect(keyOnly.get('metadata_key')).toBe('Regio');
@@ -565,7 +604,11 @@ describe('Track: Get Many, the query', () => {
 		const byName = await sent(
 			getMany({ statusId: ` ${status.name.toUpperCase()} `, tagId: tag.name.toLowerCase() }),
 		);
-		expect(byName.lines.map((l) => l.split('?')[0])).toEqual(['GET /statuses', 'GET /tags', 'GET /tracks']);
+		expect(byName.lines.map((l) => l.split('?')[0])).toEqual([
+			'GET /statuses',
+			'GET /tags',
+			'GET /tracks',
+		]);
 		const q = query(byName.lines);
 		expect([q.get('status_id'), q.get('tag_id')]).toEqual([status.id, tag.id]);
 		const byId = await sent(getMany({ statusId: status.id.toUpperCase(), tagId: [tag.id] }));
@@ -577,15 +620,22 @@ describe('Track: Get Many, the query', () => {
 	it.each([
 		['Status', 'statusId', '/statuses', 'statuses'],
 		['Tag', 'tagId', '/tags', 'tags'],
-	])('an unknown %s name fails naming every one the workspace has', async (label, field, path, plural) => {
-		const names = (await listData(ctx.sb, path)).map((entry) => entry.name);
-		const h = ctx.harness();
-		const error = await catchError(() => h.run({ parameters: getMany({ [field]: 'Bestaat Niet' }) }));
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(`No ${label} is named "Bestaat Niet"`);
-		expect(error.description).toBe(`Use one of the workspace's ${plural}: ${names.join(', ')}.`);
-		expect(h.requests.map((r) => r.url)).not.toContainEqual(expect.stringMatching(/\/v1\/tracks/));
-	});
+	])(
+		'an unknown %s name fails naming every one the workspace has',
+		async (label, field, path, plural) => {
+			const names = (await listData(ctx.sb, path)).map((entry) => entry.name);
+			const h = ctx.harness();
+			const error = await catchError(() =>
+				h.run({ parameters: getMany({ [field]: 'Bestaat Niet' }) }),
+			);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(`No ${label} is named "Bestaat Niet"`);
+			expect(error.description).toBe(`Use one of the workspace's ${plural}: ${names.join(', ')}.`);
+			expect(h.requests.map((r) => r.url)).not.toContainEqual(
+				expect.stringMatching(/\/v1\/tracks/),
+			);
+		},
+	);
 
 	it.each([
 		[
@@ -642,7 +692,131 @@ describe('Track: Get Many, the query', () => {
 
 	it('takes a Status name of 100 characters (and looks it up)', async () => {
 		const h = ctx.harness();
-		const error = await catchError(() => h.run({ parameters: getMany({ statusId: 'n'.repeat(100) }) }));
+		const error = await catchError(() =>
+			h.run({ parameters: getMany({ statusId: 'n'.repeat(100) }) }),
+		);
 		expect(error.message).toBe(`No Status is named "${'n'.repeat(100)}"`);
+	});
+});
+
+describe('Track: Update, a 412 without the details of what changed', () => {
+	it('still says the Track changed, and that it is now another version', async () => {
+		const track = await createTrack(ctx.sb, 'Kale 412');
+		await setFaults(ctx.sb, {
+			fail_next: [{ status: 412, count: 1, path_prefix: `/tracks/${track.id}` }],
+		});
+		try {
+			const error = await catchError(() =>
+				ctx.harness().run({
+					parameters: update(
+						rl(track.id),
+						{ title: 'X' },
+						{ onlyIfUnchanged: true, etag: track.etag },
+					),
+				}),
+			);
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe('The Track changed since it was read');
+			expect(error.description).toBe(
+				`Nothing was updated. The Track was read as version ${track.etag}; it is now another version. Get the Track again, decide again, and update with its new etag (or turn off Only If Unchanged to overwrite).`,
+			);
+		} finally {
+			await setFaults(ctx.sb, { fail_next: [] });
+		}
+	});
+});
+
+describe('Track rules called directly (the values n8n may pass, without the editor defaults)', () => {
+	/** A context whose parameters are exactly `parameters` (a dotted name reads inside them). */
+	const context = (parameters: Record<string, unknown>) =>
+		({
+			getNode: () => testNode(),
+			getNodeParameter: (name: string, _itemIndex: number, fallback?: unknown) => {
+				let value: unknown = parameters;
+				for (const part of name.split('.'))
+					value =
+						value && typeof value === 'object'
+							? (value as Record<string, unknown>)[part]
+							: undefined;
+				return value === undefined ? fallback : value;
+			},
+		}) as unknown as IExecuteFunctions;
+	const thrown = (fn: () => unknown) => {
+		try {
+			fn();
+		} catch (error) {
+			const e = error as NodeOperationError;
+			return { message: e.message, fix: e.description };
+		}
+		throw new Error('expected an error, but none was thrown');
+	};
+
+	it('a metadata row without a key or value: the key is empty; a value left out is sent as ""', () => {
+		const noKey = context({ m: { pairs: [{ value: 'x' }] } });
+		expect(thrown(() => getMetadataPairs.call(noKey, 'm', 0, 'Metadata'))).toEqual({
+			message: 'Metadata: a metadata key is empty',
+			fix: 'Give every metadata key a name, or delete the empty row.',
+		});
+		expect(
+			getMetadataPairs.call(
+				context({ m: { pairs: [{ key: 'a' }, { key: 'b', value: null }] } }),
+				'm',
+				0,
+				'M',
+			),
+		).toEqual({ a: '', b: '' });
+		expect(getMetadataPairs.call(context({}), 'm', 0, 'M')).toBeUndefined();
+		expect(getMetadataPairs.call(context({ m: {} }), 'm', 0, 'M')).toBeUndefined();
+		expect(getMetadataPairs.call(context({ m: { pairs: 'a=b' } }), 'm', 0, 'M')).toBeUndefined();
+	});
+
+	it('Only If Unchanged: off (or not exactly true) reads no ETag; an ETag that is a number is quoted', () => {
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: false, etag: 'bad etag' }), 0)).toEqual({
+			enabled: false,
+		});
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: 'true', etag: 'bad etag' }), 0)).toEqual(
+			{ enabled: false },
+		);
+		expect(getExpectedEtag.call(context({ etag: '"x"' }), 0)).toEqual({ enabled: false });
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: true, etag: 12 }), 0)).toEqual({
+			enabled: true,
+			etag: '"12"',
+		});
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: true, etag: null }), 0)).toEqual({
+			enabled: true,
+		});
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: true }), 0)).toEqual({ enabled: true });
+		expect(
+			getExpectedEtag.call(context({ onlyIfUnchanged: true, etag: 'x'.repeat(200) }), 0),
+		).toEqual({
+			enabled: true,
+			etag: `"${'x'.repeat(200)}"`,
+		});
+		expect(getExpectedEtag.call(context({ onlyIfUnchanged: true, etag: 'W/x' }), 0)).toEqual({
+			enabled: true,
+			etag: 'W/x',
+		});
+	});
+
+	it('External ID: a number is its text, anything else not text is none; the Track field By External ID', () => {
+		expect(getExternalId.call(context({ e: 42 }), 'e', 0)).toBe('42');
+		expect(getExternalId.call(context({ e: { id: 'x' } }), 'e', 0)).toBeUndefined();
+		expect(getExternalId.call(context({ e: ' ' }), 'e', 0)).toBeUndefined();
+		expect(getExternalId.call(context({}), 'e', 0)).toBeUndefined();
+		expect(getExternalId.call(context({ e: 'x'.repeat(255) }), 'e', 0)).toBe('x'.repeat(255));
+		expect(getTrackTarget.call(context({ trackId: byExternalId(' a ') }), 0)).toEqual({
+			externalId: 'a',
+		});
+		expect(getTrackTarget.call(context({ trackId: { mode: 'externalId', value: 7 } }), 0)).toEqual({
+			externalId: '7',
+		});
+		expect(
+			thrown(() => getTrackTarget.call(context({ trackId: { mode: 'externalId' } }), 0)).message,
+		).toBe('Track is empty: no External ID given');
+		expect(
+			getTrackTarget.call(context({ trackId: { mode: 'externalId', value: 'x'.repeat(255) } }), 0),
+		).toEqual({
+			externalId: 'x'.repeat(255),
+		});
 	});
 });
