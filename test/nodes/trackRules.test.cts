@@ -310,31 +310,63 @@ describe('Track: Update, the request', () => {
 		expect(error.context?.itemIndex).toBe(0);
 	});
 
-	it('an Update by ID goes in a batch with other items; with an External ID or Only If Unchanged one request each', async () => {
-		const [a, b] = [await createTrack(ctx.sb, 'Batch A'), await createTrack(ctx.sb, 'Batch B')];
-		const run = async (fields: (i: number) => Parameters, extra: Parameters = {}) => {
+	it('an Update by ID goes in a batch with other items; by External ID, with an External ID to set or Only If Unchanged one request each', async () => {
+		const a = await createTrack(ctx.sb, 'Batch A', { external_id: 'batch-upd-a' });
+		const b = await createTrack(ctx.sb, 'Batch B', { external_id: 'batch-upd-b' });
+		const run = async (
+			trackId: (i: number) => unknown,
+			fields: (i: number) => Parameters,
+			extra: Parameters = {},
+		) => {
 			const h = ctx.harness();
-			const ids = [a.id, b.id];
-			await h.run({
+			const output = await h.run({
 				items: [{}, {}],
-				parameters: (i) => update(rl(ids[i]), fields(i), extra),
+				parameters: (i) => update(trackId(i), fields(i), extra),
 			});
-			return h.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`);
+			return {
+				json: jsonOf(output),
+				requests: h.requests,
+				lines: h.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`),
+			};
 		};
-		expect(
-			await run((i) => ({ title: `Batch ${i}`, setMetadata: pairs([['i', String(i)]]) })),
-		).toEqual(['POST /tracks/batch/update']);
-		expect(await run((i) => ({ externalId: `batch-ext-${i}` }))).toEqual([
+		const byId = (i: number) => rl([a.id, b.id][i]);
+		const batched = await run(byId, (i) => ({
+			title: `Batch ${i}`,
+			setMetadata: pairs([['i', String(i)]]),
+		}));
+		expect(batched.lines).toEqual(['POST /tracks/batch/update']);
+		const items = (batched.requests[0].body as { items: Array<Record<string, unknown>> }).items;
+		expect(items.map(({ idempotency_key: _key, ...rest }) => rest)).toEqual([
+			{ track_id: a.id, title: 'Batch 0', metadata: { i: '0' } },
+			{ track_id: b.id, title: 'Batch 1', metadata: { i: '1' } },
+		]);
+		const stored = [
+			(await ctx.sb.api('GET', `/tracks/${a.id}`)).body,
+			(await ctx.sb.api('GET', `/tracks/${b.id}`)).body,
+		];
+		expect(batched.json).toEqual(stored);
+		expect((await run(byId, (i) => ({ externalId: `batch-upd-${'ab'[i]}2` }))).lines).toEqual([
 			`PATCH /tracks/${a.id}`,
 			`PATCH /tracks/${b.id}`,
 		]);
-		const conditional = await run((i) => ({ title: `Voorwaardelijk ${i}` }), {
-			onlyIfUnchanged: true,
-		});
-		expect(conditional.filter((line) => line.startsWith('PATCH')).sort()).toEqual(
+		const external = await run(
+			(i) => byExternalId(`batch-upd-${'ab'[i]}2`),
+			(i) => ({ title: `Extern ${i}` }),
+		);
+		expect(external.lines.filter((line) => !line.startsWith('GET')).sort()).toEqual(
 			[`PATCH /tracks/${a.id}`, `PATCH /tracks/${b.id}`].sort(),
 		);
-		expect(conditional).toHaveLength(4);
+		expect(external.json.map((t) => [t.id, t.title])).toEqual([
+			[a.id, 'Extern 0'],
+			[b.id, 'Extern 1'],
+		]);
+		const conditional = await run(byId, (i) => ({ title: `Voorwaardelijk ${i}` }), {
+			onlyIfUnchanged: true,
+		});
+		expect(conditional.lines.filter((line) => line.startsWith('PATCH')).sort()).toEqual(
+			[`PATCH /tracks/${a.id}`, `PATCH /tracks/${b.id}`].sort(),
+		);
+		expect(conditional.lines).toHaveLength(4);
 	});
 });
 
@@ -767,6 +799,7 @@ describe('Track rules called directly (the values n8n may pass, without the edit
 		).toEqual({ a: '', b: '' });
 		expect(getMetadataPairs.call(context({}), 'm', 0, 'M')).toBeUndefined();
 		expect(getMetadataPairs.call(context({ m: {} }), 'm', 0, 'M')).toBeUndefined();
+		expect(getMetadataPairs.call(context({ m: null }), 'm', 0, 'M')).toBeUndefined();
 		expect(getMetadataPairs.call(context({ m: { pairs: 'a=b' } }), 'm', 0, 'M')).toBeUndefined();
 	});
 
