@@ -360,6 +360,21 @@ describe('Track: Update, the request', () => {
 			[a.id, 'Extern 0'],
 			[b.id, 'Extern 1'],
 		]);
+		const mixed = await run(
+			(i) => (i === 0 ? rl(a.id) : byExternalId('batch-upd-b2')),
+			(i) => ({ title: `Gemengd ${i}` }),
+		);
+		expect(mixed.lines.sort()).toEqual(
+			[
+				'GET /tracks?external_id=batch-upd-b2&limit=1',
+				`PATCH /tracks/${a.id}`,
+				`PATCH /tracks/${b.id}`,
+			].sort(),
+		);
+		expect(mixed.json.map((t) => [t.id, t.title])).toEqual([
+			[a.id, 'Gemengd 0'],
+			[b.id, 'Gemengd 1'],
+		]);
 		const conditional = await run(byId, (i) => ({ title: `Voorwaardelijk ${i}` }), {
 			onlyIfUnchanged: true,
 		});
@@ -575,6 +590,26 @@ describe('Track: Get, Archive, Unarchive, Delete', () => {
 					.map((r) => r.url.replace(/^.*\/v1/, ''))
 					.sort(),
 			).toEqual([`/tracks/${a.id}/${operation}`, `/tracks/${b.id}/${operation}`].sort());
+			// One item by ID and one by External ID: the one looked up never joins a batch.
+			const mixed = ctx.harness();
+			const mixedOutput = await mixed.run({
+				items: [{}, {}],
+				parameters: (i) => ({
+					resource: 'track',
+					operation,
+					trackId: i === 0 ? rl(a.id) : byExternalId(`${operation}-b`),
+				}),
+			});
+			expect(
+				mixed.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`).sort(),
+			).toEqual(
+				[
+					`GET /tracks?external_id=${operation}-b&limit=1`,
+					`POST /tracks/${a.id}/${operation}`,
+					`POST /tracks/${b.id}/${operation}`,
+				].sort(),
+			);
+			expect(jsonOf(mixedOutput).map((t) => t.id)).toEqual([a.id, b.id]);
 		},
 	);
 });
