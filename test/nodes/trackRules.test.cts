@@ -207,6 +207,12 @@ describe('Track: Create, refusals before any request', () => {
 			'A Status ID is a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13. Pick the Status from the list instead.',
 		],
 		[
+			'a Tag that is not an ID',
+			create('X', { tagIds: ['geen-id'] }),
+			'Tag "geen-id" is not a valid ID',
+			'Choose the Tag from the list, or give its ID (a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13).',
+		],
+		[
 			'a Track Design that is not an ID',
 			create('X', { designId: rl('geen-id') }),
 			'Track Design "geen-id" is not a valid ID',
@@ -226,6 +232,15 @@ describe('Track: Update, the request', () => {
 		expect(requests[0].headers['If-Match']).toBeUndefined();
 		const stored = (await ctx.sb.api('GET', `/tracks/${track.id}`)).body;
 		expect(json).toEqual([stored]);
+	});
+
+	it('sends a title of 200 characters and a Status', async () => {
+		const track = await createTrack(ctx.sb, 'Kort');
+		const [, status] = await listData(ctx.sb, '/statuses');
+		const { requests } = await sent(
+			update(rl(track.id), { title: 'T'.repeat(200), statusId: rl(status.id) }),
+		);
+		expect(requests[0].body).toEqual({ title: 'T'.repeat(200), status_id: status.id });
 	});
 
 	it('sends the Track Design, the External ID, and metadata to set and to remove', async () => {
@@ -399,6 +414,24 @@ describe('Track: Update, refusals before any request', () => {
 			update(rl(id), { removeMetadataKeys: ' , ' }),
 			'Nothing to update',
 			'Add at least one field under Update Fields: Title, Status, Track Design, External ID, Set Metadata or Remove Metadata Keys.',
+		],
+		[
+			'an empty title',
+			update(rl(id), { title: '  ' }),
+			'Title is empty',
+			'Enter a new title, or remove Title from Update Fields.',
+		],
+		[
+			'a title of 201 characters',
+			update(rl(id), { title: 'T'.repeat(201) }),
+			'Title is 201 characters long',
+			'Shorten the title to 200 characters or fewer.',
+		],
+		[
+			'a Status that is not an ID',
+			update(rl(id), { statusId: rl('geen-id') }),
+			'Status "geen-id" is not a valid ID',
+			'A Status ID is a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13. Pick the Status from the list instead.',
 		],
 		[
 			'a key both set and removed',
