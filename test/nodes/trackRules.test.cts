@@ -919,5 +919,12 @@ describe('Track rules called directly (the values n8n may pass, without the edit
 		).toEqual({
 			externalId: 'x'.repeat(255),
 		});
+		// A Track field that is no locator (an ID as plain text, or nothing) is read as an ID.
+		const id = '7f3c2a9e-5b1d-4c8e-9a2f-0d6e4b8c1a35';
+		expect(getTrackTarget.call(context({ trackId: id }), 0)).toEqual({ id });
+		expect(getTrackTarget.call(context({ trackId: { mode: 'id', value: id } }), 0)).toEqual({ id });
+		expect(thrown(() => getTrackTarget.call(context({ trackId: null }), 0)).message).toBe(
+			'Track is empty',
+		);
 	});
 });
