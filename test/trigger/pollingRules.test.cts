@@ -1,0 +1,615 @@
+// The Trackler Polling Trigger's rules without a server (nodes/TracklerPollingTrigger: consumer.ts,
+// pollRun.ts, filters.ts, modes/common.ts, ledger.ts): the requests each step sends (method, path,
+// body), what each answer becomes, the limits at and past their bounds, and the texts a user reads.
+import type { IHttpRequestOptions, IRun } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import {
+	consumerMemory,
+	consumerName,
+	consumerSettings,
+	emitLeases,
+	ensureConsumer,
+	executionEnded,
+	forgetConsumers,
+	hasStatus,
+	leaseNext,
+	MAX_EXECUTIONS_IN_FLIGHT,
+	pullEvents,
+	roomForExecution,
+	sendUnsentAcks,
+	settle,
+} from '../../nodes/TracklerPollingTrigger/consumer';
+import { fetchTrack, readTrackFilters, trackMatches } from '../../nodes/TracklerPollingTrigger/filters';
+import { ledgerKey } from '../../nodes/TracklerPollingTrigger/ledger';
+import { firingFields, lookBackMs, MAX_LOOK_BACK_HOURS } from '../../nodes/TracklerPollingTrigger/modes/common';
+import { PollRun } from '../../nodes/TracklerPollingTrigger/pollRun';
+import type { Track } from '../../nodes/shared/api';
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
+type Ctx = Parameters<typeof consumerName>[0];
+
+const BASE = 'http://127.0.0.1:9/v1';
+
+function context(
+	options: {
+		answers?: Answer[] | ((request: IHttpRequestOptions) => Answer);
+		params?: Record<string, unknown>;
+		workflow?: { id?: unknown; name?: string };
+		node?: { id?: string; name?: string };
+		mode?: string;
+		budget?: number | (() => number) | null;
+		emit?: (...args: unknown[]) => void;
+	} = {},
+) {
+	const requests: IHttpRequestOptions[] = [];
+	const warnings: string[] = [];
+	const emitted: unknown[][] = [];
+	const send = async (request: IHttpRequestOptions) => {
+		requests.push(structuredClone(request));
+		const { answers = [] } = options;
+		const answer =
+			typeof answers === 'function' ? answers(request) : (answers[requests.length - 1] ?? { status: 200, body: {} });
+		if (answer instanceof Error) throw answer;
+		return { statusCode: answer.status, headers: answer.headers ?? {}, body: answer.body ?? {} };
+	};
+	const ctx: Record<string, unknown> = {
+		getNode: () => ({
+			id: options.node?.id ?? 'node-1',
+			name: options.node?.name ?? 'Trackler Polling Trigger',
+			type: 'n8n-nodes-trackler.tracklerPollingTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
+		getWorkflow: () => options.workflow ?? { id: 'wf-1', name: 'Coaching' },
+		getTimezone: () => 'Europe/Amsterdam',
+		getMode: () => options.mode ?? 'trigger',
+		getCredentials: async () => ({ apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_poll' }),
+		getNodeParameter: (name: string, fallback?: unknown) =>
+			options.params && name in options.params ? options.params[name] : fallback,
+		getWorkflowStaticData: () => ({}),
+		logger: { warn: (message: string) => warnings.push(message), info() {}, debug() {}, error() {} },
+		helpers: {
+			httpRequest: send,
+			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
+				return await send(request);
+			},
+		},
+		__emit: (...args: unknown[]) => {
+			emitted.push(args);
+			options.emit?.(...args);
+		},
+	};
+	if (options.budget !== null) {
+		const budget = options.budget ?? 60_000;
+		ctx.getPollBudgetMs = typeof budget === 'function' ? budget : () => budget;
+	}
+	return { ctx: ctx as unknown as Ctx, requests, warnings, emitted };
+}
+
+const problem = (status: number, title: string, errors?: Array<{ field: string; message: string }>) => ({
+	type: `https://api.trackler.nl/problems/${title}`,
+	title,
+	status,
+	code: title,
+	...(errors ? { errors } : {}),
+});
+const refusing = (status: number, indexes: number[]) => ({
+	status,
+	body: problem(
+		status,
+		status === 409 ? 'lease_expired' : 'unknown_ack_id',
+		indexes.map((index) => ({ field: `ack_ids[${index}]`, message: 'no lease' })),
+	),
+});
+
+let unique = 0;
+const fresh = () => `n8n:wf:${++unique}`;
+
+afterEach(() => {
+	forgetConsumers();
+	jest.restoreAllMocks();
+});
+
+describe('consumerName', () => {
+	it.each([
+		[{ id: 'wf-1' }, 'node-1', 'n8n:wf-1:node-1'],
+		[{ id: 'w f/ä' }, 'n:1', 'n8n:w-f--:n-1'],
+		[{ id: 'A.b_c-9' }, 'x', 'n8n:A.b_c-9:x'],
+		[{}, 'x', 'n8n::x'],
+	])('workflow %j, node %p: %p', (workflow, nodeId, expected) => {
+		expect(consumerName(context({ workflow, node: { id: nodeId } }).ctx)).toBe(expected);
+	});
+
+	it('is cut at 128 characters', () => {
+		const name = consumerName(context({ workflow: { id: 'w'.repeat(200) } }).ctx);
+		expect(name).toBe(`n8n:${'w'.repeat(124)}`);
+	});
+});
+
+describe('consumerSettings', () => {
+	it('names the events, the deadline, the deliveries, and the workflow and node', () => {
+		expect(consumerSettings(context().ctx, ['track.created'])).toEqual({
+			event_types: ['track.created'],
+			ack_deadline_seconds: 600,
+			max_deliveries: 10,
+			description: 'n8n workflow "Coaching", node "Trackler Polling Trigger"',
+		});
+	});
+
+	it('carries timing rules and a thin payload only when given', () => {
+		const rule = { id: 'r', anchor: 'appointment.start', offset_minutes: 0 } as never;
+		expect(consumerSettings(context().ctx, [], [rule], 'thin')).toEqual({
+			event_types: [],
+			ack_deadline_seconds: 600,
+			max_deliveries: 10,
+			description: 'n8n workflow "Coaching", node "Trackler Polling Trigger"',
+			timing_rules: [rule],
+			payload: 'thin',
+		});
+		expect(consumerSettings(context().ctx, [], [], 'full')).toEqual(
+			expect.objectContaining({ timing_rules: [] }),
+		);
+		expect('payload' in consumerSettings(context().ctx, [], undefined, 'full')).toBe(false);
+	});
+
+	it('a workflow without a name, and a description cut at 200 characters with an ellipsis', () => {
+		expect(consumerSettings(context({ workflow: { id: 'w' } }).ctx, []).description).toBe(
+			'n8n workflow "", node "Trackler Polling Trigger"',
+		);
+		const fits = 'a'.repeat(200 - 'n8n workflow "", node "Trackler Polling Trigger"'.length);
+		expect(consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description).toHaveLength(200);
+		expect(consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description).not.toMatch(/…$/);
+		const long = consumerSettings(context({ workflow: { id: 'w', name: `${fits}b` } }).ctx, []).description;
+		expect(long).toHaveLength(200);
+		expect(long).toBe(`${`n8n workflow "${fits}b", node "Trackler Polling Trigger"`.slice(0, 199)}…`);
+	});
+});
+
+describe('ensureConsumer', () => {
+	it('puts the settings with what `complete` adds, then only when they changed', async () => {
+		const name = fresh();
+		const { ctx, requests } = context({ answers: () => ({ status: 200, body: { name } }) });
+		const settings = consumerSettings(ctx, ['track.created']);
+		const complete = jest.fn(async (body: Record<string, unknown>) => {
+			body.start_at = '2026-01-01T00:00:00Z';
+		});
+		await expect(ensureConsumer(ctx, name, settings, complete)).resolves.toEqual({ name });
+		expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+			['PUT', `${BASE}/event-consumers/${encodeURIComponent(name)}`, { ...settings, start_at: '2026-01-01T00:00:00Z' }],
+		]);
+		await expect(ensureConsumer(ctx, name, { ...settings }, complete)).resolves.toBeUndefined();
+		expect(requests).toHaveLength(1);
+		expect(complete).toHaveBeenCalledTimes(1);
+		await ensureConsumer(ctx, name, consumerSettings(ctx, ['track.updated']), complete);
+		expect(requests).toHaveLength(2);
+		expect(settings).not.toHaveProperty('start_at');
+	});
+
+	it('a refused PUT is sent again at the next poll', async () => {
+		const name = fresh();
+		const { ctx, requests } = context({ answers: [{ status: 400, body: problem(400, 'Bad') }, { status: 200 }] });
+		const settings = consumerSettings(ctx, ['track.created']);
+		await expect(ensureConsumer(ctx, name, settings, async () => undefined)).rejects.toThrow('Bad (400)');
+		await ensureConsumer(ctx, name, settings, async () => undefined);
+		expect(requests).toHaveLength(2);
+	});
+});
+
+describe('pullEvents and leaseNext', () => {
+	const lease = (id: string) => ({ ack_id: `ack_${id}`, event: { id } });
+
+	it('pulls at most the given number of events', async () => {
+		const name = fresh();
+		const { ctx, requests } = context({ answers: [{ status: 200, body: { data: [lease('a')] } }, { status: 200, body: {} }] });
+		await expect(pullEvents(ctx, name, 7)).resolves.toEqual({ leases: [lease('a')] });
+		expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+			['POST', `${BASE}/event-consumers/${encodeURIComponent(name)}/pull`, { max_events: 7 }],
+		]);
+		await expect(pullEvents(ctx, name, 7)).resolves.toEqual({ leases: [] });
+	});
+
+	it('sends unsent acknowledgements, ensures, hands over, then pulls 100', async () => {
+		const name = fresh();
+		consumerMemory(name).unsentAcks.push(['ack_x']);
+		const order: string[] = [];
+		const { ctx, requests } = context({
+			answers: (request) => {
+				order.push(String(request.url).replace(BASE, ''));
+				return { status: 200, body: { data: [lease('a')] } };
+			},
+		});
+		const leases = await leaseNext(
+			ctx,
+			name,
+			async () => order.push('ensure'),
+			() => order.push('afterEnsure'),
+		);
+		expect(leases).toEqual([lease('a')]);
+		const path = `/event-consumers/${encodeURIComponent(name)}`;
+		expect(order).toEqual([`${path}/acks`, 'ensure', 'afterEnsure', `${path}/pull`]);
+		expect(requests[0].body).toEqual({ ack_ids: ['ack_x'] });
+		expect(requests[1].body).toEqual({ max_events: 100 });
+		expect(consumerMemory(name).unsentAcks).toEqual([]);
+	});
+
+	it(`pulls nothing while ${MAX_EXECUTIONS_IN_FLIGHT} executions run, and pulls with one fewer`, async () => {
+		const name = fresh();
+		const { ctx, requests } = context({ answers: () => ({ status: 200, body: { data: [] } }) });
+		consumerMemory(name).inFlight = MAX_EXECUTIONS_IN_FLIGHT;
+		await expect(leaseNext(ctx, name, async () => undefined)).resolves.toEqual([]);
+		expect(requests).toHaveLength(0);
+		consumerMemory(name).inFlight = MAX_EXECUTIONS_IN_FLIGHT - 1;
+		await leaseNext(ctx, name, async () => undefined);
+		expect(requests).toHaveLength(1);
+	});
+
+	it('makes a consumer that is gone (404) again, once, and pulls again', async () => {
+		const name = fresh();
+		consumerMemory(name).settings = 'known';
+		const seen: Array<string | undefined> = [];
+		const { ctx, requests } = context({
+			answers: [{ status: 404, body: problem(404, 'not_found') }, { status: 200, body: { data: [lease('b')] } }],
+		});
+		const ensure = jest.fn(async () => {
+			seen.push(consumerMemory(name).settings);
+		});
+		await expect(leaseNext(ctx, name, ensure)).resolves.toEqual([lease('b')]);
+		expect(ensure).toHaveBeenCalledTimes(2);
+		expect(seen).toEqual(['known', undefined]);
+		expect(requests.map((request) => request.url)).toEqual([
+			`${BASE}/event-consumers/${encodeURIComponent(name)}/pull`,
+			`${BASE}/event-consumers/${encodeURIComponent(name)}/pull`,
+		]);
+	});
+
+	it('throws another refusal of the pull as a node error, without ensuring again', async () => {
+		const name = fresh();
+		const { ctx } = context({ answers: [{ status: 403, body: problem(403, 'Forbidden') }] });
+		const ensure = jest.fn(async () => undefined);
+		const error = await leaseNext(ctx, name, ensure).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as Error).message).toBe('Forbidden (403)');
+		expect(ensure).toHaveBeenCalledTimes(1);
+	});
+
+	it('turns a plain error into a node error', async () => {
+		const name = fresh();
+		const { ctx } = context();
+		const error = await leaseNext(ctx, name, async () => {
+			throw new Error('settings are wrong');
+		}).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toBe('settings are wrong');
+	});
+});
+
+describe('hasStatus', () => {
+	it('is true only for a node API error with that status', () => {
+		const node = context().ctx.getNode();
+		const apiError = new NodeApiError(node, { status: 404 } as never, { httpCode: '404' });
+		expect(hasStatus(apiError, 404)).toBe(true);
+		expect(hasStatus(apiError, 409)).toBe(false);
+		expect(hasStatus(Object.assign(new Error('x'), { httpCode: '404' }), 404)).toBe(false);
+		expect(hasStatus(undefined, 404)).toBe(false);
+	});
+});
+
+describe('settle', () => {
+	const acksPath = (name: string, kind: string) => `${BASE}/event-consumers/${encodeURIComponent(name)}/${kind}`;
+
+	it.each(['acks', 'nacks'] as const)('posts the %s', async (kind) => {
+		const name = fresh();
+		const { ctx, requests, warnings } = context({ answers: [{ status: 200 }] });
+		await settle(ctx, name, kind, ['a1', 'a2']);
+		expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+			['POST', acksPath(name, kind), { ack_ids: ['a1', 'a2'] }],
+		]);
+		expect(warnings).toEqual([]);
+	});
+
+	it('sends nothing for no ids', async () => {
+		const { ctx, requests } = context();
+		await settle(ctx, fresh(), 'acks', []);
+		expect(requests).toEqual([]);
+	});
+
+	it.each([409, 422])('leaves out the ids a %p names and sends the others again', async (status) => {
+		const name = fresh();
+		const { ctx, requests, warnings } = context({ answers: [refusing(status, [0, 2]), { status: 200 }] });
+		await settle(ctx, name, 'acks', ['a0', 'a1', 'a2', 'a3']);
+		expect(requests.map((request) => request.body)).toEqual([
+			{ ack_ids: ['a0', 'a1', 'a2', 'a3'] },
+			{ ack_ids: ['a1', 'a3'] },
+		]);
+		expect(warnings).toEqual([]);
+	});
+
+	it('stops when a refusal names no ids, or every id, and after three tries', async () => {
+		const name = fresh();
+		const none = context({ answers: [{ status: 409, body: problem(409, 'lease_expired', [{ field: 'other', message: 'x' }]) }] });
+		await settle(none.ctx, name, 'acks', ['a0']);
+		expect(none.requests).toHaveLength(1);
+		const all = context({ answers: [refusing(422, [0, 1])] });
+		await settle(all.ctx, name, 'acks', ['a0', 'a1']);
+		expect(all.requests).toHaveLength(1);
+		const many = context({ answers: [refusing(409, [0]), refusing(409, [0]), refusing(409, [0]), refusing(409, [0])] });
+		await settle(many.ctx, name, 'acks', ['a0', 'a1', 'a2', 'a3', 'a4']);
+		expect(many.requests.map((request) => request.body)).toEqual([
+			{ ack_ids: ['a0', 'a1', 'a2', 'a3', 'a4'] },
+			{ ack_ids: ['a1', 'a2', 'a3', 'a4'] },
+			{ ack_ids: ['a2', 'a3', 'a4'] },
+		]);
+		expect(consumerMemory(name).unsentAcks).toEqual([]);
+	});
+
+	it('keeps acknowledgements that may work later for the next poll, and says so', async () => {
+		const name = fresh();
+		const unreachable = Object.assign(new Error('socket hang up'), { code: 'EPROTO' });
+		const { ctx, warnings } = context({ answers: [unreachable] });
+		await settle(ctx, name, 'acks', ['a1', 'a2']);
+		expect(consumerMemory(name).unsentAcks).toEqual([['a1', 'a2']]);
+		expect(warnings).toEqual([
+			`Trackler Polling Trigger: could not send acks for 2 event(s) of consumer ${name}; trying again at the next poll`,
+		]);
+		const later = context({ answers: [{ status: 200 }] });
+		await sendUnsentAcks(later.ctx, name);
+		expect(later.requests.map((request) => [request.url, request.body])).toEqual([
+			[acksPath(name, 'acks'), { ack_ids: ['a1', 'a2'] }],
+		]);
+		expect(consumerMemory(name).unsentAcks).toEqual([]);
+	});
+
+	it.each([
+		['a 400', { status: 400, body: problem(400, 'Bad') }, false],
+		['a 403', { status: 403, body: problem(403, 'Forbidden') }, false],
+		['a 499', { status: 499, body: problem(499, 'Odd') }, false],
+		['a 500 after the retries', { status: 501, body: problem(501, 'Not implemented') }, true],
+	])('acknowledgements refused with %s are kept for later: %p', async (_why, answer, kept) => {
+		const name = fresh();
+		const { ctx, warnings } = context({ answers: () => answer });
+		await settle(ctx, name, 'acks', ['a1']);
+		expect(consumerMemory(name).unsentAcks).toEqual(kept ? [['a1']] : []);
+		expect(warnings).toHaveLength(1);
+	});
+
+	it('a failed release is not kept: its leases run out', async () => {
+		const name = fresh();
+		const { ctx, warnings } = context({ answers: [Object.assign(new Error('down'), { code: 'EPROTO' })] });
+		await settle(ctx, name, 'nacks', ['a1']);
+		expect(consumerMemory(name).unsentAcks).toEqual([]);
+		expect(warnings).toEqual([
+			`Trackler Polling Trigger: could not send nacks for 1 event(s) of consumer ${name}; their leases run out by themselves`,
+		]);
+	});
+});
+
+describe('executions in flight', () => {
+	it('room is there below the limit, not at it; one that ends makes room', async () => {
+		const name = fresh();
+		consumerMemory(name).inFlight = MAX_EXECUTIONS_IN_FLIGHT - 1;
+		await expect(roomForExecution(name, 0)).resolves.toBe(true);
+		consumerMemory(name).inFlight = MAX_EXECUTIONS_IN_FLIGHT;
+		await expect(roomForExecution(name, 0)).resolves.toBe(false);
+		await expect(roomForExecution(name, -1)).resolves.toBe(false);
+		const waiting = roomForExecution(name, 60_000);
+		executionEnded(name);
+		await expect(waiting).resolves.toBe(true);
+		expect(consumerMemory(name).inFlight).toBe(MAX_EXECUTIONS_IN_FLIGHT - 1);
+	});
+
+	it('gives up after the wait', async () => {
+		const name = fresh();
+		consumerMemory(name).inFlight = MAX_EXECUTIONS_IN_FLIGHT;
+		await expect(roomForExecution(name, 5)).resolves.toBe(false);
+	});
+
+	it('never counts below zero', () => {
+		const name = fresh();
+		executionEnded(name);
+		expect(consumerMemory(name).inFlight).toBe(0);
+	});
+
+	it('an emitted execution counts until n8n reports its end, then its events are acknowledged', async () => {
+		const name = fresh();
+		let done: { resolve: (run: IRun) => void } | undefined;
+		const { ctx, requests, emitted } = context({
+			answers: () => ({ status: 200 }),
+			emit: (_data, _response, promise) => {
+				done = promise as typeof done;
+			},
+		});
+		emitLeases(ctx, name, [{ ack_id: 'a1' } as never, { ack_id: 'a2' } as never], [{ json: { n: 1 } }, { json: { n: 2 } }]);
+		expect(emitted[0][0]).toEqual([[{ json: { n: 1 } }, { json: { n: 2 } }]]);
+		expect(consumerMemory(name).inFlight).toBe(1);
+		done?.resolve({ status: 'success', data: { resultData: { runData: {} } } } as unknown as IRun);
+		await waitUntil(() => consumerMemory(name).inFlight === 0);
+		expect(requests.map((request) => [request.url, request.body])).toEqual([
+			[`${BASE}/event-consumers/${encodeURIComponent(name)}/acks`, { ack_ids: ['a1', 'a2'] }],
+		]);
+	});
+
+	it.each([
+		['did not run', (p: { resolve: (run: IRun) => void }) => p.resolve({ status: 'crashed' } as unknown as IRun)],
+		['failed to start', (p: { reject: (error: Error) => void }) => p.reject(new Error('no'))],
+	])('an execution that %s releases its events', async (_why, end) => {
+		const name = fresh();
+		let done: unknown;
+		const { ctx, requests } = context({
+			answers: () => ({ status: 200 }),
+			emit: (_data, _response, promise) => {
+				done = promise;
+			},
+		});
+		emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }]);
+		end(done as never);
+		await waitUntil(() => consumerMemory(name).inFlight === 0);
+		expect(requests.map((request) => [request.url, request.body])).toEqual([
+			[`${BASE}/event-consumers/${encodeURIComponent(name)}/nacks`, { ack_ids: ['a1'] }],
+		]);
+	});
+
+	it('an emit that throws releases its events and throws a node error', async () => {
+		const name = fresh();
+		const { ctx, requests } = context({
+			answers: () => ({ status: 200 }),
+			emit: () => {
+				throw new Error('n8n refused');
+			},
+		});
+		expect(() => emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }])).toThrow(NodeOperationError);
+		await waitUntil(() => consumerMemory(name).inFlight === 0);
+		expect(requests.map((request) => String(request.url).split('/').pop())).toEqual(['nacks']);
+	});
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+	for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+	expect(condition()).toBe(true);
+}
+
+describe('PollRun', () => {
+	it('uses 70 % of the poll budget, 60 s when n8n gives none or a bad one', () => {
+		jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+		expect(new PollRun(context({ budget: 10_000 }).ctx).timeLeftMs()).toBe(7_000);
+		expect(new PollRun(context({ budget: null }).ctx).timeLeftMs()).toBe(42_000);
+		expect(new PollRun(context({ budget: 0 }).ctx).timeLeftMs()).toBe(42_000);
+		expect(new PollRun(context({ budget: -5 }).ctx).timeLeftMs()).toBe(42_000);
+		expect(new PollRun(context({ budget: Number.POSITIVE_INFINITY }).ctx).timeLeftMs()).toBe(42_000);
+		expect(new PollRun(context({ budget: Number.NaN }).ctx).timeLeftMs()).toBe(42_000);
+	});
+
+	it('has time until the deadline, not at it', () => {
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+		const run = new PollRun(context({ budget: 10_000 }).ctx);
+		clock.mockReturnValue(1_006_999);
+		expect(run.hasTime()).toBe(true);
+		expect(run.timeLeftMs()).toBe(1);
+		clock.mockReturnValue(1_007_000);
+		expect(run.hasTime()).toBe(false);
+		expect(run.timeLeftMs()).toBe(0);
+	});
+
+	it('knows the zone and whether the run is manual', () => {
+		const run = new PollRun(context({ mode: 'manual' }).ctx);
+		expect(run.zone).toBe('Europe/Amsterdam');
+		expect(run.manual).toBe(true);
+		expect(new PollRun(context({ mode: 'trigger' }).ctx).manual).toBe(false);
+	});
+
+	it('takes Trackler’s clock from the first answer with a Date header, and keeps the skew', async () => {
+		const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-03-01T10:00:00Z'));
+		const { ctx, requests } = context({
+			answers: [
+				{ status: 200, body: { a: 1 } },
+				{ status: 200, body: { b: 2 }, headers: { date: 'not a date' } },
+				{ status: 200, body: { c: 3 }, headers: { date: 'Sun, 01 Mar 2026 10:00:05 GMT' } },
+				{ status: 200, body: { d: 4 }, headers: { date: 'Sun, 01 Mar 2026 11:00:00 GMT' } },
+			],
+		});
+		const run = new PollRun(ctx, 2_000);
+		expect(run.now()).toBe(Date.parse('2026-03-01T10:00:02Z'));
+		await expect(run.get('/tracks', { limit: 1 })).resolves.toEqual({ a: 1 });
+		expect(requests[0].method).toBe('GET');
+		expect(requests[0].url).toBe(`${BASE}/tracks`);
+		expect(requests[0].qs).toEqual({ limit: 1 });
+		await run.page('/tracks', { limit: 2 });
+		expect(run.skewMs).toBe(2_000);
+		await run.get('/x');
+		expect(run.now()).toBe(Date.parse('2026-03-01T10:00:05Z'));
+		expect(run.skewMs).toBe(5_000);
+		clock.mockReturnValue(Date.parse('2026-03-01T10:30:00Z'));
+		await run.get('/y');
+		// Fixed at the first answer that carried the time.
+		expect(run.now()).toBe(Date.parse('2026-03-01T10:00:05Z'));
+		expect(run.skewMs).toBe(5_000);
+		await expect(run.syncClock()).resolves.toBe(Date.parse('2026-03-01T10:00:05Z'));
+		expect(requests).toHaveLength(4);
+	});
+});
+
+describe('Track filters', () => {
+	const track = (tags: string[], status: string) =>
+		({ id: 't', tags: tags.map((id) => ({ id })), status: { id: status } }) as unknown as Track;
+
+	it.each([
+		[{ tagIds: ['a', '', 'b'], statusIds: 's1, ,s2 ', schedulerIds: '  ' }, { tagIds: ['a', 'b'], statusIds: ['s1', 's2'], schedulerIds: [] }],
+		[{ tagIds: [1, 2] }, { tagIds: ['1', '2'], statusIds: [], schedulerIds: [] }],
+		[undefined, { tagIds: [], statusIds: [], schedulerIds: [] }],
+		[null, { tagIds: [], statusIds: [], schedulerIds: [] }],
+		[{ tagIds: 5, statusIds: '' }, { tagIds: [], statusIds: [], schedulerIds: [] }],
+	])('reads %j as %j', (filters, expected) => {
+		const params = filters === undefined ? {} : { trackFilters: filters };
+		expect(readTrackFilters(context({ params }).ctx, 'trackFilters')).toEqual(expected);
+	});
+
+	it.each([
+		[[], [], ['x'], 's', true],
+		[['a'], [], ['b', 'a'], 's', true],
+		[['a'], [], ['b'], 's', false],
+		[['a'], [], [], 's', false],
+		[[], ['s1'], [], 's1', true],
+		[[], ['s1'], [], 's2', false],
+		[['a'], ['s1'], ['a'], 's2', false],
+		[['a'], ['s1'], ['a'], 's1', true],
+	])('tags %j and statuses %j: a Track with %j in %p passes: %p', (tagIds, statusIds, tags, status, expected) => {
+		expect(trackMatches(track(tags, status), { tagIds, statusIds })).toBe(expected);
+	});
+
+	it('fetches a Track; one that is gone is undefined; other refusals throw', async () => {
+		const { ctx, requests } = context({
+			answers: [
+				{ status: 200, body: { id: 't 1' } },
+				{ status: 404, body: problem(404, 'not_found') },
+				{ status: 403, body: problem(403, 'Forbidden') },
+			],
+		});
+		const run = new PollRun(ctx);
+		await expect(fetchTrack(run, 't 1')).resolves.toEqual({ id: 't 1' });
+		expect(requests[0].url).toBe(`${BASE}/tracks/t%201`);
+		await expect(fetchTrack(run, 't2')).resolves.toBeUndefined();
+		await expect(fetchTrack(run, 't3')).rejects.toThrow('Forbidden (403)');
+	});
+});
+
+describe('Look Back on First Activation', () => {
+	it.each([
+		[undefined, 0],
+		[{}, 0],
+		[{ lookBackHours: 0 }, 0],
+		[{ lookBackHours: 1.5 }, 5_400_000],
+		[{ lookBackHours: MAX_LOOK_BACK_HOURS }, 720 * 3_600_000],
+	])('%j is %p ms', (options, expected) => {
+		const params = options === undefined ? {} : { options };
+		expect(lookBackMs(context({ params }).ctx)).toBe(expected);
+	});
+
+	it.each([-1, 720.5, 721, Number.NaN, 'x'])('%p hours is refused, naming the field and the fix', (hours) => {
+		let error: unknown;
+		try {
+			lookBackMs(context({ params: { options: { lookBackHours: hours } } }).ctx);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe('Look Back on First Activation must be from 0 to 720 hours');
+		expect((error as NodeOperationError).description).toBe(
+			'Enter 0 to start from the moment of activation, or up to 720 hours (30 days).',
+		);
+	});
+
+	it('a firing’s fields: timing, offset, when in UTC and in the zone', () => {
+		expect(
+			firingFields({ timing: 'before', offset: 2, unit: 'hours' }, Date.parse('2026-07-01T08:00:00Z'), 'Europe/Amsterdam'),
+		).toEqual({
+			timing: 'before',
+			offset: 2,
+			offset_unit: 'hours',
+			fires_at: '2026-07-01T08:00:00.000Z',
+			fires_at_local: expect.stringMatching(/^2026-07-01T10:00:00/),
+			time_zone: 'Europe/Amsterdam',
+		});
+		expect(ledgerKey('t1', Date.parse('2026-07-01T08:00:00Z'))).toBe('t1@2026-07-01T08:00:00.000Z');
+	});
+});
