@@ -1,7 +1,7 @@
 // The Trackler Polling Trigger's rules without a server (nodes/TracklerPollingTrigger: consumer.ts,
 // pollRun.ts, filters.ts, modes/common.ts, ledger.ts): the requests each step sends (method, path,
 // body), what each answer becomes, the limits at and past their bounds, and the texts a user reads.
-import type { IHttpRequestOptions, IRun } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, IRun } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -24,6 +24,8 @@ import { fetchTrack, readTrackFilters, trackMatches } from '../../nodes/Trackler
 import { ledgerKey } from '../../nodes/TracklerPollingTrigger/ledger';
 import { firingFields, lookBackMs, MAX_LOOK_BACK_HOURS } from '../../nodes/TracklerPollingTrigger/modes/common';
 import { PollRun } from '../../nodes/TracklerPollingTrigger/pollRun';
+import { pollNewEvents, readEventsSettings, thinned } from '../../nodes/TracklerPollingTrigger/modes/newEvents';
+import { eventOutput } from '../../nodes/shared/eventOutput';
 import type { Track } from '../../nodes/shared/api';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
@@ -611,5 +613,276 @@ describe('Look Back on First Activation', () => {
 			time_zone: 'Europe/Amsterdam',
 		});
 		expect(ledgerKey('t1', Date.parse('2026-07-01T08:00:00Z'))).toBe('t1@2026-07-01T08:00:00.000Z');
+	});
+});
+
+describe('New Events', () => {
+	const full = (id: string, extra: Record<string, unknown> = {}) => ({
+		object: 'event',
+		id,
+		type: 'track.created',
+		created_at: '2026-03-01T09:00:00.000Z',
+		sequence: 7,
+		track_id: 'trk_1',
+		actor: { type: 'user', user: { id: 'usr_1', name: 'Sanne' } },
+		data: { object: { object: 'track', id: 'trk_1', title: 'Intake' } },
+		...extra,
+	});
+
+	it('reads the chosen events sorted without repeats, and the options', () => {
+		expect(
+			readEventsSettings(
+				context({ params: { events: ['track.updated', 'x', 'form.submitted', 'track.updated'], options: { simplify: true, personalData: 'redact', payload: 'thin', lookBackHours: 1 } } }).ctx,
+			),
+		).toEqual({ types: ['form.submitted', 'track.updated'], simplify: true, redact: true, payload: 'thin', lookBackMs: 3_600_000 });
+		expect(readEventsSettings(context({ params: { events: ['track.created'] } }).ctx)).toEqual({
+			types: ['track.created'],
+			simplify: false,
+			redact: false,
+			payload: 'full',
+			lookBackMs: 0,
+		});
+		expect(
+			readEventsSettings(context({ params: { events: ['track.created'], options: { simplify: 'true', payload: 'full', personalData: 'include' } } }).ctx),
+		).toEqual(expect.objectContaining({ simplify: false, redact: false, payload: 'full' }));
+	});
+
+	it.each([[[]], [['nope']], ['track.created'], [undefined]])('refuses no events (%j), naming the field', (events) => {
+		let error: unknown;
+		try {
+			readEventsSettings(context({ params: events === undefined ? {} : { events } }).ctx);
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe('No events chosen');
+		expect((error as NodeOperationError).description).toBe('Choose at least one Trackler event in "Events".');
+	});
+
+	it('a thin event keeps ids and types only', () => {
+		expect(
+			thinned(
+				full('evt_1', {
+					data: {
+						object: { object: 'track', id: 'trk_1', title: 'Intake' },
+						tag: { id: 'tag_1', name: 'VIP' },
+						submission: { form_id: 'frm_1', answers: [] },
+						previous: { title: 'Old', status: {} },
+					},
+				}) as never,
+			),
+		).toEqual({
+			id: 'evt_1',
+			object: 'event',
+			type: 'track.created',
+			created_at: '2026-03-01T09:00:00.000Z',
+			sequence: 7,
+			track_id: 'trk_1',
+			payload: 'thin',
+			actor: { type: 'user', user_id: 'usr_1' },
+			data: {
+				object: { id: 'trk_1', object: 'track' },
+				tag: { id: 'tag_1', object: 'tag' },
+				submission: { id: 'frm_1', object: 'form_submission' },
+				changed_fields: ['title', 'status'],
+			},
+		});
+		expect(thinned(full('e', { actor: { type: 'api_token', token_id: 'tok', request_id: 'req', name: 'x' } }) as never).actor).toEqual({
+			type: 'api_token',
+			token_id: 'tok',
+			request_id: 'req',
+		});
+		expect(thinned(full('e', { actor: { type: 'system', name: 'x' } }) as never)).toEqual(
+			expect.objectContaining({ actor: { type: 'system' }, data: { object: { id: 'trk_1', object: 'track' } } }),
+		);
+	});
+
+	describe('the manual sample', () => {
+		const NOW = Date.parse('2026-03-01T10:00:00Z');
+		const answersFor = (found: Record<number, unknown[]>) => {
+			let asked = 0;
+			return (request: IHttpRequestOptions): Answer => {
+				if (String(request.url).endsWith('/me')) {
+					return { status: 200, body: { object: 'me' }, headers: { date: new Date(NOW).toUTCString() } };
+				}
+				asked++;
+				return { status: 200, body: { object: 'list', data: found[asked] ?? [], has_more: false } };
+			};
+		};
+
+		it('looks back 1 hour, a day, a week, then 30 days, and shows the latest event found', async () => {
+			const { ctx, requests } = context({
+				mode: 'manual',
+				params: { events: ['track.updated', 'form.submitted'] },
+				answers: answersFor({ 3: [full('evt_a'), full('evt_b')] }),
+			});
+			const items = await pollNewEvents(ctx);
+			expect(items).toEqual([[{ json: eventOutput(full('evt_b') as never, false, false) }]]);
+			const reads = requests.filter((request) => String(request.url).endsWith('/events'));
+			expect(reads.map((request) => request.qs)).toEqual(
+				[1, 24, 168].map((hours) => ({
+					created_since: new Date(NOW - hours * 3_600_000).toISOString(),
+					types: 'form.submitted,track.updated',
+					limit: 100,
+				})),
+			);
+		});
+
+		it('thin and simplified as the options say', async () => {
+			const { ctx } = context({
+				mode: 'manual',
+				params: { events: ['track.created'], options: { payload: 'thin', simplify: true } },
+				answers: answersFor({ 1: [full('evt_a')] }),
+			});
+			await expect(pollNewEvents(ctx)).resolves.toEqual([
+				[{ json: eventOutput(thinned(full('evt_a') as never) as never, true, false) }],
+			]);
+		});
+
+		it('finding nothing in 30 days, says what to do', async () => {
+			const { ctx, requests } = context({ mode: 'manual', params: { events: ['track.created'] }, answers: answersFor({}) });
+			const error = await pollNewEvents(ctx).catch((caught: unknown) => caught);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).message).toBe('No event to show as a sample');
+			expect((error as NodeOperationError).description).toBe(
+				'Trackler has no event of the chosen types in the last 30 days. Make one happen in Trackler (or choose more events) and test again; the published workflow does not need one.',
+			);
+			expect(
+				requests.filter((request) => String(request.url).endsWith('/events')).map((request) => (request.qs as IDataObject).created_since),
+			).toEqual([1, 24, 168, 720].map((hours) => new Date(NOW - hours * 3_600_000).toISOString()));
+		});
+	});
+
+	describe('a poll', () => {
+		const NOW = Date.parse('2026-03-01T10:00:00Z');
+		const lease = (id: string, extra: Record<string, unknown> = {}) => ({ ack_id: `ack_${id}`, event: full(id, extra) });
+
+		function polling(options: { params?: Record<string, unknown>; staticData?: Record<string, unknown>; leases: unknown[][]; pages?: Record<string, Answer> }) {
+			const pulls = [...options.leases];
+			const setup = context({
+				params: { events: ['track.created'], ...options.params },
+				workflow: { id: `wf-${++unique}`, name: 'Coaching' },
+				answers: (request) => {
+					const url = String(request.url);
+					if (url.endsWith('/me')) return { status: 200, body: { object: 'me', token: { id: 'tok_me' } }, headers: { date: new Date(NOW).toUTCString() } };
+					if (url.endsWith('/pull')) return { status: 200, body: { data: pulls.shift() ?? [] } };
+					if (url.endsWith('/events')) return options.pages?.[String((request.qs as IDataObject).cursor)] ?? { status: 400, body: problem(400, 'Bad') };
+					return { status: 200, body: {} };
+				},
+			});
+			(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData = () => options.staticData ?? {};
+			return setup;
+		}
+		const put = (requests: IHttpRequestOptions[]) => requests.find((request) => request.method === 'PUT')?.body as IDataObject;
+
+		it('puts the consumer (no start: now), pulls, and emits one execution of the events, in order', async () => {
+			const { ctx, requests, emitted } = polling({ leases: [[lease('e1'), lease('e2')]] });
+			await expect(pollNewEvents(ctx)).resolves.toBeNull();
+			expect(put(requests)).toEqual(consumerSettings(ctx, ['track.created']));
+			expect(requests.map((request) => String(request.url).split('/').pop())).toEqual([expect.stringContaining('n8n%3Awf-'), 'pull']);
+			expect(emitted).toHaveLength(1);
+			expect(emitted[0][0]).toEqual([
+				[{ json: eventOutput(full('e1') as never, false, false) }, { json: eventOutput(full('e2') as never, false, false) }],
+			]);
+		});
+
+		it('with a look-back, starts the consumer that far back by Trackler’s clock', async () => {
+			const { ctx, requests } = polling({ params: { options: { lookBackHours: 2 } }, leases: [] });
+			await pollNewEvents(ctx);
+			expect(put(requests).start_at).toBe(new Date(NOW - 2 * 3_600_000).toISOString());
+		});
+
+		it('a thin payload is put as such', async () => {
+			const { ctx, requests } = polling({ params: { options: { payload: 'thin' } }, leases: [] });
+			await pollNewEvents(ctx);
+			expect(put(requests).payload).toBe('thin');
+		});
+
+		it('moments and events that ran before the consumer are acknowledged, not run', async () => {
+			const staticData = {
+				tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2026-03-01T08:00:00.000Z', ledger: { e1: 1 } },
+			};
+			const { ctx, requests, emitted } = polling({
+				staticData,
+				leases: [[lease('e1'), lease('m1', { type: 'appointment.moment_due' }), lease('e3')]],
+			});
+			await pollNewEvents(ctx);
+			expect(put(requests).start_at).toBe('2026-03-01T08:00:00.000Z');
+			expect(staticData).toEqual({});
+			const acks = requests.find((request) => String(request.url).endsWith('/acks'));
+			expect(acks?.body).toEqual({ ack_ids: ['ack_e1', 'ack_m1'] });
+			expect(emitted[0][0]).toEqual([[{ json: eventOutput(full('e3') as never, false, false) }]]);
+		});
+
+		it('a former cursor starts at the first event it had not read, within 30 days', async () => {
+			const staticData = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_1', lastCreatedAt: '2026-03-01T09:30:00.000Z' } };
+			const { ctx, requests } = polling({
+				staticData,
+				leases: [],
+				pages: { cur_1: { status: 200, body: { object: 'list', data: [full('n1', { created_at: '2026-03-01T09:10:00.000Z' })], has_more: false } } },
+			});
+			await pollNewEvents(ctx);
+			const read = requests.find((request) => String(request.url).endsWith('/events'));
+			expect(read?.qs).toEqual({ cursor: 'cur_1', types: 'track.created', limit: 1 });
+			expect(put(requests).start_at).toBe('2026-03-01T09:10:00.000Z');
+			const old = { tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2025-01-01T00:00:00.000Z' } };
+			const far = polling({ staticData: old, leases: [] });
+			await pollNewEvents(far.ctx);
+			expect(put(far.requests).start_at).toBe(new Date(NOW - 30 * 24 * 3_600_000 + 5 * 60_000).toISOString());
+			const ahead = { tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2027-01-01T00:00:00.000Z' } };
+			const later = polling({ staticData: ahead, leases: [] });
+			await pollNewEvents(later.ctx);
+			expect(put(later.requests).start_at).toBe(new Date(NOW).toISOString());
+		});
+
+		it('an expired former cursor starts from the newest event it had read; an empty page from now', async () => {
+			const expired = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'gone', lastCreatedAt: '2026-03-01T07:00:00.000Z' } };
+			const a = polling({ staticData: expired, leases: [] });
+			await pollNewEvents(a.ctx);
+			expect(put(a.requests).start_at).toBe('2026-03-01T07:00:00.000Z');
+			const empty = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_2' } };
+			const b = polling({ staticData: empty, leases: [], pages: { cur_2: { status: 200, body: { object: 'list', data: [], has_more: false } } } });
+			await pollNewEvents(b.ctx);
+			expect(put(b.requests).start_at).toBe(new Date(NOW).toISOString());
+		});
+
+		it('state of another mode is not a former cursor', async () => {
+			const other = { tracklerPolling: { key: '["appointmentTiming"]', lastCreatedAt: '2026-03-01T07:00:00.000Z' } };
+			const { ctx, requests } = polling({ staticData: other, leases: [] });
+			await pollNewEvents(ctx);
+			expect(put(requests)).not.toHaveProperty('start_at');
+			expect(other.tracklerPolling).toBeDefined();
+		});
+
+		it('a full batch pulls again within the poll; a further pull that fails is logged', async () => {
+			const batch = Array.from({ length: 100 }, (_, i) => lease(`b${i}`));
+			const { ctx, requests, emitted, warnings } = polling({ leases: [batch, [lease('c1')]] });
+			await pollNewEvents(ctx);
+			expect(emitted).toHaveLength(2);
+			expect(requests.filter((request) => String(request.url).endsWith('/pull'))).toHaveLength(2);
+			const failing = polling({ leases: [batch] });
+			const send = (failing.ctx as unknown as { helpers: { httpRequestWithAuthentication: (t: string, r: IHttpRequestOptions) => Promise<unknown> } }).helpers;
+			const original = send.httpRequestWithAuthentication;
+			let pulls = 0;
+			send.httpRequestWithAuthentication = async (type, request) => {
+				if (String(request.url).endsWith('/pull') && ++pulls === 2) {
+					return { statusCode: 400, headers: {}, body: problem(400, 'Bad') };
+				}
+				return await original(type, request);
+			};
+			await pollNewEvents(failing.ctx);
+			expect(failing.emitted).toHaveLength(1);
+			expect(failing.warnings).toEqual([
+				`Trackler Polling Trigger: a further pull of consumer ${consumerName(failing.ctx)} failed (Bad (400)); the rest comes with the next poll`,
+			]);
+			expect(warnings).toEqual([]);
+		});
+
+		it('99 events do not pull again', async () => {
+			const batch = Array.from({ length: 99 }, (_, i) => lease(`b${i}`));
+			const { ctx, requests } = polling({ leases: [batch, [lease('c1')]] });
+			await pollNewEvents(ctx);
+			expect(requests.filter((request) => String(request.url).endsWith('/pull'))).toHaveLength(1);
+		});
 	});
 });
