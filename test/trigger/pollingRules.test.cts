@@ -26,12 +26,26 @@ import { firingFields, lookBackMs, MAX_LOOK_BACK_HOURS } from '../../nodes/Track
 import { PollRun } from '../../nodes/TracklerPollingTrigger/pollRun';
 import { pollNewEvents, readEventsSettings, thinned } from '../../nodes/TracklerPollingTrigger/modes/newEvents';
 import { eventOutput } from '../../nodes/shared/eventOutput';
+import { firingMoment, pollAppointmentTiming, readAppointmentSettings } from '../../nodes/TracklerPollingTrigger/modes/appointmentTiming';
+import { pollTrackDate } from '../../nodes/TracklerPollingTrigger/modes/trackDate';
+import { applyOffset, output as trackDateOutput, readTrackDateSettings, trackMoment } from '../../nodes/TracklerPollingTrigger/modes/trackMoment';
+import { formerStateKey, momentLedgerKey } from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
+import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
+import { readTimingSettings, RULE_ID } from '../../nodes/shared/timingRules';
 import type { Track } from '../../nodes/shared/api';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 type Ctx = Parameters<typeof consumerName>[0];
 
 const BASE = 'http://127.0.0.1:9/v1';
+const testNode = {
+	id: 'node-1',
+	name: 'Trackler Polling Trigger',
+	type: 'n8n-nodes-trackler.tracklerPollingTrigger',
+	typeVersion: 1,
+	position: [0, 0] as [number, number],
+	parameters: {},
+};
 
 function context(
 	options: {
@@ -883,6 +897,465 @@ describe('New Events', () => {
 			const { ctx, requests } = polling({ leases: [batch, [lease('c1')]] });
 			await pollNewEvents(ctx);
 			expect(requests.filter((request) => String(request.url).endsWith('/pull'))).toHaveLength(1);
+		});
+	});
+});
+
+describe('the timing modes', () => {
+	const NOW = Date.parse('2026-03-01T10:00:00Z');
+	const HOUR = 3_600_000;
+	const DAY = 24 * HOUR;
+	const trackOf = (id: string, extra: Record<string, unknown> = {}) => ({
+		object: 'track',
+		id,
+		title: `Track ${id}`,
+		app_url: `https://app.trackler.nl/tracks/${id}`,
+		tags: [],
+		status: { id: 'st_1' },
+		metadata: {},
+		...extra,
+	});
+	const appointmentOf = (id: string, start: number, extra: Record<string, unknown> = {}) => ({
+		object: 'appointment',
+		id,
+		track_id: `trk_${id}`,
+		scheduler_id: 'sch_1',
+		start_at: new Date(start).toISOString(),
+		end_at: new Date(start + HOUR).toISOString(),
+		...extra,
+	});
+	const momentLease = (id: string, type: string, ruleId: string, extra: Record<string, unknown> = {}) => ({
+		ack_id: `ack_${id}`,
+		event: {
+			object: 'event',
+			id,
+			type,
+			created_at: new Date(NOW).toISOString(),
+			track_id: `trk_${id}`,
+			data: {
+				object: appointmentOf(id, NOW + 15 * 60_000),
+				moment: { rule_id: ruleId, anchor: 'appointment.start', anchor_at: new Date(NOW + 15 * 60_000).toISOString(), due_at: new Date(NOW).toISOString() },
+			},
+			...extra,
+		},
+	});
+
+	function timed(options: {
+		params: Record<string, unknown>;
+		mode?: string;
+		staticData?: Record<string, unknown>;
+		leases?: unknown[][];
+		read?: (request: IHttpRequestOptions) => Answer | undefined;
+	}) {
+		const pulls = [...(options.leases ?? [])];
+		const setup = context({
+			params: options.params,
+			mode: options.mode,
+			workflow: { id: `wf-t${++unique}`, name: 'Coaching' },
+			answers: (request) => {
+				const url = String(request.url);
+				const own = options.read?.(request);
+				if (own) return own;
+				if (url.endsWith('/me')) return { status: 200, body: { object: 'me' }, headers: { date: new Date(NOW).toUTCString() } };
+				if (url.endsWith('/pull')) return { status: 200, body: { data: pulls.shift() ?? [] } };
+				return { status: 200, body: {} };
+			},
+		});
+		(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData = () => options.staticData ?? {};
+		return setup;
+	}
+	const put = (requests: IHttpRequestOptions[]) => requests.find((request) => request.method === 'PUT')?.body as IDataObject;
+	const tail = (request: IHttpRequestOptions) => String(request.url).replace(BASE, '');
+
+	describe('Appointment Timing', () => {
+		it('reads its settings: offset, unit, longest appointment, filters, look-back', () => {
+			expect(
+				readAppointmentSettings(
+					context({
+						params: {
+							appointmentTiming: 'afterEnd',
+							appointmentOffset: 2,
+							appointmentOffsetUnit: 'hours',
+							options: { longestAppointmentHours: 3, lookBackHours: 1 },
+							appointmentFilters: { schedulerIds: ['s1'], tagIds: 't1,t2' },
+						},
+					}).ctx,
+				),
+			).toEqual({ timing: 'afterEnd', offset: 2, unit: 'hours', longestMs: 3 * HOUR, schedulerIds: ['s1'], tagIds: ['t1', 't2'], statusIds: [], lookBackMs: HOUR });
+			expect(readAppointmentSettings(context({ params: { appointmentTiming: 'atStart', appointmentOffset: -3 } }).ctx)).toEqual(
+				expect.objectContaining({ timing: 'atStart', offset: 0, unit: 'minutes', longestMs: 24 * HOUR }),
+			);
+			expect(readAppointmentSettings(context({ params: {} }).ctx)).toEqual(
+				expect.objectContaining({ timing: 'beforeStart', offset: 0 }),
+			);
+			expect(readAppointmentSettings(context({ params: { appointmentOffset: 0 } }).ctx).offset).toBe(0);
+		});
+
+		it.each([
+			[{ appointmentOffset: -1 }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
+			[{ appointmentOffset: 'x' }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
+			[{ options: { longestAppointmentHours: 0 } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
+			[{ options: { longestAppointmentHours: -1 } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
+			[{ options: { longestAppointmentHours: 'x' } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
+		])('refuses %j: %s', (params, message, description) => {
+			let error: unknown;
+			try {
+				readAppointmentSettings(context({ params }).ctx);
+			} catch (caught) {
+				error = caught;
+			}
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).message).toBe(message);
+			expect((error as NodeOperationError).description).toBe(description);
+		});
+
+		it.each([
+			['beforeStart', NOW - 2 * HOUR],
+			['afterStart', NOW + 2 * HOUR],
+			['afterEnd', NOW + 3 * HOUR],
+			['atStart', NOW],
+		])('%s fires at the right moment', (timing, expected) => {
+			const settings = { timing, offset: 2, unit: 'hours' } as never;
+			expect(firingMoment({ start_at: new Date(NOW).toISOString(), end_at: new Date(NOW + HOUR).toISOString() }, settings, 'Europe/Amsterdam')).toBe(expected);
+		});
+
+		it('the manual sample: the appointment whose moment is nearest now, of a matching Track', async () => {
+			const far = appointmentOf('a1', NOW + 5 * DAY);
+			const near = appointmentOf('a2', NOW + HOUR);
+			const nearest = appointmentOf('a3', NOW + 20 * 60_000);
+			const otherScheduler = appointmentOf('a4', NOW + 15 * 60_000, { scheduler_id: 'sch_2' });
+			const { ctx, requests } = timed({
+				mode: 'manual',
+				params: { mode: 'appointmentTiming', appointmentFilters: { schedulerIds: ['sch_1'], statusIds: ['st_1'] } },
+				read: (request) => {
+					const url = tail(request);
+					if (url === '/appointments') return { status: 200, body: { object: 'list', data: [far, near, otherScheduler, nearest], has_more: false } };
+					if (url === '/tracks/trk_a3') return { status: 200, body: trackOf('trk_a3', { status: { id: 'st_2' } }) };
+					if (url === '/tracks/trk_a2') return { status: 200, body: trackOf('trk_a2') };
+					return undefined;
+				},
+			});
+			const items = await pollAppointmentTiming(ctx);
+			const reads = requests.filter((request) => tail(request) === '/appointments');
+			expect(reads.map((request) => request.qs)).toEqual([
+				{ state: 'scheduled', starts_after: new Date(NOW - 30 * DAY).toISOString(), starts_before: new Date(NOW + 30 * DAY).toISOString(), limit: 100, scheduler_id: 'sch_1' },
+			]);
+			expect(requests.map(tail).filter((path) => path.startsWith('/tracks'))).toEqual(['/tracks/trk_a3', '/tracks/trk_a2']);
+			expect(items).toEqual([
+				[
+					{
+						json: {
+							trigger: 'appointment_timing',
+							track_id: 'trk_a2',
+							track_title: 'Track trk_a2',
+							track_url: 'https://app.trackler.nl/tracks/trk_a2',
+							timing: 'beforeStart',
+							offset: 0,
+							offset_unit: 'minutes',
+							fires_at: new Date(NOW + HOUR).toISOString(),
+							fires_at_local: '2026-03-01T12:00:00+01:00',
+							time_zone: 'Europe/Amsterdam',
+							start_at_local: '2026-03-01T12:00:00+01:00',
+							end_at_local: '2026-03-01T13:00:00+01:00',
+							appointment: near,
+							track: trackOf('trk_a2'),
+						},
+					},
+				],
+			]);
+		});
+
+		it('the manual sample with no match says what to do; two schedulers are not asked by id', async () => {
+			const { ctx, requests } = timed({
+				mode: 'manual',
+				params: { mode: 'appointmentTiming', appointmentFilters: { schedulerIds: ['sch_1', 'sch_2'] } },
+				read: (request) =>
+					tail(request) === '/appointments'
+						? { status: 200, body: { object: 'list', data: [appointmentOf('a1', NOW)], has_more: false } }
+						: tail(request).startsWith('/tracks')
+							? { status: 404, body: problem(404, 'not_found') }
+							: undefined,
+			});
+			const error = await pollAppointmentTiming(ctx).catch((caught: unknown) => caught);
+			expect((error as NodeOperationError).message).toBe('No appointment to show as a sample');
+			expect((error as NodeOperationError).description).toBe(
+				'There is no scheduled appointment within 30 days of now that matches the filters. Make one in Trackler (or loosen the filters) and test again; the published workflow does not need one.',
+			);
+			expect(requests.find((request) => tail(request) === '/appointments')?.qs).not.toHaveProperty('scheduler_id');
+		});
+
+		it('tries at most the 10 nearest appointments for the sample', async () => {
+			const many = Array.from({ length: 12 }, (_, i) => appointmentOf(`a${i}`, NOW + i * HOUR));
+			const { ctx, requests } = timed({
+				mode: 'manual',
+				params: { mode: 'appointmentTiming' },
+				read: (request) =>
+					tail(request) === '/appointments'
+						? { status: 200, body: { object: 'list', data: many, has_more: false } }
+						: tail(request).startsWith('/tracks')
+							? { status: 404, body: problem(404, 'not_found') }
+							: undefined,
+			});
+			await expect(pollAppointmentTiming(ctx)).rejects.toThrow('No appointment to show as a sample');
+			expect(requests.filter((request) => tail(request).startsWith('/tracks'))).toHaveLength(10);
+		});
+
+		it('a poll puts the rule, emits its own moments with the Track as it is now, and acknowledges the rest', async () => {
+			const own = momentLease('m1', 'appointment.moment_due', RULE_ID.appointmentTiming);
+			const gone = momentLease('m2', 'appointment.moment_due', RULE_ID.appointmentTiming);
+			const otherRule = momentLease('m3', 'appointment.moment_due', 'other');
+			const otherType = momentLease('m4', 'track.moment_due', RULE_ID.appointmentTiming);
+			const { ctx, requests, emitted } = timed({
+				params: { mode: 'appointmentTiming' },
+				leases: [[own, gone, otherRule, otherType]],
+				read: (request) =>
+					tail(request) === '/tracks/trk_m1'
+						? { status: 200, body: trackOf('trk_m1', { title: 'Nu' }) }
+						: tail(request) === '/tracks/trk_m2'
+							? { status: 404, body: problem(404, 'not_found') }
+							: undefined,
+			});
+			await expect(pollAppointmentTiming(ctx)).resolves.toBeNull();
+			expect(put(requests)).toEqual(
+				expect.objectContaining({ event_types: [], timing_rules: [expect.objectContaining({ id: RULE_ID.appointmentTiming })] }),
+			);
+			expect(put(requests).timing_rules[0]).not.toHaveProperty('active_since');
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m3', 'ack_m4', 'ack_m2'] });
+			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toEqual(
+				expect.objectContaining({ event_id: 'm1', track_id: 'trk_m1', track_title: 'Nu', track_url: 'https://app.trackler.nl/tracks/trk_m1', track: trackOf('trk_m1', { title: 'Nu' }) }),
+			);
+		});
+
+		it('a Track that cannot be read gives the moments back and fails the poll', async () => {
+			const own = momentLease('m1', 'appointment.moment_due', RULE_ID.appointmentTiming);
+			const { ctx, requests, emitted } = timed({
+				params: { mode: 'appointmentTiming' },
+				leases: [[own]],
+				read: (request) => (tail(request) === '/tracks/trk_m1' ? { status: 403, body: problem(403, 'Forbidden') } : undefined),
+			});
+			await expect(pollAppointmentTiming(ctx)).rejects.toThrow('Forbidden (403)');
+			expect(requests.find((request) => tail(request).endsWith('/nacks'))?.body).toEqual({ ack_ids: ['ack_m1'] });
+			expect(emitted).toEqual([]);
+		});
+
+		it('a look-back starts the rule that far back; a hand-over where the old window ended, within 30 days', async () => {
+			const back = timed({ params: { mode: 'appointmentTiming', options: { lookBackHours: 3 } }, leases: [] });
+			await pollAppointmentTiming(back.ctx);
+			expect(put(back.requests).timing_rules[0].active_since).toBe(new Date(NOW - 3 * HOUR).toISOString());
+			const settings = readTimingSettings(testNode, (name, fallback) => fallback, 'appointmentTiming', 'Europe/Amsterdam');
+			const key = formerStateKey(settings);
+			const staticData = { tracklerPolling: { key, windowEnd: NOW - 40 * DAY, ledger: { 'apt_1@2026-01-01T00:00:00.000Z': 1 } } };
+			const old = timed({ params: { mode: 'appointmentTiming' }, staticData, leases: [] });
+			await pollAppointmentTiming(old.ctx);
+			expect(put(old.requests).timing_rules[0].active_since).toBe(new Date(NOW - 30 * DAY + 5 * 60_000).toISOString());
+			expect(staticData).toEqual({});
+			const ahead = { tracklerPolling: { key, windowEnd: NOW + DAY } };
+			const later = timed({ params: { mode: 'appointmentTiming' }, staticData: ahead, leases: [] });
+			await pollAppointmentTiming(later.ctx);
+			expect(put(later.requests).timing_rules[0].active_since).toBe(new Date(NOW).toISOString());
+		});
+
+		it('moments the old window fired are acknowledged without running', async () => {
+			const settings = readTimingSettings(testNode, (name, fallback) => fallback, 'appointmentTiming', 'Europe/Amsterdam');
+			const fired = momentLease('m1', 'appointment.moment_due', RULE_ID.appointmentTiming);
+			const firedKey = ledgerKey('m1', NOW);
+			const staticData = { tracklerPolling: { key: formerStateKey(settings), windowEnd: NOW - HOUR, ledger: { [firedKey]: NOW } } };
+			const { ctx, requests, emitted } = timed({ params: { mode: 'appointmentTiming' }, staticData, leases: [[fired]] });
+			await pollAppointmentTiming(ctx);
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m1'] });
+			expect(emitted).toEqual([]);
+		});
+
+		it('redacts personal data when asked', async () => {
+			const own = momentLease('m1', 'appointment.moment_due', RULE_ID.appointmentTiming);
+			const { ctx, emitted } = timed({
+				params: { mode: 'appointmentTiming', options: { personalData: 'redact' } },
+				leases: [[own]],
+				read: (request) => (tail(request) === '/tracks/trk_m1' ? { status: 200, body: trackOf('trk_m1', { title: 'Jan Jansen' }) } : undefined),
+			});
+			await pollAppointmentTiming(ctx);
+			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
+			expect((items[0].json.track as IDataObject).title).toBe('[redacted]');
+		});
+	});
+
+	describe('Date/Time in a Track', () => {
+		it('reads its settings; a fixed moment in the workflow’s zone', () => {
+			expect(
+				readTrackDateSettings(context({ params: { metadataKey: ' Einddatum ', momentTiming: 'before', momentOffset: 2, trackFilters: { statusIds: ['s'] } } }).ctx),
+			).toEqual({ source: 'metadata', metadataKey: 'Einddatum', timing: 'before', offset: 2, unit: 'days', tagIds: [], statusIds: ['s'], schedulerIds: [], lookBackMs: 0 });
+			expect(
+				readTrackDateSettings(context({ params: { momentSource: 'fixed', fixedMoment: ' 2026-12-01T09:00:00 ', momentTiming: 'at', momentOffset: 5 } }).ctx),
+			).toEqual(expect.objectContaining({ source: 'fixed', fixedMs: Date.parse('2026-12-01T08:00:00Z'), fixedValue: '2026-12-01T09:00:00', offset: 0, metadataKey: '' }));
+		});
+
+		it.each([
+			[{ metadataKey: 'x', momentTiming: 'after', momentOffset: -1 }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
+			[{ metadataKey: '  ' }, 'Metadata Key is empty', 'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".'],
+			[{ momentSource: 'fixed', fixedMoment: 'morgen' }, 'Date and Time "morgen" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
+			[{ momentSource: 'fixed' }, 'Date and Time "" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
+		])('refuses %j: %s', (params, message, description) => {
+			let error: unknown;
+			try {
+				readTrackDateSettings(context({ params }).ctx);
+			} catch (caught) {
+				error = caught;
+			}
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).message).toBe(message);
+			expect((error as NodeOperationError).description).toBe(description);
+		});
+
+		it('a Track’s moment from its Metadata, with the offset; none without a date there', () => {
+			const settings = { source: 'metadata', metadataKey: 'Einddatum', timing: 'before', offset: 1, unit: 'days', tagIds: [], statusIds: [], lookBackMs: 0 } as never;
+			const track = trackOf('t1', { metadata: { Einddatum: '2026-12-24' } }) as never;
+			expect(trackMoment(track, settings, 'Europe/Amsterdam')).toEqual({
+				value: '2026-12-24',
+				momentMs: Date.parse('2026-12-23T23:00:00Z'),
+				firesAt: Date.parse('2026-12-22T23:00:00Z'),
+			});
+			expect(trackMoment(trackOf('t2', { metadata: { Einddatum: 'nooit' } }) as never, settings, 'Europe/Amsterdam')).toBeUndefined();
+			expect(trackMoment(trackOf('t3', { metadata: undefined }) as never, settings, 'Europe/Amsterdam')).toBeUndefined();
+			const after = { ...(settings as object), timing: 'after' } as never;
+			expect(applyOffset(Date.parse('2026-12-23T23:00:00Z'), after, 'Europe/Amsterdam')).toBe(Date.parse('2026-12-24T23:00:00Z'));
+			const at = { ...(settings as object), timing: 'at' } as never;
+			expect(applyOffset(5, at, 'Europe/Amsterdam')).toBe(5);
+		});
+
+		it('a fixed moment is every Track’s', () => {
+			const settings = { source: 'fixed', metadataKey: '', fixedMs: NOW, fixedValue: '2026-03-01 11:00', timing: 'at', offset: 0, unit: 'days' } as never;
+			expect(trackMoment(trackOf('t1') as never, settings, 'Europe/Amsterdam')).toEqual({ value: '2026-03-01 11:00', momentMs: NOW, firesAt: NOW });
+		});
+
+		it('the manual sample: the Track whose moment is nearest now, with the exact item', async () => {
+			const tracks = [
+				trackOf('t1', { metadata: { Einddatum: '2026-03-20' } }),
+				trackOf('t2', { metadata: { Einddatum: '2026-03-02' } }),
+				trackOf('t3', { metadata: {} }),
+				trackOf('t4', { metadata: { Einddatum: '2026-03-01' }, status: { id: 'st_9' } }),
+			];
+			const { ctx, requests } = timed({
+				mode: 'manual',
+				params: { mode: 'trackDate', metadataKey: 'Einddatum', trackFilters: { statusIds: ['st_1'] } },
+				read: (request) =>
+					tail(request) === '/tracks'
+						? { status: 200, body: { object: 'list', data: tracks, has_more: false }, headers: { date: new Date(NOW).toUTCString() } }
+						: undefined,
+			});
+			const items = await pollTrackDate(ctx);
+			expect(requests.find((request) => tail(request) === '/tracks')?.qs).toEqual({ archived: false, limit: 100 });
+			expect(items).toEqual([
+				[
+					{
+						json: {
+							trigger: 'track_date',
+							track_id: 't2',
+							track_title: 'Track t2',
+							track_url: 'https://app.trackler.nl/tracks/t2',
+							source: 'metadata',
+							metadata_key: 'Einddatum',
+							value: '2026-03-02',
+							moment: '2026-03-01T23:00:00.000Z',
+							moment_local: '2026-03-02T00:00:00+01:00',
+							timing: 'at',
+							offset: 0,
+							offset_unit: 'days',
+							fires_at: '2026-03-01T23:00:00.000Z',
+							fires_at_local: '2026-03-02T00:00:00+01:00',
+							time_zone: 'Europe/Amsterdam',
+							track: tracks[1],
+						},
+					},
+				],
+			]);
+		});
+
+		it.each([
+			[{ metadataKey: 'Einddatum' }, 'None of the latest Tracks has a date in the Metadata field "Einddatum". Add one to a Track in Trackler and test again; the published workflow does not need one.'],
+			[{ momentSource: 'fixed', fixedMoment: '2026-03-01T12:00:00', trackFilters: { tagIds: ['x'] } }, 'There is no Track that is not archived and matches the filters. Create one in Trackler and test again.'],
+		])('the manual sample without a Track (%j) says what to do', async (params, description) => {
+			const { ctx } = timed({
+				mode: 'manual',
+				params: { mode: 'trackDate', ...params },
+				read: (request) => (tail(request) === '/tracks' ? { status: 200, body: { object: 'list', data: [trackOf('t1')], has_more: false } } : undefined),
+			});
+			const error = await pollTrackDate(ctx).catch((caught: unknown) => caught);
+			expect((error as NodeOperationError).message).toBe('No Track to show as a sample');
+			expect((error as NodeOperationError).description).toBe(description);
+		});
+
+		it('a fixed moment’s item names no Metadata key', () => {
+			const settings = { source: 'fixed', metadataKey: '', timing: 'at', offset: 0, unit: 'days' } as never;
+			const json = trackDateOutput(trackOf('t1') as never, { value: 'v', momentMs: NOW, firesAt: NOW }, settings, 'UTC');
+			expect(json.metadata_key).toBeNull();
+			expect(json.source).toBe('fixed');
+		});
+
+		it('a poll emits moments of its own rule only', async () => {
+			const own = momentLease('m1', 'track.moment_due', RULE_ID.trackDate, {});
+			(own.event.data as IDataObject).object = trackOf('trk_m1', { metadata: { Einddatum: '2026-03-01' } });
+			const other = momentLease('m2', 'appointment.moment_due', RULE_ID.trackDate);
+			const { ctx, requests, emitted } = timed({ params: { mode: 'trackDate', metadataKey: 'Einddatum' }, leases: [[own, other]] });
+			await pollTrackDate(ctx);
+			expect(requests.filter((request) => tail(request).startsWith('/tracks'))).toEqual([]);
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m2'] });
+			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
+			expect(items.map((item) => item.json.event_id)).toEqual(['m1']);
+		});
+	});
+
+	it('momentLedgerKey: the subject and the due moment, or nothing', () => {
+		const lease = momentLease('m1', 'appointment.moment_due', 'r');
+		expect(momentLedgerKey(lease.event as never)).toBe(`m1@${new Date(NOW).toISOString()}`);
+		expect(momentLedgerKey({ ...lease.event, data: { object: {}, moment: { due_at: 'x' } } } as never)).toBeUndefined();
+		expect(momentLedgerKey({ ...lease.event, data: { object: { id: 'a' }, moment: { due_at: 'x' } } } as never)).toBeUndefined();
+		expect(momentLedgerKey({ ...lease.event, data: undefined } as never)).toBeUndefined();
+	});
+
+	it('formerStateKey: as earlier versions wrote it', () => {
+		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) => (name in params ? params[name] : fallback);
+		expect(formerStateKey(readTimingSettings(testNode, read({}), 'appointmentTiming', 'UTC'))).toBe('["appointmentTiming","beforeStart",15,"minutes"]');
+		expect(formerStateKey(readTimingSettings(testNode, read({ metadataKey: 'Eind' }), 'trackDate', 'UTC'))).toBe('["trackDate","metadata","Eind","at",0,"days"]');
+		expect(
+			formerStateKey(readTimingSettings(testNode, read({ momentSource: 'fixed', fixedMoment: '2026-12-01T09:00:00', momentTiming: 'after', momentOffset: 2, momentOffsetUnit: 'hours' }), 'trackDate', 'UTC')),
+		).toBe(`["trackDate","fixed",${Date.parse('2026-12-01T09:00:00Z')},"after",2,"hours"]`);
+	});
+
+	describe('the node', () => {
+		it('polls the chosen mode (Appointment Timing by default) and redacts every mode’s items when asked', async () => {
+			const node = new TracklerPollingTrigger();
+			const event = {
+				object: 'event',
+				id: 'evt_1',
+				type: 'track.created',
+				created_at: new Date(NOW).toISOString(),
+				track_id: 'trk_1',
+				actor: { type: 'user', user: { id: 'u', name: 'Jan Jansen' } },
+				data: { object: { object: 'track', id: 'trk_1', title: 'Jan Jansen' } },
+			};
+			const events = (options: IDataObject) =>
+				timed({
+					mode: 'manual',
+					params: { mode: 'newEvents', events: ['track.created'], options },
+					read: (request) => (tail(request) === '/events' ? { status: 200, body: { object: 'list', data: [event], has_more: false } } : undefined),
+				}).ctx;
+			const plain = await node.poll.call(events({}));
+			expect(plain).toEqual([[{ json: eventOutput(event as never, false, false) }]]);
+			expect(JSON.stringify(plain)).toContain('"title":"Jan Jansen"');
+			const redacted = await node.poll.call(events({ personalData: 'redact' }));
+			expect(redacted?.[0]).toHaveLength(1);
+			expect(((redacted?.[0][0].json.data as IDataObject).object as IDataObject).title).toBe('[redacted]');
+			const appointments = timed({
+				mode: 'manual',
+				params: {},
+				read: (request) => (tail(request) === '/appointments' ? { status: 200, body: { object: 'list', data: [], has_more: false } } : undefined),
+			});
+			await expect(node.poll.call(appointments.ctx)).rejects.toThrow('No appointment to show as a sample');
+			const none = timed({ params: { mode: 'trackDate', metadataKey: 'Eind' }, leases: [] });
+			await expect(node.poll.call(none.ctx)).resolves.toBeNull();
+			expect(put(none.requests).timing_rules[0].id).toBe(RULE_ID.trackDate);
 		});
 	});
 });
