@@ -20,16 +20,40 @@ import {
 	sendUnsentAcks,
 	settle,
 } from '../../nodes/TracklerPollingTrigger/consumer';
-import { fetchTrack, readTrackFilters, trackMatches } from '../../nodes/TracklerPollingTrigger/filters';
+import {
+	fetchTrack,
+	readTrackFilters,
+	trackMatches,
+} from '../../nodes/TracklerPollingTrigger/filters';
 import { ledgerKey } from '../../nodes/TracklerPollingTrigger/ledger';
-import { firingFields, lookBackMs, MAX_LOOK_BACK_HOURS } from '../../nodes/TracklerPollingTrigger/modes/common';
+import {
+	firingFields,
+	lookBackMs,
+	MAX_LOOK_BACK_HOURS,
+} from '../../nodes/TracklerPollingTrigger/modes/common';
 import { PollRun } from '../../nodes/TracklerPollingTrigger/pollRun';
-import { pollNewEvents, readEventsSettings, thinned } from '../../nodes/TracklerPollingTrigger/modes/newEvents';
+import {
+	pollNewEvents,
+	readEventsSettings,
+	thinned,
+} from '../../nodes/TracklerPollingTrigger/modes/newEvents';
 import { eventOutput } from '../../nodes/shared/eventOutput';
-import { firingMoment, pollAppointmentTiming, readAppointmentSettings } from '../../nodes/TracklerPollingTrigger/modes/appointmentTiming';
+import {
+	firingMoment,
+	pollAppointmentTiming,
+	readAppointmentSettings,
+} from '../../nodes/TracklerPollingTrigger/modes/appointmentTiming';
 import { pollTrackDate } from '../../nodes/TracklerPollingTrigger/modes/trackDate';
-import { applyOffset, output as trackDateOutput, readTrackDateSettings, trackMoment } from '../../nodes/TracklerPollingTrigger/modes/trackMoment';
-import { formerStateKey, momentLedgerKey } from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
+import {
+	applyOffset,
+	output as trackDateOutput,
+	readTrackDateSettings,
+	trackMoment,
+} from '../../nodes/TracklerPollingTrigger/modes/trackMoment';
+import {
+	formerStateKey,
+	momentLedgerKey,
+} from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
 import { readTimingSettings, RULE_ID } from '../../nodes/shared/timingRules';
 import type { Track } from '../../nodes/shared/api';
@@ -65,7 +89,9 @@ function context(
 		requests.push(structuredClone(request));
 		const { answers = [] } = options;
 		const answer =
-			typeof answers === 'function' ? answers(request) : (answers[requests.length - 1] ?? { status: 200, body: {} });
+			typeof answers === 'function'
+				? answers(request)
+				: (answers[requests.length - 1] ?? { status: 200, body: {} });
 		if (answer instanceof Error) throw answer;
 		return { statusCode: answer.status, headers: answer.headers ?? {}, body: answer.body ?? {} };
 	};
@@ -85,7 +111,12 @@ function context(
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			options.params && name in options.params ? options.params[name] : fallback,
 		getWorkflowStaticData: () => ({}),
-		logger: { warn: (message: string) => warnings.push(message), info() {}, debug() {}, error() {} },
+		logger: {
+			warn: (message: string) => warnings.push(message),
+			info() {},
+			debug() {},
+			error() {},
+		},
 		helpers: {
 			httpRequest: send,
 			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
@@ -104,7 +135,11 @@ function context(
 	return { ctx: ctx as unknown as Ctx, requests, warnings, emitted };
 }
 
-const problem = (status: number, title: string, errors?: Array<{ field: string; message: string }>) => ({
+const problem = (
+	status: number,
+	title: string,
+	errors?: Array<{ field: string; message: string }>,
+) => ({
 	type: `https://api.trackler.nl/problems/${title}`,
 	title,
 	status,
@@ -175,11 +210,20 @@ describe('consumerSettings', () => {
 			'n8n workflow "", node "Trackler Polling Trigger"',
 		);
 		const fits = 'a'.repeat(200 - 'n8n workflow "", node "Trackler Polling Trigger"'.length);
-		expect(consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description).toHaveLength(200);
-		expect(consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description).not.toMatch(/…$/);
-		const long = consumerSettings(context({ workflow: { id: 'w', name: `${fits}b` } }).ctx, []).description;
+		expect(
+			consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description,
+		).toHaveLength(200);
+		expect(
+			consumerSettings(context({ workflow: { id: 'w', name: fits } }).ctx, []).description,
+		).not.toMatch(/…$/);
+		const long = consumerSettings(
+			context({ workflow: { id: 'w', name: `${fits}b` } }).ctx,
+			[],
+		).description;
 		expect(long).toHaveLength(200);
-		expect(long).toBe(`${`n8n workflow "${fits}b", node "Trackler Polling Trigger"`.slice(0, 199)}…`);
+		expect(long).toBe(
+			`${`n8n workflow "${fits}b", node "Trackler Polling Trigger"`.slice(0, 199)}…`,
+		);
 	});
 });
 
@@ -193,7 +237,11 @@ describe('ensureConsumer', () => {
 		});
 		await expect(ensureConsumer(ctx, name, settings, complete)).resolves.toEqual({ name });
 		expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
-			['PUT', `${BASE}/event-consumers/${encodeURIComponent(name)}`, { ...settings, start_at: '2026-01-01T00:00:00Z' }],
+			[
+				'PUT',
+				`${BASE}/event-consumers/${encodeURIComponent(name)}`,
+				{ ...settings, start_at: '2026-01-01T00:00:00Z' },
+			],
 		]);
 		await expect(ensureConsumer(ctx, name, { ...settings }, complete)).resolves.toBeUndefined();
 		expect(requests).toHaveLength(1);
@@ -205,9 +253,13 @@ describe('ensureConsumer', () => {
 
 	it('a refused PUT is sent again at the next poll', async () => {
 		const name = fresh();
-		const { ctx, requests } = context({ answers: [{ status: 400, body: problem(400, 'Bad') }, { status: 200 }] });
+		const { ctx, requests } = context({
+			answers: [{ status: 400, body: problem(400, 'Bad') }, { status: 200 }],
+		});
 		const settings = consumerSettings(ctx, ['track.created']);
-		await expect(ensureConsumer(ctx, name, settings, async () => undefined)).rejects.toThrow('Bad (400)');
+		await expect(ensureConsumer(ctx, name, settings, async () => undefined)).rejects.toThrow(
+			'Bad (400)',
+		);
 		await ensureConsumer(ctx, name, settings, async () => undefined);
 		expect(requests).toHaveLength(2);
 	});
@@ -218,7 +270,12 @@ describe('pullEvents and leaseNext', () => {
 
 	it('pulls at most the given number of events', async () => {
 		const name = fresh();
-		const { ctx, requests } = context({ answers: [{ status: 200, body: { data: [lease('a')] } }, { status: 200, body: {} }] });
+		const { ctx, requests } = context({
+			answers: [
+				{ status: 200, body: { data: [lease('a')] } },
+				{ status: 200, body: {} },
+			],
+		});
 		await expect(pullEvents(ctx, name, 7)).resolves.toEqual({ leases: [lease('a')] });
 		expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
 			['POST', `${BASE}/event-consumers/${encodeURIComponent(name)}/pull`, { max_events: 7 }],
@@ -266,7 +323,10 @@ describe('pullEvents and leaseNext', () => {
 		consumerMemory(name).settings = 'known';
 		const seen: Array<string | undefined> = [];
 		const { ctx, requests } = context({
-			answers: [{ status: 404, body: problem(404, 'not_found') }, { status: 200, body: { data: [lease('b')] } }],
+			answers: [
+				{ status: 404, body: problem(404, 'not_found') },
+				{ status: 200, body: { data: [lease('b')] } },
+			],
 		});
 		const ensure = jest.fn(async () => {
 			seen.push(consumerMemory(name).settings);
@@ -313,7 +373,8 @@ describe('hasStatus', () => {
 });
 
 describe('settle', () => {
-	const acksPath = (name: string, kind: string) => `${BASE}/event-consumers/${encodeURIComponent(name)}/${kind}`;
+	const acksPath = (name: string, kind: string) =>
+		`${BASE}/event-consumers/${encodeURIComponent(name)}/${kind}`;
 
 	it.each(['acks', 'nacks'] as const)('posts the %s', async (kind) => {
 		const name = fresh();
@@ -331,26 +392,37 @@ describe('settle', () => {
 		expect(requests).toEqual([]);
 	});
 
-	it.each([409, 422])('leaves out the ids a %p names and sends the others again', async (status) => {
-		const name = fresh();
-		const { ctx, requests, warnings } = context({ answers: [refusing(status, [0, 2]), { status: 200 }] });
-		await settle(ctx, name, 'acks', ['a0', 'a1', 'a2', 'a3']);
-		expect(requests.map((request) => request.body)).toEqual([
-			{ ack_ids: ['a0', 'a1', 'a2', 'a3'] },
-			{ ack_ids: ['a1', 'a3'] },
-		]);
-		expect(warnings).toEqual([]);
-	});
+	it.each([409, 422])(
+		'leaves out the ids a %p names and sends the others again',
+		async (status) => {
+			const name = fresh();
+			const { ctx, requests, warnings } = context({
+				answers: [refusing(status, [0, 2]), { status: 200 }],
+			});
+			await settle(ctx, name, 'acks', ['a0', 'a1', 'a2', 'a3']);
+			expect(requests.map((request) => request.body)).toEqual([
+				{ ack_ids: ['a0', 'a1', 'a2', 'a3'] },
+				{ ack_ids: ['a1', 'a3'] },
+			]);
+			expect(warnings).toEqual([]);
+		},
+	);
 
 	it('stops when a refusal names no ids, or every id, and after three tries', async () => {
 		const name = fresh();
-		const none = context({ answers: [{ status: 409, body: problem(409, 'lease_expired', [{ field: 'other', message: 'x' }]) }] });
+		const none = context({
+			answers: [
+				{ status: 409, body: problem(409, 'lease_expired', [{ field: 'other', message: 'x' }]) },
+			],
+		});
 		await settle(none.ctx, name, 'acks', ['a0']);
 		expect(none.requests).toHaveLength(1);
 		const all = context({ answers: [refusing(422, [0, 1])] });
 		await settle(all.ctx, name, 'acks', ['a0', 'a1']);
 		expect(all.requests).toHaveLength(1);
-		const many = context({ answers: [refusing(409, [0]), refusing(409, [0]), refusing(409, [0]), refusing(409, [0])] });
+		const many = context({
+			answers: [refusing(409, [0]), refusing(409, [0]), refusing(409, [0]), refusing(409, [0])],
+		});
 		await settle(many.ctx, name, 'acks', ['a0', 'a1', 'a2', 'a3', 'a4']);
 		expect(many.requests.map((request) => request.body)).toEqual([
 			{ ack_ids: ['a0', 'a1', 'a2', 'a3', 'a4'] },
@@ -392,7 +464,9 @@ describe('settle', () => {
 
 	it('a failed release is not kept: its leases run out', async () => {
 		const name = fresh();
-		const { ctx, warnings } = context({ answers: [Object.assign(new Error('down'), { code: 'EPROTO' })] });
+		const { ctx, warnings } = context({
+			answers: [Object.assign(new Error('down'), { code: 'EPROTO' })],
+		});
 		await settle(ctx, name, 'nacks', ['a1']);
 		expect(consumerMemory(name).unsentAcks).toEqual([]);
 		expect(warnings).toEqual([
@@ -436,7 +510,12 @@ describe('executions in flight', () => {
 				done = promise as typeof done;
 			},
 		});
-		emitLeases(ctx, name, [{ ack_id: 'a1' } as never, { ack_id: 'a2' } as never], [{ json: { n: 1 } }, { json: { n: 2 } }]);
+		emitLeases(
+			ctx,
+			name,
+			[{ ack_id: 'a1' } as never, { ack_id: 'a2' } as never],
+			[{ json: { n: 1 } }, { json: { n: 2 } }],
+		);
 		expect(emitted[0][0]).toEqual([[{ json: { n: 1 } }, { json: { n: 2 } }]]);
 		expect(consumerMemory(name).inFlight).toBe(1);
 		done?.resolve({ status: 'success', data: { resultData: { runData: {} } } } as unknown as IRun);
@@ -447,7 +526,10 @@ describe('executions in flight', () => {
 	});
 
 	it.each([
-		['did not run', (p: { resolve: (run: IRun) => void }) => p.resolve({ status: 'crashed' } as unknown as IRun)],
+		[
+			'did not run',
+			(p: { resolve: (run: IRun) => void }) => p.resolve({ status: 'crashed' } as unknown as IRun),
+		],
 		['failed to start', (p: { reject: (error: Error) => void }) => p.reject(new Error('no'))],
 	])('an execution that %s releases its events', async (_why, end) => {
 		const name = fresh();
@@ -474,14 +556,17 @@ describe('executions in flight', () => {
 				throw new Error('n8n refused');
 			},
 		});
-		expect(() => emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }])).toThrow(NodeOperationError);
+		expect(() => emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }])).toThrow(
+			NodeOperationError,
+		);
 		await waitUntil(() => consumerMemory(name).inFlight === 0);
 		expect(requests.map((request) => String(request.url).split('/').pop())).toEqual(['nacks']);
 	});
 });
 
 async function waitUntil(condition: () => boolean): Promise<void> {
-	for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+	for (let i = 0; i < 200 && !condition(); i++)
+		await new Promise((resolve) => setImmediate(resolve));
 	expect(condition()).toBe(true);
 }
 
@@ -492,7 +577,9 @@ describe('PollRun', () => {
 		expect(new PollRun(context({ budget: null }).ctx).timeLeftMs()).toBe(42_000);
 		expect(new PollRun(context({ budget: 0 }).ctx).timeLeftMs()).toBe(42_000);
 		expect(new PollRun(context({ budget: -5 }).ctx).timeLeftMs()).toBe(42_000);
-		expect(new PollRun(context({ budget: Number.POSITIVE_INFINITY }).ctx).timeLeftMs()).toBe(42_000);
+		expect(new PollRun(context({ budget: Number.POSITIVE_INFINITY }).ctx).timeLeftMs()).toBe(
+			42_000,
+		);
 		expect(new PollRun(context({ budget: Number.NaN }).ctx).timeLeftMs()).toBe(42_000);
 	});
 
@@ -550,11 +637,17 @@ describe('Track filters', () => {
 		({ id: 't', tags: tags.map((id) => ({ id })), status: { id: status } }) as unknown as Track;
 
 	it.each([
-		[{ tagIds: ['a', '', 'b'], statusIds: 's1, ,s2 ', schedulerIds: '  ' }, { tagIds: ['a', 'b'], statusIds: ['s1', 's2'], schedulerIds: [] }],
+		[
+			{ tagIds: ['a', '', 'b'], statusIds: 's1, ,s2 ', schedulerIds: '  ' },
+			{ tagIds: ['a', 'b'], statusIds: ['s1', 's2'], schedulerIds: [] },
+		],
 		[{ tagIds: [1, 2] }, { tagIds: ['1', '2'], statusIds: [], schedulerIds: [] }],
 		[undefined, { tagIds: [], statusIds: [], schedulerIds: [] }],
 		[null, { tagIds: [], statusIds: [], schedulerIds: [] }],
-		[{ tagIds: 5, statusIds: '' }, { tagIds: [], statusIds: [], schedulerIds: [] }],
+		[
+			{ tagIds: 5, statusIds: '' },
+			{ tagIds: [], statusIds: [], schedulerIds: [] },
+		],
 	])('reads %j as %j', (filters, expected) => {
 		const params = filters === undefined ? {} : { trackFilters: filters };
 		expect(readTrackFilters(context({ params }).ctx, 'trackFilters')).toEqual(expected);
@@ -569,9 +662,12 @@ describe('Track filters', () => {
 		[[], ['s1'], [], 's2', false],
 		[['a'], ['s1'], ['a'], 's2', false],
 		[['a'], ['s1'], ['a'], 's1', true],
-	])('tags %j and statuses %j: a Track with %j in %p passes: %p', (tagIds, statusIds, tags, status, expected) => {
-		expect(trackMatches(track(tags, status), { tagIds, statusIds })).toBe(expected);
-	});
+	])(
+		'tags %j and statuses %j: a Track with %j in %p passes: %p',
+		(tagIds, statusIds, tags, status, expected) => {
+			expect(trackMatches(track(tags, status), { tagIds, statusIds })).toBe(expected);
+		},
+	);
 
 	it('fetches a Track; one that is gone is undefined; other refusals throw', async () => {
 		const { ctx, requests } = context({
@@ -601,23 +697,32 @@ describe('Look Back on First Activation', () => {
 		expect(lookBackMs(context({ params }).ctx)).toBe(expected);
 	});
 
-	it.each([-1, 720.5, 721, Number.NaN, 'x'])('%p hours is refused, naming the field and the fix', (hours) => {
-		let error: unknown;
-		try {
-			lookBackMs(context({ params: { options: { lookBackHours: hours } } }).ctx);
-		} catch (caught) {
-			error = caught;
-		}
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as NodeOperationError).message).toBe('Look Back on First Activation must be from 0 to 720 hours');
-		expect((error as NodeOperationError).description).toBe(
-			'Enter 0 to start from the moment of activation, or up to 720 hours (30 days).',
-		);
-	});
+	it.each([-1, 720.5, 721, Number.NaN, 'x'])(
+		'%p hours is refused, naming the field and the fix',
+		(hours) => {
+			let error: unknown;
+			try {
+				lookBackMs(context({ params: { options: { lookBackHours: hours } } }).ctx);
+			} catch (caught) {
+				error = caught;
+			}
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).message).toBe(
+				'Look Back on First Activation must be from 0 to 720 hours',
+			);
+			expect((error as NodeOperationError).description).toBe(
+				'Enter 0 to start from the moment of activation, or up to 720 hours (30 days).',
+			);
+		},
+	);
 
 	it('a firing’s fields: timing, offset, when in UTC and in the zone', () => {
 		expect(
-			firingFields({ timing: 'before', offset: 2, unit: 'hours' }, Date.parse('2026-07-01T08:00:00Z'), 'Europe/Amsterdam'),
+			firingFields(
+				{ timing: 'before', offset: 2, unit: 'hours' },
+				Date.parse('2026-07-01T08:00:00Z'),
+				'Europe/Amsterdam',
+			),
 		).toEqual({
 			timing: 'before',
 			offset: 2,
@@ -646,9 +751,20 @@ describe('New Events', () => {
 	it('reads the chosen events sorted without repeats, and the options', () => {
 		expect(
 			readEventsSettings(
-				context({ params: { events: ['track.updated', 'x', 'form.submitted', 'track.updated'], options: { simplify: true, personalData: 'redact', payload: 'thin', lookBackHours: 1 } } }).ctx,
+				context({
+					params: {
+						events: ['track.updated', 'x', 'form.submitted', 'track.updated'],
+						options: { simplify: true, personalData: 'redact', payload: 'thin', lookBackHours: 1 },
+					},
+				}).ctx,
 			),
-		).toEqual({ types: ['form.submitted', 'track.updated'], simplify: true, redact: true, payload: 'thin', lookBackMs: 3_600_000 });
+		).toEqual({
+			types: ['form.submitted', 'track.updated'],
+			simplify: true,
+			redact: true,
+			payload: 'thin',
+			lookBackMs: 3_600_000,
+		});
 		expect(readEventsSettings(context({ params: { events: ['track.created'] } }).ctx)).toEqual({
 			types: ['track.created'],
 			simplify: false,
@@ -657,21 +773,33 @@ describe('New Events', () => {
 			lookBackMs: 0,
 		});
 		expect(
-			readEventsSettings(context({ params: { events: ['track.created'], options: { simplify: 'true', payload: 'full', personalData: 'include' } } }).ctx),
+			readEventsSettings(
+				context({
+					params: {
+						events: ['track.created'],
+						options: { simplify: 'true', payload: 'full', personalData: 'include' },
+					},
+				}).ctx,
+			),
 		).toEqual(expect.objectContaining({ simplify: false, redact: false, payload: 'full' }));
 	});
 
-	it.each([[[]], [['nope']], ['track.created'], [undefined]])('refuses no events (%j), naming the field', (events) => {
-		let error: unknown;
-		try {
-			readEventsSettings(context({ params: events === undefined ? {} : { events } }).ctx);
-		} catch (caught) {
-			error = caught;
-		}
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as NodeOperationError).message).toBe('No events chosen');
-		expect((error as NodeOperationError).description).toBe('Choose at least one Trackler event in "Events".');
-	});
+	it.each([[[]], [['nope']], ['track.created'], [undefined]])(
+		'refuses no events (%j), naming the field',
+		(events) => {
+			let error: unknown;
+			try {
+				readEventsSettings(context({ params: events === undefined ? {} : { events } }).ctx);
+			} catch (caught) {
+				error = caught;
+			}
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect((error as NodeOperationError).message).toBe('No events chosen');
+			expect((error as NodeOperationError).description).toBe(
+				'Choose at least one Trackler event in "Events".',
+			);
+		},
+	);
 
 	it('a thin event keeps ids and types only', () => {
 		expect(
@@ -701,13 +829,22 @@ describe('New Events', () => {
 				changed_fields: ['title', 'status'],
 			},
 		});
-		expect(thinned(full('e', { actor: { type: 'api_token', token_id: 'tok', request_id: 'req', name: 'x' } }) as never).actor).toEqual({
+		expect(
+			thinned(
+				full('e', {
+					actor: { type: 'api_token', token_id: 'tok', request_id: 'req', name: 'x' },
+				}) as never,
+			).actor,
+		).toEqual({
 			type: 'api_token',
 			token_id: 'tok',
 			request_id: 'req',
 		});
 		expect(thinned(full('e', { actor: { type: 'system', name: 'x' } }) as never)).toEqual(
-			expect.objectContaining({ actor: { type: 'system' }, data: { object: { id: 'trk_1', object: 'track' } } }),
+			expect.objectContaining({
+				actor: { type: 'system' },
+				data: { object: { id: 'trk_1', object: 'track' } },
+			}),
 		);
 	});
 
@@ -717,7 +854,11 @@ describe('New Events', () => {
 			let asked = 0;
 			return (request: IHttpRequestOptions): Answer => {
 				if (String(request.url).endsWith('/me')) {
-					return { status: 200, body: { object: 'me' }, headers: { date: new Date(NOW).toUTCString() } };
+					return {
+						status: 200,
+						body: { object: 'me' },
+						headers: { date: new Date(NOW).toUTCString() },
+					};
 				}
 				asked++;
 				return { status: 200, body: { object: 'list', data: found[asked] ?? [], has_more: false } };
@@ -754,7 +895,11 @@ describe('New Events', () => {
 		});
 
 		it('finding nothing in 30 days, says what to do', async () => {
-			const { ctx, requests } = context({ mode: 'manual', params: { events: ['track.created'] }, answers: answersFor({}) });
+			const { ctx, requests } = context({
+				mode: 'manual',
+				params: { events: ['track.created'] },
+				answers: answersFor({}),
+			});
 			const error = await pollNewEvents(ctx).catch((caught: unknown) => caught);
 			expect(error).toBeInstanceOf(NodeOperationError);
 			expect((error as NodeOperationError).message).toBe('No event to show as a sample');
@@ -762,41 +907,70 @@ describe('New Events', () => {
 				'Trackler has no event of the chosen types in the last 30 days. Make one happen in Trackler (or choose more events) and test again; the published workflow does not need one.',
 			);
 			expect(
-				requests.filter((request) => String(request.url).endsWith('/events')).map((request) => (request.qs as IDataObject).created_since),
+				requests
+					.filter((request) => String(request.url).endsWith('/events'))
+					.map((request) => (request.qs as IDataObject).created_since),
 			).toEqual([1, 24, 168, 720].map((hours) => new Date(NOW - hours * 3_600_000).toISOString()));
 		});
 	});
 
 	describe('a poll', () => {
 		const NOW = Date.parse('2026-03-01T10:00:00Z');
-		const lease = (id: string, extra: Record<string, unknown> = {}) => ({ ack_id: `ack_${id}`, event: full(id, extra) });
+		const lease = (id: string, extra: Record<string, unknown> = {}) => ({
+			ack_id: `ack_${id}`,
+			event: full(id, extra),
+		});
 
-		function polling(options: { params?: Record<string, unknown>; staticData?: Record<string, unknown>; leases: unknown[][]; pages?: Record<string, Answer> }) {
+		function polling(options: {
+			params?: Record<string, unknown>;
+			staticData?: Record<string, unknown>;
+			leases: unknown[][];
+			pages?: Record<string, Answer>;
+		}) {
 			const pulls = [...options.leases];
 			const setup = context({
 				params: { events: ['track.created'], ...options.params },
 				workflow: { id: `wf-${++unique}`, name: 'Coaching' },
 				answers: (request) => {
 					const url = String(request.url);
-					if (url.endsWith('/me')) return { status: 200, body: { object: 'me', token: { id: 'tok_me' } }, headers: { date: new Date(NOW).toUTCString() } };
+					if (url.endsWith('/me'))
+						return {
+							status: 200,
+							body: { object: 'me', token: { id: 'tok_me' } },
+							headers: { date: new Date(NOW).toUTCString() },
+						};
 					if (url.endsWith('/pull')) return { status: 200, body: { data: pulls.shift() ?? [] } };
-					if (url.endsWith('/events')) return options.pages?.[String((request.qs as IDataObject).cursor)] ?? { status: 400, body: problem(400, 'Bad') };
+					if (url.endsWith('/events'))
+						return (
+							options.pages?.[String((request.qs as IDataObject).cursor)] ?? {
+								status: 400,
+								body: problem(400, 'Bad'),
+							}
+						);
 					return { status: 200, body: {} };
 				},
 			});
-			(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData = () => options.staticData ?? {};
+			(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData =
+				() => options.staticData ?? {};
 			return setup;
 		}
-		const put = (requests: IHttpRequestOptions[]) => requests.find((request) => request.method === 'PUT')?.body as IDataObject;
+		const put = (requests: IHttpRequestOptions[]) =>
+			requests.find((request) => request.method === 'PUT')?.body as IDataObject;
 
 		it('puts the consumer (no start: now), pulls, and emits one execution of the events, in order', async () => {
 			const { ctx, requests, emitted } = polling({ leases: [[lease('e1'), lease('e2')]] });
 			await expect(pollNewEvents(ctx)).resolves.toBeNull();
 			expect(put(requests)).toEqual(consumerSettings(ctx, ['track.created']));
-			expect(requests.map((request) => String(request.url).split('/').pop())).toEqual([expect.stringContaining('n8n%3Awf-'), 'pull']);
+			expect(requests.map((request) => String(request.url).split('/').pop())).toEqual([
+				expect.stringContaining('n8n%3Awf-'),
+				'pull',
+			]);
 			expect(emitted).toHaveLength(1);
 			expect(emitted[0][0]).toEqual([
-				[{ json: eventOutput(full('e1') as never, false, false) }, { json: eventOutput(full('e2') as never, false, false) }],
+				[
+					{ json: eventOutput(full('e1') as never, false, false) },
+					{ json: eventOutput(full('e2') as never, false, false) },
+				],
 			]);
 		});
 
@@ -814,7 +988,11 @@ describe('New Events', () => {
 
 		it('moments and events that ran before the consumer are acknowledged, not run', async () => {
 			const staticData = {
-				tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2026-03-01T08:00:00.000Z', ledger: { e1: 1 } },
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					lastCreatedAt: '2026-03-01T08:00:00.000Z',
+					ledger: { e1: 1 },
+				},
 			};
 			const { ctx, requests, emitted } = polling({
 				staticData,
@@ -829,39 +1007,83 @@ describe('New Events', () => {
 		});
 
 		it('a former cursor starts at the first event it had not read, within 30 days', async () => {
-			const staticData = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_1', lastCreatedAt: '2026-03-01T09:30:00.000Z' } };
+			const staticData = {
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					cursor: 'cur_1',
+					lastCreatedAt: '2026-03-01T09:30:00.000Z',
+				},
+			};
 			const { ctx, requests } = polling({
 				staticData,
 				leases: [],
-				pages: { cur_1: { status: 200, body: { object: 'list', data: [full('n1', { created_at: '2026-03-01T09:10:00.000Z' })], has_more: false } } },
+				pages: {
+					cur_1: {
+						status: 200,
+						body: {
+							object: 'list',
+							data: [full('n1', { created_at: '2026-03-01T09:10:00.000Z' })],
+							has_more: false,
+						},
+					},
+				},
 			});
 			await pollNewEvents(ctx);
 			const read = requests.find((request) => String(request.url).endsWith('/events'));
 			expect(read?.qs).toEqual({ cursor: 'cur_1', types: 'track.created', limit: 1 });
 			expect(put(requests).start_at).toBe('2026-03-01T09:10:00.000Z');
-			const old = { tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2025-01-01T00:00:00.000Z' } };
+			const old = {
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					lastCreatedAt: '2025-01-01T00:00:00.000Z',
+				},
+			};
 			const far = polling({ staticData: old, leases: [] });
 			await pollNewEvents(far.ctx);
-			expect(put(far.requests).start_at).toBe(new Date(NOW - 30 * 24 * 3_600_000 + 5 * 60_000).toISOString());
-			const ahead = { tracklerPolling: { key: '["newEvents",["track.created"]]', lastCreatedAt: '2027-01-01T00:00:00.000Z' } };
+			expect(put(far.requests).start_at).toBe(
+				new Date(NOW - 30 * 24 * 3_600_000 + 5 * 60_000).toISOString(),
+			);
+			const ahead = {
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					lastCreatedAt: '2027-01-01T00:00:00.000Z',
+				},
+			};
 			const later = polling({ staticData: ahead, leases: [] });
 			await pollNewEvents(later.ctx);
 			expect(put(later.requests).start_at).toBe(new Date(NOW).toISOString());
 		});
 
 		it('an expired former cursor starts from the newest event it had read; an empty page from now', async () => {
-			const expired = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'gone', lastCreatedAt: '2026-03-01T07:00:00.000Z' } };
+			const expired = {
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					cursor: 'gone',
+					lastCreatedAt: '2026-03-01T07:00:00.000Z',
+				},
+			};
 			const a = polling({ staticData: expired, leases: [] });
 			await pollNewEvents(a.ctx);
 			expect(put(a.requests).start_at).toBe('2026-03-01T07:00:00.000Z');
-			const empty = { tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_2' } };
-			const b = polling({ staticData: empty, leases: [], pages: { cur_2: { status: 200, body: { object: 'list', data: [], has_more: false } } } });
+			const empty = {
+				tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_2' },
+			};
+			const b = polling({
+				staticData: empty,
+				leases: [],
+				pages: { cur_2: { status: 200, body: { object: 'list', data: [], has_more: false } } },
+			});
 			await pollNewEvents(b.ctx);
 			expect(put(b.requests).start_at).toBe(new Date(NOW).toISOString());
 		});
 
 		it('state of another mode is not a former cursor', async () => {
-			const other = { tracklerPolling: { key: '["appointmentTiming"]', lastCreatedAt: '2026-03-01T07:00:00.000Z' } };
+			const other = {
+				tracklerPolling: {
+					key: '["appointmentTiming"]',
+					lastCreatedAt: '2026-03-01T07:00:00.000Z',
+				},
+			};
 			const { ctx, requests } = polling({ staticData: other, leases: [] });
 			await pollNewEvents(ctx);
 			expect(put(requests)).not.toHaveProperty('start_at');
@@ -875,7 +1097,13 @@ describe('New Events', () => {
 			expect(emitted).toHaveLength(2);
 			expect(requests.filter((request) => String(request.url).endsWith('/pull'))).toHaveLength(2);
 			const failing = polling({ leases: [batch] });
-			const send = (failing.ctx as unknown as { helpers: { httpRequestWithAuthentication: (t: string, r: IHttpRequestOptions) => Promise<unknown> } }).helpers;
+			const send = (
+				failing.ctx as unknown as {
+					helpers: {
+						httpRequestWithAuthentication: (t: string, r: IHttpRequestOptions) => Promise<unknown>;
+					};
+				}
+			).helpers;
 			const original = send.httpRequestWithAuthentication;
 			let pulls = 0;
 			send.httpRequestWithAuthentication = async (type, request) => {
@@ -924,7 +1152,12 @@ describe('the timing modes', () => {
 		end_at: new Date(start + HOUR).toISOString(),
 		...extra,
 	});
-	const momentLease = (id: string, type: string, ruleId: string, extra: Record<string, unknown> = {}) => ({
+	const momentLease = (
+		id: string,
+		type: string,
+		ruleId: string,
+		extra: Record<string, unknown> = {},
+	) => ({
 		ack_id: `ack_${id}`,
 		event: {
 			object: 'event',
@@ -934,7 +1167,12 @@ describe('the timing modes', () => {
 			track_id: `trk_${id}`,
 			data: {
 				object: appointmentOf(id, NOW + 15 * 60_000),
-				moment: { rule_id: ruleId, anchor: 'appointment.start', anchor_at: new Date(NOW + 15 * 60_000).toISOString(), due_at: new Date(NOW).toISOString() },
+				moment: {
+					rule_id: ruleId,
+					anchor: 'appointment.start',
+					anchor_at: new Date(NOW + 15 * 60_000).toISOString(),
+					due_at: new Date(NOW).toISOString(),
+				},
 			},
 			...extra,
 		},
@@ -956,15 +1194,24 @@ describe('the timing modes', () => {
 				const url = String(request.url);
 				const own = options.read?.(request);
 				if (own) return own;
-				if (url.endsWith('/me')) return { status: 200, body: { object: 'me' }, headers: { date: new Date(NOW).toUTCString() } };
+				if (url.endsWith('/me'))
+					return {
+						status: 200,
+						body: { object: 'me' },
+						headers: { date: new Date(NOW).toUTCString() },
+					};
 				if (url.endsWith('/pull')) return { status: 200, body: { data: pulls.shift() ?? [] } };
 				return { status: 200, body: {} };
 			},
 		});
-		(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData = () => options.staticData ?? {};
+		(setup.ctx as unknown as { getWorkflowStaticData: () => unknown }).getWorkflowStaticData = () =>
+			options.staticData ?? {};
 		return setup;
 	}
-	const put = (requests: IHttpRequestOptions[]) => requests.find((request) => request.method === 'PUT')?.body as IDataObject;
+	const put = (requests: IHttpRequestOptions[]) =>
+		requests.find((request) => request.method === 'PUT')?.body as IDataObject & {
+			timing_rules: IDataObject[];
+		};
 	const tail = (request: IHttpRequestOptions) => String(request.url).replace(BASE, '');
 
 	describe('Appointment Timing', () => {
@@ -981,22 +1228,62 @@ describe('the timing modes', () => {
 						},
 					}).ctx,
 				),
-			).toEqual({ timing: 'afterEnd', offset: 2, unit: 'hours', longestMs: 3 * HOUR, schedulerIds: ['s1'], tagIds: ['t1', 't2'], statusIds: [], lookBackMs: HOUR });
-			expect(readAppointmentSettings(context({ params: { appointmentTiming: 'atStart', appointmentOffset: -3 } }).ctx)).toEqual(
-				expect.objectContaining({ timing: 'atStart', offset: 0, unit: 'minutes', longestMs: 24 * HOUR }),
+			).toEqual({
+				timing: 'afterEnd',
+				offset: 2,
+				unit: 'hours',
+				longestMs: 3 * HOUR,
+				schedulerIds: ['s1'],
+				tagIds: ['t1', 't2'],
+				statusIds: [],
+				lookBackMs: HOUR,
+			});
+			expect(
+				readAppointmentSettings(
+					context({ params: { appointmentTiming: 'atStart', appointmentOffset: -3 } }).ctx,
+				),
+			).toEqual(
+				expect.objectContaining({
+					timing: 'atStart',
+					offset: 0,
+					unit: 'minutes',
+					longestMs: 24 * HOUR,
+				}),
 			);
 			expect(readAppointmentSettings(context({ params: {} }).ctx)).toEqual(
 				expect.objectContaining({ timing: 'beforeStart', offset: 0 }),
 			);
-			expect(readAppointmentSettings(context({ params: { appointmentOffset: 0 } }).ctx).offset).toBe(0);
+			expect(
+				readAppointmentSettings(context({ params: { appointmentOffset: 0 } }).ctx).offset,
+			).toBe(0);
 		});
 
 		it.each([
-			[{ appointmentOffset: -1 }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
-			[{ appointmentOffset: 'x' }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
-			[{ options: { longestAppointmentHours: 0 } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
-			[{ options: { longestAppointmentHours: -1 } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
-			[{ options: { longestAppointmentHours: 'x' } }, 'Longest Appointment must be more than 0 hours', 'Enter the length in hours of the longest appointment you expect, e.g. 24.'],
+			[
+				{ appointmentOffset: -1 },
+				'Offset must be 0 or more',
+				'Enter how many minutes, hours or days before or after the moment to fire.',
+			],
+			[
+				{ appointmentOffset: 'x' },
+				'Offset must be 0 or more',
+				'Enter how many minutes, hours or days before or after the moment to fire.',
+			],
+			[
+				{ options: { longestAppointmentHours: 0 } },
+				'Longest Appointment must be more than 0 hours',
+				'Enter the length in hours of the longest appointment you expect, e.g. 24.',
+			],
+			[
+				{ options: { longestAppointmentHours: -1 } },
+				'Longest Appointment must be more than 0 hours',
+				'Enter the length in hours of the longest appointment you expect, e.g. 24.',
+			],
+			[
+				{ options: { longestAppointmentHours: 'x' } },
+				'Longest Appointment must be more than 0 hours',
+				'Enter the length in hours of the longest appointment you expect, e.g. 24.',
+			],
 		])('refuses %j: %s', (params, message, description) => {
 			let error: unknown;
 			try {
@@ -1016,7 +1303,13 @@ describe('the timing modes', () => {
 			['atStart', NOW],
 		])('%s fires at the right moment', (timing, expected) => {
 			const settings = { timing, offset: 2, unit: 'hours' } as never;
-			expect(firingMoment({ start_at: new Date(NOW).toISOString(), end_at: new Date(NOW + HOUR).toISOString() }, settings, 'Europe/Amsterdam')).toBe(expected);
+			expect(
+				firingMoment(
+					{ start_at: new Date(NOW).toISOString(), end_at: new Date(NOW + HOUR).toISOString() },
+					settings,
+					'Europe/Amsterdam',
+				),
+			).toBe(expected);
 		});
 
 		it('the manual sample: the appointment whose moment is nearest now, of a matching Track', async () => {
@@ -1026,11 +1319,19 @@ describe('the timing modes', () => {
 			const otherScheduler = appointmentOf('a4', NOW + 15 * 60_000, { scheduler_id: 'sch_2' });
 			const { ctx, requests } = timed({
 				mode: 'manual',
-				params: { mode: 'appointmentTiming', appointmentFilters: { schedulerIds: ['sch_1'], statusIds: ['st_1'] } },
+				params: {
+					mode: 'appointmentTiming',
+					appointmentFilters: { schedulerIds: ['sch_1'], statusIds: ['st_1'] },
+				},
 				read: (request) => {
 					const url = tail(request);
-					if (url === '/appointments') return { status: 200, body: { object: 'list', data: [far, near, otherScheduler, nearest], has_more: false } };
-					if (url === '/tracks/trk_a3') return { status: 200, body: trackOf('trk_a3', { status: { id: 'st_2' } }) };
+					if (url === '/appointments')
+						return {
+							status: 200,
+							body: { object: 'list', data: [far, near, otherScheduler, nearest], has_more: false },
+						};
+					if (url === '/tracks/trk_a3')
+						return { status: 200, body: trackOf('trk_a3', { status: { id: 'st_2' } }) };
 					if (url === '/tracks/trk_a2') return { status: 200, body: trackOf('trk_a2') };
 					return undefined;
 				},
@@ -1038,9 +1339,18 @@ describe('the timing modes', () => {
 			const items = await pollAppointmentTiming(ctx);
 			const reads = requests.filter((request) => tail(request) === '/appointments');
 			expect(reads.map((request) => request.qs)).toEqual([
-				{ state: 'scheduled', starts_after: new Date(NOW - 30 * DAY).toISOString(), starts_before: new Date(NOW + 30 * DAY).toISOString(), limit: 100, scheduler_id: 'sch_1' },
+				{
+					state: 'scheduled',
+					starts_after: new Date(NOW - 30 * DAY).toISOString(),
+					starts_before: new Date(NOW + 30 * DAY).toISOString(),
+					limit: 100,
+					scheduler_id: 'sch_1',
+				},
 			]);
-			expect(requests.map(tail).filter((path) => path.startsWith('/tracks'))).toEqual(['/tracks/trk_a3', '/tracks/trk_a2']);
+			expect(requests.map(tail).filter((path) => path.startsWith('/tracks'))).toEqual([
+				'/tracks/trk_a3',
+				'/tracks/trk_a2',
+			]);
 			expect(items).toEqual([
 				[
 					{
@@ -1068,10 +1378,16 @@ describe('the timing modes', () => {
 		it('the manual sample with no match says what to do; two schedulers are not asked by id', async () => {
 			const { ctx, requests } = timed({
 				mode: 'manual',
-				params: { mode: 'appointmentTiming', appointmentFilters: { schedulerIds: ['sch_1', 'sch_2'] } },
+				params: {
+					mode: 'appointmentTiming',
+					appointmentFilters: { schedulerIds: ['sch_1', 'sch_2'] },
+				},
 				read: (request) =>
 					tail(request) === '/appointments'
-						? { status: 200, body: { object: 'list', data: [appointmentOf('a1', NOW)], has_more: false } }
+						? {
+								status: 200,
+								body: { object: 'list', data: [appointmentOf('a1', NOW)], has_more: false },
+							}
 						: tail(request).startsWith('/tracks')
 							? { status: 404, body: problem(404, 'not_found') }
 							: undefined,
@@ -1081,7 +1397,9 @@ describe('the timing modes', () => {
 			expect((error as NodeOperationError).description).toBe(
 				'There is no scheduled appointment within 30 days of now that matches the filters. Make one in Trackler (or loosen the filters) and test again; the published workflow does not need one.',
 			);
-			expect(requests.find((request) => tail(request) === '/appointments')?.qs).not.toHaveProperty('scheduler_id');
+			expect(requests.find((request) => tail(request) === '/appointments')?.qs).not.toHaveProperty(
+				'scheduler_id',
+			);
 		});
 
 		it('tries at most the 10 nearest appointments for the sample', async () => {
@@ -1096,7 +1414,9 @@ describe('the timing modes', () => {
 							? { status: 404, body: problem(404, 'not_found') }
 							: undefined,
 			});
-			await expect(pollAppointmentTiming(ctx)).rejects.toThrow('No appointment to show as a sample');
+			await expect(pollAppointmentTiming(ctx)).rejects.toThrow(
+				'No appointment to show as a sample',
+			);
 			expect(requests.filter((request) => tail(request).startsWith('/tracks'))).toHaveLength(10);
 		});
 
@@ -1117,14 +1437,25 @@ describe('the timing modes', () => {
 			});
 			await expect(pollAppointmentTiming(ctx)).resolves.toBeNull();
 			expect(put(requests)).toEqual(
-				expect.objectContaining({ event_types: [], timing_rules: [expect.objectContaining({ id: RULE_ID.appointmentTiming })] }),
+				expect.objectContaining({
+					event_types: [],
+					timing_rules: [expect.objectContaining({ id: RULE_ID.appointmentTiming })],
+				}),
 			);
 			expect(put(requests).timing_rules[0]).not.toHaveProperty('active_since');
-			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m3', 'ack_m4', 'ack_m2'] });
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({
+				ack_ids: ['ack_m3', 'ack_m4', 'ack_m2'],
+			});
 			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
 			expect(items).toHaveLength(1);
 			expect(items[0].json).toEqual(
-				expect.objectContaining({ event_id: 'm1', track_id: 'trk_m1', track_title: 'Nu', track_url: 'https://app.trackler.nl/tracks/trk_m1', track: trackOf('trk_m1', { title: 'Nu' }) }),
+				expect.objectContaining({
+					event_id: 'm1',
+					track_id: 'trk_m1',
+					track_title: 'Nu',
+					track_url: 'https://app.trackler.nl/tracks/trk_m1',
+					track: trackOf('trk_m1', { title: 'Nu' }),
+				}),
 			);
 		});
 
@@ -1133,23 +1464,46 @@ describe('the timing modes', () => {
 			const { ctx, requests, emitted } = timed({
 				params: { mode: 'appointmentTiming' },
 				leases: [[own]],
-				read: (request) => (tail(request) === '/tracks/trk_m1' ? { status: 403, body: problem(403, 'Forbidden') } : undefined),
+				read: (request) =>
+					tail(request) === '/tracks/trk_m1'
+						? { status: 403, body: problem(403, 'Forbidden') }
+						: undefined,
 			});
 			await expect(pollAppointmentTiming(ctx)).rejects.toThrow('Forbidden (403)');
-			expect(requests.find((request) => tail(request).endsWith('/nacks'))?.body).toEqual({ ack_ids: ['ack_m1'] });
+			expect(requests.find((request) => tail(request).endsWith('/nacks'))?.body).toEqual({
+				ack_ids: ['ack_m1'],
+			});
 			expect(emitted).toEqual([]);
 		});
 
 		it('a look-back starts the rule that far back; a hand-over where the old window ended, within 30 days', async () => {
-			const back = timed({ params: { mode: 'appointmentTiming', options: { lookBackHours: 3 } }, leases: [] });
+			const back = timed({
+				params: { mode: 'appointmentTiming', options: { lookBackHours: 3 } },
+				leases: [],
+			});
 			await pollAppointmentTiming(back.ctx);
-			expect(put(back.requests).timing_rules[0].active_since).toBe(new Date(NOW - 3 * HOUR).toISOString());
-			const settings = readTimingSettings(testNode, (name, fallback) => fallback, 'appointmentTiming', 'Europe/Amsterdam');
+			expect(put(back.requests).timing_rules[0].active_since).toBe(
+				new Date(NOW - 3 * HOUR).toISOString(),
+			);
+			const settings = readTimingSettings(
+				testNode,
+				(name, fallback) => fallback,
+				'appointmentTiming',
+				'Europe/Amsterdam',
+			);
 			const key = formerStateKey(settings);
-			const staticData = { tracklerPolling: { key, windowEnd: NOW - 40 * DAY, ledger: { 'apt_1@2026-01-01T00:00:00.000Z': 1 } } };
+			const staticData = {
+				tracklerPolling: {
+					key,
+					windowEnd: NOW - 40 * DAY,
+					ledger: { 'apt_1@2026-01-01T00:00:00.000Z': 1 },
+				},
+			};
 			const old = timed({ params: { mode: 'appointmentTiming' }, staticData, leases: [] });
 			await pollAppointmentTiming(old.ctx);
-			expect(put(old.requests).timing_rules[0].active_since).toBe(new Date(NOW - 30 * DAY + 5 * 60_000).toISOString());
+			expect(put(old.requests).timing_rules[0].active_since).toBe(
+				new Date(NOW - 30 * DAY + 5 * 60_000).toISOString(),
+			);
 			expect(staticData).toEqual({});
 			const ahead = { tracklerPolling: { key, windowEnd: NOW + DAY } };
 			const later = timed({ params: { mode: 'appointmentTiming' }, staticData: ahead, leases: [] });
@@ -1158,13 +1512,30 @@ describe('the timing modes', () => {
 		});
 
 		it('moments the old window fired are acknowledged without running', async () => {
-			const settings = readTimingSettings(testNode, (name, fallback) => fallback, 'appointmentTiming', 'Europe/Amsterdam');
+			const settings = readTimingSettings(
+				testNode,
+				(name, fallback) => fallback,
+				'appointmentTiming',
+				'Europe/Amsterdam',
+			);
 			const fired = momentLease('m1', 'appointment.moment_due', RULE_ID.appointmentTiming);
 			const firedKey = ledgerKey('m1', NOW);
-			const staticData = { tracklerPolling: { key: formerStateKey(settings), windowEnd: NOW - HOUR, ledger: { [firedKey]: NOW } } };
-			const { ctx, requests, emitted } = timed({ params: { mode: 'appointmentTiming' }, staticData, leases: [[fired]] });
+			const staticData = {
+				tracklerPolling: {
+					key: formerStateKey(settings),
+					windowEnd: NOW - HOUR,
+					ledger: { [firedKey]: NOW },
+				},
+			};
+			const { ctx, requests, emitted } = timed({
+				params: { mode: 'appointmentTiming' },
+				staticData,
+				leases: [[fired]],
+			});
 			await pollAppointmentTiming(ctx);
-			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m1'] });
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({
+				ack_ids: ['ack_m1'],
+			});
 			expect(emitted).toEqual([]);
 		});
 
@@ -1173,7 +1544,10 @@ describe('the timing modes', () => {
 			const { ctx, emitted } = timed({
 				params: { mode: 'appointmentTiming', options: { personalData: 'redact' } },
 				leases: [[own]],
-				read: (request) => (tail(request) === '/tracks/trk_m1' ? { status: 200, body: trackOf('trk_m1', { title: 'Jan Jansen' }) } : undefined),
+				read: (request) =>
+					tail(request) === '/tracks/trk_m1'
+						? { status: 200, body: trackOf('trk_m1', { title: 'Jan Jansen' }) }
+						: undefined,
 			});
 			await pollAppointmentTiming(ctx);
 			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
@@ -1184,18 +1558,70 @@ describe('the timing modes', () => {
 	describe('Date/Time in a Track', () => {
 		it('reads its settings; a fixed moment in the workflow’s zone', () => {
 			expect(
-				readTrackDateSettings(context({ params: { metadataKey: ' Einddatum ', momentTiming: 'before', momentOffset: 2, trackFilters: { statusIds: ['s'] } } }).ctx),
-			).toEqual({ source: 'metadata', metadataKey: 'Einddatum', timing: 'before', offset: 2, unit: 'days', tagIds: [], statusIds: ['s'], schedulerIds: [], lookBackMs: 0 });
+				readTrackDateSettings(
+					context({
+						params: {
+							metadataKey: ' Einddatum ',
+							momentTiming: 'before',
+							momentOffset: 2,
+							trackFilters: { statusIds: ['s'] },
+						},
+					}).ctx,
+				),
+			).toEqual({
+				source: 'metadata',
+				metadataKey: 'Einddatum',
+				timing: 'before',
+				offset: 2,
+				unit: 'days',
+				tagIds: [],
+				statusIds: ['s'],
+				schedulerIds: [],
+				lookBackMs: 0,
+			});
 			expect(
-				readTrackDateSettings(context({ params: { momentSource: 'fixed', fixedMoment: ' 2026-12-01T09:00:00 ', momentTiming: 'at', momentOffset: 5 } }).ctx),
-			).toEqual(expect.objectContaining({ source: 'fixed', fixedMs: Date.parse('2026-12-01T08:00:00Z'), fixedValue: '2026-12-01T09:00:00', offset: 0, metadataKey: '' }));
+				readTrackDateSettings(
+					context({
+						params: {
+							momentSource: 'fixed',
+							fixedMoment: ' 2026-12-01T09:00:00 ',
+							momentTiming: 'at',
+							momentOffset: 5,
+						},
+					}).ctx,
+				),
+			).toEqual(
+				expect.objectContaining({
+					source: 'fixed',
+					fixedMs: Date.parse('2026-12-01T08:00:00Z'),
+					fixedValue: '2026-12-01T09:00:00',
+					offset: 0,
+					metadataKey: '',
+				}),
+			);
 		});
 
 		it.each([
-			[{ metadataKey: 'x', momentTiming: 'after', momentOffset: -1 }, 'Offset must be 0 or more', 'Enter how many minutes, hours or days before or after the moment to fire.'],
-			[{ metadataKey: '  ' }, 'Metadata Key is empty', 'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".'],
-			[{ momentSource: 'fixed', fixedMoment: 'morgen' }, 'Date and Time "morgen" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
-			[{ momentSource: 'fixed' }, 'Date and Time "" is not a date', 'Pick a date and time, such as 2026-12-01T09:00:00.'],
+			[
+				{ metadataKey: 'x', momentTiming: 'after', momentOffset: -1 },
+				'Offset must be 0 or more',
+				'Enter how many minutes, hours or days before or after the moment to fire.',
+			],
+			[
+				{ metadataKey: '  ' },
+				'Metadata Key is empty',
+				'Enter the name of the Track Metadata field that holds the date, e.g. "Einddatum".',
+			],
+			[
+				{ momentSource: 'fixed', fixedMoment: 'morgen' },
+				'Date and Time "morgen" is not a date',
+				'Pick a date and time, such as 2026-12-01T09:00:00.',
+			],
+			[
+				{ momentSource: 'fixed' },
+				'Date and Time "" is not a date',
+				'Pick a date and time, such as 2026-12-01T09:00:00.',
+			],
 		])('refuses %j: %s', (params, message, description) => {
 			let error: unknown;
 			try {
@@ -1209,24 +1635,55 @@ describe('the timing modes', () => {
 		});
 
 		it('a Track’s moment from its Metadata, with the offset; none without a date there', () => {
-			const settings = { source: 'metadata', metadataKey: 'Einddatum', timing: 'before', offset: 1, unit: 'days', tagIds: [], statusIds: [], lookBackMs: 0 } as never;
+			const settings = {
+				source: 'metadata',
+				metadataKey: 'Einddatum',
+				timing: 'before',
+				offset: 1,
+				unit: 'days',
+				tagIds: [],
+				statusIds: [],
+				lookBackMs: 0,
+			} as never;
 			const track = trackOf('t1', { metadata: { Einddatum: '2026-12-24' } }) as never;
 			expect(trackMoment(track, settings, 'Europe/Amsterdam')).toEqual({
 				value: '2026-12-24',
 				momentMs: Date.parse('2026-12-23T23:00:00Z'),
 				firesAt: Date.parse('2026-12-22T23:00:00Z'),
 			});
-			expect(trackMoment(trackOf('t2', { metadata: { Einddatum: 'nooit' } }) as never, settings, 'Europe/Amsterdam')).toBeUndefined();
-			expect(trackMoment(trackOf('t3', { metadata: undefined }) as never, settings, 'Europe/Amsterdam')).toBeUndefined();
+			expect(
+				trackMoment(
+					trackOf('t2', { metadata: { Einddatum: 'nooit' } }) as never,
+					settings,
+					'Europe/Amsterdam',
+				),
+			).toBeUndefined();
+			expect(
+				trackMoment(trackOf('t3', { metadata: undefined }) as never, settings, 'Europe/Amsterdam'),
+			).toBeUndefined();
 			const after = { ...(settings as object), timing: 'after' } as never;
-			expect(applyOffset(Date.parse('2026-12-23T23:00:00Z'), after, 'Europe/Amsterdam')).toBe(Date.parse('2026-12-24T23:00:00Z'));
+			expect(applyOffset(Date.parse('2026-12-23T23:00:00Z'), after, 'Europe/Amsterdam')).toBe(
+				Date.parse('2026-12-24T23:00:00Z'),
+			);
 			const at = { ...(settings as object), timing: 'at' } as never;
 			expect(applyOffset(5, at, 'Europe/Amsterdam')).toBe(5);
 		});
 
 		it('a fixed moment is every Track’s', () => {
-			const settings = { source: 'fixed', metadataKey: '', fixedMs: NOW, fixedValue: '2026-03-01 11:00', timing: 'at', offset: 0, unit: 'days' } as never;
-			expect(trackMoment(trackOf('t1') as never, settings, 'Europe/Amsterdam')).toEqual({ value: '2026-03-01 11:00', momentMs: NOW, firesAt: NOW });
+			const settings = {
+				source: 'fixed',
+				metadataKey: '',
+				fixedMs: NOW,
+				fixedValue: '2026-03-01 11:00',
+				timing: 'at',
+				offset: 0,
+				unit: 'days',
+			} as never;
+			expect(trackMoment(trackOf('t1') as never, settings, 'Europe/Amsterdam')).toEqual({
+				value: '2026-03-01 11:00',
+				momentMs: NOW,
+				firesAt: NOW,
+			});
 		});
 
 		it('the manual sample: the Track whose moment is nearest now, with the exact item', async () => {
@@ -1238,14 +1695,25 @@ describe('the timing modes', () => {
 			];
 			const { ctx, requests } = timed({
 				mode: 'manual',
-				params: { mode: 'trackDate', metadataKey: 'Einddatum', trackFilters: { statusIds: ['st_1'] } },
+				params: {
+					mode: 'trackDate',
+					metadataKey: 'Einddatum',
+					trackFilters: { statusIds: ['st_1'] },
+				},
 				read: (request) =>
 					tail(request) === '/tracks'
-						? { status: 200, body: { object: 'list', data: tracks, has_more: false }, headers: { date: new Date(NOW).toUTCString() } }
+						? {
+								status: 200,
+								body: { object: 'list', data: tracks, has_more: false },
+								headers: { date: new Date(NOW).toUTCString() },
+							}
 						: undefined,
 			});
 			const items = await pollTrackDate(ctx);
-			expect(requests.find((request) => tail(request) === '/tracks')?.qs).toEqual({ archived: false, limit: 100 });
+			expect(requests.find((request) => tail(request) === '/tracks')?.qs).toEqual({
+				archived: false,
+				limit: 100,
+			});
 			expect(items).toEqual([
 				[
 					{
@@ -1273,13 +1741,26 @@ describe('the timing modes', () => {
 		});
 
 		it.each([
-			[{ metadataKey: 'Einddatum' }, 'None of the latest Tracks has a date in the Metadata field "Einddatum". Add one to a Track in Trackler and test again; the published workflow does not need one.'],
-			[{ momentSource: 'fixed', fixedMoment: '2026-03-01T12:00:00', trackFilters: { tagIds: ['x'] } }, 'There is no Track that is not archived and matches the filters. Create one in Trackler and test again.'],
+			[
+				{ metadataKey: 'Einddatum' },
+				'None of the latest Tracks has a date in the Metadata field "Einddatum". Add one to a Track in Trackler and test again; the published workflow does not need one.',
+			],
+			[
+				{
+					momentSource: 'fixed',
+					fixedMoment: '2026-03-01T12:00:00',
+					trackFilters: { tagIds: ['x'] },
+				},
+				'There is no Track that is not archived and matches the filters. Create one in Trackler and test again.',
+			],
 		])('the manual sample without a Track (%j) says what to do', async (params, description) => {
 			const { ctx } = timed({
 				mode: 'manual',
 				params: { mode: 'trackDate', ...params },
-				read: (request) => (tail(request) === '/tracks' ? { status: 200, body: { object: 'list', data: [trackOf('t1')], has_more: false } } : undefined),
+				read: (request) =>
+					tail(request) === '/tracks'
+						? { status: 200, body: { object: 'list', data: [trackOf('t1')], has_more: false } }
+						: undefined,
 			});
 			const error = await pollTrackDate(ctx).catch((caught: unknown) => caught);
 			expect((error as NodeOperationError).message).toBe('No Track to show as a sample');
@@ -1287,20 +1768,38 @@ describe('the timing modes', () => {
 		});
 
 		it('a fixed moment’s item names no Metadata key', () => {
-			const settings = { source: 'fixed', metadataKey: '', timing: 'at', offset: 0, unit: 'days' } as never;
-			const json = trackDateOutput(trackOf('t1') as never, { value: 'v', momentMs: NOW, firesAt: NOW }, settings, 'UTC');
+			const settings = {
+				source: 'fixed',
+				metadataKey: '',
+				timing: 'at',
+				offset: 0,
+				unit: 'days',
+			} as never;
+			const json = trackDateOutput(
+				trackOf('t1') as never,
+				{ value: 'v', momentMs: NOW, firesAt: NOW },
+				settings,
+				'UTC',
+			);
 			expect(json.metadata_key).toBeNull();
 			expect(json.source).toBe('fixed');
 		});
 
 		it('a poll emits moments of its own rule only', async () => {
 			const own = momentLease('m1', 'track.moment_due', RULE_ID.trackDate, {});
-			(own.event.data as IDataObject).object = trackOf('trk_m1', { metadata: { Einddatum: '2026-03-01' } });
+			(own.event.data as IDataObject).object = trackOf('trk_m1', {
+				metadata: { Einddatum: '2026-03-01' },
+			});
 			const other = momentLease('m2', 'appointment.moment_due', RULE_ID.trackDate);
-			const { ctx, requests, emitted } = timed({ params: { mode: 'trackDate', metadataKey: 'Einddatum' }, leases: [[own, other]] });
+			const { ctx, requests, emitted } = timed({
+				params: { mode: 'trackDate', metadataKey: 'Einddatum' },
+				leases: [[own, other]],
+			});
 			await pollTrackDate(ctx);
 			expect(requests.filter((request) => tail(request).startsWith('/tracks'))).toEqual([]);
-			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({ ack_ids: ['ack_m2'] });
+			expect(requests.find((request) => tail(request).endsWith('/acks'))?.body).toEqual({
+				ack_ids: ['ack_m2'],
+			});
 			const [[items]] = emitted[0] as [[Array<{ json: IDataObject }>]];
 			expect(items.map((item) => item.json.event_id)).toEqual(['m1']);
 		});
@@ -1309,17 +1808,44 @@ describe('the timing modes', () => {
 	it('momentLedgerKey: the subject and the due moment, or nothing', () => {
 		const lease = momentLease('m1', 'appointment.moment_due', 'r');
 		expect(momentLedgerKey(lease.event as never)).toBe(`m1@${new Date(NOW).toISOString()}`);
-		expect(momentLedgerKey({ ...lease.event, data: { object: {}, moment: { due_at: 'x' } } } as never)).toBeUndefined();
-		expect(momentLedgerKey({ ...lease.event, data: { object: { id: 'a' }, moment: { due_at: 'x' } } } as never)).toBeUndefined();
+		expect(
+			momentLedgerKey({ ...lease.event, data: { object: {}, moment: { due_at: 'x' } } } as never),
+		).toBeUndefined();
+		expect(
+			momentLedgerKey({
+				...lease.event,
+				data: { object: { id: 'a' }, moment: { due_at: 'x' } },
+			} as never),
+		).toBeUndefined();
 		expect(momentLedgerKey({ ...lease.event, data: undefined } as never)).toBeUndefined();
 	});
 
 	it('formerStateKey: as earlier versions wrote it', () => {
-		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) => (name in params ? params[name] : fallback);
-		expect(formerStateKey(readTimingSettings(testNode, read({}), 'appointmentTiming', 'UTC'))).toBe('["appointmentTiming","beforeStart",15,"minutes"]');
-		expect(formerStateKey(readTimingSettings(testNode, read({ metadataKey: 'Eind' }), 'trackDate', 'UTC'))).toBe('["trackDate","metadata","Eind","at",0,"days"]');
+		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) =>
+			name in params ? params[name] : fallback;
+		expect(formerStateKey(readTimingSettings(testNode, read({}), 'appointmentTiming', 'UTC'))).toBe(
+			'["appointmentTiming","beforeStart",15,"minutes"]',
+		);
 		expect(
-			formerStateKey(readTimingSettings(testNode, read({ momentSource: 'fixed', fixedMoment: '2026-12-01T09:00:00', momentTiming: 'after', momentOffset: 2, momentOffsetUnit: 'hours' }), 'trackDate', 'UTC')),
+			formerStateKey(
+				readTimingSettings(testNode, read({ metadataKey: 'Eind' }), 'trackDate', 'UTC'),
+			),
+		).toBe('["trackDate","metadata","Eind","at",0,"days"]');
+		expect(
+			formerStateKey(
+				readTimingSettings(
+					testNode,
+					read({
+						momentSource: 'fixed',
+						fixedMoment: '2026-12-01T09:00:00',
+						momentTiming: 'after',
+						momentOffset: 2,
+						momentOffsetUnit: 'hours',
+					}),
+					'trackDate',
+					'UTC',
+				),
+			),
 		).toBe(`["trackDate","fixed",${Date.parse('2026-12-01T09:00:00Z')},"after",2,"hours"]`);
 	});
 
@@ -1339,23 +1865,294 @@ describe('the timing modes', () => {
 				timed({
 					mode: 'manual',
 					params: { mode: 'newEvents', events: ['track.created'], options },
-					read: (request) => (tail(request) === '/events' ? { status: 200, body: { object: 'list', data: [event], has_more: false } } : undefined),
+					read: (request) =>
+						tail(request) === '/events'
+							? { status: 200, body: { object: 'list', data: [event], has_more: false } }
+							: undefined,
 				}).ctx;
 			const plain = await node.poll.call(events({}));
 			expect(plain).toEqual([[{ json: eventOutput(event as never, false, false) }]]);
 			expect(JSON.stringify(plain)).toContain('"title":"Jan Jansen"');
 			const redacted = await node.poll.call(events({ personalData: 'redact' }));
 			expect(redacted?.[0]).toHaveLength(1);
-			expect(((redacted?.[0][0].json.data as IDataObject).object as IDataObject).title).toBe('[redacted]');
+			expect(((redacted?.[0][0].json.data as IDataObject).object as IDataObject).title).toBe(
+				'[redacted]',
+			);
 			const appointments = timed({
 				mode: 'manual',
 				params: {},
-				read: (request) => (tail(request) === '/appointments' ? { status: 200, body: { object: 'list', data: [], has_more: false } } : undefined),
+				read: (request) =>
+					tail(request) === '/appointments'
+						? { status: 200, body: { object: 'list', data: [], has_more: false } }
+						: undefined,
 			});
-			await expect(node.poll.call(appointments.ctx)).rejects.toThrow('No appointment to show as a sample');
+			await expect(node.poll.call(appointments.ctx)).rejects.toThrow(
+				'No appointment to show as a sample',
+			);
 			const none = timed({ params: { mode: 'trackDate', metadataKey: 'Eind' }, leases: [] });
 			await expect(node.poll.call(none.ctx)).resolves.toBeNull();
 			expect(put(none.requests).timing_rules[0].id).toBe(RULE_ID.trackDate);
 		});
+	});
+});
+
+describe('the Polling Trigger description: what n8n reads from it', () => {
+	// Names, types, defaults, option values, which fields show when, the webhook and the credential; the
+	// texts the editor shows (display names, descriptions, hints) are left out.
+	const shape = (property: Record<string, unknown>): Record<string, unknown> => ({
+		name: property.name,
+		type: property.type,
+		default: property.default,
+		...(property.required ? { required: true } : {}),
+		...(property.typeOptions ? { typeOptions: property.typeOptions } : {}),
+		...(property.displayOptions ? { displayOptions: property.displayOptions } : {}),
+		...(Array.isArray(property.options)
+			? {
+					options: (property.options as Array<Record<string, unknown>>).map((option) =>
+						'value' in option && !('type' in option) ? option.value : shape(option),
+					),
+				}
+			: {}),
+	});
+
+	it('the node', () => {
+		const {
+			properties: _properties,
+			description: _description,
+			subtitle: _subtitle,
+			...rest
+		} = new TracklerPollingTrigger().description;
+		expect(JSON.parse(JSON.stringify(rest))).toEqual({
+			displayName: 'Trackler Polling Trigger',
+			name: 'tracklerPollingTrigger',
+			icon: { light: 'file:../../icons/trackler.svg', dark: 'file:../../icons/trackler.dark.svg' },
+			group: ['trigger'],
+			version: [1, 1.1],
+			defaultVersion: 1.1,
+			defaults: { name: 'Trackler Polling Trigger' },
+			polling: true,
+			inputs: [],
+			outputs: ['main'],
+			credentials: [{ name: 'tracklerApi', required: true }],
+		});
+	});
+
+	it('its fields', () => {
+		expect(
+			new TracklerPollingTrigger().description.properties.map((property) =>
+				shape(property as never),
+			),
+		).toEqual([
+			{
+				name: 'mode',
+				type: 'options',
+				default: 'appointmentTiming',
+				options: ['appointmentTiming', 'trackDate', 'newEvents'],
+			},
+			{ name: 'pollTimingNotice', type: 'notice', default: '' },
+			{
+				name: 'appointmentTiming',
+				type: 'options',
+				default: 'beforeStart',
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
+			},
+			{
+				name: 'appointmentOffset',
+				type: 'number',
+				default: 15,
+				typeOptions: { minValue: 0 },
+				displayOptions: {
+					show: {
+						mode: ['appointmentTiming'],
+						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+					},
+				},
+			},
+			{
+				name: 'appointmentOffsetUnit',
+				type: 'options',
+				default: 'minutes',
+				displayOptions: {
+					show: {
+						mode: ['appointmentTiming'],
+						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+					},
+				},
+				options: ['days', 'hours', 'minutes'],
+			},
+			{
+				name: 'appointmentFilters',
+				type: 'collection',
+				default: {},
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+				options: [
+					{
+						name: 'schedulerIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getSchedulers' },
+					},
+					{
+						name: 'statusIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getStatuses' },
+					},
+					{
+						name: 'tagIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getTags' },
+					},
+				],
+			},
+			{
+				name: 'momentSource',
+				type: 'options',
+				default: 'metadata',
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: ['metadata', 'fixed'],
+			},
+			{
+				name: 'metadataKey',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
+			},
+			{
+				name: 'fixedMoment',
+				type: 'dateTime',
+				default: '',
+				required: true,
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
+			},
+			{
+				name: 'momentTiming',
+				type: 'options',
+				default: 'at',
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: ['before', 'at', 'after'],
+			},
+			{
+				name: 'momentOffset',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 0 },
+				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
+			},
+			{
+				name: 'momentOffsetUnit',
+				type: 'options',
+				default: 'days',
+				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
+				options: ['days', 'hours', 'minutes'],
+			},
+			{
+				name: 'trackFilters',
+				type: 'collection',
+				default: {},
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: [
+					{
+						name: 'statusIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getStatuses' },
+					},
+					{
+						name: 'tagIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getTags' },
+					},
+				],
+			},
+			{
+				name: 'events',
+				type: 'multiOptions',
+				default: [],
+				required: true,
+				displayOptions: { show: { mode: ['newEvents'] } },
+				options: [
+					'appointment.booked',
+					'appointment.cancelled',
+					'appointment.created',
+					'appointment.deleted',
+					'appointment.rescheduled',
+					'email.sent',
+					'form.created',
+					'form.submitted',
+					'invitation.accepted',
+					'invitation.declined',
+					'invitation.expired',
+					'invitation.revoked',
+					'invitation.sent',
+					'member.added',
+					'member.removed',
+					'message.created',
+					'track.archived',
+					'track.created',
+					'track.deleted',
+					'track.status_changed',
+					'track.tag_added',
+					'track.tag_removed',
+					'track.unarchived',
+					'track.updated',
+				],
+			},
+			{
+				name: 'ignoreOwnChanges',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { mode: ['newEvents'], '@version': [{ _cnd: { gte: 1.1 } }] } },
+			},
+			{
+				name: 'ignoreOwnChanges',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { mode: ['newEvents'], '@version': [{ _cnd: { lt: 1.1 } }] } },
+			},
+			{
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						name: 'longestAppointmentHours',
+						type: 'number',
+						default: 24,
+						typeOptions: { minValue: 1 },
+						displayOptions: { show: { '/mode': ['appointmentTiming'] } },
+					},
+					{
+						name: 'lookBackHours',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0, maxValue: 720 },
+					},
+					{
+						name: 'payload',
+						type: 'options',
+						default: 'full',
+						displayOptions: { show: { '/mode': ['newEvents'] } },
+						options: ['full', 'thin'],
+					},
+					{
+						name: 'personalData',
+						type: 'options',
+						default: 'include',
+						options: ['include', 'redact'],
+					},
+					{
+						name: 'simplify',
+						type: 'boolean',
+						default: false,
+						displayOptions: { show: { '/mode': ['newEvents'] } },
+					},
+				],
+			},
+		]);
 	});
 });

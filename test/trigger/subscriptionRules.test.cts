@@ -109,7 +109,9 @@ const headers = (request: IHttpRequestOptions) => request.headers as Record<stri
 
 describe('resumeSubscription', () => {
 	it('posts an empty body with an Idempotency-Key to the subscription’s resume path', async () => {
-		const { ctx, requests, warnings } = context({ answers: [{ status: 200, body: { object: 'resume' } }] });
+		const { ctx, requests, warnings } = context({
+			answers: [{ status: 200, body: { object: 'resume' } }],
+		});
 		await resumeSubscription(ctx, 'sub 1/x');
 		expect(requests).toHaveLength(1);
 		expect(requests[0].method).toBe('POST');
@@ -120,7 +122,9 @@ describe('resumeSubscription', () => {
 	});
 
 	it('logs a refusal, and does not throw', async () => {
-		const { ctx, requests, warnings } = context({ answers: [{ status: 400, body: problem(400, 'Bad') }] });
+		const { ctx, requests, warnings } = context({
+			answers: [{ status: 400, body: problem(400, 'Bad') }],
+		});
 		await expect(resumeSubscription(ctx, 'sub-1')).resolves.toBeUndefined();
 		expect(requests).toHaveLength(1);
 		expect(warnings).toEqual([
@@ -155,7 +159,11 @@ describe('resumeOnceInThisProcess', () => {
 
 	it.each([
 		['an answer other than 200', { status: 202, body: {} }, 'Trackler answered 202'],
-		['a 409 (no answer status here)', { status: 409, body: problem(409, 'Conflict') }, 'Conflict (409)'],
+		[
+			'a 409 (no answer status here)',
+			{ status: 409, body: problem(409, 'Conflict') },
+			'Conflict (409)',
+		],
 		['a 503, not retried', { status: 503, body: problem(503, 'Unavailable') }, 'Unavailable (503)'],
 	])('logs %s and asks again with the next delivery', async (_why, answer, reason) => {
 		const id = fresh();
@@ -175,7 +183,13 @@ describe('resumeOnceInThisProcess', () => {
 describe('learnRotatedKey', () => {
 	const subscription = (extra: Record<string, unknown> = {}) => ({
 		status: 200,
-		body: { object: 'webhook_subscription', id: 'sub-1', signature_scheme: 'v1a', public_key: 'whpk_new', ...extra },
+		body: {
+			object: 'webhook_subscription',
+			id: 'sub-1',
+			signature_scheme: 'v1a',
+			public_key: 'whpk_new',
+			...extra,
+		},
 	});
 	let now = 1_800_000_000_000;
 	beforeEach(() => {
@@ -188,14 +202,21 @@ describe('learnRotatedKey', () => {
 	it('reads the subscription once, without retries, and returns the current key when it verifies', async () => {
 		const { ctx, requests } = context({ answers: [subscription()] });
 		const tried: string[] = [];
-		const key = await learnRotatedKey(ctx, 'sub 1', 'whpk_old', (k) => (tried.push(k), k === 'whpk_new'));
+		const key = await learnRotatedKey(
+			ctx,
+			'sub 1',
+			'whpk_old',
+			(k) => (tried.push(k), k === 'whpk_new'),
+		);
 		expect(key).toBe('whpk_new');
 		expect(tried).toEqual(['whpk_new']);
 		expect(requests).toHaveLength(1);
 		expect(requests[0].method).toBe('GET');
 		expect(requests[0].url).toBe(`${BASE}/webhook-subscriptions/sub%201`);
 		// Then the learnt key answers at once, without asking Trackler again.
-		await expect(learnRotatedKey(ctx, 'sub 1', 'whpk_old', (k) => k === 'whpk_new')).resolves.toBe('whpk_new');
+		await expect(learnRotatedKey(ctx, 'sub 1', 'whpk_old', (k) => k === 'whpk_new')).resolves.toBe(
+			'whpk_new',
+		);
 		expect(requests).toHaveLength(1);
 	});
 
@@ -253,7 +274,9 @@ describe('learnRotatedKey', () => {
 	});
 
 	it('logs a failed read and returns nothing, without retrying a 503', async () => {
-		const { ctx, requests, warnings } = context({ answers: [{ status: 503, body: problem(503, 'Unavailable') }] });
+		const { ctx, requests, warnings } = context({
+			answers: [{ status: 503, body: problem(503, 'Unavailable') }],
+		});
 		await expect(learnRotatedKey(ctx, 'sub-1', 'whpk_old', () => true)).resolves.toBeUndefined();
 		expect(requests).toHaveLength(1);
 		expect(warnings).toEqual([
@@ -271,7 +294,11 @@ describe('testSubscriptionsOfNode', () => {
 		public_key: `whpk_${id}`,
 		...extra,
 	});
-	const page = (data: unknown[], next?: string | null, hasMore = next !== undefined && next !== null) => ({
+	const page = (
+		data: unknown[],
+		next?: string | null,
+		hasMore = next !== undefined && next !== null,
+	) => ({
 		status: 200,
 		body: { object: 'list', data, has_more: hasMore, next_cursor: next ?? null },
 	});
@@ -315,7 +342,12 @@ describe('testSubscriptionsOfNode', () => {
 
 	it('reads at most 3 pages', async () => {
 		const { ctx, requests } = context({
-			answers: [page([sub('a')], 'p2'), page([sub('b', { url: 'x' })], 'p3'), page([], 'p4'), page([sub('z')])],
+			answers: [
+				page([sub('a')], 'p2'),
+				page([sub('b', { url: 'x' })], 'p3'),
+				page([], 'p4'),
+				page([sub('z')]),
+			],
 		});
 		await expect(testSubscriptionsOfNode(ctx, URL_TEST)).resolves.toEqual([
 			{ subscriptionId: 'a', publicKey: 'whpk_a' },
@@ -339,7 +371,9 @@ describe('testSubscriptionsOfNode', () => {
 	});
 
 	it('does not retry a failed read', async () => {
-		const { ctx, requests } = context({ answers: [{ status: 503, body: problem(503, 'Unavailable') }] });
+		const { ctx, requests } = context({
+			answers: [{ status: 503, body: problem(503, 'Unavailable') }],
+		});
 		await expect(testSubscriptionsOfNode(ctx, URL_TEST)).rejects.toThrow('Unavailable (503)');
 		expect(requests).toHaveLength(1);
 	});
@@ -370,9 +404,21 @@ describe('the parameters the subscription is made from', () => {
 	it('reads the filters as strings without repeats; a reminder’s subscription has none of its own', () => {
 		expect(
 			selectedFilters(
-				params({ filters: { tagIds: ['t1', 't1', 2], statusIds: ['s1'], schedulerIds: 'x', formTemplateIds: ['f1'] } }),
+				params({
+					filters: {
+						tagIds: ['t1', 't1', 2],
+						statusIds: ['s1'],
+						schedulerIds: 'x',
+						formTemplateIds: ['f1'],
+					},
+				}),
 			),
-		).toEqual({ tag_ids: ['t1', '2'], status_ids: ['s1'], scheduler_ids: [], form_template_ids: ['f1'] });
+		).toEqual({
+			tag_ids: ['t1', '2'],
+			status_ids: ['s1'],
+			scheduler_ids: [],
+			form_template_ids: ['f1'],
+		});
 		expect(selectedFilters(params({}))).toEqual({
 			tag_ids: [],
 			status_ids: [],
@@ -410,7 +456,9 @@ describe('the parameters the subscription is made from', () => {
 		const rules = selectedRules(params({ mode: 'appointmentTiming' }));
 		expect(rules).toHaveLength(1);
 		expect(rules[0].id).toBe(RULE_ID.appointmentTiming);
-		expect(selectedRules(params({ mode: 'trackDate', metadataKey: 'Einddatum' })).map((rule) => rule.id)).toEqual([RULE_ID.trackDate]);
+		expect(
+			selectedRules(params({ mode: 'trackDate', metadataKey: 'Einddatum' })).map((rule) => rule.id),
+		).toEqual([RULE_ID.trackDate]);
 	});
 
 	it('keeps static data in the node’s own store', () => {
@@ -440,7 +488,9 @@ describe('comparing a subscription with the node', () => {
 		(field) => {
 			expect(sameFilters({ ...none, [field]: ['x'] }, none)).toBe(false);
 			expect(sameFilters(none, { ...none, [field]: ['x'] })).toBe(false);
-			expect(sameFilters({ ...none, [field]: ['x', 'y'] }, { ...none, [field]: ['y', 'x'] })).toBe(true);
+			expect(sameFilters({ ...none, [field]: ['x', 'y'] }, { ...none, [field]: ['y', 'x'] })).toBe(
+				true,
+			);
 		},
 	);
 	it('no filters answered are none', () => {
@@ -468,9 +518,9 @@ describe('comparing a subscription with the node', () => {
 
 describe('webhookUrl', () => {
 	it('is n8n’s URL of the default webhook', () => {
-		expect(webhookUrl(context({ webhookUrl: 'https://n8n.example.nl/webhook/x/webhook' }).ctx)).toBe(
-			'https://n8n.example.nl/webhook/x/webhook',
-		);
+		expect(
+			webhookUrl(context({ webhookUrl: 'https://n8n.example.nl/webhook/x/webhook' }).ctx),
+		).toBe('https://n8n.example.nl/webhook/x/webhook');
 	});
 	it('without one, tells to save the workflow', () => {
 		const { ctx } = context({ webhookUrl: '' });
@@ -496,7 +546,9 @@ describe('deleteSubscription', () => {
 	});
 
 	it('counts a subscription that is already gone (404) as deleted', async () => {
-		const { ctx, requests } = context({ answers: [{ status: 404, body: problem(404, 'Not found') }] });
+		const { ctx, requests } = context({
+			answers: [{ status: 404, body: problem(404, 'Not found') }],
+		});
 		await expect(deleteSubscription(ctx, 'sub-1')).resolves.toBeUndefined();
 		expect(requests).toHaveLength(1);
 	});
@@ -506,7 +558,9 @@ describe('deleteSubscription', () => {
 		[403, 'Forbidden (403)'],
 		[409, 'Conflict (409)'],
 	])('throws any other refusal (%p), naming the subscription', async (status, text) => {
-		const { ctx } = context({ answers: [{ status, body: problem(status, text.replace(/ \(\d+\)$/, '')) }] });
+		const { ctx } = context({
+			answers: [{ status, body: problem(status, text.replace(/ \(\d+\)$/, '')) }],
+		});
 		const error = await deleteSubscription(ctx, 'sub-1').catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe(
@@ -538,10 +592,14 @@ describe('requestSample', () => {
 	});
 
 	it('logs a refusal without throwing', async () => {
-		const { ctx, requests, warnings } = context({ answers: [{ status: 400, body: problem(400, 'Bad') }] });
+		const { ctx, requests, warnings } = context({
+			answers: [{ status: 400, body: problem(400, 'Bad') }],
+		});
 		await expect(requestSample(ctx, 'sub-1', 'track.updated')).resolves.toBeUndefined();
 		expect(requests).toHaveLength(1);
-		expect(warnings).toEqual(['Trackler Trigger: could not ask Trackler for a sample event: Bad (400)']);
+		expect(warnings).toEqual([
+			'Trackler Trigger: could not ask Trackler for a sample event: Bad (400)',
+		]);
 	});
 
 	it('tries a retryable failure once more, not more', async () => {

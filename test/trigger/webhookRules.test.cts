@@ -1,13 +1,23 @@
 // The Trackler Trigger's webhook methods (nodes/TracklerTrigger/webhookMethods.ts) and its delivery
 // handler (webhook.ts) without a server: the requests each step sends (method, path, body), what stays
 // in static data, and each answer a delivery gets (status, body, headers), with signed deliveries.
-import type { IDataObject, IHookFunctions, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IHookFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { eventOutput } from '../../nodes/shared/eventOutput';
 import { forgetLearntKeys } from '../../nodes/TracklerTrigger/subscription';
-import { acknowledgeFailedExecutions, handleWebhook, N8N_WORKFLOW_ERROR_ANSWER } from '../../nodes/TracklerTrigger/webhook';
+import {
+	acknowledgeFailedExecutions,
+	handleWebhook,
+	N8N_WORKFLOW_ERROR_ANSWER,
+} from '../../nodes/TracklerTrigger/webhook';
 import { webhookMethods } from '../../nodes/TracklerTrigger/webhookMethods';
+import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.node';
 import { forgetMe } from '../../nodes/shared/me';
 import { RULE_ID } from '../../nodes/shared/timingRules';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
@@ -37,7 +47,9 @@ function context(options: Options = {}) {
 		requests.push(structuredClone(request));
 		const { answers = [] } = options;
 		const answer =
-			typeof answers === 'function' ? answers(request) : (answers[requests.length - 1] ?? { status: 200, body: {} });
+			typeof answers === 'function'
+				? answers(request)
+				: (answers[requests.length - 1] ?? { status: 200, body: {} });
 		if (answer instanceof Error) throw answer;
 		return { statusCode: answer.status, headers: {}, body: answer.body ?? {} };
 	};
@@ -59,7 +71,12 @@ function context(options: Options = {}) {
 			options.params && name in options.params ? options.params[name] : fallback,
 		getNodeWebhookUrl: () => ('webhookUrl' in options ? options.webhookUrl : URL_PROD),
 		getWorkflowStaticData: () => data,
-		logger: { warn: (message: string) => warnings.push(message), info() {}, debug() {}, error() {} },
+		logger: {
+			warn: (message: string) => warnings.push(message),
+			info() {},
+			debug() {},
+			error() {},
+		},
 		helpers: {
 			httpRequest: send,
 			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
@@ -71,7 +88,14 @@ function context(options: Options = {}) {
 	const calls = requests;
 	const summary = () =>
 		calls.map((request) => [request.method, String(request.url).replace(BASE, ''), request.body]);
-	return { ctx: ctx as unknown as IHookFunctions & IWebhookFunctions, requests, warnings, data, summary, raw: ctx };
+	return {
+		ctx: ctx as unknown as IHookFunctions & IWebhookFunctions,
+		requests,
+		warnings,
+		data,
+		summary,
+		raw: ctx,
+	};
 }
 
 const key = newSigningKeyPair();
@@ -89,7 +113,10 @@ const subscription = (extra: Record<string, unknown> = {}) => ({
 	timing_rules: [],
 	...extra,
 });
-const list = (...data: unknown[]) => ({ status: 200, body: { object: 'list', data, has_more: false, next_cursor: null } });
+const list = (...data: unknown[]) => ({
+	status: 200,
+	body: { object: 'list', data, has_more: false, next_cursor: null },
+});
 const EVENTS = { mode: 'events', events: ['track.updated'] };
 
 describe('checkExists', () => {
@@ -135,7 +162,11 @@ describe('checkExists', () => {
 
 	it.each([
 		['another event set', { event_types: ['track.created'] }, EVENTS],
-		['another filter', { filters: { tag_ids: ['t1'], status_ids: [], scheduler_ids: [], form_template_ids: [] } }, EVENTS],
+		[
+			'another filter',
+			{ filters: { tag_ids: ['t1'], status_ids: [], scheduler_ids: [], form_template_ids: [] } },
+			EVENTS,
+		],
 		['a thin payload', { payload: 'thin' }, EVENTS],
 		['a full payload where thin is chosen', {}, { ...EVENTS, options: { payload: 'thin' } }],
 		['disabled', { enabled: false }, EVENTS],
@@ -161,7 +192,10 @@ describe('checkExists', () => {
 		const lostKey = context({
 			params: EVENTS,
 			staticData: { subscriptionId: 'sub-1' },
-			answers: [list(subscription(), subscription({ id: 'sub-9', url: 'https://elsewhere.example/hook' })), { status: 204 }],
+			answers: [
+				list(subscription(), subscription({ id: 'sub-9', url: 'https://elsewhere.example/hook' })),
+				{ status: 204 },
+			],
 		});
 		await expect(hooks.checkExists.call(lostKey.ctx)).resolves.toBe(false);
 		expect(lostKey.summary()).toEqual([
@@ -199,13 +233,18 @@ describe('checkExists', () => {
 
 	it('without a webhook URL, tells to save the workflow, before any request', async () => {
 		const { ctx, requests } = context({ params: EVENTS, webhookUrl: undefined });
-		await expect(hooks.checkExists.call(ctx)).rejects.toThrow('n8n gave this trigger no webhook URL');
+		await expect(hooks.checkExists.call(ctx)).rejects.toThrow(
+			'n8n gave this trigger no webhook URL',
+		);
 		expect(requests).toEqual([]);
 	});
 });
 
 describe('create', () => {
-	const created = (extra: Record<string, unknown> = {}) => ({ status: 201, body: subscription(extra) });
+	const created = (extra: Record<string, unknown> = {}) => ({
+		status: 201,
+		body: subscription(extra),
+	});
 
 	it('posts the subscription: URL, events, filters, description, v1a, 600 s; keeps its id and public key', async () => {
 		const { ctx, requests, data } = context({
@@ -234,7 +273,9 @@ describe('create', () => {
 			answers: [created()],
 		});
 		await hooks.create.call(ctx);
-		expect(requests[0].body).toEqual(expect.objectContaining({ description: 'n8n: workflow', payload: 'thin' }));
+		expect(requests[0].body).toEqual(
+			expect.objectContaining({ description: 'n8n: workflow', payload: 'thin' }),
+		);
 		const long = context({ params: EVENTS, workflowName: 'x'.repeat(300), answers: [created()] });
 		await hooks.create.call(long.ctx);
 		expect((long.requests[0].body as IDataObject).description).toBe(`n8n: ${'x'.repeat(195)}`);
@@ -243,12 +284,22 @@ describe('create', () => {
 	});
 
 	it('a reminder: no events, its one rule', async () => {
-		const { ctx, requests } = context({ params: { mode: 'appointmentTiming' }, answers: [created()] });
+		const { ctx, requests } = context({
+			params: { mode: 'appointmentTiming' },
+			answers: [created()],
+		});
 		await hooks.create.call(ctx);
 		const body = requests[0].body as IDataObject;
 		expect(body.event_types).toEqual([]);
-		expect((body.timing_rules as IDataObject[]).map((rule) => rule.id)).toEqual([RULE_ID.appointmentTiming]);
-		expect(body.filters).toEqual({ tag_ids: [], status_ids: [], scheduler_ids: [], form_template_ids: [] });
+		expect((body.timing_rules as IDataObject[]).map((rule) => rule.id)).toEqual([
+			RULE_ID.appointmentTiming,
+		]);
+		expect(body.filters).toEqual({
+			tag_ids: [],
+			status_ids: [],
+			scheduler_ids: [],
+			form_template_ids: [],
+		});
 	});
 
 	it('refuses no events before any request, naming the field', async () => {
@@ -256,7 +307,9 @@ describe('create', () => {
 		const error = await hooks.create.call(ctx).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as NodeOperationError).message).toBe('No events selected');
-		expect((error as NodeOperationError).description).toBe('Choose at least one event under "Events".');
+		expect((error as NodeOperationError).description).toBe(
+			'Choose at least one event under "Events".',
+		);
 		expect(requests).toEqual([]);
 	});
 
@@ -264,10 +317,15 @@ describe('create', () => {
 		['the v1 scheme', { signature_scheme: 'v1' }],
 		['no public key', { public_key: '' }],
 	])('deletes a subscription made with %s, and says why', async (_why, extra) => {
-		const { ctx, summary, data } = context({ params: EVENTS, answers: [created(extra), { status: 204 }] });
+		const { ctx, summary, data } = context({
+			params: EVENTS,
+			answers: [created(extra), { status: 204 }],
+		});
 		const error = await hooks.create.call(ctx).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as NodeOperationError).message).toBe('Trackler made a subscription without an Ed25519 public key');
+		expect((error as NodeOperationError).message).toBe(
+			'Trackler made a subscription without an Ed25519 public key',
+		);
 		expect((error as NodeOperationError).description).toBe(
 			'This Trackler does not sign webhooks with the v1a scheme yet; the trigger needs it.',
 		);
@@ -279,13 +337,25 @@ describe('create', () => {
 	});
 
 	it.each([
-		['the first chosen event', { mode: 'events', events: ['form.submitted', 'track.updated'] }, 'form.submitted'],
+		[
+			'the first chosen event',
+			{ mode: 'events', events: ['form.submitted', 'track.updated'] },
+			'form.submitted',
+		],
 		['a due appointment moment', { mode: 'appointmentTiming' }, 'appointment.moment_due'],
 		['a due Track moment', { mode: 'trackDate', metadataKey: 'Einddatum' }, 'track.moment_due'],
 	])('a manual run asks for a sample of %s', async (_why, params, type) => {
-		const { ctx, summary } = context({ params, mode: 'manual', answers: [created(), { status: 202 }] });
+		const { ctx, summary } = context({
+			params,
+			mode: 'manual',
+			answers: [created(), { status: 202 }],
+		});
 		await hooks.create.call(ctx);
-		expect(summary()[1]).toEqual(['POST', '/webhook-subscriptions/sub-1/test', { event_type: type }]);
+		expect(summary()[1]).toEqual([
+			'POST',
+			'/webhook-subscriptions/sub-1/test',
+			{ event_type: type },
+		]);
 	});
 
 	it('outside a manual run asks for no sample', async () => {
@@ -309,7 +379,11 @@ describe('delete', () => {
 	it('without an id, deletes the subscriptions of this webhook’s URL only', async () => {
 		const { ctx, summary } = context({
 			answers: [
-				list(subscription({ id: 'a' }), subscription({ id: 'b', url: 'https://other.example/hook' }), subscription({ id: 'c' })),
+				list(
+					subscription({ id: 'a' }),
+					subscription({ id: 'b', url: 'https://other.example/hook' }),
+					subscription({ id: 'c' }),
+				),
 				{ status: 204 },
 				{ status: 204 },
 			],
@@ -352,7 +426,12 @@ const event = (extra: Record<string, unknown> = {}) => ({
 
 function delivery(
 	body: unknown,
-	options: { id?: string; timestamp?: number; signer?: { signingKey: string; publicKey: string }; raw?: string } = {},
+	options: {
+		id?: string;
+		timestamp?: number;
+		signer?: { signingKey: string; publicKey: string };
+		raw?: string;
+	} = {},
 ) {
 	const raw = options.raw ?? JSON.stringify(body);
 	const id = options.id ?? 'evt_1';
@@ -372,7 +451,10 @@ async function deliver(
 	sent: { raw: string; headers: Record<string, string> },
 	options: Options & { path?: string; rawAs?: 'buffer' | 'later' | 'none' } = {},
 ) {
-	const setup = context({ staticData: { subscriptionId: 'sub-1', publicKey: key.publicKey }, ...options });
+	const setup = context({
+		staticData: { subscriptionId: 'sub-1', publicKey: key.publicKey },
+		...options,
+	});
 	const response: Response = { headers: {} };
 	const res = {
 		statusCode: 200,
@@ -390,7 +472,9 @@ async function deliver(
 			return res;
 		},
 	};
-	const req: Record<string, unknown> = { originalUrl: options.path ?? `/webhook/${WEBHOOK_ID}/webhook` };
+	const req: Record<string, unknown> = {
+		originalUrl: options.path ?? `/webhook/${WEBHOOK_ID}/webhook`,
+	};
 	if (options.rawAs === 'later') {
 		req.readRawBody = async () => {
 			req.rawBody = Buffer.from(sent.raw);
@@ -427,9 +511,13 @@ describe('a delivery', () => {
 				rawAs: rawAs === 'string' ? undefined : rawAs,
 				answers: [claimed],
 			});
-			expect(result).toEqual({ workflowData: [[{ json: eventOutput(body as never, false, false) }]] });
+			expect(result).toEqual({
+				workflowData: [[{ json: eventOutput(body as never, false, false) }]],
+			});
 			expect(response).toEqual({ headers: {} });
-			expect(summary().map(([method, path]) => [method, path])).toEqual([['POST', '/webhook-subscriptions/sub-1/claims']]);
+			expect(summary().map(([method, path]) => [method, path])).toEqual([
+				['POST', '/webhook-subscriptions/sub-1/claims'],
+			]);
 		},
 	);
 
@@ -440,13 +528,17 @@ describe('a delivery', () => {
 			mode: 'manual',
 			answers: [claimed],
 		});
-		expect(simple.result).toEqual({ workflowData: [[{ json: eventOutput(body as never, true, false) }]] });
+		expect(simple.result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, true, false) }]],
+		});
 		const redacted = await deliver(delivery(body), {
 			params: { ...EVENTS, options: { personalData: 'redact' } },
 			mode: 'manual',
 			answers: [claimed],
 		});
-		expect(redacted.result).toEqual({ workflowData: [[{ json: eventOutput(body as never, false, true) }]] });
+		expect(redacted.result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, false, true) }]],
+		});
 	});
 
 	it('outside a manual run, asks once per process to resume before claiming', async () => {
@@ -462,19 +554,38 @@ describe('a delivery', () => {
 	});
 
 	it.each([
-		['a duplicate', { status: 409, body: { status: 409, title: 'Claimed', code: 'already_claimed' } }, 200, { received: true, duplicate: true }, {}],
-		['a claim Trackler cannot make now', { status: 400, body: { status: 400, title: 'Bad', code: 'bad' } }, 503, { error: 'Could not claim the event in Trackler; deliver it again later' }, { 'Retry-After': '5' }],
+		[
+			'a duplicate',
+			{ status: 409, body: { status: 409, title: 'Claimed', code: 'already_claimed' } },
+			200,
+			{ received: true, duplicate: true },
+			{},
+		],
+		[
+			'a claim Trackler cannot make now',
+			{ status: 400, body: { status: 400, title: 'Bad', code: 'bad' } },
+			503,
+			{ error: 'Could not claim the event in Trackler; deliver it again later' },
+			{ 'Retry-After': '5' },
+		],
 	])('%s is answered and starts nothing', async (_why, claim, status, body, headers) => {
-		const { result, response } = await deliver(delivery(event()), { params: EVENTS, mode: 'manual', answers: [claim] });
+		const { result, response } = await deliver(delivery(event()), {
+			params: EVENTS,
+			mode: 'manual',
+			answers: [claim],
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ status, body, headers });
 	});
 
 	it('an event type not chosen is acknowledged as ignored, without a claim', async () => {
-		const { result, response, requests } = await deliver(delivery(event({ type: 'track.created' })), {
-			params: EVENTS,
-			mode: 'manual',
-		});
+		const { result, response, requests } = await deliver(
+			delivery(event({ type: 'track.created' })),
+			{
+				params: EVENTS,
+				mode: 'manual',
+			},
+		);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ status: 200, body: { received: true, ignored: true }, headers: {} });
 		expect(requests).toEqual([]);
@@ -485,13 +596,37 @@ describe('a delivery', () => {
 		['an array', '[1]', 'The body is not a Trackler event'],
 		['without a type', JSON.stringify(event({ type: 1 })), 'The body is not a Trackler event'],
 		['without an id', JSON.stringify(event({ id: undefined })), 'The body is not a Trackler event'],
-		['without created_at', JSON.stringify(event({ created_at: 5 })), 'The body is not a Trackler event'],
-		['with a track_id that is no string', JSON.stringify(event({ track_id: 3 })), 'The body is not a Trackler event'],
-		['without data', JSON.stringify(event({ data: undefined })), 'The body is not a Trackler event'],
-		['without data.object', JSON.stringify(event({ data: {} })), 'The body is not a Trackler event'],
-		['with data.object no object', JSON.stringify(event({ data: { object: 'x' } })), 'The body is not a Trackler event'],
+		[
+			'without created_at',
+			JSON.stringify(event({ created_at: 5 })),
+			'The body is not a Trackler event',
+		],
+		[
+			'with a track_id that is no string',
+			JSON.stringify(event({ track_id: 3 })),
+			'The body is not a Trackler event',
+		],
+		[
+			'without data',
+			JSON.stringify(event({ data: undefined })),
+			'The body is not a Trackler event',
+		],
+		[
+			'without data.object',
+			JSON.stringify(event({ data: {} })),
+			'The body is not a Trackler event',
+		],
+		[
+			'with data.object no object',
+			JSON.stringify(event({ data: { object: 'x' } })),
+			'The body is not a Trackler event',
+		],
 		['null', 'null', 'The body is not a Trackler event'],
-		['of another id', JSON.stringify(event({ id: 'evt_2' })), "The webhook-id header is not the event's id"],
+		[
+			'of another id',
+			JSON.stringify(event({ id: 'evt_2' })),
+			"The webhook-id header is not the event's id",
+		],
 	])('a body %s is refused with 400', async (_why, raw, error) => {
 		const { result, response, requests } = await deliver(delivery(undefined, { raw }), {
 			params: EVENTS,
@@ -504,31 +639,53 @@ describe('a delivery', () => {
 
 	it('an event without a Track (track_id null) is one', async () => {
 		const body = event({ track_id: null });
-		const { result } = await deliver(delivery(body), { params: EVENTS, mode: 'manual', answers: [claimed] });
-		expect(result).toEqual({ workflowData: [[{ json: eventOutput(body as never, false, false) }]] });
+		const { result } = await deliver(delivery(body), {
+			params: EVENTS,
+			mode: 'manual',
+			answers: [claimed],
+		});
+		expect(result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, false, false) }]],
+		});
 	});
 
 	it('a body that is too large is answered 413, other refusals of the headers 401', async () => {
-		const big = await deliver(delivery(undefined, { raw: `{"x":"${'a'.repeat(1_100_000)}"}` }), { params: EVENTS });
+		const big = await deliver(delivery(undefined, { raw: `{"x":"${'a'.repeat(1_100_000)}"}` }), {
+			params: EVENTS,
+		});
 		expect(big.response.status).toBe(413);
 		expect(big.response.body).toEqual(expect.objectContaining({ code: 'payload_too_large' }));
-		const old = await deliver(delivery(event(), { timestamp: Math.floor(Date.now() / 1000) - 3600 }), { params: EVENTS });
+		const old = await deliver(
+			delivery(event(), { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
+			{ params: EVENTS },
+		);
 		expect(old.response.status).toBe(401);
 		expect((old.response.body as IDataObject).code).toBe('timestamp_too_old');
 		expect(old.requests).toEqual([]);
 	});
 
 	it('without a key in static data (not a manual run), tells to activate again', async () => {
-		const { response, requests } = await deliver(delivery(event()), { params: EVENTS, staticData: {} });
+		const { response, requests } = await deliver(delivery(event()), {
+			params: EVENTS,
+			staticData: {},
+		});
 		expect(response).toEqual({
 			status: 401,
-			body: { error: 'This trigger has no verification key. Deactivate and activate the workflow.' },
+			body: {
+				error: 'This trigger has no verification key. Deactivate and activate the workflow.',
+			},
 			headers: {},
 		});
 		expect(requests).toEqual([]);
-		const idOnly = await deliver(delivery(event()), { params: EVENTS, staticData: { subscriptionId: 'sub-1' } });
+		const idOnly = await deliver(delivery(event()), {
+			params: EVENTS,
+			staticData: { subscriptionId: 'sub-1' },
+		});
 		expect(idOnly.response.status).toBe(401);
-		const keyOnly = await deliver(delivery(event()), { params: EVENTS, staticData: { publicKey: key.publicKey } });
+		const keyOnly = await deliver(delivery(event()), {
+			params: EVENTS,
+			staticData: { publicKey: key.publicKey },
+		});
 		expect(keyOnly.response.status).toBe(401);
 	});
 
@@ -549,7 +706,9 @@ describe('a delivery', () => {
 				claimed,
 			],
 		});
-		expect(result).toEqual({ workflowData: [[{ json: eventOutput(body as never, false, false) }]] });
+		expect(result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, false, false) }]],
+		});
 		expect(summary().map(([method, path]) => [method, path])).toEqual([
 			['GET', '/webhook-subscriptions'],
 			['POST', '/webhook-subscriptions/sub-t/claims'],
@@ -574,7 +733,9 @@ describe('a delivery', () => {
 		});
 		expect(failing.response).toEqual({
 			status: 401,
-			body: { error: 'This trigger has no verification key. Deactivate and activate the workflow.' },
+			body: {
+				error: 'This trigger has no verification key. Deactivate and activate the workflow.',
+			},
 			headers: {},
 		});
 		expect(failing.requests).toHaveLength(1);
@@ -589,7 +750,9 @@ describe('a delivery', () => {
 		});
 		expect(response.status).toBe(401);
 		expect((response.body as IDataObject).code).toBe('invalid_signature');
-		expect(summary().map(([method, path]) => [method, path])).toEqual([['GET', '/webhook-subscriptions/sub-1']]);
+		expect(summary().map(([method, path]) => [method, path])).toEqual([
+			['GET', '/webhook-subscriptions/sub-1'],
+		]);
 		expect(data.publicKey).toBe(key.publicKey);
 	});
 
@@ -601,7 +764,9 @@ describe('a delivery', () => {
 			mode: 'manual',
 			answers: [{ status: 200, body: subscription({ public_key: rotated.publicKey }) }, claimed],
 		});
-		expect(result).toEqual({ workflowData: [[{ json: eventOutput(body as never, false, false) }]] });
+		expect(result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, false, false) }]],
+		});
 		expect(data.publicKey).toBe(rotated.publicKey);
 		expect(summary().map(([method, path]) => [method, path])).toEqual([
 			['GET', '/webhook-subscriptions/sub-1'],
@@ -623,7 +788,11 @@ describe('a delivery', () => {
 			['POST', '/webhook-subscriptions/sub-own-1/resume'],
 			['GET', '/me'],
 		]);
-		expect(response).toEqual({ status: 200, body: { received: true, ignored: true, own_change: true }, headers: {} });
+		expect(response).toEqual({
+			status: 200,
+			body: { received: true, ignored: true, own_change: true },
+			headers: {},
+		});
 	});
 
 	it('Ignore Own Changes: when the token cannot be learnt, the delivery comes again later', async () => {
@@ -632,7 +801,9 @@ describe('a delivery', () => {
 			typeVersion: 1.1,
 			staticData: { subscriptionId: 'sub-own-2', publicKey: key.publicKey },
 			answers: (request) =>
-				String(request.url).endsWith('/me') ? { status: 400, body: { status: 400, title: 'Bad' } } : resumed,
+				String(request.url).endsWith('/me')
+					? { status: 400, body: { status: 400, title: 'Bad' } }
+					: resumed,
 		});
 		expect(response).toEqual({
 			status: 503,
@@ -661,7 +832,11 @@ describe('a delivery', () => {
 				mode,
 				answers: [resumed],
 			});
-			expect(response).toEqual({ status: 200, body: { received: true, ignored: true }, headers: {} });
+			expect(response).toEqual({
+				status: 200,
+				body: { received: true, ignored: true },
+				headers: {},
+			});
 			expect(requests.filter((request) => String(request.url).endsWith('/claims'))).toEqual([]);
 		});
 
@@ -677,7 +852,9 @@ describe('a delivery', () => {
 			const items = (result as { workflowData: Array<Array<{ json: IDataObject }>> }).workflowData;
 			expect(items).toHaveLength(1);
 			expect(items[0]).toHaveLength(1);
-			expect(items[0][0].json).toEqual(expect.objectContaining({ timing: 'beforeStart', offset: 15 }));
+			expect(items[0][0].json).toEqual(
+				expect.objectContaining({ timing: 'beforeStart', offset: 15 }),
+			);
 		});
 
 		it('settings that fail now still name the moment as at the time', async () => {
@@ -731,5 +908,333 @@ describe('acknowledgeFailedExecutions', () => {
 		res.json(body);
 		expect(res.statusCode).toBe(status);
 		expect(sent).toEqual([body]);
+	});
+});
+
+describe('the Trackler Trigger description: what n8n reads from it', () => {
+	// Names, types, defaults, option values, which fields show when, the webhook and the credential; the
+	// texts the editor shows (display names, descriptions, hints) are left out.
+	const shape = (property: Record<string, unknown>): Record<string, unknown> => ({
+		name: property.name,
+		type: property.type,
+		default: property.default,
+		...(property.required ? { required: true } : {}),
+		...(property.typeOptions ? { typeOptions: property.typeOptions } : {}),
+		...(property.displayOptions ? { displayOptions: property.displayOptions } : {}),
+		...(Array.isArray(property.options)
+			? {
+					options: (property.options as Array<Record<string, unknown>>).map((option) =>
+						'value' in option && !('type' in option) ? option.value : shape(option),
+					),
+				}
+			: {}),
+	});
+
+	it('the node', () => {
+		const {
+			properties: _properties,
+			description: _description,
+			subtitle: _subtitle,
+			...rest
+		} = new TracklerTrigger().description;
+		expect(JSON.parse(JSON.stringify(rest))).toEqual({
+			displayName: 'Trackler Trigger',
+			name: 'tracklerTrigger',
+			icon: { light: 'file:../../icons/trackler.svg', dark: 'file:../../icons/trackler.dark.svg' },
+			group: ['trigger'],
+			version: [1, 1.1],
+			defaultVersion: 1.1,
+			defaults: { name: 'Trackler Trigger' },
+			inputs: [],
+			outputs: ['main'],
+			credentials: [{ name: 'tracklerApi', required: true }],
+			webhooks: [
+				{
+					name: 'default',
+					httpMethod: 'POST',
+					responseMode:
+						'={{$parameter["options"]["acknowledge"] === "finished" ? "lastNode" : "onReceived"}}',
+					responseData: 'noData',
+					path: 'webhook',
+				},
+			],
+		});
+	});
+
+	it('its fields', () => {
+		expect(
+			new TracklerTrigger().description.properties.map((property) => shape(property as never)),
+		).toEqual([
+			{ name: 'reachabilityNotice', type: 'notice', default: '' },
+			{
+				name: 'mode',
+				type: 'options',
+				default: 'events',
+				options: ['appointmentTiming', 'trackDate', 'events'],
+			},
+			{
+				name: 'events',
+				type: 'multiOptions',
+				default: [],
+				required: true,
+				displayOptions: { show: { mode: ['events'] } },
+				options: [
+					'appointment.booked',
+					'appointment.cancelled',
+					'appointment.created',
+					'appointment.deleted',
+					'appointment.rescheduled',
+					'email.sent',
+					'form.created',
+					'form.submitted',
+					'invitation.accepted',
+					'invitation.declined',
+					'invitation.expired',
+					'invitation.revoked',
+					'invitation.sent',
+					'member.added',
+					'member.removed',
+					'message.created',
+					'track.archived',
+					'track.created',
+					'track.deleted',
+					'track.status_changed',
+					'track.tag_added',
+					'track.tag_removed',
+					'track.unarchived',
+					'track.updated',
+				],
+			},
+			{
+				name: 'ignoreOwnChanges',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { mode: ['events'], '@version': [{ _cnd: { gte: 1.1 } }] } },
+			},
+			{
+				name: 'ignoreOwnChanges',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { mode: ['events'], '@version': [{ _cnd: { lt: 1.1 } }] } },
+			},
+			{
+				name: 'appointmentTiming',
+				type: 'options',
+				default: 'beforeStart',
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
+			},
+			{
+				name: 'appointmentOffset',
+				type: 'number',
+				default: 15,
+				typeOptions: { minValue: 0 },
+				displayOptions: {
+					show: {
+						mode: ['appointmentTiming'],
+						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+					},
+				},
+			},
+			{
+				name: 'appointmentOffsetUnit',
+				type: 'options',
+				default: 'minutes',
+				displayOptions: {
+					show: {
+						mode: ['appointmentTiming'],
+						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
+					},
+				},
+				options: ['days', 'hours', 'minutes'],
+			},
+			{
+				name: 'appointmentFilters',
+				type: 'collection',
+				default: {},
+				displayOptions: { show: { mode: ['appointmentTiming'] } },
+				options: [
+					{
+						name: 'schedulerIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getSchedulers' },
+					},
+					{
+						name: 'statusIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getStatuses' },
+					},
+					{
+						name: 'tagIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getTags' },
+					},
+				],
+			},
+			{
+				name: 'momentSource',
+				type: 'options',
+				default: 'metadata',
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: ['metadata', 'fixed'],
+			},
+			{
+				name: 'metadataKey',
+				type: 'string',
+				default: '',
+				required: true,
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
+			},
+			{
+				name: 'fixedMoment',
+				type: 'dateTime',
+				default: '',
+				required: true,
+				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
+			},
+			{
+				name: 'momentTiming',
+				type: 'options',
+				default: 'at',
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: ['before', 'at', 'after'],
+			},
+			{
+				name: 'momentOffset',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 0 },
+				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
+			},
+			{
+				name: 'momentOffsetUnit',
+				type: 'options',
+				default: 'days',
+				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
+				options: ['days', 'hours', 'minutes'],
+			},
+			{
+				name: 'trackFilters',
+				type: 'collection',
+				default: {},
+				displayOptions: { show: { mode: ['trackDate'] } },
+				options: [
+					{
+						name: 'statusIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getStatuses' },
+					},
+					{
+						name: 'tagIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getTags' },
+					},
+				],
+			},
+			{
+				name: 'filters',
+				type: 'collection',
+				default: {},
+				displayOptions: { show: { mode: ['events'] } },
+				options: [
+					{
+						name: 'formTemplateIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getFormTemplates' },
+					},
+					{
+						name: 'schedulerIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getSchedulers' },
+					},
+					{
+						name: 'statusIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getStatuses' },
+					},
+					{
+						name: 'tagIds',
+						type: 'multiOptions',
+						default: [],
+						typeOptions: { loadOptionsMethod: 'getTags' },
+					},
+				],
+			},
+			{
+				name: 'schedulerFilterNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: {
+					show: { mode: ['events'], events: ['appointment.created'] },
+					hide: {
+						events: [
+							'track.created',
+							'track.updated',
+							'track.status_changed',
+							'track.tag_added',
+							'track.tag_removed',
+							'track.archived',
+							'track.unarchived',
+							'track.deleted',
+							'member.added',
+							'member.removed',
+							'invitation.sent',
+							'invitation.accepted',
+							'invitation.declined',
+							'invitation.revoked',
+							'invitation.expired',
+							'form.created',
+							'form.submitted',
+							'message.created',
+							'email.sent',
+							'appointment.booked',
+							'appointment.rescheduled',
+							'appointment.cancelled',
+							'appointment.deleted',
+						],
+					},
+				},
+			},
+			{
+				name: 'options',
+				type: 'collection',
+				default: {},
+				options: [
+					{
+						name: 'acknowledge',
+						type: 'options',
+						default: 'stored',
+						options: ['stored', 'finished'],
+					},
+					{
+						name: 'payload',
+						type: 'options',
+						default: 'full',
+						displayOptions: { show: { '/mode': ['events'] } },
+						options: ['full', 'thin'],
+					},
+					{
+						name: 'personalData',
+						type: 'options',
+						default: 'include',
+						options: ['include', 'redact'],
+					},
+					{
+						name: 'simplify',
+						type: 'boolean',
+						default: false,
+						displayOptions: { show: { '/mode': ['events'] } },
+					},
+				],
+			},
+		]);
 	});
 });

@@ -7,7 +7,10 @@ import { TracklerApi } from '../../credentials/TracklerApi.credentials';
 import { API_VERSION } from '../../nodes/shared/api';
 
 const credential = new TracklerApi();
-const credentials = { apiUrl: 'https://api.trackler.nl', apiToken: 'trk_abc' } as ICredentialDataDecryptedObject;
+const credentials = {
+	apiUrl: 'https://api.trackler.nl',
+	apiToken: 'trk_abc',
+} as ICredentialDataDecryptedObject;
 const BASE = 'https://api.trackler.nl/v1';
 const REFUSED =
 	'The Trackler API token is sent only to the API URL of its credential. Use the Trackler nodes, or set the address in the credential.';
@@ -16,8 +19,13 @@ describe('the credential type', () => {
 	it('is named, documented and shows the Trackler icon', () => {
 		expect(credential.name).toBe('tracklerApi');
 		expect(credential.displayName).toBe('Trackler API');
-		expect(credential.documentationUrl).toBe('https://github.com/n8n-nodes-trackler/n8n-nodes-trackler#credentials');
-		expect(credential.icon).toEqual({ light: 'file:../icons/trackler.svg', dark: 'file:../icons/trackler.dark.svg' });
+		expect(credential.documentationUrl).toBe(
+			'https://github.com/n8n-nodes-trackler/n8n-nodes-trackler#credentials',
+		);
+		expect(credential.icon).toEqual({
+			light: 'file:../icons/trackler.svg',
+			dark: 'file:../icons/trackler.dark.svg',
+		});
 	});
 
 	it('asks for the API URL (Trackler’s by default) and a secret token, both required', () => {
@@ -81,7 +89,8 @@ describe('the credential test', () => {
 				properties: {
 					key: 'code',
 					value: 'rate_limited',
-					message: 'Trackler is limiting requests for this token right now. Wait a minute and test again.',
+					message:
+						'Trackler is limiting requests for this token right now. Wait a minute and test again.',
 				},
 			},
 			{
@@ -97,7 +106,8 @@ describe('the credential test', () => {
 				properties: {
 					key: 'code',
 					value: 'internal_error',
-					message: 'Trackler ran into an error answering the test. Wait a few minutes and test again.',
+					message:
+						'Trackler ran into an error answering the test. Wait a few minutes and test again.',
 				},
 			},
 			{
@@ -121,7 +131,11 @@ describe('authenticate', () => {
 		await credential.authenticate(given, request);
 
 	it('gives a relative request the base and the token, keeps its own headers, and follows no redirect', async () => {
-		const request = await authenticate({ url: '/me', method: 'GET', headers: { 'Trackler-Version': API_VERSION } });
+		const request = await authenticate({
+			url: '/me',
+			method: 'GET',
+			headers: { 'Trackler-Version': API_VERSION },
+		});
 		expect(request).toEqual({
 			url: '/me',
 			method: 'GET',
@@ -171,11 +185,11 @@ describe('authenticate', () => {
 	});
 
 	it('a bad API URL fails with the rule’s text, before any address is looked at', async () => {
-		await expect(authenticate({ url: 'https://evil.example/' }, { apiUrl: '', apiToken: 't' })).rejects.toThrow(
-			/API URL/,
-		);
-		await expect(authenticate({ url: 'https://evil.example/' }, { apiUrl: '', apiToken: 't' })).rejects.not.toThrow(
-			REFUSED,
-		);
+		await expect(
+			authenticate({ url: 'https://evil.example/' }, { apiUrl: '', apiToken: 't' }),
+		).rejects.toThrow(/API URL/);
+		await expect(
+			authenticate({ url: 'https://evil.example/' }, { apiUrl: '', apiToken: 't' }),
+		).rejects.not.toThrow(REFUSED);
 	});
 });
