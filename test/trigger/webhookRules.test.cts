@@ -812,6 +812,81 @@ describe('a delivery', () => {
 		});
 	});
 
+	it('of several test candidates that verify, the first (newest) is the one claimed for', async () => {
+		const testUrl = `https://n8n.example.nl/webhook-test/${WEBHOOK_ID}/webhook`;
+		const { summary } = await deliver(delivery(event()), {
+			params: EVENTS,
+			mode: 'manual',
+			staticData: {},
+			path: `/webhook-test/${WEBHOOK_ID}/webhook`,
+			answers: [
+				list(
+					subscription({ id: 'sub-new', url: testUrl }),
+					subscription({ id: 'sub-old', url: testUrl }),
+				),
+				claimed,
+			],
+		});
+		expect(summary().map(([method, path]) => [method, path])).toEqual([
+			['GET', '/webhook-subscriptions'],
+			['POST', '/webhook-subscriptions/sub-new/claims'],
+		]);
+	});
+
+	it('a test candidate that does not verify is refused without a look-up of a rotated key', async () => {
+		const testUrl = `https://n8n.example.nl/webhook-test/${WEBHOOK_ID}/webhook`;
+		const { response, summary } = await deliver(delivery(event()), {
+			params: EVENTS,
+			mode: 'manual',
+			staticData: { subscriptionId: 'sub-t' },
+			path: `/webhook-test/${WEBHOOK_ID}/webhook`,
+			answers: [
+				list(
+					subscription({ id: 'sub-t', url: testUrl, public_key: newSigningKeyPair().publicKey }),
+				),
+			],
+		});
+		expect(response).toEqual({
+			status: 401,
+			body: { error: 'No webhook-signature matches the body', code: 'invalid_signature' },
+			headers: {},
+		});
+		expect(summary().map(([method, path]) => [method, path])).toEqual([
+			['GET', '/webhook-subscriptions'],
+		]);
+	});
+
+	it('a stored v1 secret is refused with its fix, without a look-up', async () => {
+		const { response, requests } = await deliver(delivery(event()), {
+			params: EVENTS,
+			staticData: { subscriptionId: 'sub-1', publicKey: 'whsec_c2VjcmV0' },
+		});
+		expect(response).toEqual({
+			status: 401,
+			body: {
+				error:
+					'The stored verification key is a "whsec_" secret (scheme v1); the trigger verifies only v1a deliveries, with a "whpk_" public key. Deactivate and activate the workflow.',
+				code: 'invalid_secret',
+			},
+			headers: {},
+		});
+		expect(requests).toEqual([]);
+	});
+
+	it('a body that is too large is answered 413 with the sizes', async () => {
+		const raw = `{"x":"${'a'.repeat(1_048_570)}"}`;
+		const { response, requests } = await deliver(delivery(undefined, { raw }), { params: EVENTS });
+		expect(response).toEqual({
+			status: 413,
+			body: {
+				error: `The body has ${Buffer.byteLength(raw)} bytes; a Trackler event has at most 1048576`,
+				code: 'payload_too_large',
+			},
+			headers: {},
+		});
+		expect(requests).toEqual([]);
+	});
+
 	describe('a reminder', () => {
 		const moment = (type: string, ruleId: string) =>
 			event({
