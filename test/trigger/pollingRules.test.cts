@@ -1897,9 +1897,10 @@ describe('the timing modes', () => {
 });
 
 describe('the Polling Trigger description: what n8n reads from it', () => {
-	// Names, types, defaults, option values, which fields show when, the webhook and the credential; the
-	// texts the editor shows (display names, descriptions, hints) are left out.
+	// Labels, names, types, defaults, option values, which fields show when, the webhook and the
+	// credential; the longer texts the editor shows (descriptions, hints, placeholders) are left out.
 	const shape = (property: Record<string, unknown>): Record<string, unknown> => ({
+		displayName: property.displayName,
 		name: property.name,
 		type: property.type,
 		default: property.default,
@@ -1944,13 +1945,21 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 			),
 		).toEqual([
 			{
+				displayName: 'Trigger On',
 				name: 'mode',
 				type: 'options',
 				default: 'appointmentTiming',
 				options: ['appointmentTiming', 'trackDate', 'newEvents'],
 			},
-			{ name: 'pollTimingNotice', type: 'notice', default: '' },
 			{
+				displayName:
+					'Trackler is asked at the Poll Times set above (every minute unless you change it), so a moment fires up to one poll interval late: with a poll every 15 minutes, a reminder due at 09:00 can start as late as 09:15. New events likewise start the workflow at the next poll.',
+				name: 'pollTimingNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'When',
 				name: 'appointmentTiming',
 				type: 'options',
 				default: 'beforeStart',
@@ -1958,6 +1967,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
 			},
 			{
+				displayName: 'Offset',
 				name: 'appointmentOffset',
 				type: 'number',
 				default: 15,
@@ -1970,6 +1980,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				},
 			},
 			{
+				displayName: 'Offset Unit',
 				name: 'appointmentOffsetUnit',
 				type: 'options',
 				default: 'minutes',
@@ -1982,24 +1993,28 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				options: ['days', 'hours', 'minutes'],
 			},
 			{
+				displayName: 'Filters',
 				name: 'appointmentFilters',
 				type: 'collection',
 				default: {},
 				displayOptions: { show: { mode: ['appointmentTiming'] } },
 				options: [
 					{
+						displayName: 'Scheduler Names or IDs',
 						name: 'schedulerIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getSchedulers' },
 					},
 					{
+						displayName: 'Status Names or IDs',
 						name: 'statusIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getStatuses' },
 					},
 					{
+						displayName: 'Tag Names or IDs',
 						name: 'tagIds',
 						type: 'multiOptions',
 						default: [],
@@ -2008,6 +2023,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Moment',
 				name: 'momentSource',
 				type: 'options',
 				default: 'metadata',
@@ -2015,6 +2031,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				options: ['metadata', 'fixed'],
 			},
 			{
+				displayName: 'Metadata Key',
 				name: 'metadataKey',
 				type: 'string',
 				default: '',
@@ -2022,6 +2039,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
 			},
 			{
+				displayName: 'Date and Time',
 				name: 'fixedMoment',
 				type: 'dateTime',
 				default: '',
@@ -2029,6 +2047,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
 			},
 			{
+				displayName: 'When',
 				name: 'momentTiming',
 				type: 'options',
 				default: 'at',
@@ -2036,6 +2055,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				options: ['before', 'at', 'after'],
 			},
 			{
+				displayName: 'Offset',
 				name: 'momentOffset',
 				type: 'number',
 				default: 1,
@@ -2043,6 +2063,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
 			},
 			{
+				displayName: 'Offset Unit',
 				name: 'momentOffsetUnit',
 				type: 'options',
 				default: 'days',
@@ -2050,18 +2071,21 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				options: ['days', 'hours', 'minutes'],
 			},
 			{
+				displayName: 'Filters',
 				name: 'trackFilters',
 				type: 'collection',
 				default: {},
 				displayOptions: { show: { mode: ['trackDate'] } },
 				options: [
 					{
+						displayName: 'Status Names or IDs',
 						name: 'statusIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getStatuses' },
 					},
 					{
+						displayName: 'Tag Names or IDs',
 						name: 'tagIds',
 						type: 'multiOptions',
 						default: [],
@@ -2070,6 +2094,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
 				default: [],
@@ -2103,23 +2128,27 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Ignore Own Changes',
 				name: 'ignoreOwnChanges',
 				type: 'boolean',
 				default: true,
 				displayOptions: { show: { mode: ['newEvents'], '@version': [{ _cnd: { gte: 1.1 } }] } },
 			},
 			{
+				displayName: 'Ignore Own Changes',
 				name: 'ignoreOwnChanges',
 				type: 'boolean',
 				default: false,
 				displayOptions: { show: { mode: ['newEvents'], '@version': [{ _cnd: { lt: 1.1 } }] } },
 			},
 			{
+				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				default: {},
 				options: [
 					{
+						displayName: 'Longest Appointment (Hours)',
 						name: 'longestAppointmentHours',
 						type: 'number',
 						default: 24,
@@ -2127,12 +2156,14 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 						displayOptions: { show: { '/mode': ['appointmentTiming'] } },
 					},
 					{
+						displayName: 'Look Back on First Activation (Hours)',
 						name: 'lookBackHours',
 						type: 'number',
 						default: 0,
 						typeOptions: { minValue: 0, maxValue: 720 },
 					},
 					{
+						displayName: 'Payload',
 						name: 'payload',
 						type: 'options',
 						default: 'full',
@@ -2140,12 +2171,14 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 						options: ['full', 'thin'],
 					},
 					{
+						displayName: 'Personal Data in Output',
 						name: 'personalData',
 						type: 'options',
 						default: 'include',
 						options: ['include', 'redact'],
 					},
 					{
+						displayName: 'Simplify',
 						name: 'simplify',
 						type: 'boolean',
 						default: false,

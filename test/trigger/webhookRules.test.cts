@@ -939,7 +939,14 @@ describe('a delivery', () => {
 				answers: [claimed],
 			});
 			const items = (result as { workflowData: Array<Array<{ json: IDataObject }>> }).workflowData;
-			expect(items[0][0].json).toEqual(expect.objectContaining({ timing: 'at', offset: 0 }));
+			expect(items[0][0].json).toEqual(
+				expect.objectContaining({
+					timing: 'at',
+					offset: 0,
+					offset_unit: 'minutes',
+					time_zone: 'Europe/Amsterdam',
+				}),
+			);
 		});
 	});
 });
@@ -987,9 +994,10 @@ describe('acknowledgeFailedExecutions', () => {
 });
 
 describe('the Trackler Trigger description: what n8n reads from it', () => {
-	// Names, types, defaults, option values, which fields show when, the webhook and the credential; the
-	// texts the editor shows (display names, descriptions, hints) are left out.
+	// Labels, names, types, defaults, option values, which fields show when, the webhook and the
+	// credential; the longer texts the editor shows (descriptions, hints, placeholders) are left out.
 	const shape = (property: Record<string, unknown>): Record<string, unknown> => ({
+		displayName: property.displayName,
 		name: property.name,
 		type: property.type,
 		default: property.default,
@@ -1040,14 +1048,22 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 		expect(
 			new TracklerTrigger().description.properties.map((property) => shape(property as never)),
 		).toEqual([
-			{ name: 'reachabilityNotice', type: 'notice', default: '' },
 			{
+				displayName:
+					'Trackler sends each event and reminder to this n8n, so Trackler must be able to reach it over the internet (its webhook URL, HTTPS). Is this n8n behind a firewall or on your own computer? Use the Trackler Polling Trigger with Trigger On "New Events" (or, for reminders, the same Appointment Timing and Date/Time in a Track) instead: it asks Trackler on a schedule.',
+				name: 'reachabilityNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Listen For',
 				name: 'mode',
 				type: 'options',
 				default: 'events',
 				options: ['appointmentTiming', 'trackDate', 'events'],
 			},
 			{
+				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
 				default: [],
@@ -1081,18 +1097,21 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Ignore Own Changes',
 				name: 'ignoreOwnChanges',
 				type: 'boolean',
 				default: true,
 				displayOptions: { show: { mode: ['events'], '@version': [{ _cnd: { gte: 1.1 } }] } },
 			},
 			{
+				displayName: 'Ignore Own Changes',
 				name: 'ignoreOwnChanges',
 				type: 'boolean',
 				default: false,
 				displayOptions: { show: { mode: ['events'], '@version': [{ _cnd: { lt: 1.1 } }] } },
 			},
 			{
+				displayName: 'When',
 				name: 'appointmentTiming',
 				type: 'options',
 				default: 'beforeStart',
@@ -1100,6 +1119,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
 			},
 			{
+				displayName: 'Offset',
 				name: 'appointmentOffset',
 				type: 'number',
 				default: 15,
@@ -1112,6 +1132,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				},
 			},
 			{
+				displayName: 'Offset Unit',
 				name: 'appointmentOffsetUnit',
 				type: 'options',
 				default: 'minutes',
@@ -1124,24 +1145,28 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				options: ['days', 'hours', 'minutes'],
 			},
 			{
+				displayName: 'Filters',
 				name: 'appointmentFilters',
 				type: 'collection',
 				default: {},
 				displayOptions: { show: { mode: ['appointmentTiming'] } },
 				options: [
 					{
+						displayName: 'Scheduler Names or IDs',
 						name: 'schedulerIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getSchedulers' },
 					},
 					{
+						displayName: 'Status Names or IDs',
 						name: 'statusIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getStatuses' },
 					},
 					{
+						displayName: 'Tag Names or IDs',
 						name: 'tagIds',
 						type: 'multiOptions',
 						default: [],
@@ -1150,6 +1175,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Moment',
 				name: 'momentSource',
 				type: 'options',
 				default: 'metadata',
@@ -1157,6 +1183,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				options: ['metadata', 'fixed'],
 			},
 			{
+				displayName: 'Metadata Key',
 				name: 'metadataKey',
 				type: 'string',
 				default: '',
@@ -1164,6 +1191,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
 			},
 			{
+				displayName: 'Date and Time',
 				name: 'fixedMoment',
 				type: 'dateTime',
 				default: '',
@@ -1171,6 +1199,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
 			},
 			{
+				displayName: 'When',
 				name: 'momentTiming',
 				type: 'options',
 				default: 'at',
@@ -1178,6 +1207,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				options: ['before', 'at', 'after'],
 			},
 			{
+				displayName: 'Offset',
 				name: 'momentOffset',
 				type: 'number',
 				default: 1,
@@ -1185,6 +1215,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
 			},
 			{
+				displayName: 'Offset Unit',
 				name: 'momentOffsetUnit',
 				type: 'options',
 				default: 'days',
@@ -1192,18 +1223,21 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				options: ['days', 'hours', 'minutes'],
 			},
 			{
+				displayName: 'Filters',
 				name: 'trackFilters',
 				type: 'collection',
 				default: {},
 				displayOptions: { show: { mode: ['trackDate'] } },
 				options: [
 					{
+						displayName: 'Status Names or IDs',
 						name: 'statusIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getStatuses' },
 					},
 					{
+						displayName: 'Tag Names or IDs',
 						name: 'tagIds',
 						type: 'multiOptions',
 						default: [],
@@ -1212,30 +1246,35 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName: 'Filters',
 				name: 'filters',
 				type: 'collection',
 				default: {},
 				displayOptions: { show: { mode: ['events'] } },
 				options: [
 					{
+						displayName: 'Form Template Names or IDs',
 						name: 'formTemplateIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getFormTemplates' },
 					},
 					{
+						displayName: 'Scheduler Names or IDs',
 						name: 'schedulerIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getSchedulers' },
 					},
 					{
+						displayName: 'Status Names or IDs',
 						name: 'statusIds',
 						type: 'multiOptions',
 						default: [],
 						typeOptions: { loadOptionsMethod: 'getStatuses' },
 					},
 					{
+						displayName: 'Tag Names or IDs',
 						name: 'tagIds',
 						type: 'multiOptions',
 						default: [],
@@ -1244,6 +1283,8 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				],
 			},
 			{
+				displayName:
+					'Appointment Created is an appointment made by hand: it has no Scheduler, so a Scheduler filter lets none through. For bookings through a Scheduler, choose Appointment Booked.',
 				name: 'schedulerFilterNotice',
 				type: 'notice',
 				default: '',
@@ -1279,17 +1320,20 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				},
 			},
 			{
+				displayName: 'Options',
 				name: 'options',
 				type: 'collection',
 				default: {},
 				options: [
 					{
+						displayName: 'Acknowledge Deliveries',
 						name: 'acknowledge',
 						type: 'options',
 						default: 'stored',
 						options: ['stored', 'finished'],
 					},
 					{
+						displayName: 'Payload',
 						name: 'payload',
 						type: 'options',
 						default: 'full',
@@ -1297,12 +1341,14 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 						options: ['full', 'thin'],
 					},
 					{
+						displayName: 'Personal Data in Output',
 						name: 'personalData',
 						type: 'options',
 						default: 'include',
 						options: ['include', 'redact'],
 					},
 					{
+						displayName: 'Simplify',
 						name: 'simplify',
 						type: 'boolean',
 						default: false,
