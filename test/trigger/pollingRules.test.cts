@@ -52,6 +52,7 @@ import {
 } from '../../nodes/TracklerPollingTrigger/modes/trackMoment';
 import {
 	formerStateKey,
+	formerTimingState,
 	momentLedgerKey,
 } from '../../nodes/TracklerPollingTrigger/modes/timedMoments';
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
@@ -1820,6 +1821,35 @@ describe('the timing modes', () => {
 		expect(momentLedgerKey({ ...lease.event, data: undefined } as never)).toBeUndefined();
 	});
 
+	it('formerTimingState: only finite numbers count as a window', () => {
+		const settings = readTimingSettings(
+			testNode,
+			(_name, fallback) => fallback,
+			'appointmentTiming',
+			'UTC',
+		);
+		const key = formerStateKey(settings);
+		const state = (stored: Record<string, unknown>) =>
+			formerTimingState({ tracklerPolling: { key, ...stored } }, settings);
+		expect(state({ windowEnd: '5000', floor: 1000 })).toEqual({ startMs: 1000, fired: [] });
+		expect(state({ windowEnd: Number.NaN, floor: 1000 })).toEqual({ startMs: 1000, fired: [] });
+		expect(state({ windowEnd: Number.POSITIVE_INFINITY, floor: '1' })).toEqual({
+			startMs: undefined,
+			fired: [],
+		});
+		expect(state({ windowEnd: 5000, pending: { since: '4000' } })).toEqual({
+			startMs: 5000,
+			fired: [],
+		});
+		expect(state({ pending: { since: 4000 } })).toEqual({ startMs: 4000, fired: [] });
+		expect(state({ windowEnd: 3000, pending: { since: 4000 } })).toEqual({
+			startMs: 3000,
+			fired: [],
+		});
+		expect(formerTimingState({ tracklerPolling: 'x' }, settings)).toBeUndefined();
+		expect(formerTimingState({ tracklerPolling: { windowEnd: 1 } }, settings)).toBeUndefined();
+	});
+
 	it('formerStateKey: as earlier versions wrote it', () => {
 		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) =>
 			name in params ? params[name] : fallback;
@@ -1936,6 +1966,12 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 			outputs: ['main'],
 			credentials: [{ name: 'tracklerApi', required: true }],
 		});
+	});
+
+	it('loads the lists of its filters', () => {
+		expect(Object.keys(new TracklerPollingTrigger().methods.loadOptions)).toEqual(
+			expect.arrayContaining(['getSchedulers', 'getStatuses', 'getTags']),
+		);
 	});
 
 	it('its fields', () => {

@@ -1044,6 +1044,17 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 		});
 	});
 
+	it('loads the lists of its filters, handles its webhook with the shared methods', () => {
+		const node = new TracklerTrigger();
+		expect(Object.keys(node.methods.loadOptions).sort()).toEqual([
+			'getFormTemplates',
+			'getSchedulers',
+			'getStatuses',
+			'getTags',
+		]);
+		expect(node.webhookMethods).toBe(webhookMethods);
+	});
+
 	it('its fields', () => {
 		expect(
 			new TracklerTrigger().description.properties.map((property) => shape(property as never)),
