@@ -13,6 +13,8 @@ import {
 	executionEnded,
 	forgetConsumers,
 	hasStatus,
+	holdLeases,
+	leaseTiming,
 	leaseNext,
 	MAX_EXECUTIONS_IN_FLIGHT,
 	pullEvents,
@@ -58,6 +60,7 @@ import {
 import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/TracklerPollingTrigger.node';
 import { readTimingSettings, RULE_ID } from '../../nodes/shared/timingRules';
 import type { Track } from '../../nodes/shared/api';
+import { waitFor } from '../../tooling/time.cjs';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 type Ctx = Parameters<typeof consumerName>[0];
@@ -2223,5 +2226,128 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				],
 			},
 		]);
+	});
+});
+
+describe('holding the leases of a running execution', () => {
+	const saved = { ...leaseTiming };
+	afterEach(() => Object.assign(leaseTiming, saved));
+	const extensions = (requests: IHttpRequestOptions[]) =>
+		requests.filter((request) => String(request.url).endsWith('/lease-extensions'));
+
+	it('extends every lease until stopped, asking for the full deadline', async () => {
+		leaseTiming.extendEveryMs = 5;
+		const name = fresh();
+		const { ctx, requests } = context({ answers: () => ({ status: 200 }) });
+		const hold = holdLeases(ctx, name, ['a1', 'a2']);
+		await waitFor(
+			'two extensions',
+			5_000,
+			async () => (extensions(requests).length >= 2 ? true : undefined),
+			5,
+		);
+		hold.stop();
+		await hold.ended;
+		const sent = extensions(requests);
+		expect(sent[0].method).toBe('POST');
+		expect(sent[0].url).toBe(
+			`${BASE}/event-consumers/${encodeURIComponent(name)}/lease-extensions`,
+		);
+		expect(sent[0].body).toEqual({ ack_ids: ['a1', 'a2'], ack_deadline_seconds: 600 });
+		const count = sent.length;
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(extensions(requests)).toHaveLength(count);
+	});
+
+	it('a gone consumer (404) ends the hold', async () => {
+		leaseTiming.extendEveryMs = 5;
+		const { ctx, requests } = context({
+			answers: () => ({ status: 404, body: problem(404, 'not_found') }),
+		});
+		const hold = holdLeases(ctx, fresh(), ['a1']);
+		await hold.ended;
+		expect(extensions(requests)).toHaveLength(1);
+	});
+
+	it('leases Trackler refuses are dropped and the others extended again at once; none left ends the hold', async () => {
+		leaseTiming.extendEveryMs = 5;
+		const { ctx, requests } = context({
+			answers: [refusing(409, [1]), refusing(422, [0]), { status: 200 }],
+		});
+		const hold = holdLeases(ctx, fresh(), ['a0', 'a1', 'a2']);
+		await waitFor(
+			'three extensions',
+			5_000,
+			async () => (extensions(requests).length >= 3 ? true : undefined),
+			5,
+		);
+		hold.stop();
+		await hold.ended;
+		expect(
+			extensions(requests)
+				.slice(0, 3)
+				.map((request) => (request.body as IDataObject).ack_ids),
+		).toEqual([['a0', 'a1', 'a2'], ['a0', 'a2'], ['a2']]);
+		const none = context({ answers: [{ status: 409, body: problem(409, 'lease_expired') }] });
+		const ended = holdLeases(none.ctx, fresh(), ['a0']);
+		await ended.ended;
+		expect(extensions(none.requests)).toHaveLength(1);
+	});
+
+	it('a failed extension is logged and tried again at the next turn', async () => {
+		leaseTiming.extendEveryMs = 5;
+		const name = fresh();
+		const { ctx, requests, warnings } = context({
+			answers: [Object.assign(new Error('down'), { code: 'EPROTO' }), { status: 200 }],
+		});
+		const hold = holdLeases(ctx, name, ['a1', 'a2']);
+		await waitFor(
+			'a second extension',
+			5_000,
+			async () => (extensions(requests).length >= 2 ? true : undefined),
+			5,
+		);
+		hold.stop();
+		await hold.ended;
+		expect(warnings[0]).toBe(
+			`Trackler Polling Trigger: could not extend the leases of 2 event(s) of consumer ${name}; trying again in 0 s`,
+		);
+	});
+
+	it('stops at the cap: an extension goes out only while its wait ends within the cap', async () => {
+		jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+		leaseTiming.extendEveryMs = 5;
+		leaseTiming.maxHoldMs = 4;
+		const { ctx, requests } = context({ answers: () => ({ status: 200 }) });
+		const hold = holdLeases(ctx, fresh(), ['a1']);
+		await hold.ended;
+		expect(extensions(requests)).toEqual([]);
+		leaseTiming.maxHoldMs = 5;
+		const atCap = context({ answers: () => ({ status: 200 }) });
+		const next = holdLeases(atCap.ctx, fresh(), ['a1']);
+		await waitFor(
+			'an extension',
+			5_000,
+			async () => (extensions(atCap.requests).length ? true : undefined),
+			5,
+		);
+		next.stop();
+		await next.ended;
+		expect(extensions(atCap.requests).length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('an execution whose hold ended by itself stops counting as in flight', async () => {
+		leaseTiming.extendEveryMs = 50;
+		leaseTiming.maxHoldMs = 10;
+		const name = fresh();
+		const { ctx } = context({ answers: () => ({ status: 200 }) });
+		emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }]);
+		expect(consumerMemory(name).inFlight).toBe(1);
+		await waitFor(
+			'the hold to end',
+			5_000,
+			async () => (consumerMemory(name).inFlight === 0 ? true : undefined),
+			5,
+		);
 	});
 });
