@@ -466,6 +466,12 @@ describe('settle', () => {
 		expect(warnings).toHaveLength(1);
 	});
 
+	it('never throws, not even without a logger', async () => {
+		const { ctx } = context({ answers: [{ status: 400, body: problem(400, 'Bad') }] });
+		(ctx as unknown as { logger?: unknown }).logger = undefined;
+		await expect(settle(ctx, fresh(), 'acks', ['a1'])).resolves.toBeUndefined();
+	});
+
 	it('a failed release is not kept: its leases run out', async () => {
 		const name = fresh();
 		const { ctx, warnings } = context({
@@ -1056,6 +1062,33 @@ describe('New Events', () => {
 			const later = polling({ staticData: ahead, leases: [] });
 			await pollNewEvents(later.ctx);
 			expect(put(later.requests).start_at).toBe(new Date(NOW).toISOString());
+		});
+
+		it('a former cursor whose first unread event is newer than the last read starts at the last read; without it, at the first unread', async () => {
+			const page = {
+				status: 200,
+				body: {
+					object: 'list',
+					data: [full('n1', { created_at: '2026-03-01T09:10:00.000Z' })],
+					has_more: false,
+				},
+			};
+			const both = {
+				tracklerPolling: {
+					key: '["newEvents",["track.created"]]',
+					cursor: 'cur_1',
+					lastCreatedAt: '2026-03-01T09:00:00.000Z',
+				},
+			};
+			const a = polling({ staticData: both, leases: [], pages: { cur_1: page } });
+			await pollNewEvents(a.ctx);
+			expect(put(a.requests).start_at).toBe('2026-03-01T09:00:00.000Z');
+			const cursorOnly = {
+				tracklerPolling: { key: '["newEvents",["track.created"]]', cursor: 'cur_1' },
+			};
+			const b = polling({ staticData: cursorOnly, leases: [], pages: { cur_1: page } });
+			await pollNewEvents(b.ctx);
+			expect(put(b.requests).start_at).toBe('2026-03-01T09:10:00.000Z');
 		});
 
 		it('an expired former cursor starts from the newest event it had read; an empty page from now', async () => {
@@ -1853,6 +1886,35 @@ describe('the timing modes', () => {
 		expect(formerTimingState({ tracklerPolling: { windowEnd: 1 } }, settings)).toBeUndefined();
 	});
 
+	it('formerTimingState: no state, or state that is no object, is none; a Track date’s state is handed over', () => {
+		const settings = readTimingSettings(
+			testNode,
+			(_name, fallback) => fallback,
+			'appointmentTiming',
+			'UTC',
+		);
+		expect(formerTimingState({}, settings)).toBeUndefined();
+		expect(formerTimingState({ tracklerPolling: null }, settings)).toBeUndefined();
+		const trackDate = readTimingSettings(
+			testNode,
+			(name, fallback) => (name === 'metadataKey' ? 'Eind' : fallback),
+			'trackDate',
+			'UTC',
+		);
+		expect(
+			formerTimingState(
+				{ tracklerPolling: { key: formerStateKey(trackDate), windowEnd: 9000, ledger: { k: 1 } } },
+				trackDate,
+			),
+		).toEqual({ startMs: 9000, fired: ['k'] });
+		expect(
+			formerTimingState(
+				{ tracklerPolling: { key: formerStateKey(settings), windowEnd: 9000, ledger: { k: 1 } } },
+				trackDate,
+			),
+		).toEqual({ fired: [] });
+	});
+
 	it('formerStateKey: as earlier versions wrote it', () => {
 		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) =>
 			name in params ? params[name] : fallback;
@@ -1943,7 +2005,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 		...(Array.isArray(property.options)
 			? {
 					options: (property.options as Array<Record<string, unknown>>).map((option) =>
-						'value' in option && !('type' in option) ? option.value : shape(option),
+						'value' in option && !('type' in option) ? [option.name, option.value] : shape(option),
 					),
 				}
 			: {}),
@@ -1988,7 +2050,11 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				name: 'mode',
 				type: 'options',
 				default: 'appointmentTiming',
-				options: ['appointmentTiming', 'trackDate', 'newEvents'],
+				options: [
+					['Appointment Timing', 'appointmentTiming'],
+					['Date/Time in a Track', 'trackDate'],
+					['New Events', 'newEvents'],
+				],
 			},
 			{
 				displayName:
@@ -2003,7 +2069,12 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'beforeStart',
 				displayOptions: { show: { mode: ['appointmentTiming'] } },
-				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
+				options: [
+					['Before It Starts', 'beforeStart'],
+					['When It Starts', 'atStart'],
+					['After It Starts', 'afterStart'],
+					['After It Ends', 'afterEnd'],
+				],
 			},
 			{
 				displayName: 'Offset',
@@ -2029,7 +2100,11 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
 					},
 				},
-				options: ['days', 'hours', 'minutes'],
+				options: [
+					['Days', 'days'],
+					['Hours', 'hours'],
+					['Minutes', 'minutes'],
+				],
 			},
 			{
 				displayName: 'Filters',
@@ -2067,7 +2142,10 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'metadata',
 				displayOptions: { show: { mode: ['trackDate'] } },
-				options: ['metadata', 'fixed'],
+				options: [
+					['Date in Track Metadata', 'metadata'],
+					['Fixed Date-Time', 'fixed'],
+				],
 			},
 			{
 				displayName: 'Metadata Key',
@@ -2091,7 +2169,11 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'at',
 				displayOptions: { show: { mode: ['trackDate'] } },
-				options: ['before', 'at', 'after'],
+				options: [
+					['Before the Moment', 'before'],
+					['At the Moment', 'at'],
+					['After the Moment', 'after'],
+				],
 			},
 			{
 				displayName: 'Offset',
@@ -2107,7 +2189,11 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'days',
 				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
-				options: ['days', 'hours', 'minutes'],
+				options: [
+					['Days', 'days'],
+					['Hours', 'hours'],
+					['Minutes', 'minutes'],
+				],
 			},
 			{
 				displayName: 'Filters',
@@ -2140,30 +2226,30 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				required: true,
 				displayOptions: { show: { mode: ['newEvents'] } },
 				options: [
-					'appointment.booked',
-					'appointment.cancelled',
-					'appointment.created',
-					'appointment.deleted',
-					'appointment.rescheduled',
-					'email.sent',
-					'form.created',
-					'form.submitted',
-					'invitation.accepted',
-					'invitation.declined',
-					'invitation.expired',
-					'invitation.revoked',
-					'invitation.sent',
-					'member.added',
-					'member.removed',
-					'message.created',
-					'track.archived',
-					'track.created',
-					'track.deleted',
-					'track.status_changed',
-					'track.tag_added',
-					'track.tag_removed',
-					'track.unarchived',
-					'track.updated',
+					['Appointment Booked', 'appointment.booked'],
+					['Appointment Cancelled', 'appointment.cancelled'],
+					['Appointment Created', 'appointment.created'],
+					['Appointment Deleted', 'appointment.deleted'],
+					['Appointment Rescheduled', 'appointment.rescheduled'],
+					['Email Sent', 'email.sent'],
+					['Form Created', 'form.created'],
+					['Form Submitted', 'form.submitted'],
+					['Invitation Accepted', 'invitation.accepted'],
+					['Invitation Declined', 'invitation.declined'],
+					['Invitation Expired', 'invitation.expired'],
+					['Invitation Revoked', 'invitation.revoked'],
+					['Invitation Sent', 'invitation.sent'],
+					['Member Added', 'member.added'],
+					['Member Removed', 'member.removed'],
+					['Message Created', 'message.created'],
+					['Track Archived', 'track.archived'],
+					['Track Created', 'track.created'],
+					['Track Deleted', 'track.deleted'],
+					['Track Status Changed', 'track.status_changed'],
+					['Track Tag Added', 'track.tag_added'],
+					['Track Tag Removed', 'track.tag_removed'],
+					['Track Unarchived', 'track.unarchived'],
+					['Track Updated', 'track.updated'],
 				],
 			},
 			{
@@ -2207,14 +2293,20 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 						type: 'options',
 						default: 'full',
 						displayOptions: { show: { '/mode': ['newEvents'] } },
-						options: ['full', 'thin'],
+						options: [
+							['Full', 'full'],
+							['Thin (IDs Only)', 'thin'],
+						],
 					},
 					{
 						displayName: 'Personal Data in Output',
 						name: 'personalData',
 						type: 'options',
 						default: 'include',
-						options: ['include', 'redact'],
+						options: [
+							['Include', 'include'],
+							['Redact', 'redact'],
+						],
 					},
 					{
 						displayName: 'Simplify',

@@ -79,7 +79,7 @@ function context(
 		},
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			options.params && name in options.params ? options.params[name] : fallback,
-		getNodeWebhookUrl: () => options.webhookUrl,
+		getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 		getWorkflowStaticData: () => store,
 		logger: {
 			warn: (message: string) => warnings.push(message),

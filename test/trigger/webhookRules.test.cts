@@ -69,7 +69,9 @@ function context(options: Options = {}) {
 		getCredentials: async () => ({ apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_hook' }),
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			options.params && name in options.params ? options.params[name] : fallback,
-		getNodeWebhookUrl: () => ('webhookUrl' in options ? options.webhookUrl : URL_PROD),
+		// n8n's URL of the node's one webhook, named 'default'.
+		getNodeWebhookUrl: (name: string) =>
+			name === 'default' ? ('webhookUrl' in options ? options.webhookUrl : URL_PROD) : undefined,
 		getWorkflowStaticData: () => data,
 		logger: {
 			warn: (message: string) => warnings.push(message),
@@ -1007,7 +1009,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 		...(Array.isArray(property.options)
 			? {
 					options: (property.options as Array<Record<string, unknown>>).map((option) =>
-						'value' in option && !('type' in option) ? option.value : shape(option),
+						'value' in option && !('type' in option) ? [option.name, option.value] : shape(option),
 					),
 				}
 			: {}),
@@ -1071,7 +1073,11 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				name: 'mode',
 				type: 'options',
 				default: 'events',
-				options: ['appointmentTiming', 'trackDate', 'events'],
+				options: [
+					['Appointment Timing', 'appointmentTiming'],
+					['Date/Time in a Track', 'trackDate'],
+					['Events', 'events'],
+				],
 			},
 			{
 				displayName: 'Events',
@@ -1081,30 +1087,30 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				required: true,
 				displayOptions: { show: { mode: ['events'] } },
 				options: [
-					'appointment.booked',
-					'appointment.cancelled',
-					'appointment.created',
-					'appointment.deleted',
-					'appointment.rescheduled',
-					'email.sent',
-					'form.created',
-					'form.submitted',
-					'invitation.accepted',
-					'invitation.declined',
-					'invitation.expired',
-					'invitation.revoked',
-					'invitation.sent',
-					'member.added',
-					'member.removed',
-					'message.created',
-					'track.archived',
-					'track.created',
-					'track.deleted',
-					'track.status_changed',
-					'track.tag_added',
-					'track.tag_removed',
-					'track.unarchived',
-					'track.updated',
+					['Appointment Booked', 'appointment.booked'],
+					['Appointment Cancelled', 'appointment.cancelled'],
+					['Appointment Created', 'appointment.created'],
+					['Appointment Deleted', 'appointment.deleted'],
+					['Appointment Rescheduled', 'appointment.rescheduled'],
+					['Email Sent', 'email.sent'],
+					['Form Created', 'form.created'],
+					['Form Submitted', 'form.submitted'],
+					['Invitation Accepted', 'invitation.accepted'],
+					['Invitation Declined', 'invitation.declined'],
+					['Invitation Expired', 'invitation.expired'],
+					['Invitation Revoked', 'invitation.revoked'],
+					['Invitation Sent', 'invitation.sent'],
+					['Member Added', 'member.added'],
+					['Member Removed', 'member.removed'],
+					['Message Created', 'message.created'],
+					['Track Archived', 'track.archived'],
+					['Track Created', 'track.created'],
+					['Track Deleted', 'track.deleted'],
+					['Track Status Changed', 'track.status_changed'],
+					['Track Tag Added', 'track.tag_added'],
+					['Track Tag Removed', 'track.tag_removed'],
+					['Track Unarchived', 'track.unarchived'],
+					['Track Updated', 'track.updated'],
 				],
 			},
 			{
@@ -1127,7 +1133,12 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'beforeStart',
 				displayOptions: { show: { mode: ['appointmentTiming'] } },
-				options: ['beforeStart', 'atStart', 'afterStart', 'afterEnd'],
+				options: [
+					['Before It Starts', 'beforeStart'],
+					['When It Starts', 'atStart'],
+					['After It Starts', 'afterStart'],
+					['After It Ends', 'afterEnd'],
+				],
 			},
 			{
 				displayName: 'Offset',
@@ -1153,7 +1164,11 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
 					},
 				},
-				options: ['days', 'hours', 'minutes'],
+				options: [
+					['Days', 'days'],
+					['Hours', 'hours'],
+					['Minutes', 'minutes'],
+				],
 			},
 			{
 				displayName: 'Filters',
@@ -1191,7 +1206,10 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'metadata',
 				displayOptions: { show: { mode: ['trackDate'] } },
-				options: ['metadata', 'fixed'],
+				options: [
+					['Date in Track Metadata', 'metadata'],
+					['Fixed Date-Time', 'fixed'],
+				],
 			},
 			{
 				displayName: 'Metadata Key',
@@ -1215,7 +1233,11 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'at',
 				displayOptions: { show: { mode: ['trackDate'] } },
-				options: ['before', 'at', 'after'],
+				options: [
+					['Before the Moment', 'before'],
+					['At the Moment', 'at'],
+					['After the Moment', 'after'],
+				],
 			},
 			{
 				displayName: 'Offset',
@@ -1231,7 +1253,11 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				type: 'options',
 				default: 'days',
 				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
-				options: ['days', 'hours', 'minutes'],
+				options: [
+					['Days', 'days'],
+					['Hours', 'hours'],
+					['Minutes', 'minutes'],
+				],
 			},
 			{
 				displayName: 'Filters',
@@ -1341,7 +1367,10 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 						name: 'acknowledge',
 						type: 'options',
 						default: 'stored',
-						options: ['stored', 'finished'],
+						options: [
+							['When the Execution Is Stored', 'stored'],
+							['When the Execution Finished', 'finished'],
+						],
 					},
 					{
 						displayName: 'Payload',
@@ -1349,14 +1378,20 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 						type: 'options',
 						default: 'full',
 						displayOptions: { show: { '/mode': ['events'] } },
-						options: ['full', 'thin'],
+						options: [
+							['Full', 'full'],
+							['Thin (IDs Only)', 'thin'],
+						],
 					},
 					{
 						displayName: 'Personal Data in Output',
 						name: 'personalData',
 						type: 'options',
 						default: 'include',
-						options: ['include', 'redact'],
+						options: [
+							['Include', 'include'],
+							['Redact', 'redact'],
+						],
 					},
 					{
 						displayName: 'Simplify',
