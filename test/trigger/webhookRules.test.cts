@@ -451,7 +451,7 @@ function delivery(
 
 async function deliver(
 	sent: { raw: string; headers: Record<string, string> },
-	options: Options & { path?: string; rawAs?: 'buffer' | 'later' | 'none' } = {},
+	options: Options & { path?: string; rawAs?: 'buffer' | 'later' | 'none'; viaNode?: boolean } = {},
 ) {
 	const setup = context({
 		staticData: { subscriptionId: 'sub-1', publicKey: key.publicKey },
@@ -490,7 +490,9 @@ async function deliver(
 		getHeaderData: () => sent.headers,
 		getBodyData: () => JSON.parse(sent.raw) as IDataObject,
 	});
-	const result = await handleWebhook.call(setup.ctx);
+	const result = options.viaNode
+		? await new TracklerTrigger().webhook.call(setup.ctx)
+		: await handleWebhook.call(setup.ctx);
 	return { ...setup, result, response, res };
 }
 
@@ -520,6 +522,36 @@ describe('a delivery', () => {
 			expect(summary().map(([method, path]) => [method, path])).toEqual([
 				['POST', '/webhook-subscriptions/sub-1/claims'],
 			]);
+		},
+	);
+
+	it('the node hands each delivery to the handler', async () => {
+		const body = event();
+		const { result } = await deliver(delivery(body), {
+			params: EVENTS,
+			mode: 'manual',
+			viaNode: true,
+			answers: [claimed],
+		});
+		expect(result).toEqual({
+			workflowData: [[{ json: eventOutput(body as never, false, false) }]],
+		});
+	});
+
+	it.each([
+		['finished', 200, { received: true, execution: 'error' }],
+		['stored', 500, { message: 'Error in workflow' }],
+		[undefined, 500, { message: 'Error in workflow' }],
+	])(
+		'Acknowledge Deliveries %p: n8n’s later answer to a failed execution is %p',
+		async (acknowledge, status, body) => {
+			const { res, response } = await deliver(delivery(event()), {
+				params: { ...EVENTS, options: acknowledge ? { acknowledge } : {} },
+				mode: 'manual',
+				answers: [claimed],
+			});
+			res.status(500).json({ message: 'Error in workflow' });
+			expect(response).toEqual({ status, body, headers: {} });
 		},
 	);
 
