@@ -811,6 +811,13 @@ describe('New Events', () => {
 		},
 	);
 
+	it('a thin event of a user actor without the user names no user', () => {
+		expect(thinned(full('e', { actor: { type: 'user' } }) as never).actor).toEqual({
+			type: 'user',
+			user_id: undefined,
+		});
+	});
+
 	it('a thin event keeps ids and types only', () => {
 		expect(
 			thinned(
@@ -988,6 +995,7 @@ describe('New Events', () => {
 			const { ctx, requests } = polling({ params: { options: { lookBackHours: 2 } }, leases: [] });
 			await pollNewEvents(ctx);
 			expect(put(requests).start_at).toBe(new Date(NOW - 2 * 3_600_000).toISOString());
+			expect(requests.filter((request) => String(request.url).endsWith('/events'))).toEqual([]);
 		});
 
 		it('a thin payload is put as such', async () => {
@@ -1014,6 +1022,19 @@ describe('New Events', () => {
 			const acks = requests.find((request) => String(request.url).endsWith('/acks'));
 			expect(acks?.body).toEqual({ ack_ids: ['ack_e1', 'ack_m1'] });
 			expect(emitted[0][0]).toEqual([[{ json: eventOutput(full('e3') as never, false, false) }]]);
+			// No cursor to read: the feed is not asked.
+			expect(requests.filter((request) => String(request.url).endsWith('/events'))).toEqual([]);
+		});
+
+		it('a batch with nothing to run starts no execution', async () => {
+			const { ctx, requests, emitted } = polling({
+				leases: [[lease('m1', { type: 'track.moment_due' })]],
+			});
+			await pollNewEvents(ctx);
+			expect(emitted).toEqual([]);
+			expect(requests.find((request) => String(request.url).endsWith('/acks'))?.body).toEqual({
+				ack_ids: ['ack_m1'],
+			});
 		});
 
 		it('a former cursor starts at the first event it had not read, within 30 days', async () => {
@@ -2426,6 +2447,40 @@ describe('holding the leases of a running execution', () => {
 		next.stop();
 		await next.ended;
 		expect(extensions(atCap.requests).length).toBeGreaterThanOrEqual(1);
+	});
+
+	it('an execution whose hold ended by itself is not counted off again when n8n reports its end', async () => {
+		leaseTiming.extendEveryMs = 50;
+		leaseTiming.maxHoldMs = 10;
+		const name = fresh();
+		let first: { resolve: (run: IRun) => void } | undefined;
+		const { ctx, requests } = context({
+			answers: () => ({ status: 200 }),
+			emit: (_data, _response, promise) => {
+				first ??= promise as typeof first;
+			},
+		});
+		emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }]);
+		await waitFor(
+			'the hold to end',
+			5_000,
+			async () => (consumerMemory(name).inFlight === 0 ? true : undefined),
+			5,
+		);
+		leaseTiming.maxHoldMs = 60 * 60_000;
+		leaseTiming.extendEveryMs = 200_000;
+		emitLeases(ctx, name, [{ ack_id: 'b1' } as never], [{ json: {} }]);
+		expect(consumerMemory(name).inFlight).toBe(1);
+		first?.resolve({ status: 'success', data: { resultData: { runData: {} } } } as unknown as IRun);
+		await waitFor(
+			'the acknowledgement',
+			5_000,
+			async () =>
+				requests.some((request) => String(request.url).endsWith('/acks')) ? true : undefined,
+			5,
+		);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(consumerMemory(name).inFlight).toBe(1);
 	});
 
 	it('an execution whose hold ended by itself stops counting as in flight', async () => {

@@ -451,7 +451,12 @@ function delivery(
 
 async function deliver(
 	sent: { raw: string; headers: Record<string, string> },
-	options: Options & { path?: string; rawAs?: 'buffer' | 'later' | 'none'; viaNode?: boolean } = {},
+	options: Options & {
+		path?: string;
+		pathAs?: 'originalUrl' | 'url';
+		rawAs?: 'buffer' | 'later' | 'none';
+		viaNode?: boolean;
+	} = {},
 ) {
 	const setup = context({
 		staticData: { subscriptionId: 'sub-1', publicKey: key.publicKey },
@@ -475,7 +480,7 @@ async function deliver(
 		},
 	};
 	const req: Record<string, unknown> = {
-		originalUrl: options.path ?? `/webhook/${WEBHOOK_ID}/webhook`,
+		[options.pathAs ?? 'originalUrl']: options.path ?? `/webhook/${WEBHOOK_ID}/webhook`,
 	};
 	if (options.rawAs === 'later') {
 		req.readRawBody = async () => {
@@ -722,6 +727,25 @@ describe('a delivery', () => {
 		});
 		expect(keyOnly.response.status).toBe(401);
 	});
+
+	it.each(['originalUrl', 'url'] as const)(
+		'a first test delivery’s path is read from the request’s %s',
+		async (pathAs) => {
+			const testUrl = `https://n8n.example.nl/webhook-test/${WEBHOOK_ID}/webhook`;
+			const { requests } = await deliver(delivery(event()), {
+				params: EVENTS,
+				mode: 'manual',
+				staticData: {},
+				path: `/webhook-test/${WEBHOOK_ID}/webhook`,
+				pathAs,
+				answers: [list(subscription({ id: 'sub-t', url: testUrl })), claimed],
+			});
+			expect(requests.map((request) => String(request.url).replace(BASE, ''))).toEqual([
+				'/webhook-subscriptions',
+				'/webhook-subscriptions/sub-t/claims',
+			]);
+		},
+	);
 
 	it('a first test delivery finds its key in Trackler by the exact test URL; the one that verifies wins', async () => {
 		const testUrl = `https://n8n.example.nl/webhook-test/${WEBHOOK_ID}/webhook`;
