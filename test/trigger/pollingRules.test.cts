@@ -1460,6 +1460,43 @@ describe('the timing modes', () => {
 			);
 		});
 
+		it('the sample names the Track from the appointment when the Track lacks them, else null', async () => {
+			const sampleOf = async (
+				track: Record<string, unknown>,
+				appointment: Record<string, unknown>,
+			) => {
+				const { ctx } = timed({
+					mode: 'manual',
+					params: { mode: 'appointmentTiming' },
+					read: (request) =>
+						tail(request) === '/appointments'
+							? {
+									status: 200,
+									body: {
+										object: 'list',
+										data: [appointmentOf('a1', NOW, appointment)],
+										has_more: false,
+									},
+								}
+							: tail(request).startsWith('/tracks')
+								? { status: 200, body: trackOf('trk_a1', track) }
+								: undefined,
+				});
+				const items = (await pollAppointmentTiming(ctx)) as Array<Array<{ json: IDataObject }>>;
+				return [items[0][0].json.track_title, items[0][0].json.track_url];
+			};
+			await expect(
+				sampleOf(
+					{ title: undefined, app_url: undefined },
+					{ track: { title: 'Uit afspraak', app_url: 'https://a/t' } },
+				),
+			).resolves.toEqual(['Uit afspraak', 'https://a/t']);
+			await expect(sampleOf({ title: undefined, app_url: undefined }, {})).resolves.toEqual([
+				null,
+				null,
+			]);
+		});
+
 		it('tries at most the 10 nearest appointments for the sample', async () => {
 			const many = Array.from({ length: 12 }, (_, i) => appointmentOf(`a${i}`, NOW + i * HOUR));
 			const { ctx, requests } = timed({
