@@ -1973,6 +1973,46 @@ describe('the timing modes', () => {
 		).toEqual({ fired: [] });
 	});
 
+	it('formerTimingState: a fixed moment mid fan-out starts at the moment itself, its offset and unit applied', () => {
+		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) =>
+			name in params ? params[name] : fallback;
+		const fixed = (timing: string) =>
+			readTimingSettings(
+				testNode,
+				read({
+					momentSource: 'fixed',
+					fixedMoment: '2027-03-01T09:00:00',
+					momentTiming: timing,
+					momentOffset: 2,
+					momentOffsetUnit: 'hours',
+				}),
+				'trackDate',
+				'UTC',
+			);
+		const anchor = Date.parse('2027-03-01T09:00:00Z');
+		for (const [timing, firesAt] of [
+			['before', anchor - 2 * 3_600_000],
+			['after', anchor + 2 * 3_600_000],
+		] as const) {
+			const settings = fixed(timing);
+			const stored = {
+				key: formerStateKey(settings),
+				windowEnd: anchor + 5 * 3_600_000,
+				fanOut: { cursor: 'c' },
+			};
+			expect(formerTimingState({ tracklerPolling: stored }, settings)).toEqual({
+				startMs: firesAt,
+				fired: [],
+			});
+			expect(
+				formerTimingState({ tracklerPolling: { ...stored, windowEnd: firesAt - 1 } }, settings),
+			).toEqual({
+				startMs: firesAt - 1,
+				fired: [],
+			});
+		}
+	});
+
 	it('formerStateKey: as earlier versions wrote it', () => {
 		const read = (params: Record<string, unknown>) => (name: string, fallback: unknown) =>
 			name in params ? params[name] : fallback;
