@@ -2432,7 +2432,7 @@ describe('holding the leases of a running execution', () => {
 		const hold = holdLeases(ctx, name, ['a1', 'a2']);
 		await waitFor(
 			'two extensions',
-			5_000,
+			30_000,
 			async () => (extensions(requests).length >= 2 ? true : undefined),
 			5,
 		);
@@ -2467,7 +2467,7 @@ describe('holding the leases of a running execution', () => {
 		const hold = holdLeases(ctx, fresh(), ['a0', 'a1', 'a2']);
 		await waitFor(
 			'three extensions',
-			5_000,
+			30_000,
 			async () => (extensions(requests).length >= 3 ? true : undefined),
 			5,
 		);
@@ -2493,7 +2493,7 @@ describe('holding the leases of a running execution', () => {
 		const hold = holdLeases(ctx, name, ['a1', 'a2']);
 		await waitFor(
 			'a second extension',
-			5_000,
+			30_000,
 			async () => (extensions(requests).length >= 2 ? true : undefined),
 			5,
 		);
@@ -2517,7 +2517,7 @@ describe('holding the leases of a running execution', () => {
 		const next = holdLeases(atCap.ctx, fresh(), ['a1']);
 		await waitFor(
 			'an extension',
-			5_000,
+			30_000,
 			async () => (extensions(atCap.requests).length ? true : undefined),
 			5,
 		);
@@ -2540,7 +2540,7 @@ describe('holding the leases of a running execution', () => {
 		emitLeases(ctx, name, [{ ack_id: 'a1' } as never], [{ json: {} }]);
 		await waitFor(
 			'the hold to end',
-			5_000,
+			30_000,
 			async () => (consumerMemory(name).inFlight === 0 ? true : undefined),
 			5,
 		);
@@ -2551,7 +2551,7 @@ describe('holding the leases of a running execution', () => {
 		first?.resolve({ status: 'success', data: { resultData: { runData: {} } } } as unknown as IRun);
 		await waitFor(
 			'the acknowledgement',
-			5_000,
+			30_000,
 			async () =>
 				requests.some((request) => String(request.url).endsWith('/acks')) ? true : undefined,
 			5,
@@ -2569,7 +2569,7 @@ describe('holding the leases of a running execution', () => {
 		expect(consumerMemory(name).inFlight).toBe(1);
 		await waitFor(
 			'the hold to end',
-			5_000,
+			30_000,
 			async () => (consumerMemory(name).inFlight === 0 ? true : undefined),
 			5,
 		);
