@@ -42,6 +42,11 @@ describe('requiredScope', () => {
 		['POST', '/', undefined],
 		['POST', '', undefined],
 		['POST', '/tracks?x=/a/b', 'tracks:write'],
+		// a path part named like an inherited property of an object is no table entry
+		['POST', '/toString', undefined],
+		['POST', '/constructor', undefined],
+		['POST', `/tracks/${ID}/__proto__`, undefined],
+		['PATCH', `/tracks/${ID}/hasOwnProperty`, undefined],
 	])('%s %s needs %p', (method, path, scope) => {
 		expect(requiredScope(method as 'GET', path)).toBe(scope);
 	});
