@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { CUSTOM_DATA_KEY, recordTrackAction, recordWorkspace, trackOfResult } from '../../nodes/Trackler/executionData';
 import { forgetMe } from '../../nodes/shared/me';
-import { createTrack, jsonOf, listData, useSandbox } from './fixtures.cjs';
+import { createTrack, jsonOf, listData, setFaults, useSandbox } from './fixtures.cjs';
 import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
@@ -136,6 +136,29 @@ describe('custom execution data', () => {
 		});
 		expect(trackOfResult({ object: 'tag', id: 'x' })).toBeUndefined();
 		expect(trackOfResult([{ object: 'track', id: 't1' }])).toBeUndefined();
+	});
+
+	it('the workspace is read with one retry only: when GET /me fails twice it is left out, and the node does not fail', async () => {
+		forgetMe();
+		const track = await createTrack(ctx.sb, 'Werkruimte onbekend');
+		await setFaults(ctx.sb, { fail_next: [{ status: 503, count: 2, path_prefix: '/me' }] });
+		const customData: Record<string, string> = {};
+		const h = ctx.harness();
+		try {
+			const output = await h.run({
+				customData,
+				parameters: { resource: 'track', operation: 'get', trackId: rl(track.id) },
+			});
+			expect(jsonOf(output)[0].id).toBe(track.id);
+		} finally {
+			await setFaults(ctx.sb, { fail_next: [] });
+		}
+		expect(meReads(h)).toBe(2);
+		expect(customData).toEqual({
+			[CUSTOM_DATA_KEY.trackId]: track.id,
+			[CUSTOM_DATA_KEY.trackTitle]: 'Werkruimte onbekend',
+			[CUSTOM_DATA_KEY.action]: 'track.get',
+		});
 	});
 
 	it('without custom data in the context the node runs as before', async () => {
