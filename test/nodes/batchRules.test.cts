@@ -282,6 +282,8 @@ describe('sendBatch: one item failed', () => {
 							code: 'validation_failed',
 							errors: [
 								{ field: 'items[0].body', message: 'is too long' },
+								{ field: 'items[42].track_id', message: 'is archived' },
+								{ field: 'note.items[1].x', message: 'is odd' },
 								{ field: 'note', message: 'is not allowed' },
 							],
 						},
@@ -294,7 +296,9 @@ describe('sendBatch: one item failed', () => {
 		expect(index).toBe(4);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Validation failed (422)');
-		expect((error as NodeApiError).description).toBe('body: is too long\nnote: is not allowed');
+		expect((error as NodeApiError).description).toBe(
+			'body: is too long\ntrack_id: is archived\nnote.items[1].x: is odd\nnote: is not allowed',
+		);
 		expect((error as NodeApiError).context.itemIndex).toBe(4);
 	});
 

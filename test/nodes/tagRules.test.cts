@@ -86,6 +86,18 @@ describe('the tag selection', () => {
 		expect(error.context.itemIndex).toBe(3);
 	});
 
+	it('an ID that is no ID is refused naming the Tag and the fix', () => {
+		let error: NodeOperationError | undefined;
+		try {
+			getTagSelection.call(context({ tagIds: [ID(1), 'nope'] }), 2);
+		} catch (e) {
+			error = e as NodeOperationError;
+		}
+		expect(error?.message).toBe('Tag "nope" is not a valid ID');
+		expect(error?.description).toContain('Choose the Tag from the list, or give its ID');
+		expect(error?.context.itemIndex).toBe(2);
+	});
+
 	it('a name of 50 characters is taken; of 51 refused, naming its start and the fix', () => {
 		const fifty = 'n'.repeat(50);
 		expect(getTagSelection.call(context({ tagNames: fifty }), 0).names).toEqual([fifty]);
