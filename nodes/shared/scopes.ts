@@ -45,8 +45,13 @@ const TOP_RESOURCE: Record<string, TokenScope> = {
 export function requiredScope(method: IHttpRequestMethods, path: string): TokenScope | undefined {
 	if (method === 'GET') return 'read';
 	const segments = path.split('?')[0].split('/').filter((s) => s !== '');
-	if (segments[0] === 'tracks' && segments.length >= 3) return TRACK_SUB_RESOURCE[segments[2]];
-	return TOP_RESOURCE[segments[0] ?? ''];
+	if (segments[0] === 'tracks' && segments.length >= 3) return ownEntry(TRACK_SUB_RESOURCE, segments[2]);
+	return ownEntry(TOP_RESOURCE, segments[0] ?? '');
+}
+
+/** A table's own entry: a path part such as `constructor` or `toString` is no entry, not an inherited function. */
+function ownEntry(table: Record<string, TokenScope>, key: string): TokenScope | undefined {
+	return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
 }
 
 /** How to get a token that has `scope`, for an error's description. */
