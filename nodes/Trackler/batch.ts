@@ -95,8 +95,9 @@ function asItemProblem(problem: Problem | null): Problem | null {
 
 function retryableError(error: unknown): boolean {
 	if (error instanceof NodeApiError) {
-		const status = Number(error.httpCode);
-		// No status: Trackler was not reached (the transport retried the network failure already).
+		// No status (n8n gives `null`, which Number() would read as 0): Trackler was not reached (the
+		// transport retried the network failure already).
+		const status = Number(error.httpCode ?? Number.NaN);
 		return Number.isNaN(status) || isRetryableStatus(status);
 	}
 	return false;
