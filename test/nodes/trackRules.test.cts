@@ -8,7 +8,15 @@ import { getExternalId, getTrackTarget } from '../../nodes/Trackler/resources/tr
 import { getMetadataPairs } from '../../nodes/Trackler/resources/track/metadata';
 import { getExpectedEtag } from '../../nodes/Trackler/resources/track/onlyIfUnchanged';
 import { testNode } from '../../tooling/fakeContext.cjs';
-import { catchError, createTrack, jsonOf, listData, setFaults, useSandbox } from './fixtures.cjs';
+import {
+	catchError,
+	createTrack,
+	jsonOf,
+	listData,
+	MISSING_ID,
+	setFaults,
+	useSandbox,
+} from './fixtures.cjs';
 import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
@@ -301,6 +309,28 @@ describe('Track: Update, the request', () => {
 		expect(requests[1].headers['If-Match']).toBe(track.etag);
 		expect(requests[1].body).toEqual({ title: 'Gelezen' });
 		expect(json[0]).toEqual((await ctx.sb.api('GET', `/tracks/${track.id}`)).body);
+	});
+
+	it('with Only If Unchanged, a failed read of the version names the item whose Track it is', async () => {
+		const track = await createTrack(ctx.sb, 'Eerste item');
+		const h = ctx.harness();
+		const error = await catchError(() =>
+			h.run({
+				items: [{}, {}],
+				parameters: (i) =>
+					update(
+						rl(i === 0 ? track.id : MISSING_ID),
+						{ title: `Item ${i}` },
+						{ onlyIfUnchanged: true },
+					),
+			}),
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.httpCode).toBe('404');
+		expect(error.context?.itemIndex).toBe(1);
+		const lines = h.requests.map((r) => `${r.method} ${r.url.replace(/^.*\/v1/, '')}`);
+		expect(lines).toContain(`GET /tracks/${MISSING_ID}`);
+		expect(lines).not.toContain(`PATCH /tracks/${MISSING_ID}`);
 	});
 
 	it('a Track changed since it was read fails with what changed, the version sent and the current one', async () => {
