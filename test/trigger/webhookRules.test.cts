@@ -21,6 +21,7 @@ import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.nod
 import { forgetMe } from '../../nodes/shared/me';
 import { RULE_ID } from '../../nodes/shared/timingRules';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
+import { shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
 
 type Answer = { status: number; body?: unknown } | Error;
 
@@ -1053,23 +1054,7 @@ describe('acknowledgeFailedExecutions', () => {
 
 describe('the Trackler Trigger description: what n8n reads from it', () => {
 	// Labels, names, types, defaults, option values, which fields show when, the webhook and the
-	// credential; the longer texts the editor shows (descriptions, hints, placeholders) are left out.
-	const shape = (property: Record<string, unknown>): Record<string, unknown> => ({
-		displayName: property.displayName,
-		name: property.name,
-		type: property.type,
-		default: property.default,
-		...(property.required ? { required: true } : {}),
-		...(property.typeOptions ? { typeOptions: property.typeOptions } : {}),
-		...(property.displayOptions ? { displayOptions: property.displayOptions } : {}),
-		...(Array.isArray(property.options)
-			? {
-					options: (property.options as Array<Record<string, unknown>>).map((option) =>
-						'value' in option && !('type' in option) ? [option.name, option.value] : shape(option),
-					),
-				}
-			: {}),
-	});
+	// credential (shape, in descriptionShapes.cts).
 
 	it('the node', () => {
 		const {
@@ -1183,161 +1168,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				default: false,
 				displayOptions: { show: { mode: ['events'], '@version': [{ _cnd: { lt: 1.1 } }] } },
 			},
-			{
-				displayName: 'When',
-				name: 'appointmentTiming',
-				type: 'options',
-				default: 'beforeStart',
-				displayOptions: { show: { mode: ['appointmentTiming'] } },
-				options: [
-					['Before It Starts', 'beforeStart'],
-					['When It Starts', 'atStart'],
-					['After It Starts', 'afterStart'],
-					['After It Ends', 'afterEnd'],
-				],
-			},
-			{
-				displayName: 'Offset',
-				name: 'appointmentOffset',
-				type: 'number',
-				default: 15,
-				typeOptions: { minValue: 0 },
-				displayOptions: {
-					show: {
-						mode: ['appointmentTiming'],
-						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
-					},
-				},
-			},
-			{
-				displayName: 'Offset Unit',
-				name: 'appointmentOffsetUnit',
-				type: 'options',
-				default: 'minutes',
-				displayOptions: {
-					show: {
-						mode: ['appointmentTiming'],
-						appointmentTiming: ['beforeStart', 'afterStart', 'afterEnd'],
-					},
-				},
-				options: [
-					['Days', 'days'],
-					['Hours', 'hours'],
-					['Minutes', 'minutes'],
-				],
-			},
-			{
-				displayName: 'Filters',
-				name: 'appointmentFilters',
-				type: 'collection',
-				default: {},
-				displayOptions: { show: { mode: ['appointmentTiming'] } },
-				options: [
-					{
-						displayName: 'Scheduler Names or IDs',
-						name: 'schedulerIds',
-						type: 'multiOptions',
-						default: [],
-						typeOptions: { loadOptionsMethod: 'getSchedulers' },
-					},
-					{
-						displayName: 'Status Names or IDs',
-						name: 'statusIds',
-						type: 'multiOptions',
-						default: [],
-						typeOptions: { loadOptionsMethod: 'getStatuses' },
-					},
-					{
-						displayName: 'Tag Names or IDs',
-						name: 'tagIds',
-						type: 'multiOptions',
-						default: [],
-						typeOptions: { loadOptionsMethod: 'getTags' },
-					},
-				],
-			},
-			{
-				displayName: 'Moment',
-				name: 'momentSource',
-				type: 'options',
-				default: 'metadata',
-				displayOptions: { show: { mode: ['trackDate'] } },
-				options: [
-					['Date in Track Metadata', 'metadata'],
-					['Fixed Date-Time', 'fixed'],
-				],
-			},
-			{
-				displayName: 'Metadata Key',
-				name: 'metadataKey',
-				type: 'string',
-				default: '',
-				required: true,
-				displayOptions: { show: { mode: ['trackDate'], momentSource: ['metadata'] } },
-			},
-			{
-				displayName: 'Date and Time',
-				name: 'fixedMoment',
-				type: 'dateTime',
-				default: '',
-				required: true,
-				displayOptions: { show: { mode: ['trackDate'], momentSource: ['fixed'] } },
-			},
-			{
-				displayName: 'When',
-				name: 'momentTiming',
-				type: 'options',
-				default: 'at',
-				displayOptions: { show: { mode: ['trackDate'] } },
-				options: [
-					['Before the Moment', 'before'],
-					['At the Moment', 'at'],
-					['After the Moment', 'after'],
-				],
-			},
-			{
-				displayName: 'Offset',
-				name: 'momentOffset',
-				type: 'number',
-				default: 1,
-				typeOptions: { minValue: 0 },
-				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
-			},
-			{
-				displayName: 'Offset Unit',
-				name: 'momentOffsetUnit',
-				type: 'options',
-				default: 'days',
-				displayOptions: { show: { mode: ['trackDate'], momentTiming: ['before', 'after'] } },
-				options: [
-					['Days', 'days'],
-					['Hours', 'hours'],
-					['Minutes', 'minutes'],
-				],
-			},
-			{
-				displayName: 'Filters',
-				name: 'trackFilters',
-				type: 'collection',
-				default: {},
-				displayOptions: { show: { mode: ['trackDate'] } },
-				options: [
-					{
-						displayName: 'Status Names or IDs',
-						name: 'statusIds',
-						type: 'multiOptions',
-						default: [],
-						typeOptions: { loadOptionsMethod: 'getStatuses' },
-					},
-					{
-						displayName: 'Tag Names or IDs',
-						name: 'tagIds',
-						type: 'multiOptions',
-						default: [],
-						typeOptions: { loadOptionsMethod: 'getTags' },
-					},
-				],
-			},
+			...TIMING_FIELD_SHAPES,
 			{
 				displayName: 'Filters',
 				name: 'filters',
