@@ -1,6 +1,10 @@
 // The input checks one rule at a time, without a server: every message and fix a user reads, both sides of
 // every limit (at, one past), empty against left out, the expression named in an "is empty" message, and the
 // errors' wrapping (errors.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import YAML from 'yaml';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -315,25 +319,66 @@ describe('getAddedText', () => {
 	});
 });
 
-describe('LIMIT (the contract maxLengths)', () => {
-	it('holds every limit', () => {
-		expect(LIMIT).toEqual({
-			title: 200,
-			search: 200,
-			name: 100,
-			tagName: 50,
-			message: 5000,
-			emailBody: 20000,
-			location: 500,
-			cancellationReason: 500,
-			url: 2048,
-			participants: 50,
-			chosenMembers: 100,
-			metadataKeys: 50,
-			metadataKey: 40,
-			metadataValue: 500,
-			email: 254,
-		});
+describe("LIMIT: the contract's limits, checked before a request is sent", () => {
+	const contract = YAML.parse(
+		fs.readFileSync(path.resolve(__dirname, '../../api/openapi.yaml'), 'utf8'),
+	) as Record<string, any>;
+	/** A value in the contract's components.schemas, by a dotted path (`properties` left out). */
+	const inSchemas = (where: string): unknown =>
+		where
+			.split('.')
+			.reduce<any>(
+				(node, part, index) =>
+					index === 0 ||
+					[
+						'maxLength',
+						'maxItems',
+						'maxProperties',
+						'propertyNames',
+						'additionalProperties',
+					].includes(part)
+						? node?.[part]
+						: node?.properties?.[part],
+				contract.components.schemas,
+			);
+	const CONTRACT_PLACES: Array<[keyof typeof LIMIT, string]> = [
+		['title', 'CreateTrackRequest.title.maxLength'],
+		['title', 'UpdateTrackRequest.title.maxLength'],
+		['title', 'CreateAppointmentRequest.title.maxLength'],
+		['title', 'SendTrackEmailRequest.subject.maxLength'],
+		['tagName', 'CreateTagRequest.name.maxLength'],
+		['message', 'SendMessageRequest.body.maxLength'],
+		['emailBody', 'SendTrackEmailRequest.body.maxLength'],
+		['location', 'CreateAppointmentRequest.location.maxLength'],
+		['cancellationReason', 'CancelAppointmentRequest.reason.maxLength'],
+		['url', 'CreateAppointmentRequest.meeting_url.maxLength'],
+		['participants', 'CreateAppointmentRequest.participants.maxItems'],
+		['chosenMembers', 'SendTrackEmailRequest.recipients.user_ids.maxItems'],
+		['metadataKeys', 'Metadata.maxProperties'],
+		['metadataKey', 'Metadata.propertyNames.maxLength'],
+		['metadataValue', 'Metadata.additionalProperties.maxLength'],
+		['email', 'AppointmentParticipantByEmail.email.maxLength'],
+	];
+
+	it.each(CONTRACT_PLACES)('%s is %s', (limit, where) => {
+		expect(inSchemas(where)).toBe(LIMIT[limit]);
+	});
+
+	it("search is the maxLength of List Tracks' q", () => {
+		const q = (contract.paths['/tracks'].get.parameters as Array<Record<string, any>>).find(
+			(parameter) => parameter.name === 'q',
+		);
+		expect(q?.schema.maxLength).toBe(LIMIT.search);
+	});
+
+	it("a Status or tag name given instead of its ID: the node's own bound (the contract has none), 100 characters", () => {
+		expect(LIMIT.name).toBe(100);
+	});
+
+	it('every limit is one of the above', () => {
+		expect(new Set([...CONTRACT_PLACES.map(([limit]) => limit), 'search', 'name'])).toEqual(
+			new Set(Object.keys(LIMIT)),
+		);
 	});
 });
 
