@@ -1,27 +1,16 @@
 // The Appointment operations' rules, each side of every check: the exact error a user reads (the
 // field and the fix) with no request sent, and the exact request sent when the input is accepted.
+import { NOTHING_SENT, requestParts } from './fixtures.cjs';
 import { rl } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
-import type { RecordedRequest } from './harness.cjs';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getParticipants } from '../../nodes/Trackler/resources/appointment/createInput';
 import { testNode } from '../../tooling/fakeContext.cjs';
 
 /** A recorded request as method, path (after /v1), query and body. */
-function sent(request: RecordedRequest) {
-	const url = new URL(request.url);
-	return {
-		method: request.method,
-		path: url.pathname.replace(/^\/v1/, ''),
-		query: Object.fromEntries(url.searchParams),
-		body: request.body,
-	};
-}
 
 /** What every error of a check before the requests adds to its fix. */
-const NOTHING_SENT =
-	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
 const UPPER_ID = '9A1E5F3C-2D7B-4C8E-A6F0-1B4D7E9C2A12';
 const ID_FIX = (label: string) =>
 	`A ${label} ID is a UUID such as 3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13. Pick the ${label} from the list instead.`;
@@ -285,7 +274,7 @@ describe('Trackler node: Appointment rules', () => {
 			}),
 		);
 		expect(kit.requests()).toHaveLength(1);
-		expect(sent(kit.requests()[0])).toEqual({
+		expect(requestParts(kit.requests()[0])).toEqual({
 			method: 'POST',
 			path: `/tracks/${teamTrack}/appointments`,
 			query: {},
@@ -431,7 +420,7 @@ describe('Trackler node: Appointment rules', () => {
 				state: 'cancelled',
 			}),
 		);
-		const [request] = kit.requests().map(sent);
+		const [request] = kit.requests().map(requestParts);
 		expect(request).toMatchObject({ method: 'GET', path: '/appointments' });
 		const { limit: _limit, ...query } = request.query;
 		expect(query).toEqual({
@@ -450,7 +439,7 @@ describe('Trackler node: Appointment rules', () => {
 			[{ state: 'scheduled' }, { state: 'scheduled' }],
 		] as const) {
 			await kit.run(getAll(filters));
-			const { limit: _l, cursor: _c, ...rest } = sent(kit.requests()[0]).query;
+			const { limit: _l, cursor: _c, ...rest } = requestParts(kit.requests()[0]).query;
 			expect(rest).toEqual(expected);
 		}
 	});
@@ -464,7 +453,7 @@ describe('Trackler node: Appointment rules', () => {
 			operation: 'get',
 			appointmentId: rl(id.toUpperCase()),
 		});
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{ method: 'GET', path: `/appointments/${id}`, query: {}, body: undefined },
 		]);
 
@@ -474,7 +463,7 @@ describe('Trackler node: Appointment rules', () => {
 			appointmentId: rl(id),
 			reason: `  ${'r'.repeat(500)}  `,
 		});
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{
 				method: 'POST',
 				path: `/appointments/${id}/cancel`,
@@ -498,7 +487,7 @@ describe('Trackler node: Appointment rules', () => {
 			operation: 'delete',
 			appointmentId: rl(id),
 		});
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{ method: 'DELETE', path: `/appointments/${id}`, query: {}, body: undefined },
 		]);
 		expect(deleted.json).toMatchObject({ id, deleted: true });

@@ -4,23 +4,11 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { sendToTrackMembers } from '../../nodes/Trackler/resources/email/sendToTrackMembers';
 import { testNode } from '../../tooling/fakeContext.cjs';
-import { catchError } from './fixtures.cjs';
-import { rl, type RecordedRequest } from './harness.cjs';
+import { catchError, NOTHING_SENT, requestParts } from './fixtures.cjs';
+import { rl } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
 
 /** What every error of a check before the requests adds to its fix. */
-const NOTHING_SENT =
-	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
-
-function sent(request: RecordedRequest) {
-	const url = new URL(request.url);
-	return {
-		method: request.method,
-		path: url.pathname.replace(/^\/v1/, ''),
-		query: url.search,
-		body: request.body,
-	};
-}
 
 const userIds = (count: number) =>
 	Array.from(
@@ -176,11 +164,11 @@ describe('Trackler node: E-mail rules', () => {
 		await kit.run(
 			send({ roles: 'track_leader, trackee,track_leader', subject: '  Verplaatst  ', body }),
 		);
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{
 				method: 'POST',
 				path: `/tracks/${teamTrack}/emails`,
-				query: '',
+				query: {},
 				body: { recipients: { roles: ['track_leader', 'trackee'] }, subject: 'Verplaatst', body },
 			},
 		]);

@@ -9,6 +9,7 @@ import {
 	type ExecuteNodeOptions,
 	type HarnessCredentials,
 	type NodeHarness,
+	type RecordedRequest,
 } from './harness.cjs';
 
 export const node = new TracklerAction();
@@ -100,3 +101,18 @@ export async function setFaults(sb: TestSandbox, faults: Record<string, unknown>
 }
 
 export const MISSING_ID = '00000000-0000-4000-8000-000000000000';
+
+/** What the node adds to the fix of every refusal it makes before sending (it checks every item first). */
+export const NOTHING_SENT =
+	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
+
+/** A recorded request as its method, path (after /v1), query parameters and body. */
+export function requestParts(request: RecordedRequest) {
+	const url = new URL(request.url);
+	return {
+		method: request.method,
+		path: url.pathname.replace(/^\/v1/, ''),
+		query: Object.fromEntries(url.searchParams),
+		body: request.body,
+	};
+}

@@ -5,26 +5,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { FormSubmission } from '../../nodes/shared/api';
 import { createFromTemplate } from '../../nodes/Trackler/resources/form/createFromTemplate';
 import { testNode } from '../../tooling/fakeContext.cjs';
-import { catchError } from './fixtures.cjs';
+import { catchError, NOTHING_SENT, requestParts } from './fixtures.cjs';
 import { simplifySubmission } from '../../nodes/Trackler/resources/form/getSubmission';
-import { rl, type RecordedRequest } from './harness.cjs';
+import { rl } from './harness.cjs';
 import { startKit, type Kit } from './sandboxKit.cjs';
 
 /** What every error of a check before the requests adds to its fix. */
-const NOTHING_SENT =
-	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
 const WHERE_FROM =
 	'Take it from the output of Create from Template or Get Many, or from a Trackler trigger (form.submitted).';
-
-function sent(request: RecordedRequest) {
-	const url = new URL(request.url);
-	return {
-		method: request.method,
-		path: url.pathname.replace(/^\/v1/, ''),
-		query: Object.fromEntries(url.searchParams),
-		body: request.body,
-	};
-}
 
 describe('simplifySubmission', () => {
 	const submission = (answers: Array<{ question: string; answer: unknown }>) =>
@@ -201,7 +189,7 @@ describe('Trackler node: Form rules', () => {
 	it('Create from Template sends the trimmed title of exactly the limit and the due date in UTC', async () => {
 		const title = 't'.repeat(200);
 		await kit.run(create({ title: `  ${title} `, dueDate: '2026-03-01T17:00:00+01:00' }));
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{
 				method: 'POST',
 				path: `/tracks/${joostTrack}/forms`,
@@ -234,7 +222,7 @@ describe('Trackler node: Form rules', () => {
 				returnAll: true,
 				filters,
 			});
-			const [request] = kit.requests().map(sent);
+			const [request] = kit.requests().map(requestParts);
 			expect(request).toMatchObject({ method: 'GET', path: `/tracks/${sanneTrack}/forms` });
 			const { limit: _limit, cursor: _cursor, ...query } = request.query;
 			expect(query).toEqual(expected);
@@ -245,7 +233,7 @@ describe('Trackler node: Form rules', () => {
 		const forms = await kit.api('GET', `/tracks/${sanneTrack}/forms?state=submitted`);
 		const id = String(forms.body.data[0].id);
 		await kit.run({ resource: 'form', operation: 'get', formId: ` ${id.toUpperCase()} ` });
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{ method: 'GET', path: `/forms/${id}`, query: {}, body: undefined },
 		]);
 
@@ -255,7 +243,7 @@ describe('Trackler node: Form rules', () => {
 			formId: id,
 			simplify: false,
 		});
-		expect(kit.requests().map(sent)).toEqual([
+		expect(kit.requests().map(requestParts)).toEqual([
 			{ method: 'GET', path: `/forms/${id}/submission`, query: {}, body: undefined },
 		]);
 		const stored = await kit.api('GET', `/forms/${id}/submission`);

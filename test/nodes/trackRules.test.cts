@@ -14,6 +14,7 @@ import {
 	jsonOf,
 	listData,
 	MISSING_ID,
+	NOTHING_SENT,
 	setFaults,
 	useSandbox,
 } from './fixtures.cjs';
@@ -45,9 +46,6 @@ async function refused(parameters: Parameters) {
 	const fix = String(error.description).slice(0, -NOTHING_SENT.length - 1);
 	return { message: error.message, fix, itemIndex: error.context?.itemIndex };
 }
-
-const NOTHING_SENT =
-	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
 
 const create = (title: string, additionalFields: Parameters = {}): Parameters => ({
 	resource: 'track',

@@ -2,13 +2,11 @@
 // refusal's exact message and fix, with nothing sent.
 import { NodeOperationError } from 'n8n-workflow';
 
-import { catchError, jsonOf, listData, useSandbox } from './fixtures.cjs';
+import { catchError, jsonOf, listData, NOTHING_SENT, useSandbox } from './fixtures.cjs';
 import { rl } from './harness.cjs';
 
 const ctx = useSandbox();
 
-const NOTHING_SENT =
-	'No item was sent to Trackler: the node checks every item before it sends any, and this item stopped it.';
 const EXAMPLE_ID = '3f2b8c1e-5d7a-4c9e-8b1f-2a6d4e8c0b13';
 
 async function sent(parameters: Record<string, unknown>) {
