@@ -178,3 +178,31 @@ export const TIMING_FIELD_SHAPES: Array<Record<string, unknown>> = [
 		],
 	},
 ];
+
+/** Every Trackler event a trigger's Events field offers, as [name, value], by name. */
+export const EVENT_OPTIONS: Array<[string, string]> = [
+	['Appointment Booked', 'appointment.booked'],
+	['Appointment Cancelled', 'appointment.cancelled'],
+	['Appointment Created', 'appointment.created'],
+	['Appointment Deleted', 'appointment.deleted'],
+	['Appointment Rescheduled', 'appointment.rescheduled'],
+	['Email Sent', 'email.sent'],
+	['Form Created', 'form.created'],
+	['Form Submitted', 'form.submitted'],
+	['Invitation Accepted', 'invitation.accepted'],
+	['Invitation Declined', 'invitation.declined'],
+	['Invitation Expired', 'invitation.expired'],
+	['Invitation Revoked', 'invitation.revoked'],
+	['Invitation Sent', 'invitation.sent'],
+	['Member Added', 'member.added'],
+	['Member Removed', 'member.removed'],
+	['Message Created', 'message.created'],
+	['Track Archived', 'track.archived'],
+	['Track Created', 'track.created'],
+	['Track Deleted', 'track.deleted'],
+	['Track Status Changed', 'track.status_changed'],
+	['Track Tag Added', 'track.tag_added'],
+	['Track Tag Removed', 'track.tag_removed'],
+	['Track Unarchived', 'track.unarchived'],
+	['Track Updated', 'track.updated'],
+];

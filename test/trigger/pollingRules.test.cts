@@ -61,7 +61,7 @@ import { TracklerPollingTrigger } from '../../nodes/TracklerPollingTrigger/Track
 import { readTimingSettings, RULE_ID } from '../../nodes/shared/timingRules';
 import type { Track } from '../../nodes/shared/api';
 import { waitFor } from '../../tooling/time.cjs';
-import { shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
+import { EVENT_OPTIONS, shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 type Ctx = Parameters<typeof consumerName>[0];
@@ -2154,32 +2154,7 @@ describe('the Polling Trigger description: what n8n reads from it', () => {
 				default: [],
 				required: true,
 				displayOptions: { show: { mode: ['newEvents'] } },
-				options: [
-					['Appointment Booked', 'appointment.booked'],
-					['Appointment Cancelled', 'appointment.cancelled'],
-					['Appointment Created', 'appointment.created'],
-					['Appointment Deleted', 'appointment.deleted'],
-					['Appointment Rescheduled', 'appointment.rescheduled'],
-					['Email Sent', 'email.sent'],
-					['Form Created', 'form.created'],
-					['Form Submitted', 'form.submitted'],
-					['Invitation Accepted', 'invitation.accepted'],
-					['Invitation Declined', 'invitation.declined'],
-					['Invitation Expired', 'invitation.expired'],
-					['Invitation Revoked', 'invitation.revoked'],
-					['Invitation Sent', 'invitation.sent'],
-					['Member Added', 'member.added'],
-					['Member Removed', 'member.removed'],
-					['Message Created', 'message.created'],
-					['Track Archived', 'track.archived'],
-					['Track Created', 'track.created'],
-					['Track Deleted', 'track.deleted'],
-					['Track Status Changed', 'track.status_changed'],
-					['Track Tag Added', 'track.tag_added'],
-					['Track Tag Removed', 'track.tag_removed'],
-					['Track Unarchived', 'track.unarchived'],
-					['Track Updated', 'track.updated'],
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Ignore Own Changes',

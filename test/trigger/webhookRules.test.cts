@@ -21,7 +21,7 @@ import { TracklerTrigger } from '../../nodes/TracklerTrigger/TracklerTrigger.nod
 import { forgetMe } from '../../nodes/shared/me';
 import { RULE_ID } from '../../nodes/shared/timingRules';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
-import { shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
+import { EVENT_OPTIONS, shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
 
 type Answer = { status: number; body?: unknown } | Error;
 
@@ -1127,32 +1127,7 @@ describe('the Trackler Trigger description: what n8n reads from it', () => {
 				default: [],
 				required: true,
 				displayOptions: { show: { mode: ['events'] } },
-				options: [
-					['Appointment Booked', 'appointment.booked'],
-					['Appointment Cancelled', 'appointment.cancelled'],
-					['Appointment Created', 'appointment.created'],
-					['Appointment Deleted', 'appointment.deleted'],
-					['Appointment Rescheduled', 'appointment.rescheduled'],
-					['Email Sent', 'email.sent'],
-					['Form Created', 'form.created'],
-					['Form Submitted', 'form.submitted'],
-					['Invitation Accepted', 'invitation.accepted'],
-					['Invitation Declined', 'invitation.declined'],
-					['Invitation Expired', 'invitation.expired'],
-					['Invitation Revoked', 'invitation.revoked'],
-					['Invitation Sent', 'invitation.sent'],
-					['Member Added', 'member.added'],
-					['Member Removed', 'member.removed'],
-					['Message Created', 'message.created'],
-					['Track Archived', 'track.archived'],
-					['Track Created', 'track.created'],
-					['Track Deleted', 'track.deleted'],
-					['Track Status Changed', 'track.status_changed'],
-					['Track Tag Added', 'track.tag_added'],
-					['Track Tag Removed', 'track.tag_removed'],
-					['Track Unarchived', 'track.unarchived'],
-					['Track Updated', 'track.updated'],
-				],
+				options: EVENT_OPTIONS,
 			},
 			{
 				displayName: 'Ignore Own Changes',
