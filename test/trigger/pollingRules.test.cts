@@ -62,8 +62,8 @@ import { readTimingSettings, RULE_ID } from '../../nodes/shared/timingRules';
 import type { Track } from '../../nodes/shared/api';
 import { waitFor } from '../../tooling/time.cjs';
 import { EVENT_OPTIONS, shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
+import { scriptedContext, type Answer } from './scriptedContext.cjs';
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 type Ctx = Parameters<typeof consumerName>[0];
 
 const BASE = 'http://127.0.0.1:9/v1';
@@ -87,20 +87,10 @@ function context(
 		emit?: (...args: unknown[]) => void;
 	} = {},
 ) {
-	const requests: IHttpRequestOptions[] = [];
-	const warnings: string[] = [];
 	const emitted: unknown[][] = [];
-	const send = async (request: IHttpRequestOptions) => {
-		requests.push(structuredClone(request));
-		const { answers = [] } = options;
-		const answer =
-			typeof answers === 'function'
-				? answers(request)
-				: (answers[requests.length - 1] ?? { status: 200, body: {} });
-		if (answer instanceof Error) throw answer;
-		return { statusCode: answer.status, headers: answer.headers ?? {}, body: answer.body ?? {} };
-	};
+	const base = scriptedContext({ ...options, apiToken: 'trk_test_poll' });
 	const ctx: Record<string, unknown> = {
+		...base.ctx,
 		getNode: () => ({
 			id: options.node?.id ?? 'node-1',
 			name: options.node?.name ?? 'Trackler Polling Trigger',
@@ -110,24 +100,8 @@ function context(
 			parameters: {},
 		}),
 		getWorkflow: () => options.workflow ?? { id: 'wf-1', name: 'Coaching' },
-		getTimezone: () => 'Europe/Amsterdam',
 		getMode: () => options.mode ?? 'trigger',
-		getCredentials: async () => ({ apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_poll' }),
-		getNodeParameter: (name: string, fallback?: unknown) =>
-			options.params && name in options.params ? options.params[name] : fallback,
 		getWorkflowStaticData: () => ({}),
-		logger: {
-			warn: (message: string) => warnings.push(message),
-			info() {},
-			debug() {},
-			error() {},
-		},
-		helpers: {
-			httpRequest: send,
-			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
-				return await send(request);
-			},
-		},
 		__emit: (...args: unknown[]) => {
 			emitted.push(args);
 			options.emit?.(...args);
@@ -137,6 +111,7 @@ function context(
 		const budget = options.budget ?? 60_000;
 		ctx.getPollBudgetMs = typeof budget === 'function' ? budget : () => budget;
 	}
+	const { requests, warnings } = base;
 	return { ctx: ctx as unknown as Ctx, requests, warnings, emitted };
 }
 

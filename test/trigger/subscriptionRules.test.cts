@@ -29,17 +29,14 @@ import {
 	webhookUrl,
 } from '../../nodes/TracklerTrigger/subscription';
 import { RULE_ID } from '../../nodes/shared/timingRules';
+import { scriptedContext, type Answer } from './scriptedContext.cjs';
 
-type Answer = { status: number; body?: unknown } | Error;
 type Ctx = Parameters<typeof resumeSubscription>[0];
 type WebhookCtx = Parameters<typeof learnRotatedKey>[0];
 
 const BASE = 'http://127.0.0.1:9/v1';
 
-/**
- * A hook or webhook context: `answer` gives each request's answer (by order), every request is
- * recorded (both of n8n's request helpers), and warnings are kept.
- */
+/** A hook or webhook context (scriptedContext.cts) of a Trackler Trigger with its static data. */
 function context(
 	options: {
 		answers?: Answer[] | ((request: IHttpRequestOptions) => Answer);
@@ -48,21 +45,10 @@ function context(
 		credentialsFail?: Error;
 	} = {},
 ) {
-	const requests: IHttpRequestOptions[] = [];
-	const warnings: string[] = [];
 	const store: Record<string, unknown> = {};
-	const answerFor = (request: IHttpRequestOptions): Answer => {
-		const { answers = [] } = options;
-		if (typeof answers === 'function') return answers(request);
-		return answers[requests.length - 1] ?? { status: 200, body: {} };
-	};
-	const send = async (request: IHttpRequestOptions) => {
-		requests.push(structuredClone(request));
-		const answer = answerFor(request);
-		if (answer instanceof Error) throw answer;
-		return { statusCode: answer.status, headers: {}, body: answer.body ?? {} };
-	};
+	const base = scriptedContext({ ...options, apiToken: 'trk_test_sub' });
 	const ctx = {
+		...base.ctx,
 		getNode: () => ({
 			id: 'n1',
 			name: 'Trackler Trigger',
@@ -72,28 +58,10 @@ function context(
 			parameters: {},
 		}),
 		getWorkflow: () => ({ id: 'wf-1' }),
-		getTimezone: () => 'Europe/Amsterdam',
-		getCredentials: async () => {
-			if (options.credentialsFail) throw options.credentialsFail;
-			return { apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_sub' };
-		},
-		getNodeParameter: (name: string, fallback?: unknown) =>
-			options.params && name in options.params ? options.params[name] : fallback,
 		getNodeWebhookUrl: (name: string) => (name === 'default' ? options.webhookUrl : undefined),
 		getWorkflowStaticData: () => store,
-		logger: {
-			warn: (message: string) => warnings.push(message),
-			info() {},
-			debug() {},
-			error() {},
-		},
-		helpers: {
-			httpRequest: send,
-			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
-				return await send(request);
-			},
-		},
 	};
+	const { requests, warnings } = base;
 	return { ctx: ctx as unknown as Ctx & WebhookCtx, requests, warnings, store };
 }
 

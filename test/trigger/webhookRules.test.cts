@@ -22,8 +22,7 @@ import { forgetMe } from '../../nodes/shared/me';
 import { RULE_ID } from '../../nodes/shared/timingRules';
 import { newSigningKeyPair, signV1a } from '../../sandbox/src/webhooks/signer.cjs';
 import { EVENT_OPTIONS, shape, TIMING_FIELD_SHAPES } from './descriptionShapes.cjs';
-
-type Answer = { status: number; body?: unknown } | Error;
+import { scriptedContext, type Answer } from './scriptedContext.cjs';
 
 const BASE = 'http://127.0.0.1:9/v1';
 const URL_PROD = 'https://n8n.example.nl/webhook/c3a7e1b0-5d2f-4e6a-9b8c-0d1e2f3a4b5c/webhook';
@@ -41,20 +40,10 @@ interface Options {
 }
 
 function context(options: Options = {}) {
-	const requests: IHttpRequestOptions[] = [];
-	const warnings: string[] = [];
 	const data: Record<string, unknown> = options.staticData ?? {};
-	const send = async (request: IHttpRequestOptions) => {
-		requests.push(structuredClone(request));
-		const { answers = [] } = options;
-		const answer =
-			typeof answers === 'function'
-				? answers(request)
-				: (answers[requests.length - 1] ?? { status: 200, body: {} });
-		if (answer instanceof Error) throw answer;
-		return { statusCode: answer.status, headers: {}, body: answer.body ?? {} };
-	};
+	const base = scriptedContext({ ...options, apiToken: 'trk_test_hook' });
 	const ctx = {
+		...base.ctx,
 		getNode: () => ({
 			id: 'n1',
 			webhookId: WEBHOOK_ID,
@@ -65,32 +54,23 @@ function context(options: Options = {}) {
 			parameters: options.params ?? {},
 		}),
 		getWorkflow: () => ({ id: 'wf-1', name: options.workflowName }),
-		getTimezone: () => 'Europe/Amsterdam',
 		getMode: () => options.mode ?? 'trigger',
-		getCredentials: async () => ({ apiUrl: 'http://127.0.0.1:9', apiToken: 'trk_test_hook' }),
-		getNodeParameter: (name: string, fallback?: unknown) =>
-			options.params && name in options.params ? options.params[name] : fallback,
 		// n8n's URL of the node's one webhook, named 'default'.
 		getNodeWebhookUrl: (name: string) =>
 			name === 'default' ? ('webhookUrl' in options ? options.webhookUrl : URL_PROD) : undefined,
 		getWorkflowStaticData: () => data,
-		logger: {
-			warn: (message: string) => warnings.push(message),
-			info() {},
-			debug() {},
-			error() {},
-		},
 		helpers: {
-			httpRequest: send,
-			async httpRequestWithAuthentication(_type: string, request: IHttpRequestOptions) {
-				return await send(request);
-			},
+			...base.ctx.helpers,
 			returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
 		},
 	};
-	const calls = requests;
+	const { requests, warnings } = base;
 	const summary = () =>
-		calls.map((request) => [request.method, String(request.url).replace(BASE, ''), request.body]);
+		requests.map((request) => [
+			request.method,
+			String(request.url).replace(BASE, ''),
+			request.body,
+		]);
 	return {
 		ctx: ctx as unknown as IHookFunctions & IWebhookFunctions,
 		requests,
